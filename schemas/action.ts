@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import {
+  CADRES_EXISTANTS,
+  DEGRES_IMPLICATION,
+  DEMARCHES_PARTICIPATION,
+  DROIT_VISE_LABELS,
+  FREQUENCES,
+  MODES_COMMUNICATION_ACTION,
+  PUBLICS_CIBLES,
+  PUBLIC_DIMENSIONS,
+  STATUTS_ACTION,
+  TYPES_ACTION,
+} from './enums.ts';
+import { IndicatorSchema } from './indicator.ts';
+import {
+  RowId,
+  Version,
+  optBool,
+  optDate,
+  optLong,
+  optMedium,
+  optShort,
+  shortText,
+} from './primitives.ts';
+
+/**
+ * A plan action: one row of the "Liste des actions" and its fiche action. The catalogue code (`A.T.NN`) is not an
+ * identifier: several actions of one plan may share a code and differ by their operator, so each has its own id.
+ */
+
+export const ActionListFieldsSchema = z
+  .object({
+    /** Catalogue code; a malformed or unknown code is kept and reported by the checks. */
+    code: z.string().trim().min(1, 'Le code de l’action est obligatoire').max(20),
+    statut: z.enum(STATUTS_ACTION).nullable().default(null),
+    droitVise: z.enum(DROIT_VISE_LABELS).nullable().default(null),
+    priorite: z.number().int().min(1).max(99).nullable().default(null),
+  })
+  .strict();
+
+export const OperateurSchema = z
+  .object({
+    /** True when the PCS team itself carries the action. */
+    equipePcs: z.boolean().default(false),
+    organisme: optShort,
+    personneContact: optShort,
+    coordonnees: optMedium,
+    /** The partner transfer ("Ventilation des transferts") that funds this operator for this action. */
+    transferId: RowId.nullable().default(null),
+  })
+  .strict();
+
+export const AutrePartenaireSchema = z
+  .object({ id: RowId, nom: shortText.min(1, 'Le nom du partenaire est obligatoire'), contribution: optMedium })
+  .strict();
+
+export const PublicCibleSchema = z
+  .object({
+    id: RowId,
+    dimension: z.enum(PUBLIC_DIMENSIONS),
+    valeur: z.string().max(200).nullable().default(null),
+    /** Free precision when the value is "Autre". */
+    autre: optShort,
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    const allowed: readonly string[] = PUBLICS_CIBLES[p.dimension];
+    if (allowed.length === 0) {
+      if (p.valeur !== null) ctx.addIssue({ code: 'custom', path: ['valeur'], message: `« ${p.dimension} » n'admet pas de précision` });
+    } else if (p.valeur === null) {
+      ctx.addIssue({ code: 'custom', path: ['valeur'], message: 'Précisez le public visé' });
+    } else if (!allowed.includes(p.valeur)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['valeur'],
+        message: `« ${p.valeur} » n'est pas une valeur permise pour « ${p.dimension} »`,
+      });
+    }
+  });
+
+export const FicheSchema = z
+  .object({
+    problemesBesoins: optLong,
+    degreImplication: z.enum(DEGRES_IMPLICATION).nullable().default(null),
+    conventionPartenariat: optBool,
+    art20: optBool,
+    existeDeja: optBool,
+    cadreExistant: z.enum(CADRES_EXISTANTS).nullable().default(null),
+    plusValue: optLong,
+    participationCitoyenne: optBool,
+    participationDemarche: z.enum(DEMARCHES_PARTICIPATION).nullable().default(null),
+    participationDemarchePrecision: optShort,
+    solidarite: optLong,
+    gratuite: optBool,
+    gratuiteCommentaire: optMedium,
+    luttePauvreteDirecte: optBool,
+    luttePauvreteJustification: optLong,
+    operateur: OperateurSchema.default(OperateurSchema.parse({})),
+    autresPartenaires: z.array(AutrePartenaireSchema).max(200).default([]),
+    communication: z
+      .object({
+        modes: z.array(z.enum(MODES_COMMUNICATION_ACTION)).max(MODES_COMMUNICATION_ACTION.length).default([]),
+        autre: optShort,
+      })
+      .strict()
+      .default({ modes: [], autre: null }),
+    publics: z.array(PublicCibleSchema).max(200).default([]),
+    typeAction: z.enum(TYPES_ACTION).nullable().default(null),
+    description: optLong,
+    moyensLogistiques: optLong,
+    commentairesEcarts: optLong,
+    supracommunal: z
+      .object({ active: optBool, communes: z.array(shortText.min(1)).max(262).default([]) })
+      .strict()
+      .default({ active: null, communes: [] }),
+    justificationModifications: optLong,
+    calendrier: z
+      .object({
+        frequence: z.enum(FREQUENCES).nullable().default(null),
+        frequenceAutre: optShort,
+        surLaDureeDuPlan: optBool,
+        debut: optDate,
+        fin: optDate,
+      })
+      .strict()
+      .default({ frequence: null, frequenceAutre: null, surLaDureeDuPlan: null, debut: null, fin: null }),
+  })
+  .strict();
+export type Fiche = z.output<typeof FicheSchema>;
+
+/** What an edit of an action sends: the list fields and the whole fiche body (indicators have their own routes). */
+export const ActionEditSchema = ActionListFieldsSchema.extend({ fiche: FicheSchema.default(FicheSchema.parse({})) }).strict();
+export type ActionEdit = z.output<typeof ActionEditSchema>;
+
+export const ActionSchema = ActionEditSchema.extend({
+  id: RowId,
+  version: Version.default(0),
+  indicators: z.array(IndicatorSchema).max(200).default([]),
+}).strict();
+export type Action = z.output<typeof ActionSchema>;
+export type ActionInput = z.input<typeof ActionSchema>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Action } from './action.ts';
+import { TIME_CATEGORIES } from './enums.ts';
+import { Version } from './primitives.ts';
+
+/**
+ * Cell-level edits of the plan's yearly grids, each with the version the client last saw: indicator targets and
+ * actuals (row = indicator id, period = year), the chef de projet's time shares (row = category code, period =
+ * "ex-ante" | year | "ex-post") and E-compte consumption (row = "e-compte", period = year).
+ */
+export const CELL_GRIDS = ['indicator-target', 'indicator-actual', 'time', 'consumption'] as const;
+export type CellGrid = (typeof CELL_GRIDS)[number];
+
+export const CellEditSchema = z
+  .object({
+    grid: z.enum(CELL_GRIDS),
+    row: z.string().min(1).max(64),
+    period: z.string().min(1).max(10),
+    /** Minor units (cents, hundredths) or Belgian text; null clears the cell. */
+    value: z.union([z.number(), z.string().max(40)]).nullable(),
+    version: Version,
+  })
+  .strict();
+export type CellEdit = z.infer<typeof CellEditSchema>;
+
+export const CellsEditSchema = z.object({ cells: z.array(CellEditSchema).min(1).max(5000) }).strict();
+
+export type StoredCell = { grid: CellGrid; row: string; period: string; value: number | null; version: number };
+
+/** "Fiche 1.3.03 (CPAS de Liège - SADA)": how people name an action. */
+export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
+  const op = action.fiche.operateur;
+  const who = op.organisme ?? (op.equipePcs ? 'équipe PCS' : null);
+  return `Fiche ${action.code}${who ? ` (${who})` : ''}`;
+}
+
+/** French location of a cell, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, cible". */
+export function describeCell(actions: readonly Action[], cell: Pick<CellEdit, 'grid' | 'row' | 'period'>): string {
+  const period = cell.period === 'ex-ante' ? 'Ex-ante' : cell.period === 'ex-post' ? 'Ex-post' : cell.period;
+  if (cell.grid === 'time') {
+    const cat = TIME_CATEGORIES.find((c) => c.code === cell.row);
+    return `Répartition de l'activité du chef de projet, « ${cat?.label ?? cell.row} », ${period}`;
+  }
+  if (cell.grid === 'consumption') return `Consommation réelle (E-compte), ${period}`;
+  for (const a of actions) {
+    const index = a.indicators.findIndex((i) => i.id === cell.row);
+    if (index >= 0) {
+      const kind = cell.grid === 'indicator-target' ? 'cible' : 'réalisé';
+      return `${describeAction(a)}, indicateur ${index + 1}, ${period}, ${kind}`;
+    }
+  }
+  return `Indicateur ${cell.row}, ${period}`;
+}

@@ -1,0 +1,291 @@
+import type { Action } from './action.ts';
+import { describeAction } from './cells.ts';
+import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
+import type { FINDING_LEVELS } from './enums.ts';
+import { aggregateIndicator } from './indicator.ts';
+import { formatEuros, formatPercent, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
+import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';
+
+/**
+ * The checks of a plan (spec §4): pure functions of the plan document, its programme and the catalogue.
+ * Errors are the exact identities of the official form (budget to the cent, 100 % of the chef de projet's time);
+ * warnings are rules the real forms break legitimately or by mistake; infos are figures worth seeing.
+ */
+
+export type FindingLevel = (typeof FINDING_LEVELS)[number];
+export type Finding = { rule: string; level: FindingLevel; message: string; path: string };
+type CheckInput = { plan: PlanDocument; programme: Programme; catalogue: Catalogue };
+
+/** The part communale must be at least 25 % of the subvention PCS. */
+export const PART_COMMUNALE_MINIMUM_PERCENT = 25;
+/** Fiches print convention amounts in whole euros while the plan has cents: tolerate < 1 € per action. */
+const CONVENTION_TOLERANCE_CENTS = 100;
+
+function checkBudget({ plan }: CheckInput): Finding[] {
+  const out: Finding[] = [];
+  const { recettes: r, depenses: d } = plan.budget;
+  const recettesSum = sumOrNull([r.subventionPcs, r.partCommunale, r.subventionsArt20, r.autres]);
+  const depensesSum = sumOrNull([d.personnel, d.fonctionnement, d.investissement, d.subventionsInstitutions]);
+  const gap = (a: number, b: number) => `écart ${formatEuros(Math.abs(a - b))}`;
+
+  if (r.total !== null && r.total !== (recettesSum ?? 0)) {
+    out.push({
+      rule: 'budget-recettes-total',
+      level: 'error',
+      path: 'budget.recettes.total',
+      message: `Budget, recettes : le total (${formatEuros(r.total)}) n'est pas la somme des recettes (${formatEuros(recettesSum ?? 0)}), ${gap(r.total, recettesSum ?? 0)}`,
+    });
+  }
+  if (d.total !== null && d.total !== (depensesSum ?? 0)) {
+    out.push({
+      rule: 'budget-depenses-total',
+      level: 'error',
+      path: 'budget.depenses.total',
+      message: `Budget, dépenses : le total (${formatEuros(d.total)}) n'est pas la somme des dépenses (${formatEuros(depensesSum ?? 0)}), ${gap(d.total, depensesSum ?? 0)}`,
+    });
+  }
+  const totalRecettes = r.total ?? recettesSum;
+  const totalDepenses = d.total ?? depensesSum;
+  if (totalRecettes !== null && totalDepenses !== null && totalRecettes !== totalDepenses) {
+    out.push({
+      rule: 'budget-equilibre',
+      level: 'error',
+      path: 'budget.depenses.total',
+      message: `Budget en déséquilibre : recettes ${formatEuros(totalRecettes)}, dépenses ${formatEuros(totalDepenses)}, ${gap(totalRecettes, totalDepenses)}`,
+    });
+  }
+
+  const transfersSum = sumOrNull(plan.transferts.map((t) => t.montant));
+  if ((d.subventionsInstitutions !== null || transfersSum !== null) && (d.subventionsInstitutions ?? 0) !== (transfersSum ?? 0)) {
+    out.push({
+      rule: 'budget-transferts',
+      level: 'error',
+      path: 'budget.depenses.subventionsInstitutions',
+      message: `Les subventions aux institutions et associations (${formatEuros(d.subventionsInstitutions ?? 0)}) ne correspondent pas à la somme des transferts par partenaire (${formatEuros(transfersSum ?? 0)}), ${gap(d.subventionsInstitutions ?? 0, transfersSum ?? 0)}`,
+    });
+  }
+  const art20Sum = sumOrNull(plan.transferts.filter((t) => t.art20 === true).map((t) => t.montant));
+  if ((r.subventionsArt20 !== null || art20Sum !== null) && (r.subventionsArt20 ?? 0) !== (art20Sum ?? 0)) {
+    out.push({
+      rule: 'budget-art20',
+      level: 'error',
+      path: 'budget.recettes.subventionsArt20',
+      message: `La subvention art.20 (${formatEuros(r.subventionsArt20 ?? 0)}) ne correspond pas à la somme des transferts art.20 (${formatEuros(art20Sum ?? 0)}), ${gap(r.subventionsArt20 ?? 0, art20Sum ?? 0)}`,
+    });
+  }
+
+  if (r.subventionPcs !== null && r.subventionPcs > 0 && r.partCommunale !== null) {
+    const ratio = ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs)!;
+    const below = r.partCommunale * 100 < r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT;
+    out.push({
+      rule: below ? 'part-communale-minimum' : 'part-communale-ratio',
+      level: below ? 'error' : 'info',
+      path: 'budget.recettes.partCommunale',
+      message: below
+        ? `La part communale (${formatEuros(r.partCommunale)}) n'atteint pas ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS (${formatEuros(r.subventionPcs)}) : ${formatPercent(ratio, 2)}`
+        : `Part communale : ${formatPercent(ratio, 2)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %)`,
+    });
+  }
+  return out;
+}
+
+function checkTimeAllocation({ plan, programme }: CheckInput): Finding[] {
+  const periods = [TIME_PERIOD_EX_ANTE, ...programme.years.map(String), TIME_PERIOD_EX_POST];
+  const out: Finding[] = [];
+  for (const period of periods) {
+    const values = TIME_CATEGORIES.map((c) => plan.repartitionTemps[c.code]?.[period] ?? null);
+    const total = sumOrNull(values);
+    if (total !== null && total !== 100_00) {
+      const label = period === TIME_PERIOD_EX_ANTE ? 'Ex-ante' : period === TIME_PERIOD_EX_POST ? 'Ex-post' : period;
+      out.push({
+        rule: 'temps-total',
+        level: 'error',
+        path: `repartitionTemps.${period}`,
+        message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercent(total)} au lieu de 100 %`,
+      });
+    }
+  }
+  return out;
+}
+
+function standardRow(action: Action, code: StandardIndicator) {
+  return action.indicators.find((i) => i.standard === code);
+}
+
+function checkIndicators({ plan, programme }: CheckInput): Finding[] {
+  const out: Finding[] = [];
+  plan.actions.forEach((action, ai) =>
+    action.indicators.forEach((ind, ii) => {
+      const agg = aggregateIndicator(ind, programme.years);
+      if (agg.exAnteDiffers) {
+        out.push({
+          rule: 'indicateur-ex-ante',
+          level: 'warning',
+          path: `actions.${ai}.indicators.${ii}.exAnte`,
+          message: `${describeAction(action)}, indicateur ${ii + 1} « ${ind.label} » : l'ex-ante saisi (${formatUnitValue(ind.exAnte!, ind.unit)}) diffère de celui calculé à partir des cibles annuelles (${formatUnitValue(agg.computedExAnte!, ind.unit)})`,
+        });
+      }
+    }),
+  );
+  return out;
+}
+
+/** Σ over the actions of a percent row ("% de temps", "Part du budget PCS") must not exceed 100 % in any year. */
+function checkActionsShare(code: 'temps-consacre' | 'part-budget', rule: string, what: string) {
+  return ({ plan, programme }: CheckInput): Finding[] => {
+    const over: string[] = [];
+    for (const year of programme.years) {
+      const total = sumOrNull(plan.actions.map((a) => standardRow(a, code)?.values[String(year)]?.target ?? null));
+      if (total !== null && total > 100_00) over.push(`${formatPercent(total)} en ${year}`);
+    }
+    if (over.length === 0) return [];
+    return [{ rule, level: 'warning', path: 'actions', message: `La somme « ${what} » des actions dépasse 100 % : ${over.join(', ')}` }];
+  };
+}
+
+function checkConventions({ plan, programme }: CheckInput): Finding[] {
+  const out: Finding[] = [];
+  plan.transferts.forEach((t, ti) => {
+    const linked = plan.actions.filter((a) => a.fiche.operateur.transferId === t.id);
+    if (linked.length === 0 || t.montant === null) return;
+    const gaps: string[] = [];
+    let anyValue = false;
+    for (const year of programme.years) {
+      const amounts = linked
+        .map((a) => standardRow(a, 'montant-convention')?.values[String(year)]?.target ?? null)
+        .filter((v): v is number => v !== null);
+      if (amounts.length === 0) continue;
+      anyValue = true;
+      const total = sumOrNull(amounts)!;
+      if (Math.abs(total - t.montant) >= CONVENTION_TOLERANCE_CENTS * amounts.length) {
+        gaps.push(`${formatEuros(total)} en ${year}`);
+      }
+    }
+    const fiches = linked.map(describeAction).join(', ');
+    if (!anyValue) {
+      out.push({
+        rule: 'convention-transfert',
+        level: 'warning',
+        path: `transferts.${ti}.montant`,
+        message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)}) : aucun montant de convention n'est indiqué dans ${linked.length > 1 ? 'les fiches liées' : 'la fiche liée'} (${fiches})`,
+      });
+    } else if (gaps.length) {
+      out.push({
+        rule: 'convention-transfert',
+        level: 'warning',
+        path: `transferts.${ti}.montant`,
+        message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)}) : les montants de convention des fiches liées (${fiches}) totalisent ${gaps.join(', ')}`,
+      });
+    }
+  });
+  return out;
+}
+
+function checkActionFields({ plan, programme, catalogue }: CheckInput): Finding[] {
+  const out: Finding[] = [];
+  const transfersById = new Map(plan.transferts.map((t) => [t.id, t]));
+  plan.actions.forEach((a, ai) => {
+    const who = describeAction(a);
+    const at = (field: string) => `actions.${ai}.${field}`;
+    const axe = axeOfCode(a.code);
+    if (!ACTION_CODE_PATTERN.test(a.code)) {
+      out.push({ rule: 'code-action', level: 'warning', path: at('code'), message: `${who} : le code « ${a.code} » n'a pas la forme A.T.NN (ex. 1.3.03)` });
+    } else if (!catalogue.actions.some((c) => c.code === a.code)) {
+      out.push({ rule: 'code-action', level: 'warning', path: at('code'), message: `${who} : le code ${a.code} est absent du catalogue` });
+    }
+    if (a.droitVise !== null && axe !== null) {
+      const droitAxe = DROITS_VISES.find((d) => d.label === a.droitVise)!.axe;
+      if (droitAxe !== axe) {
+        out.push({ rule: 'droit-vise-axe', level: 'warning', path: at('droitVise'), message: `${who} : le droit visé « ${a.droitVise} » n'appartient pas à l'axe ${axe} de l'action` });
+      }
+    }
+
+    const { debut, fin } = a.fiche.calendrier;
+    for (const [field, date] of [['debut', debut], ['fin', fin]] as const) {
+      if (date !== null && (date < programme.start || date > programme.end)) {
+        out.push({
+          rule: 'calendrier-hors-programme',
+          level: 'warning',
+          path: at(`fiche.calendrier.${field}`),
+          message: `${who} : la date de ${field === 'debut' ? 'début' : 'fin'} (${date}) est hors du programme (${programme.start} – ${programme.end})`,
+        });
+      }
+    }
+    if (debut !== null && fin !== null && fin < debut) {
+      out.push({ rule: 'calendrier-ordre', level: 'warning', path: at('fiche.calendrier.fin'), message: `${who} : la fin (${fin}) précède le début (${debut})` });
+    }
+    if (fin !== null) {
+      const endYear = Number(fin.slice(0, 4));
+      const late = programme.years.filter((y) => y > endYear && a.indicators.some((i) => (i.values[String(y)]?.target ?? 0) > 0));
+      if (late.length) {
+        out.push({
+          rule: 'valeurs-apres-fin',
+          level: 'warning',
+          path: at('fiche.calendrier.fin'),
+          message: `${who} : l'action se termine le ${fin} mais des cibles sont prévues en ${late.join(', ')}`,
+        });
+      }
+    }
+
+    const transfer = a.fiche.operateur.transferId ? transfersById.get(a.fiche.operateur.transferId) : undefined;
+    if (transfer && a.fiche.conventionPartenariat === false && (transfer.montant ?? 0) > 0) {
+      out.push({
+        rule: 'convention-sans-transfert',
+        level: 'warning',
+        path: at('fiche.conventionPartenariat'),
+        message: `${who} : « Convention de partenariat? » est Non alors que l'opérateur reçoit ${formatEuros(transfer.montant!)} (${transfer.partenaire})`,
+      });
+    }
+    if (transfer && a.fiche.art20 !== null && transfer.art20 !== null && a.fiche.art20 !== transfer.art20) {
+      out.push({
+        rule: 'art20-fiche-transfert',
+        level: 'warning',
+        path: at('fiche.art20'),
+        message: `${who} : « Art.20? » vaut ${a.fiche.art20 ? 'Oui' : 'Non'} dans la fiche et ${transfer.art20 ? 'Oui' : 'Non'} pour le transfert à « ${transfer.partenaire} »`,
+      });
+    }
+    const partBudget = standardRow(a, 'part-budget');
+    const isArt20 = transfer?.art20 === true || a.fiche.art20 === true;
+    if (isArt20 && partBudget && programme.years.some((y) => (partBudget.values[String(y)]?.target ?? 0) > 0)) {
+      out.push({
+        rule: 'part-budget-art20',
+        level: 'warning',
+        path: at(`indicators.${a.indicators.indexOf(partBudget)}`),
+        message: `${who} : action financée par l'art.20, sa « Part du budget PCS (hors art.20) » devrait être nulle`,
+      });
+    }
+    const temps = standardRow(a, 'temps-consacre');
+    if (a.fiche.degreImplication === DEGRES_IMPLICATION[3] && temps && programme.years.some((y) => (temps.values[String(y)]?.target ?? 0) > 0)) {
+      out.push({
+        rule: 'temps-sans-implication',
+        level: 'warning',
+        path: at(`indicators.${a.indicators.indexOf(temps)}`),
+        message: `${who} : aucune implication de l'équipe PCS, mais du temps de l'équipe est prévu pour l'action`,
+      });
+    }
+  });
+  return out;
+}
+
+const RULES: ((input: CheckInput) => Finding[])[] = [
+  checkBudget,
+  checkTimeAllocation,
+  checkIndicators,
+  checkActionsShare('temps-consacre', 'actions-temps-total', '% de temps consacré'),
+  checkActionsShare('part-budget', 'actions-part-budget-total', 'Part du budget PCS'),
+  checkConventions,
+  checkActionFields,
+];
+
+const LEVEL_ORDER: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2 };
+
+/** Every finding of the plan, errors first, in form order within a level. */
+export function checkPlan(plan: PlanDocument, programme: Programme, catalogue: Catalogue): Finding[] {
+  const input = { plan, programme, catalogue };
+  const findings = RULES.flatMap((rule) => rule(input));
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => LEVEL_ORDER[a.f.level] - LEVEL_ORDER[b.f.level] || a.i - b.i)
+    .map(({ f }) => f);
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** The one error shape of the API: every non-2xx body. `message` is French, for people. */
+export const ERROR_CODES = ['validation', 'not_found', 'conflict', 'payload_too_large', 'internal'] as const;
+
+export const ApiIssueSchema = z.object({ path: z.string(), message: z.string() });
+export type ApiIssue = z.infer<typeof ApiIssueSchema>;
+
+export const ApiErrorSchema = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  issues: z.array(ApiIssueSchema).default([]),
+  /** With `conflict`: what is stored now, so the user can choose. */
+  current: z.unknown().optional(),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** `actions.3.indicators.2.values.2021.actual` from a zod path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => String(p)).join('.');
+}

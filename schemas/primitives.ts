@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { MAX_CENTS, parseBelgianNumber } from './numbers.ts';
+
+/**
+ * Building blocks of every schema. Text is bounded (a 100 000-character string is refused, not stored), blank
+ * values are `null`, and numbers travel as integers in their minor unit (see numbers.ts). A number may also be
+ * sent as a Belgian-formatted string (`"1.234,56"`), parsed by the same shared parser as the grid.
+ */
+
+export const RowId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide (lettres, chiffres, - et _ ; 64 caractères au plus)');
+export const Version = z.number().int().min(0);
+
+export const shortText = z.string().trim().max(300, 'Texte trop long (300 caractères au plus)');
+export const mediumText = z.string().trim().max(2000, 'Texte trop long (2 000 caractères au plus)');
+export const longText = z.string().max(20_000, 'Texte trop long (20 000 caractères au plus)');
+
+export const optShort = shortText.nullable().default(null);
+export const optMedium = mediumText.nullable().default(null);
+export const optLong = longText.nullable().default(null);
+export const optBool = z.boolean().nullable().default(null);
+export const isoDate = z.iso.date('Date attendue au format AAAA-MM-JJ');
+export const optDate = isoDate.nullable().default(null);
+export const email = z.email('Adresse électronique invalide').max(254);
+export const phone = z
+  .string()
+  .trim()
+  .max(40, 'Numéro trop long')
+  .regex(/^[0-9+()/.\s-]*$/, 'Numéro de téléphone invalide (chiffres, espaces, + / . - uniquement)');
+
+/** An integer in minor units with bounds, or a Belgian string parsed to it. */
+export function scaledNumber(scale: number, min: number, max: number) {
+  return z.union([
+    z
+      .number({ error: 'Nombre attendu' })
+      .int('Nombre entier attendu (unités mineures : centimes, centièmes)')
+      .min(min, min === 0 ? 'La valeur ne peut pas être négative' : `Valeur trop petite`)
+      .max(max, 'Valeur trop grande'),
+    z
+      .string()
+      .max(40, 'Nombre trop long')
+      .transform((s, ctx) => {
+        const r = parseBelgianNumber(s, scale);
+        if (!r.ok) {
+          ctx.addIssue({ code: 'custom', message: r.message });
+          return z.NEVER;
+        }
+        if (r.value < min) {
+          ctx.addIssue({ code: 'custom', message: min === 0 ? 'La valeur ne peut pas être négative' : 'Valeur trop petite' });
+          return z.NEVER;
+        }
+        if (r.value > max) {
+          ctx.addIssue({ code: 'custom', message: 'Valeur trop grande' });
+          return z.NEVER;
+        }
+        return r.value;
+      }),
+  ]);
+}
+
+/** Money in integer cents (≥ 0), blank = null. */
+export const cents = scaledNumber(2, 0, MAX_CENTS);
+export const optCents = cents.nullable().default(null);
+/** Percent in hundredths of a percent, 0-100 %. */
+export const percentHundredths = scaledNumber(2, 0, 100_00);
+export const optPercent = percentHundredths.nullable().default(null);
+/** ETP in hundredths (0,8 ETP → 80). */
+export const etpHundredths = scaledNumber(2, 0, 100_000_00);
+export const optEtp = etpHundredths.nullable().default(null);

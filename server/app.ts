@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import type { ApiError } from '../schemas/errors.ts';
+import { resolveCatalogueEntry } from '../schemas/reference.ts';
+import { AppError } from './errors.ts';
+import type { ServiceContext } from './services/context.ts';
+import { planRoutes } from './routes/plans.ts';
+import { listRoutes } from './routes/lists.ts';
+import { actionRoutes } from './routes/actions.ts';
+
+z.config(z.locales.fr());
+
+/** Largest JSON body accepted: a whole plan is about 300 kB. */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+/** The HTTP application; tests call it with an in-memory database through `app.request()`. */
+export function createApp(ctx: ServiceContext) {
+  const api = new Hono()
+    .get('/health', (c) => c.json({ status: 'ok' }))
+    .get('/programmes', (c) => c.json(ctx.reference.programmes))
+    .get('/catalogue', (c) =>
+      c.json({
+        ...ctx.reference.catalogue,
+        actions: ctx.reference.catalogue.actions.map((a) => resolveCatalogueEntry(ctx.reference.catalogue, a.code)!),
+      }),
+    )
+    .route('/plans', planRoutes(ctx))
+    .route('/plans', listRoutes(ctx))
+    .route('/plans', actionRoutes(ctx));
+
+  const app = new Hono()
+    .use(secureHeaders())
+    .use(
+      '/api/*',
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new AppError(413, 'payload_too_large', `Requête trop volumineuse (au plus ${MAX_BODY_BYTES / 1024 / 1024} Mo)`);
+        },
+      }),
+    )
+    .route('/api', api);
+
+  app.notFound((c) => c.json<ApiError>({ code: 'not_found', message: `Adresse inconnue : ${c.req.method} ${c.req.path}`, issues: [] }, 404));
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      const body: ApiError = { code: err.code, message: err.message, issues: err.issues };
+      if (err.current !== undefined) body.current = err.current;
+      return c.json(body, err.status);
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      const message = err.status === 400 ? 'Requête invalide : le corps doit être du JSON valide' : err.message;
+      return c.json<ApiError>({ code: 'validation', message, issues: [] }, err.status);
+    }
+    console.error(err);
+    return c.json<ApiError>({ code: 'internal', message: 'Erreur interne du serveur', issues: [] }, 500);
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,197 @@
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  type AnySQLiteColumn,
+} from 'drizzle-orm/sqlite-core';
+import {
+  DROIT_VISE_LABELS,
+  INDICATOR_CATEGORY_CODES,
+  STANDARD_INDICATOR_CODES,
+  STATUTS_ACTION,
+} from '../../schemas/enums.ts';
+import { AGGREGATION_CODES, UNIT_CODES } from '../../schemas/numbers.ts';
+import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
+import { CELL_GRIDS } from '../../schemas/cells.ts';
+
+/**
+ * SQLite tables of a plan. Numbers that take part in arithmetic (budget, transfers, indicator values, time shares,
+ * E-compte amounts) are typed integer columns in minor units (cents, hundredths); text-only sections and lists are
+ * zod-validated JSON. Every editable row carries a version; SQLite does not enforce enums, so closed lists get
+ * CHECK constraints in addition to zod.
+ */
+
+/** `col IN ('a','b')` for a constant closed list (never user input). */
+function inList(column: AnySQLiteColumn, values: readonly string[]): SQL {
+  const list = values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ');
+  return sql`${column} in (${sql.raw(list)})`;
+}
+
+export { CELL_GRIDS, type CellGrid } from '../../schemas/cells.ts';
+
+export const plans = sqliteTable('plans', {
+  id: text('id').primaryKey(),
+  programmeId: text('programme_id').notNull(),
+  commune: text('commune').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  version: integer('version').notNull().default(1),
+});
+
+export const planSections = sqliteTable(
+  'plan_sections',
+  {
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    section: text('section', { enum: SECTION_KEYS }).notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.section] }), check('plan_sections_section', inList(t.section, SECTION_KEYS))],
+);
+
+export const planRows = sqliteTable(
+  'plan_rows',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    collection: text('collection', { enum: COLLECTION_KEYS }).notNull(),
+    position: integer('position').notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('plan_rows_plan').on(t.planId, t.collection, t.position),
+    check('plan_rows_collection', inList(t.collection, COLLECTION_KEYS)),
+  ],
+);
+
+export const transfers = sqliteTable(
+  'transfers',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    partenaire: text('partenaire').notNull(),
+    art20: integer('art20', { mode: 'boolean' }),
+    montantCents: integer('montant_cents'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [index('transfers_plan').on(t.planId, t.position), check('transfers_montant', sql`${t.montantCents} >= 0`)],
+);
+
+export const actions = sqliteTable(
+  'actions',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    code: text('code').notNull(),
+    statut: text('statut', { enum: STATUTS_ACTION }),
+    droitVise: text('droit_vise', { enum: DROIT_VISE_LABELS }),
+    priorite: integer('priorite'),
+    /** The partner transfer funding the operator of this action. */
+    transferId: text('transfer_id').references(() => transfers.id, { onDelete: 'set null' }),
+    /** Fiche body (spec §2.2) except the operator's transfer link, zod-validated. */
+    fiche: text('fiche', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('actions_plan').on(t.planId, t.position),
+    check('actions_statut', sql`${t.statut} is null or ${inList(t.statut, STATUTS_ACTION)}`),
+    check('actions_droit_vise', sql`${t.droitVise} is null or ${inList(t.droitVise, DROIT_VISE_LABELS)}`),
+  ],
+);
+
+export const indicators = sqliteTable(
+  'indicators',
+  {
+    id: text('id').primaryKey(),
+    actionId: text('action_id')
+      .notNull()
+      .references(() => actions.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    category: text('category', { enum: INDICATOR_CATEGORY_CODES }).notNull(),
+    label: text('label').notNull(),
+    unit: text('unit', { enum: UNIT_CODES }).notNull(),
+    aggregation: text('aggregation', { enum: AGGREGATION_CODES }),
+    standard: text('standard', { enum: STANDARD_INDICATOR_CODES }),
+    /** Ex-ante typed explicitly, in the unit's minor unit; null = computed from the targets. */
+    exAnte: integer('ex_ante'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('indicators_action').on(t.actionId, t.position),
+    check('indicators_category', inList(t.category, INDICATOR_CATEGORY_CODES)),
+    check('indicators_unit', inList(t.unit, UNIT_CODES)),
+    check('indicators_aggregation', sql`${t.aggregation} is null or ${inList(t.aggregation, AGGREGATION_CODES)}`),
+    check('indicators_standard', sql`${t.standard} is null or ${inList(t.standard, STANDARD_INDICATOR_CODES)}`),
+  ],
+);
+
+/**
+ * Versioned cells of the plan's yearly grids: indicator targets and actuals (row = indicator id, period = year),
+ * the chef de projet's time (row = category, period = "ex-ante" | year | "ex-post") and E-compte consumption
+ * (row = "e-compte", period = year). A missing cell is blank at version 0.
+ */
+export const cells = sqliteTable(
+  'cells',
+  {
+    planId: text('plan_id').notNull(),
+    grid: text('grid', { enum: CELL_GRIDS }).notNull(),
+    rowKey: text('row_key').notNull(),
+    period: text('period').notNull(),
+    /** Set for indicator cells so that deleting the indicator deletes its cells. */
+    indicatorId: text('indicator_id'),
+    value: integer('value'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    primaryKey({ columns: [t.planId, t.grid, t.rowKey, t.period] }),
+    foreignKey({ columns: [t.planId], foreignColumns: [plans.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.indicatorId], foreignColumns: [indicators.id] }).onDelete('cascade'),
+    index('cells_indicator').on(t.indicatorId),
+    check('cells_grid', inList(t.grid, CELL_GRIDS)),
+  ],
+);
+
+export const budgets = sqliteTable(
+  'budgets',
+  {
+    planId: text('plan_id')
+      .primaryKey()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    recettesTotal: integer('recettes_total'),
+    subventionPcs: integer('subvention_pcs'),
+    partCommunale: integer('part_communale'),
+    subventionsArt20: integer('subventions_art20'),
+    autresRecettes: integer('autres_recettes'),
+    depensesTotal: integer('depenses_total'),
+    personnel: integer('personnel'),
+    fonctionnement: integer('fonctionnement'),
+    investissement: integer('investissement'),
+    subventionsInstitutions: integer('subventions_institutions'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    check(
+      'budgets_non_negative',
+      sql`coalesce(${t.recettesTotal}, 0) >= 0 and coalesce(${t.subventionPcs}, 0) >= 0 and coalesce(${t.partCommunale}, 0) >= 0
+        and coalesce(${t.subventionsArt20}, 0) >= 0 and coalesce(${t.autresRecettes}, 0) >= 0 and coalesce(${t.depensesTotal}, 0) >= 0
+        and coalesce(${t.personnel}, 0) >= 0 and coalesce(${t.fonctionnement}, 0) >= 0 and coalesce(${t.investissement}, 0) >= 0
+        and coalesce(${t.subventionsInstitutions}, 0) >= 0`,
+    ),
+  ],
+);

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import { formatPath, type ApiIssue } from '../schemas/errors.ts';
+
+/** Typed errors thrown by services; `app.onError` maps them to the API error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 413 | 500,
+    readonly code: 'validation' | 'not_found' | 'conflict' | 'payload_too_large' | 'internal',
+    message: string,
+    readonly issues: ApiIssue[] = [],
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, current: unknown, issues: ApiIssue[] = []) {
+    super(409, 'conflict', message, issues, current);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, issues: ApiIssue[]) {
+    super(400, 'validation', message, issues);
+  }
+
+  static fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): ValidationError {
+    const issues = error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+    return new ValidationError(summarise(issues), issues);
+  }
+}
+
+function summarise(issues: ApiIssue[]): string {
+  const first = issues[0];
+  if (!first) return 'Données invalides';
+  const where = first.path ? ` (${first.path})` : '';
+  const more = issues.length > 1 ? ` — et ${issues.length - 1} autre(s) problème(s)` : '';
+  return `Données invalides${where} : ${first.message}${more}`;
+}
+
+/** Parses `data` with `schema` or throws a 400 whose issue paths start with `prefix`. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, data: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
+  const r = schema.safeParse(data);
+  if (!r.success) throw ValidationError.fromZod(r.error, prefix);
+  return r.data;
+}

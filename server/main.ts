@@ -1,0 +1,28 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { parseConfig } from './config.ts';
+import { openDatabase } from './db/open.ts';
+import { loadReferenceData } from './reference.ts';
+import { seedSampleIfEmpty } from './services/seed.ts';
+
+/** Entry point of `npm start`: the only place that reads the environment. */
+const config = parseConfig(process.env);
+const db = openDatabase(config.databaseFile);
+const reference = loadReferenceData();
+const ctx = { db, reference };
+if (config.loadSample) {
+  const seeded = seedSampleIfEmpty(ctx);
+  if (seeded) console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions).`);
+}
+const app = createApp(ctx);
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  console.log(`Cohésio : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
+});
+
+function shutdown() {
+  server.close();
+  db.$client.close();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

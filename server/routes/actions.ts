@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { RowId, Version } from '../../schemas/primitives.ts';
+import { YearKey } from '../../schemas/indicator.ts';
+import { ConflictError } from '../errors.ts';
+import { createAction, deleteAction, updateAction } from '../services/actions.ts';
+import { createIndicator, deleteIndicator, updateIndicator } from '../services/indicators.ts';
+import { updateCells } from '../services/cells.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+
+const ActionParam = z.object({ planId: RowId, actionId: RowId });
+const IndicatorParam = z.object({ planId: RowId, indicatorId: RowId });
+const ValueParam = IndicatorParam.extend({ year: YearKey, kind: z.enum(['target', 'actual']) });
+
+/** Actions (list row + fiche), their indicator rows, and the versioned cells of the yearly grids. */
+export function actionRoutes(ctx: ServiceContext) {
+  return new Hono()
+    .post('/:planId/actions', validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(createAction({ ...ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') }), 201),
+    )
+    .put('/:planId/actions/:actionId', validate('param', ActionParam), validate('json', EditBody), (c) =>
+      c.json(updateAction({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    )
+    .delete('/:planId/actions/:actionId', validate('param', ActionParam), validate('query', VersionQuery), (c) => {
+      deleteAction({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+      return c.body(null, 204);
+    })
+    .post(
+      '/:planId/actions/:actionId/indicators',
+      validate('param', ActionParam),
+      validate('json', CreateBody.extend({ position: z.number().int().min(0).max(10_000).optional() })),
+      (c) => c.json(createIndicator({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
+    )
+    .put('/:planId/indicators/:indicatorId', validate('param', IndicatorParam), validate('json', EditBody), (c) =>
+      c.json(updateIndicator({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    )
+    .delete('/:planId/indicators/:indicatorId', validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
+      deleteIndicator({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+      return c.body(null, 204);
+    })
+    .put('/:planId/cells', validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(updateCells({ ...ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') })),
+    )
+    .put(
+      '/:planId/indicators/:indicatorId/values/:year/:kind',
+      validate('param', ValueParam),
+      validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
+      (c) => {
+        const { planId, indicatorId, year, kind } = c.req.valid('param');
+        const grid = kind === 'target' ? 'indicator-target' : 'indicator-actual';
+        const cell = { grid, row: indicatorId, period: year, ...c.req.valid('json') };
+        try {
+          const [stored] = updateCells({ ...ctx, planId, input: { cells: [cell] } });
+          return c.json({ value: stored!.value, version: stored!.version });
+        } catch (e) {
+          if (e instanceof ConflictError && Array.isArray(e.current)) {
+            const [current] = e.current as { value: number | null; version: number }[];
+            throw new ConflictError(e.message, { value: current!.value, version: current!.version });
+          }
+          throw e;
+        }
+      },
+    );
+}

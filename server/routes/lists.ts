@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { COLLECTION_KEYS } from '../../schemas/plan.ts';
+import { RowId } from '../../schemas/primitives.ts';
+import {
+  createCollectionRow,
+  createTransfer,
+  deleteCollectionRow,
+  deleteTransfer,
+  updateCollectionRow,
+  updateTransfer,
+} from '../services/collections.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+
+const ListParam = z.object({ planId: RowId, collection: z.enum(COLLECTION_KEYS) });
+const RowParam = ListParam.extend({ rowId: RowId });
+const TransferParam = z.object({ planId: RowId, transferId: RowId });
+
+/** Rows of the fiche plan's lists (team, trainings, meetings, partner cards) and partner transfers. */
+export function listRoutes(ctx: ServiceContext) {
+  return new Hono()
+    .post('/:planId/lists/:collection', validate('param', ListParam), validate('json', CreateBody), (c) =>
+      c.json(createCollectionRow({ ...ctx, ...c.req.valid('param'), data: c.req.valid('json').data }), 201),
+    )
+    .put('/:planId/lists/:collection/:rowId', validate('param', RowParam), validate('json', EditBody), (c) =>
+      c.json(updateCollectionRow({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    )
+    .delete('/:planId/lists/:collection/:rowId', validate('param', RowParam), validate('query', VersionQuery), (c) => {
+      deleteCollectionRow({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+      return c.body(null, 204);
+    })
+    .post('/:planId/transfers', validate('param', PlanParam), validate('json', CreateBody), (c) =>
+      c.json(createTransfer({ ...ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
+    )
+    .put('/:planId/transfers/:transferId', validate('param', TransferParam), validate('json', EditBody), (c) =>
+      c.json(updateTransfer({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    )
+    .delete('/:planId/transfers/:transferId', validate('param', TransferParam), validate('query', VersionQuery), (c) => {
+      deleteTransfer({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+      return c.body(null, 204);
+    });
+}

@@ -1,0 +1,134 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { actions, indicators, planRows, transfers } from '../db/schema.ts';
+import { ValidationError, parseOrThrow } from '../errors.ts';
+import { ActionEditSchema, FicheSchema, OperateurSchema, type Action } from '../../schemas/action.ts';
+import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
+import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
+import { resolveCatalogueEntry } from '../../schemas/reference.ts';
+import type { Db } from '../db/open.ts';
+import { ficheForStorage, readPlan } from './plan-store.ts';
+import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { newIdOf, type ServiceContext } from './context.ts';
+
+/** Adding an action: its catalogue code and, optionally, its operator and list fields. */
+export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: true, droitVise: true, priorite: true })
+  .extend({ operateur: OperateurSchema.optional() })
+  .strict();
+
+export function actionIdsOf(db: Db, planId: string): string[] {
+  return db
+    .select({ id: actions.id })
+    .from(actions)
+    .where(eq(actions.planId, planId))
+    .orderBy(asc(actions.position))
+    .all()
+    .map((r) => r.id);
+}
+
+function requireTransferOfPlan(db: Db, planId: string, transferId: string | null): void {
+  if (transferId === null) return;
+  const t = db.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.id, transferId), eq(transfers.planId, planId))).get();
+  if (!t) {
+    const message = `Le transfert « ${transferId} » n'existe pas dans ce plan`;
+    throw new ValidationError(message, [{ path: 'fiche.operateur.transferId', message }]);
+  }
+}
+
+function findAction(db: Db, planId: string, actionId: string): Action | undefined {
+  return readPlan(db, planId).actions.find((a) => a.id === actionId);
+}
+
+/**
+ * Adds an action to the plan's list, after the last one. Its fiche starts with the form's standard activity
+ * indicators and the catalogue's default rows for its code; an unknown code is accepted and reported by the checks.
+ */
+export function createAction(ctx: ServiceContext & { planId: string; input: unknown }): Action {
+  const input = parseOrThrow(ActionCreateSchema, ctx.input);
+  const id = newIdOf(ctx)();
+  const fiche = FicheSchema.parse({ operateur: input.operateur ?? {} });
+  const entry = resolveCatalogueEntry(ctx.reference.catalogue, input.code);
+  const rows = [
+    ...(entry?.indicators ?? []).filter((i) => i.category === 'realisation'),
+    ...STANDARD_INDICATORS.map((s) => ({ category: s.category, label: s.label, unit: s.unit, standard: s.code })),
+    ...(entry?.indicators ?? []).filter((i) => i.category !== 'realisation'),
+  ];
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    requireTransferOfPlan(db, ctx.planId, fiche.operateur.transferId);
+    const position = actionIdsOf(db, ctx.planId).length;
+    db.insert(actions)
+      .values({
+        id,
+        planId: ctx.planId,
+        position,
+        code: input.code,
+        statut: input.statut,
+        droitVise: input.droitVise,
+        priorite: input.priorite,
+        transferId: fiche.operateur.transferId,
+        fiche: ficheForStorage(fiche),
+        version: 1,
+      })
+      .run();
+    rows.forEach((row, ip) => {
+      const fields = IndicatorFieldsSchema.parse(row);
+      db.insert(indicators)
+        .values({ id: newIdOf(ctx)(), actionId: id, position: ip, ...fields, exAnte: null, version: 1 })
+        .run();
+    });
+    return findAction(db, ctx.planId, id)!;
+  });
+}
+
+/** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
+export function updateAction(
+  ctx: ServiceContext & { planId: string; actionId: string; version: number; data: unknown; position?: number | undefined },
+): Action {
+  const data = parseOrThrow(ActionEditSchema, ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
+    requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action", () => findAction(db, ctx.planId, ctx.actionId));
+    requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId);
+    db.update(actions)
+      .set({
+        code: data.code,
+        statut: data.statut,
+        droitVise: data.droitVise,
+        priorite: data.priorite,
+        transferId: data.fiche.operateur.transferId,
+        fiche: ficheForStorage(data.fiche),
+        version: ctx.version + 1,
+      })
+      .where(where)
+      .run();
+    if (ctx.position !== undefined) {
+      reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position).forEach((id, position) =>
+        db.update(actions).set({ position }).where(eq(actions.id, id)).run(),
+      );
+    }
+    return findAction(db, ctx.planId, ctx.actionId)!;
+  });
+}
+
+/** Deletes an action with its indicators and values, and removes it from the partner cards that named it. */
+export function deleteAction(ctx: ServiceContext & { planId: string; actionId: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
+    requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action");
+    const cards = db
+      .select()
+      .from(planRows)
+      .where(and(eq(planRows.planId, ctx.planId), inArray(planRows.collection, ['partenaires'])))
+      .all();
+    for (const card of cards) {
+      const data = card.data as { actionIds?: string[] };
+      if (data.actionIds?.includes(ctx.actionId)) {
+        db.update(planRows)
+          .set({ data: { ...data, actionIds: data.actionIds.filter((x) => x !== ctx.actionId) }, version: card.version + 1 })
+          .where(eq(planRows.id, card.id))
+          .run();
+      }
+    }
+    db.delete(actions).where(where).run();
+    actionIdsOf(db, ctx.planId).forEach((id, position) => db.update(actions).set({ position }).where(eq(actions.id, id)).run());
+  });
+}

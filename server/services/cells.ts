@@ -1,0 +1,103 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { cells } from '../db/schema.ts';
+import { ConflictError, ValidationError, parseOrThrow } from '../errors.ts';
+import { CellsEditSchema, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
+import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
+import { indicatorValue } from '../../schemas/indicator.ts';
+import { cents, percentHundredths } from '../../schemas/primitives.ts';
+import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type Plan } from '../../schemas/plan.ts';
+import type { ApiIssue } from '../../schemas/errors.ts';
+import type { Programme } from '../../schemas/reference.ts';
+import { CONSUMPTION_ROW, readPlan, requirePlanRow } from './plan-store.ts';
+import { mutatePlan } from './mutate.ts';
+import { requireProgramme, type ServiceContext } from './context.ts';
+
+/** Checks where a cell is and what it may hold; answers the parsed value or a French issue. */
+function validateCell(plan: Plan, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
+  const isYear = programme.years.map(String).includes(cell.period);
+  const yearsText = `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
+  let schema;
+  let indicatorId: string | null = null;
+  if (cell.grid === 'indicator-target' || cell.grid === 'indicator-actual') {
+    const indicator = plan.actions.flatMap((a) => a.indicators).find((i) => i.id === cell.row);
+    if (!indicator) return `Indicateur introuvable dans ce plan : ${cell.row}`;
+    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    schema = indicatorValue(indicator.unit);
+    indicatorId = indicator.id;
+  } else if (cell.grid === 'time') {
+    if (!(TIME_CATEGORY_CODES as readonly string[]).includes(cell.row)) return `Catégorie de temps inconnue : ${cell.row}`;
+    if (!isYear && cell.period !== TIME_PERIOD_EX_ANTE && cell.period !== TIME_PERIOD_EX_POST) {
+      return `Colonne inconnue : ${cell.period} (Ex-ante, ${yearsText} ou Ex-post)`;
+    }
+    schema = percentHundredths;
+  } else {
+    if (cell.row !== CONSUMPTION_ROW) return `Ligne inconnue : ${cell.row}`;
+    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    schema = cents;
+  }
+  if (cell.value === null) return { value: null, indicatorId };
+  const r = schema.safeParse(cell.value);
+  if (!r.success) return r.error.issues[0]!.message;
+  return { value: r.data, indicatorId };
+}
+
+/**
+ * Writes a block of cells as one change: every cell is validated and version-checked first; one bad value
+ * answers 400 and one stale version answers 409 with what is stored now, and then nothing is written.
+ * A written cell's version goes up by one; a blanked cell keeps its row (so versions never go back).
+ */
+export function updateCells(ctx: ServiceContext & { planId: string; input: unknown }): StoredCell[] {
+  const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const plan = readPlan(db, ctx.planId);
+    const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
+    const issues: ApiIssue[] = [];
+    const parsed = edits.map((cell, i) => {
+      const r = validateCell(plan, programme, cell);
+      if (typeof r === 'string') {
+        issues.push({ path: `cells.${i}.value`, message: `${describeCell(plan.actions, cell)} : ${r}` });
+        return null;
+      }
+      return { ...cell, ...r };
+    });
+    if (issues.length) throw new ValidationError(issues[0]!.message, issues);
+
+    const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
+    const existing = new Map(
+      db
+        .select()
+        .from(cells)
+        .where(and(eq(cells.planId, ctx.planId), inArray(cells.grid, [...new Set(edits.map((c) => c.grid))])))
+        .all()
+        .map((c) => [keyOf({ grid: c.grid, row: c.rowKey, period: c.period }), c]),
+    );
+    const conflicts: StoredCell[] = [];
+    for (const cell of edits) {
+      const stored = existing.get(keyOf(cell));
+      const version = stored?.version ?? 0;
+      if (version !== cell.version) {
+        conflicts.push({ grid: cell.grid, row: cell.row, period: cell.period, value: stored?.value ?? null, version });
+      }
+    }
+    if (conflicts.length) {
+      throw new ConflictError(
+        `${describeCell(plan.actions, conflicts[0]!)} a été modifié(e) entre-temps : choisissez la valeur à garder`,
+        conflicts,
+      );
+    }
+
+    return parsed.map((cell) => {
+      const c = cell!;
+      const where = and(eq(cells.planId, ctx.planId), eq(cells.grid, c.grid), eq(cells.rowKey, c.row), eq(cells.period, c.period));
+      const version = c.version + 1;
+      if (c.version === 0) {
+        db.insert(cells)
+          .values({ planId: ctx.planId, grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId, version })
+          .run();
+      } else {
+        db.update(cells).set({ value: c.value, version }).where(where).run();
+      }
+      return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import type { z } from 'zod';
+import { and, asc, eq } from 'drizzle-orm';
+import { planRows, transfers } from '../db/schema.ts';
+import { parseOrThrow } from '../errors.ts';
+import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
+import type { Db } from '../db/open.ts';
+import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { newIdOf, type ServiceContext } from './context.ts';
+
+/**
+ * Rows of the fiche plan's lists: team members, trainings, meetings, partner cards (JSON rows of `plan_rows`)
+ * and partner transfers (typed rows of `transfers`, money in cents). Each row is created, edited, moved and
+ * deleted on its own, with its version.
+ */
+
+type RowEdit = { version: number; data: unknown; position?: number | undefined };
+
+const COLLECTION_LABELS: Record<CollectionKey, string> = {
+  equipeMembres: "Le membre de l'équipe",
+  formations: 'La formation',
+  reunionsOrganisees: 'La réunion organisée',
+  reunionsInvite: 'La réunion (invité)',
+  partenaires: 'La fiche partenaire',
+};
+
+
+function collectionIds(db: Db, planId: string, collection: CollectionKey): string[] {
+  return db
+    .select({ id: planRows.id })
+    .from(planRows)
+    .where(and(eq(planRows.planId, planId), eq(planRows.collection, collection)))
+    .orderBy(asc(planRows.position))
+    .all()
+    .map((r) => r.id);
+}
+
+export function createCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; data: unknown }) {
+  const data = parseOrThrow(COLLECTION_SCHEMAS[ctx.collection] as z.ZodType<Record<string, unknown>>, ctx.data, [ctx.collection]);
+  const id = newIdOf(ctx)();
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const position = collectionIds(db, ctx.planId, ctx.collection).length;
+    db.insert(planRows).values({ id, planId: ctx.planId, collection: ctx.collection, position, data, version: 1 }).run();
+    return { id, version: 1, ...data };
+  });
+}
+
+export function updateCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string } & RowEdit) {
+  const data = parseOrThrow(COLLECTION_SCHEMAS[ctx.collection] as z.ZodType<Record<string, unknown>>, ctx.data, [ctx.collection]);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
+    const row = db.select().from(planRows).where(where).get();
+    requireVersion(row, ctx.version, COLLECTION_LABELS[ctx.collection], (r) => ({ id: r.id, version: r.version, ...(r.data as object) }));
+    db.update(planRows).set({ data, version: ctx.version + 1 }).where(where).run();
+    if (ctx.position !== undefined) {
+      const order = reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position);
+      order.forEach((id, position) => db.update(planRows).set({ position }).where(eq(planRows.id, id)).run());
+    }
+    return { id: ctx.rowId, version: ctx.version + 1, ...data };
+  });
+}
+
+export function deleteCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
+    requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
+    db.delete(planRows).where(where).run();
+  });
+}
+
+function transferIds(db: Db, planId: string): string[] {
+  return db
+    .select({ id: transfers.id })
+    .from(transfers)
+    .where(eq(transfers.planId, planId))
+    .orderBy(asc(transfers.position))
+    .all()
+    .map((r) => r.id);
+}
+
+const transferOut = (r: typeof transfers.$inferSelect) => ({
+  id: r.id,
+  version: r.version,
+  partenaire: r.partenaire,
+  art20: r.art20,
+  montant: r.montantCents,
+});
+
+export function createTransfer(ctx: ServiceContext & { planId: string; data: unknown }) {
+  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+  const id = newIdOf(ctx)();
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const position = transferIds(db, ctx.planId).length;
+    db.insert(transfers)
+      .values({ id, planId: ctx.planId, position, partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: 1 })
+      .run();
+    return { id, version: 1, ...data };
+  });
+}
+
+export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & RowEdit) {
+  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
+    requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+    db.update(transfers)
+      .set({ partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: ctx.version + 1 })
+      .where(where)
+      .run();
+    if (ctx.position !== undefined) {
+      const order = reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position);
+      order.forEach((id, position) => db.update(transfers).set({ position }).where(eq(transfers.id, id)).run());
+    }
+    return { id: ctx.transferId, version: ctx.version + 1, ...data };
+  });
+}
+
+/** Deleting a transfer unlinks the actions it funded (their operator keeps its name). */
+export function deleteTransfer(ctx: ServiceContext & { planId: string; transferId: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
+    requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+    db.delete(transfers).where(where).run();
+  });
+}

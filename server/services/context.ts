@@ -1,0 +1,22 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open.ts';
+import type { ReferenceData } from '../reference.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Programme } from '../../schemas/reference.ts';
+
+/** What every service receives: the database and the reference data, plus a clock and an id source for tests. */
+export type ServiceContext = {
+  db: Db;
+  reference: ReferenceData;
+  now?: () => string;
+  newId?: () => string;
+};
+
+export const nowOf = (ctx: ServiceContext) => (ctx.now ?? (() => new Date().toISOString()))();
+export const newIdOf = (ctx: ServiceContext) => ctx.newId ?? (() => randomUUID());
+
+export function requireProgramme(ctx: ServiceContext, programmeId: string): Programme {
+  const programme = ctx.reference.programmes.find((p) => p.id === programmeId);
+  if (!programme) throw new NotFoundError(`Programme inconnu : ${programmeId}`);
+  return programme;
+}

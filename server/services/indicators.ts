@@ -1,0 +1,102 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { actions, cells, indicators } from '../db/schema.ts';
+import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import { IndicatorFieldsSchema, indicatorValue, type Indicator } from '../../schemas/indicator.ts';
+import type { Db } from '../db/open.ts';
+import { readPlan } from './plan-store.ts';
+import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { newIdOf, type ServiceContext } from './context.ts';
+
+/**
+ * Indicator rows of a fiche action: category, label, unit, aggregation override and typed ex-ante.
+ * Their yearly targets and actuals are cells (see cells.ts).
+ */
+
+/** Validates the fields and the typed ex-ante against the row's unit; ex-ante in minor units or Belgian text. */
+function parseIndicatorFields(data: unknown) {
+  const fields = parseOrThrow(IndicatorFieldsSchema, data);
+  const exAnte = parseOrThrow(indicatorValue(fields.unit).nullable(), fields.exAnte, ['exAnte']);
+  return { ...fields, exAnte };
+}
+
+function indicatorIds(db: Db, actionId: string): string[] {
+  return db
+    .select({ id: indicators.id })
+    .from(indicators)
+    .where(eq(indicators.actionId, actionId))
+    .orderBy(asc(indicators.position))
+    .all()
+    .map((r) => r.id);
+}
+
+function findIndicator(db: Db, planId: string, indicatorId: string): Indicator | undefined {
+  for (const a of readPlan(db, planId).actions) {
+    const found = a.indicators.find((i) => i.id === indicatorId);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function requireIndicatorOfPlan(db: Db, planId: string, indicatorId: string) {
+  const row = db
+    .select({ indicator: indicators })
+    .from(indicators)
+    .innerJoin(actions, eq(actions.id, indicators.actionId))
+    .where(and(eq(indicators.id, indicatorId), eq(actions.planId, planId)))
+    .get();
+  return row?.indicator;
+}
+
+export function createIndicator(ctx: ServiceContext & { planId: string; actionId: string; data: unknown; position?: number | undefined }): Indicator {
+  const fields = parseIndicatorFields(ctx.data);
+  const id = newIdOf(ctx)();
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const action = db.select().from(actions).where(and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId))).get();
+    if (!action) throw new NotFoundError('Action introuvable');
+    const ids = indicatorIds(db, ctx.actionId);
+    db.insert(indicators).values({ id, actionId: ctx.actionId, position: ids.length, ...fields, version: 1 }).run();
+    if (ctx.position !== undefined) {
+      reorder([...ids, id], id, ctx.position).forEach((x, position) => db.update(indicators).set({ position }).where(eq(indicators.id, x)).run());
+    }
+    return findIndicator(db, ctx.planId, id)!;
+  });
+}
+
+/**
+ * Edits an indicator row. Changing its unit is refused while a stored value would not fit the new unit
+ * (e.g. 150 as a percentage).
+ */
+export function updateIndicator(
+  ctx: ServiceContext & { planId: string; indicatorId: string; version: number; data: unknown; position?: number | undefined },
+): Indicator {
+  const fields = parseIndicatorFields(ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
+    requireVersion(row, ctx.version, "L'indicateur", () => findIndicator(db, ctx.planId, ctx.indicatorId));
+    if (row!.unit !== fields.unit) {
+      const schema = indicatorValue(fields.unit);
+      const stored = db.select().from(cells).where(eq(cells.indicatorId, ctx.indicatorId)).all();
+      const bad = stored.find((c) => c.value !== null && !schema.safeParse(c.value).success);
+      if (bad) {
+        const message = `L'unité ne peut pas changer : la valeur de ${bad.period} ne convient pas à la nouvelle unité`;
+        throw new ValidationError(message, [{ path: 'unit', message }]);
+      }
+    }
+    db.update(indicators).set({ ...fields, version: ctx.version + 1 }).where(eq(indicators.id, ctx.indicatorId)).run();
+    if (ctx.position !== undefined) {
+      reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position).forEach((x, position) =>
+        db.update(indicators).set({ position }).where(eq(indicators.id, x)).run(),
+      );
+    }
+    return findIndicator(db, ctx.planId, ctx.indicatorId)!;
+  });
+}
+
+export function deleteIndicator(ctx: ServiceContext & { planId: string; indicatorId: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
+    requireVersion(row, ctx.version, "L'indicateur");
+    db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
+    indicatorIds(db, row!.actionId).forEach((x, position) => db.update(indicators).set({ position }).where(eq(indicators.id, x)).run());
+  });
+}

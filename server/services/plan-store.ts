@@ -1,0 +1,312 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/open.ts';
+import {
+  actions,
+  budgets,
+  cells,
+  indicators,
+  planRows,
+  planSections,
+  plans,
+  transfers,
+  type CellGrid,
+} from '../db/schema.ts';
+import { NotFoundError } from '../errors.ts';
+import { FicheSchema } from '../../schemas/action.ts';
+import type { Action } from '../../schemas/action.ts';
+import type { Indicator, IndicatorCell } from '../../schemas/indicator.ts';
+import {
+  COLLECTION_KEYS,
+  COLLECTION_SCHEMAS,
+  SECTION_KEYS,
+  SECTION_SCHEMAS,
+  type Budget,
+  type CollectionKey,
+  type Plan,
+  type PlanDocument,
+  type SectionKey,
+} from '../../schemas/plan.ts';
+
+/**
+ * Reading and writing a whole plan: the mapping between the plan document of `schemas/` and the SQLite rows.
+ * Internal to services; nothing else touches the tables.
+ */
+
+export const CONSUMPTION_ROW = 'e-compte';
+
+export function requirePlanRow(db: Db, planId: string) {
+  const row = db.select().from(plans).where(eq(plans.id, planId)).get();
+  if (!row) throw new NotFoundError(`Plan introuvable : ${planId}`);
+  return row;
+}
+
+export function touchPlan(db: Db, planId: string, now: string): void {
+  db.update(plans).set({ updatedAt: now }).where(eq(plans.id, planId)).run();
+}
+
+export function budgetToRow(b: Budget) {
+  return {
+    recettesTotal: b.recettes.total,
+    subventionPcs: b.recettes.subventionPcs,
+    partCommunale: b.recettes.partCommunale,
+    subventionsArt20: b.recettes.subventionsArt20,
+    autresRecettes: b.recettes.autres,
+    depensesTotal: b.depenses.total,
+    personnel: b.depenses.personnel,
+    fonctionnement: b.depenses.fonctionnement,
+    investissement: b.depenses.investissement,
+    subventionsInstitutions: b.depenses.subventionsInstitutions,
+  };
+}
+
+function rowToBudget(r: typeof budgets.$inferSelect): Budget {
+  return {
+    recettes: {
+      total: r.recettesTotal,
+      subventionPcs: r.subventionPcs,
+      partCommunale: r.partCommunale,
+      subventionsArt20: r.subventionsArt20,
+      autres: r.autresRecettes,
+    },
+    depenses: {
+      total: r.depensesTotal,
+      personnel: r.personnel,
+      fonctionnement: r.fonctionnement,
+      investissement: r.investissement,
+      subventionsInstitutions: r.subventionsInstitutions,
+    },
+  };
+}
+
+/** Assembles the whole plan document from its rows. */
+export function readPlan(db: Db, planId: string): Plan {
+  const plan = requirePlanRow(db, planId);
+  const sectionRows = db.select().from(planSections).where(eq(planSections.planId, planId)).all();
+  const versions = { header: plan.version } as Plan['versions'];
+  const sections = {} as Record<SectionKey, unknown>;
+  for (const key of SECTION_KEYS) {
+    sections[key] = SECTION_SCHEMAS[key].parse({});
+    versions[key] = 0;
+  }
+  for (const s of sectionRows) {
+    sections[s.section] = SECTION_SCHEMAS[s.section].parse(s.data);
+    versions[s.section] = s.version;
+  }
+  const budgetRow = db.select().from(budgets).where(eq(budgets.planId, planId)).get();
+  if (budgetRow) {
+    sections.budget = rowToBudget(budgetRow);
+    versions.budget = budgetRow.version;
+  }
+
+  const rows = db
+    .select()
+    .from(planRows)
+    .where(eq(planRows.planId, planId))
+    .orderBy(asc(planRows.collection), asc(planRows.position))
+    .all();
+  const collections = Object.fromEntries(COLLECTION_KEYS.map((k) => [k, [] as unknown[]])) as Record<
+    CollectionKey,
+    unknown[]
+  >;
+  for (const r of rows) {
+    const data = COLLECTION_SCHEMAS[r.collection].parse(r.data);
+    collections[r.collection].push({ id: r.id, version: r.version, ...data });
+  }
+
+  const transferRows = db.select().from(transfers).where(eq(transfers.planId, planId)).orderBy(asc(transfers.position)).all();
+
+  const actionRows = db.select().from(actions).where(eq(actions.planId, planId)).orderBy(asc(actions.position)).all();
+  const actionIds = actionRows.map((a) => a.id);
+  const indicatorRows = actionIds.length
+    ? db
+        .select()
+        .from(indicators)
+        .where(inArray(indicators.actionId, actionIds))
+        .orderBy(asc(indicators.actionId), asc(indicators.position))
+        .all()
+    : [];
+  const cellRows = db.select().from(cells).where(eq(cells.planId, planId)).all();
+
+  const indicatorCells = new Map<string, Record<string, IndicatorCell>>();
+  const repartitionTemps: Record<string, Record<string, number | null>> = {};
+  const consommation: Record<string, number | null> = {};
+  for (const c of cellRows) {
+    if (c.grid === 'indicator-target' || c.grid === 'indicator-actual') {
+      const byYear = indicatorCells.get(c.rowKey) ?? {};
+      const cell = byYear[c.period] ?? { target: null, actual: null, targetVersion: 0, actualVersion: 0 };
+      if (c.grid === 'indicator-target') {
+        cell.target = c.value;
+        cell.targetVersion = c.version;
+      } else {
+        cell.actual = c.value;
+        cell.actualVersion = c.version;
+      }
+      byYear[c.period] = cell;
+      indicatorCells.set(c.rowKey, byYear);
+    } else if (c.grid === 'time') {
+      (repartitionTemps[c.rowKey] ??= {})[c.period] = c.value;
+    } else {
+      consommation[c.period] = c.value;
+    }
+  }
+
+  const indicatorsByAction = new Map<string, Indicator[]>();
+  for (const i of indicatorRows) {
+    const list = indicatorsByAction.get(i.actionId) ?? [];
+    list.push({
+      id: i.id,
+      version: i.version,
+      category: i.category,
+      label: i.label,
+      unit: i.unit,
+      aggregation: i.aggregation,
+      standard: i.standard,
+      exAnte: i.exAnte,
+      values: indicatorCells.get(i.id) ?? {},
+    });
+    indicatorsByAction.set(i.actionId, list);
+  }
+
+  const actionList: Action[] = actionRows.map((a) => {
+    const fiche = FicheSchema.parse(a.fiche);
+    fiche.operateur.transferId = a.transferId;
+    return {
+      id: a.id,
+      version: a.version,
+      code: a.code,
+      statut: a.statut,
+      droitVise: a.droitVise,
+      priorite: a.priorite,
+      fiche,
+      indicators: indicatorsByAction.get(a.id) ?? [],
+    };
+  });
+
+  return {
+    id: plan.id,
+    commune: plan.commune,
+    programmeId: plan.programmeId,
+    createdAt: plan.createdAt,
+    updatedAt: plan.updatedAt,
+    versions,
+    ...(sections as Pick<PlanDocument, SectionKey>),
+    equipeMembres: collections.equipeMembres as PlanDocument['equipeMembres'],
+    formations: collections.formations as PlanDocument['formations'],
+    reunionsOrganisees: collections.reunionsOrganisees as PlanDocument['reunionsOrganisees'],
+    reunionsInvite: collections.reunionsInvite as PlanDocument['reunionsInvite'],
+    partenaires: collections.partenaires as PlanDocument['partenaires'],
+    transferts: transferRows.map((t) => ({
+      id: t.id,
+      version: t.version,
+      partenaire: t.partenaire,
+      art20: t.art20,
+      montant: t.montantCents,
+    })),
+    consommation,
+    repartitionTemps,
+    actions: actionList,
+  };
+}
+
+/** Fiche as stored: the transfer link lives in its own column (with a foreign key), not in the JSON. */
+export function ficheForStorage(fiche: Action['fiche']) {
+  return { ...fiche, operateur: { ...fiche.operateur, transferId: null } };
+}
+
+export type CellWrite = { grid: CellGrid; rowKey: string; period: string; value: number | null; indicatorId?: string | null };
+
+/**
+ * Inserts a validated document as the content of plan `planId` (an empty plan), giving every row a fresh id
+ * and rewriting the references between rows. Runs inside the caller's transaction.
+ */
+export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, newId: () => string): void {
+  const idMap = new Map<string, string>();
+  const mapId = (old: string) => {
+    let id = idMap.get(old);
+    if (!id) {
+      id = newId();
+      idMap.set(old, id);
+    }
+    return id;
+  };
+
+  for (const key of SECTION_KEYS) {
+    if (key === 'budget') continue;
+    db.insert(planSections).values({ planId, section: key, data: doc[key], version: 1 }).run();
+  }
+  db.insert(budgets).values({ planId, ...budgetToRow(doc.budget), version: 1 }).run();
+
+  doc.transferts.forEach((t, position) => {
+    db.insert(transfers)
+      .values({ id: mapId(t.id), planId, position, partenaire: t.partenaire, art20: t.art20, montantCents: t.montant, version: 1 })
+      .run();
+  });
+
+  for (const a of doc.actions) mapId(a.id);
+  for (const key of COLLECTION_KEYS) {
+    doc[key].forEach((row, position) => {
+      const { id, version: _version, ...data } = row;
+      const stored = key === 'partenaires' && 'actionIds' in data ? { ...data, actionIds: data.actionIds.map(mapId) } : data;
+      db.insert(planRows).values({ id: mapId(id), planId, collection: key, position, data: stored, version: 1 }).run();
+    });
+  }
+
+  const cellWrites: CellWrite[] = [];
+  doc.actions.forEach((a, position) => {
+    const actionId = mapId(a.id);
+    const transferId = a.fiche.operateur.transferId === null ? null : mapId(a.fiche.operateur.transferId);
+    db.insert(actions)
+      .values({
+        id: actionId,
+        planId,
+        position,
+        code: a.code,
+        statut: a.statut,
+        droitVise: a.droitVise,
+        priorite: a.priorite,
+        transferId,
+        fiche: ficheForStorage(a.fiche),
+        version: 1,
+      })
+      .run();
+    a.indicators.forEach((ind, ip) => {
+      const indicatorId = mapId(ind.id);
+      db.insert(indicators)
+        .values({
+          id: indicatorId,
+          actionId,
+          position: ip,
+          category: ind.category,
+          label: ind.label,
+          unit: ind.unit,
+          aggregation: ind.aggregation,
+          standard: ind.standard,
+          exAnte: ind.exAnte,
+          version: 1,
+        })
+        .run();
+      for (const [year, cell] of Object.entries(ind.values)) {
+        cellWrites.push({ grid: 'indicator-target', rowKey: indicatorId, period: year, value: cell.target, indicatorId });
+        cellWrites.push({ grid: 'indicator-actual', rowKey: indicatorId, period: year, value: cell.actual, indicatorId });
+      }
+    });
+  });
+  for (const [category, periods] of Object.entries(doc.repartitionTemps)) {
+    for (const [period, value] of Object.entries(periods ?? {})) {
+      cellWrites.push({ grid: 'time', rowKey: category, period, value });
+    }
+  }
+  for (const [year, value] of Object.entries(doc.consommation)) {
+    cellWrites.push({ grid: 'consumption', rowKey: CONSUMPTION_ROW, period: year, value });
+  }
+  for (const c of cellWrites) {
+    if (c.value === null) continue;
+    db.insert(cells)
+      .values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 })
+      .run();
+  }
+}
+
+export function deleteCellsOfRow(db: Db, planId: string, grid: CellGrid, rowKey: string): void {
+  db.delete(cells).where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey))).run();
+}
