@@ -164,6 +164,23 @@ function checkConventions({ plan, programme }: CheckInput): Finding[] {
     }
     const fiches = linked.map(describeAction).join(', ');
     if (!anyValue) {
+      // Only a typed ex-ante (the total over the programme, e.g. CASA 210.492 = 6 × 35.082): compare totals.
+      const exAntes = linked
+        .map((a) => standardRow(a, 'montant-convention')?.exAnte ?? null)
+        .filter((v): v is number => v !== null);
+      if (exAntes.length > 0) {
+        const total = sumOrNull(exAntes)!;
+        const expected = t.montant * programme.years.length;
+        if (Math.abs(total - expected) >= CONVENTION_TOLERANCE_CENTS * programme.years.length * exAntes.length) {
+          out.push({
+            rule: 'convention-transfert',
+            level: 'warning',
+            path: `transferts.${ti}.montant`,
+            message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)} par an) : l'ex-ante des montants de convention des fiches liées (${fiches}) est ${formatEuros(total)} au lieu de ${formatEuros(expected)} sur ${programme.years.length} ans`,
+          });
+        }
+        return;
+      }
       out.push({
         rule: 'convention-transfert',
         level: 'warning',

@@ -10,6 +10,7 @@ import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
+import { homeRoutes } from './routes/home.ts';
 
 z.config(z.locales.fr());
 
@@ -42,7 +43,8 @@ export function createApp(ctx: ServiceContext) {
         },
       }),
     )
-    .route('/api', api);
+    .route('/api', api)
+    .route('/', homeRoutes(ctx));
 
   app.notFound((c) => c.json<ApiError>({ code: 'not_found', message: `Adresse inconnue : ${c.req.method} ${c.req.path}`, issues: [] }, 404));
   app.onError((err, c) => {

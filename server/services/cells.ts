@@ -1,29 +1,44 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { cells } from '../db/schema.ts';
+import { actions, cells, indicators } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
 import { ConflictError, ValidationError, parseOrThrow } from '../errors.ts';
 import { CellsEditSchema, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
 import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
 import { indicatorValue } from '../../schemas/indicator.ts';
 import { cents, percentHundredths } from '../../schemas/primitives.ts';
-import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type Plan } from '../../schemas/plan.ts';
+import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../schemas/plan.ts';
+import type { Unit } from '../../schemas/numbers.ts';
 import type { ApiIssue } from '../../schemas/errors.ts';
 import type { Programme } from '../../schemas/reference.ts';
 import { CONSUMPTION_ROW, readPlan, requirePlanRow } from './plan-store.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
 
+type IndicatorUnits = Map<string, Unit>;
+
+/** Units of the plan's indicators, by id: all a cell edit needs to know of the plan. */
+function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
+  const rows = db
+    .select({ id: indicators.id, unit: indicators.unit })
+    .from(indicators)
+    .innerJoin(actions, eq(actions.id, indicators.actionId))
+    .where(eq(actions.planId, planId))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.unit]));
+}
+
 /** Checks where a cell is and what it may hold; answers the parsed value or a French issue. */
-function validateCell(plan: Plan, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
+function validateCell(units: IndicatorUnits, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
   const isYear = programme.years.map(String).includes(cell.period);
   const yearsText = `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
   let schema;
   let indicatorId: string | null = null;
   if (cell.grid === 'indicator-target' || cell.grid === 'indicator-actual') {
-    const indicator = plan.actions.flatMap((a) => a.indicators).find((i) => i.id === cell.row);
-    if (!indicator) return `Indicateur introuvable dans ce plan : ${cell.row}`;
+    const unit = units.get(cell.row);
+    if (!unit) return `Indicateur introuvable dans ce plan : ${cell.row}`;
     if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
-    schema = indicatorValue(indicator.unit);
-    indicatorId = indicator.id;
+    schema = indicatorValue(unit);
+    indicatorId = cell.row;
   } else if (cell.grid === 'time') {
     if (!(TIME_CATEGORY_CODES as readonly string[]).includes(cell.row)) return `Catégorie de temps inconnue : ${cell.row}`;
     if (!isYear && cell.period !== TIME_PERIOD_EX_ANTE && cell.period !== TIME_PERIOD_EX_POST) {
@@ -49,18 +64,27 @@ function validateCell(plan: Plan, programme: Programme, cell: CellEdit): { value
 export function updateCells(ctx: ServiceContext & { planId: string; input: unknown }): StoredCell[] {
   const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
   return mutatePlan(ctx, ctx.planId, (db) => {
-    const plan = readPlan(db, ctx.planId);
     const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
-    const issues: ApiIssue[] = [];
-    const parsed = edits.map((cell, i) => {
-      const r = validateCell(plan, programme, cell);
+    const units = indicatorUnitsOf(db, ctx.planId);
+    const problems: { index: number; cell: CellEdit; message: string }[] = [];
+    const parsed = edits.map((cell, index) => {
+      const r = validateCell(units, programme, cell);
       if (typeof r === 'string') {
-        issues.push({ path: `cells.${i}.value`, message: `${describeCell(plan.actions, cell)} : ${r}` });
+        problems.push({ index, cell, message: r });
         return null;
       }
       return { ...cell, ...r };
     });
-    if (issues.length) throw new ValidationError(issues[0]!.message, issues);
+    // Only a failing edit pays for reading the whole plan, to name each cell as people know it.
+    const describe = () => readPlan(db, ctx.planId).actions;
+    if (problems.length) {
+      const planActions = describe();
+      const issues: ApiIssue[] = problems.map((p) => ({
+        path: `cells.${p.index}.value`,
+        message: `${describeCell(planActions, p.cell)} : ${p.message}`,
+      }));
+      throw new ValidationError(issues[0]!.message, issues);
+    }
 
     const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
     const existing = new Map(
@@ -81,7 +105,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
     }
     if (conflicts.length) {
       throw new ConflictError(
-        `${describeCell(plan.actions, conflicts[0]!)} a été modifié(e) entre-temps : choisissez la valeur à garder`,
+        `${describeCell(describe(), conflicts[0]!)} a été modifié(e) entre-temps : choisissez la valeur à garder`,
         conflicts,
       );
     }
@@ -99,5 +123,5 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
       }
       return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
     });
-  });
+  }, { verifyIntegrity: false });
 }

@@ -6,14 +6,21 @@ import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 
 /**
  * Runs a change of plan `planId` in one transaction, then re-reads the plan and refuses the change (rolling it
- * back) if the result breaks an integrity rule. Nothing is ever half-written.
+ * back) if the result breaks an integrity rule. Nothing is ever half-written. A change that validates every
+ * reference itself (cell edits) may skip the re-read with `verifyIntegrity: false`.
  */
-export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: Db) => T): T {
+export function mutatePlan<T>(
+  ctx: ServiceContext,
+  planId: string,
+  change: (db: Db) => T,
+  { verifyIntegrity = true }: { verifyIntegrity?: boolean } = {},
+): T {
   return ctx.db.transaction((tx) => {
     const db = tx as unknown as Db;
     const planRow = requirePlanRow(db, planId);
     const result = change(db);
     touchPlan(db, planId, nowOf(ctx));
+    if (!verifyIntegrity) return result;
     const plan = readPlan(db, planId);
     const issues = findIntegrityIssues(plan, requireProgramme(ctx, planRow.programmeId));
     if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);

@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: times the plan store on the Liège sample with a real SQLite file and prints medians.
+ * Figures go to the README with the machine they came from; nothing here is asserted.
+ */
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../server/db/open.ts';
+import { loadReferenceData } from '../server/reference.ts';
+import { seedSample } from '../server/services/seed.ts';
+import { getPlan } from '../server/services/plans.ts';
+import { getPlanChecks } from '../server/services/checks.ts';
+import { updateCells } from '../server/services/cells.ts';
+import { createApp } from '../server/app.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(label: string, fn: (i: number) => unknown): Promise<void> {
+  await fn(-1); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn(i);
+    xs.push(performance.now() - t0);
+  }
+  console.log(`${label.padEnd(52)} median ${median(xs).toFixed(2).padStart(7)} ms   min ${Math.min(...xs).toFixed(2)} ms   (${RUNS} runs)`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-'));
+const db = openDatabase(join(dir, 'bench.sqlite'));
+const reference = loadReferenceData();
+const ctx = { db, reference };
+const cpu = cpus()[0]?.model ?? 'unknown CPU';
+console.log(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);
+
+await time('import the Liège sample (validate + insert, 1 tx)', () => seedSample(ctx));
+const plan = seedSample(ctx);
+await time('read the whole Liège plan (getPlan)', () => getPlan({ ...ctx, planId: plan.id }));
+await time('checks of the Liège plan (getPlanChecks)', () => getPlanChecks({ ...ctx, planId: plan.id }));
+const indicator = plan.actions[3]!.indicators[0]!;
+let version = indicator.values['2021']?.targetVersion ?? 0;
+await time('write one indicator cell (validate, version, tx)', (i) => {
+  const [c] = updateCells({
+    ...ctx,
+    planId: plan.id,
+    input: { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2021', value: 300 + (i & 1), version }] },
+  });
+  version = c!.version;
+});
+const app = createApp(ctx);
+await time('GET /api/plans/:id through the Hono app (JSON body)', async () => (await app.request(`/api/plans/${plan.id}`)).text());
+const rss = process.memoryUsage().rss / 2 ** 20;
+console.log(`Peak RSS after the runs: ${rss.toFixed(0)} MiB`);
+db.$client.close();
+rmSync(dir, { recursive: true, force: true });
