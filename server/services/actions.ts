@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { actions, indicators, planRows, transfers } from '../db/schema.ts';
 import { ValidationError, parseOrThrow } from '../errors.ts';
 import { ActionEditSchema, FicheSchema, OperateurSchema, type Action } from '../../schemas/action.ts';
@@ -7,7 +7,7 @@ import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
 import type { Db } from '../db/open.ts';
 import { ficheForStorage, readPlan } from './plan-store.ts';
-import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 
 /** Adding an action: its catalogue code and, optionally, its operator and list fields. */
@@ -16,13 +16,7 @@ export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: tr
   .strict();
 
 export function actionIdsOf(db: Db, planId: string): string[] {
-  return db
-    .select({ id: actions.id })
-    .from(actions)
-    .where(eq(actions.planId, planId))
-    .orderBy(asc(actions.position))
-    .all()
-    .map((r) => r.id);
+  return orderedIds(db, actions, eq(actions.planId, planId));
 }
 
 function requireTransferOfPlan(db: Db, planId: string, transferId: string | null): void {
@@ -101,9 +95,7 @@ export function updateAction(
       .where(where)
       .run();
     if (ctx.position !== undefined) {
-      reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position).forEach((id, position) =>
-        db.update(actions).set({ position }).where(eq(actions.id, id)).run(),
-      );
+      savePositions(db, actions, reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position));
     }
     return findAction(db, ctx.planId, ctx.actionId)!;
   });
@@ -129,6 +121,6 @@ export function deleteAction(ctx: ServiceContext & { planId: string; actionId: s
       }
     }
     db.delete(actions).where(where).run();
-    actionIdsOf(db, ctx.planId).forEach((id, position) => db.update(actions).set({ position }).where(eq(actions.id, id)).run());
+    savePositions(db, actions, actionIdsOf(db, ctx.planId));
   });
 }

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { planRows, transfers } from '../db/schema.ts';
 import { parseOrThrow } from '../errors.ts';
 import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
 import type { Db } from '../db/open.ts';
-import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 
 /**
@@ -25,13 +25,7 @@ const COLLECTION_LABELS: Record<CollectionKey, string> = {
 
 
 function collectionIds(db: Db, planId: string, collection: CollectionKey): string[] {
-  return db
-    .select({ id: planRows.id })
-    .from(planRows)
-    .where(and(eq(planRows.planId, planId), eq(planRows.collection, collection)))
-    .orderBy(asc(planRows.position))
-    .all()
-    .map((r) => r.id);
+  return orderedIds(db, planRows, and(eq(planRows.planId, planId), eq(planRows.collection, collection)));
 }
 
 export function createCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; data: unknown }) {
@@ -52,8 +46,7 @@ export function updateCollectionRow(ctx: ServiceContext & { planId: string; coll
     requireVersion(row, ctx.version, COLLECTION_LABELS[ctx.collection], (r) => ({ id: r.id, version: r.version, ...(r.data as object) }));
     db.update(planRows).set({ data, version: ctx.version + 1 }).where(where).run();
     if (ctx.position !== undefined) {
-      const order = reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position);
-      order.forEach((id, position) => db.update(planRows).set({ position }).where(eq(planRows.id, id)).run());
+      savePositions(db, planRows, reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position));
     }
     return { id: ctx.rowId, version: ctx.version + 1, ...data };
   });
@@ -68,13 +61,7 @@ export function deleteCollectionRow(ctx: ServiceContext & { planId: string; coll
 }
 
 function transferIds(db: Db, planId: string): string[] {
-  return db
-    .select({ id: transfers.id })
-    .from(transfers)
-    .where(eq(transfers.planId, planId))
-    .orderBy(asc(transfers.position))
-    .all()
-    .map((r) => r.id);
+  return orderedIds(db, transfers, eq(transfers.planId, planId));
 }
 
 const transferOut = (r: typeof transfers.$inferSelect) => ({
@@ -107,8 +94,7 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
       .where(where)
       .run();
     if (ctx.position !== undefined) {
-      const order = reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position);
-      order.forEach((id, position) => db.update(transfers).set({ position }).where(eq(transfers.id, id)).run());
+      savePositions(db, transfers, reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position));
     }
     return { id: ctx.transferId, version: ctx.version + 1, ...data };
   });

@@ -1,10 +1,10 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { actions, cells, indicators } from '../db/schema.ts';
 import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { IndicatorFieldsSchema, indicatorValue, type Indicator } from '../../schemas/indicator.ts';
 import type { Db } from '../db/open.ts';
 import { readPlan } from './plan-store.ts';
-import { mutatePlan, reorder, requireVersion } from './mutate.ts';
+import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 
 /**
@@ -20,13 +20,7 @@ function parseIndicatorFields(data: unknown) {
 }
 
 function indicatorIds(db: Db, actionId: string): string[] {
-  return db
-    .select({ id: indicators.id })
-    .from(indicators)
-    .where(eq(indicators.actionId, actionId))
-    .orderBy(asc(indicators.position))
-    .all()
-    .map((r) => r.id);
+  return orderedIds(db, indicators, eq(indicators.actionId, actionId));
 }
 
 function findIndicator(db: Db, planId: string, indicatorId: string): Indicator | undefined {
@@ -56,7 +50,7 @@ export function createIndicator(ctx: ServiceContext & { planId: string; actionId
     const ids = indicatorIds(db, ctx.actionId);
     db.insert(indicators).values({ id, actionId: ctx.actionId, position: ids.length, ...fields, version: 1 }).run();
     if (ctx.position !== undefined) {
-      reorder([...ids, id], id, ctx.position).forEach((x, position) => db.update(indicators).set({ position }).where(eq(indicators.id, x)).run());
+      savePositions(db, indicators, reorder([...ids, id], id, ctx.position));
     }
     return findIndicator(db, ctx.planId, id)!;
   });
@@ -84,9 +78,7 @@ export function updateIndicator(
     }
     db.update(indicators).set({ ...fields, version: ctx.version + 1 }).where(eq(indicators.id, ctx.indicatorId)).run();
     if (ctx.position !== undefined) {
-      reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position).forEach((x, position) =>
-        db.update(indicators).set({ position }).where(eq(indicators.id, x)).run(),
-      );
+      savePositions(db, indicators, reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position));
     }
     return findIndicator(db, ctx.planId, ctx.indicatorId)!;
   });
@@ -97,6 +89,6 @@ export function deleteIndicator(ctx: ServiceContext & { planId: string; indicato
     const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
     requireVersion(row, ctx.version, "L'indicateur");
     db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
-    indicatorIds(db, row!.actionId).forEach((x, position) => db.update(indicators).set({ position }).where(eq(indicators.id, x)).run());
+    savePositions(db, indicators, indicatorIds(db, row!.actionId));
   });
 }

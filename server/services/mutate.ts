@@ -1,3 +1,5 @@
+import { asc, eq, type SQL } from 'drizzle-orm';
+import { actions, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import type { Db } from '../db/open.ts';
@@ -50,4 +52,22 @@ export function reorder(ids: readonly string[], id: string, position: number): s
   const rest = ids.filter((x) => x !== id);
   const at = Math.max(0, Math.min(position, rest.length));
   return [...rest.slice(0, at), id, ...rest.slice(at)];
+}
+
+type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows;
+
+/** Ids of an ordered list (actions of a plan, indicators of an action, …) in their stored order. */
+export function orderedIds(db: Db, table: OrderedTable, where: SQL | undefined): string[] {
+  return db
+    .select({ id: table.id, position: table.position })
+    .from(table)
+    .where(where)
+    .orderBy(asc(table.position))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Stores positions 0..n-1 in the order of `ids`. */
+export function savePositions(db: Db, table: OrderedTable, ids: readonly string[]): void {
+  ids.forEach((id, position) => db.update(table).set({ position }).where(eq(table.id, id)).run());
 }
