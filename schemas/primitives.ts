@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { MAX_CENTS, parseBelgianNumber } from './numbers.ts';
 
+// French messages for every zod error, wherever the schemas run (server, CLI, browser).
+z.config(z.locales.fr());
+
 /**
  * Building blocks of every schema. Text is bounded (a 100 000-character string is refused, not stored), blank
  * values are `null`, and numbers travel as integers in their minor unit (see numbers.ts). A number may also be

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { z } from 'zod';
 import type { ApiError } from '../schemas/errors.ts';
 import { resolveCatalogueEntry } from '../schemas/reference.ts';
 import { AppError } from './errors.ts';
@@ -11,8 +10,6 @@ import { planRoutes } from './routes/plans.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { homeRoutes } from './routes/home.ts';
-
-z.config(z.locales.fr());
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
