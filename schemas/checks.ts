@@ -3,7 +3,7 @@ import { describeAction } from './cells.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
 import type { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
-import { formatEuros, formatPercent, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
 import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';
 
@@ -77,13 +77,14 @@ function checkBudget({ plan }: CheckInput): Finding[] {
 
   if (r.subventionPcs !== null && r.subventionPcs > 0 && r.partCommunale !== null) {
     const ratio = ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs)!;
-    const below = r.partCommunale * 100 < r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT;
+    const minimum = Math.ceil((r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100);
+    const below = r.partCommunale < minimum;
     out.push({
       rule: below ? 'part-communale-minimum' : 'part-communale-ratio',
       level: below ? 'error' : 'info',
       path: 'budget.recettes.partCommunale',
       message: below
-        ? `La part communale (${formatEuros(r.partCommunale)}) n'atteint pas ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS (${formatEuros(r.subventionPcs)}) : ${formatPercent(ratio, 2)}`
+        ? `La part communale (${formatEuros(r.partCommunale)}) n'atteint pas ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS (${formatEuros(r.subventionPcs)}) : il manque ${formatEuros(minimum - r.partCommunale)}`
         : `Part communale : ${formatPercent(ratio, 2)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %)`,
     });
   }
@@ -96,13 +97,14 @@ function checkTimeAllocation({ plan, programme }: CheckInput): Finding[] {
   for (const period of periods) {
     const values = TIME_CATEGORIES.map((c) => plan.repartitionTemps[c.code]?.[period] ?? null);
     const total = sumOrNull(values);
-    if (total !== null && total !== 100_00) {
+    // A column of zeros is the form's formula default before anyone reports (the official Ex-post column).
+    if (total !== null && total !== 0 && total !== 100_00) {
       const label = period === TIME_PERIOD_EX_ANTE ? 'Ex-ante' : period === TIME_PERIOD_EX_POST ? 'Ex-post' : period;
       out.push({
         rule: 'temps-total',
         level: 'error',
         path: `repartitionTemps.${period}`,
-        message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercent(total)} au lieu de 100 %`,
+        message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercentExact(total)} au lieu de 100 %`,
       });
     }
   }
@@ -137,7 +139,7 @@ function checkActionsShare(code: 'temps-consacre' | 'part-budget', rule: string,
     const over: string[] = [];
     for (const year of programme.years) {
       const total = sumOrNull(plan.actions.map((a) => standardRow(a, code)?.values[String(year)]?.target ?? null));
-      if (total !== null && total > 100_00) over.push(`${formatPercent(total)} en ${year}`);
+      if (total !== null && total > 100_00) over.push(`${formatPercentExact(total)} en ${year}`);
     }
     if (over.length === 0) return [];
     return [{ rule, level: 'warning', path: 'actions', message: `La somme « ${what} » des actions dépasse 100 % : ${over.join(', ')}` }];

@@ -52,7 +52,17 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
     }
   }
   for (const year of Object.keys(doc.consommation)) checkYear(year, `consommation.${year}`);
-  for (const year of Object.keys(doc.commissions.dates)) checkYear(year, `commissions.dates.${year}`);
+  for (const [year, dates] of Object.entries(doc.commissions.dates)) {
+    checkYear(year, `commissions.dates.${year}`);
+    dates.forEach((date, i) => {
+      if (!date.startsWith(`${year}-`)) {
+        issues.push({ path: `commissions.dates.${year}.${i}`, message: `La date ${date} n'est pas en ${year}` });
+      }
+    });
+  }
+  doc.formations.forEach((f, i) => {
+    if (f.annee !== null) checkYear(String(f.annee), `formations.${i}.annee`);
+  });
 
   const lists = ['equipeMembres', 'formations', 'reunionsOrganisees', 'reunionsInvite', 'partenaires'] as const;
   for (const list of lists) doc[list].forEach((row, i) => checkUnique(row.id, `${list}.${i}.id`));

@@ -129,6 +129,11 @@ export function formatPercent(hundredths: number, decimals = 1): string {
   return formatBelgianNumber(hundredths, 2, decimals) + '%';
 }
 
+/** A percentage with as many decimals as it needs (one or two), so that 99,99 % never reads as 100,0 %. */
+export function formatPercentExact(hundredths: number): string {
+  return formatPercent(hundredths, hundredths % 10 === 0 ? 1 : 2);
+}
+
 /** Formats a value of an indicator unit as the official fiche prints it. */
 export function formatUnitValue(value: number, unit: Unit): string {
   switch (unit) {

@@ -32,34 +32,39 @@ export const phone = z
   .max(40, 'Numéro trop long')
   .regex(/^[0-9+()/.\s-]*$/, 'Numéro de téléphone invalide (chiffres, espaces, + / . - uniquement)');
 
-/** An integer in minor units with bounds, or a Belgian string parsed to it. */
+/**
+ * An integer in minor units with bounds, or a Belgian string parsed to it. One transform handles both forms so
+ * that each refusal keeps its own French message (a union would reduce them to "Entrée invalide").
+ */
 export function scaledNumber(scale: number, min: number, max: number) {
-  return z.union([
-    z
-      .number({ error: 'Nombre attendu' })
-      .int('Nombre entier attendu (unités mineures : centimes, centièmes)')
-      .min(min, min === 0 ? 'La valeur ne peut pas être négative' : `Valeur trop petite`)
-      .max(max, 'Valeur trop grande'),
-    z
-      .string()
-      .max(40, 'Nombre trop long')
-      .transform((s, ctx) => {
-        const r = parseBelgianNumber(s, scale);
+  return z
+    .union([z.number(), z.string().max(40, 'Nombre trop long')], { error: 'Nombre attendu' })
+    .transform((input, ctx) => {
+      let value: number;
+      if (typeof input === 'number') {
+        if (!Number.isInteger(input)) {
+          ctx.addIssue({ code: 'custom', message: 'Nombre entier attendu, en unités mineures (centimes, centièmes)' });
+          return z.NEVER;
+        }
+        value = input;
+      } else {
+        const r = parseBelgianNumber(input, scale);
         if (!r.ok) {
           ctx.addIssue({ code: 'custom', message: r.message });
           return z.NEVER;
         }
-        if (r.value < min) {
-          ctx.addIssue({ code: 'custom', message: min === 0 ? 'La valeur ne peut pas être négative' : 'Valeur trop petite' });
-          return z.NEVER;
-        }
-        if (r.value > max) {
-          ctx.addIssue({ code: 'custom', message: 'Valeur trop grande' });
-          return z.NEVER;
-        }
-        return r.value;
-      }),
-  ]);
+        value = r.value;
+      }
+      if (value < min) {
+        ctx.addIssue({ code: 'custom', message: min === 0 ? 'La valeur ne peut pas être négative' : 'Valeur trop petite' });
+        return z.NEVER;
+      }
+      if (value > max) {
+        ctx.addIssue({ code: 'custom', message: 'Valeur trop grande' });
+        return z.NEVER;
+      }
+      return value;
+    });
 }
 
 /** Money in integer cents (≥ 0), blank = null. */

@@ -2,10 +2,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { RowId, Version } from '../../schemas/primitives.ts';
 import { YearKey } from '../../schemas/indicator.ts';
-import { ConflictError } from '../errors.ts';
 import { createAction, deleteAction, updateAction } from '../services/actions.ts';
 import { createIndicator, deleteIndicator, updateIndicator } from '../services/indicators.ts';
-import { updateCells } from '../services/cells.ts';
+import { updateCells, updateIndicatorValue } from '../services/cells.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
@@ -46,20 +45,6 @@ export function actionRoutes(ctx: ServiceContext) {
       '/:planId/indicators/:indicatorId/values/:year/:kind',
       validate('param', ValueParam),
       validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
-      (c) => {
-        const { planId, indicatorId, year, kind } = c.req.valid('param');
-        const grid = kind === 'target' ? 'indicator-target' : 'indicator-actual';
-        const cell = { grid, row: indicatorId, period: year, ...c.req.valid('json') };
-        try {
-          const [stored] = updateCells({ ...ctx, planId, input: { cells: [cell] } });
-          return c.json({ value: stored!.value, version: stored!.version });
-        } catch (e) {
-          if (e instanceof ConflictError && Array.isArray(e.current)) {
-            const [current] = e.current as { value: number | null; version: number }[];
-            throw new ConflictError(e.message, { value: current!.value, version: current!.version });
-          }
-          throw e;
-        }
-      },
+      (c) => c.json(updateIndicatorValue({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     );
 }

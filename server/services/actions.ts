@@ -19,12 +19,12 @@ export function actionIdsOf(db: Db, planId: string): string[] {
   return orderedIds(db, actions, eq(actions.planId, planId));
 }
 
-function requireTransferOfPlan(db: Db, planId: string, transferId: string | null): void {
+function requireTransferOfPlan(db: Db, planId: string, transferId: string | null, path: string): void {
   if (transferId === null) return;
   const t = db.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.id, transferId), eq(transfers.planId, planId))).get();
   if (!t) {
     const message = `Le transfert « ${transferId} » n'existe pas dans ce plan`;
-    throw new ValidationError(message, [{ path: 'fiche.operateur.transferId', message }]);
+    throw new ValidationError(message, [{ path, message }]);
   }
 }
 
@@ -47,7 +47,7 @@ export function createAction(ctx: ServiceContext & { planId: string; input: unkn
     ...(entry?.indicators ?? []).filter((i) => i.category !== 'realisation'),
   ];
   return mutatePlan(ctx, ctx.planId, (db) => {
-    requireTransferOfPlan(db, ctx.planId, fiche.operateur.transferId);
+    requireTransferOfPlan(db, ctx.planId, fiche.operateur.transferId, 'operateur.transferId');
     const position = actionIdsOf(db, ctx.planId).length;
     db.insert(actions)
       .values({
@@ -81,7 +81,7 @@ export function updateAction(
   return mutatePlan(ctx, ctx.planId, (db) => {
     const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
     requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action", () => findAction(db, ctx.planId, ctx.actionId));
-    requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId);
+    requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId, 'fiche.operateur.transferId');
     db.update(actions)
       .set({
         code: data.code,

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { actions, cells, indicators } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
-import { ConflictError, ValidationError, parseOrThrow } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { CellsEditSchema, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
 import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
 import { indicatorValue } from '../../schemas/indicator.ts';
@@ -66,8 +66,15 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
   return mutatePlan(ctx, ctx.planId, (db) => {
     const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
     const units = indicatorUnitsOf(db, ctx.planId);
+    const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
+    const seen = new Set<string>();
     const problems: { index: number; cell: CellEdit; message: string }[] = [];
     const parsed = edits.map((cell, index) => {
+      if (seen.has(keyOf(cell))) {
+        problems.push({ index, cell, message: 'cette cellule figure deux fois dans le bloc' });
+        return null;
+      }
+      seen.add(keyOf(cell));
       const r = validateCell(units, programme, cell);
       if (typeof r === 'string') {
         problems.push({ index, cell, message: r });
@@ -86,7 +93,6 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
       throw new ValidationError(issues[0]!.message, issues);
     }
 
-    const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
     const existing = new Map(
       db
         .select()
@@ -124,4 +130,31 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
       return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
     });
   }, { verifyIntegrity: false });
+}
+
+/**
+ * One target or actual of one indicator and one year (the grid's cell edit): 404 for an indicator of another plan,
+ * 400 for a year outside the programme, 409 with `{ value, version }` stored now when the version is stale.
+ */
+export function updateIndicatorValue(
+  ctx: ServiceContext & { planId: string; indicatorId: string; year: string; kind: 'target' | 'actual'; value: unknown; version: number },
+): { value: number | null; version: number } {
+  const programme = requireProgramme(ctx, requirePlanRow(ctx.db, ctx.planId).programmeId);
+  if (!indicatorUnitsOf(ctx.db, ctx.planId).has(ctx.indicatorId)) throw new NotFoundError("L'indicateur est introuvable dans ce plan");
+  const cell = { grid: ctx.kind === 'target' ? 'indicator-target' : 'indicator-actual', row: ctx.indicatorId, period: ctx.year, value: ctx.value, version: ctx.version };
+  try {
+    const [stored] = updateCells({ ...ctx, input: { cells: [cell] } });
+    return { value: stored!.value, version: stored!.version };
+  } catch (e) {
+    if (e instanceof ConflictError && Array.isArray(e.current)) {
+      const [current] = e.current as StoredCell[];
+      throw new ConflictError(e.message, { value: current!.value, version: current!.version });
+    }
+    if (e instanceof ValidationError) {
+      // The edit's only fields here are the year of the URL and the value of the body.
+      const path = programme.years.map(String).includes(ctx.year) ? 'value' : 'year';
+      throw new ValidationError(e.message, e.issues.map((i) => ({ ...i, path })));
+    }
+    throw e;
+  }
 }

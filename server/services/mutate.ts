@@ -37,7 +37,7 @@ export function requireVersion<R extends { version: number }>(
   what: string,
   current: (row: R) => unknown = (r) => r,
 ): R {
-  if (!row) throw new NotFoundError(`${what} introuvable`);
+  if (!row) throw new NotFoundError(`${what} est introuvable`);
   if (row.version !== expected) {
     throw new ConflictError(
       `${what} a été modifié(e) entre-temps (version ${row.version}, vous aviez la version ${expected})`,

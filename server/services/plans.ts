@@ -63,7 +63,11 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
 export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
   const parsed = PlanHeaderSchema.safeParse(ctx.input);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  requireProgramme(ctx, parsed.data.programmeId);
+  if (!ctx.reference.programmes.some((p) => p.id === parsed.data.programmeId)) {
+    const known = ctx.reference.programmes.map((p) => p.id).join(', ');
+    const message = `Programme inconnu : ${parsed.data.programmeId} (programmes : ${known})`;
+    throw new ValidationError(message, [{ path: 'programmeId', message }]);
+  }
   return importPlanDocument({ ...ctx, document: parsed.data });
 }
 
