@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectApiError, getPlan, makeLiegeApp, makeTestApp, postAction, postPlan, type TestApp } from '../helpers.ts';
+
+/** An empty PCS 2020-2025 plan with one action from the catalogue (1.3.03: 3 realisation rows, then the standard rows). */
+async function planWithAction(app: TestApp) {
+  const plan = await postPlan(app);
+  const action = await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS de Namur' } });
+  const row = (standard: string) => action.indicators.find((i) => i.standard === standard)!.id;
+  return { plan, action, count: action.indicators[0]!.id, percent: row('temps-consacre'), money: row('montant-convention'), etp: row('etp-convention') };
+}
+
+describe('PUT /api/plans/:planId/cells', () => {
+  it('saves a block of cells of every grid as one change and answers each with its new version', async () => {
+    const { app } = makeTestApp();
+    const { plan, count, money } = await planWithAction(app);
+    const cells = [
+      { grid: 'indicator-target', row: count, period: '2021', value: 300, version: 0 },
+      { grid: 'indicator-actual', row: count, period: '2021', value: '280', version: 0 },
+      { grid: 'indicator-target', row: money, period: '2022', value: '35.082,00', version: 0 },
+      { grid: 'time', row: 'terrain', period: 'ex-ante', value: '40 %', version: 0 },
+      { grid: 'time', row: 'coordination', period: '2021', value: 6000, version: 0 },
+      { grid: 'consumption', row: 'e-compte', period: '2021', value: '1.234,56', version: 0 },
+    ];
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells });
+    expect(res.status).toBe(200);
+    expect(res.body.map((c: { value: number; version: number }) => [c.value, c.version])).toEqual([
+      [300, 1], [280, 1], [3_508_200, 1], [4000, 1], [6000, 1], [123_456, 1],
+    ]);
+    const after = await getPlan(app, plan.id);
+    const indicators = after.actions[0]!.indicators;
+    expect(indicators.find((i) => i.id === count)!.values).toEqual({ '2021': { target: 300, actual: 280, targetVersion: 1, actualVersion: 1 } });
+    expect(indicators.find((i) => i.id === money)!.values['2022']).toMatchObject({ target: 3_508_200, targetVersion: 1 });
+    expect(after.repartitionTemps).toEqual({ terrain: { 'ex-ante': 4000 }, coordination: { '2021': 6000 } });
+    expect(after.consommation).toEqual({ '2021': 123_456 });
+  });
+
+  it.each([
+    ['percent', '21,9%', 2190],
+    ['percent', '100', 100_00],
+    ['etp', '0,8 ETP', 80],
+    ['money', '1 234,56 €', 123_456],
+    ['count', 0, 0],
+  ] as const)('stores a %s cell typed %j as %i', async (unit, typed, stored) => {
+    const { app } = makeTestApp();
+    const ids = await planWithAction(app);
+    const row = ids[unit === 'count' ? 'count' : unit];
+    const res = await call(app, 'PUT', `/api/plans/${ids.plan.id}/cells`, { cells: [{ grid: 'indicator-target', row, period: '2023', value: typed, version: 0 }] });
+    expect(res.body[0]).toMatchObject({ value: stored, version: 1 });
+  });
+
+  it('counts versions up on each write, a blanked cell included', async () => {
+    const { app } = makeTestApp();
+    const { plan, count } = await planWithAction(app);
+    const put = (value: number | null, version: number) =>
+      call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: count, period: '2024', value, version }] });
+    expect((await put(5, 0)).body[0]).toMatchObject({ value: 5, version: 1 });
+    expect((await put(null, 1)).body[0]).toMatchObject({ value: null, version: 2 });
+    expect((await getPlan(app, plan.id)).actions[0]!.indicators[0]!.values['2024']).toMatchObject({ target: null, targetVersion: 2 });
+    expect((await put(6, 2)).body[0]).toMatchObject({ value: 6, version: 3 });
+  });
+
+  it('answers 404 for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    const res = await call(app, 'PUT', '/api/plans/inconnu/cells', { cells: [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0 }] });
+    expectApiError(res, 404, 'not_found');
+  });
+
+  it('names the location of an invalid cell the way people know it', async () => {
+    const { app, plan } = makeLiegeApp();
+    const sada = plan.actions.find((a) => a.fiche.operateur.organisme === 'CPAS de Liège - SADA')!;
+    const row = sada.indicators[1]!;
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
+      cells: [{ grid: 'indicator-target', row: row.id, period: '2021', value: -1, version: row.values['2021']!.targetVersion }],
+    });
+    expectApiError(res, 400, 'validation', 'cells.0.value');
+    expect(res.body.message).toBe('Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, cible : La valeur ne peut pas être négative');
+  });
+
+  it.each([
+    ['a time cell', { grid: 'time', row: 'terrain', period: '2026', value: 1 }, "Répartition de l'activité du chef de projet, « à la mise en œuvre d'actions sur le terrain », 2026 : Colonne inconnue : 2026 (Ex-ante, 2020-2025 ou Ex-post)"],
+    ['an unknown time category', { grid: 'time', row: 'sieste', period: '2021', value: 1 }, "Répartition de l'activité du chef de projet, « sieste », 2021 : Catégorie de temps inconnue : sieste"],
+    ['a consumption cell', { grid: 'consumption', row: 'e-compte', period: '2019', value: 1 }, "Consommation réelle (E-compte), 2019 : L'année 2019 n'appartient pas au programme (2020-2025)"],
+    ['a consumption cell of an unknown row', { grid: 'consumption', row: 'banque', period: '2021', value: 1 }, 'Consommation réelle (E-compte), 2021 : Ligne inconnue : banque'],
+    ['an unknown indicator', { grid: 'indicator-target', row: 'inconnu', period: '2021', value: 1 }, 'Indicateur inconnu, 2021 : Indicateur introuvable dans ce plan : inconnu'],
+  ])('answers 400 with a located French message for %s', async (_, cell, message) => {
+    const { app } = makeTestApp();
+    const { plan } = await planWithAction(app);
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ ...cell, version: 0 }] });
+    expectApiError(res, 400, 'validation', 'cells.0.value');
+    expect(res.body.issues[0].message).toBe(message);
+  });
+});
+
+describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', () => {
+  it('writes one target or actual and answers its value and version', async () => {
+    const { app } = makeTestApp();
+    const { plan, percent } = await planWithAction(app);
+    const url = `/api/plans/${plan.id}/indicators/${percent}/values/2021`;
+    expect(await call(app, 'PUT', `${url}/target`, { value: '12,5%', version: 0 })).toEqual({ status: 200, body: { value: 1250, version: 1 } });
+    expect(await call(app, 'PUT', `${url}/actual`, { value: 1100, version: 0 })).toEqual({ status: 200, body: { value: 1100, version: 1 } });
+    expect(await call(app, 'PUT', `${url}/target`, { value: null, version: 1 })).toEqual({ status: 200, body: { value: null, version: 2 } });
+    const row = (await getPlan(app, plan.id)).actions[0]!.indicators.find((i) => i.id === percent)!;
+    expect(row.values).toEqual({ '2021': { target: null, actual: 1100, targetVersion: 2, actualVersion: 1 } });
+  });
+
+  it('answers 409 with current = { value, version } when the version is stale', async () => {
+    const { app } = makeTestApp();
+    const { plan, count } = await planWithAction(app);
+    const url = `/api/plans/${plan.id}/indicators/${count}/values/2025/actual`;
+    await call(app, 'PUT', url, { value: 12, version: 0 });
+    const res = await call(app, 'PUT', url, { value: 13, version: 0 });
+    expectApiError(res, 409, 'conflict');
+    expect(res.body.current).toEqual({ value: 12, version: 1 });
+  });
+
+  it.each([
+    ['2019', 'target', { value: 1, version: 0 }, "Fiche 1.3.03 (CPAS de Namur), indicateur 1, 2019, cible : L'année 2019 n'appartient pas au programme (2020-2025)"],
+    ['2026', 'actual', { value: 1, version: 0 }, "Fiche 1.3.03 (CPAS de Namur), indicateur 1, 2026, réalisé : L'année 2026 n'appartient pas au programme (2020-2025)"],
+    ['2021', 'target', { value: 1_000_000_000_01, version: 0 }, 'Fiche 1.3.03 (CPAS de Namur), indicateur 1, 2021, cible : Valeur trop grande'],
+  ])('answers 400 for year %s, %s, %j, writing nothing', async (year, kind, body, message) => {
+    const { app } = makeTestApp();
+    const { plan, count } = await planWithAction(app);
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/${year}/${kind}`, body);
+    expectApiError(res, 400, 'validation');
+    expect(res.body.message).toBe(message);
+    expect((await getPlan(app, plan.id)).actions[0]!.indicators[0]!.values).toEqual({});
+  });
+
+  it.each([
+    ['a kind that is neither target nor actual', '2021/ex-ante', { value: 1, version: 0 }, 'kind'],
+    ['a year that is not four digits', '21/target', { value: 1, version: 0 }, 'year'],
+    ['a missing version', '2021/target', { value: 1 }, 'version'],
+    ['an unknown field', '2021/target', { value: 1, version: 0, unit: 'count' }, ''],
+    ['a value that is neither a number nor text', '2021/target', { value: [1], version: 0 }, 'value'],
+  ])('answers 400 for %s', async (_, tail, body, path) => {
+    const { app } = makeTestApp();
+    const { plan, count } = await planWithAction(app);
+    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/${tail}`, body), 400, 'validation', path);
+  });
+
+  it('answers 404 for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'PUT', '/api/plans/inconnu/indicators/abc/values/2021/target', { value: 1, version: 0 }), 404, 'not_found');
+  });
+});

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectApiError, getPlan, makeTestApp, postAction, postPlan, type TestApp } from '../helpers.ts';
+
+/** A small plan with one row of each kind, so every route has something to (not) change. */
+async function fixture(app: TestApp) {
+  const plan = await postPlan(app);
+  const other = await postPlan(app, 'Arlon');
+  const transfer = (await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS de Namur', montant: 100_000 } })).body;
+  const foreignTransfer = (await call(app, 'POST', `/api/plans/${other.id}/transfers`, { data: { partenaire: 'CPAS d’Arlon' } })).body;
+  const action = await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS de Namur', transferId: transfer.id } });
+  const card = (await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [action.id] } })).body;
+  const percent = action.indicators.find((i) => i.standard === 'temps-consacre')!;
+  return { plan, action, transfer, foreignTransfer, card, count: action.indicators[0]!, percent };
+}
+type Fixture = Awaited<ReturnType<typeof fixture>>;
+type Case = [string, (f: Fixture) => [method: string, url: string, body: unknown], path: string];
+
+const LONG = 'x'.repeat(100_000);
+const section = (name: string, data: unknown): Case[1] => (f) => ['PUT', `/api/plans/${f.plan.id}/sections/${name}`, { version: 1, data }];
+const budget = (amount: unknown) => section('budget', { depenses: { personnel: amount } });
+const actionEdit = (fields: Record<string, unknown>, fiche: Record<string, unknown> = {}): Case[1] => (f) => [
+  'PUT',
+  `/api/plans/${f.plan.id}/actions/${f.action.id}`,
+  { version: 1, data: { code: '1.3.03', ...fields, fiche: { operateur: { organisme: 'CPAS de Namur', transferId: f.transfer.id }, ...fiche } } },
+];
+const cell = (pick: (f: Fixture) => string, period: string, value: unknown, grid = 'indicator-target'): Case[1] => (f) => [
+  'PUT',
+  `/api/plans/${f.plan.id}/cells`,
+  { cells: [{ grid, row: pick(f), period, value, version: 0 }] },
+];
+const money = (f: Fixture) => f.action.indicators.find((i) => i.standard === 'montant-convention')!.id;
+
+const CASES: Case[] = [
+  // wrong types
+  ['a number where text is expected', section('textes', { portrait: 12 }), 'textes.portrait'],
+  ['a text where a boolean is expected', section('serviceCitoyen', { recours: 'oui' }), 'serviceCitoyen.recours'],
+  ['an object where a list is expected', section('porteur', { communesAssociees: { a: 1 } }), 'porteur.communesAssociees'],
+  ['a version given as text', (f) => ['PUT', `/api/plans/${f.plan.id}/sections/textes`, { version: '1', data: {} }], 'version'],
+  ['a boolean as a cell value', cell((f) => f.count.id, '2021', true), 'cells.0.value'],
+  ['a number as an action code', actionEdit({ code: 1303 }), 'code'],
+  // unknown fields
+  ['an unknown field in a section', section('identite', { fax: '081' }), 'identite'],
+  ['an unknown field in a fiche', actionEdit({}, { budget: 1 }), 'fiche'],
+  ['an unknown field in a list row', (f) => ['PUT', `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`, { version: 1, data: { liste: 'portent', nom: 'CPAS', tva: 'BE0' } }], 'partenaires'],
+  ['an unknown field in a cell', (f) => ['PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0, unit: '%' }] }], 'cells.0'],
+  ['an unknown field next to data', (f) => ['POST', `/api/plans/${f.plan.id}/transfers`, { data: { partenaire: 'A' }, id: 'x' }], ''],
+  // 100 000-character strings
+  ['a 100 000-character long text', section('textes', { vision: LONG }), 'textes.vision'],
+  ['a 100 000-character short text', section('identite', { directeurFinancier: LONG }), 'identite.directeurFinancier'],
+  ['a 100 000-character fiche description', actionEdit({}, { description: LONG }), 'fiche.description'],
+  ['a 100 000-character partner name', (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: LONG } }], 'transferts.partenaire'],
+  ['a 100 000-character cell value', cell((f) => f.count.id, '2021', LONG), 'cells.0.value'],
+  // amounts
+  ['a negative amount -1', budget(-1), 'budget.depenses.personnel'],
+  ['a negative amount "-1,00"', budget('-1,00'), 'budget.depenses.personnel'],
+  ['the amount "1,234.56" (not Belgian)', budget('1,234.56'), 'budget.depenses.personnel'],
+  ['the amount "1.5" (decimal point)', budget('1.5'), 'budget.depenses.personnel'],
+  ['an amount with a fraction of a cent', budget(1.5), 'budget.depenses.personnel'],
+  ['a negative transfer', (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: 'A', montant: '-1,00' } }], 'transferts.montant'],
+  ['a negative money cell', cell(money, '2021', -1), 'cells.0.value'],
+  ['a money cell "-1,00"', cell(money, '2021', '-1,00'), 'cells.0.value'],
+  ['a money cell "1,234.56"', cell(money, '2021', '1,234.56'), 'cells.0.value'],
+  ['a money cell "1.5"', cell(money, '2021', '1.5'), 'cells.0.value'],
+  ['a negative consumption', cell(() => 'e-compte', '2021', '-1,00', 'consumption'), 'cells.0.value'],
+  // closed lists
+  ['a province outside the list', section('identite', { province: 'Bruxelles' }), 'identite.province'],
+  ['a communication mode outside the list', section('communication', { externe: ['Pigeon voyageur'] }), 'communication.externe.0'],
+  ['an action status outside the list', actionEdit({ statut: 'Terminée' }), 'statut'],
+  ['a public value outside its dimension', actionEdit({}, { publics: [{ id: 'p1', dimension: "Tranche d'âge", valeur: 'Seniors' }] }), 'fiche.publics.0.valeur'],
+  ['a partner list outside the list', (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'autres', nom: 'X' } }], 'partenaires.liste'],
+  // percent indicator cells
+  ['a percent over 100 %', cell((f) => f.percent.id, '2021', 100_01), 'cells.0.value'],
+  ['a percent typed "101 %"', cell((f) => f.percent.id, '2021', '101 %'), 'cells.0.value'],
+  ['a time share over 100 %', cell(() => 'terrain', 'ex-ante', 100_01, 'time'), 'cells.0.value'],
+  // years outside the programme
+  ['a target in 2019', cell((f) => f.count.id, '2019', 1), 'cells.0.value'],
+  ['an actual in 2026', cell((f) => f.count.id, '2026', 1, 'indicator-actual'), 'cells.0.value'],
+  ['commission dates in 2026', section('commissions', { dates: { '2026': ['2026-02-01'] } }), 'commissions.dates.2026'],
+  // references
+  ['a partner card naming an unknown action', (f) => ['PUT', `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`, { version: 1, data: { liste: 'portent', nom: 'CPAS', actionIds: [f.action.id, 'inconnue'] } }], 'partenaires.0.actionIds.1'],
+  ['a new partner card naming an unknown action', (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'X', actionIds: ['inconnue'] } }], 'partenaires.1.actionIds.0'],
+  ["an operator funded by another plan's transfer", (f) => actionEdit({}, { operateur: { transferId: f.foreignTransfer.id } })(f), 'fiche.operateur.transferId'],
+];
+
+describe('malformed input', () => {
+  it.each(CASES)('%s is answered 400 at its field path, and nothing is written', async (_, request, path) => {
+    const { app } = makeTestApp();
+    const f = await fixture(app);
+    const before = await getPlan(app, f.plan.id);
+    const [method, url, body] = request(f);
+    const res = await call(app, method, url, body as Record<string, unknown>);
+    expectApiError(res, 400, 'validation', path);
+    expect(res.body.message).toMatch(/^(Données invalides|Modification refusée|Fiche|Répartition|Consommation|Le transfert)/);
+    expect(await getPlan(app, f.plan.id)).toEqual(before);
+  });
+
+  it.each([
+    ['2019', 'indicator-target'],
+    ['2026', 'indicator-actual'],
+  ])('a cell in %s names the programme years in its message', async (year, grid) => {
+    const { app } = makeTestApp();
+    const f = await fixture(app);
+    const res = await call(app, 'PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid, row: f.count.id, period: year, value: 1, version: 0 }] });
+    expect(res.body.issues[0].message).toContain(`L'année ${year} n'appartient pas au programme (2020-2025)`);
+  });
+
+  it('a block of cells with one invalid cell writes none of them and reports only the invalid one', async () => {
+    const { app } = makeTestApp();
+    const f = await fixture(app);
+    const before = await getPlan(app, f.plan.id);
+    const res = await call(app, 'PUT', `/api/plans/${f.plan.id}/cells`, {
+      cells: [
+        { grid: 'indicator-target', row: f.count.id, period: '2021', value: 10, version: 0 },
+        { grid: 'time', row: 'terrain', period: '2021', value: '50 %', version: 0 },
+        { grid: 'indicator-target', row: f.percent.id, period: '2022', value: 120_00, version: 0 },
+        { grid: 'consumption', row: 'e-compte', period: '2021', value: '1.000,00', version: 0 },
+      ],
+    });
+    expectApiError(res, 400, 'validation');
+    expect(res.body.issues).toEqual([{ path: 'cells.2.value', message: 'Fiche 1.3.03 (CPAS de Namur), indicateur 5, 2022, cible : Valeur trop grande' }]);
+    expect(await getPlan(app, f.plan.id)).toEqual(before);
+  });
+
+  it.each([
+    ['POST', '/api/plans'],
+    ['PUT', '/sections/textes'],
+    ['PUT', '/cells'],
+    ['POST', '/actions'],
+    ['POST', '/lists/formations'],
+  ])('an invalid JSON body on %s %s is answered 400 in French, and nothing is written', async (method, tail) => {
+    const { app } = makeTestApp();
+    const f = await fixture(app);
+    const before = await getPlan(app, f.plan.id);
+    const url = tail.startsWith('/api') ? tail : `/api/plans/${f.plan.id}${tail}`;
+    const res = await call(app, method, url, '{"version": 1, "data": {');
+    expect(res).toEqual({ status: 400, body: { code: 'validation', message: 'Requête invalide : le corps doit être du JSON valide', issues: [] } });
+    expect(await getPlan(app, f.plan.id)).toEqual(before);
+  });
+});

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { call, expectApiError, getPlan, makeTestApp, postPlan } from '../helpers.ts';
+
+describe('reference routes', () => {
+  it('GET /api/health answers ok', async () => {
+    const { app } = makeTestApp();
+    expect(await call(app, 'GET', '/api/health')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('GET /api/programmes answers the programmes of templates/ with their years', async () => {
+    const { app } = makeTestApp();
+    const res = await call(app, 'GET', '/api/programmes');
+    expect(res.status).toBe(200);
+    expect(res.body.map((p: { id: string; years: number[] }) => [p.id, p.years])).toEqual([
+      ['pcs-2020-2025', [2020, 2021, 2022, 2023, 2024, 2025]],
+      ['pcs-2026-2031', [2026, 2027, 2028, 2029, 2030, 2031]],
+    ]);
+  });
+
+  it('GET /api/catalogue answers every action with its axe and thématique resolved', async () => {
+    const { app, reference } = makeTestApp();
+    const res = await call(app, 'GET', '/api/catalogue');
+    expect(res.status).toBe(200);
+    expect(res.body.axes).toHaveLength(reference.catalogue.axes.length);
+    expect(res.body.actions).toHaveLength(reference.catalogue.actions.length);
+    const sada = res.body.actions.find((a: { code: string }) => a.code === '1.3.03');
+    expect(sada.axe.number).toBe(1);
+    expect(sada.thematique).toMatchObject({ code: '1.3', title: "Aide à l'orientation" });
+  });
+});
+
+describe('GET /api/plans', () => {
+  it('answers an empty list on a fresh database', async () => {
+    const { app } = makeTestApp();
+    expect(await call(app, 'GET', '/api/plans')).toEqual({ status: 200, body: [] });
+  });
+
+  it('lists plans by commune with their programme and action count', async () => {
+    const { app } = makeTestApp();
+    const namur = await postPlan(app, 'Namur');
+    const arlon = await postPlan(app, 'Arlon', 'pcs-2026-2031');
+    await call(app, 'POST', `/api/plans/${namur.id}/actions`, { code: '1.3.03' });
+    const res = await call(app, 'GET', '/api/plans');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      { id: arlon.id, commune: 'Arlon', programmeId: 'pcs-2026-2031', actionCount: 0, updatedAt: expect.any(String) },
+      { id: namur.id, commune: 'Namur', programmeId: 'pcs-2020-2025', actionCount: 1, updatedAt: expect.any(String) },
+    ]);
+  });
+});
+
+describe('POST /api/plans', () => {
+  it('creates an empty plan whose sections all start at version 1', async () => {
+    const { app } = makeTestApp();
+    const res = await call(app, 'POST', '/api/plans', { commune: '  Namur ', programmeId: 'pcs-2020-2025' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ commune: 'Namur', programmeId: 'pcs-2020-2025', actions: [], transferts: [] });
+    expect(Object.values(res.body.versions).every((v) => v === 1)).toBe(true);
+    expect(await getPlan(app, res.body.id)).toEqual(res.body);
+  });
+
+  it.each([
+    ['a missing commune', { programmeId: 'pcs-2020-2025' }, 'commune'],
+    ['an empty commune', { commune: '   ', programmeId: 'pcs-2020-2025' }, 'commune'],
+    ['a commune of the wrong type', { commune: 42, programmeId: 'pcs-2020-2025' }, 'commune'],
+    ['a 100 000-character commune', { commune: 'x'.repeat(100_000), programmeId: 'pcs-2020-2025' }, 'commune'],
+    ['a malformed programme id', { commune: 'Namur', programmeId: 'PCS 3' }, 'programmeId'],
+    ['an unknown field', { commune: 'Namur', programmeId: 'pcs-2020-2025', actions: [] }, ''],
+  ])('refuses %s with 400 and creates nothing', async (_, body, path) => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'POST', '/api/plans', body), 400, 'validation', path);
+    expect((await call(app, 'GET', '/api/plans')).body).toEqual([]);
+  });
+});
+
+describe('GET /api/plans/:planId', () => {
+  it('answers the whole plan with the version of each section', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const res = await call(app, 'GET', `/api/plans/${plan.id}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body.versions).sort()).toEqual(
+      ['header', 'porteur', 'identite', 'equipe', 'chefDeProjet', 'serviceCitoyen', 'budget', 'isadf', 'indicateursPlan', 'textes', 'commissions', 'communication'].sort(),
+    );
+  });
+
+  it('answers 404 with a French message for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    const res = await call(app, 'GET', '/api/plans/inconnu');
+    expectApiError(res, 404, 'not_found');
+    expect(res.body.message).toBe('Plan introuvable : inconnu');
+  });
+
+  it('answers 400 at path planId for a malformed id', async () => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'GET', '/api/plans/pas%20un%20id'), 400, 'validation', 'planId');
+  });
+});
+
+describe('PUT /api/plans/:planId', () => {
+  it('renames the commune and bumps the header version', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}`, { version: 1, commune: 'Namur-Centre' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ commune: 'Namur-Centre', versions: { header: 2 } });
+    expect((await getPlan(app, plan.id)).commune).toBe('Namur-Centre');
+  });
+
+  it('answers 409 with the stored commune and version when the version is stale', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    await call(app, 'PUT', `/api/plans/${plan.id}`, { version: 1, commune: 'Jambes' });
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}`, { version: 1, commune: 'Bouge' });
+    expectApiError(res, 409, 'conflict');
+    expect(res.body.current).toEqual({ commune: 'Jambes', version: 2 });
+    expect((await getPlan(app, plan.id)).commune).toBe('Jambes');
+  });
+
+  it.each([
+    ['a missing version', { commune: 'X' }, 'version'],
+    ['an empty commune', { version: 1, commune: '' }, 'commune'],
+    ['an attempt to change the programme', { version: 1, commune: 'X', programmeId: 'pcs-2026-2031' }, ''],
+  ])('answers 400 for %s and changes nothing', async (_, body, path) => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}`, body), 400, 'validation', path);
+    expect(await getPlan(app, plan.id)).toEqual(plan);
+  });
+
+  it('answers 404 for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'PUT', '/api/plans/inconnu', { version: 1, commune: 'X' }), 404, 'not_found');
+  });
+});
+
+describe('DELETE /api/plans/:planId', () => {
+  it('deletes the plan and everything in it', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    await call(app, 'POST', `/api/plans/${plan.id}/actions`, { code: '1.3.03' });
+    expect(await call(app, 'DELETE', `/api/plans/${plan.id}`)).toEqual({ status: 204, body: null });
+    expectApiError(await call(app, 'GET', `/api/plans/${plan.id}`), 404, 'not_found');
+    expect((await call(app, 'GET', '/api/plans')).body).toEqual([]);
+  });
+
+  it('answers 404 for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'DELETE', '/api/plans/inconnu'), 404, 'not_found');
+  });
+});
+
+describe('GET /api/plans/:planId/checks', () => {
+  it('answers no finding for an empty plan', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    expect(await call(app, 'GET', `/api/plans/${plan.id}/checks`)).toEqual({ status: 200, body: [] });
+  });
+
+  it('reports a budget total that is not the sum of its lines, with a French message', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    await call(app, 'PUT', `/api/plans/${plan.id}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
+    const res = await call(app, 'GET', `/api/plans/${plan.id}/checks`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual([
+      {
+        rule: 'budget-recettes-total',
+        level: 'error',
+        path: 'budget.recettes.total',
+        message: "Budget, recettes : le total (€ 1.234,56) n'est pas la somme des recettes (€ 0,00), écart € 1.234,56",
+      },
+    ]);
+  });
+
+  it('answers 404 for an unknown plan', async () => {
+    const { app } = makeTestApp();
+    expectApiError(await call(app, 'GET', '/api/plans/inconnu/checks'), 404, 'not_found');
+  });
+});
