@@ -6,7 +6,7 @@ import { createPlan, deletePlan, getPlan, listPlans, updatePlanHeader } from '..
 import { updateSection } from '../services/sections.ts';
 import { getPlanChecks } from '../services/checks.ts';
 import type { ServiceContext } from '../services/context.ts';
-import { EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+import { EditBody, PlanParam, validate } from './validate.ts';
 
 /** Plans: list, create, read whole, rename, delete, checks, and the fiche plan's sections. */
 export function planRoutes(ctx: ServiceContext) {
@@ -38,5 +38,3 @@ export function planRoutes(ctx: ServiceContext) {
       },
     );
 }
-
-export { VersionQuery };
