@@ -1,7 +1,7 @@
 import type { ApiIssue } from './errors.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';
-import type { Programme } from './reference.ts';
+import { isProgrammeYear, programmeSpan, type Programme } from './reference.ts';
 
 /**
  * Rules a plan document must satisfy beyond the shape of each field: every year belongs to the plan's programme,
@@ -10,11 +10,9 @@ import type { Programme } from './reference.ts';
  */
 export function findIntegrityIssues(doc: PlanDocument, programme: Programme): ApiIssue[] {
   const issues: ApiIssue[] = [];
-  const years = new Set(programme.years.map(String));
-  const yearList = `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
   const checkYear = (year: string, path: string) => {
-    if (!years.has(year)) {
-      issues.push({ path, message: `L'année ${year} n'appartient pas au programme ${programme.label} (${yearList})` });
+    if (!isProgrammeYear(programme, year)) {
+      issues.push({ path, message: `L'année ${year} n'appartient pas au programme ${programme.label} (${programmeSpan(programme)})` });
     }
   };
 

@@ -169,5 +169,12 @@ export function sumOrNull(values: readonly (number | null | undefined)[]): numbe
 /** Ratio a/b in hundredths of a percent, rounded half away from zero; `null` when b is 0 or blank. */
 export function ratioHundredthsOfPercent(a: number | null, b: number | null): number | null {
   if (a === null || b === null || b === 0) return null;
-  return roundDiv(a * 100_00, b);
+  // a × 10 000 leaves the exact range of a double above ~9·10¹¹ €: divide in BigInt.
+  const num = BigInt(a) * 10_000n;
+  const den = BigInt(b);
+  const q = num / den;
+  const r = num - q * den;
+  const abs = (x: bigint) => (x < 0n ? -x : x);
+  const away = abs(r) * 2n >= abs(den) ? (num < 0n !== den < 0n ? -1n : 1n) : 0n;
+  return Number(q + away);
 }

@@ -9,7 +9,7 @@ import { cents, percentHundredths } from '../../schemas/primitives.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../schemas/plan.ts';
 import type { Unit } from '../../schemas/numbers.ts';
 import type { ApiIssue } from '../../schemas/errors.ts';
-import type { Programme } from '../../schemas/reference.ts';
+import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { CONSUMPTION_ROW, readPlan, requirePlanRow } from './plan-store.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
@@ -29,8 +29,8 @@ function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
 
 /** Checks where a cell is and what it may hold; answers the parsed value or a French issue. */
 function validateCell(units: IndicatorUnits, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
-  const isYear = programme.years.map(String).includes(cell.period);
-  const yearsText = `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
+  const isYear = isProgrammeYear(programme, cell.period);
+  const yearsText = programmeSpan(programme);
   let schema;
   let indicatorId: string | null = null;
   if (cell.grid === 'indicator-target' || cell.grid === 'indicator-actual') {
@@ -152,7 +152,7 @@ export function updateIndicatorValue(
     }
     if (e instanceof ValidationError) {
       // The edit's only fields here are the year of the URL and the value of the body.
-      const path = programme.years.map(String).includes(ctx.year) ? 'value' : 'year';
+      const path = isProgrammeYear(programme, ctx.year) ? 'value' : 'year';
       throw new ValidationError(e.message, e.issues.map((i) => ({ ...i, path })));
     }
     throw e;
