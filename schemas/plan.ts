@@ -324,6 +324,8 @@ export type Plan = PlanDocument & {
   createdAt: string;
   updatedAt: string;
   versions: Record<SectionKey | 'header', number>;
+  /** Versions of the time-share cells (category → period) and of the E-compte cells (year); absent = 0. */
+  cellVersions: { time: Record<string, Record<string, number>>; consumption: Record<string, number> };
 };
 
 export type PlanSummary = {

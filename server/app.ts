@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { compress } from 'hono/compress';
+import { resolve } from 'node:path';
 import type { ApiError } from '../schemas/errors.ts';
 import { resolveCatalogueEntry } from '../schemas/reference.ts';
 import { AppError } from './errors.ts';
@@ -9,15 +11,29 @@ import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
-import { homeRoutes } from './routes/home.ts';
+import { clientRoutes } from './routes/client.ts';
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
+/** What the browser application needs from the server configuration. */
+export type ClientOptions = {
+  /** Folder of the built client (`dist/client`). */
+  clientDir: string;
+  /** Handsontable licence key given to the grid (see README: public offices need a commercial key). */
+  handsontableLicenseKey: string;
+};
+
+export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
+  clientDir: resolve('dist/client'),
+  handsontableLicenseKey: 'non-commercial-and-evaluation',
+};
+
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(ctx: ServiceContext) {
+export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
   const api = new Hono()
     .get('/health', (c) => c.json({ status: 'ok' }))
+    .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
     .get('/programmes', (c) => c.json(ctx.reference.programmes))
     .get('/catalogue', (c) =>
       c.json({
@@ -30,7 +46,24 @@ export function createApp(ctx: ServiceContext) {
     .route('/plans', actionRoutes(ctx));
 
   const app = new Hono()
-    .use(secureHeaders())
+    .use(
+      secureHeaders({
+        contentSecurityPolicy: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // The grid sets inline styles on its cells (stack-notes).
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+        },
+      }),
+    )
+    .use(compress())
     .use(
       '/api/*',
       bodyLimit({
@@ -41,7 +74,7 @@ export function createApp(ctx: ServiceContext) {
       }),
     )
     .route('/api', api)
-    .route('/', homeRoutes(ctx));
+    .route('/', clientRoutes(client.clientDir));
 
   app.notFound((c) => c.json<ApiError>({ code: 'not_found', message: `Adresse inconnue : ${c.req.method} ${c.req.path}`, issues: [] }, 404));
   app.onError((err, c) => {

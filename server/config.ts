@@ -8,6 +8,8 @@ export const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   /** Load the Liège sample when the database holds no plan (default on). */
   LOAD_SAMPLE: z.enum(['true', 'false']).default('true'),
+  /** Handsontable licence key; the evaluation key is for development and evaluation only (see README). */
+  HANDSONTABLE_LICENSE_KEY: z.string().trim().min(1).max(200).default('non-commercial-and-evaluation'),
 });
 
 export type Config = {
@@ -16,6 +18,8 @@ export type Config = {
   dataDir: string;
   databaseFile: string;
   loadSample: boolean;
+  handsontableLicenseKey: string;
+  clientDir: string;
 };
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
@@ -31,5 +35,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     dataDir,
     databaseFile: join(dataDir, 'cohesio.sqlite'),
     loadSample: r.data.LOAD_SAMPLE === 'true',
+    handsontableLicenseKey: r.data.HANDSONTABLE_LICENSE_KEY,
+    clientDir: resolve('dist/client'),
   };
 }

@@ -14,7 +14,7 @@ if (config.loadSample) {
   const seeded = seedSampleIfEmpty(ctx);
   if (seeded) console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions).`);
 }
-const app = createApp(ctx);
+const app = createApp(ctx, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`Cohésio : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
 });

@@ -130,6 +130,7 @@ export function readPlan(db: Db, planId: string): Plan {
   const indicatorCells = new Map<string, Record<string, IndicatorCell>>();
   const repartitionTemps: Record<string, Record<string, number | null>> = {};
   const consommation: Record<string, number | null> = {};
+  const cellVersions: Plan['cellVersions'] = { time: {}, consumption: {} };
   for (const c of cellRows) {
     if (c.grid === 'indicator-target' || c.grid === 'indicator-actual') {
       const byYear = indicatorCells.get(c.rowKey) ?? {};
@@ -145,8 +146,10 @@ export function readPlan(db: Db, planId: string): Plan {
       indicatorCells.set(c.rowKey, byYear);
     } else if (c.grid === 'time') {
       (repartitionTemps[c.rowKey] ??= {})[c.period] = c.value;
+      (cellVersions.time[c.rowKey] ??= {})[c.period] = c.version;
     } else {
       consommation[c.period] = c.value;
+      cellVersions.consumption[c.period] = c.version;
     }
   }
 
@@ -189,6 +192,7 @@ export function readPlan(db: Db, planId: string): Plan {
     createdAt: plan.createdAt,
     updatedAt: plan.updatedAt,
     versions,
+    cellVersions,
     ...(sections as Pick<PlanDocument, SectionKey>),
     equipeMembres: collections.equipeMembres as PlanDocument['equipeMembres'],
     formations: collections.formations as PlanDocument['formations'],

@@ -1,0 +1,204 @@
+import type { z } from 'zod';
+import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
+import { h, uid } from '../dom.ts';
+
+/**
+ * Form controls bound to a document (a section of the fiche plan, or an action with its fiche). Each control
+ * edits one path, validates the whole document with its zod schema (the same as the server's) and saves it when
+ * valid; an invalid value stays on screen with its French message and is not sent.
+ */
+
+export type Binding = {
+  /** The document being edited (a working copy the controls mutate). */
+  doc: Record<string, unknown>;
+  schema: z.ZodType;
+  /** Path of the document in the plan, for `data-path` (e.g. `budget`, `actions.3`). */
+  pathPrefix: string;
+  /** Saves the validated document. */
+  save: (data: unknown) => void;
+};
+
+type Path = (string | number)[];
+
+export function getAt(doc: unknown, path: Path): unknown {
+  let cur = doc;
+  for (const p of path) cur = cur === null || cur === undefined ? undefined : (cur as Record<string | number, unknown>)[p];
+  return cur;
+}
+
+export function setAt(doc: Record<string, unknown>, path: Path, value: unknown): void {
+  let cur: Record<string | number, unknown> = doc;
+  path.slice(0, -1).forEach((p, i) => {
+    if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = typeof path[i + 1] === 'number' ? [] : {};
+    cur = cur[p] as Record<string | number, unknown>;
+  });
+  cur[path[path.length - 1]!] = value;
+}
+
+const splitPath = (path: string): Path => path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+
+export class FormBinder {
+  private errors = new Map<string, HTMLElement>();
+  private timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(readonly binding: Binding) {}
+
+  /** Validates and saves after the user changed `path`; shows the message of that path if invalid. */
+  commit(path: string, value: unknown, delay = 0): void {
+    setAt(this.binding.doc, splitPath(path), value);
+    const run = () => {
+      this.timers.delete(path);
+      const r = this.binding.schema.safeParse(this.binding.doc);
+      for (const [p, el] of this.errors) {
+        const issue = r.success ? undefined : r.error.issues.find((i) => i.path.join('.') === p || i.path.join('.').startsWith(p + '.'));
+        showError(el, issue?.message ?? null);
+      }
+      if (r.success) this.binding.save(r.data);
+    };
+    clearTimeout(this.timers.get(path));
+    if (delay) this.timers.set(path, setTimeout(run, delay));
+    else run();
+  }
+
+  /** Sends what is waiting for its debounce now (before leaving the page). */
+  flush(): void {
+    for (const [path, t] of this.timers) {
+      clearTimeout(t);
+      this.timers.delete(path);
+      this.commit(path, getAt(this.binding.doc, splitPath(path)));
+    }
+  }
+
+  private wrap(path: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
+    const id = uid('f');
+    control.id = id;
+    control.dataset.path = `${this.binding.pathPrefix}.${path}`;
+    const error = h('p', { class: 'field-error', id: `${id}-err`, role: 'alert', hidden: true });
+    control.setAttribute('aria-describedby', `${id}-err`);
+    this.errors.set(path, error);
+    return h('div', { class: 'field' }, h('label', { for: id }, label), hint ? h('p', { class: 'hint' }, hint) : null, control, error);
+  }
+
+  text(path: string, label: string, opts: { long?: boolean; type?: string; hint?: string } = {}): HTMLElement {
+    const value = (getAt(this.binding.doc, splitPath(path)) as string | null) ?? '';
+    const control = opts.long
+      ? h('textarea', { rows: 5 })
+      : h('input', { type: opts.type ?? 'text', autocomplete: 'off' });
+    (control as HTMLInputElement).value = value;
+    control.addEventListener('input', () => {
+      const v = (control as HTMLInputElement).value;
+      this.commit(path, v.trim() === '' ? null : opts.long ? v : v.trim(), 600);
+    });
+    return this.wrap(path, label, control, opts.hint);
+  }
+
+  number(path: string, label: string, scale: number, opts: { suffix?: string; integer?: boolean } = {}): HTMLElement {
+    const current = getAt(this.binding.doc, splitPath(path)) as number | null;
+    const control = h('input', { type: 'text', inputmode: 'decimal', class: 'num', autocomplete: 'off' });
+    control.value = current === null || current === undefined ? '' : formatBelgianNumber(current, scale);
+    const field = this.wrap(path, opts.suffix ? `${label} (${opts.suffix})` : label, control);
+    control.addEventListener('change', () => {
+      const t = control.value.trim();
+      if (t === '') return this.commit(path, null);
+      const r = parseBelgianNumber(t, scale);
+      const err = this.errors.get(path)!;
+      if (!r.ok) {
+        showError(err, r.message);
+        return;
+      }
+      control.value = formatBelgianNumber(r.value, scale);
+      this.commit(path, r.value);
+    });
+    return field;
+  }
+
+  date(path: string, label: string): HTMLElement {
+    const control = h('input', { type: 'date' });
+    control.value = (getAt(this.binding.doc, splitPath(path)) as string | null) ?? '';
+    control.addEventListener('change', () => this.commit(path, control.value === '' ? null : control.value));
+    return this.wrap(path, label, control);
+  }
+
+  select(path: string, label: string, options: readonly (string | { value: string; label: string })[], opts: { onChange?: (v: string | null) => void } = {}): HTMLElement {
+    const current = getAt(this.binding.doc, splitPath(path)) as string | null;
+    const control = h(
+      'select',
+      null,
+      h('option', { value: '' }, '— non renseigné —'),
+      options.map((o) => {
+        const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
+        return h('option', { value, selected: value === current }, text);
+      }),
+    );
+    control.addEventListener('change', () => {
+      const v = control.value === '' ? null : control.value;
+      this.commit(path, v);
+      opts.onChange?.(v);
+    });
+    return this.wrap(path, label, control);
+  }
+
+  yesno(path: string, label: string): HTMLElement {
+    const current = getAt(this.binding.doc, splitPath(path)) as boolean | null;
+    const name = uid('yn');
+    const choice = (value: string, text: string, checked: boolean) => {
+      const input = h('input', { type: 'radio', name, value, checked });
+      input.addEventListener('change', () => this.commit(path, value === 'oui' ? true : value === 'non' ? false : null));
+      return h('label', { class: 'inline' }, input, text);
+    };
+    const group = h(
+      'div',
+      { class: 'radios', role: 'radiogroup' },
+      choice('oui', 'Oui', current === true),
+      choice('non', 'Non', current === false),
+      choice('', 'Non renseigné', current === null || current === undefined),
+    );
+    return this.wrapGroup(path, label, group);
+  }
+
+  checkboxes(path: string, label: string, options: readonly string[]): HTMLElement {
+    const current = new Set((getAt(this.binding.doc, splitPath(path)) as string[] | null) ?? []);
+    const group = h(
+      'div',
+      { class: 'checks' },
+      options.map((o) => {
+        const input = h('input', { type: 'checkbox', value: o, checked: current.has(o) });
+        input.addEventListener('change', () => {
+          if (input.checked) current.add(o);
+          else current.delete(o);
+          this.commit(path, options.filter((x) => current.has(x)));
+        });
+        return h('label', { class: 'inline' }, input, o);
+      }),
+    );
+    return this.wrapGroup(path, label, group);
+  }
+
+  /** A list of short texts, one per line (communes, e-mail addresses…). */
+  lines(path: string, label: string, hint = 'Une entrée par ligne'): HTMLElement {
+    const control = h('textarea', { rows: 3 });
+    control.value = ((getAt(this.binding.doc, splitPath(path)) as string[] | null) ?? []).join('\n');
+    control.addEventListener('input', () => {
+      const items = control.value.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      this.commit(path, items, 600);
+    });
+    return this.wrap(path, label, control, hint);
+  }
+
+  private wrapGroup(path: string, label: string, group: HTMLElement): HTMLElement {
+    const id = uid('g');
+    group.dataset.path = `${this.binding.pathPrefix}.${path}`;
+    group.setAttribute('aria-labelledby', `${id}-label`);
+    group.setAttribute('tabindex', '-1');
+    const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+    this.errors.set(path, error);
+    return h('fieldset', { class: 'field' }, h('legend', { id: `${id}-label` }, label), group, error);
+  }
+}
+
+function showError(el: HTMLElement, message: string | null): void {
+  el.hidden = message === null;
+  el.textContent = message ?? '';
+  const control = el.parentElement?.querySelector('input, textarea, select');
+  if (control) control.setAttribute('aria-invalid', message === null ? 'false' : 'true');
+}

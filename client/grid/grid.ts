@@ -1,0 +1,273 @@
+import HandsontableModule from 'handsontable/base';
+import { registerCellType } from 'handsontable/cellTypes/registry';
+import { TextCellType } from 'handsontable/cellTypes/textType';
+import { DropdownCellType } from 'handsontable/cellTypes/dropdownType';
+import { registerPlugin } from 'handsontable/plugins/registry';
+import { CopyPaste } from 'handsontable/plugins/copyPaste';
+import { UndoRedo } from 'handsontable/plugins/undoRedo';
+import { ManualColumnResize } from 'handsontable/plugins/manualColumnResize';
+import { registerLanguageDictionary } from 'handsontable/i18n/registry';
+import frFR from 'handsontable/i18n/languages/fr-FR';
+import { textRenderer } from 'handsontable/renderers/textRenderer';
+import 'handsontable/styles/handsontable.min.css';
+import 'handsontable/styles/ht-theme-main.min.css';
+import { normaliseOptions, parseCellText, toCellText, toClipboardText, type Column } from './columns.ts';
+
+/**
+ * The grid adapter: the only module that knows Handsontable. Pages describe columns and rows in plain data
+ * (`columns.ts`); the adapter shows them as text, normalises what is typed or pasted through the shared parsers,
+ * marks invalid cells with their French message, and reports each user action (an edit, a pasted block, an undo)
+ * as one list of typed changes.
+ */
+
+// The package types `handsontable/base` as CommonJS under NodeNext; the ES build's default export is the factory.
+type HandsontableFactory = typeof HandsontableModule extends { default: infer D } ? D : typeof HandsontableModule;
+const Handsontable = ((HandsontableModule as unknown as { default?: unknown }).default ?? HandsontableModule) as HandsontableFactory;
+
+registerCellType(TextCellType);
+registerCellType(DropdownCellType);
+registerPlugin(CopyPaste);
+registerPlugin(UndoRedo);
+registerPlugin(ManualColumnResize);
+registerLanguageDictionary(frFR);
+
+let licenseKey = 'non-commercial-and-evaluation';
+/** Set once at start-up from the server configuration (`HANDSONTABLE_LICENSE_KEY`). */
+export function setGridLicenseKey(key: string): void {
+  licenseKey = key;
+}
+
+export type GridChange<R> = { rowIndex: number; row: R; key: string; value: unknown; previous: unknown };
+
+export type GridSpec<R> = {
+  /** Accessible name of the grid, e.g. "Budget : recettes". */
+  label: string;
+  columns: Column<R>[];
+  rows: R[];
+  /** Columns kept visible when scrolling sideways. */
+  fixedColumns?: number;
+  /** Height in pixels; the grid renders only visible rows. Default: fits the rows up to 480 px. */
+  height?: number;
+  rowClassName?: (row: R, index: number) => string | undefined;
+  /** One call per user action with every valid change; invalid cells stay marked in the grid. */
+  onChange: (changes: GridChange<R>[]) => void;
+  onSelect?: (rowIndex: number, key: string) => void;
+};
+
+export type GridHandle<R> = {
+  /** Replaces the rows (after a row was added, removed or moved, or a value taken from the server). */
+  setRows(rows: R[]): void;
+  /** Re-reads every cell from the current row objects (computed columns, saved values); keeps invalid input. */
+  refresh(): void;
+  setError(rowIndex: number, key: string, message: string | null): void;
+  focusCell(rowIndex: number, key: string): void;
+  selectedRowIndex(): number | null;
+  /** The text a cell shows, for tests and the checks panel. */
+  cellText(rowIndex: number, key: string): string;
+  destroy(): void;
+};
+
+const IGNORED_SOURCES = new Set(['loadData', 'updateData', 'cohesio']);
+
+export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHandle<R> {
+  let rows = spec.rows;
+  const columns = spec.columns;
+  const colIndex = new Map(columns.map((c, i) => [c.key, i]));
+  const errors = new Map<string, string>();
+  const errKey = (r: number, c: number) => `${r}:${c}`;
+  const buildView = () => rows.map((row) => columns.map((col) => toCellText(col, row)));
+  let view = buildView();
+
+  const isReadOnly = (col: Column<R>, row: R | undefined, r: number) =>
+    row === undefined || (typeof col.readOnly === 'function' ? col.readOnly(row, r) : col.readOnly === true);
+
+  function renderer(
+    this: unknown,
+    instance: Parameters<typeof textRenderer>[0],
+    td: HTMLTableCellElement,
+    r: number,
+    c: number,
+    prop: string | number,
+    value: unknown,
+    cellProperties: Parameters<typeof textRenderer>[6],
+  ) {
+    textRenderer.call(this, instance, td, r, c, prop, value, cellProperties);
+    // Stable coordinates for keyboard-free tools (tests, the checks panel): row index and column key.
+    td.dataset.row = String(r);
+    td.dataset.key = columns[c]?.key ?? '';
+    const message = errors.get(errKey(r, c));
+    td.classList.toggle('cell-invalid', message !== undefined);
+    const row = rows[r];
+    const note = message ?? (row === undefined ? null : (columns[c]?.note?.(row) ?? null));
+    if (note) td.title = note;
+    else td.removeAttribute('title');
+  }
+
+  container.classList.add('grid');
+  container.setAttribute('role', 'group');
+  container.setAttribute('aria-label', spec.label);
+  const height = spec.height ?? Math.min(480, 34 + Math.max(rows.length, 1) * 29 + 18);
+
+  // Handsontable measures its container: create it once the container is in the document (pages are built
+  // detached, then inserted in the same task).
+  type Hot = ReturnType<typeof Handsontable>;
+  let hot: Hot | null = null;
+  let destroyed = false;
+  let pendingFocus: [number, number] | null = null;
+  const settings = (): Parameters<typeof Handsontable>[1] => ({
+    data: view,
+    licenseKey,
+    language: 'fr-FR',
+    themeName: 'ht-theme-main',
+    colHeaders: columns.map((c) => c.title),
+    columns: columns.map((c) => ({
+      type: c.kind === 'select' || c.kind === 'yesno' ? 'dropdown' : 'text',
+      renderer,
+      ...(c.width ? { width: c.width } : {}),
+      className: c.kind === 'number' ? 'htRight' : '',
+    })),
+    rowHeaders: false,
+    height,
+    width: '100%',
+    stretchH: 'all',
+    fixedColumnsStart: spec.fixedColumns ?? 0,
+    manualColumnResize: true,
+    undo: true,
+    copyPaste: { rowsLimit: 5000, columnsLimit: 200 },
+    autoWrapRow: true,
+    autoWrapCol: true,
+    maxRows: view.length,
+    maxCols: columns.length,
+    enterMoves: { col: 0, row: 1 },
+    outsideClickDeselects: false,
+    cells(r, c) {
+      const col = columns[c];
+      const row = rows[r];
+      if (!col) return {};
+      const meta: Record<string, unknown> = { readOnly: isReadOnly(col, row, r) };
+      const classes = [col.kind === 'number' ? 'htRight' : ''];
+      if (row !== undefined) {
+        const extra = typeof col.className === 'function' ? col.className(row, r) : col.className;
+        if (extra) classes.push(extra);
+        const rowClass = spec.rowClassName?.(row, r);
+        if (rowClass) classes.push(rowClass);
+        if (col.kind === 'select') {
+          meta.source = normaliseOptions(typeof col.options === 'function' ? col.options(row) : col.options).map((o) => o.label);
+        }
+      }
+      if (col.kind === 'yesno') meta.source = ['Oui', 'Non'];
+      if (meta.readOnly) classes.push('cell-readonly');
+      meta.className = classes.filter(Boolean).join(' ');
+      return meta;
+    },
+    beforeChange(changes) {
+      // Canonical text for every parseable value: "1 234,5 €" typed in a money cell shows as "1.234,50".
+      for (const change of changes) {
+        if (!change) continue;
+        const [r, c, , next] = change;
+        const col = columns[Number(c)];
+        const row = rows[r];
+        if (!col || row === undefined) continue;
+        const parsed = parseCellText(col, next, row);
+        if (parsed.ok) change[3] = toCellText({ ...col, get: () => parsed.value } as Column<R>, row);
+      }
+    },
+    afterChange(changes, source) {
+      if (!hot) return;
+      if (!changes || IGNORED_SOURCES.has(source)) return;
+      const out: GridChange<R>[] = [];
+      for (const [r, c, previousText, nextText] of changes) {
+        const col = columns[Number(c)];
+        const row = rows[r];
+        if (!col || row === undefined || previousText === nextText) continue;
+        const parsed = parseCellText(col, nextText, row);
+        if (!parsed.ok) {
+          errors.set(errKey(r, Number(c)), parsed.message);
+          continue;
+        }
+        errors.delete(errKey(r, Number(c)));
+        out.push({ rowIndex: r, row, key: col.key, value: parsed.value, previous: previousText });
+      }
+      hot.render();
+      if (out.length) spec.onChange(out);
+    },
+    beforeCopy(data, coords) {
+      const range = coords[0];
+      if (!range || coords.length !== 1) return;
+      data.forEach((line, i) =>
+        line.forEach((text, j) => {
+          const col = columns[range.startCol + j];
+          if (col && i + range.startRow >= 0) line[j] = toClipboardText(col, String(text ?? ''));
+        }),
+      );
+    },
+    afterSelectionEnd(r, c) {
+      const col = columns[c];
+      if (col && r >= 0) spec.onSelect?.(r, col.key);
+    },
+  });
+
+  const mount = () => {
+    if (destroyed || hot) return;
+    if (!container.isConnected) {
+      requestAnimationFrame(mount);
+      return;
+    }
+    hot = new Handsontable(container, settings());
+    if (pendingFocus) focusAt(...pendingFocus);
+  };
+  queueMicrotask(mount);
+
+  const focusAt = (r: number, c: number) => {
+    if (!hot) {
+      pendingFocus = [r, c];
+      return;
+    }
+    pendingFocus = null;
+    const h = hot;
+    h.selectCell(r, c);
+    h.scrollViewportTo({ row: r, col: c });
+    h.listen();
+  };
+
+  return {
+    setRows(next) {
+      rows = next;
+      errors.clear();
+      view = buildView();
+      hot?.updateSettings({ maxRows: view.length, height: spec.height ?? Math.min(480, 34 + Math.max(view.length, 1) * 29 + 18) });
+      hot?.loadData(view);
+    },
+    refresh() {
+      rows.forEach((row, r) =>
+        columns.forEach((col, c) => {
+          if (!errors.has(errKey(r, c)) && view[r]) view[r][c] = toCellText(col, row);
+        }),
+      );
+      hot?.render();
+    },
+    setError(rowIndex, key, message) {
+      const c = colIndex.get(key);
+      if (c === undefined) return;
+      if (message === null) errors.delete(errKey(rowIndex, c));
+      else errors.set(errKey(rowIndex, c), message);
+      hot?.render();
+    },
+    focusCell(rowIndex, key) {
+      focusAt(rowIndex, colIndex.get(key) ?? 0);
+    },
+    selectedRowIndex() {
+      const sel = hot?.getSelectedLast();
+      return sel ? Math.max(0, sel[0] ?? 0) : null;
+    },
+    cellText(rowIndex, key) {
+      const c = colIndex.get(key);
+      return c === undefined ? '' : (view[rowIndex]?.[c] ?? '');
+    },
+    destroy() {
+      destroyed = true;
+      hot?.destroy();
+      hot = null;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { SECTION_SCHEMAS, type Plan, type SectionKey } from '../../schemas/plan.ts';
+import { FormBinder } from '../forms/fields.ts';
+import type { PlanSession } from '../state/session.ts';
+
+/** What every plan page receives: the open plan session. */
+export type PageContext = PlanSession & { planId: string };
+
+/**
+ * A page of the plan. `focus(path)` puts the cursor on the field or cell of a plan path (from a finding) and says
+ * whether it found it; `refresh()` redraws computed figures after an edit elsewhere; pages without `refresh` are
+ * rebuilt when a value comes from the server (conflict resolved with the other value).
+ */
+export type Page = {
+  el: HTMLElement;
+  focus?(path: string): boolean;
+  refresh?(): void;
+  dispose?(): void;
+};
+
+/** A form bound to one section of the fiche plan: validated with the section's schema and saved as a whole. */
+export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K): FormBinder {
+  const { store, queue } = ctx;
+  const doc = structuredClone(store.plan[section]) as Record<string, unknown>;
+  return new FormBinder({
+    doc,
+    schema: SECTION_SCHEMAS[section] as z.ZodType,
+    pathPrefix: section,
+    save(data) {
+      store.setSection(section, structuredClone(data) as Plan[K]);
+      queue.enqueue({ kind: 'section', section, data, version: store.plan.versions[section] });
+      store.emit('local');
+    },
+  });
+}
+
+/** Focuses the control whose `data-path` is `path` (or the closest parent path) inside `root`. */
+export function focusPath(root: HTMLElement, path: string): boolean {
+  let p = path;
+  while (p) {
+    const el = root.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
+    if (el) {
+      el.scrollIntoView({ block: 'center' });
+      (el.matches('input, select, textarea, [tabindex]') ? el : el.querySelector<HTMLElement>('input, select, textarea') ?? el).focus();
+      return true;
+    }
+    p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
+  }
+  return false;
+}

@@ -1,0 +1,281 @@
+import type { z } from 'zod';
+import { ActionEditSchema, type Action } from '../../schemas/action.ts';
+import { describeAction } from '../../schemas/cells.ts';
+import {
+  CADRES_EXISTANTS,
+  DEGRES_IMPLICATION,
+  DEMARCHES_PARTICIPATION,
+  DROIT_VISE_LABELS,
+  FREQUENCES,
+  MODES_COMMUNICATION_ACTION,
+  PUBLICS_CIBLES,
+  PUBLIC_DIMENSIONS,
+  STATUTS_ACTION,
+  TYPES_ACTION,
+  type PublicDimension,
+} from '../../schemas/enums.ts';
+import type { Indicator } from '../../schemas/indicator.ts';
+import { formatEuros } from '../../schemas/numbers.ts';
+import { resolveCatalogueEntry } from '../../schemas/reference.ts';
+import { renderIndicatorChart } from '../charts/indicator-chart.ts';
+import { h, newRowId, replaceChildren, svgNode } from '../dom.ts';
+import { FormBinder } from '../forms/fields.ts';
+import { createGrid, type GridHandle } from '../grid/grid.ts';
+import type { Column } from '../grid/columns.ts';
+import { sectionHref } from '../router.ts';
+import { focusPath, type Page, type PageContext } from './context.ts';
+import { indicatorTable } from './indicator-table.ts';
+import { actionEditOf } from './sections/actions.ts';
+
+/**
+ * A fiche action laid out like the official form: the header from the catalogue (action, thématique, axe), the
+ * list fields, the description fields in form order, the operator and other partners, communication, publics
+ * cibles, the calendar, and the indicator tables with a chart of targets vs actuals.
+ */
+type Partner = { id: string; nom: string; contribution: string | null };
+type Public = { id: string; dimension: PublicDimension; valeur: string | null; autre: string | null };
+
+export function renderFichePage(ctx: PageContext, actionId: string): Page {
+  const { store, queue, planId } = ctx;
+  const action = store.action(actionId);
+  if (!action) {
+    return {
+      el: h('article', { class: 'section-page' }, h('h1', null, 'Fiche introuvable'), h('p', null, 'Cette action n’existe plus dans le plan. '), h('a', { href: sectionHref(planId, 'actions') }, 'Retour à la liste des actions')),
+    };
+  }
+  const index = store.plan.actions.indexOf(action);
+  const entry = resolveCatalogueEntry(store.catalogue, action.code);
+  const binder = new FormBinder({
+    doc: structuredClone(actionEditOf(action)) as unknown as Record<string, unknown>,
+    schema: ActionEditSchema as z.ZodType,
+    pathPrefix: `actions.${index}`,
+    save(data) {
+      const edit = structuredClone(data) as ReturnType<typeof actionEditOf>;
+      Object.assign(action, edit);
+      queue.enqueue({ kind: 'row', target: { type: 'action', id: action.id }, label: describeAction(action), data: edit, version: action.version });
+      store.emit('local');
+    },
+  });
+  const doc = binder.binding.doc as unknown as ReturnType<typeof actionEditOf>;
+  const grids: GridHandle<never>[] = [];
+
+  // Header block from the catalogue.
+  const header = h(
+    'header',
+    { class: 'fiche-header' },
+    h('p', { class: 'running-header' }, `Plan de Cohésion sociale de la commune (commune porteuse) de ${store.plan.porteur.denomination ?? store.plan.commune}`),
+    h('h1', null, `ACTION ${action.code}`),
+    h('p', { class: 'intitule' }, entry?.intitule ?? 'Code absent du catalogue'),
+    entry?.objectif ? h('p', { class: 'objectif' }, entry.objectif) : null,
+    h(
+      'dl',
+      { class: 'fiche-meta' },
+      h('dt', null, 'THÉMATIQUE'),
+      h('dd', null, entry?.thematique?.title ?? '—', entry?.thematique?.objective ? h('span', { class: 'muted' }, ` — ${entry.thematique.objective}`) : null),
+      h('dt', null, 'AXE'),
+      h('dd', null, entry?.axe?.title ?? '—', entry?.axe?.objective ? h('span', { class: 'muted' }, ` — ${entry.axe.objective}`) : null),
+      h('dt', null, 'Indicateurs'),
+      h('dd', null, h('a', { href: '#', class: 'jump-indicators', onclick: (e: Event) => {
+        e.preventDefault();
+        table.el.scrollIntoView({ block: 'start' });
+        table.focusIndicator(0);
+      } }, `Aller aux ${action.indicators.length} indicateurs`)),
+      h('dt', null, 'Opérateur'),
+      h('dd', null, describeAction(action).replace(/^Fiche [^ ]+ ?/, '').replace(/^\((.*)\)$/, '$1') || '—'),
+    ),
+  );
+
+  // Embedded grids (other partners, publics): rows live in the fiche and are saved with it.
+  function embeddedGrid<R extends { id: string }>(opts: {
+    path: 'autresPartenaires' | 'publics';
+    label: string;
+    columns: Column<R>[];
+    blank: () => R;
+    addLabel: string;
+  }) {
+    const list = () => doc.fiche[opts.path] as unknown as R[];
+    const host = h('div', { class: 'grid-host', 'data-path': `actions.${index}.fiche.${opts.path}` });
+    const grid: GridHandle<R> = createGrid<R>(host, {
+      label: opts.label,
+      columns: opts.columns,
+      rows: list(),
+      onChange(changes) {
+        for (const c of changes) Object.assign(c.row, { [c.key]: c.value });
+        if (changes.some((c) => c.key === 'dimension')) {
+          // A new dimension has its own list of values: clear a value that no longer belongs to it.
+          for (const c of changes) {
+            const p = c.row as unknown as Public;
+            if (c.key === 'dimension' && p.valeur !== null && !(PUBLICS_CIBLES[p.dimension] as readonly string[]).includes(p.valeur)) p.valeur = null;
+          }
+        }
+        const r = ActionEditSchema.safeParse(doc);
+        if (!r.success) {
+          for (const issue of r.error.issues) {
+            const [f, p, i, key] = issue.path.map(String);
+            if (f === 'fiche' && p === opts.path && i !== undefined) grid.setError(Number(i), key ?? opts.columns[0]!.key, issue.message);
+          }
+        }
+        binder.commit(`fiche.${opts.path}`, list());
+        grid.refresh();
+      },
+    });
+    grids.push(grid as unknown as GridHandle<never>);
+    const add = h('button', { type: 'button' }, opts.addLabel);
+    add.addEventListener('click', () => {
+      const next = [...list(), opts.blank()];
+      doc.fiche[opts.path] = next as never;
+      grid.setRows(next);
+      grid.focusCell(next.length - 1, opts.columns[0]!.key);
+    });
+    const remove = h('button', { type: 'button' }, 'Retirer la ligne sélectionnée');
+    remove.addEventListener('click', () => {
+      const i = grid.selectedRowIndex();
+      if (i === null) return;
+      const next = list().filter((_, j) => j !== i);
+      binder.commit(`fiche.${opts.path}`, next);
+      grid.setRows(next);
+    });
+    return h('div', null, h('div', { class: 'toolbar' }, add, remove), host);
+  }
+
+  const partners = embeddedGrid<Partner>({
+    path: 'autresPartenaires',
+    label: 'Autres partenaires qui prennent une part active dans la mise en œuvre de l’action',
+    columns: [
+      { key: 'nom', title: 'Nom de l’association/institution', kind: 'text', maxLength: 300, width: 280 },
+      { key: 'contribution', title: 'En quoi consiste leur contribution', kind: 'text', maxLength: 2000, width: 420 },
+    ],
+    blank: () => ({ id: newRowId(), nom: 'Nouveau partenaire', contribution: null }),
+    addLabel: 'Ajouter un partenaire',
+  });
+  const publics = embeddedGrid<Public>({
+    path: 'publics',
+    label: 'Publics cibles / Bénéficiaires visés',
+    columns: [
+      { key: 'dimension', title: 'En termes de :', kind: 'select', options: PUBLIC_DIMENSIONS, width: 260 },
+      { key: 'valeur', title: 'Précisez :', kind: 'select', options: (p) => PUBLICS_CIBLES[p.dimension] ?? [], width: 320 },
+      { key: 'autre', title: 'Si « Autre », précisez', kind: 'text', maxLength: 300, width: 200 },
+    ],
+    blank: () => ({ id: newRowId(), dimension: 'Pas de public cible spécifique', valeur: null, autre: null }),
+    addLabel: 'Ajouter un public',
+  });
+
+  // Chart of the selected indicator (targets vs actuals per year).
+  const chartHost = h('figure', { class: 'indicator-chart', 'aria-live': 'polite' });
+  let charted: Indicator | undefined = action.indicators[0];
+  const drawChart = () => {
+    if (!charted || !action.indicators.includes(charted)) charted = action.indicators[0];
+    replaceChildren(
+      chartHost,
+      charted
+        ? svgNode(renderIndicatorChart({ label: charted.label, unit: charted.unit, years: store.years, values: charted.values }))
+        : h('p', null, 'Aucun indicateur.'),
+      h('figcaption', null, 'Cibles et réalisés par année de l’indicateur sélectionné dans le tableau.'),
+    );
+  };
+  const table = indicatorTable(ctx, action, (ind) => {
+    charted = ind;
+    drawChart();
+  });
+  drawChart();
+
+  const transferOptions = store.plan.transferts.map((t) => ({
+    value: t.id,
+    label: `${t.partenaire}${t.montant === null ? '' : ` — ${formatEuros(t.montant)}`}${t.art20 ? ' (art.20)' : ''}`,
+  }));
+
+  const el = h(
+    'article',
+    { class: 'section-page fiche wide', 'data-action-id': action.id },
+    header,
+    h(
+      'section',
+      { class: 'columns' },
+      h('h2', null, 'Liste des actions'),
+      binder.select('statut', 'Statut', STATUTS_ACTION),
+      binder.select('droitVise', 'Droits visés', DROIT_VISE_LABELS),
+      binder.number('priorite', 'Priorité', 0),
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Description de l’action'),
+      binder.text('fiche.problemesBesoins', 'Problèmes/besoins en lien avec l’action auxquels le territoire est confronté', { long: true }),
+      binder.select('fiche.degreImplication', 'Degré d’implication de l’équipe PCS dans la mise en œuvre de l’action', DEGRES_IMPLICATION),
+      h('div', { class: 'columns' }, binder.yesno('fiche.conventionPartenariat', 'Convention de partenariat ?'), binder.yesno('fiche.art20', 'Art.20 ?')),
+      binder.yesno('fiche.existeDeja', 'Est-ce que l’action existe déjà sur le territoire ?'),
+      binder.select('fiche.cadreExistant', 'Précisez dans quel cadre elle est mise en œuvre ?', CADRES_EXISTANTS),
+      binder.text('fiche.plusValue', 'Plus value/valeur apportée à l’action par le PCS :', { long: true }),
+      binder.yesno('fiche.participationCitoyenne', 'Est-ce que l’action découle d’une démarche de participation citoyenne ?'),
+      h('div', { class: 'columns' }, binder.select('fiche.participationDemarche', 'Démarche', DEMARCHES_PARTICIPATION), binder.text('fiche.participationDemarchePrecision', 'Précision')),
+      binder.text('fiche.solidarite', 'Solidarité / Coresponsabilité — Justifier en quoi l’action renforce la solidarité et la coresponsabilité :', { long: true }),
+      binder.yesno('fiche.gratuite', 'L’action est-elle gratuite pour les bénéficiaires ?'),
+      binder.text('fiche.gratuiteCommentaire', 'Commentaire sur la gratuité'),
+      binder.yesno('fiche.luttePauvreteDirecte', 'Lutte contre la pauvreté — L’action lutte-t-elle DIRECTEMENT contre la pauvreté économique ?'),
+      binder.text('fiche.luttePauvreteJustification', 'Si oui, justifier en quoi :', { long: true }),
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Opérateur/partenaire principal qui met en œuvre l’action'),
+      binder.yesno('fiche.operateur.equipePcs', 'L’action est portée par l’équipe PCS'),
+      h('div', { class: 'columns' }, binder.text('fiche.operateur.personneContact', 'Personne de contact'), binder.text('fiche.operateur.organisme', 'Association/Organisme/Administration')),
+      binder.text('fiche.operateur.coordonnees', 'Coordonnées (adresse, site internet)'),
+      binder.select('fiche.operateur.transferId', 'Transfert financier (Ventilation des transferts par partenaire)', transferOptions),
+      h('h3', null, 'Autres partenaires qui prennent une part active dans la mise en œuvre de l’action'),
+      partners,
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Communication et publics'),
+      binder.checkboxes('fiche.communication.modes', 'Mode de communication autour de l’action', MODES_COMMUNICATION_ACTION),
+      binder.text('fiche.communication.autre', 'Autre mode de communication'),
+      h('h3', null, 'Publics cibles / Bénéficiaires visés'),
+      publics,
+      binder.select('fiche.typeAction', 'Type d’action :', TYPES_ACTION),
+      binder.text('fiche.description', 'Description de l’action', { long: true }),
+    ),
+    table.el,
+    chartHost,
+    h(
+      'section',
+      null,
+      binder.text('fiche.moyensLogistiques', 'Moyens logistiques et organisationnels nécessaires du point de vue de l’équipe', { long: true }),
+      binder.text('fiche.commentairesEcarts', 'Commentaires en cas de différence entre indicateurs projetés et résultats :', { long: true }),
+      binder.yesno('fiche.supracommunal.active', 'Action supracommunale (hors plan en supracommunalité) — Oui/Non ?'),
+      binder.lines('fiche.supracommunal.communes', 'Communes concernées ?'),
+      binder.text('fiche.justificationModifications', 'Justification en cas de suppression/ajout/réorientation de l’action en cours de plan, changement de partenaires,... :', { long: true }),
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Calendrier de l’action'),
+      h('div', { class: 'columns' }, binder.select('fiche.calendrier.frequence', 'Fréquence de l’action', FREQUENCES), binder.text('fiche.calendrier.frequenceAutre', 'Autre fréquence')),
+      binder.yesno('fiche.calendrier.surLaDureeDuPlan', 'Sur la durée du plan'),
+      h('div', { class: 'columns' }, binder.date('fiche.calendrier.debut', 'Début :'), binder.date('fiche.calendrier.fin', 'Fin :')),
+    ),
+  );
+
+  return {
+    el,
+    refresh() {
+      table.refresh();
+      drawChart();
+    },
+    focus(path) {
+      const m = /^actions\.\d+\.indicators\.(\d+)(?:\.(.+))?/.exec(path);
+      if (m) {
+        table.el.scrollIntoView({ block: 'center' });
+        table.focusIndicator(Number(m[1]), m[2]);
+        return true;
+      }
+      return focusPath(el, path);
+    },
+    dispose() {
+      binder.flush();
+      table.grid.destroy();
+      for (const g of grids) g.destroy();
+    },
+  };
+}

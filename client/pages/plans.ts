@@ -1,0 +1,69 @@
+import type { PlanSummary } from '../../schemas/plan.ts';
+import type { Programme } from '../../schemas/reference.ts';
+import { api, send, ApiFailure } from '../api.ts';
+import { h } from '../dom.ts';
+import { sectionHref } from '../router.ts';
+
+/** The list of plans and the creation of a new plan (commune + programme). */
+export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElement> {
+  const plans = (await send(api.plans.$get())) as PlanSummary[];
+  const programmeLabel = (id: string) => programmes.find((p) => p.id === id)?.label ?? id;
+
+  const commune = h('input', { type: 'text', id: 'new-commune', required: true, autocomplete: 'off' });
+  const programme = h(
+    'select',
+    { id: 'new-programme' },
+    programmes.map((p) => h('option', { value: p.id }, p.label)),
+  );
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const form = h(
+    'form',
+    { class: 'new-plan' },
+    h('h2', null, 'Nouveau plan'),
+    h('div', { class: 'field' }, h('label', { for: 'new-commune' }, 'Commune (ou commune porteuse)'), commune),
+    h('div', { class: 'field' }, h('label', { for: 'new-programme' }, 'Programme'), programme),
+    error,
+    h('button', { type: 'submit', class: 'primary' }, 'Créer le plan'),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const plan = await send(api.plans.$post({ json: { commune: commune.value, programmeId: programme.value } }));
+      location.hash = sectionHref((plan as { id: string }).id, 'porteur');
+    } catch (err) {
+      error.hidden = false;
+      error.textContent = err instanceof ApiFailure ? (err.body.issues[0]?.message ?? err.body.message) : 'Serveur injoignable';
+    }
+  });
+
+  return h(
+    'main',
+    { id: 'main', class: 'plans-page' },
+    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie')),
+    h('section', null,
+      h('h2', null, 'Plans'),
+      plans.length === 0
+        ? h('p', null, 'Aucun plan pour l’instant.')
+        : h(
+            'table',
+            { class: 'plans-table' },
+            h('thead', null, h('tr', null, h('th', null, 'Commune'), h('th', null, 'Programme'), h('th', null, 'Actions'), h('th', null, 'Dernière modification'))),
+            h(
+              'tbody',
+              null,
+              plans.map((p) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, h('a', { href: sectionHref(p.id, 'porteur') }, p.commune)),
+                  h('td', null, programmeLabel(p.programmeId)),
+                  h('td', { class: 'num' }, p.actionCount),
+                  h('td', null, new Date(p.updatedAt).toLocaleString('fr-BE')),
+                ),
+              ),
+            ),
+          ),
+    ),
+    form,
+  );
+}

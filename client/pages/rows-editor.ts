@@ -1,0 +1,164 @@
+import type { z } from 'zod';
+import { h } from '../dom.ts';
+import { createGrid, type GridHandle } from '../grid/grid.ts';
+import type { Column } from '../grid/columns.ts';
+import type { RowTarget } from '../state/save-queue.ts';
+import { confirmDialog, openDialog, toast } from '../ui/dialog.ts';
+import { ApiFailure } from '../api.ts';
+import type { PageContext } from './context.ts';
+
+/**
+ * A grid of versioned rows (team, transfers, meetings, partner cards…): each edited row is validated with its
+ * schema and saved on its own; a toolbar adds a row (asking for its required name), removes the selected one after
+ * confirmation, and moves it up or down.
+ */
+export type RowsEditorSpec<R extends { id: string; version: number }> = {
+  ctx: PageContext;
+  label: string;
+  /** `data-path` of the list in the plan (e.g. `transferts`) so findings can point at a row. */
+  path: string;
+  columns: Column<R>[];
+  rows: () => R[];
+  target: (row: R) => RowTarget;
+  schema: z.ZodType;
+  /** What to ask when adding a row: the one required text field. */
+  create: { field: string; label: string; send: (data: Record<string, unknown>) => Promise<R> };
+  remove: (row: R) => Promise<void>;
+  /** Name of a row in messages ("la ligne « CPAS de Liège »"). */
+  describe: (row: R) => string;
+  onChanged?: () => void;
+  height?: number;
+};
+
+function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, version: _version, ...rest } = row;
+  return rest;
+}
+
+async function askText(title: string, label: string): Promise<string | null> {
+  const input = h('input', { type: 'text', id: 'ask-text', autocomplete: 'off' });
+  const value = await openDialog({
+    title,
+    body: [h('div', { class: 'field' }, h('label', { for: 'ask-text' }, label), input)],
+    buttons: [
+      { value: 'cancel', label: 'Annuler' },
+      { value: 'ok', label: 'Ajouter', primary: true },
+    ],
+    cancelValue: 'cancel',
+    testId: 'add-row-dialog',
+  });
+  const text = input.value.trim();
+  return value === 'ok' && text ? text : null;
+}
+
+export function rowsEditor<R extends { id: string; version: number }>(spec: RowsEditorSpec<R>): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
+  const { ctx } = spec;
+  const host = h('div', { class: 'grid-host' });
+  const grid = createGrid<R>(host, {
+    label: spec.label,
+    columns: spec.columns,
+    rows: spec.rows(),
+    height: spec.height,
+    onChange(changes) {
+      const touched = new Map<number, R>();
+      for (const c of changes) {
+        const row = c.row as unknown as Record<string, unknown>;
+        const next = { ...row, [c.key]: c.value } as unknown as R;
+        const r = spec.schema.safeParse(fieldsOf(next as unknown as Record<string, unknown>));
+        if (!r.success) {
+          grid.setError(c.rowIndex, c.key, r.error.issues[0]?.message ?? 'Valeur refusée');
+          continue;
+        }
+        Object.assign(row, { [c.key]: c.value });
+        touched.set(c.rowIndex, c.row);
+      }
+      for (const row of touched.values()) {
+        ctx.queue.enqueue({
+          kind: 'row',
+          target: spec.target(row),
+          label: spec.describe(row),
+          data: fieldsOf(row as unknown as Record<string, unknown>),
+          version: row.version,
+        });
+      }
+      if (touched.size) {
+        ctx.store.emit('local');
+        spec.onChanged?.();
+      }
+    },
+  });
+
+  const reload = () => {
+    grid.setRows(spec.rows());
+    ctx.store.emit('local');
+    spec.onChanged?.();
+  };
+  const failed = (err: unknown) => toast(err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard', 'error');
+
+  const add = h('button', { type: 'button' }, 'Ajouter une ligne');
+  add.addEventListener('click', async () => {
+    const text = await askText(`${spec.label} : nouvelle ligne`, spec.create.label);
+    if (!text) return;
+    try {
+      const row = await spec.create.send({ [spec.create.field]: text });
+      spec.rows().push(row);
+      reload();
+      grid.focusCell(spec.rows().length - 1, spec.create.field);
+    } catch (err) {
+      failed(err);
+    }
+  });
+  const selected = () => {
+    const i = grid.selectedRowIndex();
+    const row = i === null ? undefined : spec.rows()[i];
+    if (!row) toast('Sélectionnez d’abord une ligne dans le tableau');
+    return row ? { i: i!, row } : null;
+  };
+  const remove = h('button', { type: 'button' }, 'Supprimer la ligne');
+  remove.addEventListener('click', async () => {
+    const s = selected();
+    if (!s) return;
+    if (!(await confirmDialog('Supprimer la ligne', `Supprimer ${spec.describe(s.row)} ? Cette suppression est définitive.`, 'Supprimer'))) return;
+    try {
+      await ctx.queue.idle();
+      await spec.remove(s.row);
+      ctx.queue.discardRow(spec.target(s.row));
+      spec.rows().splice(s.i, 1);
+      reload();
+    } catch (err) {
+      failed(err);
+    }
+  });
+  const move = (delta: number) => async () => {
+    const s = selected();
+    if (!s) return;
+    const to = s.i + delta;
+    const rows = spec.rows();
+    if (to < 0 || to >= rows.length) return;
+    rows.splice(s.i, 1);
+    rows.splice(to, 0, s.row);
+    ctx.queue.enqueue({
+      kind: 'row',
+      target: spec.target(s.row),
+      label: spec.describe(s.row),
+      data: fieldsOf(s.row as unknown as Record<string, unknown>),
+      version: s.row.version,
+      position: to,
+    });
+    reload();
+    grid.focusCell(to, spec.columns[0]!.key);
+  };
+  const up = h('button', { type: 'button', 'aria-label': 'Monter la ligne sélectionnée' }, '↑ Monter');
+  up.addEventListener('click', move(-1));
+  const down = h('button', { type: 'button', 'aria-label': 'Descendre la ligne sélectionnée' }, '↓ Descendre');
+  down.addEventListener('click', move(1));
+
+  const el = h('div', { class: 'rows-editor', 'data-path': spec.path }, h('div', { class: 'toolbar' }, add, remove, up, down), host);
+  return {
+    el,
+    grid,
+    focusRow(index, key) {
+      grid.focusCell(index, key ?? spec.columns[0]!.key);
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
+import { formatEuros, formatPercentExact, ratioHundredthsOfPercent, sumOrNull } from '../../../schemas/numbers.ts';
+import { PART_COMMUNALE_MINIMUM_PERCENT } from '../../../schemas/checks.ts';
+import { h } from '../../dom.ts';
+import { createGrid, type GridHandle } from '../../grid/grid.ts';
+import type { Column } from '../../grid/columns.ts';
+import { focusPath, sectionBinder, type Page, type PageContext } from '../context.ts';
+import { totalsBox, type Figure } from '../totals.ts';
+import { transferFigures } from './transferts.ts';
+
+/** "Budget annuel du PCS (prévisionnel en 2019 puis à actualiser)": recettes and dépenses, their totals and ratios. */
+type Side = 'recettes' | 'depenses';
+type Line = { side: Side; field: string; label: string; computed?: boolean };
+
+const LINES: Record<Side, Line[]> = {
+  recettes: [
+    { side: 'recettes', field: 'subventionPcs', label: 'Subvention PCS' },
+    { side: 'recettes', field: 'partCommunale', label: 'Part communale' },
+    { side: 'recettes', field: 'subventionsArt20', label: 'Subvention(s) art.20' },
+    { side: 'recettes', field: 'autres', label: 'Autre(s) subv./recette(s)' },
+    { side: 'recettes', field: 'total', label: 'Total (tel que saisi sur le formulaire)' },
+    { side: 'recettes', field: 'sum', label: 'Total calculé', computed: true },
+  ],
+  depenses: [
+    { side: 'depenses', field: 'personnel', label: 'Frais de personnel' },
+    { side: 'depenses', field: 'fonctionnement', label: 'Frais de fonctionnement' },
+    { side: 'depenses', field: 'investissement', label: 'Frais d’investissement' },
+    { side: 'depenses', field: 'subventionsInstitutions', label: 'Subventions aux institutions et associations (y compris art.20)' },
+    { side: 'depenses', field: 'total', label: 'Total (tel que saisi sur le formulaire)' },
+    { side: 'depenses', field: 'sum', label: 'Total calculé', computed: true },
+  ],
+};
+
+const RECETTES_PARTS = ['subventionPcs', 'partCommunale', 'subventionsArt20', 'autres'] as const;
+const DEPENSES_PARTS = ['personnel', 'fonctionnement', 'investissement', 'subventionsInstitutions'] as const;
+
+export function budgetSums(budget: Budget): { recettes: number | null; depenses: number | null } {
+  return {
+    recettes: sumOrNull(RECETTES_PARTS.map((k) => budget.recettes[k])),
+    depenses: sumOrNull(DEPENSES_PARTS.map((k) => budget.depenses[k])),
+  };
+}
+
+function budgetFigures(ctx: PageContext): Figure[] {
+  const budget = ctx.store.plan.budget;
+  const sums = budgetSums(budget);
+  const r = sums.recettes ?? 0;
+  const d = sums.depenses ?? 0;
+  const ratio = ratioHundredthsOfPercent(budget.recettes.partCommunale, budget.recettes.subventionPcs);
+  return [
+    { label: 'Total des recettes', value: formatEuros(r), testId: 'total-recettes' },
+    { label: 'Total des dépenses', value: formatEuros(d), testId: 'total-depenses' },
+    {
+      label: 'Équilibre recettes − dépenses',
+      value: formatEuros(r - d),
+      status: r === d ? 'ok' : 'error',
+      note: r === d ? 'budget équilibré' : 'le budget doit être en équilibre',
+      testId: 'budget-balance',
+    },
+    {
+      label: 'Part communale / subvention PCS',
+      value: ratio === null ? 'non calculable' : formatPercentExact(ratio),
+      status: ratio === null ? undefined : ratio >= PART_COMMUNALE_MINIMUM_PERCENT * 100 ? 'ok' : 'error',
+      note: `minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %`,
+      testId: 'part-communale',
+    },
+    ...transferFigures(ctx),
+  ];
+}
+
+export function renderBudget(ctx: PageContext): Page {
+  const binder = sectionBinder(ctx, 'budget');
+  const doc = binder.binding.doc as unknown as Budget;
+  const totals = totalsBox('Contrôles du budget');
+  const grids: GridHandle<Line>[] = [];
+
+  const valueOf = (line: Line): number | null => {
+    if (line.computed) return budgetSums(doc)[line.side];
+    return (doc[line.side] as Record<string, number | null>)[line.field] ?? null;
+  };
+
+  const makeGrid = (side: Side, title: string) => {
+    const columns: Column<Line>[] = [
+      { key: 'label', title: 'Poste', kind: 'text', readOnly: true, width: 380 },
+      {
+        key: 'amount',
+        title: 'Montant (€)',
+        kind: 'number',
+        scale: 2,
+        width: 160,
+        get: valueOf,
+        readOnly: (line) => line.computed === true,
+      },
+    ];
+    const host = h('div', { class: 'grid-host', 'data-path': `budget.${side}` });
+    const grid = createGrid<Line>(host, {
+      label: `Budget : ${title}`,
+      columns,
+      rows: LINES[side],
+      rowClassName: (line) => (line.computed ? 'row-total' : line.field === 'total' ? 'row-typed-total' : undefined),
+      onChange(changes) {
+        for (const c of changes) {
+          (doc[side] as Record<string, number | null>)[c.row.field] = c.value as number | null;
+        }
+        const r = BudgetSchema.safeParse(doc);
+        if (!r.success) {
+          for (const c of changes) grid.setError(c.rowIndex, 'amount', r.error.issues[0]?.message ?? 'Montant refusé');
+          return;
+        }
+        binder.commit(side, doc[side]);
+        grid.refresh();
+      },
+    });
+    grids.push(grid);
+    return h('section', null, h('h2', null, `${title} :`), host);
+  };
+
+  const refresh = () => {
+    Object.assign(doc, structuredClone(ctx.store.plan.budget));
+    for (const g of grids) g.refresh();
+    totals.update(budgetFigures(ctx));
+  };
+
+  const el = h(
+    'article',
+    { class: 'section-page' },
+    h('h1', null, 'Budget annuel du PCS (prévisionnel en 2019 puis à actualiser)'),
+    h('p', { class: 'hint' }, 'Montants en euros, au cent près (ex. 1.666.037,68). Une case vide n’est pas un zéro.'),
+    h('div', { class: 'budget-grids' }, makeGrid('recettes', 'Recettes'), makeGrid('depenses', 'Dépenses')),
+    totals.el,
+  );
+  totals.update(budgetFigures(ctx));
+  return {
+    el,
+    refresh,
+    focus(path) {
+      const m = /^budget\.(recettes|depenses)\.(\w+)/.exec(path);
+      if (m) {
+        const side = m[1] as Side;
+        const index = LINES[side].findIndex((l) => l.field === m[2]);
+        grids[side === 'recettes' ? 0 : 1]?.focusCell(Math.max(0, index), 'amount');
+        return true;
+      }
+      return focusPath(el, path);
+    },
+    dispose() {
+      binder.flush();
+      for (const g of grids) g.destroy();
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { CIVILITES, PORTEUR_TYPES, PORTE_PAR, PROVINCES } from '../../../schemas/enums.ts';
+import { PersonSchema } from '../../../schemas/plan.ts';
+import { h } from '../../dom.ts';
+import { createGrid } from '../../grid/grid.ts';
+import type { Column } from '../../grid/columns.ts';
+import { focusPath, sectionBinder, type Page, type PageContext } from '../context.ts';
+
+type Person = { civilite: string | null; nom: string | null; prenom: string | null; fonction: string | null };
+
+/** Porteur du plan and identité de la commune (fiche plan, first page). */
+export function renderPorteur(ctx: PageContext): Page {
+  const porteur = sectionBinder(ctx, 'porteur');
+  const identite = sectionBinder(ctx, 'identite');
+
+  // Représentants légaux: a small grid inside the identité section, saved with it.
+  const representants = (identite.binding.doc.representants as Person[] | undefined) ?? [];
+  const columns: Column<Person>[] = [
+    { key: 'civilite', title: 'Civilité', kind: 'select', options: CIVILITES, width: 90 },
+    { key: 'nom', title: 'Nom', kind: 'text', maxLength: 300 },
+    { key: 'prenom', title: 'Prénom', kind: 'text', maxLength: 300 },
+    { key: 'fonction', title: 'Fonction', kind: 'text', maxLength: 300 },
+  ];
+  const gridHost = h('div', { class: 'grid-host', 'data-path': 'identite.representants' });
+  const rows = () => (identite.binding.doc.representants as Person[]) ?? [];
+  const grid = createGrid<Person>(gridHost, {
+    label: 'Représentants de la commune',
+    columns,
+    rows: representants,
+    onChange(changes) {
+      for (const c of changes) {
+        const next = { ...c.row, [c.key]: c.value };
+        const r = PersonSchema.safeParse(next);
+        if (!r.success) {
+          grid.setError(c.rowIndex, c.key, r.error.issues[0]?.message ?? 'Valeur refusée');
+          continue;
+        }
+        Object.assign(c.row, { [c.key]: c.value });
+      }
+      identite.commit('representants', rows());
+    },
+  });
+  const addRep = h('button', { type: 'button' }, 'Ajouter un représentant');
+  addRep.addEventListener('click', () => {
+    const list = [...rows(), { civilite: null, nom: null, prenom: null, fonction: null }];
+    identite.commit('representants', list);
+    grid.setRows(list);
+    grid.focusCell(list.length - 1, 'nom');
+  });
+  const removeRep = h('button', { type: 'button' }, 'Retirer le représentant sélectionné');
+  removeRep.addEventListener('click', () => {
+    const i = grid.selectedRowIndex();
+    if (i === null) return;
+    const list = rows().filter((_, j) => j !== i);
+    identite.commit('representants', list);
+    grid.setRows(list);
+  });
+
+  const el = h(
+    'article',
+    { class: 'section-page' },
+    h('h1', null, 'Porteur et identité'),
+    h('p', { class: 'rgpd' }, 'Les données à caractère personnel sont traitées par le Service public de Wallonie dans le cadre du Plan de Cohésion sociale (RGPD).'),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Porteur du plan'),
+      porteur.select('type', 'Le plan est porté par', PORTEUR_TYPES),
+      porteur.lines('communesAssociees', 'Commune(s) concernée(s)', 'La commune porteuse en premier, une commune par ligne'),
+      porteur.select('porteParQui', 'Le plan est-il porté par la commune ou par le CPAS ?', PORTE_PAR),
+      porteur.date('dateApprobation', 'Date d’approbation du plan par le conseil communal'),
+      porteur.text('denomination', 'Dénomination dans l’en-tête (ex. « la Ville de Liège »)'),
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Identité de la commune'),
+      identite.text('adresse', 'Adresse de l’administration communale'),
+      h('h3', null, 'Représentant(s) de la commune'),
+      h('div', { class: 'toolbar' }, addRep, removeRep),
+      gridHost,
+      identite.text('telephone', 'Téléphone', { type: 'tel' }),
+      identite.text('directeurFinancier', 'Directeur financier'),
+      identite.text('courriel', 'Courriel', { type: 'email' }),
+      identite.text('siteInternet', 'Site internet'),
+      identite.number('population', 'Nombre d’habitants', 0),
+      identite.select('province', 'Province', PROVINCES),
+    ),
+  );
+  return {
+    el,
+    focus: (path) => focusPath(el, path),
+    dispose() {
+      porteur.flush();
+      identite.flush();
+      grid.destroy();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { Finding } from '../../schemas/checks.ts';
+import type { Plan } from '../../schemas/plan.ts';
+import { describeAction } from '../../schemas/cells.ts';
+import { h, replaceChildren } from '../dom.ts';
+import { ficheHref, sectionHref, type Route } from '../router.ts';
+import { statusLine } from '../ui/status.ts';
+import type { PageContext, Page } from './context.ts';
+import { SECTIONS, sectionOfPath } from './sections/index.ts';
+import { renderFichePage } from './fiche.ts';
+
+/**
+ * The plan's frame: header (commune, programme, save status, checks), the navigation in the form's order (sections
+ * of the fiche plan, then one entry per fiche action), the page, and the checks panel whose findings lead to their
+ * field or cell.
+ */
+export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
+
+const LEVEL_LABEL: Record<Finding['level'], string> = { error: 'Erreur', warning: 'Avertissement', info: 'Information' };
+
+export function findingHref(planId: string, plan: Plan, path: string): string {
+  const parts = path.split('.');
+  if (parts[0] === 'actions' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
+    const action = plan.actions[Number(parts[1])];
+    if (action && (parts[2] === 'fiche' || parts[2] === 'indicators')) return ficheHref(planId, action.id, path);
+    return sectionHref(planId, 'actions', path);
+  }
+  return sectionHref(planId, sectionOfPath(parts[0] ?? ''), path);
+}
+
+export function renderPlanShell(ctx: PageContext): Shell {
+  const { store, planId } = ctx;
+  const nav = h('nav', { class: 'plan-nav', 'aria-label': 'Sections du plan' });
+  const main = h('main', { id: 'main', class: 'plan-main', tabindex: '-1' });
+  const checksList = h('div', { class: 'checks-list' });
+  const checksSummary = h('span', { class: 'checks-count', 'data-testid': 'checks-count' });
+  const panel = h('aside', { class: 'checks-panel', id: 'checks-panel', 'aria-label': 'Contrôles du plan', hidden: true }, h('h2', null, 'Contrôles'), checksList);
+  const toggle = h('button', { type: 'button', class: 'checks-toggle', 'aria-controls': 'checks-panel', 'aria-expanded': 'false' }, 'Contrôles ', checksSummary);
+  toggle.addEventListener('click', () => {
+    panel.hidden = !panel.hidden;
+    toggle.setAttribute('aria-expanded', String(!panel.hidden));
+    el.classList.toggle('with-checks', !panel.hidden);
+  });
+  const programme = store.programme;
+  const title = h('span', null);
+  const header = h(
+    'header',
+    { class: 'app-header plan-header' },
+    h('a', { href: '#/', class: 'brand' }, 'Cohésio'),
+    h('div', { class: 'plan-title' }, title, h('span', { class: 'programme' }, ` — ${programme.label}`)),
+    statusLine(ctx.queue),
+    toggle,
+  );
+  const el = h('div', { class: 'plan-shell' }, header, nav, main, panel);
+
+  let page: Page | null = null;
+  let route: Route | null = null;
+
+  function renderNav(): void {
+    const current = route;
+    const link = (href: string, text: string, active: boolean) =>
+      h('li', null, h('a', { href, 'aria-current': active ? 'page' : null }, text));
+    replaceChildren(
+      nav,
+      h('h2', null, 'Fiche plan'),
+      h('ol', null, SECTIONS.map((s) => link(sectionHref(planId, s.id), s.title, current?.page === 'section' && current.section === s.id))),
+      h('h2', null, 'Fiches action'),
+      h(
+        'ol',
+        { class: 'fiche-links' },
+        store.plan.actions.map((a) => link(ficheHref(planId, a.id), describeAction(a).replace(/^Fiche /, ''), current?.page === 'fiche' && current.actionId === a.id)),
+      ),
+    );
+    title.textContent = `Plan de Cohésion sociale — ${store.plan.commune}`;
+  }
+
+  function renderChecks(): void {
+    const findings = store.checks();
+    const count = (level: Finding['level']) => findings.filter((f) => f.level === level).length;
+    const errors = count('error');
+    const warnings = count('warning');
+    checksSummary.textContent = `${errors} erreur${errors > 1 ? 's' : ''}, ${warnings} avertissement${warnings > 1 ? 's' : ''}`;
+    toggle.classList.toggle('has-errors', errors > 0);
+    replaceChildren(
+      checksList,
+      findings.length === 0
+        ? h('p', null, 'Aucune remarque : le plan respecte toutes les règles.')
+        : h(
+            'ul',
+            null,
+            findings.map((f) =>
+              h(
+                'li',
+                { class: `finding ${f.level}`, 'data-rule': f.rule },
+                h('span', { class: 'level' }, LEVEL_LABEL[f.level]),
+                ' ',
+                h('a', { href: findingHref(planId, store.plan, f.path) }, f.message),
+              ),
+            ),
+          ),
+    );
+  }
+
+  function renderPage(): void {
+    const r = route;
+    if (!r || r.page === 'plans') return;
+    page?.dispose?.();
+    const next = r.page === 'fiche' ? renderFichePage(ctx, r.actionId) : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
+    page = next;
+    replaceChildren(main, next.el);
+    const focus = r.focus;
+    if (focus) requestAnimationFrame(() => next.focus?.(focus));
+  }
+
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  const unsubscribe = store.subscribe((reason) => {
+    if (reason === 'external') {
+      renderPage();
+    } else {
+      page?.refresh?.();
+    }
+    if (pending) clearTimeout(pending);
+    pending = setTimeout(() => {
+      renderChecks();
+      renderNav();
+    }, 120);
+  });
+
+  renderChecks();
+  return {
+    el,
+    show(next) {
+      route = next;
+      renderNav();
+      renderPage();
+      document.title = `${store.plan.commune} — Cohésio`;
+    },
+    dispose() {
+      unsubscribe();
+      page?.dispose?.();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
+ * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`; `?focus=<path>` puts the cursor on a field.
+ */
+export type Route =
+  | { page: 'plans' }
+  | { page: 'section'; planId: string; section: string; focus: string | null }
+  | { page: 'fiche'; planId: string; actionId: string; focus: string | null };
+
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const focus = new URLSearchParams(query).get('focus');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'plan' && parts[1]) {
+    if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
+    return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
+  }
+  return { page: 'plans' };
+}
+
+export function sectionHref(planId: string, section: string, focus?: string): string {
+  return `#/plan/${encodeURIComponent(planId)}/${section}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
+}
+
+export function ficheHref(planId: string, actionId: string, focus?: string): string {
+  return `#/plan/${encodeURIComponent(planId)}/fiche/${encodeURIComponent(actionId)}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
+}

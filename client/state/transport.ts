@@ -1,0 +1,25 @@
+import { api, send } from '../api.ts';
+import type { Transport } from './save-queue.ts';
+
+/** The save queue's requests, through the typed client. */
+export function apiTransport(planId: string): Transport {
+  const plan = api.plans[':planId'];
+  return {
+    saveCells: (cells) => send(plan.cells.$put({ param: { planId }, json: { cells } })),
+    saveSection: (section, version, data) =>
+      send(plan.sections[':section'].$put({ param: { planId, section }, json: { version, data } })),
+    saveRow(target, version, data, position) {
+      const json = position === undefined ? { version, data } : { version, data, position };
+      switch (target.type) {
+        case 'list':
+          return send(plan.lists[':collection'][':rowId'].$put({ param: { planId, collection: target.collection, rowId: target.id }, json }));
+        case 'transfer':
+          return send(plan.transfers[':transferId'].$put({ param: { planId, transferId: target.id }, json }));
+        case 'action':
+          return send(plan.actions[':actionId'].$put({ param: { planId, actionId: target.id }, json }));
+        case 'indicator':
+          return send(api.plans[':planId'].indicators[':indicatorId'].$put({ param: { planId, indicatorId: target.id }, json }));
+      }
+    },
+  };
+}

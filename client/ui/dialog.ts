@@ -1,0 +1,65 @@
+import { h } from '../dom.ts';
+
+/**
+ * A modal dialog (native <dialog>: focus trapped, Échap closes). Resolves with the value of the chosen button,
+ * or `cancelValue` when closed otherwise.
+ */
+export function openDialog<T extends string>(opts: {
+  title: string;
+  body: (Node | string)[];
+  buttons: { value: T; label: string; primary?: boolean }[];
+  cancelValue: T;
+  testId?: string;
+}): Promise<T> {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': 'dialog-title', 'data-testid': opts.testId ?? 'dialog' });
+    const buttons = opts.buttons.map((b) => {
+      const btn = h('button', { type: 'button', class: b.primary ? 'primary' : '' }, b.label);
+      btn.addEventListener('click', () => close(b.value));
+      return btn;
+    });
+    dialog.append(h('h2', { id: 'dialog-title' }, opts.title), ...opts.body.map((n) => (typeof n === 'string' ? h('p', null, n) : n)), h('div', { class: 'dialog-buttons' }, buttons));
+    let done = false;
+    const close = (value: T) => {
+      if (done) return;
+      done = true;
+      dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    dialog.addEventListener('cancel', (e) => {
+      e.preventDefault();
+      close(opts.cancelValue);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (buttons.find((_, i) => opts.buttons[i]?.primary) ?? buttons[0])?.focus();
+  });
+}
+
+/** A confirmation (deletion…): true when confirmed. */
+export async function confirmDialog(title: string, message: string, confirmLabel: string): Promise<boolean> {
+  const r = await openDialog({
+    title,
+    body: [message],
+    buttons: [
+      { value: 'cancel', label: 'Annuler' },
+      { value: 'ok', label: confirmLabel, primary: true },
+    ],
+    cancelValue: 'cancel',
+    testId: 'confirm-dialog',
+  });
+  return r === 'ok';
+}
+
+let toastHost: HTMLElement | null = null;
+/** A short message at the bottom of the screen (errors of the server, confirmations). */
+export function toast(message: string, kind: 'info' | 'error' = 'info'): void {
+  if (!toastHost) {
+    toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
+    document.body.append(toastHost);
+  }
+  const el = h('p', { class: `toast ${kind}` }, message);
+  toastHost.append(el);
+  setTimeout(() => el.remove(), kind === 'error' ? 9000 : 4000);
+}
