@@ -57,7 +57,7 @@ export function indicatorTable(
       title: 'Indicateur',
       kind: 'text',
       maxLength: 300,
-      width: 250,
+      width: 215,
       get: (r) => (isTarget(r) ? r.ind.label : '↳ réalisé (résultats)'),
       readOnly: (r) => !isTarget(r),
     },
