@@ -4,6 +4,7 @@ import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicat
 import type { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
 import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from './budget.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
 import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';
 
@@ -17,16 +18,14 @@ export type FindingLevel = (typeof FINDING_LEVELS)[number];
 export type Finding = { rule: string; level: FindingLevel; message: string; path: string };
 type CheckInput = { plan: PlanDocument; programme: Programme; catalogue: Catalogue };
 
-/** The part communale must be at least 25 % of the subvention PCS. */
-export const PART_COMMUNALE_MINIMUM_PERCENT = 25;
 /** Fiches print convention amounts in whole euros while the plan has cents: tolerate < 1 € per action. */
 const CONVENTION_TOLERANCE_CENTS = 100;
 
 function checkBudget({ plan }: CheckInput): Finding[] {
   const out: Finding[] = [];
   const { recettes: r, depenses: d } = plan.budget;
-  const recettesSum = sumOrNull([r.subventionPcs, r.partCommunale, r.subventionsArt20, r.autres]);
-  const depensesSum = sumOrNull([d.personnel, d.fonctionnement, d.investissement, d.subventionsInstitutions]);
+  const { recettesSum, depensesSum, totalRecettes, totalDepenses, transfersSum, art20Sum, partCommunaleRatio, partCommunaleMinimum } =
+    computeBudgetFigures(plan);
   const gap = (a: number, b: number) => `écart ${formatEuros(Math.abs(a - b))}`;
 
   if (r.total !== null && r.total !== (recettesSum ?? 0)) {
@@ -45,8 +44,6 @@ function checkBudget({ plan }: CheckInput): Finding[] {
       message: `Budget, dépenses : le total (${formatEuros(d.total)}) n'est pas la somme des dépenses (${formatEuros(depensesSum ?? 0)}), ${gap(d.total, depensesSum ?? 0)}`,
     });
   }
-  const totalRecettes = r.total ?? recettesSum;
-  const totalDepenses = d.total ?? depensesSum;
   if (totalRecettes !== null && totalDepenses !== null && totalRecettes !== totalDepenses) {
     out.push({
       rule: 'budget-equilibre',
@@ -56,7 +53,6 @@ function checkBudget({ plan }: CheckInput): Finding[] {
     });
   }
 
-  const transfersSum = sumOrNull(plan.transferts.map((t) => t.montant));
   if ((d.subventionsInstitutions !== null || transfersSum !== null) && (d.subventionsInstitutions ?? 0) !== (transfersSum ?? 0)) {
     out.push({
       rule: 'budget-transferts',
@@ -65,7 +61,6 @@ function checkBudget({ plan }: CheckInput): Finding[] {
       message: `Les subventions aux institutions et associations (${formatEuros(d.subventionsInstitutions ?? 0)}) ne correspondent pas à la somme des transferts par partenaire (${formatEuros(transfersSum ?? 0)}), ${gap(d.subventionsInstitutions ?? 0, transfersSum ?? 0)}`,
     });
   }
-  const art20Sum = sumOrNull(plan.transferts.filter((t) => t.art20 === true).map((t) => t.montant));
   if ((r.subventionsArt20 !== null || art20Sum !== null) && (r.subventionsArt20 ?? 0) !== (art20Sum ?? 0)) {
     out.push({
       rule: 'budget-art20',
@@ -75,9 +70,9 @@ function checkBudget({ plan }: CheckInput): Finding[] {
     });
   }
 
-  if (r.subventionPcs !== null && r.subventionPcs > 0 && r.partCommunale !== null) {
-    const ratio = ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs)!;
-    const minimum = Math.ceil((r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100);
+  if (r.subventionPcs !== null && partCommunaleMinimum !== null && r.partCommunale !== null) {
+    const ratio = partCommunaleRatio!;
+    const minimum = partCommunaleMinimum;
     const below = r.partCommunale < minimum;
     out.push({
       rule: below ? 'part-communale-minimum' : 'part-communale-ratio',

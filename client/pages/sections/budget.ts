@@ -1,6 +1,6 @@
 import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
-import { formatEuros, formatPercentExact, ratioHundredthsOfPercent, sumOrNull } from '../../../schemas/numbers.ts';
-import { PART_COMMUNALE_MINIMUM_PERCENT } from '../../../schemas/checks.ts';
+import { formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
+import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from '../../../schemas/budget.ts';
 import { h } from '../../dom.ts';
 import { createGrid, type GridHandle } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -31,25 +31,16 @@ const LINES: Record<Side, Line[]> = {
   ],
 };
 
-const RECETTES_PARTS = ['subventionPcs', 'partCommunale', 'subventionsArt20', 'autres'] as const;
-const DEPENSES_PARTS = ['personnel', 'fonctionnement', 'investissement', 'subventionsInstitutions'] as const;
-
-export function budgetSums(budget: Budget): { recettes: number | null; depenses: number | null } {
-  return {
-    recettes: sumOrNull(RECETTES_PARTS.map((k) => budget.recettes[k])),
-    depenses: sumOrNull(DEPENSES_PARTS.map((k) => budget.depenses[k])),
-  };
-}
-
 function budgetFigures(ctx: PageContext): Figure[] {
-  const budget = ctx.store.plan.budget;
-  const sums = budgetSums(budget);
-  const r = sums.recettes ?? 0;
-  const d = sums.depenses ?? 0;
-  const ratio = ratioHundredthsOfPercent(budget.recettes.partCommunale, budget.recettes.subventionPcs);
+  const { recettes } = ctx.store.plan.budget;
+  const f = computeBudgetFigures(ctx.store.plan);
+  const r = f.totalRecettes ?? 0;
+  const d = f.totalDepenses ?? 0;
+  const ratio = f.partCommunaleRatio;
+  const partOk = f.partCommunaleMinimum === null || recettes.partCommunale === null ? undefined : recettes.partCommunale >= f.partCommunaleMinimum;
   return [
-    { label: 'Total des recettes', value: formatEuros(r), testId: 'total-recettes' },
-    { label: 'Total des dépenses', value: formatEuros(d), testId: 'total-depenses' },
+    { label: 'Total des recettes', value: formatEuros(f.recettesSum ?? 0), testId: 'total-recettes' },
+    { label: 'Total des dépenses', value: formatEuros(f.depensesSum ?? 0), testId: 'total-depenses' },
     {
       label: 'Équilibre recettes − dépenses',
       value: formatEuros(r - d),
@@ -60,7 +51,7 @@ function budgetFigures(ctx: PageContext): Figure[] {
     {
       label: 'Part communale / subvention PCS',
       value: ratio === null ? 'non calculable' : formatPercentExact(ratio),
-      status: ratio === null ? undefined : ratio >= PART_COMMUNALE_MINIMUM_PERCENT * 100 ? 'ok' : 'error',
+      status: partOk === undefined ? undefined : partOk ? 'ok' : 'error',
       note: `minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %`,
       testId: 'part-communale',
     },
@@ -75,7 +66,10 @@ export function renderBudget(ctx: PageContext): Page {
   const grids: GridHandle<Line>[] = [];
 
   const valueOf = (line: Line): number | null => {
-    if (line.computed) return budgetSums(doc)[line.side];
+    if (line.computed) {
+      const f = computeBudgetFigures({ budget: doc, transferts: [] });
+      return line.side === 'recettes' ? f.recettesSum : f.depensesSum;
+    }
     return (doc[line.side] as Record<string, number | null>)[line.field] ?? null;
   };
 

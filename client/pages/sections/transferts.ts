@@ -1,5 +1,6 @@
 import { TransferFieldsSchema, type Transfer } from '../../../schemas/plan.ts';
-import { formatEuros, sumOrNull } from '../../../schemas/numbers.ts';
+import { formatEuros } from '../../../schemas/numbers.ts';
+import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { api, send } from '../../api.ts';
 import { h } from '../../dom.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -10,11 +11,12 @@ import { totalsBox, type Figure } from '../totals.ts';
 /** "Ventilation des transferts par partenaire": amount per partner, art.20 or not, and their totals. */
 export function transferFigures(ctx: PageContext): Figure[] {
   const { plan } = ctx.store;
-  const total = sumOrNull(plan.transferts.map((t) => t.montant)) ?? 0;
-  const art20 = sumOrNull(plan.transferts.filter((t) => t.art20).map((t) => t.montant)) ?? 0;
+  const figures = computeBudgetFigures(plan);
+  const total = figures.transfersSum ?? 0;
+  const art20 = figures.art20Sum ?? 0;
   const line = plan.budget.depenses.subventionsInstitutions;
   const art20Budget = plan.budget.recettes.subventionsArt20;
-  const figures: Figure[] = [
+  return [
     { label: 'Total des transferts', value: formatEuros(total), testId: 'total-transferts' },
     {
       label: 'Budget, dépenses « Subventions aux institutions et associations »',
@@ -26,11 +28,10 @@ export function transferFigures(ctx: PageContext): Figure[] {
     {
       label: 'Budget, recettes « Subvention(s) art.20 »',
       value: art20Budget === null ? 'non renseigné' : formatEuros(art20Budget),
-      status: art20Budget === null ? undefined : art20Budget === art20 ? 'ok' : 'warning',
+      status: art20Budget === null ? undefined : art20Budget === art20 ? 'ok' : 'error',
       note: art20Budget === null || art20Budget === art20 ? undefined : `écart ${formatEuros(Math.abs(art20Budget - art20))}`,
     },
   ];
-  return figures;
 }
 
 export function renderTransferts(ctx: PageContext): Page {

@@ -1,0 +1,42 @@
+import { ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import type { Budget, Transfer } from './plan.ts';
+
+/** The part communale must be at least 25 % of the subvention PCS. */
+export const PART_COMMUNALE_MINIMUM_PERCENT = 25;
+
+export type BudgetFigures = {
+  /** Σ of the recettes lines / of the dépenses lines; null when every line is blank. */
+  recettesSum: number | null;
+  depensesSum: number | null;
+  /** The totals that count: as typed on the form when typed, else the sums. */
+  totalRecettes: number | null;
+  totalDepenses: number | null;
+  /** Σ of the partner transfers, and of those under art.20. */
+  transfersSum: number | null;
+  art20Sum: number | null;
+  /** Part communale / subvention PCS in hundredths of a percent; null when not computable. */
+  partCommunaleRatio: number | null;
+  /** Smallest part communale that reaches the minimum, in cents; null without a subvention PCS. */
+  partCommunaleMinimum: number | null;
+};
+
+/**
+ * Every figure of the budget that the checks, the grid's totals and the exports show, in integer cents, computed
+ * once here so that they cannot disagree.
+ */
+export function computeBudgetFigures(plan: { budget: Budget; transferts: readonly Pick<Transfer, 'montant' | 'art20'>[] }): BudgetFigures {
+  const { recettes: r, depenses: d } = plan.budget;
+  const recettesSum = sumOrNull([r.subventionPcs, r.partCommunale, r.subventionsArt20, r.autres]);
+  const depensesSum = sumOrNull([d.personnel, d.fonctionnement, d.investissement, d.subventionsInstitutions]);
+  return {
+    recettesSum,
+    depensesSum,
+    totalRecettes: r.total ?? recettesSum,
+    totalDepenses: d.total ?? depensesSum,
+    transfersSum: sumOrNull(plan.transferts.map((t) => t.montant)),
+    art20Sum: sumOrNull(plan.transferts.filter((t) => t.art20 === true).map((t) => t.montant)),
+    partCommunaleRatio: ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs),
+    partCommunaleMinimum:
+      r.subventionPcs !== null && r.subventionPcs > 0 ? Math.ceil((r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100) : null,
+  };
+}
