@@ -43,10 +43,13 @@ export class FormBinder {
 
   constructor(readonly binding: Binding) {}
 
-  /** Validates and saves after the user changed `path`; shows the message of that path if invalid. */
-  commit(path: string, value: unknown, delay = 0): void {
+  /**
+   * Validates and saves after the user changed `path`; shows the message of that path if invalid. Answers the
+   * document's validation issues (none when valid or when the check waits for its debounce).
+   */
+  commit(path: string, value: unknown, delay = 0): readonly z.core.$ZodIssue[] {
     setAt(this.binding.doc, splitPath(path), value);
-    const run = () => {
+    const run = (): readonly z.core.$ZodIssue[] => {
       this.timers.delete(path);
       const r = this.binding.schema.safeParse(this.binding.doc);
       for (const [p, el] of this.errors) {
@@ -54,10 +57,14 @@ export class FormBinder {
         showError(el, issue?.message ?? null);
       }
       if (r.success) this.binding.save(r.data);
+      return r.success ? [] : r.error.issues;
     };
     clearTimeout(this.timers.get(path));
-    if (delay) this.timers.set(path, setTimeout(run, delay));
-    else run();
+    if (delay) {
+      this.timers.set(path, setTimeout(run, delay));
+      return [];
+    }
+    return run();
   }
 
   /** Sends what is waiting for its debounce now (before leaving the page). */
@@ -92,10 +99,12 @@ export class FormBinder {
     return this.wrap(path, label, control, opts.hint);
   }
 
-  number(path: string, label: string, scale: number, opts: { suffix?: string; integer?: boolean } = {}): HTMLElement {
+  /** A Belgian number; `plain` shows it without thousands separators (a year: "2018", not "2.018"). */
+  number(path: string, label: string, scale: number, opts: { suffix?: string; plain?: boolean } = {}): HTMLElement {
     const current = getAt(this.binding.doc, splitPath(path)) as number | null;
+    const show = (v: number) => (opts.plain ? formatBelgianNumber(v, scale).replace(/\./g, '') : formatBelgianNumber(v, scale));
     const control = h('input', { type: 'text', inputmode: 'decimal', class: 'num', autocomplete: 'off' });
-    control.value = current === null || current === undefined ? '' : formatBelgianNumber(current, scale);
+    control.value = current === null || current === undefined ? '' : show(current);
     const field = this.wrap(path, opts.suffix ? `${label} (${opts.suffix})` : label, control);
     control.addEventListener('change', () => {
       const t = control.value.trim();
@@ -106,7 +115,7 @@ export class FormBinder {
         showError(err, r.message);
         return;
       }
-      control.value = formatBelgianNumber(r.value, scale);
+      control.value = show(r.value);
       this.commit(path, r.value);
     });
     return field;

@@ -67,7 +67,8 @@ export type GridHandle<R> = {
   destroy(): void;
 };
 
-const IGNORED_SOURCES = new Set(['loadData', 'updateData', 'cohesio']);
+/** Changes made by loading data, not by the user. */
+const IGNORED_SOURCES = new Set(['loadData', 'updateData']);
 
 export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHandle<R> {
   let rows = spec.rows;

@@ -20,11 +20,10 @@ import { resolveCatalogueEntry } from '../../schemas/reference.ts';
 import { renderIndicatorChart } from '../charts/indicator-chart.ts';
 import { h, newRowId, replaceChildren, svgNode } from '../dom.ts';
 import { FormBinder } from '../forms/fields.ts';
-import { createGrid, type GridHandle } from '../grid/grid.ts';
-import type { Column } from '../grid/columns.ts';
 import { sectionHref } from '../router.ts';
 import { focusPath, type Page, type PageContext } from './context.ts';
 import { indicatorTable } from './indicator-table.ts';
+import { embeddedGrid } from './embedded-grid.ts';
 import { actionEditOf } from './sections/actions.ts';
 
 /**
@@ -56,8 +55,6 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       store.emit('local');
     },
   });
-  const doc = binder.binding.doc as unknown as ReturnType<typeof actionEditOf>;
-  const grids: GridHandle<never>[] = [];
 
   // Header block from the catalogue.
   const header = h(
@@ -86,78 +83,34 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   );
 
   // Embedded grids (other partners, publics): rows live in the fiche and are saved with it.
-  function embeddedGrid<R extends { id: string }>(opts: {
-    path: 'autresPartenaires' | 'publics';
-    label: string;
-    columns: Column<R>[];
-    blank: () => R;
-    addLabel: string;
-  }) {
-    const list = () => doc.fiche[opts.path] as unknown as R[];
-    const host = h('div', { class: 'grid-host', 'data-path': `actions.${index}.fiche.${opts.path}` });
-    const grid: GridHandle<R> = createGrid<R>(host, {
-      label: opts.label,
-      columns: opts.columns,
-      rows: list(),
-      onChange(changes) {
-        for (const c of changes) Object.assign(c.row, { [c.key]: c.value });
-        if (changes.some((c) => c.key === 'dimension')) {
-          // A new dimension has its own list of values: clear a value that no longer belongs to it.
-          for (const c of changes) {
-            const p = c.row as unknown as Public;
-            if (c.key === 'dimension' && p.valeur !== null && !(PUBLICS_CIBLES[p.dimension] as readonly string[]).includes(p.valeur)) p.valeur = null;
-          }
-        }
-        const r = ActionEditSchema.safeParse(doc);
-        if (!r.success) {
-          for (const issue of r.error.issues) {
-            const [f, p, i, key] = issue.path.map(String);
-            if (f === 'fiche' && p === opts.path && i !== undefined) grid.setError(Number(i), key ?? opts.columns[0]!.key, issue.message);
-          }
-        }
-        binder.commit(`fiche.${opts.path}`, list());
-        grid.refresh();
-      },
-    });
-    grids.push(grid as unknown as GridHandle<never>);
-    const add = h('button', { type: 'button' }, opts.addLabel);
-    add.addEventListener('click', () => {
-      const next = [...list(), opts.blank()];
-      doc.fiche[opts.path] = next as never;
-      grid.setRows(next);
-      grid.focusCell(next.length - 1, opts.columns[0]!.key);
-    });
-    const remove = h('button', { type: 'button' }, 'Retirer la ligne sélectionnée');
-    remove.addEventListener('click', () => {
-      const i = grid.selectedRowIndex();
-      if (i === null) return;
-      const next = list().filter((_, j) => j !== i);
-      binder.commit(`fiche.${opts.path}`, next);
-      grid.setRows(next);
-    });
-    return h('div', null, h('div', { class: 'toolbar' }, add, remove), host);
-  }
-
   const partners = embeddedGrid<Partner>({
-    path: 'autresPartenaires',
+    binder,
+    path: 'fiche.autresPartenaires',
     label: 'Autres partenaires qui prennent une part active dans la mise en œuvre de l’action',
     columns: [
       { key: 'nom', title: 'Nom de l’association/institution', kind: 'text', maxLength: 300, width: 280 },
       { key: 'contribution', title: 'En quoi consiste leur contribution', kind: 'text', maxLength: 2000, width: 420 },
     ],
-    blank: () => ({ id: newRowId(), nom: 'Nouveau partenaire', contribution: null }),
+    newRow: () => ({ id: newRowId(), nom: 'Nouveau partenaire', contribution: null }),
     addLabel: 'Ajouter un partenaire',
+    removeLabel: 'Retirer la ligne sélectionnée',
   });
   const publics = embeddedGrid<Public>({
-    path: 'publics',
+    binder,
+    path: 'fiche.publics',
     label: 'Publics cibles / Bénéficiaires visés',
     columns: [
       { key: 'dimension', title: 'En termes de :', kind: 'select', options: PUBLIC_DIMENSIONS, width: 260 },
       { key: 'valeur', title: 'Précisez :', kind: 'select', options: (p) => PUBLICS_CIBLES[p.dimension] ?? [], width: 320 },
       { key: 'autre', title: 'Si « Autre », précisez', kind: 'text', maxLength: 300, width: 200 },
     ],
-    blank: () => ({ id: newRowId(), dimension: 'Pas de public cible spécifique', valeur: null, autre: null }),
+    newRow: () => ({ id: newRowId(), dimension: 'Pas de public cible spécifique', valeur: null, autre: null }),
     addLabel: 'Ajouter un public',
+    removeLabel: 'Retirer la ligne sélectionnée',
+    // A new dimension has its own list of values: clear a value that no longer belongs to it.
+    normalise(p, key) {
+      if (key === 'dimension' && p.valeur !== null && !(PUBLICS_CIBLES[p.dimension] as readonly string[]).includes(p.valeur)) p.valeur = null;
+    },
   });
 
   // Chart of the selected indicator (targets vs actuals per year).
@@ -223,7 +176,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       binder.text('fiche.operateur.coordonnees', 'Coordonnées (adresse, site internet)'),
       binder.select('fiche.operateur.transferId', 'Transfert financier (Ventilation des transferts par partenaire)', transferOptions),
       h('h3', null, 'Autres partenaires qui prennent une part active dans la mise en œuvre de l’action'),
-      partners,
+      partners.el,
     ),
     h(
       'section',
@@ -232,7 +185,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       binder.checkboxes('fiche.communication.modes', 'Mode de communication autour de l’action', MODES_COMMUNICATION_ACTION),
       binder.text('fiche.communication.autre', 'Autre mode de communication'),
       h('h3', null, 'Publics cibles / Bénéficiaires visés'),
-      publics,
+      publics.el,
       binder.select('fiche.typeAction', 'Type d’action :', TYPES_ACTION),
       binder.text('fiche.description', 'Description de l’action', { long: true }),
     ),
@@ -275,7 +228,8 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
     dispose() {
       binder.flush();
       table.grid.destroy();
-      for (const g of grids) g.destroy();
+      partners.grid.destroy();
+      publics.grid.destroy();
     },
   };
 }

@@ -3,7 +3,7 @@ import { h } from '../dom.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
 import type { RowTarget } from '../state/save-queue.ts';
-import { confirmDialog, openDialog, toast } from '../ui/dialog.ts';
+import { confirmDialog, promptText, toast } from '../ui/dialog.ts';
 import { ApiFailure } from '../api.ts';
 import type { PageContext } from './context.ts';
 
@@ -33,22 +33,6 @@ export type RowsEditorSpec<R extends { id: string; version: number }> = {
 function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, version: _version, ...rest } = row;
   return rest;
-}
-
-async function askText(title: string, label: string): Promise<string | null> {
-  const input = h('input', { type: 'text', id: 'ask-text', autocomplete: 'off' });
-  const value = await openDialog({
-    title,
-    body: [h('div', { class: 'field' }, h('label', { for: 'ask-text' }, label), input)],
-    buttons: [
-      { value: 'cancel', label: 'Annuler' },
-      { value: 'ok', label: 'Ajouter', primary: true },
-    ],
-    cancelValue: 'cancel',
-    testId: 'add-row-dialog',
-  });
-  const text = input.value.trim();
-  return value === 'ok' && text ? text : null;
 }
 
 export function rowsEditor<R extends { id: string; version: number }>(spec: RowsEditorSpec<R>): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
@@ -97,7 +81,7 @@ export function rowsEditor<R extends { id: string; version: number }>(spec: Rows
 
   const add = h('button', { type: 'button' }, 'Ajouter une ligne');
   add.addEventListener('click', async () => {
-    const text = await askText(`${spec.label} : nouvelle ligne`, spec.create.label);
+    const text = await promptText(`${spec.label} : nouvelle ligne`, spec.create.label);
     if (!text) return;
     try {
       const row = await spec.create.send({ [spec.create.field]: text });

@@ -55,10 +55,7 @@ function replaceRow(plan: Plan, target: RowTarget, row: Record<string, unknown>)
 function applyOp(store: PlanStore, op: SaveOp): void {
   if (op.kind === 'cells') for (const c of op.cells) store.setCell(c.grid, c.row, c.period, c.value);
   else if (op.kind === 'section') store.setSection(op.section, op.data as Plan[SectionKey]);
-  else {
-    const data = op.data as Record<string, unknown>;
-    replaceRow(store.plan, op.target, op.target.type === 'list' ? data : data);
-  }
+  else replaceRow(store.plan, op.target, op.data as Record<string, unknown>);
 }
 
 function formatCell(store: PlanStore, cell: { grid: CellOp['grid']; row: string }, value: number | null): string {

@@ -1,4 +1,4 @@
-import { h } from '../dom.ts';
+import { h, uid } from '../dom.ts';
 
 /**
  * A modal dialog (native <dialog>: focus trapped, Échap closes). Resolves with the value of the chosen button,
@@ -50,6 +50,24 @@ export async function confirmDialog(title: string, message: string, confirmLabel
     testId: 'confirm-dialog',
   });
   return r === 'ok';
+}
+
+/** Asks for one required text (the name of a new row); null when cancelled or left blank. */
+export async function promptText(title: string, label: string, confirmLabel = 'Ajouter'): Promise<string | null> {
+  const id = uid('ask');
+  const input = h('input', { type: 'text', id, autocomplete: 'off', maxlength: 300 });
+  const value = await openDialog({
+    title,
+    body: [h('div', { class: 'field' }, h('label', { for: id }, label), input)],
+    buttons: [
+      { value: 'cancel', label: 'Annuler' },
+      { value: 'ok', label: confirmLabel, primary: true },
+    ],
+    cancelValue: 'cancel',
+    testId: 'add-row-dialog',
+  });
+  const text = input.value.trim();
+  return value === 'ok' && text ? text : null;
 }
 
 let toastHost: HTMLElement | null = null;

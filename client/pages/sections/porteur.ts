@@ -1,7 +1,6 @@
 import { CIVILITES, PORTEUR_TYPES, PORTE_PAR, PROVINCES } from '../../../schemas/enums.ts';
-import { PersonSchema } from '../../../schemas/plan.ts';
 import { h } from '../../dom.ts';
-import { createGrid } from '../../grid/grid.ts';
+import { embeddedGrid } from '../embedded-grid.ts';
 import type { Column } from '../../grid/columns.ts';
 import { focusPath, sectionBinder, type Page, type PageContext } from '../context.ts';
 
@@ -13,46 +12,21 @@ export function renderPorteur(ctx: PageContext): Page {
   const identite = sectionBinder(ctx, 'identite');
 
   // Représentants légaux: a small grid inside the identité section, saved with it.
-  const representants = (identite.binding.doc.representants as Person[] | undefined) ?? [];
   const columns: Column<Person>[] = [
     { key: 'civilite', title: 'Civilité', kind: 'select', options: CIVILITES, width: 90 },
     { key: 'nom', title: 'Nom', kind: 'text', maxLength: 300 },
     { key: 'prenom', title: 'Prénom', kind: 'text', maxLength: 300 },
     { key: 'fonction', title: 'Fonction', kind: 'text', maxLength: 300 },
   ];
-  const gridHost = h('div', { class: 'grid-host', 'data-path': 'identite.representants' });
-  const rows = () => (identite.binding.doc.representants as Person[]) ?? [];
-  const grid = createGrid<Person>(gridHost, {
+  const representants = embeddedGrid<Person>({
+    binder: identite,
+    path: 'representants',
     label: 'Représentants de la commune',
     columns,
-    rows: representants,
-    onChange(changes) {
-      for (const c of changes) {
-        const next = { ...c.row, [c.key]: c.value };
-        const r = PersonSchema.safeParse(next);
-        if (!r.success) {
-          grid.setError(c.rowIndex, c.key, r.error.issues[0]?.message ?? 'Valeur refusée');
-          continue;
-        }
-        Object.assign(c.row, { [c.key]: c.value });
-      }
-      identite.commit('representants', rows());
-    },
-  });
-  const addRep = h('button', { type: 'button' }, 'Ajouter un représentant');
-  addRep.addEventListener('click', () => {
-    const list = [...rows(), { civilite: null, nom: null, prenom: null, fonction: null }];
-    identite.commit('representants', list);
-    grid.setRows(list);
-    grid.focusCell(list.length - 1, 'nom');
-  });
-  const removeRep = h('button', { type: 'button' }, 'Retirer le représentant sélectionné');
-  removeRep.addEventListener('click', () => {
-    const i = grid.selectedRowIndex();
-    if (i === null) return;
-    const list = rows().filter((_, j) => j !== i);
-    identite.commit('representants', list);
-    grid.setRows(list);
+    newRow: () => ({ civilite: null, nom: null, prenom: null, fonction: null }),
+    addLabel: 'Ajouter un représentant',
+    removeLabel: 'Retirer le représentant sélectionné',
+    focusKey: 'nom',
   });
 
   const el = h(
@@ -76,8 +50,7 @@ export function renderPorteur(ctx: PageContext): Page {
       h('h2', null, 'Identité de la commune'),
       identite.text('adresse', 'Adresse de l’administration communale'),
       h('h3', null, 'Représentant(s) de la commune'),
-      h('div', { class: 'toolbar' }, addRep, removeRep),
-      gridHost,
+      representants.el,
       identite.text('telephone', 'Téléphone', { type: 'tel' }),
       identite.text('directeurFinancier', 'Directeur financier'),
       identite.text('courriel', 'Courriel', { type: 'email' }),
@@ -92,7 +65,7 @@ export function renderPorteur(ctx: PageContext): Page {
     dispose() {
       porteur.flush();
       identite.flush();
-      grid.destroy();
+      representants.grid.destroy();
     },
   };
 }

@@ -1,0 +1,35 @@
+import { it, expect } from 'vitest';
+import { launchBrowser, openPage, startServer, typeInCell, waitSaved, getPlan } from './harness.ts';
+/** Grids inside a form's document (representatives, ISADF dimensions, a fiche's publics): add a row, fill it, saved. */
+it('adds and fills rows of the grids saved with their section or fiche', async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const errors: string[] = [];
+  const page = await openPage(browser, errors);
+  const before = await getPlan(server);
+  await page.goto(`${server.url}/#/plan/${server.planId}/isadf`);
+  await page.getByRole('button', { name: 'Ajouter une dimension' }).click();
+  await page.locator('[data-testid="add-row-dialog"] input').fill('Logement');
+  await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
+  await typeInCell(page, 'Dimensions de l’ISADF', 0, 'valeur', '0,25');
+  await waitSaved(page);
+  await page.goto(`${server.url}/#/plan/${server.planId}/porteur`);
+  await page.getByRole('button', { name: 'Ajouter un représentant' }).click();
+  await typeInCell(page, 'Représentants de la commune', before.identite.representants.length, 'nom', 'Dupont');
+  await waitSaved(page);
+  const plan = await getPlan(server);
+  expect(plan.isadf.dimensions).toEqual([{ label: 'Logement', valeur: 250 }]);
+  expect(plan.identite.representants.at(-1)?.nom).toBe('Dupont');
+  const a = plan.actions[0]!;
+  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${a.id}`);
+  await page.getByRole('button', { name: 'Ajouter un public' }).click();
+  const n = a.fiche.publics.length;
+  await typeInCell(page, 'Publics cibles / Bénéficiaires visés', n, 'dimension', 'Niveau de revenu');
+  await typeInCell(page, 'Publics cibles / Bénéficiaires visés', n, 'valeur', 'Revenu faible');
+  await waitSaved(page);
+  const after = (await getPlan(server)).actions[0]!.fiche.publics.at(-1);
+  expect(after).toMatchObject({ dimension: 'Niveau de revenu', valeur: 'Revenu faible' });
+  expect(errors).toEqual([]);
+  await browser.close();
+  await server.close();
+}, 60000);
