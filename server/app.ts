@@ -12,6 +12,8 @@ import { planRoutes } from './routes/plans.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
+import { workbookRoutes } from './routes/workbook.ts';
+import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -29,6 +31,17 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   handsontableLicenseKey: 'non-commercial-and-evaluation',
 };
 
+function limitBody(maxSize: number, message: string) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new AppError(413, 'payload_too_large', `${message} (au plus ${maxSize / 1024 / 1024} Mo)`);
+    },
+  });
+}
+const jsonLimit = limitBody(MAX_BODY_BYTES, 'Requête trop volumineuse');
+const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
+
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
 export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
   const api = new Hono()
@@ -43,7 +56,8 @@ export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_C
     )
     .route('/plans', planRoutes(ctx))
     .route('/plans', listRoutes(ctx))
-    .route('/plans', actionRoutes(ctx));
+    .route('/plans', actionRoutes(ctx))
+    .route('/plans', workbookRoutes(ctx));
 
   const app = new Hono()
     .use(
@@ -64,15 +78,7 @@ export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_C
       }),
     )
     .use(compress())
-    .use(
-      '/api/*',
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new AppError(413, 'payload_too_large', `Requête trop volumineuse (au plus ${MAX_BODY_BYTES / 1024 / 1024} Mo)`);
-        },
-      }),
-    )
+    .use('/api/*', (c, next) => (c.req.path.endsWith('/import.xlsx') ? importLimit(c, next) : jsonLimit(c, next)))
     .route('/api', api)
     .route('/', clientRoutes(client.clientDir));
 

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.ts';
 import { RowId, Version } from '../../schemas/primitives.ts';
 
 /** zod validation of a request part; a failure becomes our 400 error shape with the field paths. */
-export function validate<T extends 'json' | 'query' | 'param', S extends z.ZodType>(target: T, schema: S) {
+export function validate<T extends 'json' | 'query' | 'param' | 'form', S extends z.ZodType>(target: T, schema: S) {
   return zValidator(target, schema, (result) => {
     if (!result.success) throw ValidationError.fromZod(result.error as unknown as z.ZodError);
   });

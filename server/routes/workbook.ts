@@ -1,0 +1,32 @@
+import { Hono } from 'hono';
+import { ImportFormSchema } from '../../schemas/workbook-import.ts';
+import { exportPlanWorkbook, importPlanWorkbook } from '../services/workbook.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { PlanParam, validate } from './validate.ts';
+
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The official workbook: export, and import (preview, then apply) of an edited export. */
+export function workbookRoutes(ctx: ServiceContext) {
+  return new Hono()
+    .get('/:planId/export.xlsx', validate('param', PlanParam), async (c) => {
+      const { filename, bytes } = await exportPlanWorkbook({ ...ctx, planId: c.req.valid('param').planId });
+      return c.body(new Uint8Array(bytes), 200, {
+        'content-type': XLSX_MIME,
+        'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+        'cache-control': 'no-store',
+      });
+    })
+    .post('/:planId/import.xlsx', validate('param', PlanParam), validate('form', ImportFormSchema), async (c) => {
+      const { file, apply, fingerprint } = c.req.valid('form');
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const result = await importPlanWorkbook({
+        ...ctx,
+        planId: c.req.valid('param').planId,
+        bytes,
+        apply: apply === 'true',
+        fingerprint: fingerprint ?? null,
+      });
+      return c.json(result);
+    });
+}
