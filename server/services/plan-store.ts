@@ -314,3 +314,89 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
 export function deleteCellsOfRow(db: Db, planId: string, grid: CellGrid, rowKey: string): void {
   db.delete(cells).where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey))).run();
 }
+
+const differs = (a: unknown, b: unknown) => JSON.stringify(a ?? null) !== JSON.stringify(b ?? null);
+
+/**
+ * Stores the values of `after` that differ from the stored plan `before` (same rows, same ids: an edit of values,
+ * never of structure): each changed section, row, action, indicator and cell is written with its version + 1.
+ * Runs inside the caller's transaction.
+ */
+export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void {
+  const planId = before.id;
+  for (const key of SECTION_KEYS) {
+    if (!differs(before[key], after[key])) continue;
+    const version = before.versions[key] + 1;
+    if (key === 'budget') {
+      db.update(budgets).set({ ...budgetToRow(after.budget), version }).where(eq(budgets.planId, planId)).run();
+    } else {
+      db.update(planSections).set({ data: after[key], version }).where(and(eq(planSections.planId, planId), eq(planSections.section, key))).run();
+    }
+  }
+  for (const key of COLLECTION_KEYS) {
+    before[key].forEach((row, i) => {
+      const next = after[key][i]!;
+      const { id, version, ...data } = next;
+      const { id: _id, version: _version, ...old } = row;
+      if (differs(old, data)) db.update(planRows).set({ data, version: version + 1 }).where(eq(planRows.id, id)).run();
+    });
+  }
+  before.transferts.forEach((t, i) => {
+    const next = after.transferts[i]!;
+    if (differs({ ...t, version: 0 }, { ...next, version: 0 })) {
+      db.update(transfers)
+        .set({ partenaire: next.partenaire, art20: next.art20, montantCents: next.montant, version: t.version + 1 })
+        .where(eq(transfers.id, t.id))
+        .run();
+    }
+  });
+
+  const cellWrites: (CellWrite & { version: number })[] = [];
+  before.actions.forEach((a, i) => {
+    const next = after.actions[i]!;
+    const listOf = (x: Action) => [x.code, x.statut, x.droitVise, x.priorite, x.fiche];
+    if (differs(listOf(a), listOf(next))) {
+      db.update(actions)
+        .set({ code: next.code, statut: next.statut, droitVise: next.droitVise, priorite: next.priorite, fiche: ficheForStorage(next.fiche), version: a.version + 1 })
+        .where(eq(actions.id, a.id))
+        .run();
+    }
+    a.indicators.forEach((ind, j) => {
+      const n = next.indicators[j]!;
+      const fieldsOf = (x: Indicator) => [x.category, x.label, x.unit, x.aggregation, x.standard, x.exAnte];
+      if (differs(fieldsOf(ind), fieldsOf(n))) {
+        db.update(indicators)
+          .set({ category: n.category, label: n.label, unit: n.unit, aggregation: n.aggregation, standard: n.standard, exAnte: n.exAnte, version: ind.version + 1 })
+          .where(eq(indicators.id, ind.id))
+          .run();
+      }
+      for (const [year, cell] of Object.entries(n.values)) {
+        const old = ind.values[year];
+        if (differs(old?.target, cell.target)) cellWrites.push({ grid: 'indicator-target', rowKey: ind.id, period: year, value: cell.target, indicatorId: ind.id, version: old?.targetVersion ?? 0 });
+        if (differs(old?.actual, cell.actual)) cellWrites.push({ grid: 'indicator-actual', rowKey: ind.id, period: year, value: cell.actual, indicatorId: ind.id, version: old?.actualVersion ?? 0 });
+      }
+    });
+  });
+  for (const [category, periods] of Object.entries(after.repartitionTemps)) {
+    for (const [period, value] of Object.entries(periods ?? {})) {
+      if (differs(before.repartitionTemps[category as keyof Plan['repartitionTemps']]?.[period], value)) {
+        cellWrites.push({ grid: 'time', rowKey: category, period, value, version: before.cellVersions.time[category]?.[period] ?? 0 });
+      }
+    }
+  }
+  for (const [year, value] of Object.entries(after.consommation)) {
+    if (differs(before.consommation[year], value)) {
+      cellWrites.push({ grid: 'consumption', rowKey: CONSUMPTION_ROW, period: year, value, version: before.cellVersions.consumption[year] ?? 0 });
+    }
+  }
+  for (const c of cellWrites) {
+    if (c.version === 0) {
+      db.insert(cells).values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 }).run();
+    } else {
+      db.update(cells)
+        .set({ value: c.value, version: c.version + 1 })
+        .where(and(eq(cells.planId, planId), eq(cells.grid, c.grid), eq(cells.rowKey, c.rowKey), eq(cells.period, c.period)))
+        .run();
+    }
+  }
+}

@@ -1,9 +1,35 @@
+import { checkPlan } from '../../schemas/checks.ts';
+import type { Plan } from '../../schemas/plan.ts';
 import type { ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
-import type { ServiceContext } from './context.ts';
+import { buildWorkbookLayout, type WorkbookInput } from '../reports/workbook-layout.ts';
+import { renderWorkbook } from '../reports/xlsx.ts';
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/open.ts';
+import { ConflictError, ValidationError } from '../errors.ts';
+import { computeImportChanges } from '../imports/plan-changes.ts';
+import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
+import { mutatePlan } from './mutate.ts';
+import { readPlan, requirePlanRow, writePlanEdits } from './plan-store.ts';
+import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
+
+/** What the workbook of a stored plan is built from: the plan, its programme, the catalogue and the findings. */
+export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookInput {
+  const programme = requireProgramme(ctx, plan.programmeId);
+  return { plan, programme, catalogue: ctx.reference.catalogue, findings: checkPlan(plan, programme, ctx.reference.catalogue) };
+}
+
+/** "PCS Liège 2020-2025.xlsx": the download name of a plan's workbook. */
+export function workbookFilename(plan: Plan, input: WorkbookInput): string {
+  const years = input.programme.years;
+  return `PCS ${plan.commune} ${years[0]}-${years[years.length - 1]}.xlsx`.replace(/[\\/:*?"<>|]/g, '-');
+}
 
 /** The plan as the official workbook (XLSX bytes) with its download name. */
 export async function exportPlanWorkbook(ctx: ServiceContext & { planId: string }): Promise<{ filename: string; bytes: Uint8Array }> {
-  throw new Error(`not yet: ${ctx.planId}`);
+  const plan = readPlan(ctx.db, ctx.planId);
+  const input = gatherWorkbookInput(ctx, plan);
+  const bytes = await renderWorkbook(buildWorkbookLayout(input), { generatedAt: new Date(nowOf(ctx)) });
+  return { filename: workbookFilename(plan, input), bytes };
 }
 
 /**
@@ -13,5 +39,43 @@ export async function exportPlanWorkbook(ctx: ServiceContext & { planId: string 
 export async function importPlanWorkbook(
   ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
 ): Promise<ImportPreview | ImportResult> {
-  throw new Error(`not yet: ${ctx.planId}`);
+  requirePlanRow(ctx.db, ctx.planId);
+  const opened = await openWorkbook(ctx.bytes);
+  if ('problem' in opened) throw new ValidationError(opened.problem, [{ path: 'file', message: opened.problem }]);
+  if (ctx.apply && !ctx.fingerprint) throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
+
+  // Reading and comparing are synchronous from here, inside one transaction: the plan cannot change meanwhile.
+  const preview = (db: Db) => {
+    const plan = readPlan(db, ctx.planId);
+    const layout = buildWorkbookLayout(gatherWorkbookInput(ctx, plan));
+    const read = readWorkbookValues(opened.workbook, layout);
+    const result = read.problems.length ? { edited: null, changes: [], problems: read.problems } : computeImportChanges(plan, read.values);
+    if (result.problems.length) throw problemsError(result.problems);
+    return { plan, edited: result.edited!, changes: result.changes, fingerprint: fingerprintOf(plan) };
+  };
+  if (!ctx.apply) {
+    const { changes, fingerprint } = preview(ctx.db);
+    return { fingerprint, changes };
+  }
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const { plan, edited, changes, fingerprint } = preview(db);
+    if (fingerprint !== ctx.fingerprint) {
+      throw new ConflictError("Le plan a été modifié depuis l'aperçu : relancez l'aperçu avant d'appliquer", { fingerprint });
+    }
+    writePlanEdits(db, plan, edited);
+    return { applied: true as const, fingerprint: fingerprintOf(readPlan(db, ctx.planId)), changes };
+  });
+}
+
+/** Identifies the plan's content and versions: a preview is applied only to the plan it was computed against. */
+export function fingerprintOf(plan: Plan): string {
+  const { createdAt: _c, updatedAt: _u, ...content } = plan;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function problemsError(problems: WorkbookProblem[]): ValidationError {
+  const issues = problems.map((p) => ({ path: p.cell ? `${p.sheet}!${p.cell}` : p.sheet, message: p.message }));
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` — et ${issues.length - 1} autre(s) problème(s)` : '';
+  return new ValidationError(`Import refusé, rien n'a été modifié. ${first.path ? `${first.path} : ` : ''}${first.message}${more}`, issues);
 }
