@@ -2,6 +2,7 @@ import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/
 import type { ImportChange } from '../../schemas/workbook-import.ts';
 import { displayValue } from '../reports/layout/model.ts';
 import { valueAt } from '../reports/layout/form-writer.ts';
+import { sameValue } from '../services/plan-store.ts';
 import type { ReadValue, WorkbookProblem } from './xlsx.ts';
 
 /** The plan document inside a stored plan (without its id, timestamps and versions of sections). */
@@ -21,7 +22,6 @@ function setAt(doc: unknown, path: string, value: unknown): void {
   node[parts[parts.length - 1]!] = value;
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 /** An absent list reads as an empty one, an absent value as blank. */
 const normalised = (v: ReadValue, value: unknown) => value ?? (v.binding.codec.kind === 'lines' ? [] : null);
 
@@ -33,7 +33,7 @@ export function computeImportChanges(plan: Plan, values: readonly ReadValue[]): 
   const before = documentOf(plan);
   const draft = structuredClone(before) as unknown;
   // Only differing values are put in place, so an untouched workbook leaves the document as it was.
-  for (const v of values) if (!same(normalised(v, valueAt(before, v.binding.path)), v.value)) setAt(draft, v.binding.path, v.value);
+  for (const v of values) if (!sameValue(normalised(v, valueAt(before, v.binding.path)), v.value)) setAt(draft, v.binding.path, v.value);
   const parsed = PlanDocumentSchema.safeParse(draft);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
@@ -52,7 +52,7 @@ export function computeImportChanges(plan: Plan, values: readonly ReadValue[]): 
   for (const v of values) {
     const old = normalised(v, valueAt(before, v.binding.path));
     const now = normalised(v, valueAt(edited, v.binding.path));
-    if (same(old, now)) continue;
+    if (sameValue(old, now)) continue;
     const codec = v.binding.codec;
     changes.push({
       sheet: v.sheet,
