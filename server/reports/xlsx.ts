@@ -49,7 +49,7 @@ export async function renderWorkbook(layout: WorkbookLayout, { generatedAt }: Re
   writeLists(wb, layout);
   // exceljs stores the parts; Node's native zlib compresses them several times faster than exceljs would.
   const stored = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as ExcelJS.XlsxWriteOptions);
-  return deflateStoredZip(new Uint8Array(stored as ArrayBuffer));
+  return deflateStoredZip(new Uint8Array(stored as ArrayBuffer), 1);
 }
 
 /** The closed lists in a hidden sheet, one per column (name in row 1, values below). */

@@ -1,0 +1,41 @@
+/**
+ * `npm run export -- --plan <id> --format xlsx --out <file>`: writes a plan of the database of DATA_DIR as the
+ * official workbook. `--plan` may be omitted when the database holds a single plan; `--out` defaults to the
+ * download name ("PCS Liège 2020-2025.xlsx") in the current folder.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../config.ts';
+import { openDatabase } from '../db/open.ts';
+import { loadReferenceData } from '../reference.ts';
+import { listPlans } from '../services/plans.ts';
+import { exportPlanWorkbook } from '../services/workbook.ts';
+
+const FORMATS = ['xlsx'];
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: { plan: { type: 'string' }, format: { type: 'string', default: 'xlsx' }, out: { type: 'string' } },
+  strict: true,
+});
+if (!FORMATS.includes(values.format!)) fail(`Format inconnu : ${values.format} (formats : ${FORMATS.join(', ')})`);
+
+const config = parseConfig(process.env);
+const db = openDatabase(config.databaseFile);
+const ctx = { db, reference: loadReferenceData() };
+const plans = listPlans(ctx);
+const planId = values.plan ?? (plans.length === 1 ? plans[0]!.id : null);
+if (!planId) {
+  fail(`Précisez --plan parmi :\n${plans.map((p) => `  ${p.id}  ${p.commune} (${p.programmeId})`).join('\n') || '  (aucun plan dans la base)'}`);
+}
+if (!plans.some((p) => p.id === planId)) fail(`Plan introuvable : ${planId}`);
+const t0 = performance.now();
+const { filename, bytes } = await exportPlanWorkbook({ ...ctx, planId });
+const out = values.out ?? filename;
+writeFileSync(out, bytes);
+console.log(`${out} : ${(bytes.length / 1024).toFixed(0)} ko, ${(performance.now() - t0).toFixed(0)} ms`);
+db.$client.close();
