@@ -1,3 +1,4 @@
+import { runningHeader } from '../../schemas/form-text.ts';
 import type { z } from 'zod';
 import { ActionEditSchema, type Action } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
@@ -60,7 +61,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const header = h(
     'header',
     { class: 'fiche-header' },
-    h('p', { class: 'running-header' }, `Plan de Cohésion sociale de la commune (commune porteuse) de ${store.plan.porteur.denomination ?? store.plan.commune}`),
+    h('p', { class: 'running-header' }, runningHeader(store.plan)),
     h('h1', null, `ACTION ${action.code}`),
     h('p', { class: 'intitule' }, entry?.intitule ?? 'Code absent du catalogue'),
     entry?.objectif ? h('p', { class: 'objectif' }, entry.objectif) : null,

@@ -97,6 +97,9 @@ export async function typeInCell(page: Page, gridLabel: string, rowIndex: number
   const cell = await gridCell(page, gridLabel, rowIndex, header);
   await cell.click();
   await page.keyboard.type(text);
+  // A drop-down cell filters its list as one types (debounced): Enter must pick the filtered entry, not the first.
+  const first = page.locator('.handsontableEditor:visible .htCore td').first();
+  for (let i = 0; i < 30 && (await first.count()) > 0 && (await first.textContent())?.trim() !== text; i++) await page.waitForTimeout(100);
   await page.keyboard.press('Enter');
 }
 

@@ -1,4 +1,5 @@
 import { CIVILITES, PORTEUR_TYPES, PORTE_PAR, PROVINCES } from '../../../schemas/enums.ts';
+import { RGPD_TITLE, rgpdParagraphs } from '../../../schemas/form-text.ts';
 import { h } from '../../dom.ts';
 import { embeddedGrid } from '../embedded-grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -33,7 +34,7 @@ export function renderPorteur(ctx: PageContext): Page {
     'article',
     { class: 'section-page' },
     h('h1', null, 'Porteur et identité'),
-    h('p', { class: 'rgpd' }, 'Les données à caractère personnel sont traitées par le Service public de Wallonie dans le cadre du Plan de Cohésion sociale (RGPD).'),
+    h('details', { class: 'rgpd' }, h('summary', null, RGPD_TITLE), rgpdParagraphs(ctx.store.programme).map((p) => h('p', null, p))),
     h(
       'section',
       null,
