@@ -82,9 +82,8 @@ export class FormWriter {
     return this.b.add([cell], { height: wrappedHeight(text, this.widthChars(2), 2) });
   }
 
-  header(titles: (string | null)[], startCol = 2, spans: number[] = []): number {
-    return this.b.add(
-      titles.flatMap((t, i) => (t === null ? [] : [{ col: startCol + i, value: t, style: 'tableHeader' as const, ...(spans[i] ? { span: spans[i] } : {}) }])),
-    );
+  /** A table's header row from column `startCol`; null leaves a column to the title before it. */
+  header(titles: (string | null)[], startCol = 2): number {
+    return this.b.add(titles.flatMap((t, i) => (t === null ? [] : [{ col: startCol + i, value: t, style: 'tableHeader' as const }])));
   }
 }
