@@ -25,9 +25,9 @@ const END_OF_DIRECTORY = 0x06054b50;
 /** The entries of the central directory, or a French reason why the bytes are not a readable ZIP. */
 export function readZipDirectory(bytes: Uint8Array, maxEntries = Infinity): { entries: ZipEntry[] } | { problem: string } {
   const damaged = { problem: 'archive incomplète ou endommagée' };
-  if (bytes.length < 22) return damaged;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== LOCAL_HEADER) return { problem: "ce n'est pas une archive ZIP" };
+  if (bytes.length < 4 || view.getUint32(0, true) !== LOCAL_HEADER) return { problem: "ce n'est pas une archive ZIP" };
+  if (bytes.length < 22) return damaged;
   // The end-of-directory record sits in the last 22 + 65 535 bytes (after an optional comment).
   let end = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 0xffff); i--) {
