@@ -270,4 +270,9 @@ export const STANDARD_INDICATOR_CODES = STANDARD_INDICATORS.map((s) => s.code) a
   ...StandardIndicator[],
 ];
 
+/** How yes/no answers read on the form, in the grid and in the workbook. */
+export const YES = 'Oui';
+export const NO = 'Non';
+export const YES_NO = [YES, NO] as const;
+
 export const FINDING_LEVELS = ['error', 'warning', 'info'] as const;

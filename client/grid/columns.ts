@@ -1,3 +1,5 @@
+import { formatDate, parseDate } from '../../schemas/dates.ts';
+import { NO, YES, YES_NO } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 
 /**
@@ -53,31 +55,6 @@ export function valueOf<R>(col: Column<R>, row: R): unknown {
   return col.get ? col.get(row) : (row as Record<string, unknown>)[col.key];
 }
 
-/** `2021-03-05` → `05/03/2021`. */
-export function formatDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
-}
-
-/** `5/3/2021`, `05-03-2021`, `05.03.2021` or `2021-03-05` → `2021-03-05`, checking the day exists. */
-export function parseDate(text: string): Parsed {
-  const t = text.trim();
-  let y: number, mo: number, d: number;
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  if (m) {
-    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  } else {
-    m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
-    if (!m) return { ok: false, message: `« ${t} » n'est pas une date (JJ/MM/AAAA)` };
-    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  }
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
-    return { ok: false, message: `« ${t} » n'est pas une date existante` };
-  }
-  return { ok: true, value: `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
-}
-
 function matchOption(options: Option[], text: string): Option | undefined {
   const t = text.trim().toLocaleLowerCase('fr-BE');
   return options.find((o) => o.label.toLocaleLowerCase('fr-BE') === t || o.value.toLocaleLowerCase('fr-BE') === t);
@@ -97,7 +74,7 @@ export function toCellText<R>(col: Column<R>, row: R): string {
       return opt ? opt.label : String(v);
     }
     case 'yesno':
-      return v === true ? 'Oui' : v === false ? 'Non' : '';
+      return v === true ? YES : v === false ? NO : '';
     case 'date':
       return formatDate(String(v));
     case 'list': {

@@ -12,6 +12,7 @@ import { textRenderer } from 'handsontable/renderers/textRenderer';
 import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
 import { normaliseOptions, parseCellText, toCellText, toClipboardText, type Column } from './columns.ts';
+import { YES_NO } from '../../schemas/enums.ts';
 
 /**
  * The grid adapter: the only module that knows Handsontable. Pages describe columns and rows in plain data
@@ -156,7 +157,7 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
           meta.source = normaliseOptions(typeof col.options === 'function' ? col.options(row) : col.options).map((o) => o.label);
         }
       }
-      if (col.kind === 'yesno') meta.source = ['Oui', 'Non'];
+      if (col.kind === 'yesno') meta.source = [...YES_NO];
       if (meta.readOnly) classes.push('cell-readonly');
       meta.className = classes.filter(Boolean).join(' ');
       return meta;

@@ -1,6 +1,8 @@
 import ExcelJS from 'exceljs';
+import { formatDate, parseDate } from '../../schemas/dates.ts';
+import { NO, YES } from '../../schemas/enums.ts';
 import { parseBelgianNumber } from '../../schemas/numbers.ts';
-import { KEY_COLUMN, NO, YES, address, isoToBelgian, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
+import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
 import { CHECKS_SHEET, LISTS_SHEET, SYNTHESIS_SHEET } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
 
@@ -186,15 +188,8 @@ function decodeDate(raw: Exclude<Raw, { kind: 'empty' | 'formula' | 'error' }>):
     return { value: isoOf(new Date(Math.round((raw.value - 25_569) * 86_400_000))) };
   }
   if (raw.kind === 'string') {
-    const s = raw.value.trim();
-    const be = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-    const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    const [y, m, d] = be ? [be[3], be[2], be[1]] : iso ? [iso[1], iso[2], iso[3]] : [];
-    if (y && m && d) {
-      const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-      if (date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1) return { value: isoOf(date) };
-    }
-    return { problem: `« ${s} » n'est pas une date (JJ/MM/AAAA)` };
+    const r = parseDate(raw.value);
+    return r.ok ? { value: r.value } : { problem: r.message };
   }
   return { problem: 'date attendue (JJ/MM/AAAA)' };
 }
@@ -204,5 +199,5 @@ function isoOf(d: Date): string {
 }
 
 function belgianOf(d: Date): string {
-  return isoToBelgian(isoOf(d));
+  return formatDate(isoOf(d));
 }

@@ -20,6 +20,7 @@ import {
   STATUTS_ACTION,
   TYPES_ACTION,
   TYPES_CONTRAT,
+  YES_NO,
 } from '../../schemas/enums.ts';
 import { UNITS } from '../../schemas/numbers.ts';
 import type { Plan } from '../../schemas/plan.ts';
@@ -27,7 +28,7 @@ import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import { layoutFicheAction, unitCodec } from './layout/fiche-action.ts';
 import { layoutFichePlan, PLAN_SHEET } from './layout/fiche-plan.ts';
 import { numFmtOf } from './layout/form-writer.ts';
-import { SheetBuilder, YES_NO, address, sheetName, toCellValue, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
+import { SheetBuilder, address, sheetName, toCellValue, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
 
 export const SYNTHESIS_SHEET = 'Synthèse indicateurs';
 export const CHECKS_SHEET = 'Contrôles';

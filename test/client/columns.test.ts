@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCellText, parseDate, toCellText, toClipboardText, type Column } from '../../client/grid/columns.ts';
+import { parseCellText, toCellText, toClipboardText, type Column } from '../../client/grid/columns.ts';
+import { parseDate } from '../../schemas/dates.ts';
 
 type Row = Record<string, unknown>;
 const money: Column<Row> = { key: 'montant', title: 'Montant', kind: 'number', scale: 2 };

@@ -2,7 +2,8 @@ import { CommissionsSchema, FormationFieldsSchema, type Plan } from '../../../sc
 import { api, send } from '../../api.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
-import { formatDate, type Column } from '../../grid/columns.ts';
+import { formatDate } from '../../../schemas/dates.ts';
+import type { Column } from '../../grid/columns.ts';
 import { focusPath, sectionBinder, type Page, type PageContext } from '../context.ts';
 import { rowsEditor } from '../rows-editor.ts';
 

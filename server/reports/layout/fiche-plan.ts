@@ -1,12 +1,13 @@
 import { computeBudgetFigures, PART_COMMUNALE_MINIMUM_PERCENT } from '../../../schemas/budget.ts';
 import { describeAction } from '../../../schemas/cells.ts';
-import { TIME_CATEGORIES } from '../../../schemas/enums.ts';
+import { formatDate } from '../../../schemas/dates.ts';
+import { TIME_CATEGORIES, YES } from '../../../schemas/enums.ts';
 import { RGPD_TITLE, rgpdParagraphs, runningHeader } from '../../../schemas/form-text.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type Programme } from '../../../schemas/reference.ts';
 import { sumOrNull } from '../../../schemas/numbers.ts';
 import { FormWriter } from './form-writer.ts';
-import { YES, codecs, NUMBER_FORMATS, SheetBuilder, address, isoToBelgian, toSpreadsheetNumber, wrappedHeight, type LayoutCell, type SheetLayout } from './model.ts';
+import { codecs, NUMBER_FORMATS, SheetBuilder, address, toSpreadsheetNumber, wrappedHeight, type LayoutCell, type SheetLayout } from './model.ts';
 
 export const PLAN_SHEET = 'Fiche plan';
 
@@ -56,7 +57,7 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.field('Directeur Financier:', 'identite.directeurFinancier', codecs.text);
   w.field('Courriel de la commune/CPAS:', 'identite.courriel', codecs.text);
   w.field('Site internet de la commune/CPAS:', 'identite.siteInternet', codecs.text);
-  w.field(`Population (${isoToBelgian(programme.populationReferenceDate)}):`, 'identite.population', codecs.count, { narrow: true });
+  w.field(`Population (${formatDate(programme.populationReferenceDate)}):`, 'identite.population', codecs.count, { narrow: true });
   w.field('Province:', 'identite.province', codecs.choice('PROVINCES'));
 
   w.section(`L'équipe en charge du PCS ${years[0]}-${years[years.length - 1]}`);

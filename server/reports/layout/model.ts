@@ -1,3 +1,5 @@
+import { formatDate } from '../../../schemas/dates.ts';
+import { NO, YES } from '../../../schemas/enums.ts';
 import { formatBelgianNumber, formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
 
 /**
@@ -37,10 +39,7 @@ export const NUMBER_FORMATS: Record<NumberDisplay, string> = {
 };
 export const DATE_FORMAT = 'dd/mm/yyyy';
 
-/** How yes/no answers read in a cell (and in the drop-down). */
-export const YES = 'Oui';
-export const NO = 'Non';
-export const YES_NO = [YES, NO] as const;
+
 
 export const codecs = {
   text: { kind: 'text' } as Codec,
@@ -187,7 +186,7 @@ export function toCellValue(codec: Codec, value: unknown): string | number | Dat
     case 'lines': {
       const items = value as string[];
       if (items.length === 0) return null;
-      return items.map((v) => (codec.item === 'date' ? isoToBelgian(v) : v)).join('\n');
+      return items.map((v) => (codec.item === 'date' ? formatDate(v) : v)).join('\n');
     }
   }
 }
@@ -215,9 +214,9 @@ export function displayValue(codec: Codec, value: unknown): string {
     case 'yesno':
       return value ? YES : NO;
     case 'date':
-      return isoToBelgian(String(value));
+      return formatDate(String(value));
     case 'lines':
-      return (value as string[]).map((v) => (codec.item === 'date' ? isoToBelgian(v) : v)).join(' ; ');
+      return (value as string[]).map((v) => (codec.item === 'date' ? formatDate(v) : v)).join(' ; ');
   }
 }
 
@@ -225,10 +224,6 @@ export function isoToDate(iso: string): Date {
   return new Date(`${iso}T00:00:00Z`);
 }
 
-export function isoToBelgian(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
 
 /** Excel forbids `* ? : \ / [ ]` in sheet names and 31+ characters; an apostrophe breaks print titles. */
 export function sheetName(base: string, taken: Set<string>): string {

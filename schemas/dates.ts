@@ -1,0 +1,31 @@
+/**
+ * Dates as the forms print them (`05/03/2021`) and as the plan stores them (ISO `2021-03-05`), shared by the grid,
+ * the workbook and its import.
+ */
+
+export type DateParse = { ok: true; value: string } | { ok: false; message: string };
+
+/** ISO → `JJ/MM/AAAA`; anything else is returned as is. */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** `J/M/AAAA`, `JJ-MM-AAAA`, `JJ.MM.AAAA` or ISO → ISO, checking the day exists. */
+export function parseDate(text: string): DateParse {
+  const t = text.trim();
+  let y: number, mo: number, d: number;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (m) {
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else {
+    m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+    if (!m) return { ok: false, message: `« ${t} » n'est pas une date (JJ/MM/AAAA)` };
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) {
+    return { ok: false, message: `« ${t} » n'est pas une date existante` };
+  }
+  return { ok: true, value: `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
