@@ -10,7 +10,7 @@ import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../schemas/plan.ts'
 import type { Unit } from '../../schemas/numbers.ts';
 import type { ApiIssue } from '../../schemas/errors.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
-import { CONSUMPTION_ROW, readPlan, requirePlanRow } from './plan-store.ts';
+import { CONSUMPTION_ROW, readPlan, requirePlanRow, storeCell } from './plan-store.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
 
@@ -118,15 +118,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
 
     return parsed.map((cell) => {
       const c = cell!;
-      const where = and(eq(cells.planId, ctx.planId), eq(cells.grid, c.grid), eq(cells.rowKey, c.row), eq(cells.period, c.period));
-      const version = c.version + 1;
-      if (c.version === 0) {
-        db.insert(cells)
-          .values({ planId: ctx.planId, grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId, version })
-          .run();
-      } else {
-        db.update(cells).set({ value: c.value, version }).where(where).run();
-      }
+      const version = storeCell(db, ctx.planId, { grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId }, c.version);
       return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
     });
   }, { verifyIntegrity: false });

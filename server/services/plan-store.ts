@@ -399,14 +399,21 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
       cellWrites.push({ grid: 'consumption', rowKey: CONSUMPTION_ROW, period: year, value, version: before.cellVersions.consumption[year] ?? 0 });
     }
   }
-  for (const c of cellWrites) {
-    if (c.version === 0) {
-      db.insert(cells).values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 }).run();
-    } else {
-      db.update(cells)
-        .set({ value: c.value, version: c.version + 1 })
-        .where(and(eq(cells.planId, planId), eq(cells.grid, c.grid), eq(cells.rowKey, c.rowKey), eq(cells.period, c.period)))
-        .run();
-    }
+  for (const c of cellWrites) storeCell(db, planId, c, c.version);
+}
+
+/**
+ * Writes one cell of a yearly grid whose stored version is `version` (0 = no row yet): inserted at version 1 or
+ * updated to version + 1. A blanked cell keeps its row, so versions never go back.
+ */
+export function storeCell(db: Db, planId: string, c: CellWrite, version: number): number {
+  if (version === 0) {
+    db.insert(cells).values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 }).run();
+  } else {
+    db.update(cells)
+      .set({ value: c.value, version: version + 1 })
+      .where(and(eq(cells.planId, planId), eq(cells.grid, c.grid), eq(cells.rowKey, c.rowKey), eq(cells.period, c.period)))
+      .run();
   }
+  return version + 1;
 }
