@@ -44,12 +44,13 @@ const plan = seedSample(ctx);
 await time('read the whole Liège plan (getPlan)', () => getPlan({ ...ctx, planId: plan.id }));
 await time('checks of the Liège plan (getPlanChecks)', () => getPlanChecks({ ...ctx, planId: plan.id }));
 const indicator = plan.actions[3]!.indicators[0]!;
-let version = indicator.values['2021']?.targetVersion ?? 0;
+const year = String(reference.programmes.find((p) => p.id === plan.programmeId)!.years[1]);
+let version = indicator.values[year]?.targetVersion ?? 0;
 await time('write one indicator cell (validate, version, tx)', (i) => {
   const [c] = updateCells({
     ...ctx,
     planId: plan.id,
-    input: { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2021', value: 300 + (i & 1), version }] },
+    input: { cells: [{ grid: 'indicator-target', row: indicator.id, period: year, value: 300 + (i & 1), version }] },
   });
   version = c!.version;
 });

@@ -62,8 +62,9 @@ await time('import preview of the unchanged export (0 changes)', () => importPla
 
 // Two edited workbooks applied in turn, so that each apply has ten real changes.
 const sada = plan.actions.findIndex((a) => a.fiche.operateur.organisme === 'CPAS de Liège - SADA');
+const years = ctx.reference.programmes.find((p) => p.id === plan.programmeId)!.years;
 const editsOf = (v: number) =>
-  [...Array(10).keys()].map((k) => ({ path: `actions.${sada}.indicators.${k % 5}.values.${2020 + Math.floor(k / 5)}.actual`, value: v + k }));
+  [...Array(10).keys()].map((k) => ({ path: `actions.${sada}.indicators.${k % 5}.values.${years[Math.floor(k / 5)]}.actual`, value: v + k }));
 const edited = [await editWorkbookCells(bytes, editsOf(1), plan), await editWorkbookCells(bytes, editsOf(100), plan)];
 let turn = 0;
 await time('import and apply ten changes (preview, then apply in 1 tx)', async () => {

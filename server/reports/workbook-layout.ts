@@ -72,14 +72,22 @@ export function buildWorkbookLayout({ plan, programme, catalogue, findings }: Wo
   return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: WORKBOOK_LISTS };
 }
 
-/** Where the input cell of a plan path is: `{ sheet, cell }`, or null when the path has no cell of its own. */
-export function locateInputCell(layout: WorkbookLayout, path: string): { sheet: string; cell: string; binding: Binding } | null {
-  for (const sheet of layout.sheets) {
-    for (const [r, row] of sheet.rows.entries()) {
-      for (const c of row.cells) if (c.bind?.path === path) return { sheet: sheet.name, cell: address(c.col, r + 1), binding: c.bind };
-    }
+type InputCell = { sheet: string; cell: string; binding: Binding };
+
+/** Every input cell of the sheets by its plan path (the first one when a path had two). */
+function inputCellsOf(sheets: readonly SheetLayout[]): Map<string, InputCell> {
+  const cells = new Map<string, InputCell>();
+  for (const sheet of sheets) {
+    sheet.rows.forEach((row, r) => {
+      for (const c of row.cells) if (c.bind && !cells.has(c.bind.path)) cells.set(c.bind.path, { sheet: sheet.name, cell: address(c.col, r + 1), binding: c.bind });
+    });
   }
-  return null;
+  return cells;
+}
+
+/** Where the input cell of a plan path is: `{ sheet, cell }`, or null when the path has no cell of its own. */
+export function locateInputCell(layout: WorkbookLayout, path: string): InputCell | null {
+  return inputCellsOf(layout.sheets).get(path) ?? null;
 }
 
 /** One flat row per indicator × year, ready for a pivot table. Read-only: the fiches are where values are typed. */
@@ -127,12 +135,7 @@ function layoutChecks(findings: readonly Finding[], sheets: SheetLayout[]): Shee
   const b = new SheetBuilder();
   const level = { error: 'Erreur', warning: 'Avertissement', info: 'Information' } as const;
   b.add(['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule'].map((value, i) => ({ col: 2 + i, value, style: 'tableHeader' as const })));
-  const cellOf = new Map<string, { sheet: string; cell: string }>();
-  for (const sheet of sheets) {
-    sheet.rows.forEach((row, r) => {
-      for (const c of row.cells) if (c.bind && !cellOf.has(c.bind.path)) cellOf.set(c.bind.path, { sheet: sheet.name, cell: address(c.col, r + 1) });
-    });
-  }
+  const cellOf = inputCellsOf(sheets);
   for (const f of findings) {
     const at = nearestCell(cellOf, f.path);
     b.add(
@@ -150,7 +153,7 @@ function layoutChecks(findings: readonly Finding[], sheets: SheetLayout[]): Shee
 }
 
 /** The cell of a path, or of its closest parent that has one (a finding on `actions.3.indicators` → none). */
-function nearestCell(cellOf: Map<string, { sheet: string; cell: string }>, path: string) {
+function nearestCell(cellOf: Map<string, InputCell>, path: string) {
   const parts = path.split('.');
   for (let n = parts.length; n > 0; n--) {
     const hit = cellOf.get(parts.slice(0, n).join('.'));
