@@ -2,7 +2,7 @@ import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/
 import type { ImportChange } from '../../schemas/workbook-import.ts';
 import { displayValue } from '../reports/layout/model.ts';
 import { valueAt } from '../reports/layout/form-writer.ts';
-import { sameValue } from '../services/plan-store.ts';
+import { sameValue } from '../../schemas/same-value.ts';
 import type { ReadValue, WorkbookProblem } from './xlsx.ts';
 
 /** The plan document inside a stored plan (without its id, timestamps and versions of sections). */

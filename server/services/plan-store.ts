@@ -12,6 +12,7 @@ import {
   type CellGrid,
 } from '../db/schema.ts';
 import { NotFoundError } from '../errors.ts';
+import { sameValue } from '../../schemas/same-value.ts';
 import { FicheSchema } from '../../schemas/action.ts';
 import type { Action } from '../../schemas/action.ts';
 import type { Indicator, IndicatorCell } from '../../schemas/indicator.ts';
@@ -315,16 +316,6 @@ export function deleteCellsOfRow(db: Db, planId: string, grid: CellGrid, rowKey:
   db.delete(cells).where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey))).run();
 }
 
-/** Deep equality of plain data whatever the order of object keys; undefined and null are both blank. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === undefined || a === null || b === undefined || b === null) return (a ?? null) === (b ?? null);
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameValue(x, (b as unknown[])[i]));
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
 const differs = (a: unknown, b: unknown) => !sameValue(a, b);
 
 /**
