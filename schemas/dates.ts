@@ -29,3 +29,18 @@ export function parseDate(text: string): DateParse {
   }
   return { ok: true, value: `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
+
+/** An instant as a Belgian reader expects it, in Brussels time: `21/11/2026 à 14:05`. */
+export function formatDateTime(iso: string): string {
+  const parts = new Intl.DateTimeFormat('fr-BE', {
+    timeZone: 'Europe/Brussels',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')}/${part('month')}/${part('year')} à ${part('hour')}:${part('minute')}`;
+}

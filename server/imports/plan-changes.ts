@@ -1,7 +1,6 @@
 import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/plan.ts';
 import type { ImportChange } from '../../schemas/workbook-import.ts';
-import { displayValue } from '../reports/layout/model.ts';
-import { valueAt } from '../reports/layout/form-writer.ts';
+import { displayValue, valueAt } from '../reports/layout/model.ts';
 import { sameValue } from '../../schemas/same-value.ts';
 import type { ReadValue, WorkbookProblem } from './xlsx.ts';
 

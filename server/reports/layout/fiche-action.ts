@@ -160,6 +160,7 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
     ]);
     for (const { ind, j } of rows) layoutIndicator(b, w, action, ind, `${p}.indicators.${j}`, j, years, firstYearCol, resultCol);
   }
+  if (action.indicators.length > 0) b.add([], { figure: { kind: 'indicators', actionIndex: index } });
 
   w.longText("Moyens logistiques et organisationnels nécessaires du point de vue de l'équipe", `${f}.moyensLogistiques`);
   w.longText('Commentaires en cas de différence entre indicateurs projetés et résultats:', `${f}.commentairesEcarts`);
@@ -234,7 +235,7 @@ function layoutIndicator(
   if (numFmt) result.numFmt = numFmt;
   b.add(
     [
-      { col: 2, value: '↳ réalisé', style: 'static' },
+      { col: 2, value: '→ réalisé', style: 'static' },
       { col: 3, value: unitLabel, style: 'static' },
       { col: 4, value: 'Réalisé', style: 'static' },
       { col: 5, value: null, style: 'static' },

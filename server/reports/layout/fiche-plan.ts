@@ -205,6 +205,7 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     const l = `ISADF, dimension ${i + 1} (${d.label})`;
     b.add([w.input(2, `isadf.dimensions.${i}.label`, codecs.text, `${l}, libellé`), w.input(3, `isadf.dimensions.${i}.valeur`, codecs.thousandths, `${l}, valeur`)]);
   });
+  b.add([], { figure: { kind: 'isadf' } });
 
   w.section('Indicateurs de suivi du plan');
   w.subtitle('Indicateurs subjectifs et/ou propres à la commune:');

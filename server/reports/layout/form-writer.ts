@@ -1,19 +1,9 @@
-import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, toCellValue, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
+import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, toCellValue, valueAt, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
 
 /**
  * Writes the form's recurring shapes (section titles, a labelled field, a table header) onto a sheet. Values are
  * read from the plan by the binding path, so what a cell shows and where an import puts it back cannot disagree.
  */
-
-/** The value at `path` ("actions.3.fiche.description") of a plan document; undefined when absent. */
-export function valueAt(doc: unknown, path: string): unknown {
-  let node: unknown = doc;
-  for (const part of path.split('.')) {
-    if (node === null || node === undefined || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
 
 export function numFmtOf(codec: Codec): string | undefined {
   if (codec.kind === 'number') return NUMBER_FORMATS[codec.display];

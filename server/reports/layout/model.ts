@@ -39,8 +39,6 @@ export const NUMBER_FORMATS: Record<NumberDisplay, string> = {
 };
 export const DATE_FORMAT = 'dd/mm/yyyy';
 
-
-
 export const codecs = {
   text: { kind: 'text' } as Codec,
   yesno: { kind: 'yesno' } as Codec,
@@ -56,6 +54,16 @@ export const codecs = {
   lines: { kind: 'lines', item: 'text' } as Codec,
   dateLines: { kind: 'lines', item: 'date' } as Codec,
   choice: (list: ListName): Codec => ({ kind: 'choice', list }),
+};
+
+const NUMBER_CODECS: Record<NumberDisplay, Codec> = {
+  euro: codecs.euro,
+  percent: codecs.percent,
+  count: codecs.count,
+  decimal2: codecs.decimal2,
+  decimal3: codecs.thousandths,
+  etp: codecs.etp,
+  year: codecs.year,
 };
 
 /** Names of the closed lists written to the hidden "Listes" sheet (drop-down sources). */
@@ -100,7 +108,10 @@ export type LayoutCell = {
   span?: number;
 };
 
-export type LayoutRow = { cells: LayoutCell[]; key?: string; height?: number };
+/** A picture drawn from the plan's data where the printed form shows it (the PDF draws it; the workbook skips it). */
+export type Figure = { kind: 'isadf' } | { kind: 'indicators'; actionIndex: number };
+
+export type LayoutRow = { cells: LayoutCell[]; key?: string; height?: number; figure?: Figure };
 
 export type SheetLayout = {
   name: string;
@@ -150,11 +161,12 @@ export class SheetBuilder {
     return this.rows.length + 1;
   }
 
-  add(cells: LayoutCell[], opts: { key?: string; height?: number } = {}): number {
+  add(cells: LayoutCell[], opts: { key?: string; height?: number; figure?: Figure } = {}): number {
     const row: LayoutRow = { cells };
     const key = opts.key ?? cells.find((c) => c.bind)?.bind?.path;
     if (key !== undefined) row.key = key;
     if (opts.height !== undefined) row.height = opts.height;
+    if (opts.figure !== undefined) row.figure = opts.figure;
     this.rows.push(row);
     return this.rows.length;
   }
@@ -218,6 +230,39 @@ export function displayValue(codec: Codec, value: unknown): string {
     case 'lines':
       return (value as string[]).map((v) => (codec.item === 'date' ? formatDate(v) : v)).join(' ; ');
   }
+}
+
+/** The value at `path` ("actions.3.fiche.description") of a plan document; undefined when absent. */
+export function valueAt(doc: unknown, path: string): unknown {
+  let node: unknown = doc;
+  for (const part of path.split('.')) {
+    if (node === null || node === undefined || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/**
+ * How a printed copy shows a cell: the Belgian text of the grid. A bound value is formatted from the plan's own
+ * integer; a computed one from its result, brought back to minor units through the codec its number format names.
+ */
+export function printedValue(cell: LayoutCell, doc: unknown): string {
+  if (cell.bind && cell.formula === undefined) return displayValue(cell.bind.codec, valueAt(doc, cell.bind.path));
+  const v = cell.formula !== undefined ? cell.result : cell.value;
+  if (v === null || v === undefined || v === '') return '';
+  if (v instanceof Date) return formatDate(v.toISOString().slice(0, 10));
+  if (typeof v === 'string') return v;
+  const codec = cell.bind?.codec ?? codecOfNumFmt(cell.numFmt);
+  if (codec?.kind !== 'number') return String(v);
+  return displayValue(codec, Math.round(Number(`${v}e${codec.excelExponent}`)));
+}
+
+/** The number codec a cell's format stands for (percent formats of any precision are hundredths of a percent). */
+function codecOfNumFmt(numFmt: string | undefined): Codec | null {
+  if (numFmt === undefined) return null;
+  if (numFmt.endsWith('%')) return codecs.percent;
+  const display = (Object.keys(NUMBER_FORMATS) as NumberDisplay[]).find((d) => NUMBER_FORMATS[d] === numFmt);
+  return display ? NUMBER_CODECS[display] : null;
 }
 
 export function isoToDate(iso: string): Date {

@@ -1,0 +1,180 @@
+import type { Content, ContentSection, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { renderIndicatorChart } from '../../../client/charts/indicator-chart.ts';
+import { renderIsadfRadar } from '../../../client/charts/radar.ts';
+import { computeBudgetFigures } from '../../../schemas/budget.ts';
+import { describeAction } from '../../../schemas/cells.ts';
+import { formatDateTime } from '../../../schemas/dates.ts';
+import { runningHeader } from '../../../schemas/form-text.ts';
+import { formatEuros } from '../../../schemas/numbers.ts';
+import { resolveCatalogueEntry, programmeSpan } from '../../../schemas/reference.ts';
+import type { Figure } from '../layout/model.ts';
+import { buildWorkbookLayout, SYNTHESIS_SHEET, CHECKS_SHEET, type WorkbookInput } from '../workbook-layout.ts';
+import { FORM_TABLE_LAYOUT, sheetContent } from './sheet-content.ts';
+
+/** Draft until the year is submitted (submission comes with the review workflow). */
+export type ReportStatus = 'draft' | 'submitted';
+
+export type PlanPdfInput = WorkbookInput & {
+  /** The year the report is about; one of the programme's years. */
+  reportYear: number;
+  status: ReportStatus;
+  /** SHA-256 (hex) of the plan's data, printed on the cover so a signed copy can be matched to the data. */
+  dataHash: string;
+};
+
+/** The font family the document and the charts use (the charts name "Liberation Sans" first). */
+export const PDF_FONT = 'Liberation Sans';
+
+const MARGINS: [number, number, number, number] = [36, 44, 36, 40];
+const A4 = { width: 595.28, height: 841.89 };
+const STATUS_LABELS: Record<ReportStatus, string> = { draft: 'Brouillon — non soumis', submitted: 'Soumis à la Direction de la Cohésion sociale' };
+const CHARTS_PER_ROW = 3;
+
+/**
+ * The official PDF of a plan as a pdfmake document: a cover with the plan's identity and data hash, the fiche plan
+ * (RGPD notice first) and each fiche action on new pages, then the "Contrôles" annex. Every label and value comes
+ * from the workbook layout, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files.
+ */
+export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string }): TDocumentDefinitions {
+  const { plan, programme } = input;
+  const layout = buildWorkbookLayout(input);
+  const sheets = layout.sheets.filter((s) => s.name !== SYNTHESIS_SHEET);
+  const destinations = new Map(sheets.map((s, i) => [s.name, `feuille-${i}`]));
+  const destinationOf = (name: string) => destinations.get(name) ?? null;
+  const header = runningHeader(plan);
+  const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — rapport ${input.reportYear} — ${STATUS_LABELS[input.status]}`;
+
+  const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
+  const sections: ContentSection[] = [
+    { section: coverContent(input, opts.generatedAt, sheets.map((s) => s.name), destinationOf), pageOrientation: 'portrait', header: null },
+    ...sheets.map(
+      (sheet): ContentSection => ({
+        section: [
+          ...(sheet.name === CHECKS_SHEET ? [{ text: 'Annexe — Contrôles du plan', style: 'title', id: destinationOf(sheet.name)! } as Content] : []),
+          ...(sheet.name === CHECKS_SHEET ? [{ text: checksSummary(input), style: 'note' } as Content] : []),
+          ...sheetContent(sheet, {
+            doc: plan,
+            pageWidth: (sheet.landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
+            figure,
+            destinationOf,
+            titleId: sheet.name === CHECKS_SHEET ? `${destinationOf(sheet.name)}-table` : destinationOf(sheet.name)!,
+          }),
+        ],
+        pageOrientation: sheet.landscape ? 'landscape' : 'portrait',
+      }),
+    ),
+  ];
+
+  return {
+    info: {
+      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${plan.commune} — rapport ${input.reportYear}`,
+      author: plan.commune,
+      subject: header,
+      creator: 'Cohésio',
+      producer: 'Cohésio',
+      creationDate: new Date(opts.generatedAt),
+      modDate: new Date(opts.generatedAt),
+    },
+    pageSize: 'A4',
+    pageMargins: MARGINS,
+    header: (_page, _count, size) => ({ text: header, style: 'runningHeader', margin: [MARGINS[0], 18, MARGINS[2], 0], width: size.width }),
+    footer: (page, count) => ({
+      columns: [
+        { text: footerLeft, style: 'footer' },
+        { text: `Page ${page} / ${count}`, style: 'footer', alignment: 'right', width: 'auto' },
+      ],
+      margin: [MARGINS[0], 14, MARGINS[2], 0],
+    }),
+    content: sections,
+    defaultStyle: { font: PDF_FONT, fontSize: 8, lineHeight: 1.1, color: '#1f2933' },
+    styles: {
+      runningHeader: { fontSize: 7.5, color: '#52606d', italics: true },
+      footer: { fontSize: 7.5, color: '#52606d' },
+      coverTitle: { fontSize: 22, bold: true, color: '#174a78', margin: [0, 10, 0, 6] },
+      coverSubtitle: { fontSize: 13, color: '#174a78', margin: [0, 0, 0, 16] },
+      coverHeading: { fontSize: 11, bold: true, color: '#174a78', margin: [0, 18, 0, 6] },
+      title: { fontSize: 14, bold: true, color: '#174a78', margin: [0, 0, 0, 4] },
+      subtitle: { fontSize: 10, bold: true, margin: [0, 2, 0, 3] },
+      section: { fontSize: 10, bold: true, color: '#ffffff' },
+      note: { fontSize: 8, color: '#3e4c59', margin: [0, 0, 0, 3], alignment: 'justify' },
+      longLabel: { bold: true, margin: [0, 3, 0, 1] },
+      cell: { fontSize: 8 },
+      hash: { fontSize: 8.5, characterSpacing: 0.2 },
+    },
+  };
+}
+
+/** Cover: who, which programme and year, status, when, the data hash, key figures and the table of contents. */
+function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: string[], destinationOf: (name: string) => string | null): Content[] {
+  const { plan, programme } = input;
+  const figures = computeBudgetFigures(plan);
+  const rows: [string, string][] = [
+    ['Commune', plan.porteur.denomination ?? plan.commune],
+    ['Programme', `${programme.label} (${programmeSpan(programme)})`],
+    ['Rapport annuel', String(input.reportYear)],
+    ['Statut', STATUS_LABELS[input.status]],
+    ['Généré le', formatDateTime(generatedAt)],
+    ['Empreinte SHA-256 des données du plan', input.dataHash],
+    ['Budget annuel (total des recettes retenu)', figures.totalRecettes === null ? 'non renseigné' : formatEuros(figures.totalRecettes)],
+    ['Fiches action', String(plan.actions.length)],
+    ['Contrôles', checksSummary(input)],
+  ];
+  const titleOf = (name: string, i: number) => {
+    if (name === CHECKS_SHEET) return 'Annexe — Contrôles du plan';
+    const action = plan.actions[i - 1];
+    if (i === 0 || !action) return name;
+    const intitule = resolveCatalogueEntry(input.catalogue, action.code)?.intitule;
+    return `${describeAction(action)}${intitule ? ` — ${intitule}` : ''}`;
+  };
+  const toc = sheetNames.map((name, i) => {
+    const id = destinationOf(name)!;
+    return [
+      { text: titleOf(name, i), linkToDestination: id },
+      { pageReference: id, alignment: 'right' as const, linkToDestination: id },
+    ];
+  });
+  return [
+    { text: 'Plan de Cohésion sociale', style: 'coverTitle' },
+    { text: runningHeader(plan), style: 'coverSubtitle' },
+    {
+      table: { widths: [170, '*'], body: rows.map(([k, v]) => [{ text: k, bold: true, fillColor: '#f3f5f8' }, { text: v, style: k.startsWith('Empreinte') ? 'hash' : 'cell' }]) },
+      layout: FORM_TABLE_LAYOUT,
+    },
+    { text: 'Sommaire', style: 'coverHeading' },
+    { table: { widths: ['*', 40], body: toc, dontBreakRows: true }, layout: 'noBorders', fontSize: 7.5 },
+  ];
+}
+
+function checksSummary({ findings }: PlanPdfInput): string {
+  const count = (level: string) => findings.filter((f) => f.level === level).length;
+  const part = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (findings.length === 0) return 'Aucune remarque';
+  return [part(count('error'), 'erreur', 'erreurs'), part(count('warning'), 'avertissement', 'avertissements'), part(count('info'), 'information', 'informations')].join(', ');
+}
+
+/** The ISADF radar, drawn by the same code as the web page, when the plan has any ISADF data. */
+function isadfFigure({ plan }: PlanPdfInput): Content | null {
+  const { isadf } = plan;
+  if (isadf.valeur === null && isadf.dimensions.length === 0) return null;
+  return { svg: renderIsadfRadar(isadf, { size: 520 }), width: 300, alignment: 'center', margin: [0, 4, 0, 6] };
+}
+
+/** Per fiche: one chart of targets vs actuals per year for each indicator that has a value, three per row. */
+function indicatorFigures({ plan, programme }: PlanPdfInput, actionIndex: number): Content | null {
+  const action = plan.actions[actionIndex];
+  if (!action) return null;
+  const charted = action.indicators.filter((ind) => Object.values(ind.values).some((v) => v.target !== null || v.actual !== null));
+  if (charted.length === 0) return null;
+  const charts = charted.map((ind) => ({
+    svg: renderIndicatorChart({ label: ind.label, unit: ind.unit, years: programme.years, values: ind.values }, { width: 480, height: 260 }),
+    width: 240,
+  }));
+  const rows: Content[] = [];
+  for (let i = 0; i < charts.length; i += CHARTS_PER_ROW) {
+    const row = charts.slice(i, i + CHARTS_PER_ROW);
+    rows.push({ columns: row, columnGap: 10, margin: [0, 0, 0, 6], unbreakable: true });
+  }
+  // The heading stays with the first row of charts.
+  const [firstRow, ...others] = rows;
+  return { stack: [{ stack: [{ text: 'Cibles et réalisés par année', style: 'subtitle' }, firstRow!], unbreakable: true }, ...others], margin: [0, 4, 0, 4] };
+}
