@@ -13,6 +13,8 @@ import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
 import { workbookRoutes } from './routes/workbook.ts';
+import { pdfRoutes } from './routes/pdf.ts';
+import { createPdfPool } from './workers/pdf-pool.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
@@ -43,7 +45,8 @@ const jsonLimit = limitBody(MAX_BODY_BYTES, 'Requête trop volumineuse');
 const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
 
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
+export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
+  const ctx: ServiceContext = appCtx.pdf ? appCtx : { ...appCtx, pdf: { pool: createPdfPool(), jobs: new Map() } };
   const api = new Hono()
     .get('/health', (c) => c.json({ status: 'ok' }))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
@@ -57,7 +60,8 @@ export function createApp(ctx: ServiceContext, client: ClientOptions = DEFAULT_C
     .route('/plans', planRoutes(ctx))
     .route('/plans', listRoutes(ctx))
     .route('/plans', actionRoutes(ctx))
-    .route('/plans', workbookRoutes(ctx));
+    .route('/plans', workbookRoutes(ctx))
+    .route('/plans', pdfRoutes(ctx));
 
   const app = new Hono()
     .use(

@@ -3,6 +3,7 @@ import type { Db } from '../db/open.ts';
 import type { ReferenceData } from '../reference.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Programme } from '../../schemas/reference.ts';
+import type { PdfExports } from './pdf.ts';
 
 /** What every service receives: the database and the reference data, plus a clock and an id source for tests. */
 export type ServiceContext = {
@@ -10,6 +11,8 @@ export type ServiceContext = {
   reference: ReferenceData;
   now?: () => string;
   newId?: () => string;
+  /** The PDF renderer (worker threads) and its jobs; `createApp` makes one when absent. */
+  pdf?: PdfExports;
 };
 
 export const nowOf = (ctx: ServiceContext) => (ctx.now ?? (() => new Date().toISOString()))();

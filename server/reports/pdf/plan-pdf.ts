@@ -33,9 +33,13 @@ const CHARTS_PER_ROW = 3;
 /**
  * The official PDF of a plan as a pdfmake document: a cover with the plan's identity and data hash, the fiche plan
  * (RGPD notice first) and each fiche action on new pages, then the "Contrôles" annex. Every label and value comes
- * from the workbook layout, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files.
+ * from the workbook layout, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files;
+ * `onSheetLayout` only observes how far pdfmake's layout has come (sheet index of the table being laid out).
  */
-export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string }): TDocumentDefinitions {
+export function buildPlanPdf(
+  input: PlanPdfInput,
+  opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
+): TDocumentDefinitions {
   const { plan, programme } = input;
   const layout = buildWorkbookLayout(input);
   const sheets = layout.sheets.filter((s) => s.name !== SYNTHESIS_SHEET);
@@ -48,7 +52,7 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string })
   const sections: ContentSection[] = [
     { section: coverContent(input, opts.generatedAt, sheets.map((s) => s.name), destinationOf), pageOrientation: 'portrait', header: null },
     ...sheets.map(
-      (sheet): ContentSection => ({
+      (sheet, index): ContentSection => ({
         section: [
           ...(sheet.name === CHECKS_SHEET ? [{ text: 'Annexe — Contrôles du plan', style: 'title', id: destinationOf(sheet.name)! } as Content] : []),
           ...(sheet.name === CHECKS_SHEET ? [{ text: checksSummary(input), style: 'note' } as Content] : []),
@@ -58,6 +62,7 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string })
             figure,
             destinationOf,
             titleId: sheet.name === CHECKS_SHEET ? `${destinationOf(sheet.name)}-table` : destinationOf(sheet.name)!,
+            ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, sheets.length) } : {}),
           }),
         ],
         pageOrientation: sheet.landscape ? 'landscape' : 'portrait',

@@ -18,6 +18,8 @@ export type SheetContentOptions = {
   destinationOf: (sheetName: string) => string | null;
   /** Destination id given to the sheet's title, so the table of contents and links can point at it. */
   titleId: string;
+  /** Called while pdfmake lays out this sheet's tables (it asks their rules as it goes), to report progress. */
+  onLayout?: () => void;
 };
 
 /** Thin grey rules like the official form. */
@@ -48,6 +50,16 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
   // Each column adds its padding (2 × 3 pt) and a rule to the widths given.
   const widths = colWidths.map((w) => Math.max(12, ((opts.pageWidth - 6.5 * colWidths.length) * w) / total));
 
+  const onLayout = opts.onLayout;
+  const layout: CustomTableLayout = onLayout
+    ? {
+        ...FORM_TABLE_LAYOUT,
+        hLineWidth: () => {
+          onLayout();
+          return 0.4;
+        },
+      }
+    : FORM_TABLE_LAYOUT;
   const out: Content[] = [];
   let titled = false;
   let table: { body: TableCell[][]; headerRows: number } | null = null;
@@ -57,7 +69,7 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     if (table && table.body.length > 0) {
       out.push({
         table: { widths, body: table.body, headerRows: table.headerRows, dontBreakRows: true, keepWithHeaderRows: 1 },
-        layout: FORM_TABLE_LAYOUT,
+        layout,
         margin: [0, 0, 0, 2],
       });
     }

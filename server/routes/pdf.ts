@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { PdfRequestSchema } from '../../schemas/pdf-export.ts';
+import { exportPlanPdf, getPdfJob, startPdfJob, takePdfJobFile } from '../services/pdf.ts';
+import type { ServiceContext } from '../services/context.ts';
+import { PlanParam, validate } from './validate.ts';
+
+const JobParam = PlanParam.extend({ jobId: z.uuid() });
+
+function pdfResponse(filename: string, bytes: Uint8Array, extra: Record<string, string> = {}) {
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+      'cache-control': 'no-store',
+      ...extra,
+    },
+  });
+}
+
+/** The official PDF: at once (waiting for it), or as a job whose progress the page shows. */
+export function pdfRoutes(ctx: ServiceContext) {
+  return new Hono()
+    .get('/:planId/export.pdf', validate('param', PlanParam), validate('query', PdfRequestSchema), async (c) => {
+      const { filename, bytes, cached } = await exportPlanPdf({ ...ctx, planId: c.req.valid('param').planId, annee: c.req.valid('query').annee });
+      return pdfResponse(filename, bytes, { 'x-cohesio-cache': cached ? 'hit' : 'miss' });
+    })
+    .post('/:planId/pdf-jobs', validate('param', PlanParam), validate('json', PdfRequestSchema), (c) =>
+      c.json(startPdfJob({ ...ctx, planId: c.req.valid('param').planId, annee: c.req.valid('json').annee }), 202),
+    )
+    .get('/:planId/pdf-jobs/:jobId', validate('param', JobParam), (c) => c.json(getPdfJob({ ...ctx, ...c.req.valid('param') })))
+    .get('/:planId/pdf-jobs/:jobId/file', validate('param', JobParam), (c) => {
+      const { filename, bytes } = takePdfJobFile({ ...ctx, ...c.req.valid('param') });
+      return pdfResponse(filename, bytes);
+    });
+}
+

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { PDF_STAGE_LABELS, type PdfJob, type PdfStage } from '../../schemas/pdf-export.ts';
+import type { Plan } from '../../schemas/plan.ts';
+import { formatPercent } from '../../schemas/numbers.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import type { PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
+import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
+import { nowOf, type ServiceContext } from './context.ts';
+import { readPlan } from './plan-store.ts';
+import { fingerprintOf, gatherWorkbookInput } from './workbook.ts';
+
+/** The PDF renderer and the jobs it runs for people waiting on the page; one per server. */
+export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord> };
+
+type JobRecord = { job: PdfJob; startedAt: number; bytes: Uint8Array | null };
+
+/** A finished job's PDF stays downloadable this long. */
+const JOB_TTL_MS = 15 * 60 * 1000;
+
+function pdfExportsOf(ctx: ServiceContext): PdfExports {
+  if (!ctx.pdf) throw new Error('PDF renderer missing from the service context');
+  return ctx.pdf;
+}
+
+/**
+ * The report year asked for, or by default the last finished calendar year inside the programme (the annual
+ * report is written the year after); a year outside the programme is refused at `annee`.
+ */
+export function resolveReportYear(ctx: ServiceContext, programme: Programme, annee: number | undefined): number {
+  const years = programme.years;
+  if (annee !== undefined) {
+    if (!years.includes(annee)) {
+      throw new ValidationError(`L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`, [
+        { path: 'annee', message: `Choisissez une année de ${years[0]} à ${years[years.length - 1]}` },
+      ]);
+    }
+    return annee;
+  }
+  const previous = new Date(nowOf(ctx)).getUTCFullYear() - 1;
+  return Math.min(Math.max(previous, years[0]!), years[years.length - 1]!);
+}
+
+/** Everything the PDF of a plan is drawn from, gathered and checked on the request's thread. */
+export function gatherPdfInput(ctx: ServiceContext, plan: Plan, annee: number | undefined): PlanPdfInput {
+  const input = gatherWorkbookInput(ctx, plan);
+  return { ...input, reportYear: resolveReportYear(ctx, input.programme, annee), status: 'draft', dataHash: fingerprintOf(plan) };
+}
+
+/** "PCS Liège 2020-2025 - rapport 2021.pdf". */
+export function pdfFilename(input: PlanPdfInput): string {
+  return `PCS ${input.plan.commune} ${programmeSpan(input.programme)} - rapport ${input.reportYear}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
+}
+
+/** The plan's official PDF, waiting for it (served from the cache when the plan has not changed). */
+export async function exportPlanPdf(ctx: ServiceContext & { planId: string; annee?: number | undefined }) {
+  const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
+  const { bytes, cached } = await pdfExportsOf(ctx).pool.render(input, nowOf(ctx));
+  return { filename: pdfFilename(input), bytes, cached };
+}
+
+/** Starts a render and answers at once with a job whose progress the page follows. */
+export function startPdfJob(ctx: ServiceContext & { planId: string; annee?: number | undefined }): PdfJob {
+  const { pool, jobs } = pdfExportsOf(ctx);
+  purgeJobs(jobs);
+  const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
+  const id = randomUUID();
+  const record: JobRecord = {
+    startedAt: Date.now(),
+    bytes: null,
+    job: {
+      id,
+      planId: ctx.planId,
+      reportYear: input.reportYear,
+      state: 'queued',
+      stage: 'waiting',
+      progress: 0,
+      message: PDF_STAGE_LABELS.waiting,
+      queuePosition: 0,
+      cached: false,
+      elapsedMs: 0,
+      fileUrl: null,
+      filename: pdfFilename(input),
+      error: null,
+    },
+  };
+  jobs.set(id, record);
+  const onProgress = (p: RenderProgress) => Object.assign(record.job, progressOf(p));
+  pool.render(input, nowOf(ctx), onProgress).then(
+    ({ bytes, cached }) => {
+      record.bytes = bytes;
+      Object.assign(record.job, {
+        state: 'done',
+        stage: 'done',
+        progress: 1,
+        message: cached ? `${PDF_STAGE_LABELS.done} (document inchangé, repris du cache)` : PDF_STAGE_LABELS.done,
+        cached,
+        queuePosition: 0,
+        fileUrl: `/api/plans/${ctx.planId}/pdf-jobs/${id}/file`,
+      } satisfies Partial<PdfJob>);
+      record.job.elapsedMs = Date.now() - record.startedAt;
+    },
+    (err: unknown) => {
+      console.error(err);
+      Object.assign(record.job, {
+        state: 'failed',
+        message: 'La génération du PDF a échoué',
+        error: err instanceof Error ? err.message : String(err),
+      } satisfies Partial<PdfJob>);
+    },
+  );
+  return snapshot(record);
+}
+
+/** Where a job is now. */
+export function getPdfJob(ctx: ServiceContext & { planId: string; jobId: string }): PdfJob {
+  return snapshot(requireJob(ctx));
+}
+
+/** A finished job's PDF; 409 while it is still rendering. */
+export function takePdfJobFile(ctx: ServiceContext & { planId: string; jobId: string }) {
+  const record = requireJob(ctx);
+  if (!record.bytes) throw new ConflictError(`Le PDF n'est pas encore prêt (${record.job.message})`, snapshot(record));
+  return { filename: record.job.filename, bytes: record.bytes };
+}
+
+function requireJob(ctx: ServiceContext & { planId: string; jobId: string }): JobRecord {
+  const { jobs } = pdfExportsOf(ctx);
+  purgeJobs(jobs);
+  const record = jobs.get(ctx.jobId);
+  if (!record || record.job.planId !== ctx.planId) throw new NotFoundError(`Génération PDF inconnue ou expirée : ${ctx.jobId}`);
+  return record;
+}
+
+function snapshot(record: JobRecord): PdfJob {
+  const elapsedMs = record.job.state === 'done' ? record.job.elapsedMs : Date.now() - record.startedAt;
+  return { ...record.job, elapsedMs };
+}
+
+function purgeJobs(jobs: Map<string, JobRecord>) {
+  const limit = Date.now() - JOB_TTL_MS;
+  for (const [id, r] of jobs) if (r.startedAt < limit) jobs.delete(id);
+}
+
+/** Stage weights: the layout is most of the work, writing the pages the rest. */
+function progressOf(p: RenderProgress): Partial<PdfJob> {
+  const at = (stage: PdfStage, progress: number, detail = ''): Partial<PdfJob> => ({
+    state: stage === 'waiting' ? 'queued' : 'rendering',
+    stage,
+    progress,
+    message: `${PDF_STAGE_LABELS[stage]}${detail}`,
+  });
+  switch (p.stage) {
+    case 'waiting':
+      return { ...at('waiting', 0, ` (${p.queuePosition} document${p.queuePosition > 1 ? 's' : ''} avant le vôtre)`), queuePosition: p.queuePosition };
+    case 'preparing':
+      return { ...at('preparing', 0.02), queuePosition: 0 };
+    case 'layout':
+      return at('layout', 0.05 + 0.8 * p.fraction, ` : ${formatPercent(Math.round(p.fraction * 10000), 0)}`);
+    case 'writing':
+      return at('writing', 0.85 + 0.15 * p.fraction, ` : ${formatPercent(Math.round(p.fraction * 10000), 0)}`);
+  }
+}
