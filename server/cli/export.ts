@@ -1,7 +1,8 @@
 /**
- * `npm run export -- --plan <id> --format xlsx --out <file>`: writes a plan of the database of DATA_DIR as the
- * official workbook. `--plan` may be omitted when the database holds a single plan; `--out` defaults to the
- * download name ("PCS Liège 2020-2025.xlsx") in the current folder.
+ * `npm run export -- --plan <id> --format xlsx|pdf [--annee 2021] --out <file>`: writes a plan of the database of
+ * DATA_DIR as the official workbook or PDF. `--plan` may be omitted when the database holds a single plan; `--out`
+ * defaults to the download name ("PCS Liège 2020-2025.xlsx", "PCS Liège 2020-2025 - rapport 2021.pdf") in the
+ * current folder; `--annee` is the PDF's report year (by default the last finished year of the programme).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,8 +11,10 @@ import { openDatabase } from '../db/open.ts';
 import { loadReferenceData } from '../reference.ts';
 import { listPlans } from '../services/plans.ts';
 import { exportPlanWorkbook } from '../services/workbook.ts';
+import { exportPlanPdf } from '../services/pdf.ts';
+import { createPdfPool } from '../workers/pdf-pool.ts';
 
-const FORMATS = ['xlsx'];
+const FORMATS = ['xlsx', 'pdf'];
 
 function fail(message: string): never {
   console.error(message);
@@ -19,14 +22,15 @@ function fail(message: string): never {
 }
 
 const { values } = parseArgs({
-  options: { plan: { type: 'string' }, format: { type: 'string', default: 'xlsx' }, out: { type: 'string' } },
+  options: { plan: { type: 'string' }, format: { type: 'string', default: 'xlsx' }, annee: { type: 'string' }, out: { type: 'string' } },
   strict: true,
 });
 if (!FORMATS.includes(values.format!)) fail(`Format inconnu : ${values.format} (formats : ${FORMATS.join(', ')})`);
+if (values.annee !== undefined && !/^\d{4}$/.test(values.annee)) fail(`Année invalide : ${values.annee} (AAAA)`);
 
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
-const ctx = { db, reference: loadReferenceData() };
+const ctx = { db, reference: loadReferenceData(), pdf: { pool: createPdfPool({ maxWorkers: 1 }), jobs: new Map() } };
 const plans = listPlans(ctx);
 const planId = values.plan ?? (plans.length === 1 ? plans[0]!.id : null);
 if (!planId) {
@@ -34,8 +38,17 @@ if (!planId) {
 }
 if (!plans.some((p) => p.id === planId)) fail(`Plan introuvable : ${planId}`);
 const t0 = performance.now();
-const { filename, bytes } = await exportPlanWorkbook({ ...ctx, planId });
-const out = values.out ?? filename;
-writeFileSync(out, bytes);
-console.log(`${out} : ${(bytes.length / 1024).toFixed(0)} ko, ${(performance.now() - t0).toFixed(0)} ms`);
-db.$client.close();
+try {
+  const { filename, bytes } =
+    values.format === 'pdf'
+      ? await exportPlanPdf({ ...ctx, planId, annee: values.annee === undefined ? undefined : Number(values.annee) })
+      : await exportPlanWorkbook({ ...ctx, planId });
+  const out = values.out ?? filename;
+  writeFileSync(out, bytes);
+  console.log(`${out} : ${(bytes.length / 1024).toFixed(0)} ko, ${(performance.now() - t0).toFixed(0)} ms`);
+} catch (err) {
+  fail(err instanceof Error ? err.message : String(err));
+} finally {
+  await ctx.pdf.pool.close();
+  db.$client.close();
+}

@@ -115,7 +115,7 @@ function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: stri
   const figures = computeBudgetFigures(plan);
   const rows: [string, string][] = [
     ['Commune', plan.porteur.denomination ?? plan.commune],
-    ['Programme', `${programme.label} (${programmeSpan(programme)})`],
+    ['Programme', programme.label],
     ['Rapport annuel', String(input.reportYear)],
     ['Statut', STATUS_LABELS[input.status]],
     ['Généré le', formatDateTime(generatedAt)],
