@@ -8,11 +8,12 @@ import type { PageContext, Page } from './context.ts';
 import { SECTIONS, sectionOfPath } from './sections/index.ts';
 import { renderFichePage } from './fiche.ts';
 import { workbookControls } from './workbook.ts';
+import { pdfExportControl } from './pdf-export.ts';
 
 /**
- * The plan's frame: header (commune, programme, save status, workbook export and import, checks), the navigation in
- * the form's order (sections of the fiche plan, then one entry per fiche action), the page, and the checks panel whose
- * findings lead to their field or cell.
+ * The plan's frame: header (commune, programme, save status, workbook export and import, PDF report, checks), the
+ * navigation in the form's order (sections of the fiche plan, then one entry per fiche action), the page, and the
+ * checks panel whose findings lead to their field or cell.
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
@@ -50,6 +51,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
     h('div', { class: 'plan-title' }, title, h('span', { class: 'programme' }, ` — ${programme.label}`)),
     statusLine(ctx.queue),
     workbookControls(ctx),
+    pdfExportControl(ctx),
     toggle,
   );
   const el = h('div', { class: 'plan-shell' }, header, nav, main, panel);

@@ -28,7 +28,7 @@ function applyLabel(n: number): string {
 }
 
 /** Waits until every edit of the page is saved; false when some are still waiting after `SAVE_WAIT_MS`. */
-async function waitForSaves(ctx: PageContext): Promise<boolean> {
+export async function waitForSaves(ctx: PageContext): Promise<boolean> {
   const deadline = Date.now() + SAVE_WAIT_MS;
   while (ctx.queue.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   return ctx.queue.pending === 0;

@@ -1,0 +1,193 @@
+import { formatBelgianNumber } from '../../schemas/numbers.ts';
+import type { PdfJob } from '../../schemas/pdf-export.ts';
+import { api, send, ApiFailure, NetworkFailure } from '../api.ts';
+import { h, replaceChildren, uid } from '../dom.ts';
+import { toast } from '../ui/dialog.ts';
+import type { PageContext } from './context.ts';
+import { waitForSaves } from './workbook.ts';
+
+/**
+ * The official PDF report in the plan header: the report year (one of the programme's years) and "Exporter en PDF".
+ * The server renders the document as a job; the page follows it (progress bar, stage, elapsed time, place in the
+ * queue) in a small panel under the button, downloads the file when it is ready and keeps a link to download it
+ * again.
+ */
+
+/** How often the page asks the server where the render is. */
+const POLL_MS = 300;
+
+/** Consecutive polls without an answer before the page gives up (about 6 s). */
+const MAX_NETWORK_MISSES = 20;
+
+/** The server's default: the last finished calendar year (the report is written the year after), inside the programme. */
+export function defaultReportYear(years: readonly number[], now = new Date()): number {
+  const first = years[0]!;
+  const last = years[years.length - 1]!;
+  return Math.min(Math.max(now.getFullYear() - 1, first), last);
+}
+
+/** "0,3 s", "12,4 s". */
+function seconds(ms: number): string {
+  return `${formatBelgianNumber(Math.round(ms / 100), 1)} s`;
+}
+
+function queueText(n: number): string {
+  return `${n} document${n > 1 ? 's' : ''} avant le vôtre`;
+}
+
+/** Starts a browser download of `url` as a user's click on a download link would. */
+function download(url: string, filename: string): void {
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+export function pdfExportControl(ctx: PageContext): HTMLElement {
+  const years = ctx.store.years;
+  const selectId = uid('pdf-year');
+  const select = h(
+    'select',
+    { id: selectId, class: 'pdf-year', 'data-testid': 'pdf-year', title: 'Année du rapport' },
+    years.map((y) => h('option', { value: y }, `Rapport ${y}`)),
+  );
+  select.value = String(defaultReportYear(years));
+
+  const panelId = uid('pdf-progress');
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'header-button',
+      'data-testid': 'export-pdf',
+      'aria-controls': panelId,
+      title: 'Générer le rapport annuel du plan au format PDF et le télécharger',
+    },
+    'Exporter en PDF',
+  );
+
+  const title = h('p', { class: 'pdf-progress-title' });
+  const bar = h('progress', { max: 1, value: 0, 'data-testid': 'pdf-progress-bar', 'aria-label': 'Avancement du PDF' });
+  const message = h('p', { class: 'pdf-progress-message', 'data-testid': 'pdf-progress-message' });
+  const detail = h('p', { class: 'pdf-progress-detail', 'data-testid': 'pdf-progress-detail' });
+  const ready = h('div', { class: 'pdf-ready' });
+  const closeButton = h('button', { type: 'button', class: 'pdf-progress-close', 'aria-label': 'Fermer', title: 'Fermer' }, '×');
+  const panel = h(
+    'div',
+    { id: panelId, class: 'pdf-progress', role: 'status', 'aria-live': 'polite', 'data-testid': 'pdf-progress', hidden: true },
+    closeButton,
+    title,
+    bar,
+    message,
+    detail,
+    ready,
+  );
+  closeButton.addEventListener('click', () => {
+    panel.hidden = true;
+    button.focus();
+  });
+
+  const el = h(
+    'div',
+    { class: 'pdf-export', role: 'group', 'aria-label': 'Rapport PDF' },
+    h('label', { for: selectId, class: 'visually-hidden' }, 'Année du rapport'),
+    select,
+    button,
+    panel,
+  );
+
+  let running = false;
+
+  function setRunning(on: boolean): void {
+    running = on;
+    button.disabled = on;
+    select.disabled = on;
+    panel.setAttribute('aria-busy', String(on));
+  }
+
+  function showJob(job: PdfJob): void {
+    panel.dataset.state = job.state;
+    bar.value = job.progress;
+    message.textContent = job.message;
+    const parts = [`Temps écoulé : ${seconds(job.elapsedMs)}`];
+    // The waiting message already says how many documents are ahead; say it when it does not.
+    if (job.state === 'queued' && job.queuePosition > 0 && !job.message.includes('avant le vôtre')) parts.push(queueText(job.queuePosition));
+    detail.textContent = parts.join(' · ');
+  }
+
+  function showFailure(text: string): void {
+    panel.dataset.state = 'failed';
+    message.textContent = text;
+    replaceChildren(ready);
+    toast(text, 'error');
+  }
+
+  function showReady(job: PdfJob & { fileUrl: string }): void {
+    replaceChildren(
+      ready,
+      h('p', { class: 'pdf-ready-name' }, 'PDF prêt : ', h('strong', null, job.filename)),
+      h(
+        'a',
+        { href: job.fileUrl, download: job.filename, class: 'pdf-download', 'data-testid': 'pdf-download' },
+        'Télécharger à nouveau',
+      ),
+    );
+  }
+
+  async function run(): Promise<void> {
+    if (running) return;
+    const annee = Number(select.value);
+    setRunning(true);
+    panel.hidden = false;
+    panel.dataset.state = 'queued';
+    title.textContent = `Rapport ${annee} en PDF`;
+    bar.value = 0;
+    message.textContent = 'Demande envoyée au serveur…';
+    detail.textContent = '';
+    replaceChildren(ready);
+    try {
+      // Edits still being saved would be missing from the document: wait for them first.
+      if (ctx.queue.pending > 0) {
+        message.textContent = 'Enregistrement des modifications en cours : le PDF suivra.';
+        if (!(await waitForSaves(ctx))) {
+          toast('Des modifications ne sont pas encore enregistrées : le PDF ne les contiendra pas.', 'error');
+        }
+      }
+      let job = await send(api.plans[':planId']['pdf-jobs'].$post({ param: { planId: ctx.planId }, json: { annee } }));
+      showJob(job);
+      let misses = 0;
+      while (job.state === 'queued' || job.state === 'rendering') {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        // The plan was closed meanwhile: nobody is waiting for this document any more.
+        if (!el.isConnected) return;
+        try {
+          job = await send(api.plans[':planId']['pdf-jobs'][':jobId'].$get({ param: { planId: ctx.planId, jobId: job.id } }));
+          misses = 0;
+        } catch (err) {
+          if (err instanceof NetworkFailure && ++misses < MAX_NETWORK_MISSES) continue;
+          throw err;
+        }
+        showJob(job);
+      }
+      if (job.state === 'done' && job.fileUrl) {
+        showReady({ ...job, fileUrl: job.fileUrl });
+        download(job.fileUrl, job.filename);
+      } else {
+        showFailure(job.message || 'La génération du PDF a échoué');
+      }
+    } catch (err) {
+      showFailure(
+        err instanceof ApiFailure
+          ? err.body.message
+          : err instanceof NetworkFailure
+            ? 'Le serveur ne répond pas : vérifiez la connexion puis relancez l’export PDF.'
+            : `Erreur inattendue : ${err instanceof Error ? err.message : String(err)}`,
+      );
+    } finally {
+      setRunning(false);
+    }
+  }
+
+  button.addEventListener('click', () => void run());
+  return el;
+}

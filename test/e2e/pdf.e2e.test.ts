@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Download, Page } from 'playwright-core';
+import type { Programme } from '../../schemas/reference.ts';
+import type { ApiError } from '../../schemas/errors.ts';
+import { getPlan, launchBrowser, openPage, screenshot, startServer, type Server } from './harness.ts';
+
+/**
+ * The official PDF report from the plan header, in real Chromium against the real server on the Liège sample:
+ * choose the report year, follow the render in the progress panel, get the download; a second export of the
+ * unchanged plan comes from the cache; only the programme's years can be chosen.
+ */
+let server: Server;
+let browser: Browser;
+const errors: string[] = [];
+const TIMEOUT = 60_000;
+const FILENAME = 'PCS Liège 2020-2025 - rapport 2021.pdf';
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  expect(errors).toEqual([]);
+});
+
+async function openBudget(page: Page): Promise<void> {
+  await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+  await page.locator('[data-testid="total-recettes"] .value').waitFor();
+}
+
+/** Records, in the page, every state the button and the panel go through (however short). */
+async function watchControl(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: { disabled: boolean[]; states: string[]; messages: string[] } = { disabled: [], states: [], messages: [] };
+    (window as unknown as { pdfSeen: typeof seen }).pdfSeen = seen;
+    const button = document.querySelector<HTMLButtonElement>('[data-testid="export-pdf"]')!;
+    const panel = document.querySelector<HTMLElement>('[data-testid="pdf-progress"]')!;
+    new MutationObserver(() => {
+      seen.disabled.push(button.disabled);
+      const state = panel.dataset.state ?? '';
+      if (seen.states.at(-1) !== state) seen.states.push(state);
+      const message = panel.querySelector('.pdf-progress-message')?.textContent ?? '';
+      if (seen.messages.at(-1) !== message) seen.messages.push(message);
+    }).observe(panel.parentElement!, { attributes: true, childList: true, subtree: true, characterData: true });
+  });
+}
+
+function seenInPage(page: Page) {
+  return page.evaluate(() => (window as unknown as { pdfSeen: { disabled: boolean[]; states: string[]; messages: string[] } }).pdfSeen);
+}
+
+async function pdfBytes(download: Download): Promise<Uint8Array> {
+  return new Uint8Array(readFileSync(await download.path()));
+}
+
+function expectPdf(bytes: Uint8Array): void {
+  expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+  expect(bytes.length).toBeGreaterThan(100_000);
+}
+
+async function programmeOfPlan(): Promise<Programme> {
+  const plan = await getPlan(server);
+  const programmes = (await server.api<Programme[]>('GET', '/api/programmes')).body;
+  return programmes.find((p) => p.id === plan.programmeId)!;
+}
+
+describe('PDF report', () => {
+  it('renders the chosen year with its progress shown, downloads it, and serves it again from the cache', { timeout: TIMEOUT }, async () => {
+    const page = await openPage(browser, errors);
+    await openBudget(page);
+    const button = page.getByTestId('export-pdf');
+    expect(await button.innerText()).toBe('Exporter en PDF');
+    const panel = page.getByTestId('pdf-progress');
+    expect(await panel.isVisible()).toBe(false);
+
+    await page.getByTestId('pdf-year').selectOption('2021');
+    await watchControl(page);
+    const downloaded = page.waitForEvent('download', { timeout: TIMEOUT });
+    await button.click();
+
+    // The panel shows the render: a progress bar, a French message, the elapsed time.
+    await panel.waitFor();
+    await screenshot(page, 'pdf-export-progress');
+    expect(await panel.getAttribute('role')).toBe('status');
+    expect(await panel.getAttribute('aria-live')).toBe('polite');
+    expect(await panel.getByTestId('pdf-progress-bar').evaluate((el) => el.tagName)).toBe('PROGRESS');
+    expect(await panel.locator('.pdf-progress-title').innerText()).toBe('Rapport 2021 en PDF');
+
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toBe(FILENAME);
+    expectPdf(await pdfBytes(download));
+
+    await panel.getByText(`PDF prêt : ${FILENAME}`).waitFor();
+    expect(await panel.getByTestId('pdf-progress-bar').evaluate((el) => (el as HTMLProgressElement).value)).toBe(1);
+    expect(await panel.locator('.pdf-progress-message').innerText()).toBe('Terminé');
+    expect(await panel.locator('.pdf-progress-detail').innerText()).toMatch(/^Temps écoulé : \d+,\d s$/);
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    const seen = await seenInPage(page);
+    // Disabled while the render ran, followed through the server's stages in French.
+    expect(seen.disabled).toContain(true);
+    expect(seen.states.at(-1)).toBe('done');
+    expect(seen.messages.some((m) => /^(En attente|Préparation|Mise en page|Écriture)/.test(m))).toBe(true);
+    await screenshot(page, 'pdf-export-done');
+
+    // The link downloads the same document again.
+    const link = panel.getByTestId('pdf-download');
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^/api/plans/${server.planId}/pdf-jobs/[0-9a-f-]{36}/file$`));
+    const [again] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), link.click()]);
+    expect(again.suggestedFilename()).toBe(FILENAME);
+    expectPdf(await pdfBytes(again));
+
+    // Unchanged plan, same year: a new export comes from the cache.
+    const [cached] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), button.click()]);
+    expect(cached.suggestedFilename()).toBe(FILENAME);
+    expectPdf(await pdfBytes(cached));
+    await panel.locator('.pdf-progress-message', { hasText: 'repris du cache' }).waitFor();
+    await panel.getByText(`PDF prêt : ${FILENAME}`).waitFor();
+    await expect.poll(() => button.isEnabled()).toBe(true);
+    await screenshot(page, 'pdf-export-cached');
+
+    // The panel closes and the button takes the focus back.
+    await panel.getByRole('button', { name: 'Fermer' }).click();
+    await panel.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-pdf');
+    await page.close();
+  });
+
+  it('offers only the programme’s years, the last finished one by default', { timeout: TIMEOUT }, async () => {
+    const programme = await programmeOfPlan();
+    const page = await openPage(browser, errors);
+    await openBudget(page);
+    const select = page.getByTestId('pdf-year');
+    const values = await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(values).toEqual(programme.years.map(String));
+    expect(await select.locator('option').allInnerTexts()).toEqual(programme.years.map((y) => `Rapport ${y}`));
+    const first = programme.years[0]!;
+    const last = programme.years.at(-1)!;
+    expect(await select.inputValue()).toBe(String(Math.min(Math.max(new Date().getFullYear() - 1, first), last)));
+    expect(await page.getByLabel('Année du rapport').getAttribute('data-testid')).toBe('pdf-year');
+
+    // A year outside the programme has no option in the page; the server would refuse it anyway, at `annee`.
+    expect(values).not.toContain(String(first - 1));
+    expect(values).not.toContain(String(last + 1));
+    const refused = await server.api<ApiError>('POST', `/api/plans/${server.planId}/pdf-jobs`, { annee: first - 1 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues.map((i) => i.path)).toEqual(['annee']);
+    await page.close();
+  });
+});
