@@ -19,7 +19,7 @@ export const PDF_STAGES = ['waiting', 'preparing', 'layout', 'writing', 'done'] 
 export type PdfStage = (typeof PDF_STAGES)[number];
 
 export const PDF_STAGE_LABELS: Record<PdfStage, string> = {
-  waiting: "En attente d'un moteur de rendu libre",
+  waiting: 'En attente d’un moteur de rendu libre',
   preparing: 'Préparation du document',
   layout: 'Mise en page',
   writing: 'Écriture des pages',

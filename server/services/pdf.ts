@@ -96,9 +96,9 @@ export function startPdfJob(ctx: ServiceContext & { planId: string; annee?: numb
         message: cached ? `${PDF_STAGE_LABELS.done} (document inchangé, repris du cache)` : PDF_STAGE_LABELS.done,
         cached,
         queuePosition: 0,
-        fileUrl: `/api/plans/${ctx.planId}/pdf-jobs/${id}/file`,
+        fileUrl: `/api/plans/${encodeURIComponent(ctx.planId)}/pdf-jobs/${id}/file`,
+        elapsedMs: Date.now() - record.startedAt,
       } satisfies Partial<PdfJob>);
-      record.job.elapsedMs = Date.now() - record.startedAt;
     },
     (err: unknown) => {
       console.error(err);
@@ -106,6 +106,7 @@ export function startPdfJob(ctx: ServiceContext & { planId: string; annee?: numb
         state: 'failed',
         message: 'La génération du PDF a échoué',
         error: err instanceof Error ? err.message : String(err),
+        elapsedMs: Date.now() - record.startedAt,
       } satisfies Partial<PdfJob>);
     },
   );
@@ -133,7 +134,8 @@ function requireJob(ctx: ServiceContext & { planId: string; jobId: string }): Jo
 }
 
 function snapshot(record: JobRecord): PdfJob {
-  const elapsedMs = record.job.state === 'done' ? record.job.elapsedMs : Date.now() - record.startedAt;
+  const isOver = record.job.state === 'done' || record.job.state === 'failed';
+  const elapsedMs = isOver ? record.job.elapsedMs : Date.now() - record.startedAt;
   return { ...record.job, elapsedMs };
 }
 

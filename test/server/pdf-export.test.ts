@@ -134,6 +134,36 @@ describe('the Liège PDF', () => {
   });
 });
 
+describe('pictures drawn from the data', () => {
+  it('draws the ISADF radar when the plan has at least three dimensions, with the web page\'s drawing code', async () => {
+    const fresh = makeLiegeApp();
+    try {
+      const dimensions = ['Alimentation', 'Logement', 'Santé', 'Travail', 'Formation'].map((label, i) => ({ label, valeur: 200 + i * 100 }));
+      const version = fresh.plan.versions.isadf;
+      const put = await call(fresh.app, 'PUT', `/api/plans/${fresh.plan.id}/sections/isadf`, { version, data: { ...fresh.plan.isadf, dimensions } });
+      expect(put.status).toBe(200);
+      const { bytes: pdf } = await fetchPdf(fresh.app, fresh.plan.id, '?annee=2021');
+      const pdfFile = savePdf(pdf, 'liege-radar.pdf');
+      const radarPage = pdfPages(pdfFile).findIndex((p) => p.includes("ISADF de la commune : 0,10") && p.includes('Alimentation'));
+      expect(radarPage).toBeGreaterThan(0);
+      savePageImage(pdfFile, radarPage + 1, 'page-radar-isadf');
+    } finally {
+      await fresh.ctx.pdf?.pool.close();
+    }
+  }, TIMEOUT);
+
+  it('does not draw an empty radar for the Liège sample, which gives the ISADF value without dimensions', () => {
+    expect(pages.some((p) => p.includes('au moins trois dimensions'))).toBe(false);
+  });
+
+  it('charts the targets and actuals of each fiche\'s indicators', () => {
+    const fiche = pages.findIndex((p) => /^\s*ACTION 1\.3\.03\s*$/m.test(p));
+    const charts = pages.slice(fiche, fiche + 6).join('\n');
+    expect(charts).toContain('Cibles et réalisés par année');
+    expect(charts).toMatch(/Cible\s+Réalisé/);
+  });
+});
+
 describe('serving the PDF', () => {
   it('answers other requests while a PDF renders in a worker thread', async () => {
     const fresh = makeLiegeApp();

@@ -29,6 +29,9 @@ const MARGINS: [number, number, number, number] = [36, 44, 36, 40];
 const A4 = { width: 595.28, height: 841.89 };
 const STATUS_LABELS: Record<ReportStatus, string> = { draft: 'Brouillon — non soumis', submitted: 'Soumis à la Direction de la Cohésion sociale' };
 const CHARTS_PER_ROW = 3;
+const CHECKS_TITLE = 'Annexe — Contrôles du plan';
+/** A radar needs three dimensions with a value; with fewer the section's table says it all. */
+const RADAR_MIN_DIMENSIONS = 3;
 
 /**
  * The official PDF of a plan as a pdfmake document: a cover with the plan's identity and data hash, the fiche plan
@@ -54,14 +57,13 @@ export function buildPlanPdf(
     ...sheets.map(
       (sheet, index): ContentSection => ({
         section: [
-          ...(sheet.name === CHECKS_SHEET ? [{ text: 'Annexe — Contrôles du plan', style: 'title', id: destinationOf(sheet.name)! } as Content] : []),
-          ...(sheet.name === CHECKS_SHEET ? [{ text: checksSummary(input), style: 'note' } as Content] : []),
           ...sheetContent(sheet, {
             doc: plan,
             pageWidth: (sheet.landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
             figure,
             destinationOf,
-            titleId: sheet.name === CHECKS_SHEET ? `${destinationOf(sheet.name)}-table` : destinationOf(sheet.name)!,
+            titleId: destinationOf(sheet.name)!,
+            ...(sheet.name === CHECKS_SHEET ? { heading: { title: CHECKS_TITLE, intro: [{ text: checksSummary(input), style: 'note' }] } } : {}),
             ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, sheets.length) } : {}),
           }),
         ],
@@ -125,7 +127,7 @@ function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: stri
     ['Contrôles', checksSummary(input)],
   ];
   const titleOf = (name: string, i: number) => {
-    if (name === CHECKS_SHEET) return 'Annexe — Contrôles du plan';
+    if (name === CHECKS_SHEET) return CHECKS_TITLE;
     const action = plan.actions[i - 1];
     if (i === 0 || !action) return name;
     const intitule = resolveCatalogueEntry(input.catalogue, action.code)?.intitule;
@@ -157,10 +159,10 @@ function checksSummary({ findings }: PlanPdfInput): string {
   return [part(count('error'), 'erreur', 'erreurs'), part(count('warning'), 'avertissement', 'avertissements'), part(count('info'), 'information', 'informations')].join(', ');
 }
 
-/** The ISADF radar, drawn by the same code as the web page, when the plan has any ISADF data. */
+/** The ISADF radar, drawn by the same code as the web page, when there is a radar to draw. */
 function isadfFigure({ plan }: PlanPdfInput): Content | null {
   const { isadf } = plan;
-  if (isadf.valeur === null && isadf.dimensions.length === 0) return null;
+  if (isadf.dimensions.filter((d) => d.valeur !== null).length < RADAR_MIN_DIMENSIONS) return null;
   return { svg: renderIsadfRadar(isadf, { size: 520 }), width: 300, alignment: 'center', margin: [0, 4, 0, 6] };
 }
 

@@ -18,6 +18,8 @@ export type SheetContentOptions = {
   destinationOf: (sheetName: string) => string | null;
   /** Destination id given to the sheet's title, so the table of contents and links can point at it. */
   titleId: string;
+  /** Title and introduction of a sheet that has no title row of its own (the annex). */
+  heading?: { title: string; intro: Content[] };
   /** Called while pdfmake lays out this sheet's tables (it asks their rules as it goes), to report progress. */
   onLayout?: () => void;
 };
@@ -125,7 +127,7 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     table!.body.push(tableRow(row, lastCol, opts));
   }
   emit({ text: '' }, false);
-  if (!titled) out.unshift({ text: sheet.name, style: 'title', id: opts.titleId });
+  if (!titled) out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
   return out;
 }
 
@@ -193,16 +195,17 @@ function tableRow(row: LayoutRow, lastCol: number, opts: SheetContentOptions): T
 function tableCell(cell: LayoutCell, span: number, opts: SheetContentOptions): TableCell {
   const text = printedValue(cell, opts.doc);
   const isNumber = typeof (cell.formula !== undefined ? cell.result : cell.value) === 'number';
-  const node: TableCell = { text, style: 'cell' };
+  const bang = cell.link?.lastIndexOf('!') ?? -1;
+  const target = cell.link && text !== '' ? opts.destinationOf(bang === -1 ? cell.link : cell.link.slice(0, bang)) : null;
+  // A link to another sheet names its page; the page number is a paragraph of its own because pdfmake fills in
+  // page references on the first line of a paragraph only.
+  const node: TableCell = target
+    ? { stack: [{ text, linkToDestination: target, color: '#1f5f99' }, { text: [{ text: 'p. ' }, { pageReference: target }], linkToDestination: target }], style: 'cell' }
+    : { text, style: 'cell' };
   if (span > 1) node.colSpan = span;
   if (isNumber && cell.style !== 'tableHeader') node.alignment = 'right';
   if (BOLD.has(cell.style)) node.bold = true;
   const fill = FILL[cell.style];
   if (fill) node.fillColor = fill;
-  const bang = cell.link?.lastIndexOf('!') ?? -1;
-  const target = cell.link ? opts.destinationOf(bang === -1 ? cell.link : cell.link.slice(0, bang)) : null;
-  if (target && text !== '') {
-    node.text = [{ text, linkToDestination: target, color: '#1f5f99' }, { text: ' — p. ' }, { pageReference: target }];
-  }
   return node;
 }
