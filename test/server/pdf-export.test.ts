@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RGPD_TITLE, runningHeader } from '../../schemas/form-text.ts';
 import { PdfJobSchema, type PdfJob } from '../../schemas/pdf-export.ts';
 import type { Plan } from '../../schemas/plan.ts';
+import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
+import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { fingerprintOf } from '../../server/services/workbook.ts';
 import { call, expectApiError, getPlan, makeLiegeApp, type TestApp } from '../helpers.ts';
 import { pdfFonts, pdfPageSizes, pdfPages, savePageImage, savePdf } from '../pdf-tools.ts';
@@ -249,6 +251,18 @@ describe('serving the PDF', () => {
     expectApiError(await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/00000000-0000-4000-8000-000000000000`), 404, 'not_found');
     expectApiError(await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/pas-un-id`), 400, 'validation', 'jobId');
   });
+});
+
+describe('texts longer than a page', () => {
+  it('prints every word of a cell taller than a page, continued on the next pages', async () => {
+    const plan = structuredClone(t.plan);
+    const long = Array.from({ length: 1200 }, (_, i) => `mot${i} lorem ipsum`).join(' ');
+    plan.actions[0]!.fiche.gratuiteCommentaire = long;
+    plan.equipeMembres[0]!.nomPrenom = long;
+    const doc = buildPlanPdf(gatherPdfInput(t.ctx, plan, 2021), { generatedAt: '2026-11-21T10:00:00Z' });
+    const text = pdfPages(savePdf(await renderPdfDocument(doc), 'long-texts.pdf')).join('\n');
+    for (const word of ['mot0', 'mot600', 'mot1199']) expect(text.match(new RegExp(`\\b${word}\\b`, 'g'))?.length, word).toBe(2);
+  }, TIMEOUT);
 });
 
 describe('renderPdfDocument', () => {

@@ -60,6 +60,7 @@ export function buildPlanPdf(
           ...sheetContent(sheet, {
             doc: plan,
             pageWidth: (sheet.landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
+            pageHeight: (sheet.landscape ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
             figure,
             destinationOf,
             titleId: destinationOf(sheet.name)!,

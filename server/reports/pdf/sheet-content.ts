@@ -10,8 +10,9 @@ import { printedValue, type CellStyle, type Figure, type LayoutCell, type Layout
 export type SheetContentOptions = {
   /** The plan document the bound cells are read from. */
   doc: unknown;
-  /** Usable width of the page in points. */
+  /** Usable width and height of the page in points. */
   pageWidth: number;
+  pageHeight: number;
   /** The content drawn for a figure row (charts), or null to skip it. */
   figure: (figure: Figure) => Content | null;
   /** Destination id of a printed sheet, for internal links ("Voir la fiche"); null when it is not printed. */
@@ -64,13 +65,21 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     : FORM_TABLE_LAYOUT;
   const out: Content[] = [];
   let titled = false;
-  let table: { body: TableCell[][]; headerRows: number } | null = null;
+  let table: { body: TableCell[][]; headerRows: number; hasTallRow: boolean } | null = null;
   // Section titles, subtitles and labels wait for what follows them, so none is left alone at the foot of a page.
   let pending: Heading[] = [];
   const flush = () => {
     if (table && table.body.length > 0) {
       out.push({
-        table: { widths, body: table.body, headerRows: table.headerRows, dontBreakRows: true, keepWithHeaderRows: 1 },
+        // A row taller than half a page may break, and is not kept with the header rows: pdfmake 0.3 would drop it
+        // from the document otherwise.
+        table: {
+          widths,
+          body: table.body,
+          headerRows: table.headerRows,
+          dontBreakRows: !table.hasTallRow,
+          keepWithHeaderRows: table.hasTallRow ? 0 : 1,
+        },
         layout,
         margin: [0, 0, 0, 2],
       });
@@ -120,15 +129,31 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     const isHeader = cells.every((c) => c.style === 'tableHeader');
     if (isHeader || !table || pending.length > 0) {
       flush();
-      table = { body: pending.map((h) => headingRow(h, lastCol)), headerRows: pending.length };
+      table = { body: pending.map((h) => headingRow(h, lastCol)), headerRows: pending.length, hasTallRow: false };
       pending = [];
       if (isHeader) table.headerRows++;
     }
     table!.body.push(tableRow(row, lastCol, opts));
+    table!.hasTallRow ||= estimatedRowHeight(row, widths, opts.doc) > opts.pageHeight / 2;
   }
   emit({ text: '' }, false);
   if (!titled) out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
   return out;
+}
+
+/** Points of the tallest cell of a row, from its text and its column widths (8 pt text, about 0,5 em a character). */
+function estimatedRowHeight(row: LayoutRow, widths: readonly number[], doc: unknown): number {
+  let tallest = 0;
+  for (const cell of row.cells) {
+    if (cell.col < 2) continue;
+    const width = widths.slice(cell.col - 2, cell.col - 2 + (cell.span ?? 1)).reduce((a, b) => a + b, 0);
+    const perLine = Math.max(1, Math.floor(width / 4));
+    const lines = printedValue(cell, doc)
+      .split('\n')
+      .reduce((n, paragraph) => n + Math.max(1, Math.ceil(paragraph.length / perLine)), 0);
+    tallest = Math.max(tallest, lines * 10.5 + 3);
+  }
+  return tallest;
 }
 
 type Heading = { style: 'section' | 'subtitle' | 'longLabel'; text: string };
