@@ -11,6 +11,14 @@ export const PdfRequestSchema = z
   .strict();
 export type PdfRequest = z.infer<typeof PdfRequestSchema>;
 
+/**
+ * The report year proposed by default: the last finished calendar year (the annual report is written the year
+ * after), brought inside the programme's years.
+ */
+export function defaultReportYear(years: readonly number[], currentYear: number): number {
+  return Math.min(Math.max(currentYear - 1, years[0]!), years[years.length - 1]!);
+}
+
 export const PDF_JOB_STATES = ['queued', 'rendering', 'done', 'failed'] as const;
 export type PdfJobState = (typeof PDF_JOB_STATES)[number];
 

@@ -1,5 +1,5 @@
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
-import type { PdfJob } from '../../schemas/pdf-export.ts';
+import { defaultReportYear, type PdfJob } from '../../schemas/pdf-export.ts';
 import { api, send, ApiFailure, NetworkFailure } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { toast } from '../ui/dialog.ts';
@@ -19,20 +19,9 @@ const POLL_MS = 300;
 /** Consecutive polls without an answer before the page gives up (about 6 s). */
 const MAX_NETWORK_MISSES = 20;
 
-/** The server's default: the last finished calendar year (the report is written the year after), inside the programme. */
-export function defaultReportYear(years: readonly number[], now = new Date()): number {
-  const first = years[0]!;
-  const last = years[years.length - 1]!;
-  return Math.min(Math.max(now.getFullYear() - 1, first), last);
-}
-
 /** "0,3 s", "12,4 s". */
 function seconds(ms: number): string {
   return `${formatBelgianNumber(Math.round(ms / 100), 1)} s`;
-}
-
-function queueText(n: number): string {
-  return `${n} document${n > 1 ? 's' : ''} avant le vôtre`;
 }
 
 /** Starts a browser download of `url` as a user's click on a download link would. */
@@ -51,7 +40,7 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
     { id: selectId, class: 'pdf-year', 'data-testid': 'pdf-year', title: 'Année du rapport' },
     years.map((y) => h('option', { value: y }, `Rapport ${y}`)),
   );
-  select.value = String(defaultReportYear(years));
+  select.value = String(defaultReportYear(years, new Date().getFullYear()));
 
   const panelId = uid('pdf-progress');
   const button = h(
@@ -109,10 +98,8 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
     panel.dataset.state = job.state;
     bar.value = job.progress;
     message.textContent = job.message;
-    const parts = [`Temps écoulé : ${seconds(job.elapsedMs)}`];
-    // The waiting message already says how many documents are ahead; say it when it does not.
-    if (job.state === 'queued' && job.queuePosition > 0 && !job.message.includes('avant le vôtre')) parts.push(queueText(job.queuePosition));
-    detail.textContent = parts.join(' · ');
+    // The message says the stage, its share and, while waiting, how many documents are ahead.
+    detail.textContent = `Temps écoulé : ${seconds(job.elapsedMs)}`;
   }
 
   function showFailure(text: string): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
-import { PDF_STAGE_LABELS, type PdfJob, type PdfStage } from '../../schemas/pdf-export.ts';
+import { defaultReportYear, PDF_STAGE_LABELS, type PdfJob, type PdfStage } from '../../schemas/pdf-export.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { formatPercent } from '../../schemas/numbers.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
@@ -37,8 +37,7 @@ export function resolveReportYear(ctx: ServiceContext, programme: Programme, ann
     }
     return annee;
   }
-  const previous = new Date(nowOf(ctx)).getUTCFullYear() - 1;
-  return Math.min(Math.max(previous, years[0]!), years[years.length - 1]!);
+  return defaultReportYear(years, new Date(nowOf(ctx)).getUTCFullYear());
 }
 
 /** Everything the PDF of a plan is drawn from, gathered and checked on the request's thread. */
