@@ -1,7 +1,7 @@
 import type { Action } from './action.ts';
 import { describeAction } from './cells.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
-import type { FINDING_LEVELS } from './enums.ts';
+import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
 import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from './budget.ts';
@@ -16,6 +16,21 @@ import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from '
 
 export type FindingLevel = (typeof FINDING_LEVELS)[number];
 export type Finding = { rule: string; level: FindingLevel; message: string; path: string };
+
+/** How the interface, the workbook and the PDF name a finding's level. */
+export const FINDING_LEVEL_LABELS: Record<FindingLevel, string> = { error: 'Erreur', warning: 'Avertissement', info: 'Information' };
+
+const LEVEL_COUNT_WORDS: Record<FindingLevel, string> = { error: 'erreur', warning: 'avertissement', info: 'information' };
+
+/** "1 erreur, 48 avertissements" (the levels asked, in that order; plural from 2). */
+export function summariseFindings(findings: readonly Finding[], levels: readonly FindingLevel[] = FINDING_LEVELS): string {
+  return levels
+    .map((level) => {
+      const n = findings.filter((f) => f.level === level).length;
+      return `${n} ${LEVEL_COUNT_WORDS[level]}${n > 1 ? 's' : ''}`;
+    })
+    .join(', ');
+}
 type CheckInput = { plan: PlanDocument; programme: Programme; catalogue: Catalogue };
 
 /** Fiches print convention amounts in whole euros while the plan has cents: tolerate < 1 € per action. */

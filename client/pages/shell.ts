@@ -1,4 +1,4 @@
-import type { Finding } from '../../schemas/checks.ts';
+import { FINDING_LEVEL_LABELS, summariseFindings } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { h, replaceChildren } from '../dom.ts';
@@ -17,7 +17,6 @@ import { pdfExportControl } from './pdf-export.ts';
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
-const LEVEL_LABEL: Record<Finding['level'], string> = { error: 'Erreur', warning: 'Avertissement', info: 'Information' };
 
 export function findingHref(planId: string, plan: Plan, path: string): string {
   const parts = path.split('.');
@@ -79,11 +78,8 @@ export function renderPlanShell(ctx: PageContext): Shell {
 
   function renderChecks(): void {
     const findings = store.checks();
-    const count = (level: Finding['level']) => findings.filter((f) => f.level === level).length;
-    const errors = count('error');
-    const warnings = count('warning');
-    checksSummary.textContent = `${errors} erreur${errors > 1 ? 's' : ''}, ${warnings} avertissement${warnings > 1 ? 's' : ''}`;
-    toggle.classList.toggle('has-errors', errors > 0);
+    checksSummary.textContent = summariseFindings(findings, ['error', 'warning']);
+    toggle.classList.toggle('has-errors', findings.some((f) => f.level === 'error'));
     replaceChildren(
       checksList,
       findings.length === 0
@@ -95,7 +91,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
               h(
                 'li',
                 { class: `finding ${f.level}`, 'data-rule': f.rule },
-                h('span', { class: 'level' }, LEVEL_LABEL[f.level]),
+                h('span', { class: 'level' }, FINDING_LEVEL_LABELS[f.level]),
                 ' ',
                 h('a', { href: findingHref(planId, store.plan, f.path) }, f.message),
               ),

@@ -1,5 +1,5 @@
 import { describeAction } from '../../schemas/cells.ts';
-import type { Finding } from '../../schemas/checks.ts';
+import { FINDING_LEVEL_LABELS, type Finding } from '../../schemas/checks.ts';
 import {
   CADRES_EXISTANTS,
   CHAMPS_ACTION_PARTENAIRE,
@@ -133,14 +133,13 @@ function layoutSynthesis(plan: Plan, programme: Programme): SheetLayout {
 /** The findings of the checks, with the sheet and cell where each can be corrected. */
 function layoutChecks(findings: readonly Finding[], sheets: SheetLayout[]): SheetLayout {
   const b = new SheetBuilder();
-  const level = { error: 'Erreur', warning: 'Avertissement', info: 'Information' } as const;
   b.add(['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule'].map((value, i) => ({ col: 2 + i, value, style: 'tableHeader' as const })));
   const cellOf = inputCellsOf(sheets);
   for (const f of findings) {
     const at = nearestCell(cellOf, f.path);
     b.add(
       [
-        { col: 2, value: level[f.level], style: 'static' },
+        { col: 2, value: FINDING_LEVEL_LABELS[f.level], style: 'static' },
         { col: 3, value: f.message, style: 'static' },
         { col: 4, value: f.path, style: 'static' },
         at ? { col: 5, value: `${at.sheet}!${at.cell}`, link: `${at.sheet}!${at.cell}`, style: 'static' } : { col: 5, value: null, style: 'static' },

@@ -2,6 +2,7 @@ import type { Content, ContentSection, TDocumentDefinitions } from 'pdfmake/inte
 import { renderIndicatorChart } from '../../../client/charts/indicator-chart.ts';
 import { renderIsadfRadar } from '../../../client/charts/radar.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
+import { summariseFindings } from '../../../schemas/checks.ts';
 import { describeAction } from '../../../schemas/cells.ts';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';
@@ -154,10 +155,7 @@ function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: stri
 }
 
 function checksSummary({ findings }: PlanPdfInput): string {
-  const count = (level: string) => findings.filter((f) => f.level === level).length;
-  const part = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  if (findings.length === 0) return 'Aucune remarque';
-  return [part(count('error'), 'erreur', 'erreurs'), part(count('warning'), 'avertissement', 'avertissements'), part(count('info'), 'information', 'informations')].join(', ');
+  return findings.length === 0 ? 'Aucune remarque' : summariseFindings(findings);
 }
 
 /** The ISADF radar, drawn by the same code as the web page, when there is a radar to draw. */
