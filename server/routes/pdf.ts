@@ -4,18 +4,12 @@ import { PdfRequestSchema } from '../../schemas/pdf-export.ts';
 import { exportPlanPdf, getPdfJob, startPdfJob, takePdfJobFile } from '../services/pdf.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { PlanParam, validate } from './validate.ts';
+import { attachmentHeaders } from './attachment.ts';
 
 const JobParam = PlanParam.extend({ jobId: z.uuid() });
 
 function pdfResponse(filename: string, bytes: Uint8Array, extra: Record<string, string> = {}) {
-  return new Response(new Uint8Array(bytes), {
-    headers: {
-      'content-type': 'application/pdf',
-      'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-      'cache-control': 'no-store',
-      ...extra,
-    },
-  });
+  return new Response(new Uint8Array(bytes), { headers: { ...attachmentHeaders(filename, 'application/pdf'), ...extra } });
 }
 
 /** The official PDF: at once (waiting for it), or as a job whose progress the page shows. */

@@ -3,6 +3,7 @@ import { ImportFormSchema } from '../../schemas/workbook-import.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../services/workbook.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { PlanParam, validate } from './validate.ts';
+import { attachmentHeaders } from './attachment.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -11,11 +12,7 @@ export function workbookRoutes(ctx: ServiceContext) {
   return new Hono()
     .get('/:planId/export.xlsx', validate('param', PlanParam), async (c) => {
       const { filename, bytes } = await exportPlanWorkbook({ ...ctx, planId: c.req.valid('param').planId });
-      return c.body(new Uint8Array(bytes), 200, {
-        'content-type': XLSX_MIME,
-        'content-disposition': `attachment; filename="${filename.replace(/[^\x20-\x7e]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-        'cache-control': 'no-store',
-      });
+      return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
     })
     .post('/:planId/import.xlsx', validate('param', PlanParam), validate('form', ImportFormSchema), async (c) => {
       const { file, apply, fingerprint } = c.req.valid('form');

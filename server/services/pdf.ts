@@ -8,7 +8,7 @@ import type { PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
-import { fingerprintOf, gatherWorkbookInput } from './workbook.ts';
+import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
 
 /** The PDF renderer and the jobs it runs for people waiting on the page; one per server. */
 export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord> };
@@ -48,7 +48,7 @@ export function gatherPdfInput(ctx: ServiceContext, plan: Plan, annee: number | 
 
 /** "PCS Liège 2020-2025 - rapport 2021.pdf". */
 export function pdfFilename(input: PlanPdfInput): string {
-  return `PCS ${input.plan.commune} ${programmeSpan(input.programme)} - rapport ${input.reportYear}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
+  return exportFilename(input.plan, input.programme, ` - rapport ${input.reportYear}.pdf`);
 }
 
 /** The plan's official PDF, waiting for it (served from the cache when the plan has not changed). */

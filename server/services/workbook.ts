@@ -1,5 +1,6 @@
 import { checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
+import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import type { ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
 import { buildWorkbookLayout, type WorkbookInput } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
@@ -18,10 +19,14 @@ export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookIn
   return { plan, programme, catalogue: ctx.reference.catalogue, findings: checkPlan(plan, programme, ctx.reference.catalogue) };
 }
 
+/** "PCS Liège 2020-2025" + `tail`: the download name of a plan's export, without characters file systems refuse. */
+export function exportFilename(plan: Plan, programme: Programme, tail: string): string {
+  return `PCS ${plan.commune} ${programmeSpan(programme)}${tail}`.replace(/[\\/:*?"<>|]/g, '-');
+}
+
 /** "PCS Liège 2020-2025.xlsx": the download name of a plan's workbook. */
 export function workbookFilename(plan: Plan, input: WorkbookInput): string {
-  const years = input.programme.years;
-  return `PCS ${plan.commune} ${years[0]}-${years[years.length - 1]}.xlsx`.replace(/[\\/:*?"<>|]/g, '-');
+  return exportFilename(plan, input.programme, '.xlsx');
 }
 
 /** The plan as the official workbook (XLSX bytes) with its download name. */
