@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { defaultReportYear } from '../../schemas/pdf-export.ts';
+import { loadReferenceData } from '../../server/reference.ts';
 
-const YEARS_2020 = [2020, 2021, 2022, 2023, 2024, 2025];
-const YEARS_2026 = [2026, 2027, 2028, 2029, 2030, 2031];
+const { programmes } = loadReferenceData();
 
 describe('defaultReportYear', () => {
-  it.each([
-    [YEARS_2020, 2022, 2021],
-    [YEARS_2020, 2026, 2025],
-    [YEARS_2020, 2031, 2025],
-    [YEARS_2020, 2020, 2020],
-    [YEARS_2026, 2026, 2026],
-    [YEARS_2026, 2028, 2027],
-  ])('proposes for the programme %j in %i the report of %i (the last finished year, inside the programme)', (years, now, expected) => {
-    expect(defaultReportYear(years, now)).toBe(expected);
+  it.each(programmes.map((p) => [p.id, p.years] as const))('proposes, for %s, the last finished year brought inside the programme', (_id, years) => {
+    const first = years[0]!;
+    const last = years[years.length - 1]!;
+    // During the programme: the year before.
+    expect(defaultReportYear(years, first + 2)).toBe(first + 1);
+    // Its first year: no year before inside the programme, so the first one.
+    expect(defaultReportYear(years, first)).toBe(first);
+    // After it: its last year.
+    expect(defaultReportYear(years, last + 1)).toBe(last);
+    expect(defaultReportYear(years, last + 6)).toBe(last);
   });
 });
