@@ -1,5 +1,53 @@
+import { z } from 'zod';
 import { ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
-import type { Budget, Transfer } from './plan.ts';
+import { optCents } from './primitives.ts';
+import type { Transfer } from './plan.ts';
+
+/** The budget of the fiche plan (spec §1.9) and of each yearly version: integer cents, blank = null. */
+export const BudgetSchema = z
+  .object({
+    recettes: z
+      .object({
+        /** Total as typed on the form; null = not typed (the sum of the lines is shown). */
+        total: optCents,
+        subventionPcs: optCents,
+        partCommunale: optCents,
+        subventionsArt20: optCents,
+        autres: optCents,
+      })
+      .strict()
+      .default({ total: null, subventionPcs: null, partCommunale: null, subventionsArt20: null, autres: null }),
+    depenses: z
+      .object({
+        total: optCents,
+        personnel: optCents,
+        fonctionnement: optCents,
+        investissement: optCents,
+        /** "Subventions aux institutions et associations (y compris art.20)". */
+        subventionsInstitutions: optCents,
+      })
+      .strict()
+      .default({ total: null, personnel: null, fonctionnement: null, investissement: null, subventionsInstitutions: null }),
+  })
+  .strict();
+export type Budget = z.output<typeof BudgetSchema>;
+
+export type RecetteLine = Exclude<keyof Budget['recettes'], 'total'>;
+export type DepenseLine = Exclude<keyof Budget['depenses'], 'total'>;
+
+/** The budget's lines as the official form names them, in form order (pages, exports and version differences). */
+export const RECETTES_LINES: readonly { key: RecetteLine; label: string }[] = [
+  { key: 'subventionPcs', label: 'Subvention PCS' },
+  { key: 'partCommunale', label: 'Part communale' },
+  { key: 'subventionsArt20', label: 'Subvention(s) art.20' },
+  { key: 'autres', label: 'Autre(s) subv./recette(s)' },
+];
+export const DEPENSES_LINES: readonly { key: DepenseLine; label: string }[] = [
+  { key: 'personnel', label: 'Frais de personnel' },
+  { key: 'fonctionnement', label: 'Frais de fonctionnement' },
+  { key: 'investissement', label: "Frais d'investissement" },
+  { key: 'subventionsInstitutions', label: 'Subventions aux institutions et associations (y compris art.20)' },
+];
 
 /** The part communale must be at least 25 % of the subvention PCS. */
 export const PART_COMMUNALE_MINIMUM_PERCENT = 25;

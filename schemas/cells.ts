@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { Action } from './action.ts';
+import type { Transfer } from './plan.ts';
 import { TIME_CATEGORIES } from './enums.ts';
 import { Version } from './primitives.ts';
 
 /**
  * Cell-level edits of the plan's yearly grids, each with the version the client last saw: indicator targets and
  * actuals (row = indicator id, period = year), the chef de projet's time shares (row = category code, period =
- * "ex-ante" | year | "ex-post") and E-compte consumption (row = "e-compte", period = year).
+ * "ex-ante" | year | "ex-post"), E-compte consumption (row = "e-compte", period = year) and the amount transferred
+ * to a partner per year (row = transfer id, period = year).
  */
-export const CELL_GRIDS = ['indicator-target', 'indicator-actual', 'time', 'consumption'] as const;
+export const CELL_GRIDS = ['indicator-target', 'indicator-actual', 'time', 'consumption', 'transfer'] as const;
 export type CellGrid = (typeof CELL_GRIDS)[number];
 
 export const CellEditSchema = z
@@ -35,13 +37,21 @@ export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
 }
 
 /** French location of a cell, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, cible". */
-export function describeCell(actions: readonly Action[], cell: Pick<CellEdit, 'grid' | 'row' | 'period'>): string {
+export function describeCell(
+  plan: { actions: readonly Action[]; transferts: readonly Pick<Transfer, 'id' | 'partenaire'>[] },
+  cell: Pick<CellEdit, 'grid' | 'row' | 'period'>,
+): string {
+  const { actions } = plan;
   const period = cell.period === 'ex-ante' ? 'Ex-ante' : cell.period === 'ex-post' ? 'Ex-post' : cell.period;
   if (cell.grid === 'time') {
     const cat = TIME_CATEGORIES.find((c) => c.code === cell.row);
     return `Répartition de l'activité du chef de projet, « ${cat?.label ?? cell.row} », ${period}`;
   }
   if (cell.grid === 'consumption') return `Consommation réelle (E-compte), ${period}`;
+  if (cell.grid === 'transfer') {
+    const partner = plan.transferts.find((t) => t.id === cell.row)?.partenaire ?? cell.row;
+    return `Transferts par partenaire, « ${partner} », ${period}`;
+  }
   for (const a of actions) {
     const index = a.indicators.findIndex((i) => i.id === cell.row);
     if (index >= 0) {

@@ -5,6 +5,7 @@ import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
 import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from './budget.ts';
+import { CONVENTION_TOLERANCE_CENTS, checkFinance, transferOfYear, type Justification } from './finance.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
 import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';
 
@@ -15,7 +16,16 @@ import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from '
  */
 
 export type FindingLevel = (typeof FINDING_LEVELS)[number];
-export type Finding = { rule: string; level: FindingLevel; message: string; path: string };
+export type Finding = {
+  rule: string;
+  level: FindingLevel;
+  message: string;
+  /** Where the finding points in the plan document (array indices, as the pages and the workbook address it). */
+  path: string;
+  /** Stable identity of the finding (rule + path with row ids instead of positions): what a justification refers to. */
+  key: string;
+};
+type RawFinding = Omit<Finding, 'key'>;
 
 /** How the interface, the workbook and the PDF name a finding's level. */
 export const FINDING_LEVEL_LABELS: Record<FindingLevel, string> = { error: 'Erreur', warning: 'Avertissement', info: 'Information' };
@@ -33,11 +43,8 @@ export function summariseFindings(findings: readonly Finding[], levels: readonly
 }
 type CheckInput = { plan: PlanDocument; programme: Programme; catalogue: Catalogue };
 
-/** Fiches print convention amounts in whole euros while the plan has cents: tolerate < 1 € per action. */
-const CONVENTION_TOLERANCE_CENTS = 100;
-
-function checkBudget({ plan }: CheckInput): Finding[] {
-  const out: Finding[] = [];
+function checkBudget({ plan }: CheckInput): RawFinding[] {
+  const out: RawFinding[] = [];
   const { recettes: r, depenses: d } = plan.budget;
   const { recettesSum, depensesSum, totalRecettes, totalDepenses, transfersSum, art20Sum, partCommunaleRatio, partCommunaleMinimum } =
     computeBudgetFigures(plan);
@@ -101,9 +108,9 @@ function checkBudget({ plan }: CheckInput): Finding[] {
   return out;
 }
 
-function checkTimeAllocation({ plan, programme }: CheckInput): Finding[] {
+function checkTimeAllocation({ plan, programme }: CheckInput): RawFinding[] {
   const periods = [TIME_PERIOD_EX_ANTE, ...programme.years.map(String), TIME_PERIOD_EX_POST];
-  const out: Finding[] = [];
+  const out: RawFinding[] = [];
   for (const period of periods) {
     const values = TIME_CATEGORIES.map((c) => plan.repartitionTemps[c.code]?.[period] ?? null);
     const total = sumOrNull(values);
@@ -125,8 +132,8 @@ function standardRow(action: Action, code: StandardIndicator) {
   return action.indicators.find((i) => i.standard === code);
 }
 
-function checkIndicators({ plan, programme }: CheckInput): Finding[] {
-  const out: Finding[] = [];
+function checkIndicators({ plan, programme }: CheckInput): RawFinding[] {
+  const out: RawFinding[] = [];
   plan.actions.forEach((action, ai) =>
     action.indicators.forEach((ind, ii) => {
       const agg = aggregateIndicator(ind, programme.years);
@@ -145,7 +152,7 @@ function checkIndicators({ plan, programme }: CheckInput): Finding[] {
 
 /** Σ over the actions of a percent row ("% de temps", "Part du budget PCS") must not exceed 100 % in any year. */
 function checkActionsShare(code: 'temps-consacre' | 'part-budget', rule: string, what: string) {
-  return ({ plan, programme }: CheckInput): Finding[] => {
+  return ({ plan, programme }: CheckInput): RawFinding[] => {
     const over: string[] = [];
     for (const year of programme.years) {
       const total = sumOrNull(plan.actions.map((a) => standardRow(a, code)?.values[String(year)]?.target ?? null));
@@ -156,26 +163,37 @@ function checkActionsShare(code: 'temps-consacre' | 'part-budget', rule: string,
   };
 }
 
-function checkConventions({ plan, programme }: CheckInput): Finding[] {
-  const out: Finding[] = [];
+/**
+ * Each partner's transfer against the convention amounts of the fiches it operates, year by year: the year's
+ * amount when the finance officer typed one, else the fiche plan's annual amount.
+ */
+function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
+  const out: RawFinding[] = [];
   plan.transferts.forEach((t, ti) => {
     const linked = plan.actions.filter((a) => a.fiche.operateur.transferId === t.id);
-    if (linked.length === 0 || t.montant === null) return;
+    if (linked.length === 0) return;
     const gaps: string[] = [];
     let anyValue = false;
+    let anyTransfer = false;
     for (const year of programme.years) {
+      const transfer = transferOfYear(t, year).amount;
+      if (transfer === null) continue;
+      anyTransfer = true;
       const amounts = linked
         .map((a) => standardRow(a, 'montant-convention')?.values[String(year)]?.target ?? null)
         .filter((v): v is number => v !== null);
       if (amounts.length === 0) continue;
       anyValue = true;
       const total = sumOrNull(amounts)!;
-      if (Math.abs(total - t.montant) >= CONVENTION_TOLERANCE_CENTS * amounts.length) {
-        gaps.push(`${formatEuros(total)} en ${year}`);
+      if (Math.abs(total - transfer) >= CONVENTION_TOLERANCE_CENTS * amounts.length) {
+        gaps.push(transfer === t.montant ? `${formatEuros(total)} en ${year}` : `${formatEuros(total)} en ${year} (transfert ${year} : ${formatEuros(transfer)})`);
       }
     }
-    const fiches = linked.map(describeAction).join(', ');
-    if (!anyValue) {
+    if (!anyTransfer || (t.montant === null && !anyValue)) return;
+    // Sorted, so that moving actions does not change the message (and outdate its justification).
+    const fiches = linked.map(describeAction).sort((a, b) => a.localeCompare(b, 'fr')).join(', ');
+    const annual = t.montant === null ? 'montant annuel non renseigné' : formatEuros(t.montant);
+    if (!anyValue && t.montant !== null) {
       // Only a typed ex-ante (the total over the programme, e.g. CASA 210.492 = 6 × 35.082): compare totals.
       const exAntes = linked
         .map((a) => standardRow(a, 'montant-convention')?.exAnte ?? null)
@@ -204,15 +222,15 @@ function checkConventions({ plan, programme }: CheckInput): Finding[] {
         rule: 'convention-transfert',
         level: 'warning',
         path: `transferts.${ti}.montant`,
-        message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)}) : les montants de convention des fiches liées (${fiches}) totalisent ${gaps.join(', ')}`,
+        message: `Transfert à « ${t.partenaire} » (${annual}) : les montants de convention des fiches liées (${fiches}) totalisent ${gaps.join(', ')}`,
       });
     }
   });
   return out;
 }
 
-function checkActionFields({ plan, programme, catalogue }: CheckInput): Finding[] {
-  const out: Finding[] = [];
+function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFinding[] {
+  const out: RawFinding[] = [];
   const transfersById = new Map(plan.transferts.map((t) => [t.id, t]));
   plan.actions.forEach((a, ai) => {
     const who = describeAction(a);
@@ -297,7 +315,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): Finding[
   return out;
 }
 
-const RULES: ((input: CheckInput) => Finding[])[] = [
+const RULES: ((input: CheckInput) => RawFinding[])[] = [
   checkBudget,
   checkTimeAllocation,
   checkIndicators,
@@ -305,16 +323,62 @@ const RULES: ((input: CheckInput) => Finding[])[] = [
   checkActionsShare('part-budget', 'actions-part-budget-total', 'Part du budget PCS'),
   checkConventions,
   checkActionFields,
+  ({ plan, programme }) => checkFinance(plan, programme),
 ];
 
 const LEVEL_ORDER: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2 };
 
-/** Every finding of the plan, errors first, in form order within a level. */
+/**
+ * `actions.3.indicators.2.exAnte` → `actions.#<id>.indicators.#<id>.exAnte`: positions replaced by the ids of the
+ * rows they point at, so that a finding keeps its identity when rows are added, moved or removed.
+ */
+export function stablePath(plan: PlanDocument, path: string): string {
+  let node: unknown = plan;
+  return path
+    .split('.')
+    .map((part) => {
+      const next = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+      const id = Array.isArray(node) && next !== null && typeof next === 'object' ? (next as { id?: unknown }).id : undefined;
+      node = next;
+      return typeof id === 'string' ? `#${id}` : part;
+    })
+    .join('.');
+}
+
+/** Every finding of the plan, errors first, in form order within a level, each with its stable key. */
 export function checkPlan(plan: PlanDocument, programme: Programme, catalogue: Catalogue): Finding[] {
   const input = { plan, programme, catalogue };
   const findings = RULES.flatMap((rule) => rule(input));
+  const seen = new Map<string, number>();
   return findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => LEVEL_ORDER[a.f.level] - LEVEL_ORDER[b.f.level] || a.i - b.i)
-    .map(({ f }) => f);
+    .map(({ f }) => {
+      const base = `${f.rule}:${stablePath(plan, f.path)}`;
+      const n = (seen.get(base) ?? 0) + 1;
+      seen.set(base, n);
+      return { ...f, key: n === 1 ? base : `${base}~${n}` };
+    });
+}
+
+export type JustifiedFinding = Finding & {
+  justification: { texte: string; auteur: string; justifieLe: string; version: number; outdated: boolean } | null;
+};
+
+/** Only errors block: a warning or an information can be justified by the finance officer. */
+export const isJustifiable = (f: Pick<Finding, 'level'>) => f.level !== 'error';
+
+/**
+ * The findings with their justification (by key). A justification written for another message (the figures
+ * changed since) stays visible but is marked outdated; one whose finding is gone is not shown.
+ */
+export function attachJustifications(findings: readonly Finding[], justifications: readonly Justification[]): JustifiedFinding[] {
+  const byKey = new Map(justifications.map((j) => [j.cle, j]));
+  return findings.map((f) => {
+    const j = isJustifiable(f) ? byKey.get(f.key) : undefined;
+    return {
+      ...f,
+      justification: j ? { texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, version: j.version, outdated: j.constat !== f.message } : null,
+    };
+  });
 }

@@ -50,6 +50,17 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
     }
   }
   for (const year of Object.keys(doc.consommation)) checkYear(year, `consommation.${year}`);
+  doc.transferts.forEach((t, i) => {
+    for (const year of Object.keys(t.parAnnee)) checkYear(year, `transferts.${i}.parAnnee.${year}`);
+  });
+  doc.budgetsAnnuels.forEach((v, i) => {
+    checkUnique(v.id, `budgetsAnnuels.${i}.id`);
+    checkYear(String(v.annee), `budgetsAnnuels.${i}.annee`);
+  });
+  doc.imputations.forEach((l, i) => {
+    checkUnique(l.id, `imputations.${i}.id`);
+    checkYear(String(l.annee), `imputations.${i}.annee`);
+  });
   for (const [year, dates] of Object.entries(doc.commissions.dates)) {
     checkYear(year, `commissions.dates.${year}`);
     dates.forEach((date, i) => {

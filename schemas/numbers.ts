@@ -97,7 +97,8 @@ export function parseBelgianNumber(input: string, scale: number): ParseResult {
   const digits = (intPart + frac).replace(/^0+(?=\d)/, '');
   if (digits.length > 15) return { ok: false, message: `« ${raw.trim()} » est trop grand` };
   const value = Number(digits);
-  return { ok: true, value: negative ? -value : value };
+  // "-0,00" is zero, not the floating-point -0 that compares unequal to 0 in Object.is and toEqual.
+  return { ok: true, value: negative && value !== 0 ? -value : value };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   TYPES_CONTRAT,
 } from './enums.ts';
 import { ActionSchema } from './action.ts';
+import { BookedLineSchema, BudgetVersionSchema, JustificationSchema, TransferYearsSchema } from './finance.ts';
 import { YearKey } from './indicator.ts';
 import {
   RowId,
@@ -103,33 +104,8 @@ export const ChefDeProjetSchema = z
 
 export const ServiceCitoyenSchema = z.object({ recours: optBool }).strict();
 
-export const BudgetSchema = z
-  .object({
-    recettes: z
-      .object({
-        /** Total as typed on the form; null = not typed (the sum of the lines is shown). */
-        total: optCents,
-        subventionPcs: optCents,
-        partCommunale: optCents,
-        subventionsArt20: optCents,
-        autres: optCents,
-      })
-      .strict()
-      .default({ total: null, subventionPcs: null, partCommunale: null, subventionsArt20: null, autres: null }),
-    depenses: z
-      .object({
-        total: optCents,
-        personnel: optCents,
-        fonctionnement: optCents,
-        investissement: optCents,
-        /** "Subventions aux institutions et associations (y compris art.20)". */
-        subventionsInstitutions: optCents,
-      })
-      .strict()
-      .default({ total: null, personnel: null, fonctionnement: null, investissement: null, subventionsInstitutions: null }),
-  })
-  .strict();
-export type Budget = z.output<typeof BudgetSchema>;
+import { BudgetSchema, type Budget } from './budget.ts';
+export { BudgetSchema, type Budget };
 
 export const TransferFieldsSchema = z
   .object({
@@ -138,7 +114,12 @@ export const TransferFieldsSchema = z
     montant: optCents,
   })
   .strict();
-export const TransferSchema = TransferFieldsSchema.extend({ id: RowId, version: Version.default(0) }).strict();
+export const TransferSchema = TransferFieldsSchema.extend({
+  id: RowId,
+  version: Version.default(0),
+  /** Amount transferred per programme year (cells, versioned one by one); a blank year = the annual `montant`. */
+  parAnnee: TransferYearsSchema.default({}),
+}).strict();
 export type Transfer = z.output<typeof TransferSchema>;
 
 /** ISADF values are fractions between 0 and 1, kept in thousandths (0,10 → 100). */
@@ -314,6 +295,10 @@ export const PlanDocumentSchema = PlanHeaderSchema.extend({
   reunionsInvite: listOf(ReunionInviteFieldsSchema),
   communication: CommunicationSchema.default(CommunicationSchema.parse({})),
   partenaires: listOf(PartenaireFieldsSchema),
+  /** The finance officer's records: budget versions per year, E-compte imputations, justifications of findings. */
+  budgetsAnnuels: z.array(BudgetVersionSchema).max(1000).default([]),
+  imputations: z.array(BookedLineSchema).max(20_000).default([]),
+  justifications: z.array(JustificationSchema).max(2000).default([]),
 }).strict();
 export type PlanDocument = z.output<typeof PlanDocumentSchema>;
 export type PlanDocumentInput = z.input<typeof PlanDocumentSchema>;
@@ -324,8 +309,13 @@ export type Plan = PlanDocument & {
   createdAt: string;
   updatedAt: string;
   versions: Record<SectionKey | 'header', number>;
-  /** Versions of the time-share cells (category → period) and of the E-compte cells (year); absent = 0. */
-  cellVersions: { time: Record<string, Record<string, number>>; consumption: Record<string, number> };
+  /** Versions of the time-share cells (category → period), the E-compte cells (year) and the yearly transfers
+   * (transfer id → year); absent = 0. */
+  cellVersions: {
+    time: Record<string, Record<string, number>>;
+    consumption: Record<string, number>;
+    transfer: Record<string, Record<string, number>>;
+  };
 };
 
 export type PlanSummary = {

@@ -30,6 +30,8 @@ describe('checkPlan: typed ex-ante vs the yearly targets (spec §4 I10)', () => 
         rule: 'indicateur-ex-ante',
         level: 'warning',
         path: 'actions.0.indicators.0.exAnte',
+        // The key names the rows by id, so that a justification follows the finding when rows move.
+        key: 'indicateur-ex-ante:actions.#a1.indicators.#i1.exAnte',
         message: "Fiche 1.1.05 (Opérateur a1), indicateur 1 « Nuitées » : l'ex-ante saisi (1.100) diffère de celui calculé à partir des cibles annuelles (6.600)",
       },
     ]);
@@ -105,6 +107,7 @@ describe('checkPlan: convention amounts of the fiches vs the partner transfer (s
     expect(findings).toEqual([
       {
         ...WARNING[0],
+        key: 'convention-transfert:transferts.#t1.montant',
         message: "Transfert à « Partenaire t1 » (€ 1.000,00) : aucun montant de convention n'est indiqué dans la fiche liée (Fiche 1.1.05 (Opérateur a1))",
       },
     ]);

@@ -56,6 +56,7 @@ describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
       rule: 'budget-recettes-total',
       level: 'error',
       path: 'budget.recettes.total',
+      key: 'budget-recettes-total:budget.recettes.total',
       message: "Budget, recettes : le total (€ 2.424.996,75) n'est pas la somme des recettes (€ 2.424.996,74), écart € 0,01",
     });
   });
@@ -94,6 +95,7 @@ describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
         rule: 'budget-art20',
         level: 'error',
         path: 'budget.recettes.subventionsArt20',
+        key: 'budget-art20:budget.recettes.subventionsArt20',
         message: 'La subvention art.20 (€ 111.981,08) ne correspond pas à la somme des transferts art.20 (€ 0,00), écart € 111.981,08',
       },
     ]);

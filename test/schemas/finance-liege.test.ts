@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { readSampleDocument } from '../../samples/load-sample.ts';
+import { checkPlan } from '../../schemas/checks.ts';
+import { BookedLineSchema, checkFinance, reconcileYear, type ReconciliationLineId, type YearReconciliation } from '../../schemas/finance.ts';
+import { formatEuros, formatPercentExact } from '../../schemas/numbers.ts';
+import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
+import { loadReferenceData } from '../../server/reference.ts';
+
+/**
+ * The reconciliation on the Liège PCS 2020-2025 (samples/liege-2020-2025): the fiche plan alone, then with E-compte
+ * imputations equal to its budget, then with one imputation off by one cent. Years come from the programme.
+ */
+
+const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
+const { programmes, catalogue } = loadReferenceData();
+const PROGRAMME = programmes.find((p) => p.id === LIEGE.programmeId)!;
+
+const SUBVENTION = 166603768;
+const PART_COMMUNALE = 64697798;
+const ART20 = 11198108;
+
+const lineOf = (rec: YearReconciliation, id: ReconciliationLineId) => {
+  const line = rec.lines.find((l) => l.id === id);
+  if (!line) throw new Error(`ligne ${id} absente`);
+  return line;
+};
+const statuses = (rec: YearReconciliation) => Object.fromEntries(rec.lines.map((l) => [l.id, l.status]));
+
+/** The Liège plan with, for every programme year, imputations equal to the budget: the subvention on 84010 art. 465-48, the
+ * part communale on 84010 art. 161-01, the art.20 subsidy on function 84011. */
+function withBookedBudget(plan: PlanDocument): PlanDocument {
+  const imputations = PROGRAMME.years.flatMap((annee) =>
+    [
+      { id: `sub-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention PCS', montant: SUBVENTION },
+      { id: `pc-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '161-01', libelle: 'Part communale', montant: PART_COMMUNALE },
+      { id: `a20-${annee}`, annee, codeFonctionnel: '84011', articleEconomique: '465-48', libelle: 'Subside art.20', montant: ART20 },
+    ].map((line) => BookedLineSchema.parse(line)),
+  );
+  return { ...plan, imputations };
+}
+
+/** The same plan with the year's subvention PCS imputation moved by `delta` cents. */
+function withSubventionOff(plan: PlanDocument, year: number, delta: number): PlanDocument {
+  return { ...plan, imputations: plan.imputations.map((l) => (l.id === `sub-${year}` ? { ...l, montant: l.montant + delta } : l)) };
+}
+
+describe('Liège sample: reconciliation of the fiche plan alone', () => {
+  it('has programme years to reconcile', () => {
+    expect(PROGRAMME).toBeDefined();
+    expect(PROGRAMME.years.length).toBeGreaterThan(0);
+  });
+
+  for (const year of PROGRAMME.years) it(`${year}: budget € 2.424.996,74 balanced, transfers € 845.613,08 (art.20 € 111.981,08), part communale 38,83 %`, () => {
+    const rec = reconcileYear(LIEGE, year);
+    expect(rec.budget.version).toBeNull();
+    expect(rec.figures.totalRecettes).toBe(242499674);
+    expect(formatEuros(rec.figures.totalRecettes!)).toBe('€ 2.424.996,74');
+    expect(rec.transferred.total).toBe(84561308);
+    expect(rec.transferred.art20).toBe(ART20);
+    expect(rec.transferred.typed).toBe(0);
+    expect(rec.partCommunale.budgetRatio).toBe(3883);
+    expect(formatPercentExact(rec.partCommunale.budgetRatio!)).toBe('38,83%');
+    expect(rec.partCommunale.bookedRatio).toBeNull();
+
+    const s = statuses(rec);
+    expect(s.equilibre).toBe('ok');
+    expect(s.transferts).toBe('ok');
+    expect(s.art20).toBe('ok');
+    expect(s['part-communale-minimum']).toBe('ok');
+    // No imputation: nothing booked, the booked lines are incomplete (blank is not zero).
+    expect(rec.booked).toEqual({ 'subvention-pcs': null, 'part-communale': null, art20: null, lines: 0 });
+    for (const id of ['subvention-pcs', 'part-communale', 'pcs-et-communale'] as const) {
+      expect(lineOf(rec, id).booked).toBeNull();
+      expect(lineOf(rec, id).differences).toEqual([]);
+      expect(s[id]).toBe('incomplet');
+    }
+    expect(lineOf(rec, 'subvention-pcs').budget).toBe(SUBVENTION);
+    expect(lineOf(rec, 'part-communale').budget).toBe(PART_COMMUNALE);
+    expect(lineOf(rec, 'art20').budget).toBe(ART20);
+  });
+
+  it('raises no reconciliation finding: the fiche plan figures alone are checked by the fiche plan rules', () => {
+    expect(checkFinance(LIEGE, PROGRAMME)).toEqual([]);
+    expect(checkPlan(LIEGE, PROGRAMME, catalogue).filter((f) => f.rule.startsWith('rapprochement-'))).toEqual([]);
+  });
+});
+
+describe('Liège sample: imputations equal to the budget', () => {
+  const booked = withBookedBudget(LIEGE);
+
+  for (const year of PROGRAMME.years) it(`${year}: every line is ok, the booked part communale is 38,83 % too`, () => {
+    const rec = reconcileYear(booked, year);
+    expect(rec.booked).toEqual({ 'subvention-pcs': SUBVENTION, 'part-communale': PART_COMMUNALE, art20: ART20, lines: 3 });
+    expect(rec.lines.map((l) => [l.id, l.status])).toEqual(rec.lines.map((l) => [l.id, 'ok']));
+    for (const line of rec.lines) {
+      if (line.id === 'part-communale-minimum') continue; // margins, positive here
+      for (const d of line.differences) expect(d.value, `${line.id} ${d.label}`).toBe(0);
+    }
+    expect(rec.partCommunale.bookedRatio).toBe(3883);
+  });
+
+  it('raises no finding of the reconciliation', () => {
+    expect(checkFinance(booked, PROGRAMME)).toEqual([]);
+    expect(checkPlan(booked, PROGRAMME, catalogue).filter((f) => f.rule.startsWith('rapprochement-'))).toEqual([]);
+  });
+});
+
+describe('Liège sample: one imputation off by one cent', () => {
+  const booked = withBookedBudget(LIEGE);
+  const baseKeys = new Set(checkPlan(booked, PROGRAMME, catalogue).map((f) => f.key));
+  const cases = PROGRAMME.years.flatMap((year) => [-1, 1].map((delta) => ({ year, delta })));
+
+  it.each(cases)('$year, subvention PCS $delta cent: one cent on “subvention-pcs” and “pcs-et-communale”, nothing else', ({ year, delta }) => {
+    const off = withSubventionOff(booked, year, delta);
+    const rec = reconcileYear(off, year);
+    expect(lineOf(rec, 'subvention-pcs').differences).toEqual([{ label: 'imputé − budget', value: delta }]);
+    expect(lineOf(rec, 'pcs-et-communale').differences).toEqual([{ label: 'imputé − budget', value: delta }]);
+    const s = statuses(rec);
+    expect(s).toEqual({
+      equilibre: 'ok',
+      'subvention-pcs': 'ecart',
+      'part-communale': 'ok',
+      'pcs-et-communale': 'ecart',
+      'part-communale-minimum': 'ok',
+      art20: 'ok',
+      transferts: 'ok',
+    });
+    // The other years are untouched.
+    for (const other of PROGRAMME.years.filter((y) => y !== year)) {
+      expect(reconcileYear(off, other).lines.every((l) => l.status === 'ok')).toBe(true);
+    }
+
+    const findings = checkPlan(off, PROGRAMME, catalogue);
+    const added = findings.filter((f) => !baseKeys.has(f.key));
+    expect(added.map((f) => ({ rule: f.rule, level: f.level, key: f.key }))).toEqual([
+      { rule: 'rapprochement-subvention-pcs', level: 'warning', key: `rapprochement-subvention-pcs:finance.${year}.subvention-pcs` },
+      { rule: 'rapprochement-pcs-et-communale', level: 'warning', key: `rapprochement-pcs-et-communale:finance.${year}.pcs-et-communale` },
+    ]);
+    const cent = delta < 0 ? '€ -0,01' : '€ 0,01';
+    expect(added[0]!.message).toContain(`imputé − budget : ${cent}`);
+    expect(added[0]!.message.startsWith(`Rapprochement ${year}, Subvention PCS`)).toBe(true);
+    // Nothing disappeared either.
+    const keys = new Set(findings.map((f) => f.key));
+    expect([...baseKeys].filter((k) => !keys.has(k))).toEqual([]);
+  });
+});
