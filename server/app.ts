@@ -14,8 +14,10 @@ import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
 import { workbookRoutes } from './routes/workbook.ts';
 import { pdfRoutes } from './routes/pdf.ts';
+import { financeRoutes } from './routes/finance.ts';
 import { createPdfPool } from './workers/pdf-pool.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
+import { MAX_BOOKED_FILE_BYTES } from '../schemas/booked-import.ts';
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -33,16 +35,19 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   handsontableLicenseKey: 'non-commercial-and-evaluation',
 };
 
-function limitBody(maxSize: number, message: string) {
+/** Refuses a body over `maxSize` bytes with a 413 that tells the limit people see (`shownBytes`, in Mo). */
+function limitBody(maxSize: number, message: string, shownBytes: number = maxSize) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new AppError(413, 'payload_too_large', `${message} (au plus ${maxSize / 1024 / 1024} Mo)`);
+      throw new AppError(413, 'payload_too_large', `${message} (au plus ${shownBytes / 1024 / 1024} Mo)`);
     },
   });
 }
 const jsonLimit = limitBody(MAX_BODY_BYTES, 'Requête trop volumineuse');
 const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
+// The multipart envelope around the file (boundaries, the preview's fingerprint) is a few hundred bytes.
+const bookedImportLimit = limitBody(MAX_BOOKED_FILE_BYTES + 64 * 1024, 'Fichier trop volumineux', MAX_BOOKED_FILE_BYTES);
 
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
 export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
@@ -61,7 +66,8 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
     .route('/plans', listRoutes(ctx))
     .route('/plans', actionRoutes(ctx))
     .route('/plans', workbookRoutes(ctx))
-    .route('/plans', pdfRoutes(ctx));
+    .route('/plans', pdfRoutes(ctx))
+    .route('/plans', financeRoutes(ctx));
 
   const app = new Hono()
     .use(
@@ -82,7 +88,11 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
       }),
     )
     .use(compress())
-    .use('/api/*', (c, next) => (c.req.path.endsWith('/import.xlsx') ? importLimit(c, next) : jsonLimit(c, next)))
+    .use('/api/*', (c, next) => {
+      if (c.req.path.endsWith('/import.xlsx')) return importLimit(c, next);
+      if (c.req.path.endsWith('/booked-lines/import')) return bookedImportLimit(c, next);
+      return jsonLimit(c, next);
+    })
     .route('/api', api)
     .route('/', clientRoutes(client.clientDir));
 

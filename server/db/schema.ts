@@ -18,6 +18,9 @@ import {
 import { AGGREGATION_CODES, UNIT_CODES } from '../../schemas/numbers.ts';
 import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
 import { CELL_GRIDS } from '../../schemas/cells.ts';
+import { BOOKED_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
+
+const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
 
 /**
  * SQLite tables of a plan. Numbers that take part in arithmetic (budget, transfers, indicator values, time shares,
@@ -194,4 +197,81 @@ export const budgets = sqliteTable(
         and coalesce(${t.subventionsInstitutions}, 0) >= 0`,
     ),
   ],
+);
+
+/**
+ * The budget of a programme year as recorded on a date: the prévisionnel, then each actualisation. Rows are only
+ * ever inserted (a trigger of the migration refuses updates): a correction is a new actualisation.
+ */
+export const budgetVersions = sqliteTable(
+  'budget_versions',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    annee: integer('annee').notNull(),
+    nature: text('nature', { enum: BUDGET_VERSION_KINDS }).notNull(),
+    libelle: text('libelle').notNull(),
+    dateDecision: text('date_decision').notNull(),
+    recettesTotal: integer('recettes_total'),
+    subventionPcs: integer('subvention_pcs'),
+    partCommunale: integer('part_communale'),
+    subventionsArt20: integer('subventions_art20'),
+    autresRecettes: integer('autres_recettes'),
+    depensesTotal: integer('depenses_total'),
+    personnel: integer('personnel'),
+    fonctionnement: integer('fonctionnement'),
+    investissement: integer('investissement'),
+    subventionsInstitutions: integer('subventions_institutions'),
+    commentaire: text('commentaire'),
+    auteur: text('auteur').notNull(),
+    enregistreLe: text('enregistre_le').notNull(),
+  },
+  (t) => [
+    index('budget_versions_plan').on(t.planId, t.annee),
+    check('budget_versions_nature', inList(t.nature, BUDGET_VERSION_KINDS)),
+  ],
+);
+
+/** Amounts booked in the municipal accounts (E-compte imputations), in signed cents. */
+export const bookedLines = sqliteTable(
+  'booked_lines',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    annee: integer('annee').notNull(),
+    codeFonctionnel: text('code_fonctionnel', { enum: FUNCTIONAL_CODE_LIST }).notNull(),
+    articleEconomique: text('article_economique').notNull(),
+    libelle: text('libelle'),
+    montantCents: integer('montant_cents').notNull(),
+    /** Null = classified by the documented rule. */
+    nature: text('nature', { enum: BOOKED_NATURES }),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('booked_lines_plan').on(t.planId, t.annee, t.position),
+    check('booked_lines_code', inList(t.codeFonctionnel, FUNCTIONAL_CODE_LIST)),
+    check('booked_lines_nature', sql`${t.nature} is null or ${inList(t.nature, BOOKED_NATURES)}`),
+  ],
+);
+
+/** The finance officer's justification of a non-blocking finding, by the finding's stable key. */
+export const justifications = sqliteTable(
+  'justifications',
+  {
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    cle: text('cle').notNull(),
+    texte: text('texte').notNull(),
+    auteur: text('auteur').notNull(),
+    justifieLe: text('justifie_le').notNull(),
+    constat: text('constat').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.cle] })],
 );

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { actions, cells, indicators } from '../db/schema.ts';
+import { actions, cells, indicators, transfers } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { CellsEditSchema, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
@@ -15,8 +15,10 @@ import { mutatePlan } from './mutate.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
 
 type IndicatorUnits = Map<string, Unit>;
+/** What a cell edit needs to know of the plan: its indicators' units and its transfers' ids. */
+type CellTargets = { units: IndicatorUnits; transferIds: Set<string> };
 
-/** Units of the plan's indicators, by id: all a cell edit needs to know of the plan. */
+/** Units of the plan's indicators, by id. */
 function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
   const rows = db
     .select({ id: indicators.id, unit: indicators.unit })
@@ -27,8 +29,13 @@ function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
   return new Map(rows.map((r) => [r.id, r.unit]));
 }
 
+function cellTargetsOf(db: Db, planId: string): CellTargets {
+  const ids = db.select({ id: transfers.id }).from(transfers).where(eq(transfers.planId, planId)).all();
+  return { units: indicatorUnitsOf(db, planId), transferIds: new Set(ids.map((r) => r.id)) };
+}
+
 /** Checks where a cell is and what it may hold; answers the parsed value or a French issue. */
-function validateCell(units: IndicatorUnits, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
+function validateCell({ units, transferIds }: CellTargets, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
   const isYear = isProgrammeYear(programme, cell.period);
   const yearsText = programmeSpan(programme);
   let schema;
@@ -45,6 +52,10 @@ function validateCell(units: IndicatorUnits, programme: Programme, cell: CellEdi
       return `Colonne inconnue : ${cell.period} (Ex-ante, ${yearsText} ou Ex-post)`;
     }
     schema = percentHundredths;
+  } else if (cell.grid === 'transfer') {
+    if (!transferIds.has(cell.row)) return `Transfert introuvable dans ce plan : ${cell.row}`;
+    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    schema = cents;
   } else {
     if (cell.row !== CONSUMPTION_ROW) return `Ligne inconnue : ${cell.row}`;
     if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
@@ -65,7 +76,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
   const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
   return mutatePlan(ctx, ctx.planId, (db) => {
     const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
-    const units = indicatorUnitsOf(db, ctx.planId);
+    const targets = cellTargetsOf(db, ctx.planId);
     const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
     const seen = new Set<string>();
     const problems: { index: number; cell: CellEdit; message: string }[] = [];
@@ -75,7 +86,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
         return null;
       }
       seen.add(keyOf(cell));
-      const r = validateCell(units, programme, cell);
+      const r = validateCell(targets, programme, cell);
       if (typeof r === 'string') {
         problems.push({ index, cell, message: r });
         return null;
@@ -83,7 +94,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
       return { ...cell, ...r };
     });
     // Only a failing edit pays for reading the whole plan, to name each cell as people know it.
-    const describe = () => readPlan(db, ctx.planId).actions;
+    const describe = () => readPlan(db, ctx.planId);
     if (problems.length) {
       const planActions = describe();
       const issues: ApiIssue[] = problems.map((p) => ({

@@ -1,9 +1,9 @@
-import { checkPlan, type Finding } from '../../schemas/checks.ts';
+import { attachJustifications, checkPlan, type JustifiedFinding } from '../../schemas/checks.ts';
 import { readPlan } from './plan-store.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
 
-/** Findings of the stored plan, computed by the shared rules of `schemas/checks.ts`. */
-export function getPlanChecks(ctx: ServiceContext & { planId: string }): Finding[] {
+/** Findings of the stored plan, computed by the shared rules of `schemas/checks.ts`, each with its justification. */
+export function getPlanChecks(ctx: ServiceContext & { planId: string }): JustifiedFinding[] {
   const plan = readPlan(ctx.db, ctx.planId);
-  return checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue);
+  return attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue), plan.justifications);
 }

@@ -5,6 +5,7 @@ import { parseOrThrow } from '../errors.ts';
 import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
+import { deleteCellsOfRow } from './plan-store.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 
 /**
@@ -100,11 +101,12 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
   });
 }
 
-/** Deleting a transfer unlinks the actions it funded (their operator keeps its name). */
+/** Deleting a transfer unlinks the actions it funded (their operator keeps its name) and drops its yearly amounts. */
 export function deleteTransfer(ctx: ServiceContext & { planId: string; transferId: string; version: number }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
     requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
     db.delete(transfers).where(where).run();
+    deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
   });
 }

@@ -1,5 +1,5 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
-import { actions, indicators, planRows, transfers } from '../db/schema.ts';
+import { actions, bookedLines, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import type { Db } from '../db/open.ts';
@@ -54,7 +54,7 @@ export function reorder(ids: readonly string[], id: string, position: number): s
   return [...rest.slice(0, at), id, ...rest.slice(at)];
 }
 
-type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows;
+type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows | typeof bookedLines;
 
 /** Ids of an ordered list (actions of a plan, indicators of an action, …) in their stored order. */
 export function orderedIds(db: Db, table: OrderedTable, where: SQL | undefined): string[] {

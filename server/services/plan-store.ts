@@ -2,8 +2,11 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/open.ts';
 import {
   actions,
+  bookedLines,
+  budgetVersions,
   budgets,
   cells,
+  justifications,
   indicators,
   planRows,
   planSections,
@@ -16,6 +19,7 @@ import { sameValue } from '../../schemas/same-value.ts';
 import { FicheSchema } from '../../schemas/action.ts';
 import type { Action } from '../../schemas/action.ts';
 import type { Indicator, IndicatorCell } from '../../schemas/indicator.ts';
+import type { BookedLine, BookedLineFields, BudgetVersion } from '../../schemas/finance.ts';
 import {
   COLLECTION_KEYS,
   COLLECTION_SCHEMAS,
@@ -60,7 +64,9 @@ export function budgetToRow(b: Budget) {
   };
 }
 
-function rowToBudget(r: typeof budgets.$inferSelect): Budget {
+type BudgetColumns = ReturnType<typeof budgetToRow>;
+
+function rowToBudget(r: BudgetColumns): Budget {
   return {
     recettes: {
       total: r.recettesTotal,
@@ -131,7 +137,8 @@ export function readPlan(db: Db, planId: string): Plan {
   const indicatorCells = new Map<string, Record<string, IndicatorCell>>();
   const repartitionTemps: Record<string, Record<string, number | null>> = {};
   const consommation: Record<string, number | null> = {};
-  const cellVersions: Plan['cellVersions'] = { time: {}, consumption: {} };
+  const cellVersions: Plan['cellVersions'] = { time: {}, consumption: {}, transfer: {} };
+  const transferYears = new Map<string, Record<string, number | null>>();
   for (const c of cellRows) {
     if (c.grid === 'indicator-target' || c.grid === 'indicator-actual') {
       const byYear = indicatorCells.get(c.rowKey) ?? {};
@@ -148,6 +155,11 @@ export function readPlan(db: Db, planId: string): Plan {
     } else if (c.grid === 'time') {
       (repartitionTemps[c.rowKey] ??= {})[c.period] = c.value;
       (cellVersions.time[c.rowKey] ??= {})[c.period] = c.version;
+    } else if (c.grid === 'transfer') {
+      const years = transferYears.get(c.rowKey) ?? {};
+      years[c.period] = c.value;
+      transferYears.set(c.rowKey, years);
+      (cellVersions.transfer[c.rowKey] ??= {})[c.period] = c.version;
     } else {
       consommation[c.period] = c.value;
       cellVersions.consumption[c.period] = c.version;
@@ -206,11 +218,79 @@ export function readPlan(db: Db, planId: string): Plan {
       partenaire: t.partenaire,
       art20: t.art20,
       montant: t.montantCents,
+      parAnnee: transferYears.get(t.id) ?? {},
     })),
     consommation,
     repartitionTemps,
     actions: actionList,
+    ...readFinance(db, planId),
   };
+}
+
+/** The finance officer's records of a plan: budget versions, imputations (in list order), justifications. */
+function readFinance(db: Db, planId: string): Pick<PlanDocument, 'budgetsAnnuels' | 'imputations' | 'justifications'> {
+  return {
+    budgetsAnnuels: db
+      .select()
+      .from(budgetVersions)
+      .where(eq(budgetVersions.planId, planId))
+      .orderBy(asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
+      .all()
+      .map((v) => ({
+        id: v.id,
+        annee: v.annee,
+        nature: v.nature,
+        libelle: v.libelle,
+        dateDecision: v.dateDecision,
+        budget: rowToBudget(v),
+        commentaire: v.commentaire,
+        auteur: v.auteur,
+        enregistreLe: v.enregistreLe,
+      })),
+    imputations: db
+      .select()
+      .from(bookedLines)
+      .where(eq(bookedLines.planId, planId))
+      .orderBy(asc(bookedLines.position))
+      .all()
+      .map(bookedLineOut),
+    justifications: db
+      .select()
+      .from(justifications)
+      .where(eq(justifications.planId, planId))
+      .orderBy(asc(justifications.cle))
+      .all()
+      .map((j) => ({ cle: j.cle, texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, constat: j.constat, version: j.version })),
+  };
+}
+
+export function bookedLineOut(r: typeof bookedLines.$inferSelect): BookedLine {
+  return {
+    id: r.id,
+    version: r.version,
+    annee: r.annee,
+    codeFonctionnel: r.codeFonctionnel,
+    articleEconomique: r.articleEconomique,
+    libelle: r.libelle,
+    montant: r.montantCents,
+    nature: r.nature,
+  };
+}
+
+export function bookedLineToRow(l: BookedLineFields) {
+  return {
+    annee: l.annee,
+    codeFonctionnel: l.codeFonctionnel,
+    articleEconomique: l.articleEconomique,
+    libelle: l.libelle,
+    montantCents: l.montant,
+    nature: l.nature,
+  };
+}
+
+export function budgetVersionToRow(planId: string, v: BudgetVersion) {
+  const { budget, ...fields } = v;
+  return { planId, ...fields, ...budgetToRow(budget) };
 }
 
 /** Fiche as stored: the transfer link lives in its own column (with a foreign key), not in the JSON. */
@@ -304,6 +384,16 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
   for (const [year, value] of Object.entries(doc.consommation)) {
     cellWrites.push({ grid: 'consumption', rowKey: CONSUMPTION_ROW, period: year, value });
   }
+  for (const t of doc.transferts) {
+    for (const [year, value] of Object.entries(t.parAnnee)) cellWrites.push({ grid: 'transfer', rowKey: mapId(t.id), period: year, value });
+  }
+  for (const v of doc.budgetsAnnuels) db.insert(budgetVersions).values(budgetVersionToRow(planId, { ...v, id: mapId(v.id) })).run();
+  doc.imputations.forEach((l, position) => {
+    db.insert(bookedLines).values({ id: mapId(l.id), planId, position, ...bookedLineToRow(l), version: 1 }).run();
+  });
+  // A justification's key names rows by id (`actions.#<id>…`): it follows its rows to their new ids.
+  const remapKey = (key: string) => key.replace(/#([A-Za-z0-9_-]+)/g, (whole, id: string) => (idMap.has(id) ? `#${idMap.get(id)}` : whole));
+  for (const j of doc.justifications) db.insert(justifications).values({ planId, ...j, cle: remapKey(j.cle), version: 1 }).run();
   for (const c of cellWrites) {
     if (c.value === null) continue;
     db.insert(cells)
@@ -344,7 +434,7 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
   }
   before.transferts.forEach((t, i) => {
     const next = after.transferts[i]!;
-    if (differs({ ...t, version: 0 }, { ...next, version: 0 })) {
+    if (differs({ ...t, version: 0, parAnnee: {} }, { ...next, version: 0, parAnnee: {} })) {
       db.update(transfers)
         .set({ partenaire: next.partenaire, art20: next.art20, montantCents: next.montant, version: t.version + 1 })
         .where(eq(transfers.id, t.id))
@@ -390,6 +480,13 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
       cellWrites.push({ grid: 'consumption', rowKey: CONSUMPTION_ROW, period: year, value, version: before.cellVersions.consumption[year] ?? 0 });
     }
   }
+  before.transferts.forEach((t, i) => {
+    for (const [year, value] of Object.entries(after.transferts[i]!.parAnnee)) {
+      if (differs(t.parAnnee[year], value)) {
+        cellWrites.push({ grid: 'transfer', rowKey: t.id, period: year, value, version: before.cellVersions.transfer[t.id]?.[year] ?? 0 });
+      }
+    }
+  });
   for (const c of cellWrites) storeCell(db, planId, c, c.version);
 }
 

@@ -28,7 +28,14 @@ describe('POST /api/plans/:planId/actions', () => {
     const action = await postAction(app, plan.id, { code: '9.9.99' });
     expect(action.indicators.map((i) => i.standard)).toEqual(STANDARD_INDICATORS.map((s) => s.code));
     const checks = (await call(app, 'GET', `/api/plans/${plan.id}/checks`)).body;
-    expect(checks).toContainEqual({ rule: 'code-action', level: 'warning', path: 'actions.0.code', message: 'Fiche 9.9.99 : le code 9.9.99 est absent du catalogue' });
+    expect(checks).toContainEqual({
+      rule: 'code-action',
+      level: 'warning',
+      path: 'actions.0.code',
+      key: `code-action:actions.#${action.id}.code`,
+      message: 'Fiche 9.9.99 : le code 9.9.99 est absent du catalogue',
+      justification: null,
+    });
   });
 
   it('adds each new action after the last one, and two actions may share a code', async () => {

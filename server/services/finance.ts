@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import { bookedLines, budgetVersions, justifications } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import {
+  BOOKED_FILE_COLUMNS,
+  type BookedFileProblem,
+  type BookedImportPreview,
+  type BookedImportResult,
+} from '../../schemas/booked-import.ts';
+import { checkPlan, isJustifiable } from '../../schemas/checks.ts';
+import {
+  BookedLineFieldsSchema,
+  BudgetVersionFieldsSchema,
+  JustificationFieldsSchema,
+  bookedTotals,
+  checkNewBudgetVersion,
+  natureOf,
+  reconcileYear,
+  type BookedLine,
+  type BookedLineFields,
+  type BudgetVersion,
+  type Justification,
+  type YearReconciliation,
+} from '../../schemas/finance.ts';
+import type { Plan } from '../../schemas/plan.ts';
+import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { readBookedFile } from '../imports/booked-file.ts';
+import { ConflictError } from '../errors.ts';
+import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
+import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
+import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
+
+/**
+ * The finance officer's records: yearly budget versions (insert only), E-compte imputations (rows, or a whole file
+ * replacing the years it covers), justifications of findings, and the reconciliation computed by `schemas/finance.ts`.
+ */
+
+function programmeOf(ctx: ServiceContext, db: Db, planId: string): Programme {
+  return requireProgramme(ctx, requirePlanRow(db, planId).programmeId);
+}
+
+function requireProgrammeYear(programme: Programme, year: number, path: string): void {
+  if (!programme.years.includes(year)) {
+    const message = `L'année ${year} n'appartient pas au programme (${programmeSpan(programme)})`;
+    throw new ValidationError(message, [{ path, message }]);
+  }
+}
+
+/** Records a new version of a year's budget; the versions already recorded are never changed. */
+export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data: unknown }): BudgetVersion {
+  const fields = parseOrThrow(BudgetVersionFieldsSchema, ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const plan = readPlan(db, ctx.planId);
+    const issues = checkNewBudgetVersion(plan.budgetsAnnuels, fields, programmeOf(ctx, db, ctx.planId));
+    if (issues.length) throw new ValidationError(issues[0]!.message, issues);
+    const version: BudgetVersion = { ...fields, id: newIdOf(ctx)(), enregistreLe: nowOf(ctx) };
+    db.insert(budgetVersions).values(budgetVersionToRow(ctx.planId, version)).run();
+    return version;
+  }, { verifyIntegrity: false });
+}
+
+const lineWhere = (planId: string, lineId: string) => and(eq(bookedLines.id, lineId), eq(bookedLines.planId, planId));
+
+export function createBookedLine(ctx: ServiceContext & { planId: string; data: unknown }): BookedLine {
+  const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+    const id = newIdOf(ctx)();
+    const position = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
+    db.insert(bookedLines).values({ id, planId: ctx.planId, position, ...bookedLineToRow(fields), version: 1 }).run();
+    return { id, version: 1, ...fields };
+  }, { verifyIntegrity: false });
+}
+
+export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; data: unknown }): BookedLine {
+  const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+    const where = lineWhere(ctx.planId, ctx.lineId);
+    requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    db.update(bookedLines).set({ ...bookedLineToRow(fields), version: ctx.version + 1 }).where(where).run();
+    return { id: ctx.lineId, version: ctx.version + 1, ...fields };
+  }, { verifyIntegrity: false });
+}
+
+export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const where = lineWhere(ctx.planId, ctx.lineId);
+    requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    db.delete(bookedLines).where(where).run();
+  }, { verifyIntegrity: false });
+}
+
+/** Identifies the plan's imputations: an import preview is applied only to the imputations it was computed against. */
+function bookedFingerprint(lines: readonly BookedLine[]): string {
+  return createHash('sha256').update(JSON.stringify(lines)).digest('hex');
+}
+
+const COLUMN_HEADERS = new Map<string, string>(BOOKED_FILE_COLUMNS.map((c) => [c.key, c.header]));
+
+/** « Ligne 5 (Montant) : … » for each problem, and one refusal that says nothing was written. */
+function fileProblemsError(problems: readonly BookedFileProblem[]): ValidationError {
+  const issues = problems.map((p) => {
+    const where = p.line === null ? 'Fichier' : `Ligne ${p.line}${p.column ? ` (${COLUMN_HEADERS.get(p.column) ?? p.column})` : ''}`;
+    return { path: p.line === null ? 'file' : `lignes.${p.line}${p.column ? `.${p.column}` : ''}`, message: `${where} : ${p.message}` };
+  });
+  const more = issues.length > 1 ? ` — et ${issues.length - 1} autre(s) problème(s)` : '';
+  return new ValidationError(`Import refusé, rien n'a été modifié. ${issues[0]!.message}${more}`, issues);
+}
+
+function previewOf(plan: Plan, format: 'csv' | 'xlsx', read: { line: number; fields: BookedLineFields }[]): BookedImportPreview {
+  const years = [...new Set(read.map((l) => l.fields.annee))].sort((a, b) => a - b);
+  const incoming = read.map((l) => l.fields);
+  return {
+    fingerprint: bookedFingerprint(plan.imputations),
+    format,
+    lines: read.map((l) => ({ ...l, nature: natureOf(l.fields), natureFromFile: l.fields.nature !== null })),
+    years: years.map((annee) => ({
+      annee,
+      existing: plan.imputations.filter((l) => l.annee === annee).length,
+      incoming: incoming.filter((l) => l.annee === annee).length,
+      before: bookedTotals(plan.imputations, annee),
+      after: bookedTotals(incoming, annee),
+    })),
+  };
+}
+
+/**
+ * Reads a CSV or XLSX file of imputations: answers the preview, or with `apply` replaces every imputation of the
+ * years the file covers by its lines, in one transaction, when the imputations still have the preview's fingerprint.
+ * A file with any bad line is refused whole, each problem named by its line number and column.
+ */
+export async function importBookedFile(
+  ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
+): Promise<BookedImportPreview | BookedImportResult> {
+  const programme = programmeOf(ctx, ctx.db, ctx.planId);
+  if (ctx.apply && !ctx.fingerprint) {
+    throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
+  }
+  const read = await readBookedFile(ctx.bytes, programme);
+  if (read.problems.length) throw fileProblemsError(read.problems);
+  if (read.lines.length === 0) {
+    const message = "Le fichier ne contient aucune imputation (seulement l'en-tête ?)";
+    throw new ValidationError(message, [{ path: 'file', message }]);
+  }
+  if (!ctx.apply) return previewOf(readPlan(ctx.db, ctx.planId), read.format, read.lines);
+
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const plan = readPlan(db, ctx.planId);
+    const preview = previewOf(plan, read.format, read.lines);
+    if (preview.fingerprint !== ctx.fingerprint) {
+      throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
+    }
+    const years = preview.years.map((y) => y.annee);
+    db.delete(bookedLines).where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years))).run();
+    const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
+    read.lines.forEach((l, i) => {
+      db.insert(bookedLines).values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...bookedLineToRow(l.fields), version: 1 }).run();
+    });
+    return { ...preview, fingerprint: bookedFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
+  }, { verifyIntegrity: false });
+}
+
+/**
+ * Justifies a current, non-blocking finding (version 0 = first justification; else the version being replaced).
+ * The finding's message is kept with it, so that a later change of the figures shows it as outdated.
+ */
+export function justifyFinding(ctx: ServiceContext & { planId: string; version: number; data: unknown }): Justification {
+  const fields = parseOrThrow(JustificationFieldsSchema, ctx.data);
+  return mutatePlan(ctx, ctx.planId, (db) => {
+    const plan = readPlan(db, ctx.planId);
+    const finding = checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue).find((f) => f.key === fields.cle);
+    if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
+    if (!isJustifiable(finding)) {
+      const message = 'Une erreur bloquante ne se justifie pas : corrigez les données';
+      throw new ValidationError(message, [{ path: 'cle', message }]);
+    }
+    const stored = plan.justifications.find((j) => j.cle === fields.cle);
+    if ((stored?.version ?? 0) !== ctx.version) {
+      throw new ConflictError(`La justification a été modifiée entre-temps (par ${stored?.auteur ?? 'quelqu’un'})`, stored ?? null);
+    }
+    const justification: Justification = { ...fields, justifieLe: nowOf(ctx), constat: finding.message, version: ctx.version + 1 };
+    if (stored) {
+      db.update(justifications)
+        .set(justification)
+        .where(and(eq(justifications.planId, ctx.planId), eq(justifications.cle, fields.cle)))
+        .run();
+    } else {
+      db.insert(justifications).values({ planId: ctx.planId, ...justification }).run();
+    }
+    return justification;
+  }, { verifyIntegrity: false });
+}
+
+export function removeJustification(ctx: ServiceContext & { planId: string; cle: string; version: number }): void {
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const where = and(eq(justifications.planId, ctx.planId), eq(justifications.cle, ctx.cle));
+    requireVersion(db.select().from(justifications).where(where).get(), ctx.version, 'La justification');
+    db.delete(justifications).where(where).run();
+  }, { verifyIntegrity: false });
+}
+
+/** The reconciliation of one programme year, or of every year in programme order. */
+export function getReconciliation(ctx: ServiceContext & { planId: string; annee?: number | undefined }): YearReconciliation | YearReconciliation[] {
+  const plan = readPlan(ctx.db, ctx.planId);
+  const programme = requireProgramme(ctx, plan.programmeId);
+  if (ctx.annee === undefined) return programme.years.map((year) => reconcileYear(plan, year));
+  requireProgrammeYear(programme, ctx.annee, 'annee');
+  return reconcileYear(plan, ctx.annee);
+}

@@ -1,0 +1,313 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SAMPLES_DIR } from '../../samples/load-sample.ts';
+import type { BudgetVersion, BookedLine, YearReconciliation } from '../../schemas/finance.ts';
+import type { JustifiedFinding } from '../../schemas/checks.ts';
+import { call, expectApiError, getPlan, makeLiegeApp, makeTestApp, postPlan, type TestApp } from '../helpers.ts';
+
+/** The finance officer's API: budget versions, yearly transfers, imputations (rows and file), justifications, reconciliation. */
+
+const GOOD_FILE = join(SAMPLES_DIR, 'imputations', 'liege-imputations-2021.csv');
+const BAD_FILE = join(SAMPLES_DIR, 'imputations', 'liege-imputations-2021-erreur.csv');
+
+function liege() {
+  const t = makeLiegeApp();
+  const programme = t.reference.programmes.find((p) => p.id === t.plan.programmeId)!;
+  return { ...t, years: programme.years, url: `/api/plans/${t.plan.id}` };
+}
+
+async function upload(app: TestApp, url: string, bytes: Uint8Array, fields: Record<string, string> = {}, name = 'imputations.csv') {
+  const form = new FormData();
+  form.set('file', new File([bytes], name));
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  const res = await app.request(`${url}/booked-lines/import`, { method: 'POST', body: form });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+const reconciliation = async (app: TestApp, url: string, year: number) =>
+  (await call(app, 'GET', `${url}/reconciliation?annee=${year}`)).body as YearReconciliation;
+const lineOf = (rec: YearReconciliation, id: string) => rec.lines.find((l) => l.id === id)!;
+
+const versionBody = (annee: number, nature: string, budget: unknown, extra: Record<string, unknown> = {}) => ({
+  data: { annee, nature, libelle: nature === 'previsionnel' ? 'Budget initial' : 'Modification budgétaire n°1', dateDecision: `${annee}-01-15`, budget, auteur: 'Directrice financière', ...extra },
+});
+
+describe('GET /api/plans/:planId/reconciliation', () => {
+  it('shows the Liège figures for every programme year, from the fiche plan budget and annual transfers', async () => {
+    const { app, url, years } = liege();
+    const all = (await call(app, 'GET', `${url}/reconciliation`)).body as YearReconciliation[];
+    expect(all.map((r) => r.year)).toEqual(years);
+    for (const rec of all) {
+      expect(rec.figures.totalRecettes).toBe(242_499_674);
+      expect(rec.transferred.total).toBe(84_561_308);
+      expect(rec.transferred.art20).toBe(11_198_108);
+      expect(rec.partCommunale.budgetRatio).toBe(38_83);
+      expect(lineOf(rec, 'transferts')).toMatchObject({ status: 'ok', differences: [{ label: 'transféré − budget', value: 0 }] });
+      expect(lineOf(rec, 'subvention-pcs')).toMatchObject({ booked: null, status: 'incomplet' });
+    }
+  });
+
+  it('answers 400 for a year outside the programme and 404 for an unknown plan', async () => {
+    const { app, url, years } = liege();
+    expectApiError(await call(app, 'GET', `${url}/reconciliation?annee=${years[years.length - 1]! + 1}`), 400, 'validation', 'annee');
+    expectApiError(await call(app, 'GET', '/api/plans/inconnu/reconciliation'), 404, 'not_found');
+  });
+});
+
+describe('POST /api/plans/:planId/budget-versions', () => {
+  it('keeps the prévisionnel and each actualisation as dated versions; the latest applies and the difference is visible', async () => {
+    const { app, url, years, plan } = liege();
+    const year = years[1]!;
+    const first = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget));
+    expect(first.status).toBe(201);
+    const changed = { ...plan.budget, recettes: { ...plan.budget.recettes, total: null, subventionPcs: plan.budget.recettes.subventionPcs! + 1 } };
+    const second = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', changed, { dateDecision: `${year}-06-30` }));
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ annee: year, nature: 'actualisation', auteur: 'Directrice financière', enregistreLe: expect.any(String) });
+
+    const stored = (await getPlan(app, plan.id)).budgetsAnnuels as BudgetVersion[];
+    expect(stored.map((v) => v.id)).toEqual([first.body.id, second.body.id]);
+    expect(stored[0]!.budget).toEqual(plan.budget);
+
+    const rec = await reconciliation(app, url, year);
+    expect(rec.budget.version?.id).toBe(second.body.id);
+    expect(lineOf(rec, 'subvention-pcs').budget).toBe(plan.budget.recettes.subventionPcs! + 1);
+    // One cent more subvention unbalances the actualisation: a blocking finding of that year.
+    const checks = (await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[];
+    expect(checks).toContainEqual(expect.objectContaining({ rule: 'rapprochement-equilibre', level: 'error', path: `finance.${year}.equilibre` }));
+    expect(checks.find((f) => f.rule === 'rapprochement-equilibre')!.message).toContain('€ 0,01');
+    // Other years still use the fiche plan's budget.
+    expect((await reconciliation(app, url, years[0]!)).budget.version).toBeNull();
+  });
+
+  it('never changes a recorded version: no route edits one and the database refuses an update', async () => {
+    const { app, url, years, plan, db } = liege();
+    const v = (await call(app, 'POST', `${url}/budget-versions`, versionBody(years[0]!, 'previsionnel', plan.budget))).body as BudgetVersion;
+    expect((await call(app, 'PUT', `${url}/budget-versions/${v.id}`, { data: {} })).status).toBe(404);
+    expect((await call(app, 'DELETE', `${url}/budget-versions/${v.id}`)).status).toBe(404);
+    expect(() => db.$client.prepare('update budget_versions set subvention_pcs = 0 where id = ?').run(v.id)).toThrow(/never updated/);
+    expect((await getPlan(app, plan.id)).budgetsAnnuels[0]!.budget).toEqual(plan.budget);
+  });
+
+  it.each([
+    ['a second prévisionnel', 'previsionnel', 'nature', /déjà enregistré/],
+    ['an actualisation dated before the prévisionnel', 'actualisation-early', 'dateDecision', /précéder/],
+  ])('answers 400 for %s', async (_case, kind, path, message) => {
+    const { app, url, years, plan } = liege();
+    const year = years[0]!;
+    await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget));
+    const body =
+      kind === 'previsionnel'
+        ? versionBody(year, 'previsionnel', plan.budget)
+        : versionBody(year, 'actualisation', plan.budget, { dateDecision: `${year - 1}-12-31` });
+    const res = await call(app, 'POST', `${url}/budget-versions`, body);
+    expectApiError(res, 400, 'validation', path);
+    expect(res.body.message).toMatch(message);
+    expect((await getPlan(app, plan.id)).budgetsAnnuels).toHaveLength(1);
+  });
+
+  it('answers 400 for an actualisation without prévisionnel, a year outside the programme, a bad amount and a missing author', async () => {
+    const { app, url, years, plan } = liege();
+    const year = years[0]!;
+    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', plan.budget)), 400, 'validation', 'nature');
+    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)), 400, 'validation', 'annee');
+    const bad = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', { recettes: { subventionPcs: '1,234.56' } }));
+    expectApiError(bad, 400, 'validation', 'budget.recettes.subventionPcs');
+    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget, { auteur: ' ' })), 400, 'validation', 'auteur');
+    expect((await getPlan(app, plan.id)).budgetsAnnuels).toEqual([]);
+  });
+});
+
+describe('yearly transfers (PUT /api/plans/:planId/cells, grid "transfer")', () => {
+  it('stores an amount per partner and year; a blank year keeps the annual amount; the reconciliation follows to the cent', async () => {
+    const { app, url, years, plan } = liege();
+    const year = String(years[2]);
+    const t = plan.transferts.find((x) => x.art20 === true)!;
+    const put = await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: year, value: String(t.montant! + 1).replace(/(\d\d)$/, ',$1'), version: 0 }] });
+    expect(put.status).toBe(200);
+    const stored = (await getPlan(app, plan.id)).transferts.find((x) => x.id === t.id)!;
+    expect(stored.parAnnee).toEqual({ [year]: t.montant! + 1 });
+
+    const rec = await reconciliation(app, url, Number(year));
+    expect(lineOf(rec, 'transferts')).toMatchObject({ transferred: 84_561_309, status: 'ecart', differences: [{ label: 'transféré − budget', value: 1 }] });
+    expect(lineOf(rec, 'art20').differences).toEqual([{ label: 'transféré − budget', value: 1 }]);
+    expect(rec.partners.find((p) => p.transferId === t.id)!.transfer).toEqual({ amount: t.montant! + 1, source: 'annee' });
+    expect(lineOf(await reconciliation(app, url, years[0]!), 'transferts').status).toBe('ok');
+  });
+
+  it('refuses a year outside the programme, an unknown transfer and a negative amount, naming the partner', async () => {
+    const { app, url, years, plan } = liege();
+    const t = plan.transferts[0]!;
+    const outside = await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[years.length - 1]! + 1), value: 1, version: 0 }] });
+    expectApiError(outside, 400, 'validation', 'cells.0.value');
+    expect(outside.body.message).toContain(`« ${t.partenaire} »`);
+    expectApiError(await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: 'inconnu', period: String(years[0]), value: 1, version: 0 }] }), 400, 'validation');
+    expectApiError(await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: '-5', version: 0 }] }), 400, 'validation');
+  });
+
+  it('deletes the yearly amounts with their transfer', async () => {
+    const { app, url, years, plan } = liege();
+    const t = plan.transferts[0]!;
+    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: 100, version: 0 }] });
+    expect((await call(app, 'DELETE', `${url}/transfers/${t.id}?version=${t.version}`)).status).toBe(204);
+    expect((await getPlan(app, plan.id)).cellVersions.transfer[t.id]).toBeUndefined();
+  });
+});
+
+describe('imputations (booked lines)', () => {
+  it('creates, edits with its version and deletes a line; a stale version answers 409 with the stored line', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
+    const url = `/api/plans/${plan.id}/booked-lines`;
+    const created = await call(app, 'POST', url, { data: { annee: year, codeFonctionnel: '84010', articleEconomique: '46548', libelle: 'Subside Région', montant: '1.000,01' } });
+    expect(created).toEqual({
+      status: 201,
+      body: { id: expect.any(String), version: 1, annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside Région', montant: 100_001, nature: null },
+    });
+    const put = await call(app, 'PUT', `${url}/${created.body.id}`, { version: 1, data: { ...created.body, id: undefined, version: undefined, montant: 100_002, nature: 'part-communale' } });
+    expect(put.body).toMatchObject({ version: 2, montant: 100_002, nature: 'part-communale' });
+    const stale = await call(app, 'PUT', `${url}/${created.body.id}`, { version: 1, data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 } });
+    expectApiError(stale, 409, 'conflict');
+    expect(stale.body.current).toMatchObject({ version: 2, montant: 100_002 });
+    expect(((await getPlan(app, plan.id)).imputations as BookedLine[]).map((l) => l.montant)).toEqual([100_002]);
+    expect((await call(app, 'DELETE', `${url}/${created.body.id}?version=2`)).status).toBe(204);
+    expect((await getPlan(app, plan.id)).imputations).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown functional code', { codeFonctionnel: '84020' }, 'codeFonctionnel'],
+    ['a malformed economic article', { articleEconomique: '4654' }, 'articleEconomique'],
+    ['a US-formatted amount', { montant: '1,234.56' }, 'montant'],
+    ['a blank amount', { montant: null }, 'montant'],
+    ['a year outside the programme', { annee: 1999 }, 'annee'],
+  ])('answers 400 for %s', async (_case, change, path) => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
+    const data = { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1, ...change };
+    expectApiError(await call(app, 'POST', `/api/plans/${plan.id}/booked-lines`, { data }), 400, 'validation', path);
+    expect((await getPlan(app, plan.id)).imputations).toEqual([]);
+  });
+
+  it('answers 404 for a line of another plan', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const other = await postPlan(app, 'Arlon');
+    const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
+    const line = (await call(app, 'POST', `/api/plans/${other.id}/booked-lines`, { data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 5 } })).body;
+    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}/booked-lines/${line.id}`, { version: 1, data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 6 } }), 404, 'not_found');
+    expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/booked-lines/${line.id}?version=1`), 404, 'not_found');
+  });
+});
+
+describe('POST /api/plans/:planId/booked-lines/import', () => {
+  it('refuses a file with one wrong line, naming the line, and writes nothing; the corrected file is previewed, applied and reconciled', async () => {
+    const { app, url, plan } = liege();
+    const refused = await upload(app, url, readFileSync(BAD_FILE));
+    expectApiError(refused, 400, 'validation', 'lignes.5.montant');
+    expect(refused.body.message).toMatch(/^Import refusé, rien n'a été modifié\. Ligne 5 \(Montant\) : /);
+    expect((await getPlan(app, plan.id)).imputations).toEqual([]);
+
+    const preview = await upload(app, url, readFileSync(GOOD_FILE));
+    expect(preview.status).toBe(200);
+    expect(preview.body.format).toBe('csv');
+    expect(preview.body.lines[0].line).toBe(2);
+    const [year] = preview.body.years;
+    expect(year).toMatchObject({ existing: 0, incoming: preview.body.lines.length, after: { 'subvention-pcs': 166_603_768, 'part-communale': 64_697_798, art20: 11_198_108 } });
+    expect((await getPlan(app, plan.id)).imputations).toEqual([]);
+
+    const applied = await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint });
+    expect(applied.body.applied).toBe(true);
+    expect((await getPlan(app, plan.id)).imputations).toHaveLength(preview.body.lines.length);
+    const rec = await reconciliation(app, url, year.annee);
+    for (const id of ['subvention-pcs', 'part-communale', 'art20', 'part-communale-minimum']) expect(lineOf(rec, id).status).toBe('ok');
+    expect(rec.partCommunale.bookedRatio).toBe(38_83);
+
+    // One cent less on one imputation: one cent on the subvention line, nowhere else among the accounts.
+    const line = ((await getPlan(app, plan.id)).imputations as BookedLine[]).find((l) => l.articleEconomique.startsWith('46'))!;
+    const { id, version, ...fields } = line;
+    await call(app, 'PUT', `${url}/booked-lines/${id}`, { version, data: { ...fields, montant: line.montant - 1 } });
+    const after = await reconciliation(app, url, year.annee);
+    expect(lineOf(after, 'subvention-pcs').differences).toEqual([{ label: 'imputé − budget', value: -1 }]);
+    expect(lineOf(after, 'part-communale').status).toBe('ok');
+    expect(lineOf(after, 'art20').status).toBe('ok');
+    const finding = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.rule === 'rapprochement-subvention-pcs')!;
+    expect(finding).toMatchObject({ level: 'warning', path: `finance.${year.annee}.subvention-pcs` });
+    expect(finding.message).toContain('imputé − budget : € -0,01');
+  });
+
+  it('replaces only the years of the file, and refuses a preview that is out of date (409) or missing (400)', async () => {
+    const { app, url, years, plan } = liege();
+    const otherYear = years.find((y) => String(y) !== readFileSync(GOOD_FILE, 'utf8').split('\n')[1]!.split(';')[0])!;
+    await call(app, 'POST', `${url}/booked-lines`, { data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 7 } });
+    const preview = await upload(app, url, readFileSync(GOOD_FILE));
+    expectApiError(await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true' }), 400, 'validation', 'fingerprint');
+    await call(app, 'POST', `${url}/booked-lines`, { data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 8 } });
+    expectApiError(await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint }), 409, 'conflict');
+
+    const again = await upload(app, url, readFileSync(GOOD_FILE));
+    await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: again.body.fingerprint });
+    const twice = await upload(app, url, readFileSync(GOOD_FILE));
+    expect(twice.body.years[0].existing).toBe(preview.body.lines.length);
+    await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: twice.body.fingerprint });
+    const stored = (await getPlan(app, plan.id)).imputations as BookedLine[];
+    expect(stored.filter((l) => l.annee === otherYear).map((l) => l.montant)).toEqual([7, 8]);
+    expect(stored.filter((l) => l.annee !== otherYear)).toHaveLength(preview.body.lines.length);
+  });
+
+  it('answers 413 for a file over the limit and 400 without a file', async () => {
+    const { app, url } = liege();
+    expectApiError(await upload(app, url, new Uint8Array(3 * 1024 * 1024).fill(59)), 413, 'payload_too_large');
+    const res = await app.request(`${url}/booked-lines/import`, { method: 'POST', body: new FormData() });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('PUT/DELETE /api/plans/:planId/justifications', () => {
+  it('justifies a warning with its author and date, shows it with the finding, marks it outdated when the figures change', async () => {
+    const { app, url, plan } = liege();
+    const warning = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'warning')!;
+    const put = await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Convention signée en cours d’année', auteur: 'M. Dupont' } });
+    expect(put).toMatchObject({ status: 200, body: { cle: warning.key, auteur: 'M. Dupont', version: 1, constat: warning.message, justifieLe: expect.any(String) } });
+    const shown = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === warning.key)!;
+    expect(shown.justification).toMatchObject({ texte: 'Convention signée en cours d’année', auteur: 'M. Dupont', outdated: false });
+
+    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Autre', auteur: 'X' } }), 409, 'conflict');
+    const replaced = await call(app, 'PUT', `${url}/justifications`, { version: 1, data: { cle: warning.key, texte: 'Texte revu', auteur: 'Mme Martin' } });
+    expect(replaced.body).toMatchObject({ version: 2, auteur: 'Mme Martin' });
+    expect((await getPlan(app, plan.id)).justifications).toHaveLength(1);
+
+    expect((await getPlan(app, plan.id)).justifications[0]!.constat).toBe(warning.message);
+    expectApiError(await call(app, 'DELETE', `${url}/justifications?cle=${encodeURIComponent(warning.key)}&version=1`), 409, 'conflict');
+    expect((await call(app, 'DELETE', `${url}/justifications?cle=${encodeURIComponent(warning.key)}&version=2`)).status).toBe(204);
+    expect((await getPlan(app, plan.id)).justifications).toEqual([]);
+  });
+
+  it('shows a justification as outdated once its finding says something else', async () => {
+    const { app, url, plan, years } = liege();
+    const year = years[0]!;
+    const t = plan.transferts[0]!;
+    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 100, version: 0 }] });
+    const finding = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.rule === 'rapprochement-transferts')!;
+    await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Avance versée en décembre', auteur: 'M. Dupont' } });
+    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 200, version: 1 }] });
+    const now = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === finding.key)!;
+    expect(now.justification).toMatchObject({ texte: 'Avance versée en décembre', outdated: true });
+  });
+
+  it('refuses to justify an error (400), an unknown finding (404) and an empty text (400)', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const url = `/api/plans/${plan.id}`;
+    await call(app, 'PUT', `${url}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
+    const error = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'error')!;
+    const refused = await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Non', auteur: 'X' } });
+    expectApiError(refused, 400, 'validation', 'cle');
+    expect(refused.body.message).toMatch(/bloquante/);
+    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
+    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }), 400, 'validation', 'texte');
+    expect((await getPlan(app, plan.id)).justifications).toEqual([]);
+  });
+});
