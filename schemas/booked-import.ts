@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { uploadFormSchema } from './workbook-import.ts';
 import { BOOKED_NATURES, type BookedLineFields, type BookedTotals } from './finance.ts';
 
 /**
@@ -47,10 +47,4 @@ export type BookedImportPreview = {
 };
 export type BookedImportResult = BookedImportPreview & { applied: true };
 
-export const BookedImportFormSchema = z
-  .object({
-    file: z.instanceof(File, { message: 'Joignez un fichier CSV ou XLSX (champ « file »)' }),
-    apply: z.enum(['true', 'false']).optional(),
-    fingerprint: z.string().max(128).optional(),
-  })
-  .strict();
+export const BookedImportFormSchema = uploadFormSchema('Joignez un fichier CSV ou XLSX (champ « file »)');

@@ -35,10 +35,13 @@ export const ImportResultSchema = ImportPreviewSchema.extend({ applied: z.litera
 export type ImportResult = z.infer<typeof ImportResultSchema>;
 
 /** The multipart form of an import: the file, and `apply=true` with the preview's fingerprint to write it. */
-export const ImportFormSchema = z
-  .object({
-    file: z.instanceof(File, { message: 'Joignez un fichier XLSX (champ « file »)' }),
-    apply: z.enum(['true', 'false']).optional(),
-    fingerprint: z.string().max(128).optional(),
-  })
-  .strict();
+export function uploadFormSchema(missingFile: string) {
+  return z
+    .object({
+      file: z.instanceof(File, { message: missingFile }),
+      apply: z.enum(['true', 'false']).optional(),
+      fingerprint: z.string().max(128).optional(),
+    })
+    .strict();
+}
+export const ImportFormSchema = uploadFormSchema('Joignez un fichier XLSX (champ « file »)');

@@ -170,22 +170,27 @@ export const cells = sqliteTable(
   ],
 );
 
+/** The ten amounts of a budget (fiche plan, or a yearly version), in cents; blank = null. */
+const budgetColumns = () => ({
+  recettesTotal: integer('recettes_total'),
+  subventionPcs: integer('subvention_pcs'),
+  partCommunale: integer('part_communale'),
+  subventionsArt20: integer('subventions_art20'),
+  autresRecettes: integer('autres_recettes'),
+  depensesTotal: integer('depenses_total'),
+  personnel: integer('personnel'),
+  fonctionnement: integer('fonctionnement'),
+  investissement: integer('investissement'),
+  subventionsInstitutions: integer('subventions_institutions'),
+});
+
 export const budgets = sqliteTable(
   'budgets',
   {
     planId: text('plan_id')
       .primaryKey()
       .references(() => plans.id, { onDelete: 'cascade' }),
-    recettesTotal: integer('recettes_total'),
-    subventionPcs: integer('subvention_pcs'),
-    partCommunale: integer('part_communale'),
-    subventionsArt20: integer('subventions_art20'),
-    autresRecettes: integer('autres_recettes'),
-    depensesTotal: integer('depenses_total'),
-    personnel: integer('personnel'),
-    fonctionnement: integer('fonctionnement'),
-    investissement: integer('investissement'),
-    subventionsInstitutions: integer('subventions_institutions'),
+    ...budgetColumns(),
     version: integer('version').notNull().default(1),
   },
   (t) => [
@@ -214,16 +219,7 @@ export const budgetVersions = sqliteTable(
     nature: text('nature', { enum: BUDGET_VERSION_KINDS }).notNull(),
     libelle: text('libelle').notNull(),
     dateDecision: text('date_decision').notNull(),
-    recettesTotal: integer('recettes_total'),
-    subventionPcs: integer('subvention_pcs'),
-    partCommunale: integer('part_communale'),
-    subventionsArt20: integer('subventions_art20'),
-    autresRecettes: integer('autres_recettes'),
-    depensesTotal: integer('depenses_total'),
-    personnel: integer('personnel'),
-    fonctionnement: integer('fonctionnement'),
-    investissement: integer('investissement'),
-    subventionsInstitutions: integer('subventions_institutions'),
+    ...budgetColumns(),
     commentaire: text('commentaire'),
     auteur: text('auteur').notNull(),
     enregistreLe: text('enregistre_le').notNull(),

@@ -19,7 +19,7 @@ function liege() {
 
 async function upload(app: TestApp, url: string, bytes: Uint8Array, fields: Record<string, string> = {}, name = 'imputations.csv') {
   const form = new FormData();
-  form.set('file', new File([bytes], name));
+  form.set('file', new File([new Uint8Array(bytes)], name));
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   const res = await app.request(`${url}/booked-lines/import`, { method: 'POST', body: form });
   return { status: res.status, body: (await res.json()) as any };
