@@ -1,0 +1,61 @@
+/**
+ * `npm run bench:finance`: the finance officer's operations on the Liège sample with a real SQLite file, with a
+ * full year of E-compte imputations (the largest file accepted: 5 000 lines). Prints medians; nothing is asserted.
+ */
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../server/db/open.ts';
+import { loadReferenceData } from '../server/reference.ts';
+import { seedSample } from '../server/services/seed.ts';
+import { getPlanChecks } from '../server/services/checks.ts';
+import { getReconciliation, importBookedFile } from '../server/services/finance.ts';
+import { MAX_BOOKED_FILE_LINES } from '../schemas/booked-import.ts';
+import { formatBelgianNumber } from '../schemas/numbers.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function time(label: string, fn: () => unknown): Promise<void> {
+  await fn(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    xs.push(performance.now() - t0);
+  }
+  console.log(`${label.padEnd(64)} median ${median(xs).toFixed(2).padStart(8)} ms   min ${Math.min(...xs).toFixed(2)} ms   (${RUNS} runs)`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-finance-'));
+const db = openDatabase(join(dir, 'bench.sqlite'));
+const reference = loadReferenceData();
+const ctx = { db, reference };
+console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);
+
+const plan = seedSample(ctx);
+const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
+const year = programme.years[1]!;
+const lines = Array.from({ length: MAX_BOOKED_FILE_LINES }, (_, i) => {
+  const code = i % 10 === 0 ? '84011;435-01' : i % 3 === 0 ? '84010;465-48' : '84010;111-01';
+  return `${year};${code};Imputation ${i + 1};${formatBelgianNumber(100_000 + i * 37, 2)}`;
+});
+const bytes = new TextEncoder().encode(['Année;Code fonctionnel;Article économique;Libellé;Montant', ...lines].join('\n'));
+console.log(`File: ${MAX_BOOKED_FILE_LINES} lines, ${(bytes.length / 1024).toFixed(0)} kB`);
+
+await time(`preview of a ${MAX_BOOKED_FILE_LINES}-line CSV of imputations`, () => importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null }));
+await time(`apply it (replace the year's lines, 1 transaction)`, async () => {
+  const preview = await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null });
+  await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: true, fingerprint: preview.fingerprint });
+});
+await time(`reconciliation of one year (${MAX_BOOKED_FILE_LINES} imputations)`, () => getReconciliation({ ...ctx, planId: plan.id, annee: year }));
+await time(`reconciliation of every programme year`, () => getReconciliation({ ...ctx, planId: plan.id }));
+await time(`checks of the plan, reconciliation included`, () => getPlanChecks({ ...ctx, planId: plan.id }));
+console.log(`Peak RSS after the runs: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+db.$client.close();
+rmSync(dir, { recursive: true, force: true });
