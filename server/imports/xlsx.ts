@@ -3,7 +3,7 @@ import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
 import { parseBelgianNumber } from '../../schemas/numbers.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
-import { CHECKS_SHEET, LISTS_SHEET, SYNTHESIS_SHEET } from '../reports/workbook-layout.ts';
+import { CHECKS_SHEET, FINANCE_SHEETS, LISTS_SHEET, SYNTHESIS_SHEET } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
 
 /**
@@ -31,7 +31,7 @@ export async function openWorkbook(bytes: Uint8Array): Promise<{ workbook: Excel
   return { workbook };
 }
 
-const READ_ONLY_SHEETS = new Set([SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET]);
+const READ_ONLY_SHEETS = new Set([SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET, ...FINANCE_SHEETS]);
 
 /** Every bound value of the layout as found in the workbook, and every problem met on the way. */
 export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookLayout): { values: ReadValue[]; problems: WorkbookProblem[] } {

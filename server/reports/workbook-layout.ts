@@ -1,5 +1,6 @@
 import { describeAction } from '../../schemas/cells.ts';
-import { FINDING_LEVEL_LABELS, type Finding } from '../../schemas/checks.ts';
+import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/checks.ts';
+import { formatDateTime } from '../../schemas/dates.ts';
 import {
   CADRES_EXISTANTS,
   CHAMPS_ACTION_PARTENAIRE,
@@ -24,15 +25,22 @@ import {
 } from '../../schemas/enums.ts';
 import { UNITS } from '../../schemas/numbers.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import type { Catalogue, Programme } from '../../schemas/reference.ts';
+import { programmeSpan, type Catalogue, type Programme } from '../../schemas/reference.ts';
 import { layoutFicheAction, unitCodec } from './layout/fiche-action.ts';
 import { layoutFichePlan, PLAN_SHEET } from './layout/fiche-plan.ts';
+import { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET, layoutBookedLines, layoutBudgetVersions, layoutReconciliation } from './layout/finance.ts';
 import { numFmtOf } from './layout/form-writer.ts';
-import { SheetBuilder, address, sheetName, toCellValue, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
+import { SheetBuilder, address, sheetName, toCellValue, wrappedHeight, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
 
 export const SYNTHESIS_SHEET = 'Synthèse indicateurs';
 export const CHECKS_SHEET = 'Contrôles';
 export const LISTS_SHEET = 'Listes';
+/** The read-only finance sheets, written between the synthesis and the checks. */
+export const FINANCE_SHEETS = [BUDGETS_SHEET, BOOKED_SHEET, RECONCILIATION_SHEET] as const;
+export { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET };
+
+/** Appended to a justification written for another message than the finding's current one. */
+export const OUTDATED_JUSTIFICATION_MARK = '(à revoir : les chiffres ont changé depuis)';
 
 /** The closed lists offered as drop-downs, by the names the codecs use. */
 export const WORKBOOK_LISTS: Record<string, readonly string[]> = {
@@ -57,19 +65,61 @@ export const WORKBOOK_LISTS: Record<string, readonly string[]> = {
   ...Object.fromEntries(Object.entries(PUBLICS_CIBLES).map(([dimension, values]) => [`PUBLICS:${dimension}`, values])),
 };
 
-export type WorkbookInput = { plan: Plan; programme: Programme; catalogue: Catalogue; findings: readonly Finding[] };
+export type WorkbookInput = { plan: Plan; programme: Programme; catalogue: Catalogue; findings: readonly JustifiedFinding[] };
 
-/**
- * The whole official workbook as data: "Fiche plan", one sheet per fiche action, "Synthèse indicateurs",
- * "Contrôles". Pure: the same plan gives the same layout, which the writer renders and the importer reads back.
- */
-export function buildWorkbookLayout({ plan, programme, catalogue, findings }: WorkbookInput): WorkbookLayout {
-  const taken = new Set([PLAN_SHEET, SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET].map((n) => n.toLowerCase()));
+/** The form's own sheets: "Fiche plan" and one sheet per fiche action, named so that no two names collide. */
+function formSheets({ plan, programme, catalogue }: WorkbookInput): { fichePlan: SheetLayout; fiches: SheetLayout[] } {
+  const taken = new Set([PLAN_SHEET, SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET, ...FINANCE_SHEETS].map((n) => n.toLowerCase()));
   const actionSheets = new Map(plan.actions.map((a) => [a.id, sheetName(describeAction(a).replace(/^Fiche /, '').replace(/[()]/g, ''), taken)]));
   const fiches = plan.actions.map((a, i) => layoutFicheAction(plan, i, programme, catalogue, actionSheets.get(a.id)!));
-  const sheets = [layoutFichePlan(plan, programme, catalogue, actionSheets), ...fiches];
-  sheets.push(layoutSynthesis(plan, programme), layoutChecks(findings, sheets));
+  return { fichePlan: layoutFichePlan(plan, programme, catalogue, actionSheets), fiches };
+}
+
+/**
+ * The whole official workbook as data: "Fiche plan", one sheet per fiche action, "Synthèse indicateurs", the
+ * read-only finance sheets ("Budgets annuels", "Imputations", "Rapprochement") and "Contrôles". Pure: the same plan
+ * gives the same layout, which the writer renders and the importer reads back.
+ */
+export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
+  const { plan, programme, findings } = input;
+  const { fichePlan, fiches } = formSheets(input);
+  const sheets = [fichePlan, ...fiches];
+  sheets.push(
+    layoutSynthesis(plan, programme),
+    layoutBudgetVersions(plan, programme.years, { name: BUDGETS_SHEET, title: `Budgets annuels ${programmeSpan(programme)} : versions enregistrées` }),
+    layoutBookedLines(plan, { name: BOOKED_SHEET, title: 'Imputations E-compte (comptabilité communale)' }),
+    layoutReconciliation(plan, programme.years, { name: RECONCILIATION_SHEET, title: `Rapprochement financier ${programmeSpan(programme)}` }),
+  );
+  sheets.push(layoutChecks(findings, sheets, 'workbook'));
   return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: WORKBOOK_LISTS };
+}
+
+/** A part of the printed document: one or more sheet layouts printed one after the other from a new page. */
+export type PrintSection = { name: string; parts: SheetLayout[] };
+
+/** The printed report title of the finance section of `year`. */
+export const financeSectionTitle = (year: number) => `Rapprochement financier ${year}`;
+
+/**
+ * What the PDF of a report year prints, from the same layouts as the workbook: the fiche plan, the financial
+ * reconciliation of the report year (its lines, the partners, then the year's budget versions and their
+ * differences), every fiche action, and the checks with each justification printed under its finding.
+ */
+export function buildPrintLayout(input: WorkbookInput & { reportYear: number }): PrintSection[] {
+  const { plan, findings, reportYear } = input;
+  const { fichePlan, fiches } = formSheets(input);
+  const financeName = financeSectionTitle(reportYear);
+  const finance: PrintSection = {
+    name: financeName,
+    parts: [
+      layoutReconciliation(plan, [reportYear], { name: financeName, title: financeName }),
+      layoutBudgetVersions(plan, [reportYear], { name: `${financeName} (budget)`, title: null }),
+    ],
+  };
+  const sections: PrintSection[] = [{ name: fichePlan.name, parts: [fichePlan] }, finance, ...fiches.map((f) => ({ name: f.name, parts: [f] }))];
+  const checks = layoutChecks(findings, sections.flatMap((s) => s.parts), 'print');
+  sections.push({ name: checks.name, parts: [checks] });
+  return sections;
 }
 
 type InputCell = { sheet: string; cell: string; binding: Binding };
@@ -130,29 +180,62 @@ function layoutSynthesis(plan: Plan, programme: Programme): SheetLayout {
   };
 }
 
-/** The findings of the checks, with the sheet and cell where each can be corrected. */
-function layoutChecks(findings: readonly Finding[], sheets: SheetLayout[]): SheetLayout {
+/**
+ * The findings of the checks, with the sheet and cell where each can be corrected and its justification. The
+ * workbook gives the justification its own columns; the printed copy a line under the finding.
+ */
+function layoutChecks(findings: readonly JustifiedFinding[], sheets: readonly SheetLayout[], variant: 'workbook' | 'print'): SheetLayout {
   const b = new SheetBuilder();
-  b.add(['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule'].map((value, i) => ({ col: 2 + i, value, style: 'tableHeader' as const })));
-  const cellOf = inputCellsOf(sheets);
+  const titles = ['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule', ...(variant === 'workbook' ? ['Justification', 'Justifiée par', 'Le'] : [])];
+  b.add(titles.map((value, i) => ({ col: 2 + i, value, style: 'tableHeader' as const })));
+  const cellOf = locationsOf(sheets);
   for (const f of findings) {
     const at = nearestCell(cellOf, f.path);
+    const j = f.justification;
+    const justification = j ? `${j.texte}${j.outdated ? ` ${OUTDATED_JUSTIFICATION_MARK}` : ''}` : null;
     b.add(
       [
         { col: 2, value: FINDING_LEVEL_LABELS[f.level], style: 'static' },
         { col: 3, value: f.message, style: 'static' },
         { col: 4, value: f.path, style: 'static' },
         at ? { col: 5, value: `${at.sheet}!${at.cell}`, link: `${at.sheet}!${at.cell}`, style: 'static' } : { col: 5, value: null, style: 'static' },
+        ...(variant === 'workbook'
+          ? [
+              { col: 6, value: justification, style: 'static' as const },
+              { col: 7, value: j?.auteur ?? null, style: 'static' as const },
+              { col: 8, value: j ? formatDateTime(j.justifieLe) : null, style: 'static' as const },
+            ]
+          : []),
       ],
-      { height: 32 },
+      { height: Math.max(32, wrappedHeight(f.message, 95), variant === 'workbook' ? wrappedHeight(justification, 60) : 0) },
     );
+    if (variant === 'print' && j) {
+      const line = `Justification (${j.auteur}, ${formatDateTime(j.justifieLe)}) : ${justification}`;
+      b.add([{ col: 2, value: null, style: 'static' }, { col: 3, value: line, style: 'note', span: 3 }], { height: wrappedHeight(line, 150) });
+    }
   }
-  if (findings.length === 0) b.add([{ col: 2, value: 'Aucune remarque : le plan respecte toutes les règles.', style: 'static', span: 4 }]);
-  return { name: CHECKS_SHEET, key: null, widths: [2, 15, 90, 40, 28], rows: b.rows, frozenRows: 1, landscape: true, protect: false };
+  const lastCol = 1 + titles.length;
+  if (findings.length === 0) b.add([{ col: 2, value: 'Aucune remarque : le plan respecte toutes les règles.', style: 'static', span: lastCol - 1 }]);
+  const widths = [2, 15, 90, 40, 28, ...(variant === 'workbook' ? [60, 22, 18] : [])];
+  return { name: CHECKS_SHEET, key: null, widths, rows: b.rows, frozenRows: 1, landscape: true, protect: false };
+}
+
+/**
+ * Where each plan path shows: its input cell, else (for the reconciliation's `finance.<year>.<line>`) the row of
+ * the reconciliation that shows the line.
+ */
+function locationsOf(sheets: readonly SheetLayout[]): Map<string, InputCell | { sheet: string; cell: string }> {
+  const cells: Map<string, InputCell | { sheet: string; cell: string }> = inputCellsOf(sheets);
+  for (const sheet of sheets) {
+    sheet.rows.forEach((row, r) => {
+      if (row.key?.startsWith('finance.') && !cells.has(row.key)) cells.set(row.key, { sheet: sheet.name, cell: address(2, r + 1) });
+    });
+  }
+  return cells;
 }
 
 /** The cell of a path, or of its closest parent that has one (a finding on `actions.3.indicators` → none). */
-function nearestCell(cellOf: Map<string, InputCell>, path: string) {
+function nearestCell<T>(cellOf: Map<string, T>, path: string): T | null {
   const parts = path.split('.');
   for (let n = parts.length; n > 0; n--) {
     const hit = cellOf.get(parts.slice(0, n).join('.'));

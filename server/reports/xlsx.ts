@@ -81,7 +81,7 @@ async function writeSheet(wb: ExcelJS.Workbook, sheet: SheetLayout, listRanges: 
       fitToWidth: 1,
       fitToHeight: 0,
       margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.25, footer: 0.3 },
-      printTitlesRow: `1:${sheet.frozenRows}`,
+      ...(sheet.frozenRows > 0 ? { printTitlesRow: `1:${sheet.frozenRows}` } : {}),
     },
     headerFooter: { oddFooter: '&L&8Cohésio&C&8&A&R&8Page &P / &N' },
   });

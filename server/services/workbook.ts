@@ -1,4 +1,4 @@
-import { checkPlan } from '../../schemas/checks.ts';
+import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import type { ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
@@ -13,10 +13,11 @@ import { mutatePlan } from './mutate.ts';
 import { readPlan, requirePlanRow, writePlanEdits } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 
-/** What the workbook of a stored plan is built from: the plan, its programme, the catalogue and the findings. */
+/** What the workbook of a stored plan is built from: the plan, its programme, the catalogue and the findings with their justifications. */
 export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookInput {
   const programme = requireProgramme(ctx, plan.programmeId);
-  return { plan, programme, catalogue: ctx.reference.catalogue, findings: checkPlan(plan, programme, ctx.reference.catalogue) };
+  const findings = attachJustifications(checkPlan(plan, programme, ctx.reference.catalogue), plan.justifications);
+  return { plan, programme, catalogue: ctx.reference.catalogue, findings };
 }
 
 /** "PCS Liège 2020-2025" + `tail`: the download name of a plan's export, without characters file systems refuse. */

@@ -55,11 +55,11 @@ describe('GET /api/plans/:id/export.xlsx', () => {
     expect((await call(app, 'GET', '/api/plans/nope/export.xlsx')).status).toBe(404);
   });
 
-  it('has the fiche plan, one sheet per fiche action, the synthesis, the checks and the hidden lists', () => {
+  it('has the fiche plan, one sheet per fiche action, the synthesis, the finance sheets, the checks and the hidden lists', () => {
     const names = wb.worksheets.map((w) => w.name);
     expect(names[0]).toBe('Fiche plan');
-    expect(names).toHaveLength(1 + plan.actions.length + 3);
-    expect(names.slice(-3)).toEqual(['Synthèse indicateurs', 'Contrôles', 'Listes']);
+    expect(names).toHaveLength(1 + plan.actions.length + 6);
+    expect(names.slice(-6)).toEqual(['Synthèse indicateurs', 'Budgets annuels', 'Imputations', 'Rapprochement', 'Contrôles', 'Listes']);
     expect(wb.getWorksheet('Listes')!.state).toBe('hidden');
     expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
     for (const n of names) {

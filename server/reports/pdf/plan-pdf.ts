@@ -9,7 +9,7 @@ import { runningHeader } from '../../../schemas/form-text.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { resolveCatalogueEntry, programmeSpan } from '../../../schemas/reference.ts';
 import type { Figure } from '../layout/model.ts';
-import { buildWorkbookLayout, SYNTHESIS_SHEET, CHECKS_SHEET, type WorkbookInput } from '../workbook-layout.ts';
+import { buildPrintLayout, CHECKS_SHEET, type PrintSection, type WorkbookInput } from '../workbook-layout.ts';
 import { FORM_TABLE_LAYOUT, sheetContent } from './sheet-content.ts';
 
 /** Draft until the year is submitted (submission comes with the review workflow). */
@@ -36,42 +36,44 @@ const RADAR_MIN_DIMENSIONS = 3;
 
 /**
  * The official PDF of a plan as a pdfmake document: a cover with the plan's identity and data hash, the fiche plan
- * (RGPD notice first) and each fiche action on new pages, then the "Contrôles" annex. Every label and value comes
- * from the workbook layout, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files;
- * `onSheetLayout` only observes how far pdfmake's layout has come (sheet index of the table being laid out).
+ * (RGPD notice first), the financial reconciliation of the report year, each fiche action on new pages, then the
+ * "Contrôles" annex with each justification under its finding. Every label and value comes from the workbook's
+ * layouts, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files; `onSheetLayout` only
+ * observes how far pdfmake's layout has come (index of the section being laid out).
  */
 export function buildPlanPdf(
   input: PlanPdfInput,
   opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
 ): TDocumentDefinitions {
   const { plan, programme } = input;
-  const layout = buildWorkbookLayout(input);
-  const sheets = layout.sheets.filter((s) => s.name !== SYNTHESIS_SHEET);
-  const destinations = new Map(sheets.map((s, i) => [s.name, `feuille-${i}`]));
+  const printed = buildPrintLayout(input);
+  // A link to any part of a section leads to the section's first page.
+  const destinations = new Map(printed.flatMap((s, i) => s.parts.map((p) => [p.name, `feuille-${i}`] as const)));
   const destinationOf = (name: string) => destinations.get(name) ?? null;
   const header = runningHeader(plan);
   const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — rapport ${input.reportYear} — ${STATUS_LABELS[input.status]}`;
 
   const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
   const sections: ContentSection[] = [
-    { section: coverContent(input, opts.generatedAt, sheets.map((s) => s.name), destinationOf), pageOrientation: 'portrait', header: null },
-    ...sheets.map(
-      (sheet, index): ContentSection => ({
-        section: [
-          ...sheetContent(sheet, {
+    { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null },
+    ...printed.map((printedSection, index): ContentSection => {
+      const landscape = printedSection.parts[0]!.landscape;
+      return {
+        section: printedSection.parts.flatMap((sheet, part) =>
+          sheetContent(sheet, {
             doc: plan,
-            pageWidth: (sheet.landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
-            pageHeight: (sheet.landscape ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
+            pageWidth: (landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
+            pageHeight: (landscape ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
             figure,
             destinationOf,
-            titleId: destinationOf(sheet.name)!,
+            titleId: part === 0 ? destinationOf(printedSection.name)! : null,
             ...(sheet.name === CHECKS_SHEET ? { heading: { title: CHECKS_TITLE, intro: [{ text: checksSummary(input), style: 'note' }] } } : {}),
-            ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, sheets.length) } : {}),
+            ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, printed.length) } : {}),
           }),
-        ],
-        pageOrientation: sheet.landscape ? 'landscape' : 'portrait',
-      }),
-    ),
+        ),
+        pageOrientation: landscape ? 'landscape' : 'portrait',
+      };
+    }),
   ];
 
   return {
@@ -114,7 +116,7 @@ export function buildPlanPdf(
 }
 
 /** Cover: who, which programme and year, status, when, the data hash, key figures and the table of contents. */
-function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: string[], destinationOf: (name: string) => string | null): Content[] {
+function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonly PrintSection[], destinationOf: (name: string) => string | null): Content[] {
   const { plan, programme } = input;
   const figures = computeBudgetFigures(plan);
   const rows: [string, string][] = [
@@ -128,17 +130,19 @@ function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: stri
     ['Fiches action', String(plan.actions.length)],
     ['Contrôles', checksSummary(input)],
   ];
-  const titleOf = (name: string, i: number) => {
+  const actionsById = new Map(plan.actions.map((a) => [a.id, a]));
+  const titleOf = ({ name, parts }: PrintSection) => {
     if (name === CHECKS_SHEET) return CHECKS_TITLE;
-    const action = plan.actions[i - 1];
-    if (i === 0 || !action) return name;
+    const key = parts[0]!.key;
+    const action = key?.startsWith('action:') ? actionsById.get(key.slice('action:'.length)) : undefined;
+    if (!action) return name;
     const intitule = resolveCatalogueEntry(input.catalogue, action.code)?.intitule;
     return `${describeAction(action)}${intitule ? ` — ${intitule}` : ''}`;
   };
-  const toc = sheetNames.map((name, i) => {
-    const id = destinationOf(name)!;
+  const toc = printed.map((section) => {
+    const id = destinationOf(section.name)!;
     return [
-      { text: titleOf(name, i), linkToDestination: id },
+      { text: titleOf(section), linkToDestination: id },
       { pageReference: id, alignment: 'right' as const, linkToDestination: id },
     ];
   });
@@ -154,8 +158,11 @@ function coverContent(input: PlanPdfInput, generatedAt: string, sheetNames: stri
   ];
 }
 
+/** "1 erreur, 48 avertissements, 3 informations — 2 remarques justifiées". */
 function checksSummary({ findings }: PlanPdfInput): string {
-  return findings.length === 0 ? 'Aucune remarque' : summariseFindings(findings);
+  if (findings.length === 0) return 'Aucune remarque';
+  const justified = findings.filter((f) => f.justification !== null).length;
+  return `${summariseFindings(findings)}${justified === 0 ? '' : ` — ${justified} remarque${justified > 1 ? 's' : ''} justifiée${justified > 1 ? 's' : ''}`}`;
 }
 
 /** The ISADF radar, drawn by the same code as the web page, when there is a radar to draw. */

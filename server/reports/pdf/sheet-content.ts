@@ -17,8 +17,11 @@ export type SheetContentOptions = {
   figure: (figure: Figure) => Content | null;
   /** Destination id of a printed sheet, for internal links ("Voir la fiche"); null when it is not printed. */
   destinationOf: (sheetName: string) => string | null;
-  /** Destination id given to the sheet's title, so the table of contents and links can point at it. */
-  titleId: string;
+  /**
+   * Destination id given to the sheet's title, so the table of contents and links can point at it; null for a
+   * sheet printed as the continuation of another one (no title of its own is added).
+   */
+  titleId: string | null;
   /** Title and introduction of a sheet that has no title row of its own (the annex). */
   heading?: { title: string; intro: Content[] };
   /** Called while pdfmake lays out this sheet's tables (it asks their rules as it goes), to report progress. */
@@ -44,6 +47,8 @@ const FILL: Partial<Record<CellStyle, string>> = {
   computed: '#eaf1f8',
 };
 const BOLD = new Set<CellStyle>(['tableHeader', 'label', 'total']);
+/** A note inside a table (a justification under its finding) prints in italics, like the workbook's notes. */
+const ITALIC = new Set<CellStyle>(['note']);
 
 export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Content[] {
   const lastCol = Math.max(2, ...sheet.rows.flatMap((r) => r.cells.map((c) => c.col + (c.span ?? 1) - 1)));
@@ -117,7 +122,7 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     }
     if (cells.length === 1 && (first.style === 'title' || first.style === 'note')) {
       const isTitle: boolean = first.style === 'title' && !titled;
-      emit({ text: text(), style: first.style, ...(isTitle ? { id: opts.titleId } : {}) }, true);
+      emit({ text: text(), style: first.style, ...(isTitle && opts.titleId !== null ? { id: opts.titleId } : {}) }, true);
       titled ||= isTitle;
       continue;
     }
@@ -137,7 +142,7 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     table!.hasTallRow ||= estimatedRowHeight(row, widths, opts.doc) > opts.pageHeight / 2;
   }
   emit({ text: '' }, false);
-  if (!titled) out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
+  if (!titled && opts.titleId !== null) out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
   return out;
 }
 
@@ -230,6 +235,7 @@ function tableCell(cell: LayoutCell, span: number, opts: SheetContentOptions): T
   if (span > 1) node.colSpan = span;
   if (isNumber && cell.style !== 'tableHeader') node.alignment = 'right';
   if (BOLD.has(cell.style)) node.bold = true;
+  if (ITALIC.has(cell.style)) node.italics = true;
   const fill = FILL[cell.style];
   if (fill) node.fillColor = fill;
   return node;
