@@ -147,6 +147,12 @@ export const TransferYearsSchema = z.record(YearKey, scaledNumber(2, 0, MAX_CENT
 
 export type TransferOfYear = { amount: number | null; source: 'annee' | 'fiche-plan' | null };
 
+/** "Saisi pour 2021" / "Montant annuel de la fiche plan": where a partner's amount of the year comes from. */
+export function describeTransferSource(source: TransferOfYear['source'], year: number): string {
+  if (source === 'annee') return `Saisi pour ${year}`;
+  return source === 'fiche-plan' ? 'Montant annuel de la fiche plan' : 'Non renseigné';
+}
+
 /** What a partner receives in `year`: the amount typed for that year, else the fiche plan's annual amount. */
 export function transferOfYear(t: Pick<Transfer, 'montant' | 'parAnnee'>, year: number): TransferOfYear {
   const typed = t.parAnnee[String(year)];
@@ -244,6 +250,14 @@ export type Justification = z.output<typeof JustificationSchema>;
 export const CONVENTION_TOLERANCE_CENTS = 100;
 
 export type LineStatus = 'ok' | 'ecart' | 'incomplet';
+
+/** How the page, the workbook and the PDF name a status of the reconciliation. */
+export const RECONCILIATION_STATUS_LABELS: Record<LineStatus | 'arrondi', string> = {
+  ok: 'Conforme',
+  ecart: 'Écart',
+  incomplet: 'Incomplet',
+  arrondi: 'Arrondi (< 1 € par fiche)',
+};
 export type Difference = { label: string; value: number };
 
 export type ReconciliationLineId =

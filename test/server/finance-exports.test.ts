@@ -205,7 +205,7 @@ describe('the workbook of a plan with finance data', () => {
     expect(sub.getCell(6).numFmt).toBe('"€ "#,##0.00');
     expect(String(sub.getCell(9).value)).toContain(`Actualisation 1 — ${FORMULA_LIKE_LABEL}`);
     const balance = rowAfter(ws, block, 'Équilibre du budget (recettes − dépenses)');
-    expect([balance.getCell(3).value, balance.getCell(6).value, balance.getCell(8).value]).toEqual([2424996.74, 0, 'Concordant']);
+    expect([balance.getCell(3).value, balance.getCell(6).value, balance.getCell(8).value]).toEqual([2424996.74, 0, 'Conforme']);
     const transfers = rowAfter(ws, block, 'Subventions aux institutions et associations (transferts aux partenaires)');
     expect([transfers.getCell(3).value, transfers.getCell(4).value, transfers.getCell(5).value]).toEqual([845613.08, null, 845613.08]);
     // Two differences: the second on the row below, under the same columns.
@@ -219,13 +219,13 @@ describe('the workbook of a plan with finance data', () => {
     expect(partner.getCell(4).value).toBe((first.transfer.amount ?? 0) / 100);
     expect(partner.getCell(5).value).toBe(`Saisi pour ${firstYear}`);
     const other = rowAfter(ws, block, rec.partners[2]!.partenaire);
-    expect(other.getCell(5).value).toBe('Fiche plan (annuel)');
+    expect(other.getCell(5).value).toBe('Montant annuel de la fiche plan');
     expect(rowAfter(ws, block, `Total des transferts ${firstYear}`).getCell(4).value).toBe(845613.08);
     expect(rowAfter(ws, block, 'dont art.20').getCell(4).value).toBe(111981.08);
     const shares = rowsOf(ws).find((r) => String(r.cells[0]).startsWith('Σ « Part du budget PCS'))!;
     expect(ws.getRow(shares.n).getCell(3).numFmt).toBe('0.0#%');
     // The second year has no yearly amount: every transfer comes from the fiche plan.
-    expect(rowAfter(ws, `Rapprochement ${secondYear}`, first.partenaire).getCell(5).value).toBe('Fiche plan (annuel)');
+    expect(rowAfter(ws, `Rapprochement ${secondYear}`, first.partenaire).getCell(5).value).toBe('Montant annuel de la fiche plan');
   });
 
   it('gives the checks a justification, its author and its date, and marks one written for other figures', () => {

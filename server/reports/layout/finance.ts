@@ -4,9 +4,11 @@ import {
   BOOKED_NATURES,
   BOOKED_NATURE_LABELS,
   FUNCTIONAL_CODES,
+  RECONCILIATION_STATUS_LABELS,
   bookedTotals,
   budgetOfYear,
   describeBudgetVersion,
+  describeTransferSource,
   diffBudgets,
   natureOf,
   reconcileYear,
@@ -31,19 +33,6 @@ import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, isoToDate, toSpreadsheetNumb
 export const BUDGETS_SHEET = 'Budgets annuels';
 export const BOOKED_SHEET = 'Imputations';
 export const RECONCILIATION_SHEET = 'Rapprochement';
-
-/** How the exports name a reconciliation status. */
-export const RECONCILIATION_STATUS_LABELS: Record<LineStatus | 'arrondi', string> = {
-  ok: 'Concordant',
-  ecart: 'Écart',
-  incomplet: 'Incomplet',
-  arrondi: 'Arrondi (< 1 € par fiche)',
-};
-
-const TRANSFER_SOURCE_LABELS: Record<NonNullable<TransferOfYear['source']>, (year: number) => string> = {
-  annee: (year) => `Saisi pour ${year}`,
-  'fiche-plan': () => 'Fiche plan (annuel)',
-};
 
 const euro = (col: number, cents: number | null, style: CellStyle = 'static'): LayoutCell => ({
   col,
@@ -223,7 +212,7 @@ export function layoutReconciliation(plan: Plan, years: readonly number[], { nam
           text(2, p.partenaire, 'label'),
           text(3, yesNo(p.art20)),
           euro(4, p.transfer.amount),
-          text(5, p.transfer.source === null ? null : TRANSFER_SOURCE_LABELS[p.transfer.source](year)),
+          text(5, p.transfer.source === null ? null : describeTransferSource(p.transfer.source, year)),
           euro(6, p.conventionsSum),
           euro(7, p.difference),
           text(8, RECONCILIATION_STATUS_LABELS[p.status]),
