@@ -1,11 +1,17 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`; `?focus=<path>` puts the cursor on a field.
+ * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`;
+ * `?focus=<path>` puts the cursor on a field.
  */
+export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
+export type FinanceView = (typeof FINANCE_VIEWS)[number];
+
 export type Route =
   | { page: 'plans' }
   | { page: 'section'; planId: string; section: string; focus: string | null }
-  | { page: 'fiche'; planId: string; actionId: string; focus: string | null };
+  | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
+  /** `year` is null when the address names none (the page picks its default year). */
+  | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -13,6 +19,11 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
+    if (parts[2] === 'finances') {
+      const view = FINANCE_VIEWS.find((v) => v === parts[3]) ?? 'rapprochement';
+      const year = /^\d{4}$/.test(parts[4] ?? '') ? Number(parts[4]) : null;
+      return { page: 'finance', planId: parts[1], view, year, focus };
+    }
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
   return { page: 'plans' };
@@ -24,4 +35,9 @@ export function sectionHref(planId: string, section: string, focus?: string): st
 
 export function ficheHref(planId: string, actionId: string, focus?: string): string {
   return `#/plan/${encodeURIComponent(planId)}/fiche/${encodeURIComponent(actionId)}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
+}
+
+/** `#/plan/<id>/finances/rapprochement/2021`; without a year, the page's default year. */
+export function financeHref(planId: string, view: FinanceView, year?: number | null, focus?: string): string {
+  return `#/plan/${encodeURIComponent(planId)}/finances/${view}${year ? `/${year}` : ''}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
 }

@@ -23,6 +23,8 @@ type ColumnBase<R> = {
   note?: (row: R) => string | null;
   /** Extra rule on a parsed value; returns a French message or null. */
   check?: (value: unknown, row: R) => string | null;
+  /** Greyed text shown in a blank cell (what a blank means, e.g. the amount that applies instead); never a value. */
+  placeholder?: (row: R) => string | null;
 };
 
 export type Column<R> = ColumnBase<R> &

@@ -47,6 +47,8 @@ export type GridSpec<R> = {
   rows: R[];
   /** Columns kept visible when scrolling sideways. */
   fixedColumns?: number;
+  /** Last rows kept visible when scrolling down (totals). */
+  fixedRowsBottom?: number;
   /** Height in pixels; the grid renders only visible rows. Default: fits the rows up to 480 px. */
   height?: number;
   rowClassName?: (row: R, index: number) => string | undefined;
@@ -100,6 +102,9 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     const message = errors.get(errKey(r, c));
     td.classList.toggle('cell-invalid', message !== undefined);
     const row = rows[r];
+    const placeholder = row !== undefined && (value === '' || value === null) ? (columns[c]?.placeholder?.(row) ?? null) : null;
+    td.classList.toggle('cell-placeholder', placeholder !== null);
+    if (placeholder !== null) td.textContent = placeholder;
     const note = message ?? (row === undefined ? null : (columns[c]?.note?.(row) ?? null));
     if (note) td.title = note;
     else td.removeAttribute('title');
@@ -133,6 +138,7 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     width: '100%',
     stretchH: 'all',
     fixedColumnsStart: spec.fixedColumns ?? 0,
+    fixedRowsBottom: spec.fixedRowsBottom ?? 0,
     manualColumnResize: true,
     undo: true,
     copyPaste: { rowsLimit: 5000, columnsLimit: 200 },

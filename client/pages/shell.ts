@@ -1,14 +1,16 @@
-import { FINDING_LEVEL_LABELS, summariseFindings } from '../../schemas/checks.ts';
+import { summariseFindings } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { ficheHref, sectionHref, type Route } from '../router.ts';
+import { ficheHref, financeHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
 import type { PageContext, Page } from './context.ts';
 import { SECTIONS, sectionOfPath } from './sections/index.ts';
 import { renderFichePage } from './fiche.ts';
 import { workbookControls } from './workbook.ts';
 import { pdfExportControl } from './pdf-export.ts';
+import { FINANCE_PAGES, renderFinancePage } from './finance/index.ts';
+import { findingItem } from './finance/justify.ts';
 
 /**
  * The plan's frame: header (commune, programme, save status, workbook export and import, PDF report, checks), the
@@ -20,6 +22,8 @@ export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void
 
 export function findingHref(planId: string, plan: Plan, path: string): string {
   const parts = path.split('.');
+  // `finance.<year>.<line>`: a line of that year's reconciliation.
+  if (parts[0] === 'finance' && /^\d{4}$/.test(parts[1] ?? '')) return financeHref(planId, 'rapprochement', Number(parts[1]), path);
   if (parts[0] === 'actions' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
     const action = plan.actions[Number(parts[1])];
     if (action && (parts[2] === 'fiche' || parts[2] === 'indicators')) return ficheHref(planId, action.id, path);
@@ -66,6 +70,15 @@ export function renderPlanShell(ctx: PageContext): Shell {
       nav,
       h('h2', null, 'Fiche plan'),
       h('ol', null, SECTIONS.map((s) => link(sectionHref(planId, s.id), s.title, current?.page === 'section' && current.section === s.id))),
+      h('h2', null, 'Finances'),
+      h(
+        'ol',
+        { class: 'finance-links' },
+        // The year being looked at follows from one finance page to the next.
+        FINANCE_PAGES.map((p) =>
+          link(financeHref(planId, p.id, current?.page === 'finance' ? current.year : null), p.title, current?.page === 'finance' && current.view === p.id),
+        ),
+      ),
       h('h2', null, 'Fiches action'),
       h(
         'ol',
@@ -77,26 +90,18 @@ export function renderPlanShell(ctx: PageContext): Shell {
   }
 
   function renderChecks(): void {
-    const findings = store.checks();
+    const findings = store.justifiedChecks();
     checksSummary.textContent = summariseFindings(findings, ['error', 'warning']);
     toggle.classList.toggle('has-errors', findings.some((f) => f.level === 'error'));
+    const justified = findings.filter((f) => f.justification && !f.justification.outdated).length;
     replaceChildren(
       checksList,
       findings.length === 0
         ? h('p', null, 'Aucune remarque : le plan respecte toutes les règles.')
-        : h(
-            'ul',
-            null,
-            findings.map((f) =>
-              h(
-                'li',
-                { class: `finding ${f.level}`, 'data-rule': f.rule },
-                h('span', { class: 'level' }, FINDING_LEVEL_LABELS[f.level]),
-                ' ',
-                h('a', { href: findingHref(planId, store.plan, f.path) }, f.message),
-              ),
-            ),
-          ),
+        : [
+            justified > 0 ? h('p', { class: 'hint', 'data-testid': 'checks-justified' }, `${justified} constat${justified > 1 ? 's' : ''} justifié${justified > 1 ? 's' : ''}`) : null,
+            h('ul', null, findings.map((f) => findingItem(ctx, f, findingHref(planId, store.plan, f.path)))),
+          ],
     );
   }
 
@@ -104,7 +109,12 @@ export function renderPlanShell(ctx: PageContext): Shell {
     const r = route;
     if (!r || r.page === 'plans') return;
     page?.dispose?.();
-    const next = r.page === 'fiche' ? renderFichePage(ctx, r.actionId) : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
+    const next =
+      r.page === 'fiche'
+        ? renderFichePage(ctx, r.actionId)
+        : r.page === 'finance'
+          ? renderFinancePage(ctx, r.view, r.year)
+          : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
     replaceChildren(main, next.el);
     const focus = r.focus;

@@ -1,5 +1,5 @@
 import type { CellGrid } from '../../schemas/cells.ts';
-import { checkPlan, type Finding } from '../../schemas/checks.ts';
+import { attachJustifications, checkPlan, type Finding, type JustifiedFinding } from '../../schemas/checks.ts';
 import type { Plan, SectionKey } from '../../schemas/plan.ts';
 import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import type { Action } from '../../schemas/action.ts';
@@ -11,6 +11,12 @@ import type { Indicator } from '../../schemas/indicator.ts';
  * `external` changes (a value taken from the server after a conflict) make the current page redraw.
  */
 export type ChangeReason = 'local' | 'saved' | 'external';
+
+/**
+ * The yearly grids edited cell by cell: the server's cell grids plus the partners' yearly transfers
+ * (row = transfer id, period = year; blank = the fiche plan's annual amount).
+ */
+export type EditableGrid = CellGrid | 'transfer';
 
 export class PlanStore {
   private listeners = new Set<(reason: ChangeReason) => void>();
@@ -38,6 +44,11 @@ export class PlanStore {
     return checkPlan(this.plan, this.programme, this.catalogue);
   }
 
+  /** The findings with the finance officer's justifications (outdated ones marked), as `GET …/checks` answers. */
+  justifiedChecks(): JustifiedFinding[] {
+    return attachJustifications(this.checks(), this.plan.justifications ?? []);
+  }
+
   action(actionId: string): Action | undefined {
     return this.plan.actions.find((a) => a.id === actionId);
   }
@@ -54,14 +65,16 @@ export class PlanStore {
     (this.plan as Record<SectionKey, unknown>)[section] = data;
   }
 
-  cellValue(grid: CellGrid, row: string, period: string): number | null {
+  cellValue(grid: EditableGrid, row: string, period: string): number | null {
+    if (grid === 'transfer') return this.plan.transferts.find((t) => t.id === row)?.parAnnee?.[period] ?? null;
     if (grid === 'time') return this.plan.repartitionTemps[row as keyof Plan['repartitionTemps']]?.[period] ?? null;
     if (grid === 'consumption') return this.plan.consommation[period] ?? null;
     const cell = this.indicator(row)?.indicator.values[period];
     return (grid === 'indicator-target' ? cell?.target : cell?.actual) ?? null;
   }
 
-  cellVersion(grid: CellGrid, row: string, period: string): number {
+  cellVersion(grid: EditableGrid, row: string, period: string): number {
+    if (grid === 'transfer') return this.plan.cellVersions.transfer?.[row]?.[period] ?? 0;
     if (grid === 'time') return this.plan.cellVersions.time[row]?.[period] ?? 0;
     if (grid === 'consumption') return this.plan.cellVersions.consumption[period] ?? 0;
     const cell = this.indicator(row)?.indicator.values[period];
@@ -69,7 +82,14 @@ export class PlanStore {
   }
 
   /** Sets a cell's value and, when given, its version (a saved or a server value). */
-  setCell(grid: CellGrid, row: string, period: string, value: number | null, version?: number): void {
+  setCell(grid: EditableGrid, row: string, period: string, value: number | null, version?: number): void {
+    if (grid === 'transfer') {
+      const transfer = this.plan.transferts.find((t) => t.id === row);
+      if (!transfer) return;
+      (transfer.parAnnee ??= {})[period] = value;
+      if (version !== undefined) ((this.plan.cellVersions.transfer ??= {})[row] ??= {})[period] = version;
+      return;
+    }
     if (grid === 'time') {
       const byPeriod = ((this.plan.repartitionTemps as Record<string, Record<string, number | null>>)[row] ??= {});
       byPeriod[period] = value;

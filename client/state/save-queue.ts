@@ -1,6 +1,7 @@
-import type { CellGrid, StoredCell } from '../../schemas/cells.ts';
+import type { StoredCell } from '../../schemas/cells.ts';
 import type { CollectionKey, SectionKey } from '../../schemas/plan.ts';
 import { ApiFailure, NetworkFailure } from '../api.ts';
+import type { EditableGrid } from './plan-store.ts';
 
 /**
  * Autosave: every edit becomes an operation carrying the version it was made on. Operations are sent one at a
@@ -9,12 +10,14 @@ import { ApiFailure, NetworkFailure } from '../api.ts';
  * cannot be reached, and handed to the conflict dialog on 409.
  */
 
-export type CellOp = { grid: CellGrid; row: string; period: string; value: number | null; version: number };
+export type CellOp = { grid: EditableGrid; row: string; period: string; value: number | null; version: number };
 export type RowTarget =
   | { type: 'list'; collection: CollectionKey; id: string }
   | { type: 'transfer'; id: string }
   | { type: 'action'; id: string }
-  | { type: 'indicator'; id: string };
+  | { type: 'indicator'; id: string }
+  /** An E-compte imputation (`imputations[]`), saved whole with its version. */
+  | { type: 'booked-line'; id: string };
 
 export type SaveOp =
   | { kind: 'cells'; cells: CellOp[] }

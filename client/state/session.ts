@@ -24,6 +24,8 @@ export function rowOf(plan: Plan, target: RowTarget): RowLike | undefined {
       return plan.transferts.find((r) => r.id === target.id);
     case 'action':
       return plan.actions.find((r) => r.id === target.id);
+    case 'booked-line':
+      return plan.imputations.find((r) => r.id === target.id);
     case 'indicator':
       for (const a of plan.actions) {
         const i = a.indicators.find((x) => x.id === target.id);
@@ -46,6 +48,8 @@ function replaceRow(plan: Plan, target: RowTarget, row: Record<string, unknown>)
       return swap(plan.transferts);
     case 'action':
       return swap(plan.actions);
+    case 'booked-line':
+      return swap(plan.imputations);
     case 'indicator':
       for (const a of plan.actions) swap(a.indicators);
   }
@@ -61,7 +65,7 @@ function applyOp(store: PlanStore, op: SaveOp): void {
 function formatCell(store: PlanStore, cell: { grid: CellOp['grid']; row: string }, value: number | null): string {
   if (value === null) return '(vide)';
   if (cell.grid === 'time') return formatPercentExact(value);
-  if (cell.grid === 'consumption') return formatEuros(value);
+  if (cell.grid === 'consumption' || cell.grid === 'transfer') return formatEuros(value);
   const unit = store.indicator(cell.row)?.indicator.unit ?? 'count';
   return formatUnitValue(value, unit);
 }
@@ -93,7 +97,7 @@ async function askConflict(store: PlanStore, op: SaveOp, current: unknown): Prom
   if (op.kind === 'cells') {
     rows = (current as StoredCell[]).map((s) => {
       const mine = op.cells.find((c) => c.grid === s.grid && c.row === s.row && c.period === s.period);
-      return { where: describeCell(store.plan.actions, s), mine: formatCell(store, s, mine?.value ?? null), theirs: formatCell(store, s, s.value) };
+      return { where: describeCell(store.plan, s), mine: formatCell(store, s, mine?.value ?? null), theirs: formatCell(store, s, s.value) };
     });
   } else {
     const theirsData = op.kind === 'section' ? (current as { data: unknown }).data : current;

@@ -1,0 +1,77 @@
+import { RECONCILIATION_STATUS_LABELS, type LineStatus } from '../../../schemas/finance.ts';
+import { formatEuros } from '../../../schemas/numbers.ts';
+import { defaultReportYear } from '../../../schemas/pdf-export.ts';
+import { h, uid } from '../../dom.ts';
+import { financeHref, type FinanceView } from '../../router.ts';
+import type { PlanStore } from '../../state/plan-store.ts';
+
+/**
+ * What the finance pages share: the year they show (always one of the programme's years), the year selector that
+ * changes the address, the French names of a line's status, and the author remembered in this browser (no user
+ * accounts yet: whoever records a version or a justification types their name once).
+ */
+
+/** The year asked in the address when it belongs to the programme, else the last finished year inside it. */
+export function financeYear(store: PlanStore, requested: number | null): number {
+  if (requested !== null && store.years.includes(requested)) return requested;
+  return defaultReportYear(store.years, new Date().getFullYear());
+}
+
+
+/** A status as a badge; the class gives its colour, the text says it (never colour alone). */
+export function statusBadge(status: LineStatus | 'arrondi', testId?: string): HTMLElement {
+  return h('span', { class: `status-badge status-${status}`, 'data-status': status, 'data-testid': testId ?? null }, RECONCILIATION_STATUS_LABELS[status]);
+}
+
+/** `€ 1.234,56`, or a dash with its reason for a blank figure (blank is never zero). */
+export function eurosOrBlank(cents: number | null, blank = 'non renseigné'): string {
+  return cents === null ? blank : formatEuros(cents);
+}
+
+/** A figure that leads to the place where it is entered. */
+export function figureLink(href: string, text: string, title: string, testId?: string): HTMLElement {
+  return h('a', { href, class: 'figure-link', title, 'data-testid': testId ?? null }, text);
+}
+
+/** "Année : [2021 ▾]" — changing it opens the same page for that year. */
+export function yearSelector(planId: string, view: FinanceView, years: readonly number[], year: number | null, opts: { allLabel?: string } = {}): HTMLElement {
+  const id = uid('finance-year');
+  const select = h(
+    'select',
+    { id, class: 'finance-year', 'data-testid': 'finance-year' },
+    opts.allLabel ? h('option', { value: '', selected: year === null }, opts.allLabel) : null,
+    years.map((y) => h('option', { value: y, selected: y === year }, String(y))),
+  );
+  select.addEventListener('change', () => {
+    location.hash = financeHref(planId, view, select.value === '' ? null : Number(select.value));
+  });
+  return h('div', { class: 'finance-year-field' }, h('label', { for: id }, 'Année'), select);
+}
+
+const AUTHOR_KEY = 'cohesio.auteur';
+
+/** The name typed last time in this browser (versions, justifications). */
+export function rememberedAuthor(): string {
+  try {
+    return localStorage.getItem(AUTHOR_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+export function rememberAuthor(name: string): void {
+  try {
+    localStorage.setItem(AUTHOR_KEY, name.trim());
+  } catch {
+    // Storage disabled: the name is asked again next time.
+  }
+}
+
+/** The message of a failed request, in French. */
+export function failureMessage(err: unknown): string {
+  if (err !== null && typeof err === 'object' && 'body' in err) {
+    const body = (err as { body: { message?: string } }).body;
+    if (body?.message) return body.message;
+  }
+  return 'Le serveur ne répond pas : vérifiez la connexion puis réessayez.';
+}
