@@ -4,7 +4,7 @@ import { api, send, ApiFailure, NetworkFailure } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
-import { waitForSaves } from './workbook.ts';
+import { waitForSaves } from './saves.ts';
 
 /**
  * The official PDF report in the plan header: the report year (one of the programme's years) and "Exporter en PDF".

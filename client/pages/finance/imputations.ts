@@ -5,7 +5,6 @@ import {
   type BookedImportResult,
   type BookedImportYear,
 } from '../../../schemas/booked-import.ts';
-import type { ApiIssue } from '../../../schemas/errors.ts';
 import {
   BOOKED_NATURES,
   BOOKED_NATURE_LABELS,
@@ -18,14 +17,14 @@ import {
   type BookedNature,
 } from '../../../schemas/finance.ts';
 import { formatBelgianNumber, formatEuros, parseBelgianNumber } from '../../../schemas/numbers.ts';
-import { api, send, ApiFailure, NetworkFailure } from '../../api.ts';
+import { api, send, ApiFailure } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column, Option } from '../../grid/columns.ts';
 import { financeHref } from '../../router.ts';
 import { confirmDialog, toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
-import { reloadPlan, waitForSaves } from '../workbook.ts';
+import { openFileImportDialog } from '../import-dialog.ts';
 import { eurosOrBlank, failureMessage, yearSelector } from './common.ts';
 
 /**
@@ -320,8 +319,6 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   };
 }
 
-type Phase = 'idle' | 'busy' | 'preview' | 'conflict';
-
 /** Σ by nature of a year, before → after, as the preview shows it. */
 function yearSummary(y: BookedImportYear): HTMLElement {
   const replaced =
@@ -353,229 +350,72 @@ function yearSummary(y: BookedImportYear): HTMLElement {
   );
 }
 
+/** The preview: per year the totals before → after, then every line read with its line number in the file. */
+function renderBookedPreview(p: BookedImportPreview): Node {
+  const line = (l: BookedImportPreview['lines'][number]) =>
+    h(
+      'tr',
+      { 'data-line': l.line },
+      h('td', { class: 'num' }, String(l.line)),
+      h('td', null, String(l.fields.annee)),
+      h('td', null, l.fields.codeFonctionnel),
+      h('td', null, l.fields.articleEconomique),
+      h('td', null, l.fields.libelle ?? ''),
+      h('td', { class: 'num' }, formatEuros(l.fields.montant)),
+      h('td', null, BOOKED_NATURE_LABELS[l.nature], h('span', { class: 'muted' }, l.natureFromFile ? ' (fichier)' : ' (automatique)')),
+    );
+  return h(
+    'div',
+    { class: 'import-preview', 'data-testid': 'booked-import-preview', 'data-count': p.lines.length },
+    h('p', { class: 'import-count', 'data-testid': 'booked-import-count' }, `${plural(p.lines.length, 'imputation')} lue${p.lines.length > 1 ? 's' : ''} (${p.format.toUpperCase()})`),
+    p.years.map(yearSummary),
+    h(
+      'div',
+      { class: 'import-table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Lignes lues dans le fichier' },
+      h(
+        'table',
+        { class: 'finance-table' },
+        h('thead', null, h('tr', null, ['Ligne', 'Année', 'Code fonctionnel', 'Article', 'Libellé', 'Montant', 'Nature'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', null, p.lines.map(line)),
+      ),
+    ),
+  );
+}
+
 /** The import dialog: choose a file, see the preview (or every problem with its line), import or cancel. */
 export function openBookedImportDialog(ctx: PageContext): Promise<void> {
-  return new Promise((resolve) => {
-    const titleId = uid('booked-import-title');
-    const inputId = uid('booked-import-file');
-    const hintId = uid('booked-import-hint');
-    const dialog = h('dialog', { class: 'dialog import-dialog', 'aria-labelledby': titleId, 'data-testid': 'booked-import-dialog' });
-    const input = h('input', {
-      type: 'file',
-      id: inputId,
-      accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'aria-describedby': hintId,
-      'data-testid': 'booked-import-file',
-    });
-    const result = h('div', { class: 'import-result', 'aria-live': 'polite' });
-    const cancelButton = h('button', { type: 'button', 'data-testid': 'booked-import-cancel' }, 'Annuler');
-    const retryButton = h('button', { type: 'button', hidden: true }, 'Relancer l’aperçu');
-    const applyButton = h('button', { type: 'button', class: 'primary', hidden: true, 'data-testid': 'booked-import-apply' }, 'Importer');
-    dialog.append(
-      h('h2', { id: titleId }, 'Importer des imputations E-compte'),
-      h(
-        'p',
-        { class: 'hint', id: hintId },
-        `Fichier CSV ou XLSX (${MAX_FILE_MB} Mo au plus) aux colonnes ${BOOKED_FILE_COLUMNS.map((c) => c.header).join(', ')}. `,
-        'L’aperçu montre chaque ligne lue et les totaux avant → après ; rien n’est écrit avant « Importer ». ',
-        'Les imputations des années présentes dans le fichier sont remplacées.',
-      ),
-      h('div', { class: 'field' }, h('label', { for: inputId }, 'Fichier d’imputations (.csv ou .xlsx)'), input),
-      result,
-      h('div', { class: 'dialog-buttons' }, cancelButton, retryButton, applyButton),
-    );
-
-    let file: File | null = null;
-    let preview: BookedImportPreview | null = null;
-    let phase: Phase = 'idle';
-    let closed = false;
-    let requestId = 0;
-
-    function setPhase(next: Phase): void {
-      phase = next;
-      const busy = next === 'busy';
-      dialog.setAttribute('aria-busy', String(busy));
-      input.disabled = busy;
-      applyButton.hidden = next !== 'preview';
-      applyButton.disabled = busy;
-      retryButton.hidden = next !== 'conflict';
-    }
-    const showMessage = (message: string, kind: 'info' | 'error' = 'info') =>
-      replaceChildren(result, h('p', { class: `import-message ${kind}`, role: kind === 'error' ? 'alert' : null }, message));
-
-    function showErrors(message: string, issues: ApiIssue[]): void {
-      const listed = issues.filter((i) => i.message);
-      replaceChildren(
-        result,
-        h(
-          'div',
-          { class: 'import-errors', role: 'alert', 'data-testid': 'booked-import-errors' },
-          h(
-            'p',
-            { class: 'import-message error' },
-            listed.length > 0
-              ? `Import refusé, rien n’a été modifié : ${plural(listed.length, 'problème')} dans le fichier.`
-              : message || 'Le fichier ne peut pas être importé.',
-          ),
-          listed.length > 0 ? h('ul', null, listed.map((i) => h('li', { 'data-path': i.path }, i.message))) : null,
-          h('p', { class: 'hint' }, 'Corrigez le fichier puis choisissez-le à nouveau.'),
-        ),
-      );
-    }
-
-    function showPreview(p: BookedImportPreview): void {
-      const line = (l: BookedImportPreview['lines'][number]) =>
-        h(
-          'tr',
-          { 'data-line': l.line },
-          h('td', { class: 'num' }, String(l.line)),
-          h('td', null, String(l.fields.annee)),
-          h('td', null, l.fields.codeFonctionnel),
-          h('td', null, l.fields.articleEconomique),
-          h('td', null, l.fields.libelle ?? ''),
-          h('td', { class: 'num' }, formatEuros(l.fields.montant)),
-          h('td', null, BOOKED_NATURE_LABELS[l.nature], l.natureFromFile ? h('span', { class: 'muted' }, ' (fichier)') : h('span', { class: 'muted' }, ' (automatique)')),
-        );
-      replaceChildren(
-        result,
-        h(
-          'div',
-          { class: 'import-preview', 'data-testid': 'booked-import-preview', 'data-count': p.lines.length },
-          h('p', { class: 'import-count', 'data-testid': 'booked-import-count' }, `${plural(p.lines.length, 'imputation')} lue${p.lines.length > 1 ? 's' : ''} (${p.format.toUpperCase()})`),
-          p.years.map(yearSummary),
-          h(
-            'div',
-            { class: 'import-table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Lignes lues dans le fichier' },
-            h(
-              'table',
-              { class: 'finance-table' },
-              h(
-                'thead',
-                null,
-                h('tr', null, ['Ligne', 'Année', 'Code fonctionnel', 'Article', 'Libellé', 'Montant', 'Nature'].map((t) => h('th', { scope: 'col' }, t))),
-              ),
-              h('tbody', null, p.lines.map(line)),
-            ),
-          ),
-        ),
-      );
-    }
-
-    function showFailure(err: unknown): void {
-      preview = null;
-      if (err instanceof ApiFailure) {
-        if (err.status === 409) {
-          setPhase('conflict');
-          showMessage(err.body.message || 'Les imputations ont été modifiées depuis l’aperçu : relancez l’aperçu.', 'error');
-          retryButton.focus();
-          return;
-        }
-        setPhase('idle');
-        if (err.status === 413) {
-          showMessage(err.body.message || `Le fichier dépasse ${MAX_FILE_MB} Mo.`, 'error');
-          return;
-        }
-        showErrors(err.body.message, err.body.issues);
-        return;
-      }
-      setPhase('idle');
-      showMessage(
-        err instanceof NetworkFailure
-          ? 'Le serveur ne répond pas : vérifiez la connexion puis choisissez à nouveau le fichier.'
-          : `Erreur inattendue : ${err instanceof Error ? err.message : String(err)}`,
-        'error',
-      );
-    }
-
-    async function upload(apply: boolean): Promise<void> {
-      if (!file) return;
-      const id = ++requestId;
-      const chosen = file;
-      const fingerprint = preview?.fingerprint;
-      setPhase('busy');
-      if (ctx.queue.pending > 0) {
-        showMessage('Enregistrement des modifications en cours…');
-        if (!(await waitForSaves(ctx))) {
-          if (id !== requestId || closed) return;
-          preview = null;
-          setPhase('idle');
-          showMessage('Des modifications du plan ne sont pas encore enregistrées : attendez « Enregistré » puis choisissez à nouveau le fichier.', 'error');
-          return;
-        }
-      }
-      if (id !== requestId || closed) return;
-      showMessage(apply ? 'Import en cours…' : 'Lecture du fichier…');
-      try {
-        const form = apply && fingerprint ? { file: chosen, apply: 'true' as const, fingerprint } : { file: chosen, apply: 'false' as const };
-        const answer = (await send(api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }))) as unknown as
-          | BookedImportPreview
-          | BookedImportResult;
-        if (id !== requestId || closed) return;
-        if (apply && 'applied' in answer && answer.applied) {
-          close();
-          toast(`${plural(answer.lines.length, 'imputation')} importée${answer.lines.length > 1 ? 's' : ''}`);
-          try {
-            await reloadPlan(ctx);
-          } catch {
-            toast('Le plan n’a pas pu être rechargé : rechargez la page pour voir les imputations importées.', 'error');
-          }
-          return;
-        }
-        preview = answer;
-        setPhase('preview');
-        showPreview(answer);
-        applyButton.focus();
-      } catch (err) {
-        if (id !== requestId || closed) return;
-        showFailure(err);
-      }
-    }
-
-    function choose(): void {
-      requestId += 1;
-      preview = null;
-      file = input.files?.[0] ?? null;
-      if (!file) {
-        setPhase('idle');
-        replaceChildren(result);
-        return;
-      }
-      if (!/\.(csv|xlsx|txt)$/i.test(file.name)) {
-        setPhase('idle');
-        showMessage(`« ${file.name} » n’est ni un CSV ni un classeur XLSX : choisissez un fichier .csv ou .xlsx.`, 'error');
-        return;
-      }
-      if (file.size > MAX_BOOKED_FILE_BYTES) {
-        setPhase('idle');
-        showMessage(`Le fichier dépasse ${MAX_FILE_MB} Mo : un fichier d’imputations E-compte en fait quelques ko.`, 'error');
-        return;
-      }
-      void upload(false);
-    }
-
-    function close(): void {
-      if (closed) return;
-      closed = true;
-      dialog.close();
-      dialog.remove();
-      resolve();
-    }
-
-    input.addEventListener('change', choose);
-    applyButton.addEventListener('click', () => void upload(true));
-    retryButton.addEventListener('click', () => void upload(false));
-    cancelButton.addEventListener('click', () => {
-      if (phase === 'busy' && preview) return;
-      close();
-    });
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      if (phase === 'busy' && preview) return;
-      close();
-    });
-    setPhase('idle');
-    document.body.append(dialog);
-    dialog.showModal();
-    input.focus();
+  return openFileImportDialog<BookedImportPreview>(ctx, {
+    testId: 'booked-import',
+    title: 'Importer des imputations E-compte',
+    hint: [
+      `Fichier CSV ou XLSX (${MAX_FILE_MB} Mo au plus) aux colonnes ${BOOKED_FILE_COLUMNS.map((c) => c.header).join(', ')}. `,
+      'L’aperçu montre chaque ligne lue et les totaux avant → après ; rien n’est écrit avant « Importer ». ',
+      'Les imputations des années présentes dans le fichier sont remplacées.',
+    ],
+    fileLabel: 'Fichier d’imputations (.csv ou .xlsx)',
+    accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    refuseFile(file) {
+      if (!/\.(csv|xlsx|txt)$/i.test(file.name)) return `« ${file.name} » n’est ni un CSV ni un classeur XLSX : choisissez un fichier .csv ou .xlsx.`;
+      if (file.size > MAX_BOOKED_FILE_BYTES) return `Le fichier dépasse ${MAX_FILE_MB} Mo : un fichier d’imputations E-compte en fait quelques ko.`;
+      return null;
+    },
+    send: async (file, fingerprint) => {
+      const form = fingerprint ? { file, apply: 'true' as const, fingerprint } : { file, apply: 'false' as const };
+      return (await send(api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }))) as unknown as BookedImportPreview | BookedImportResult;
+    },
+    renderPreview: renderBookedPreview,
+    applyLabel: () => 'Importer',
+    appliedMessage: (answer) => `${plural(answer.lines.length, 'imputation')} importée${answer.lines.length > 1 ? 's' : ''}`,
+    reloadFailedMessage: 'Le plan n’a pas pu être rechargé : rechargez la page pour voir les imputations importées.',
+    conflictMessage: 'Les imputations ont été modifiées depuis l’aperçu : relancez l’aperçu.',
+    tooLargeMessage: `Le fichier dépasse ${MAX_FILE_MB} Mo.`,
+    describeRefusal(message, all) {
+      const issues = all.filter((i) => i.message);
+      return {
+        issues,
+        heading: issues.length > 0 ? `Import refusé, rien n’a été modifié : ${plural(issues.length, 'problème')} dans le fichier.` : message || 'Le fichier ne peut pas être importé.',
+      };
+    },
+    retryHint: 'Corrigez le fichier puis choisissez-le à nouveau.',
   });
 }

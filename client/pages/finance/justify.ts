@@ -5,7 +5,7 @@ import { api, send, ApiFailure } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
 import { toast } from '../../ui/dialog.ts';
 import type { PageContext } from '../context.ts';
-import { waitForSaves } from '../workbook.ts';
+import { waitForSaves } from '../saves.ts';
 import { failureMessage, rememberAuthor, rememberedAuthor } from './common.ts';
 
 /**

@@ -15,9 +15,7 @@ import {
   versionsOfYear,
   type BudgetLineChange,
   type BudgetVersion,
-  type LineStatus,
   type PartnerReconciliation,
-  type TransferOfYear,
 } from '../../../schemas/finance.ts';
 import { formatEuros, sumOrNull } from '../../../schemas/numbers.ts';
 import type { Plan } from '../../../schemas/plan.ts';
