@@ -3,7 +3,7 @@ import { describeAction } from './cells.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
 import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
-import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, sumOrNull } from './numbers.ts';
 import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from './budget.ts';
 import { CONVENTION_TOLERANCE_CENTS, checkFinance, transferOfYear, type Justification } from './finance.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';

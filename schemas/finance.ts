@@ -217,13 +217,19 @@ export function classifyBookedLine(line: Pick<BookedLineFields, 'codeFonctionnel
 export const natureOf = (line: Pick<BookedLineFields, 'codeFonctionnel' | 'articleEconomique' | 'nature'>): BookedNature =>
   line.nature ?? classifyBookedLine(line);
 
-export type BookedTotals = Record<BookedNature, number | null> & { lines: number };
+export type BookedTotals = Record<BookedNature, number | null> & { total: number | null; lines: number };
 
-/** Σ of the year's imputations by nature; a nature without imputation is blank, not zero. */
+/** Σ of the year's imputations by nature and in all; a nature without imputation is blank, not zero. */
 export function bookedTotals(lines: readonly BookedLineFields[], year: number): BookedTotals {
   const ofYear = lines.filter((l) => l.annee === year);
   const sumOf = (nature: BookedNature) => sumOrNull(ofYear.filter((l) => natureOf(l) === nature).map((l) => l.montant));
-  return { 'subvention-pcs': sumOf('subvention-pcs'), 'part-communale': sumOf('part-communale'), art20: sumOf('art20'), lines: ofYear.length };
+  return {
+    'subvention-pcs': sumOf('subvention-pcs'),
+    'part-communale': sumOf('part-communale'),
+    art20: sumOf('art20'),
+    total: sumOrNull(ofYear.map((l) => l.montant)),
+    lines: ofYear.length,
+  };
 }
 
 // ——— Justifications ———————————————————————————————————————————————————————————————————————————————————————————

@@ -68,7 +68,7 @@ describe('Liège sample: reconciliation of the fiche plan alone', () => {
     expect(s.art20).toBe('ok');
     expect(s['part-communale-minimum']).toBe('ok');
     // No imputation: nothing booked, the booked lines are incomplete (blank is not zero).
-    expect(rec.booked).toEqual({ 'subvention-pcs': null, 'part-communale': null, art20: null, lines: 0 });
+    expect(rec.booked).toEqual({ 'subvention-pcs': null, 'part-communale': null, art20: null, total: null, lines: 0 });
     for (const id of ['subvention-pcs', 'part-communale', 'pcs-et-communale'] as const) {
       expect(lineOf(rec, id).booked).toBeNull();
       expect(lineOf(rec, id).differences).toEqual([]);
@@ -90,7 +90,7 @@ describe('Liège sample: imputations equal to the budget', () => {
 
   for (const year of PROGRAMME.years) it(`${year}: every line is ok, the booked part communale is 38,83 % too`, () => {
     const rec = reconcileYear(booked, year);
-    expect(rec.booked).toEqual({ 'subvention-pcs': SUBVENTION, 'part-communale': PART_COMMUNALE, art20: ART20, lines: 3 });
+    expect(rec.booked).toEqual({ 'subvention-pcs': SUBVENTION, 'part-communale': PART_COMMUNALE, art20: ART20, total: SUBVENTION + PART_COMMUNALE + ART20, lines: 3 });
     expect(rec.lines.map((l) => [l.id, l.status])).toEqual(rec.lines.map((l) => [l.id, 'ok']));
     for (const line of rec.lines) {
       if (line.id === 'part-communale-minimum') continue; // margins, positive here

@@ -547,6 +547,7 @@ describe('transfers and imputations of a year', () => {
         for (const nature of BOOKED_NATURES) {
           expect(totals[nature]).toBe(refSum(ofYear.filter((l) => refNature(l) === nature).map((l) => l.montant)));
         }
+        expect(totals.total).toBe(refSum(ofYear.map((l) => l.montant)));
         for (const l of plan.imputations) expect(natureOf(l)).toBe(refNature(l));
       }),
       HALF,

@@ -8,7 +8,7 @@ import {
   type ReconciliationLineId,
   type YearReconciliation,
 } from '../../../schemas/finance.ts';
-import { formatEuros, formatPercentExact, sumOrNull } from '../../../schemas/numbers.ts';
+import { formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
 import { h, replaceChildren } from '../../dom.ts';
 import { ficheHref, financeHref, sectionHref } from '../../router.ts';
 import type { Page, PageContext } from '../context.ts';
@@ -89,7 +89,7 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
   }
 
   function renderSummary(rec: YearReconciliation): void {
-    const bookedTotal = sumOrNull([rec.booked['subvention-pcs'], rec.booked['part-communale'], rec.booked.art20]);
+    const bookedTotal = rec.booked.total;
     const disagreements = rec.lines.filter((l) => l.status === 'ecart').length;
     const incomplete = rec.lines.filter((l) => l.status === 'incomplet').length;
     const ratio = (r: number | null) => (r === null ? 'non calculable' : formatPercentExact(r));

@@ -1,5 +1,6 @@
-import { RECONCILIATION_STATUS_LABELS, budgetOfYear, reconcileYear, transferOfYear, type PartnerActionFigures, type PartnerReconciliation } from '../../../schemas/finance.ts';
-import { MAX_CENTS, formatBelgianNumber, formatEuros, formatUnitValue, sumOrNull, unitBounds, unitScale } from '../../../schemas/numbers.ts';
+import { computeBudgetFigures } from '../../../schemas/budget.ts';
+import { RECONCILIATION_STATUS_LABELS, budgetOfYear, reconcileYear, type PartnerActionFigures, type PartnerReconciliation } from '../../../schemas/finance.ts';
+import { MAX_CENTS, formatBelgianNumber, formatEuros, formatUnitValue, unitBounds, unitScale } from '../../../schemas/numbers.ts';
 import type { Transfer } from '../../../schemas/plan.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
@@ -31,8 +32,10 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
   const years = store.years;
   const partners = () => store.plan.transferts;
 
-  const yearTotal = (y: number, art20Only: boolean) =>
-    sumOrNull(partners().filter((t) => !art20Only || t.art20 === true).map((t) => transferOfYear(t, y).amount));
+  const yearTotal = (y: number, art20Only: boolean) => {
+    const { transferred } = reconcileYear(store.plan, y);
+    return art20Only ? transferred.art20 : transferred.total;
+  };
 
   // ——— Transfers per year ———
   const buildRows = (): YearRow[] => [
@@ -96,7 +99,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
         r.kind === 'partner'
           ? r.transfer.montant
           : r.kind === 'sum'
-            ? sumOrNull(partners().filter((t) => !r.art20Only || t.art20 === true).map((t) => t.montant))
+            ? (r.art20Only ? computeBudgetFigures(store.plan).art20Sum : computeBudgetFigures(store.plan).transfersSum)
             : r.line === 'subventionsArt20'
               ? store.plan.budget.recettes.subventionsArt20
               : store.plan.budget.depenses.subventionsInstitutions,

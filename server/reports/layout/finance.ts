@@ -17,7 +17,7 @@ import {
   type BudgetVersion,
   type PartnerReconciliation,
 } from '../../../schemas/finance.ts';
-import { formatEuros, sumOrNull } from '../../../schemas/numbers.ts';
+import { formatEuros } from '../../../schemas/numbers.ts';
 import type { Plan } from '../../../schemas/plan.ts';
 import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, isoToDate, toSpreadsheetNumber, wrappedHeight, type CellStyle, type LayoutCell, type SheetLayout } from './model.ts';
 
@@ -148,7 +148,7 @@ export function layoutBookedLines(plan: Plan, { name, title }: LayoutOptions): S
     b.add([
       { col: 2, value: year, style: 'total', numFmt: NUMBER_FORMATS.year },
       ...BOOKED_NATURES.map((n, i) => euro(3 + i, totals[n], 'total')),
-      euro(3 + BOOKED_NATURES.length, sumOrNull(BOOKED_NATURES.map((n) => totals[n])), 'total'),
+      euro(3 + BOOKED_NATURES.length, totals.total, 'total'),
       { col: 4 + BOOKED_NATURES.length, value: totals.lines, style: 'total', numFmt: NUMBER_FORMATS.count },
     ]);
   }
