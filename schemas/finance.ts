@@ -15,7 +15,7 @@ import { YearKey } from './indicator.ts';
 import { MAX_CENTS, formatEuros, formatPercentExact, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { RowId, Version, isoDate, mediumText, scaledNumber, shortText } from './primitives.ts';
 import type { PlanDocument, Transfer } from './plan.ts';
-import type { Programme } from './reference.ts';
+import { programmeSpan, type Programme } from './reference.ts';
 
 /**
  * The finance officer's part of a plan (issue: reconciliation to the cent): the budget of each programme year kept
@@ -84,7 +84,7 @@ export type VersionIssue = { path: string; message: string };
  */
 export function checkNewBudgetVersion(existing: readonly BudgetVersion[], fields: BudgetVersionFields, programme: Programme): VersionIssue[] {
   if (!programme.years.includes(fields.annee)) {
-    return [{ path: 'annee', message: `L'année ${fields.annee} n'appartient pas au programme (${programme.years[0]}-${programme.years[programme.years.length - 1]})` }];
+    return [{ path: 'annee', message: `L'année ${fields.annee} n'appartient pas au programme (${programmeSpan(programme)})` }];
   }
   const ofYear = versionsOfYear(existing, fields.annee);
   const previsionnel = ofYear.find((v) => v.nature === 'previsionnel');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { bookedLines, budgetVersions, justifications } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
-import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import {
   BOOKED_FILE_COLUMNS,
   type BookedFileProblem,
@@ -27,7 +27,6 @@ import {
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
-import { ConflictError } from '../errors.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
