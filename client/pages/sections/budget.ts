@@ -1,6 +1,6 @@
 import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
 import { formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
-import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from '../../../schemas/budget.ts';
+import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_PERCENT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
 import { h } from '../../dom.ts';
 import { createGrid, type GridHandle } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -14,18 +14,12 @@ type Line = { side: Side; field: string; label: string; computed?: boolean };
 
 const LINES: Record<Side, Line[]> = {
   recettes: [
-    { side: 'recettes', field: 'subventionPcs', label: 'Subvention PCS' },
-    { side: 'recettes', field: 'partCommunale', label: 'Part communale' },
-    { side: 'recettes', field: 'subventionsArt20', label: 'Subvention(s) art.20' },
-    { side: 'recettes', field: 'autres', label: 'Autre(s) subv./recette(s)' },
+    ...RECETTES_LINES.map((l): Line => ({ side: 'recettes', field: l.key, label: l.label })),
     { side: 'recettes', field: 'total', label: 'Total (tel que saisi sur le formulaire)' },
     { side: 'recettes', field: 'sum', label: 'Total calculé', computed: true },
   ],
   depenses: [
-    { side: 'depenses', field: 'personnel', label: 'Frais de personnel' },
-    { side: 'depenses', field: 'fonctionnement', label: 'Frais de fonctionnement' },
-    { side: 'depenses', field: 'investissement', label: 'Frais d’investissement' },
-    { side: 'depenses', field: 'subventionsInstitutions', label: 'Subventions aux institutions et associations (y compris art.20)' },
+    ...DEPENSES_LINES.map((l): Line => ({ side: 'depenses', field: l.key, label: l.label })),
     { side: 'depenses', field: 'total', label: 'Total (tel que saisi sur le formulaire)' },
     { side: 'depenses', field: 'sum', label: 'Total calculé', computed: true },
   ],
