@@ -264,7 +264,11 @@ export const RECONCILIATION_STATUS_LABELS: Record<LineStatus | 'arrondi', string
   incomplet: 'Incomplet',
   arrondi: 'Arrondi (< 1 € par fiche)',
 };
-export type Difference = { label: string; value: number };
+/**
+ * A difference in cents, named by what it compares. `derived`: the sum of differences that other lines show and
+ * report (the combined subvention + part communale against the budget), shown but not reported a second time.
+ */
+export type Difference = { label: string; value: number; derived?: true };
 
 export type ReconciliationLineId =
   | 'subvention-pcs'
@@ -429,7 +433,7 @@ export function reconcileYear(plan: ReconcilablePlan, year: number): YearReconci
   const bookedPcsCommunale = hasBooked ? sumOrNull([booked['subvention-pcs'], booked['part-communale']]) : null;
   const declared = plan.consommation[String(year)] ?? null;
   const consDiff = [
-    ...difference('imputé − budget', minus(bookedPcsCommunale, budgetPcsCommunale)),
+    ...difference('imputé − budget', minus(bookedPcsCommunale, budgetPcsCommunale)).map((d) => ({ ...d, derived: true as const })),
     ...difference('imputé − consommation déclarée (fiche plan)', minus(bookedPcsCommunale, declared)),
   ];
   add({
@@ -564,7 +568,8 @@ export function checkFinance(plan: ReconcilablePlan, programme: Programme): Fina
   for (const year of programme.years) {
     const rec = reconcileYear(plan, year);
     for (const line of rec.lines) {
-      if (!line.usesYearData || line.status !== 'ecart') continue;
+      const own = line.differences.filter((d) => !d.derived);
+      if (!line.usesYearData || line.status !== 'ecart' || own.every((d) => d.value === 0)) continue;
       // A recorded version must balance and reach the minimum by itself: that is blocking. The rest is a warning.
       const budgetShort = line.differences.some((d) => d.label.startsWith('marge du budget') && d.value < 0);
       const blocking = rec.budget.version !== null && (line.id === 'equilibre' || (line.id === 'part-communale-minimum' && budgetShort));
@@ -572,7 +577,7 @@ export function checkFinance(plan: ReconcilablePlan, programme: Programme): Fina
         rule: `rapprochement-${line.id}`,
         level: blocking ? 'error' : 'warning',
         path: line.path,
-        message: `Rapprochement ${year}, ${line.label} : ${describeDifferences(line.differences)} (${line.origin})`,
+        message: `Rapprochement ${year}, ${line.label} : ${describeDifferences(own)} (${line.origin})`,
       });
     }
   }

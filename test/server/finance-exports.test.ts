@@ -60,6 +60,8 @@ function financeDocument(): PlanDocument {
       // Two partners receive a yearly amount in the first year: one 100 € more, the other 100 € less.
       i === 0 ? { ...t, parAnnee: { [String(firstYear)]: t.montant! + euros(100) } } : i === 1 ? { ...t, parAnnee: { [String(firstYear)]: t.montant! - euros(100) } } : t,
     ),
+    // The consumption declared in the fiche plan for the first year is 1 € under what is booked.
+    consommation: { [String(firstYear)]: r.subventionPcs! + 1 + r.partCommunale! - euros(1) },
     budgetsAnnuels: [
       version('v1', 'previsionnel', 'Budget initial', `${firstYear - 1}-12-15`, budget, `${firstYear - 1}-12-20T09:00:00Z`),
       version('v2', 'actualisation', FORMULA_LIKE_LABEL, `${firstYear}-06-30`, updated, `${firstYear}-07-02T10:30:00Z`),

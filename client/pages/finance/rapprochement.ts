@@ -54,7 +54,14 @@ function differencesCell(differences: readonly Difference[], inDisagreement: boo
       'ul',
       null,
       differences.map((d) =>
-        h('li', { class: d.value === 0 ? 'zero' : inDisagreement ? 'nonzero' : null, 'data-testid': 'difference' }, `${d.label} : `, h('span', { class: 'amount' }, formatEuros(d.value))),
+        h(
+          'li',
+          { class: d.value === 0 ? 'zero' : inDisagreement ? 'nonzero' : null, 'data-testid': 'difference' },
+          `${d.label} : `,
+          h('span', { class: 'amount' }, formatEuros(d.value)),
+          // Already reported on the lines it sums: said here, so that one cent does not read as two findings.
+          d.derived && d.value !== 0 ? h('span', { class: 'muted' }, ' (somme des écarts ci-dessus)') : null,
+        ),
       ),
     ),
   );
