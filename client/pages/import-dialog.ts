@@ -1,7 +1,7 @@
 import type { ApiIssue } from '../../schemas/errors.ts';
 import { ApiFailure, NetworkFailure } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
-import { toast } from '../ui/dialog.ts';
+import { showModal, toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
 import { reloadPlan, waitForSaves } from './saves.ts';
 
@@ -189,29 +189,19 @@ export function openFileImportDialog<P extends Preview>(ctx: PageContext, spec: 
       void upload(false);
     }
 
-    function close(): void {
-      if (closed) return;
-      closed = true;
-      dialog.close();
-      dialog.remove();
-      resolve();
-    }
-
-    // Once the writing has started, it completes (or fails) as a whole: the dialog waits for its answer.
-    const closeUnlessWriting = () => {
-      if (!(phase === 'busy' && preview)) close();
-    };
     input.addEventListener('change', choose);
     applyButton.addEventListener('click', () => void upload(true));
     retryButton.addEventListener('click', () => void upload(false));
-    cancelButton.addEventListener('click', closeUnlessWriting);
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      closeUnlessWriting();
-    });
     setPhase('idle');
-    document.body.append(dialog);
-    dialog.showModal();
-    input.focus();
+    const close = showModal(dialog, {
+      onClosed: () => {
+        closed = true;
+        resolve();
+      },
+      focus: input,
+      dismissWith: cancelButton,
+      // Once the writing has started, it completes (or fails) as a whole: the dialog waits for its answer.
+      canDismiss: () => !(phase === 'busy' && preview),
+    });
   });
 }

@@ -1,6 +1,36 @@
 import { h, uid } from '../dom.ts';
 
 /**
+ * Shows a built <dialog> as a modal (focus trapped) and answers the function that closes and removes it, once.
+ * Échap and `dismissWith` (the Annuler button) close it too, unless `canDismiss` says a write is running.
+ */
+export function showModal(
+  dialog: HTMLDialogElement,
+  opts: { onClosed: () => void; focus?: HTMLElement | null; dismissWith?: HTMLElement | null; canDismiss?: () => boolean },
+): () => void {
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    dialog.close();
+    dialog.remove();
+    opts.onClosed();
+  };
+  const dismiss = () => {
+    if (opts.canDismiss?.() ?? true) close();
+  };
+  opts.dismissWith?.addEventListener('click', dismiss);
+  dialog.addEventListener('cancel', (e) => {
+    e.preventDefault();
+    dismiss();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  opts.focus?.focus();
+  return close;
+}
+
+/**
  * A modal dialog (native <dialog>: focus trapped, Échap closes). Resolves with the value of the chosen button,
  * or `cancelValue` when closed otherwise.
  */
@@ -19,21 +49,12 @@ export function openDialog<T extends string>(opts: {
       return btn;
     });
     dialog.append(h('h2', { id: 'dialog-title' }, opts.title), ...opts.body.map((n) => (typeof n === 'string' ? h('p', null, n) : n)), h('div', { class: 'dialog-buttons' }, buttons));
-    let done = false;
+    let chosen = opts.cancelValue;
+    const closeDialog = showModal(dialog, { onClosed: () => resolve(chosen), focus: buttons.find((_, i) => opts.buttons[i]?.primary) ?? buttons[0] });
     const close = (value: T) => {
-      if (done) return;
-      done = true;
-      dialog.close();
-      dialog.remove();
-      resolve(value);
+      chosen = value;
+      closeDialog();
     };
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      close(opts.cancelValue);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    (buttons.find((_, i) => opts.buttons[i]?.primary) ?? buttons[0])?.focus();
   });
 }
 

@@ -22,7 +22,7 @@ import { h, replaceChildren, uid } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column, Option } from '../../grid/columns.ts';
 import { financeHref } from '../../router.ts';
-import { confirmDialog, toast } from '../../ui/dialog.ts';
+import { confirmDialog, showModal, toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
 import { openFileImportDialog } from '../import-dialog.ts';
 import { eurosOrBlank, failureMessage, yearSelector } from './common.ts';
@@ -209,11 +209,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
         h('div', { class: 'dialog-buttons' }, cancel, save),
       );
       const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'data-testid': 'booked-add-dialog' }, form);
-      const close = () => {
-        dialog.close();
-        dialog.remove();
-        resolve();
-      };
+      const close = showModal(dialog, { onClosed: resolve, focus: article, dismissWith: cancel });
       const showProblems = (messages: string[]) =>
         replaceChildren(errors, h('div', { class: 'import-errors', role: 'alert' }, h('ul', null, messages.map((m) => h('li', null, m)))));
       form.addEventListener('submit', async (e) => {
@@ -250,14 +246,6 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
           showProblems(err instanceof ApiFailure && err.body.issues.length ? err.body.issues.map((i) => i.message) : [failureMessage(err)]);
         }
       });
-      cancel.addEventListener('click', close);
-      dialog.addEventListener('cancel', (e) => {
-        e.preventDefault();
-        close();
-      });
-      document.body.append(dialog);
-      dialog.showModal();
-      article.focus();
     });
   }
 

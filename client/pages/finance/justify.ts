@@ -3,7 +3,7 @@ import { formatDateTime } from '../../../schemas/dates.ts';
 import { JustificationFieldsSchema, type Justification } from '../../../schemas/finance.ts';
 import { api, send, ApiFailure } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
-import { toast } from '../../ui/dialog.ts';
+import { showModal, toast } from '../../ui/dialog.ts';
 import type { PageContext } from '../context.ts';
 import { waitForSaves } from '../saves.ts';
 import { failureMessage, rememberAuthor, rememberedAuthor } from './common.ts';
@@ -15,7 +15,7 @@ import { failureMessage, rememberAuthor, rememberedAuthor } from './common.ts';
  * changed since it was written.
  */
 
-/** The justification under a finding: text, "— Auteur, le 21/11/2026 à 14:05", "à revoir" when outdated. */
+/** The justification under a finding: text, "— Auteur, le JJ/MM/AAAA à HH:MM", "à revoir" when outdated. */
 export function justificationView(j: NonNullable<JustifiedFinding['justification']>): HTMLElement {
   return h(
     'div',
@@ -102,14 +102,11 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
     );
     dialog.append(form);
 
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      dialog.close();
-      dialog.remove();
-      resolve();
-    };
+    const close = showModal(dialog, {
+      onClosed: resolve,
+      focus: text.value === '' ? text : author.value === '' ? author : save,
+      dismissWith: cancel,
+    });
     const showError = (el: HTMLElement, control: HTMLElement, text: string | null) => {
       el.hidden = text === null;
       el.textContent = text ?? '';
@@ -178,13 +175,5 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
         fail(err);
       }
     });
-    cancel.addEventListener('click', close);
-    dialog.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      close();
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    (text.value === '' ? text : author.value === '' ? author : save).focus();
   });
 }
