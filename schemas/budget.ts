@@ -52,6 +52,11 @@ export const DEPENSES_LINES: readonly { key: DepenseLine; label: string }[] = [
 /** The part communale must be at least 25 % of the subvention PCS. */
 export const PART_COMMUNALE_MINIMUM_PERCENT = 25;
 
+/** The smallest part communale that reaches the decree's minimum for a subvention; null without a subvention. */
+export function partCommunaleMinimumOf(subventionPcs: number | null): number | null {
+  return subventionPcs !== null && subventionPcs > 0 ? Math.ceil((subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100) : null;
+}
+
 export type BudgetFigures = {
   /** Σ of the recettes lines / of the dépenses lines; null when every line is blank. */
   recettesSum: number | null;
@@ -84,7 +89,6 @@ export function computeBudgetFigures(plan: { budget: Budget; transferts: readonl
     transfersSum: sumOrNull(plan.transferts.map((t) => t.montant)),
     art20Sum: sumOrNull(plan.transferts.filter((t) => t.art20 === true).map((t) => t.montant)),
     partCommunaleRatio: ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs),
-    partCommunaleMinimum:
-      r.subventionPcs !== null && r.subventionPcs > 0 ? Math.ceil((r.subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100) : null,
+    partCommunaleMinimum: partCommunaleMinimumOf(r.subventionPcs),
   };
 }

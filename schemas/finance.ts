@@ -6,6 +6,7 @@ import {
   PART_COMMUNALE_MINIMUM_PERCENT,
   RECETTES_LINES,
   computeBudgetFigures,
+  partCommunaleMinimumOf,
   type Budget,
   type BudgetFigures,
 } from './budget.ts';
@@ -353,11 +354,6 @@ function difference(label: string, value: number | null): Difference[] {
 
 function standardRowOf(action: Action, code: 'montant-convention' | 'part-budget') {
   return action.indicators.find((i) => i.standard === code) ?? null;
-}
-
-/** The smallest part communale that reaches the decree's minimum for a subvention; null without a subvention. */
-export function partCommunaleMinimumOf(subventionPcs: number | null): number | null {
-  return subventionPcs !== null && subventionPcs > 0 ? Math.ceil((subventionPcs * PART_COMMUNALE_MINIMUM_PERCENT) / 100) : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { UNITS, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 import { FONT_FAMILY, approxTextWidth, attrs, escapeXml, svgDocument, textBlock, wrapText } from './svg.ts';
 
-/** One indicator row: per programme year (key "2021") a target and an actual, integers in the unit's minor unit. */
+/** One indicator row: per programme year (keyed by the year as text) a target and an actual, integers in the unit's minor unit. */
 export type IndicatorChartInput = {
   label: string;
   unit: Unit;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ActionInput } from '../../schemas/action.ts';
-import { computeBudgetFigures, type Budget } from '../../schemas/budget.ts';
+import { computeBudgetFigures, partCommunaleMinimumOf, type Budget } from '../../schemas/budget.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import {
   BOOKED_NATURES,
@@ -10,7 +10,6 @@ import {
   checkFinance,
   diffBudgets,
   natureOf,
-  partCommunaleMinimumOf,
   reconcileYear,
   transferOfYear,
   versionsOfYear,

@@ -17,7 +17,6 @@ export function financeYear(store: PlanStore, requested: number | null): number 
   return defaultReportYear(store.years, new Date().getFullYear());
 }
 
-
 /** A status as a badge; the class gives its colour, the text says it (never colour alone). */
 export function statusBadge(status: LineStatus | 'arrondi', testId?: string): HTMLElement {
   return h('span', { class: `status-badge status-${status}`, 'data-status': status, 'data-testid': testId ?? null }, RECONCILIATION_STATUS_LABELS[status]);
@@ -33,7 +32,7 @@ export function figureLink(href: string, text: string, title: string, testId?: s
   return h('a', { href, class: 'figure-link', title, 'data-testid': testId ?? null }, text);
 }
 
-/** "Année : [2021 ▾]" — changing it opens the same page for that year. */
+/** The "Année" select over the programme's years — changing it opens the same page for that year. */
 export function yearSelector(planId: string, view: FinanceView, years: readonly number[], year: number | null, opts: { allLabel?: string } = {}): HTMLElement {
   const id = uid('finance-year');
   const select = h(
