@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
 /** The one error shape of the API: every non-2xx body. `message` is French, for people. */
-export const ERROR_CODES = ['validation', 'not_found', 'conflict', 'payload_too_large', 'internal'] as const;
+export const ERROR_CODES = [
+  'validation',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'year_locked',
+  'payload_too_large',
+  'too_many_attempts',
+  'internal',
+] as const;
 
 export const ApiIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type ApiIssue = z.infer<typeof ApiIssueSchema>;

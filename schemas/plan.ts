@@ -322,6 +322,8 @@ export type PlanSummary = {
   id: string;
   commune: string;
   programmeId: string;
+  /** The commune or association the plan belongs to. */
+  organisation: string | null;
   actionCount: number;
   updatedAt: string;
 };

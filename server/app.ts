@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { compress } from 'hono/compress';
 import { resolve } from 'node:path';
@@ -15,6 +16,10 @@ import { clientRoutes } from './routes/client.ts';
 import { workbookRoutes } from './routes/workbook.ts';
 import { pdfRoutes } from './routes/pdf.ts';
 import { financeRoutes } from './routes/finance.ts';
+import { historyRoutes } from './routes/history.ts';
+import { authRoutes } from './routes/auth.ts';
+import { authenticate, type AppEnv } from './routes/access.ts';
+import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
 import { createPdfPool } from './workers/pdf-pool.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
 import { MAX_BOOKED_FILE_BYTES } from '../schemas/booked-import.ts';
@@ -49,11 +54,17 @@ const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
 // The multipart envelope around the file (boundaries, the preview's fingerprint) is a few hundred bytes.
 const bookedImportLimit = limitBody(MAX_BOOKED_FILE_BYTES + 64 * 1024, 'Fichier trop volumineux', MAX_BOOKED_FILE_BYTES);
 
+/** The only API addresses that answer without a session. */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/auth/login', '/api/auth/logout']);
+
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS) {
+export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {
   const ctx: ServiceContext = appCtx.pdf ? appCtx : { ...appCtx, pdf: { pool: createPdfPool(), jobs: new Map() } };
-  const api = new Hono()
+  const secret = cookieSecretOf(ctx.db);
+  const api = new Hono<AppEnv>()
+    .use(authenticate(ctx, secret, PUBLIC_API_PATHS))
     .get('/health', (c) => c.json({ status: 'ok' }))
+    .route('/auth', authRoutes(ctx, secret, throttle))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
     .get('/programmes', (c) => c.json(ctx.reference.programmes))
     .get('/catalogue', (c) =>
@@ -62,12 +73,13 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
         actions: ctx.reference.catalogue.actions.map((a) => resolveCatalogueEntry(ctx.reference.catalogue, a.code)!),
       }),
     )
-    .route('/plans', planRoutes(ctx))
-    .route('/plans', listRoutes(ctx))
-    .route('/plans', actionRoutes(ctx))
-    .route('/plans', workbookRoutes(ctx))
-    .route('/plans', pdfRoutes(ctx))
-    .route('/plans', financeRoutes(ctx));
+    .route('/plans', planRoutes())
+    .route('/plans', listRoutes())
+    .route('/plans', actionRoutes())
+    .route('/plans', workbookRoutes())
+    .route('/plans', pdfRoutes())
+    .route('/plans', financeRoutes())
+    .route('/plans', historyRoutes());
 
   const app = new Hono()
     .use(
@@ -88,6 +100,8 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
       }),
     )
     .use(compress())
+    // Forms and uploads must come from our own pages (Origin or Sec-Fetch-Site); JSON needs CORS, which we never allow.
+    .use('/api/*', csrf())
     .use('/api/*', (c, next) => {
       if (c.req.path.endsWith('/import.xlsx')) return importLimit(c, next);
       if (c.req.path.endsWith('/booked-lines/import')) return bookedImportLimit(c, next);
@@ -102,6 +116,9 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
       const body: ApiError = { code: err.code, message: err.message, issues: err.issues };
       if (err.current !== undefined) body.current = err.current;
       return c.json(body, err.status);
+    }
+    if (err instanceof HTTPException && err.status === 403) {
+      return c.json<ApiError>({ code: 'forbidden', message: 'Requête refusée : elle ne vient pas d’une page de Cohésio (origine inconnue)', issues: [] }, 403);
     }
     if (err instanceof HTTPException && err.status < 500) {
       const message = err.status === 400 ? 'Requête invalide : le corps doit être du JSON valide' : err.message;

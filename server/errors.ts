@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { formatPath, type ApiIssue } from '../schemas/errors.ts';
+import { formatPath, type ApiError, type ApiIssue } from '../schemas/errors.ts';
 
 /** Typed errors thrown by services; `app.onError` maps them to the API error shape. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 413 | 500,
-    readonly code: 'validation' | 'not_found' | 'conflict' | 'payload_too_large' | 'internal',
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
+    readonly code: ApiError['code'],
     message: string,
     readonly issues: ApiIssue[] = [],
     readonly current?: unknown,
@@ -17,6 +17,20 @@ export class AppError extends Error {
 export class NotFoundError extends AppError {
   constructor(message: string) {
     super(404, 'not_found', message);
+  }
+}
+
+/** No valid session: the person must sign in. */
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'Connectez-vous pour continuer') {
+    super(401, 'unauthenticated', message);
+  }
+}
+
+/** Signed in, but the role does not allow this; `issues` name the refused values when a change touched several. */
+export class ForbiddenError extends AppError {
+  constructor(message: string, issues: ApiIssue[] = []) {
+    super(403, 'forbidden', message, issues);
   }
 }
 

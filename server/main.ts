@@ -4,6 +4,7 @@ import { parseConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { loadReferenceData } from './reference.ts';
 import { seedSampleIfEmpty } from './services/seed.ts';
+import { createDemoAccounts } from './services/demo-accounts.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
@@ -12,7 +13,10 @@ const reference = loadReferenceData();
 const ctx = { db, reference };
 if (config.loadSample) {
   const seeded = seedSampleIfEmpty(ctx);
-  if (seeded) console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions).`);
+  if (seeded) {
+    await createDemoAccounts(ctx);
+    console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions), comptes de démonstration créés (README).`);
+  }
 }
 const app = createApp(ctx, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

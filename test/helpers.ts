@@ -6,14 +6,59 @@ import { seedSample } from '../server/services/seed.ts';
 import type { ServiceContext } from '../server/services/context.ts';
 import type { Plan } from '../schemas/plan.ts';
 import type { Action } from '../schemas/action.ts';
+import { hashSync } from '@node-rs/argon2';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../server/services/demo-accounts.ts';
 
 const reference = loadReferenceData();
 
-/** A fresh in-memory database with the migrations applied, and the app over it. */
+/** The demo accounts' password, hashed once for the whole test file (argon2 is slow on purpose). */
+const accountsHash = hashSync(DEMO_PASSWORD);
+
+/** The demo accounts by role, as tests name them. */
+export const ACCOUNTS = {
+  chef: 'chef@liege.demo',
+  finance: 'finances@liege.demo',
+  partenaire: 'thermos@liege.demo',
+  autreCommune: 'chef@namur.demo',
+  dics: 'dics@wallonie.demo',
+  admin: 'admin@cohesio.demo',
+} as const;
+export type AccountName = keyof typeof ACCOUNTS;
+
+/** Signs in through the API and answers the session cookie (`name=value`). */
+export async function signIn(app: TestApp, email: string, motDePasse = DEMO_PASSWORD): Promise<string> {
+  const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, motDePasse }) });
+  if (res.status !== 200) throw new Error(`Connexion de ${email} refusée : ${res.status} ${await res.text()}`);
+  return res.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/**
+ * The app as seen by one signed-in person: every request carries their session cookie (signed in at the first
+ * request) and our own Origin, as the browser sends them.
+ */
+export function signedIn(app: TestApp, email: string): TestApp {
+  let cookie: Promise<string> | null = null;
+  const request = async (input: string | Request, init: RequestInit = {}) => {
+    cookie ??= signIn(app, email);
+    const headers = new Headers(input instanceof Request ? input.headers : init.headers);
+    if (!headers.has('cookie')) headers.set('cookie', await cookie);
+    if (!headers.has('origin')) headers.set('origin', 'http://localhost');
+    return app.request(input, { ...init, headers });
+  };
+  return new Proxy(app, { get: (target, key) => (key === 'request' ? request : Reflect.get(target, key)) });
+}
+
+/**
+ * A fresh in-memory database with the migrations applied and the demo accounts, and the app over it: `app` is
+ * signed in as the administrator, `as(name)` as any other demo account, `anonymous` without a session.
+ */
 export function makeTestApp() {
   const db = openDatabase(':memory:');
   const ctx: ServiceContext = { db, reference };
-  return { db, ctx, app: createApp(ctx), reference };
+  insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
+  const anonymous = createApp(ctx);
+  const as = (name: AccountName) => signedIn(anonymous, ACCOUNTS[name]);
+  return { db, ctx, app: as('admin'), as, anonymous, reference };
 }
 
 /** Same, with the Liège sample loaded. */

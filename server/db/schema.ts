@@ -18,6 +18,8 @@ import {
 import { AGGREGATION_CODES, UNIT_CODES } from '../../schemas/numbers.ts';
 import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
 import { CELL_GRIDS } from '../../schemas/cells.ts';
+import { ORGANISATION_KINDS, ROLES } from '../../schemas/access.ts';
+import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
 import { BOOKED_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
 
 const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
@@ -37,10 +39,23 @@ function inList(column: AnySQLiteColumn, values: readonly string[]): SQL {
 
 export { CELL_GRIDS, type CellGrid } from '../../schemas/cells.ts';
 
+/** A commune, or an association of communes, that carries plans and employs their staff. */
+export const organisations = sqliteTable(
+  'organisations',
+  {
+    id: text('id').primaryKey(),
+    nom: text('nom').notNull().unique(),
+    nature: text('nature', { enum: ORGANISATION_KINDS }).notNull(),
+  },
+  (t) => [check('organisations_nature', inList(t.nature, ORGANISATION_KINDS))],
+);
+
 export const plans = sqliteTable('plans', {
   id: text('id').primaryKey(),
   programmeId: text('programme_id').notNull(),
   commune: text('commune').notNull(),
+  /** Whose plan it is; null only for a plan of a database older than accounts (then only the DiCS and admins see it). */
+  organisationId: text('organisation_id').references(() => organisations.id),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),
@@ -270,4 +285,85 @@ export const justifications = sqliteTable(
     version: integer('version').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.planId, t.cle] })],
+);
+
+/** People who sign in. The password is kept as an argon2id hash only. */
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    nom: text('nom').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    organisationId: text('organisation_id').references(() => organisations.id),
+    /** A partner operator's partner, as named in the plan's transfers. */
+    partenaire: text('partenaire'),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: text('created_at').notNull(),
+    passwordChangedAt: text('password_changed_at'),
+  },
+  (t) => [check('users_role', inList(t.role, ROLES))],
+);
+
+/** Open sessions, by the SHA-256 of their random id (the id itself only lives in the signed cookie). */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Server settings generated at first start (the cookie signing key): never in the repository. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/**
+ * The audit trail: one row per change (who, when, from where, why) and one row per value it changed (old → new,
+ * as JSON). Rows are only ever inserted (a trigger of the migration refuses updates).
+ */
+export const auditChanges = sqliteTable(
+  'audit_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    event: text('event', { enum: AUDIT_EVENTS }).notNull(),
+    userId: text('user_id'),
+    userName: text('user_name').notNull(),
+    userRole: text('user_role').notNull(),
+    origin: text('origin', { enum: CHANGE_ORIGINS }).notNull(),
+    reason: text('reason'),
+    summary: text('summary'),
+  },
+  (t) => [
+    index('audit_changes_plan').on(t.planId, t.id),
+    check('audit_changes_event', inList(t.event, AUDIT_EVENTS)),
+    check('audit_changes_origin', inList(t.origin, CHANGE_ORIGINS)),
+  ],
+);
+
+export const auditValues = sqliteTable(
+  'audit_values',
+  {
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => auditChanges.id, { onDelete: 'cascade' }),
+    planId: text('plan_id').notNull(),
+    path: text('path').notNull(),
+    /** How the value was named when it changed (a fiche may be deleted later). */
+    label: text('label').notNull(),
+    oldValue: text('old_value', { mode: 'json' }),
+    newValue: text('new_value', { mode: 'json' }),
+  },
+  (t) => [index('audit_values_path').on(t.planId, t.path), index('audit_values_change').on(t.changeId)],
 );

@@ -5,7 +5,7 @@ import { YearKey } from '../../schemas/indicator.ts';
 import { createAction, deleteAction, updateAction } from '../services/actions.ts';
 import { createIndicator, deleteIndicator, updateIndicator } from '../services/indicators.ts';
 import { updateCells, updateIndicatorValue } from '../services/cells.ts';
-import type { ServiceContext } from '../services/context.ts';
+import { allow, type AppEnv } from './access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const ActionParam = z.object({ planId: RowId, actionId: RowId });
@@ -13,38 +13,38 @@ const IndicatorParam = z.object({ planId: RowId, indicatorId: RowId });
 const ValueParam = IndicatorParam.extend({ year: YearKey, kind: z.enum(['target', 'actual']) });
 
 /** Actions (list row + fiche), their indicator rows, and the versioned cells of the yearly grids. */
-export function actionRoutes(ctx: ServiceContext) {
-  return new Hono()
-    .post('/:planId/actions', validate('param', PlanParam), validate('json', z.unknown()), (c) =>
-      c.json(createAction({ ...ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') }), 201),
+export function actionRoutes() {
+  return new Hono<AppEnv>()
+    .post('/:planId/actions', allow('edit-plan'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(createAction({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') }), 201),
     )
-    .put('/:planId/actions/:actionId', validate('param', ActionParam), validate('json', EditBody), (c) =>
-      c.json(updateAction({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put('/:planId/actions/:actionId', allow('edit-action-texts'), validate('param', ActionParam), validate('json', EditBody), (c) =>
+      c.json(updateAction({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/actions/:actionId', validate('param', ActionParam), validate('query', VersionQuery), (c) => {
-      deleteAction({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/actions/:actionId', allow('edit-plan'), validate('param', ActionParam), validate('query', VersionQuery), (c) => {
+      deleteAction({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
     .post(
       '/:planId/actions/:actionId/indicators',
-      validate('param', ActionParam),
+      allow('edit-plan'), validate('param', ActionParam),
       validate('json', CreateBody.extend({ position: z.number().int().min(0).max(10_000).optional() })),
-      (c) => c.json(createIndicator({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
+      (c) => c.json(createIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
     )
-    .put('/:planId/indicators/:indicatorId', validate('param', IndicatorParam), validate('json', EditBody), (c) =>
-      c.json(updateIndicator({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put('/:planId/indicators/:indicatorId', allow('edit-plan'), validate('param', IndicatorParam), validate('json', EditBody), (c) =>
+      c.json(updateIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/indicators/:indicatorId', validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
-      deleteIndicator({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/indicators/:indicatorId', allow('edit-plan'), validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
+      deleteIndicator({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .put('/:planId/cells', validate('param', PlanParam), validate('json', z.unknown()), (c) =>
-      c.json(updateCells({ ...ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') })),
+    .put('/:planId/cells', allow('edit-cells'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(updateCells({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') })),
     )
     .put(
       '/:planId/indicators/:indicatorId/values/:year/:kind',
-      validate('param', ValueParam),
+      allow('edit-cells'), validate('param', ValueParam),
       validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
-      (c) => c.json(updateIndicatorValue({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+      (c) => c.json(updateIndicatorValue({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     );
 }

@@ -12,7 +12,7 @@ import {
   removeJustification,
   updateBookedLine,
 } from '../services/finance.ts';
-import type { ServiceContext } from '../services/context.ts';
+import { allow, type AppEnv } from './access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const LineParam = z.object({ planId: RowId, lineId: RowId });
@@ -20,36 +20,36 @@ const YearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100).
 const JustificationQuery = VersionQuery.extend({ cle: z.string().min(1).max(400) });
 
 /** The finance officer's records: budget versions, E-compte imputations (rows and file import), justifications, reconciliation. */
-export function financeRoutes(ctx: ServiceContext) {
-  return new Hono()
-    .post('/:planId/budget-versions', validate('param', PlanParam), validate('json', CreateBody), (c) =>
-      c.json(recordBudgetVersion({ ...ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
+export function financeRoutes() {
+  return new Hono<AppEnv>()
+    .post('/:planId/budget-versions', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+      c.json(recordBudgetVersion({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .post('/:planId/booked-lines', validate('param', PlanParam), validate('json', CreateBody), (c) =>
-      c.json(createBookedLine({ ...ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
+    .post('/:planId/booked-lines', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+      c.json(createBookedLine({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .post('/:planId/booked-lines/import', validate('param', PlanParam), validate('form', BookedImportFormSchema), async (c) => {
+    .post('/:planId/booked-lines/import', allow('edit-finance'), validate('param', PlanParam), validate('form', BookedImportFormSchema), async (c) => {
       const { file, apply, fingerprint } = c.req.valid('form');
       const bytes = new Uint8Array(await file.arrayBuffer());
       return c.json(
-        await importBookedFile({ ...ctx, planId: c.req.valid('param').planId, bytes, apply: apply === 'true', fingerprint: fingerprint ?? null }),
+        await importBookedFile({ ...c.var.ctx, origin: 'import', planId: c.req.valid('param').planId, bytes, apply: apply === 'true', fingerprint: fingerprint ?? null }),
       );
     })
-    .put('/:planId/booked-lines/:lineId', validate('param', LineParam), validate('json', EditBody.omit({ position: true })), (c) =>
-      c.json(updateBookedLine({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put('/:planId/booked-lines/:lineId', allow('edit-finance'), validate('param', LineParam), validate('json', EditBody.omit({ position: true })), (c) =>
+      c.json(updateBookedLine({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/booked-lines/:lineId', validate('param', LineParam), validate('query', VersionQuery), (c) => {
-      deleteBookedLine({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/booked-lines/:lineId', allow('edit-finance'), validate('param', LineParam), validate('query', VersionQuery), (c) => {
+      deleteBookedLine({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .put('/:planId/justifications', validate('param', PlanParam), validate('json', z.object({ version: Version, data: z.unknown() }).strict()), (c) =>
-      c.json(justifyFinding({ ...ctx, planId: c.req.valid('param').planId, ...c.req.valid('json') })),
+    .put('/:planId/justifications', allow('justify'), validate('param', PlanParam), validate('json', z.object({ version: Version, data: z.unknown() }).strict()), (c) =>
+      c.json(justifyFinding({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('json') })),
     )
-    .delete('/:planId/justifications', validate('param', PlanParam), validate('query', JustificationQuery), (c) => {
-      removeJustification({ ...ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') });
+    .delete('/:planId/justifications', allow('justify'), validate('param', PlanParam), validate('query', JustificationQuery), (c) => {
+      removeJustification({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') });
       return c.body(null, 204);
     })
-    .get('/:planId/reconciliation', validate('param', PlanParam), validate('query', YearQuery), (c) =>
-      c.json(getReconciliation({ ...ctx, planId: c.req.valid('param').planId, annee: c.req.valid('query').annee })),
+    .get('/:planId/reconciliation', allow('read'), validate('param', PlanParam), validate('query', YearQuery), (c) =>
+      c.json(getReconciliation({ ...c.var.ctx, planId: c.req.valid('param').planId, annee: c.req.valid('query').annee })),
     );
 }

@@ -10,7 +10,7 @@ import {
   updateCollectionRow,
   updateTransfer,
 } from '../services/collections.ts';
-import type { ServiceContext } from '../services/context.ts';
+import { allow, type AppEnv } from './access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const ListParam = z.object({ planId: RowId, collection: z.enum(COLLECTION_KEYS) });
@@ -18,26 +18,26 @@ const RowParam = ListParam.extend({ rowId: RowId });
 const TransferParam = z.object({ planId: RowId, transferId: RowId });
 
 /** Rows of the fiche plan's lists (team, trainings, meetings, partner cards) and partner transfers. */
-export function listRoutes(ctx: ServiceContext) {
-  return new Hono()
-    .post('/:planId/lists/:collection', validate('param', ListParam), validate('json', CreateBody), (c) =>
-      c.json(createCollectionRow({ ...ctx, ...c.req.valid('param'), data: c.req.valid('json').data }), 201),
+export function listRoutes() {
+  return new Hono<AppEnv>()
+    .post('/:planId/lists/:collection', allow('edit-plan'), validate('param', ListParam), validate('json', CreateBody), (c) =>
+      c.json(createCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), data: c.req.valid('json').data }), 201),
     )
-    .put('/:planId/lists/:collection/:rowId', validate('param', RowParam), validate('json', EditBody), (c) =>
-      c.json(updateCollectionRow({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put('/:planId/lists/:collection/:rowId', allow('edit-plan'), validate('param', RowParam), validate('json', EditBody), (c) =>
+      c.json(updateCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/lists/:collection/:rowId', validate('param', RowParam), validate('query', VersionQuery), (c) => {
-      deleteCollectionRow({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/lists/:collection/:rowId', allow('edit-plan'), validate('param', RowParam), validate('query', VersionQuery), (c) => {
+      deleteCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .post('/:planId/transfers', validate('param', PlanParam), validate('json', CreateBody), (c) =>
-      c.json(createTransfer({ ...ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
+    .post('/:planId/transfers', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+      c.json(createTransfer({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .put('/:planId/transfers/:transferId', validate('param', TransferParam), validate('json', EditBody), (c) =>
-      c.json(updateTransfer({ ...ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put('/:planId/transfers/:transferId', allow('edit-finance'), validate('param', TransferParam), validate('json', EditBody), (c) =>
+      c.json(updateTransfer({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/transfers/:transferId', validate('param', TransferParam), validate('query', VersionQuery), (c) => {
-      deleteTransfer({ ...ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/transfers/:transferId', allow('edit-finance'), validate('param', TransferParam), validate('query', VersionQuery), (c) => {
+      deleteTransfer({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     });
 }

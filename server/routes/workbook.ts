@@ -1,24 +1,25 @@
 import { Hono } from 'hono';
 import { ImportFormSchema } from '../../schemas/workbook-import.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../services/workbook.ts';
-import type { ServiceContext } from '../services/context.ts';
+import { allow, type AppEnv } from './access.ts';
 import { PlanParam, validate } from './validate.ts';
 import { attachmentHeaders } from './attachment.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The official workbook: export, and import (preview, then apply) of an edited export. */
-export function workbookRoutes(ctx: ServiceContext) {
-  return new Hono()
-    .get('/:planId/export.xlsx', validate('param', PlanParam), async (c) => {
-      const { filename, bytes } = await exportPlanWorkbook({ ...ctx, planId: c.req.valid('param').planId });
+export function workbookRoutes() {
+  return new Hono<AppEnv>()
+    .get('/:planId/export.xlsx', allow('read'), validate('param', PlanParam), async (c) => {
+      const { filename, bytes } = await exportPlanWorkbook({ ...c.var.ctx, planId: c.req.valid('param').planId });
       return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
     })
-    .post('/:planId/import.xlsx', validate('param', PlanParam), validate('form', ImportFormSchema), async (c) => {
+    .post('/:planId/import.xlsx', allow('edit-plan'), validate('param', PlanParam), validate('form', ImportFormSchema), async (c) => {
       const { file, apply, fingerprint } = c.req.valid('form');
       const bytes = new Uint8Array(await file.arrayBuffer());
       const result = await importPlanWorkbook({
-        ...ctx,
+        ...c.var.ctx,
+        origin: 'import',
         planId: c.req.valid('param').planId,
         bytes,
         apply: apply === 'true',

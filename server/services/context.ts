@@ -4,6 +4,8 @@ import type { ReferenceData } from '../reference.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Programme } from '../../schemas/reference.ts';
 import type { PdfExports } from './pdf.ts';
+import type { Actor } from '../../schemas/access.ts';
+import type { ChangeOrigin } from '../../schemas/audit.ts';
 
 /** What every service receives: the database and the reference data, plus a clock and an id source for tests. */
 export type ServiceContext = {
@@ -13,7 +15,15 @@ export type ServiceContext = {
   newId?: () => string;
   /** The PDF renderer (worker threads) and its jobs; `createApp` makes one when absent. */
   pdf?: PdfExports;
+  /** The signed-in person a request runs for; absent for the server's own work (sample, command line). */
+  actor?: Actor;
+  /** Where a change comes from and why, for the audit trail. */
+  origin?: ChangeOrigin;
+  reason?: string | null;
 };
+
+/** The name the audit trail gives the server's own work (loading the sample, the command line). */
+export const SYSTEM_ACTOR_NAME = 'Cohésio (système)';
 
 export const nowOf = (ctx: ServiceContext) => (ctx.now ?? (() => new Date().toISOString()))();
 export const newIdOf = (ctx: ServiceContext) => ctx.newId ?? (() => randomUUID());

@@ -5,11 +5,13 @@ import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import type { Db } from '../db/open.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
+import { recordPlanChanges } from './audit.ts';
 
 /**
  * Runs a change of plan `planId` in one transaction, then re-reads the plan and refuses the change (rolling it
- * back) if the result breaks an integrity rule. Nothing is ever half-written. A change that validates every
- * reference itself (cell edits) may skip the re-read with `verifyIntegrity: false`.
+ * back) if the result breaks an integrity rule or touches a value the person may not write; else the difference
+ * goes to the audit trail. Nothing is ever half-written. A change that validates every reference itself (cell
+ * edits) may skip the integrity rules with `verifyIntegrity: false`.
  */
 export function mutatePlan<T>(
   ctx: ServiceContext,
@@ -20,12 +22,15 @@ export function mutatePlan<T>(
   return ctx.db.transaction((tx) => {
     const db = tx as unknown as Db;
     const planRow = requirePlanRow(db, planId);
+    const before = readPlan(db, planId);
     const result = change(db);
     touchPlan(db, planId, nowOf(ctx));
-    if (!verifyIntegrity) return result;
     const plan = readPlan(db, planId);
-    const issues = findIntegrityIssues(plan, requireProgramme(ctx, planRow.programmeId));
-    if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
+    if (verifyIntegrity) {
+      const issues = findIntegrityIssues(plan, requireProgramme(ctx, planRow.programmeId));
+      if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
+    }
+    recordPlanChanges(ctx, db, planId, before, plan);
     return result;
   });
 }

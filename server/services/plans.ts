@@ -1,5 +1,6 @@
 import { asc, count, eq } from 'drizzle-orm';
-import { actions, plans } from '../db/schema.ts';
+import { actions, organisations, plans } from '../db/schema.ts';
+import { canSeePlan } from '../../schemas/access.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import {
@@ -10,9 +11,13 @@ import {
 } from '../../schemas/plan.ts';
 import { insertPlanContent, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
+import { appendAudit } from './audit.ts';
+import { ensureOrganisation } from './auth.ts';
+import { mutatePlan } from './mutate.ts';
 
-/** Every plan, with its commune and programme, most recently updated first. */
-export function listPlans({ db }: ServiceContext): PlanSummary[] {
+/** The plans the person may see (all for the DiCS and admins), with commune and programme, by commune. */
+export function listPlans(ctx: ServiceContext): PlanSummary[] {
+  const { db, actor } = ctx;
   const counts = new Map(
     db
       .select({ planId: actions.planId, n: count() })
@@ -22,14 +27,17 @@ export function listPlans({ db }: ServiceContext): PlanSummary[] {
       .map((r) => [r.planId, r.n]),
   );
   return db
-    .select()
+    .select({ plan: plans, organisation: organisations.nom })
     .from(plans)
+    .leftJoin(organisations, eq(organisations.id, plans.organisationId))
     .orderBy(asc(plans.commune), asc(plans.programmeId))
     .all()
-    .map((p) => ({
+    .filter(({ plan }) => !actor || canSeePlan(actor, plan.organisationId))
+    .map(({ plan: p, organisation }) => ({
       id: p.id,
       commune: p.commune,
       programmeId: p.programmeId,
+      organisation,
       actionCount: counts.get(p.id) ?? 0,
       updatedAt: p.updatedAt,
     }));
@@ -53,8 +61,12 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   const id = newIdOf(ctx)();
   const now = nowOf(ctx);
   ctx.db.transaction((tx) => {
-    tx.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, createdAt: now, updatedAt: now, version: 1 }).run();
-    insertPlanContent(tx as unknown as typeof ctx.db, id, doc, newIdOf(ctx));
+    const db = tx as unknown as typeof ctx.db;
+    // A person of a commune creates their commune's plan; the DiCS or an admin creates it for the commune it names.
+    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation({ ...ctx, db }, doc.commune);
+    tx.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
+    insertPlanContent(db, id, doc, newIdOf(ctx));
+    appendAudit(ctx, db, id, { event: 'modification', summary: `Plan créé : ${doc.commune}, ${programme.label}` });
   });
   return readPlan(ctx.db, id);
 }
@@ -73,15 +85,13 @@ export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
 
 /** Renames the commune of a plan (the programme of a plan never changes). */
 export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): Plan {
-  const row = requirePlanRow(ctx.db, ctx.planId);
-  if (row.version !== ctx.version) {
-    throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
-  }
-  ctx.db
-    .update(plans)
-    .set({ commune: ctx.commune, version: row.version + 1, updatedAt: nowOf(ctx) })
-    .where(eq(plans.id, ctx.planId))
-    .run();
+  mutatePlan(ctx, ctx.planId, (db) => {
+    const row = requirePlanRow(db, ctx.planId);
+    if (row.version !== ctx.version) {
+      throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
+    }
+    db.update(plans).set({ commune: ctx.commune, version: row.version + 1 }).where(eq(plans.id, ctx.planId)).run();
+  }, { verifyIntegrity: false });
   return readPlan(ctx.db, ctx.planId);
 }
 

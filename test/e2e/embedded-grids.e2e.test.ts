@@ -5,7 +5,7 @@ it('adds and fills rows of the grids saved with their section or fiche', async (
   const server = await startServer();
   const browser = await launchBrowser();
   const errors: string[] = [];
-  const page = await openPage(browser, errors);
+  const page = await openPage(browser, errors, server);
   const before = await getPlan(server);
   await page.goto(`${server.url}/#/plan/${server.planId}/isadf`);
   await page.getByRole('button', { name: 'Ajouter une dimension' }).click();

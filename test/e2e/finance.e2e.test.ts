@@ -76,7 +76,7 @@ function importFiles(): { good: string; bad: string; year: number } {
 
 describe('finances', () => {
   it('reconciles a year of the Liège plan from the navigation: budget, transfers, art.20, part communale', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(`${server.url}/#/plan/${server.planId}/porteur`);
     await page.locator('.plan-nav a', { hasText: 'Rapprochement' }).click();
     await page.getByTestId('rapprochement-page').waitFor();
@@ -113,7 +113,7 @@ describe('finances', () => {
   it('imports E-compte imputations as a new user, finds a one-cent difference and justifies it', { timeout: TIMEOUT }, async () => {
     const { good, bad, year } = importFiles();
     expect(years).toContain(year);
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(financeUrl('imputations', year));
     await page.getByTestId('imputations-page').waitFor();
     expect(await text(page, 'booked-count')).toBe(`0 imputation en ${year}`);
@@ -225,7 +225,7 @@ describe('finances', () => {
 
   it('records a prévisionnel and an actualisation changing one line by € 1,00, shown line by line', { timeout: TIMEOUT }, async () => {
     const year = years[years.length - 1]!;
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(financeUrl('budgets', year));
     await page.getByTestId('budgets-page').waitFor();
     await page.getByTestId('no-version').waitFor();
@@ -295,7 +295,7 @@ describe('finances', () => {
     const typed = partner.montant! + 160_00;
     const expected = before.transferts.reduce((s, t) => s + (t.montant ?? 0), 0) - partner.montant! + typed;
 
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(financeUrl('transferts', year));
     await page.getByTestId('transferts-page').waitFor();
     const label = 'Transferts par partenaire et par année';

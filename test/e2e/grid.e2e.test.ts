@@ -49,7 +49,7 @@ function actionOf(plan: Plan, code: string, organisme: string) {
 
 describe('plan pages', () => {
   it('opens the Liège plan from the list and shows every section of the fiche plan in form order', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(server.url);
     await page.getByRole('link', { name: 'Liège' }).click();
     await page.locator('main h1', { hasText: 'Porteur et identité' }).waitFor();
@@ -81,7 +81,7 @@ describe('plan pages', () => {
   });
 
   it('walks through every section without an error', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(`${server.url}/#/plan/${server.planId}/porteur`);
     const links = page.locator('.plan-nav ol').first().locator('a');
     for (let i = 0; i < (await links.count()); i++) {
@@ -96,7 +96,7 @@ describe('plan pages', () => {
 
 describe('fiche action', () => {
   it('recomputes Ex-ante as soon as a yearly target changes, and saves the cell', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openFiche(page, '1.1.05 (CALIF)');
     const exAnte = await gridCell(page, FICHE_GRID, 0, 'exAnte');
     expect(await exAnte.innerText()).toBe('147');
@@ -120,7 +120,7 @@ describe('fiche action', () => {
   });
 
   it('pastes a 3×4 block of Belgian numbers as one change, copies it back plain, and finds it after a reload', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     const cellRequests: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/cells') && r.method() === 'PUT') cellRequests.push(r.postData() ?? '');
@@ -157,7 +157,7 @@ describe('fiche action', () => {
   });
 
   it('marks a cell in the wrong number format with its French message and sends nothing', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openFiche(page, '1.1.05 (CALIF)');
     let sent = 0;
     page.on('request', (r) => {
@@ -172,7 +172,7 @@ describe('fiche action', () => {
   });
 
   it('shows both values when another user saved the same cell, and keeps the one chosen', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openFiche(page, '1.1.05 (CALIF)');
     const action = actionOf(await getPlan(server), '1.1.05', 'CALIF');
     const ind = action.indicators[0]!;
@@ -208,7 +208,7 @@ describe('fiche action', () => {
   });
 
   it('keeps an edit made offline, through a reload, and saves it when the server answers again', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openFiche(page, '1.1.05 (CALIF)');
     await page.route('**/cells', (route) => route.abort('internetdisconnected'));
     await typeInCell(page, FICHE_GRID, 1, '2020', '9');
@@ -227,7 +227,7 @@ describe('fiche action', () => {
 
 describe('checks and actions', () => {
   it('updates the checks live and takes the user to the cell of a finding', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(`${server.url}/#/plan/${server.planId}/temps`);
     await page.locator('.checks-toggle').click();
     const error = page.locator('.finding.error a').first();
@@ -245,7 +245,7 @@ describe('checks and actions', () => {
   });
 
   it('adds an action found in the catalogue by its words, with its operator', async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
     await page.getByRole('button', { name: 'Ajouter une action…' }).click();
     const dialog = page.locator('[data-testid="add-action-dialog"]');

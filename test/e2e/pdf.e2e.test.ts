@@ -70,7 +70,7 @@ async function programmeOfPlan(): Promise<Programme> {
 
 describe('PDF report', () => {
   it('renders the chosen year with its progress shown, downloads it, and serves it again from the cache', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     const button = page.getByTestId('export-pdf');
     expect(await button.innerText()).toBe('Exporter en PDF');
@@ -131,7 +131,7 @@ describe('PDF report', () => {
 
   it('offers only the programme’s years, the last finished one by default', { timeout: TIMEOUT }, async () => {
     const programme = await programmeOfPlan();
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     const select = page.getByTestId('pdf-year');
     const values = await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));

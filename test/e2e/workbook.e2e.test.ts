@@ -70,7 +70,7 @@ let exported: Uint8Array | null = null;
 
 describe('official workbook', () => {
   it('downloads the plan as an XLSX workbook from the header', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     const link = page.getByTestId('export-xlsx');
     expect(await link.innerText()).toBe('Exporter en XLSX');
@@ -92,7 +92,7 @@ describe('official workbook', () => {
     expect(before.budget.recettes.autres).toBe(0);
     const file = await editedWorkbook(exported!, 'liege-autres.xlsx', 12.34, before);
 
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     expect(await page.locator('[data-testid="total-recettes"] .value').innerText()).toBe('€ 2.424.996,74');
     const dialog = await openImport(page);
@@ -128,7 +128,7 @@ describe('official workbook', () => {
     const plan = await getPlan(server);
     const file = await editedWorkbook(await exportBytes(), 'liege-autres-2.xlsx', 56.78, plan);
 
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     const dialog = await openImport(page);
     await dialog.getByTestId('import-file').setInputFiles(file);
@@ -167,7 +167,7 @@ describe('official workbook', () => {
     writeFileSync(file, 'Ceci est un texte, pas un classeur.\n');
     const before = await getPlan(server);
 
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     const requests = importRequests(page);
     await openBudget(page);
     const dialog = await openImport(page);
@@ -193,7 +193,7 @@ describe('official workbook', () => {
     const file = join(dir, 'liege-faux.xlsx');
     writeFileSync(file, edited);
 
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     await openBudget(page);
     const dialog = await openImport(page);
     await dialog.getByTestId('import-file').setInputFiles(file);
@@ -211,7 +211,7 @@ describe('official workbook', () => {
   });
 
   it('refuses a file over the size limit before sending it', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors);
+    const page = await openPage(browser, errors, server);
     const requests = importRequests(page);
     await openBudget(page);
     const dialog = await openImport(page);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { makeTestApp } from '../helpers.ts';
+import { ACCOUNTS, makeTestApp, signedIn } from '../helpers.ts';
 
 function appWithClient(files: Record<string, string> | null) {
   const dir = mkdtempSync(join(tmpdir(), 'cohesio-client-'));
@@ -39,7 +39,7 @@ describe('the browser application', () => {
   });
 
   it('gives the grid its licence key from the configuration', async () => {
-    const res = await appWithClient(null).request('/api/client-config');
+    const res = await signedIn(appWithClient(null), ACCOUNTS.chef).request('/api/client-config');
     expect(await res.json()).toEqual({ handsontableLicenseKey: 'cle-de-test' });
   });
 

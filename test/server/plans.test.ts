@@ -43,8 +43,8 @@ describe('GET /api/plans', () => {
     const res = await call(app, 'GET', '/api/plans');
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
-      { id: arlon.id, commune: 'Arlon', programmeId: 'pcs-2026-2031', actionCount: 0, updatedAt: expect.any(String) },
-      { id: namur.id, commune: 'Namur', programmeId: 'pcs-2020-2025', actionCount: 1, updatedAt: expect.any(String) },
+      { id: arlon.id, commune: 'Arlon', programmeId: 'pcs-2026-2031', organisation: 'Arlon', actionCount: 0, updatedAt: expect.any(String) },
+      { id: namur.id, commune: 'Namur', programmeId: 'pcs-2020-2025', organisation: 'Namur', actionCount: 1, updatedAt: expect.any(String) },
     ]);
   });
 });

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { shortText } from './primitives.ts';
+import type { PlanDocument } from './plan.ts';
+
+/**
+ * Who may do what, shared by the server (which enforces it) and the browser (which shows read-only what the
+ * person may not change). Two levels: a capability per route (coarse: "edits the finance parts"), then a rule per
+ * changed value (fine: a partner operator's change may only touch the actuals and texts of the actions they operate),
+ * applied to the difference a change makes to the plan, whatever the way it came (grid, import, API).
+ */
+
+export const ROLES = ['chef-de-projet', 'finance', 'partenaire', 'dics', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  'chef-de-projet': 'Chef de projet PCS',
+  finance: 'Directeur financier',
+  partenaire: 'Opérateur partenaire',
+  dics: 'Agent de la DiCS',
+  admin: 'Administrateur',
+};
+
+/** Roles that belong to a commune (or an association of communes); the others see every plan. */
+export const ORGANISATION_ROLES: readonly Role[] = ['chef-de-projet', 'finance', 'partenaire'];
+
+export const ORGANISATION_KINDS = ['commune', 'association'] as const;
+export const ORGANISATION_KIND_LABELS: Record<(typeof ORGANISATION_KINDS)[number], string> = {
+  commune: 'Commune',
+  association: 'Association de communes',
+};
+
+/** The person behind a request, as the services need them. */
+export type Actor = {
+  userId: string;
+  email: string;
+  nom: string;
+  role: Role;
+  /** The commune or association the person works for; null for the DiCS and administrators. */
+  organisationId: string | null;
+  /** For a partner operator: the partner (as named in the "Ventilation des transferts") whose actions they operate. */
+  partenaire: string | null;
+};
+
+export const CAPABILITIES = [
+  'read',
+  'create-plan',
+  'edit-plan',
+  'edit-finance',
+  'edit-cells',
+  'edit-action-texts',
+  'justify',
+  'review',
+  'answer',
+  'submit',
+  'reopen',
+  'manage-users',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify', 'answer', 'submit', 'reopen'],
+  finance: ['read', 'edit-finance', 'edit-cells', 'justify', 'answer'],
+  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'answer'],
+  dics: ['read', 'review', 'reopen'],
+  admin: [...CAPABILITIES],
+};
+
+export function hasCapability(actor: Pick<Actor, 'role'>, capability: Capability): boolean {
+  return ROLE_CAPABILITIES[actor.role].includes(capability);
+}
+
+/**
+ * DiCS and administrators see every plan; the others only the plans of their commune or association (a plan
+ * without one, from a database older than accounts, only the former).
+ */
+export function canSeePlan(actor: Pick<Actor, 'role' | 'organisationId'>, planOrganisationId: string | null): boolean {
+  if (!ORGANISATION_ROLES.includes(actor.role)) return true;
+  return planOrganisationId !== null && actor.organisationId === planOrganisationId;
+}
+
+/** Fields of a fiche action a partner operator writes: the texts about what was done, never the commitments. */
+export const PARTNER_TEXT_FIELDS = [
+  'problemesBesoins',
+  'plusValue',
+  'solidarite',
+  'gratuiteCommentaire',
+  'luttePauvreteJustification',
+  'description',
+  'moyensLogistiques',
+  'commentairesEcarts',
+  'justificationModifications',
+] as const;
+
+/** Top-level parts of the plan document the finance officer edits. */
+export const FINANCE_PARTS = ['budget', 'transferts', 'consommation', 'budgetsAnnuels', 'imputations', 'justifications'] as const;
+
+/** Standard indicators of a fiche that are finance figures (the convention's amount, the share of the budget). */
+export const FINANCE_INDICATOR_STANDARDS: readonly string[] = ['montant-convention', 'part-budget'];
+
+/** What the value rule needs to know of the plan: the actions a partner operator operates, the finance indicators. */
+export type WriteScope = { partnerActionIds: ReadonlySet<string>; financeIndicatorIds: ReadonlySet<string> };
+
+type ScopePlan = Pick<PlanDocument, 'actions' | 'transferts'>;
+
+/**
+ * The actions a partner operator operates: those whose operator is funded by the transfer to their partner, or
+ * whose operator organisation bears the partner's name.
+ */
+export function partnerActionIdsOf(plan: ScopePlan, partenaire: string | null): Set<string> {
+  if (!partenaire) return new Set();
+  const transferIds = new Set(plan.transferts.filter((t) => samePartner(t.partenaire, partenaire)).map((t) => t.id));
+  return new Set(
+    plan.actions
+      .filter((a) => (a.fiche.operateur.transferId && transferIds.has(a.fiche.operateur.transferId)) || (a.fiche.operateur.organisme && samePartner(a.fiche.operateur.organisme, partenaire)))
+      .map((a) => a.id),
+  );
+}
+
+export function writeScopeOf(plan: ScopePlan, actor: Pick<Actor, 'partenaire'>): WriteScope {
+  const financeIndicatorIds = new Set(plan.actions.flatMap((a) => a.indicators.filter((i) => i.standard && FINANCE_INDICATOR_STANDARDS.includes(i.standard)).map((i) => i.id)));
+  return { partnerActionIds: partnerActionIdsOf(plan, actor.partenaire), financeIndicatorIds };
+}
+
+/**
+ * May this person change the value at `path` (a path of `flattenPlan`: `budget.personnel`,
+ * `actions.<id>.indicators.<id>.values.2021.actual`, `actions.<id>.fiche.description`…)?
+ */
+export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
+  const parts = path.split('.');
+  switch (actor.role) {
+    case 'admin':
+    case 'chef-de-projet':
+      return true;
+    case 'finance':
+      if (parts[0] === 'actions') return parts[2] === 'indicators' && scope.financeIndicatorIds.has(parts[3] ?? '') && (parts[4] === 'values' || parts[4] === 'exAnte');
+      return (FINANCE_PARTS as readonly string[]).includes(parts[0]!);
+    case 'partenaire': {
+      if (parts[0] !== 'actions' || !scope.partnerActionIds.has(parts[1] ?? '')) return false;
+      if (parts[2] === 'fiche') return (PARTNER_TEXT_FIELDS as readonly string[]).includes(parts[3] ?? '') && parts.length === 4;
+      return parts[2] === 'indicators' && parts[4] === 'values' && parts[6] === 'actual' && parts.length === 7;
+    }
+    case 'dics':
+      return false;
+  }
+}
+
+/** Does a partner name designate the same organisation (case, accents of capitals and spaces aside)? */
+export function samePartner(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return norm(a) === norm(b);
+}
+
+// ——— Accounts ————————————————————————————————————————————————————————————————————————————————————————————————————
+
+export const MIN_PASSWORD_LENGTH = 10;
+const password = z.string().min(MIN_PASSWORD_LENGTH, `Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères`).max(200);
+const emailField = z.email('Adresse électronique invalide').max(200).transform((s) => s.toLowerCase());
+
+export const LoginSchema = z.object({ email: z.string().trim().min(1, 'Indiquez votre adresse électronique').max(200).transform((s) => s.toLowerCase()), motDePasse: z.string().min(1, 'Indiquez votre mot de passe').max(200) }).strict();
+export type Login = z.output<typeof LoginSchema>;
+
+export const PasswordChangeSchema = z
+  .object({ actuel: z.string().min(1, 'Indiquez votre mot de passe actuel').max(200), nouveau: password })
+  .strict()
+  .refine((p) => p.actuel !== p.nouveau, { path: ['nouveau'], message: 'Le nouveau mot de passe doit différer de l’actuel' });
+
+export const UserCreateSchema = z
+  .object({
+    email: emailField,
+    nom: shortText.min(1, 'Le nom est obligatoire').max(120),
+    role: z.enum(ROLES, { message: `Rôle inconnu (rôles : ${ROLES.join(', ')})` }),
+    /** Name of the commune or association; required for the roles that belong to one. */
+    organisation: shortText.max(120).nullable().default(null),
+    partenaire: shortText.max(200).nullable().default(null),
+    /** The organisation is an association of communes (when it does not exist yet). */
+    association: z.boolean().default(false),
+    motDePasse: password,
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    const needsOrganisation = ORGANISATION_ROLES.includes(u.role);
+    if (needsOrganisation && !u.organisation) ctx.addIssue({ code: 'custom', path: ['organisation'], message: `Le rôle « ${ROLE_LABELS[u.role]} » appartient à une commune ou une association : indiquez-la` });
+    if (!needsOrganisation && u.organisation) ctx.addIssue({ code: 'custom', path: ['organisation'], message: `Le rôle « ${ROLE_LABELS[u.role]} » voit tous les plans : il n'appartient à aucune commune` });
+    if ((u.role === 'partenaire') !== (u.partenaire !== null)) ctx.addIssue({ code: 'custom', path: ['partenaire'], message: 'Le partenaire est indiqué pour un opérateur partenaire, et pour lui seul' });
+  });
+export type UserCreate = z.output<typeof UserCreateSchema>;
+
+/** What `GET /api/auth/me` answers. */
+export type Me = Actor & { roleLabel: string; organisation: string | null; capabilities: Capability[] };

@@ -1,0 +1,229 @@
+import { z } from 'zod';
+import type { PlanDocument } from './plan.ts';
+import { describeAction, describeCell } from './cells.ts';
+import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
+import { formatEuros, formatPercentExact, formatUnitValue } from './numbers.ts';
+import { NO, YES } from './enums.ts';
+
+/**
+ * The audit trail's view of a plan: the document flattened to one value per stable path (row ids, never positions),
+ * so that the difference between two states of a plan — before and after a change, or a submitted snapshot and
+ * today — is a list of `path: old → new`. The same paths drive the write rules (schemas/access.ts), the read-only
+ * years of a submitted report and the history panel of a cell or a fiche.
+ */
+
+export const CHANGE_ORIGINS = ['grille', 'import', 'api', 'systeme'] as const;
+export type ChangeOrigin = (typeof CHANGE_ORIGINS)[number];
+export const CHANGE_ORIGIN_LABELS: Record<ChangeOrigin, string> = {
+  grille: 'Application',
+  import: 'Import de fichier',
+  api: 'API',
+  systeme: 'Cohésio',
+};
+
+/** Header of a request naming the screen it comes from, and the optional reason of a change (URI-encoded UTF-8). */
+export const ORIGIN_HEADER = 'x-cohesio-origine';
+export const REASON_HEADER = 'x-cohesio-motif';
+export const MAX_REASON_LENGTH = 500;
+
+export type FlatValue = string | number | boolean | null;
+export type FlatPlan = Map<string, FlatValue>;
+
+/** Bookkeeping that is not data: versions of rows and cells, timestamps. */
+const SKIPPED_KEYS = new Set(['id', 'version', 'targetVersion', 'actualVersion', 'versions', 'cellVersions', 'createdAt', 'updatedAt']);
+
+/** The key of a row of a list: its id, a justification's finding key; budget versions and imputations under their year. */
+function rowKeyOf(list: string, row: Record<string, unknown>, index: number): string {
+  if (list === 'justifications' && typeof row.cle === 'string') return row.cle.replace(/\./g, '·');
+  const id = typeof row.id === 'string' ? row.id : String(index);
+  if ((list === 'budgetsAnnuels' || list === 'imputations') && typeof row.annee === 'number') return `${row.annee}.${id}`;
+  return id;
+}
+
+function flattenInto(out: FlatPlan, prefix: string, value: unknown, list: string): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object') {
+    out.set(prefix, value as FlatValue);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.every((v) => v === null || typeof v !== 'object')) {
+      // A multiple choice or a list of e-mails: one value.
+      out.set(prefix, value.length ? JSON.stringify(value) : null);
+      return;
+    }
+    value.forEach((row, i) => flattenInto(out, `${prefix}.${rowKeyOf(list, row as Record<string, unknown>, i)}`, row, list));
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (SKIPPED_KEYS.has(k)) continue;
+    flattenInto(out, prefix ? `${prefix}.${k}` : k, v, prefix ? list : k);
+  }
+}
+
+/** Every value of a plan document by path; an empty value is `null` (blank is not zero). */
+export function flattenPlan(doc: Partial<PlanDocument>): FlatPlan {
+  const out: FlatPlan = new Map();
+  for (const [k, v] of Object.entries(doc)) {
+    if (SKIPPED_KEYS.has(k) || k === 'programmeId') continue;
+    flattenInto(out, k, v, k);
+  }
+  for (const [k, v] of out) if (v === null || v === '') out.delete(k);
+  return out;
+}
+
+export type ValueChange = { path: string; old: FlatValue; new: FlatValue };
+
+/** What changed from `before` to `after`, in the order of `after` then what was removed. */
+export function diffPlans(before: FlatPlan, after: FlatPlan): ValueChange[] {
+  const changes: ValueChange[] = [];
+  for (const [path, v] of after) {
+    const old = before.get(path) ?? null;
+    if (old !== v) changes.push({ path, old, new: v });
+  }
+  for (const [path, v] of before) if (!after.has(path)) changes.push({ path, old: v, new: null });
+  return changes;
+}
+
+/** The programme year a path belongs to (an indicator value, a time share, a transfer, a budget version…), if any. */
+export function yearOfPath(path: string, years: readonly number[]): number | null {
+  for (const part of path.split(/[.·]/)) {
+    if (/^\d{4}$/.test(part) && years.includes(Number(part))) return Number(part);
+  }
+  return null;
+}
+
+// ——— Describing a path to people ————————————————————————————————————————————————————————————————————————————————
+
+const PART_LABELS: Record<string, string> = {
+  commune: 'Commune',
+  porteur: 'Porteur du projet',
+  identite: 'Identité',
+  equipe: 'Équipe',
+  chefDeProjet: 'Chef de projet',
+  equipeMembres: "Membres de l'équipe",
+  serviceCitoyen: 'Service citoyen',
+  budget: 'Budget',
+  transferts: 'Transferts par partenaire',
+  consommation: 'Consommation réelle (E-compte)',
+  isadf: 'Radar ISADF',
+  indicateursPlan: 'Indicateurs du plan',
+  textes: 'Textes du plan',
+  repartitionTemps: "Répartition de l'activité du chef de projet",
+  formations: 'Formations',
+  commissions: 'Commissions',
+  reunionsOrganisees: 'Réunions organisées',
+  reunionsInvite: 'Réunions où le PCS est invité',
+  communication: 'Communication',
+  partenaires: 'Partenaires',
+  budgetsAnnuels: 'Budgets annuels',
+  imputations: 'Imputations E-compte',
+  justifications: 'Justifications',
+};
+
+const BUDGET_LABELS: Record<string, string> = Object.fromEntries([...RECETTES_LINES, ...DEPENSES_LINES].map((l) => [l.key, l.label]));
+
+/** `indicatorsPlan` → "indicators plan": field names read well enough once split. */
+function fieldWords(parts: readonly string[]): string {
+  return parts.map((p) => BUDGET_LABELS[p] ?? p.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase()).join(' › ');
+}
+
+/**
+ * French name of a path for the history panel, the changes annex and errors: "Fiche 1.3.03 (CPAS de Liège - SADA),
+ * indicateur 2, 2021, réalisé", "Budget › Subvention PCS", "Fiche 2.4.01 (…) › description".
+ */
+export function describePath(plan: Pick<PlanDocument, 'actions' | 'transferts'> & Partial<PlanDocument>, path: string): string {
+  const parts = path.split('.');
+  const [head, a, b, c, d, e] = parts;
+  if (head === 'actions' && a) {
+    const action = plan.actions.find((x) => x.id === a);
+    const name = action ? describeAction(action) : 'Fiche supprimée';
+    if (b === 'indicators' && c) {
+      if (d === 'values' && e && (parts[6] === 'target' || parts[6] === 'actual')) {
+        return describeCell(plan, { grid: parts[6] === 'target' ? 'indicator-target' : 'indicator-actual', row: c, period: e });
+      }
+      const index = action?.indicators.findIndex((i) => i.id === c) ?? -1;
+      return `${name}, indicateur ${index >= 0 ? index + 1 : '(supprimé)'} › ${fieldWords(parts.slice(4))}`;
+    }
+    return `${name} › ${fieldWords(parts.slice(2).filter((p) => p !== 'fiche'))}`;
+  }
+  if (head === 'repartitionTemps' && a && b) return describeCell(plan, { grid: 'time', row: a, period: b });
+  if (head === 'consommation' && a) return describeCell(plan, { grid: 'consumption', row: 'e-compte', period: a });
+  if (head === 'transferts' && a) {
+    if (b === 'parAnnee' && c) return describeCell(plan, { grid: 'transfer', row: a, period: c });
+    const partner = plan.transferts.find((t) => t.id === a)?.partenaire ?? 'partenaire supprimé';
+    return `Transferts par partenaire, « ${partner} » › ${fieldWords(parts.slice(2))}`;
+  }
+  if (head === 'budgetsAnnuels' && a) return `Budget annuel ${a} (version enregistrée) › ${fieldWords(parts.slice(3))}`;
+  if (head === 'imputations' && a) return `Imputation E-compte ${a} › ${fieldWords(parts.slice(3))}`;
+  if (head === 'justifications' && a) return `Justification « ${a.replace(/·/g, '.')} » › ${fieldWords(parts.slice(2))}`;
+  const label = PART_LABELS[head ?? ''] ?? head ?? path;
+  const list = plan[head as keyof PlanDocument];
+  if (Array.isArray(list) && a) {
+    const index = (list as { id?: string }[]).findIndex((r) => r.id === a);
+    return `${label}, ligne ${index >= 0 ? index + 1 : '(supprimée)'} › ${fieldWords(parts.slice(2))}`;
+  }
+  return parts.length > 1 ? `${label} › ${fieldWords(parts.slice(1))}` : label;
+}
+
+/** Paths whose numbers are money in cents (the budgets, transfers, consumption, imputations). */
+function isMoneyPath(parts: readonly string[]): boolean {
+  const [head] = parts;
+  if (head === 'budget' || head === 'consommation' || head === 'budgetsAnnuels') return parts.some((p) => p in BUDGET_LABELS || p === 'total') || head === 'consommation';
+  if (head === 'transferts') return parts[2] === 'montant' || parts[2] === 'parAnnee';
+  return head === 'imputations' && parts[3] === 'montant';
+}
+
+/** A value as people read it: "€ 1.234,56", "12,5 %", "Oui", "vide". */
+export function formatPathValue(plan: Pick<PlanDocument, 'actions'>, path: string, value: FlatValue): string {
+  if (value === null) return 'vide';
+  if (typeof value === 'boolean') return value ? YES : NO;
+  if (typeof value === 'string') {
+    if (value.startsWith('[')) {
+      try {
+        return (JSON.parse(value) as unknown[]).join(', ');
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+  const parts = path.split('.');
+  if (isMoneyPath(parts)) return formatEuros(value);
+  if (parts[0] === 'repartitionTemps') return formatPercentExact(value);
+  if (parts[0] === 'actions' && parts[2] === 'indicators') {
+    const unit = plan.actions.find((a) => a.id === parts[1])?.indicators.find((i) => i.id === parts[3])?.unit;
+    if (unit && (parts[4] === 'values' || parts[4] === 'exAnte')) return formatUnitValue(value, unit);
+  }
+  return String(value);
+}
+
+/** The path prefix of one fiche action (its list row, fiche, indicators and their values). */
+export const actionPathPrefix = (actionId: string) => `actions.${actionId}`;
+
+// ——— Stored history ————————————————————————————————————————————————————————————————————————————————————————————
+
+export const AUDIT_EVENTS = ['modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution', 'connexion'] as const;
+export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/** One change as the history panel and the export show it. */
+export type AuditEntry = {
+  id: number;
+  at: string;
+  event: AuditEvent;
+  userName: string;
+  userRole: string;
+  origin: ChangeOrigin;
+  reason: string | null;
+  /** What the entry is about when it is not a value change ("Rapport 2021 soumis"). */
+  summary: string | null;
+  values: { path: string; label: string; old: FlatValue; new: FlatValue; oldText: string; newText: string }[];
+};
+
+export const HistoryQuerySchema = z
+  .object({
+    /** Only the entries touching this path or the paths under it (`actions.<id>` = one fiche). */
+    chemin: z.string().max(400).optional(),
+    limite: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();

@@ -1,0 +1,90 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { getSignedCookie } from 'hono/cookie';
+import { eq } from 'drizzle-orm';
+import { plans } from '../db/schema.ts';
+import { RowId } from '../../schemas/primitives.ts';
+import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
+import { ROLE_LABELS, canSeePlan, hasCapability, type Actor, type Capability } from '../../schemas/access.ts';
+import { CHANGE_ORIGINS, MAX_REASON_LENGTH, ORIGIN_HEADER, REASON_HEADER, type ChangeOrigin } from '../../schemas/audit.ts';
+import { actorOfSession, SESSION_COOKIE } from '../services/auth.ts';
+import type { ServiceContext } from '../services/context.ts';
+
+/** What every API handler finds on its context: the services' context for this request, with the person behind it. */
+export type RequestContext = ServiceContext & { actor: Actor };
+export type AppEnv = { Variables: { ctx: RequestContext; sessionId: string | null } };
+
+/** How a capability reads in a refusal: "Votre rôle (Agent de la DiCS) ne permet pas de modifier le plan". */
+const CAPABILITY_WORDS: Record<Capability, string> = {
+  read: 'consulter ce plan',
+  'create-plan': 'créer un plan',
+  'edit-plan': 'modifier le plan',
+  'edit-finance': 'modifier les données financières',
+  'edit-cells': 'modifier ces valeurs',
+  'edit-action-texts': 'modifier les fiches actions',
+  justify: 'justifier un constat',
+  review: 'instruire le rapport (questions, approbation, retour)',
+  answer: 'répondre aux questions de la DiCS',
+  submit: 'soumettre le rapport',
+  reopen: 'rouvrir un rapport soumis',
+  'manage-users': 'gérer les comptes',
+};
+
+function originOf(c: Context): ChangeOrigin {
+  const o = c.req.header(ORIGIN_HEADER);
+  return o && (CHANGE_ORIGINS as readonly string[]).includes(o) && o !== 'systeme' ? (o as ChangeOrigin) : 'api';
+}
+
+function reasonOf(c: Context): string | null {
+  const raw = c.req.header(REASON_HEADER);
+  if (!raw) return null;
+  let reason: string;
+  try {
+    reason = decodeURIComponent(raw).trim();
+  } catch {
+    throw new ValidationError('Motif illisible : encodez-le en UTF-8 (encodeURIComponent)', [{ path: REASON_HEADER, message: 'Motif illisible' }]);
+  }
+  if (reason.length > MAX_REASON_LENGTH) {
+    throw new ValidationError(`Le motif dépasse ${MAX_REASON_LENGTH} caractères`, [{ path: REASON_HEADER, message: `Au plus ${MAX_REASON_LENGTH} caractères` }]);
+  }
+  return reason || null;
+}
+
+/**
+ * Reads the signed session cookie; without a valid session only the routes of `publicPaths` answer (401 for the
+ * others). Sets the request's service context with the person, the screen the change comes from and its reason.
+ */
+export function authenticate(ctx: ServiceContext, secret: string, publicPaths: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const cookie = await getSignedCookie(c, secret, SESSION_COOKIE);
+    const sessionId = typeof cookie === 'string' && cookie ? cookie : null;
+    const actor = sessionId ? actorOfSession(ctx, sessionId) : null;
+    c.set('sessionId', actor ? sessionId : null);
+    if (!actor) {
+      if (publicPaths.has(c.req.path)) return next();
+      throw new UnauthenticatedError();
+    }
+    c.set('ctx', { ...ctx, actor, origin: originOf(c), reason: reasonOf(c) });
+    return next();
+  });
+}
+
+/**
+ * The route needs this capability of the person's role, and its plan (if any) must be one they see. A plan of
+ * another commune does not exist for them: 404, the same answer as for an unknown id, so that nothing tells another
+ * commune's plans apart from plans that do not exist. A malformed id is left to the route's validation (400).
+ */
+export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const { actor, db } = c.var.ctx;
+    const planId = c.req.param('planId');
+    if (planId !== undefined && RowId.safeParse(planId).success) {
+      const row = db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, planId)).get();
+      if (!row || !canSeePlan(actor, row.organisationId)) throw new NotFoundError(`Plan introuvable : ${planId}`);
+    }
+    if (!hasCapability(actor, capability)) {
+      throw new ForbiddenError(`Votre rôle (${ROLE_LABELS[actor.role]}) ne permet pas de ${CAPABILITY_WORDS[capability]}`);
+    }
+    return next();
+  });
+}

@@ -1,0 +1,49 @@
+import { Hono, type Context } from 'hono';
+import { deleteCookie, setSignedCookie } from 'hono/cookie';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { z } from 'zod';
+import { changePassword, closeSession, LoginThrottle, login, meOf, SESSION_COOKIE, SESSION_TTL_MS } from '../services/auth.ts';
+import type { ServiceContext } from '../services/context.ts';
+import type { AppEnv } from './access.ts';
+import { validate } from './validate.ts';
+
+/** The session cookie: signed, HttpOnly, SameSite=Lax, Secure when served over HTTPS. */
+async function setSessionCookie(c: Context<AppEnv>, sessionId: string, secret: string) {
+  await setSignedCookie(c, SESSION_COOKIE, sessionId, secret, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+/** The network address of the request (for the sign-in throttle); tests calling `app.request` have none. */
+function addressOf(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+/** Sign in, sign out, who am I, change my password. */
+export function authRoutes(ctx: ServiceContext, secret: string, throttle: LoginThrottle = new LoginThrottle()) {
+  return new Hono<AppEnv>()
+    .post('/login', validate('json', z.unknown()), async (c) => {
+      const { sessionId, me } = await login({ ...ctx, input: c.req.valid('json'), address: addressOf(c), throttle, previousSessionId: c.var.sessionId });
+      await setSessionCookie(c, sessionId, secret);
+      return c.json(me);
+    })
+    .post('/logout', (c) => {
+      if (c.var.sessionId) closeSession(ctx.db, c.var.sessionId);
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    })
+    .get('/me', (c) => c.json(meOf(ctx.db, c.var.ctx.actor)))
+    .put('/password', validate('json', z.unknown()), async (c) => {
+      const { sessionId } = await changePassword({ ...c.var.ctx, input: c.req.valid('json') });
+      await setSessionCookie(c, sessionId, secret);
+      return c.body(null, 204);
+    });
+}

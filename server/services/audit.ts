@@ -1,0 +1,139 @@
+import { and, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
+import { auditChanges, auditValues } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { ForbiddenError } from '../errors.ts';
+import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
+import {
+  describePath,
+  diffPlans,
+  flattenPlan,
+  formatPathValue,
+  type AuditEntry,
+  type AuditEvent,
+  type FlatValue,
+  type ValueChange,
+} from '../../schemas/audit.ts';
+import type { Plan, PlanDocument } from '../../schemas/plan.ts';
+import { nowOf, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
+import { readPlan } from './plan-store.ts';
+
+type Described = ValueChange & { label: string };
+
+/** Writes one entry of the trail (a change of values, or an event such as a submission) in the caller's transaction. */
+export function appendAudit(
+  ctx: ServiceContext,
+  db: Db,
+  planId: string,
+  entry: { event: AuditEvent; summary?: string | null; values?: readonly Described[] },
+): void {
+  const actor = ctx.actor;
+  const [row] = db
+    .insert(auditChanges)
+    .values({
+      planId,
+      at: nowOf(ctx),
+      event: entry.event,
+      userId: actor?.userId ?? null,
+      userName: actor?.nom ?? SYSTEM_ACTOR_NAME,
+      userRole: actor ? ROLE_LABELS[actor.role] : 'Système',
+      origin: actor ? (ctx.origin ?? 'api') : 'systeme',
+      reason: ctx.reason ?? null,
+      summary: entry.summary ?? null,
+    })
+    .returning({ id: auditChanges.id })
+    .all();
+  const values = entry.values ?? [];
+  // SQLite takes at most 32 766 parameters per statement: 6 per row.
+  for (let i = 0; i < values.length; i += 1000) {
+    db.insert(auditValues)
+      .values(values.slice(i, i + 1000).map((v) => ({ changeId: row!.id, planId, path: v.path, label: v.label, oldValue: v.old, newValue: v.new })))
+      .run();
+  }
+}
+
+/**
+ * The difference a change made to a plan, checked against what the person may write (403 naming every refused
+ * value, and then the caller's transaction rolls back) and recorded in the trail. Answers the changes.
+ */
+export function recordPlanChanges(ctx: ServiceContext, db: Db, planId: string, before: Plan, after: Plan): Described[] {
+  const changes = diffPlans(flattenPlan(before), flattenPlan(after));
+  if (!changes.length) return [];
+  const described = changes.map((c) => ({ ...c, label: describePath(c.new === null ? before : after, c.path) }));
+  const actor = ctx.actor;
+  if (actor) {
+    const scope = writeScopeOf(before, actor);
+    const refused = described.filter((c) => !canWritePath(actor, c.path, scope));
+    if (refused.length) {
+      const more = refused.length > 1 ? ` (et ${refused.length - 1} autre(s) valeur(s))` : '';
+      throw new ForbiddenError(
+        `Votre rôle (${ROLE_LABELS[actor.role]}) ne permet pas de modifier : ${refused[0]!.label}${more}`,
+        refused.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : modification non permise pour votre rôle` })),
+      );
+    }
+  }
+  appendAudit(ctx, db, planId, { event: 'modification', values: described });
+  return described;
+}
+
+/** `path` itself or a path under it: `LIKE` with its wildcards escaped. */
+function underPath(path: string): SQL {
+  const escaped = path.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  return or(eq(auditValues.path, path), like(auditValues.path, `${escaped}.%`))!;
+}
+
+/**
+ * The plan's trail, newest first: every entry, or only those touching `chemin` (a cell, a fiche `actions.<id>`,
+ * a part of the plan), with each value named and formatted as people read it.
+ */
+export function getHistory(ctx: ServiceContext & { planId: string; chemin?: string | undefined; limite: number }): AuditEntry[] {
+  const plan: PlanDocument = readPlan(ctx.db, ctx.planId);
+  let changeIds: number[] | null = null;
+  if (ctx.chemin) {
+    const rows = ctx.db
+      .selectDistinct({ id: auditValues.changeId })
+      .from(auditValues)
+      .where(and(eq(auditValues.planId, ctx.planId), underPath(ctx.chemin)))
+      .orderBy(desc(auditValues.changeId))
+      .limit(ctx.limite)
+      .all();
+    changeIds = rows.map((r) => r.id);
+    if (!changeIds.length) return [];
+  }
+  const changes = ctx.db
+    .select()
+    .from(auditChanges)
+    .where(and(eq(auditChanges.planId, ctx.planId), changeIds ? inArray(auditChanges.id, changeIds) : undefined))
+    .orderBy(desc(auditChanges.id))
+    .limit(ctx.limite)
+    .all();
+  if (!changes.length) return [];
+  const values = ctx.db
+    .select()
+    .from(auditValues)
+    .where(and(inArray(auditValues.changeId, changes.map((c) => c.id)), ctx.chemin ? underPath(ctx.chemin) : undefined))
+    .all();
+  const byChange = new Map<number, AuditEntry['values']>();
+  for (const v of values) {
+    const list = byChange.get(v.changeId) ?? [];
+    list.push({
+      path: v.path,
+      label: v.label,
+      old: v.oldValue as FlatValue,
+      new: v.newValue as FlatValue,
+      oldText: formatPathValue(plan, v.path, v.oldValue as FlatValue),
+      newText: formatPathValue(plan, v.path, v.newValue as FlatValue),
+    });
+    byChange.set(v.changeId, list);
+  }
+  return changes.map((c) => ({
+    id: c.id,
+    at: c.at,
+    event: c.event,
+    userName: c.userName,
+    userRole: c.userRole,
+    origin: c.origin,
+    reason: c.reason,
+    summary: c.summary,
+    values: byChange.get(c.id) ?? [],
+  }));
+}

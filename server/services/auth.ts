@@ -1,0 +1,178 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import { eq, lt } from 'drizzle-orm';
+import { organisations, sessions, settings, users } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
+import {
+  ROLE_CAPABILITIES,
+  ROLE_LABELS,
+  LoginSchema,
+  PasswordChangeSchema,
+  UserCreateSchema,
+  type Actor,
+  type Me,
+} from '../../schemas/access.ts';
+import { newIdOf, nowOf, type ServiceContext } from './context.ts';
+
+/** Name of the session cookie (signed, HttpOnly, SameSite=Lax). */
+export const SESSION_COOKIE = 'cohesio_session';
+/** A session lasts a working day and a half; then the person signs in again. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** The key that signs session cookies: generated at the first start and kept in the database, never in the repository. */
+export function cookieSecretOf(db: Db): string {
+  const row = db.select().from(settings).where(eq(settings.key, 'cookie-secret')).get();
+  if (row) return row.value;
+  const value = randomBytes(32).toString('base64url');
+  db.insert(settings).values({ key: 'cookie-secret', value }).onConflictDoNothing().run();
+  return db.select().from(settings).where(eq(settings.key, 'cookie-secret')).get()!.value;
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+/** The organisation of that name, created (as a commune unless told) when it does not exist. */
+export function ensureOrganisation(ctx: ServiceContext, nom: string, association = false): string {
+  const found = ctx.db.select().from(organisations).where(eq(organisations.nom, nom)).get();
+  if (found) return found.id;
+  const id = newIdOf(ctx)();
+  ctx.db.insert(organisations).values({ id, nom, nature: association ? 'association' : 'commune' }).run();
+  return id;
+}
+
+/** A new account (`npm run user:add`, demo accounts); the password is stored as an argon2id hash only. */
+export async function createUser(ctx: ServiceContext & { input: unknown }): Promise<Me> {
+  const u = parseOrThrow(UserCreateSchema, ctx.input);
+  if (ctx.db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).get()) {
+    throw new ConflictError(`Un compte existe déjà pour ${u.email}`, null, [{ path: 'email', message: 'Adresse déjà utilisée' }]);
+  }
+  const passwordHash = await hashPassword(u.motDePasse);
+  const id = newIdOf(ctx)();
+  ctx.db.transaction((tx) => {
+    const organisationId = u.organisation ? ensureOrganisation({ ...ctx, db: tx as unknown as Db }, u.organisation, u.association) : null;
+    tx.insert(users)
+      .values({ id, email: u.email, nom: u.nom, role: u.role, organisationId, partenaire: u.partenaire, passwordHash, createdAt: nowOf(ctx) })
+      .run();
+  });
+  return meOf(ctx.db, actorOfUser(ctx.db, id)!);
+}
+
+function actorOfUser(db: Db, userId: string): Actor | null {
+  const u = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!u) return null;
+  return { userId: u.id, email: u.email, nom: u.nom, role: u.role, organisationId: u.organisationId, partenaire: u.partenaire };
+}
+
+export function meOf(db: Db, actor: Actor): Me {
+  const organisation = actor.organisationId ? (db.select().from(organisations).where(eq(organisations.id, actor.organisationId)).get()?.nom ?? null) : null;
+  return { ...actor, roleLabel: ROLE_LABELS[actor.role], organisation, capabilities: [...ROLE_CAPABILITIES[actor.role]] };
+}
+
+/**
+ * Failed sign-ins by e-mail and by network address over a sliding window: past the limit, sign-in answers 429
+ * until the oldest failure leaves the window. Kept in memory (one server process).
+ */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+  constructor(
+    readonly windowMs = 15 * 60 * 1000,
+    readonly maxPerEmail = 5,
+    readonly maxPerAddress = 30,
+  ) {}
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (list.length) this.failures.set(key, list);
+    else this.failures.delete(key);
+    return list;
+  }
+
+  /** Throws 429 when either key is over its limit. */
+  check(email: string, address: string, now: number): void {
+    const byEmail = this.recent(`e:${email}`, now);
+    const byAddress = this.recent(`a:${address}`, now);
+    const blocked = byEmail.length >= this.maxPerEmail ? byEmail : byAddress.length >= this.maxPerAddress ? byAddress : null;
+    if (!blocked) return;
+    const minutes = Math.max(1, Math.ceil((blocked[0]! + this.windowMs - now) / 60_000));
+    throw new AppError(429, 'too_many_attempts', `Trop de tentatives de connexion : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}`);
+  }
+
+  fail(email: string, address: string, now: number): void {
+    for (const key of [`e:${email}`, `a:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+  }
+
+  succeed(email: string): void {
+    this.failures.delete(`e:${email}`);
+  }
+}
+
+// A hash to verify against when the e-mail is unknown, so that an unknown address takes as long as a wrong password.
+let decoyHash: Promise<string> | null = null;
+
+/**
+ * Checks the e-mail and password and opens a new session (a fresh random id: the session is rotated at every
+ * sign-in, and `previousSessionId`, if any, is closed). Answers the session id for the cookie.
+ */
+export async function login(
+  ctx: ServiceContext & { input: unknown; address: string; throttle: LoginThrottle; previousSessionId: string | null },
+): Promise<{ sessionId: string; me: Me }> {
+  const { email, motDePasse } = parseOrThrow(LoginSchema, ctx.input);
+  const now = Date.parse(nowOf(ctx));
+  ctx.throttle.check(email, ctx.address, now);
+  const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  const ok = await verify(user?.passwordHash ?? (await decoyHash), motDePasse).catch(() => false);
+  if (!user || !ok) {
+    ctx.throttle.fail(email, ctx.address, now);
+    throw new UnauthenticatedError('Adresse électronique ou mot de passe incorrect');
+  }
+  ctx.throttle.succeed(email);
+  if (ctx.previousSessionId) closeSession(ctx.db, ctx.previousSessionId);
+  const sessionId = openSession(ctx, user.id);
+  return { sessionId, me: meOf(ctx.db, actorOfUser(ctx.db, user.id)!) };
+}
+
+function openSession(ctx: ServiceContext, userId: string): string {
+  const sessionId = randomBytes(32).toString('base64url');
+  const now = Date.parse(nowOf(ctx));
+  ctx.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now).toISOString())).run();
+  ctx.db
+    .insert(sessions)
+    .values({ idHash: sha256(sessionId), userId, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + SESSION_TTL_MS).toISOString() })
+    .run();
+  return sessionId;
+}
+
+/** The person behind a session id, or null when the session is unknown or expired. */
+export function actorOfSession(ctx: ServiceContext, sessionId: string): Actor | null {
+  const s = ctx.db.select().from(sessions).where(eq(sessions.idHash, sha256(sessionId))).get();
+  if (!s || s.expiresAt <= nowOf(ctx)) return null;
+  return actorOfUser(ctx.db, s.userId);
+}
+
+export function closeSession(db: Db, sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.idHash, sha256(sessionId))).run();
+}
+
+/**
+ * Changes the signed-in person's password after checking the current one; every session of the account is closed
+ * and a new one opened for this browser.
+ */
+export async function changePassword(ctx: ServiceContext & { actor: Actor; input: unknown }): Promise<{ sessionId: string }> {
+  const { actuel, nouveau } = parseOrThrow(PasswordChangeSchema, ctx.input);
+  const user = ctx.db.select().from(users).where(eq(users.id, ctx.actor.userId)).get();
+  if (!user) throw new UnauthenticatedError();
+  if (!(await verify(user.passwordHash, actuel).catch(() => false))) {
+    throw new ValidationError('Le mot de passe actuel est incorrect', [{ path: 'actuel', message: 'Mot de passe incorrect' }]);
+  }
+  const passwordHash = await hashPassword(nouveau);
+  ctx.db.transaction((tx) => {
+    tx.update(users).set({ passwordHash, passwordChangedAt: nowOf(ctx) }).where(eq(users.id, user.id)).run();
+    tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
+  });
+  return { sessionId: openSession(ctx, user.id) };
+}

@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import { users } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { parseOrThrow } from '../errors.ts';
+import { UserCreateSchema, type UserCreate } from '../../schemas/access.ts';
+import { ensureOrganisation, hashPassword } from './auth.ts';
+import { newIdOf, nowOf, type ServiceContext } from './context.ts';
+
+/**
+ * Demo accounts, created with the Liège sample on a fresh database (`npm start`) and listed in the README: one per
+ * role, plus a chef de projet of another commune to see that plans stay within their commune. For the demo only.
+ */
+export const DEMO_PASSWORD = 'cohesio-demo';
+
+export const DEMO_ACCOUNTS = [
+  { email: 'chef@liege.demo', nom: 'Claire Dumont (cheffe de projet PCS, Liège)', role: 'chef-de-projet', organisation: 'Liège' },
+  { email: 'finances@liege.demo', nom: 'Marc Lejeune (directeur financier, Liège)', role: 'finance', organisation: 'Liège' },
+  { email: 'thermos@liege.demo', nom: 'François Reynbeau (Opération Thermos)', role: 'partenaire', organisation: 'Liège', partenaire: 'Opération Thermos' },
+  { email: 'chef@namur.demo', nom: 'Sophie Martin (cheffe de projet PCS, Namur)', role: 'chef-de-projet', organisation: 'Namur' },
+  { email: 'dics@wallonie.demo', nom: 'Luc Renard (DiCS)', role: 'dics' },
+  { email: 'admin@cohesio.demo', nom: 'Administrateur Cohésio', role: 'admin' },
+] as const;
+
+type AccountInput = Omit<UserCreate, 'motDePasse' | 'organisation' | 'partenaire' | 'association'> & {
+  organisation?: string | null;
+  partenaire?: string | null;
+};
+
+/** Stores accounts that all share one already-hashed password (demo and test accounts); existing e-mails are skipped. */
+export function insertAccounts(ctx: ServiceContext, accounts: readonly AccountInput[], passwordHash: string): void {
+  ctx.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    for (const a of accounts) {
+      const u = parseOrThrow(UserCreateSchema, { organisation: null, partenaire: null, ...a, motDePasse: 'x'.repeat(20) });
+      if (db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).get()) continue;
+      const organisationId = u.organisation ? ensureOrganisation({ ...ctx, db }, u.organisation) : null;
+      db.insert(users)
+        .values({ id: newIdOf(ctx)(), email: u.email, nom: u.nom, role: u.role, organisationId, partenaire: u.partenaire, passwordHash, createdAt: nowOf(ctx) })
+        .run();
+    }
+  });
+}
+
+export async function createDemoAccounts(ctx: ServiceContext): Promise<void> {
+  insertAccounts(ctx, DEMO_ACCOUNTS, await hashPassword(DEMO_PASSWORD));
+}
