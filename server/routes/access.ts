@@ -75,7 +75,7 @@ export function authenticate(ctx: ServiceContext, secret: string, publicPaths: R
  * commune's plans apart from plans that do not exist. A malformed id is left to the route's validation (400).
  */
 export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
-  return createMiddleware<AppEnv>(async (c, next) => {
+  const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const { actor, db } = c.var.ctx;
     const planId = c.req.param('planId');
     if (planId !== undefined && RowId.safeParse(planId).success) {
@@ -87,4 +87,9 @@ export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
     }
     return next();
   });
+  ROUTE_CAPABILITIES.set(middleware, capability);
+  return middleware;
 }
+
+/** The capability each `allow` middleware demands, so that a test can check that every route declares one. */
+export const ROUTE_CAPABILITIES = new WeakMap<object, Capability>();

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
+import { createFactory } from 'hono/factory';
 import { z } from 'zod';
 import { shortText, RowId, Version } from '../../schemas/primitives.ts';
 import { SECTION_KEYS } from '../../schemas/plan.ts';
@@ -9,8 +9,16 @@ import { getPlanChecks } from '../services/checks.ts';
 import { allow, type AppEnv } from './access.ts';
 import { EditBody, PlanParam, validate } from './validate.ts';
 
-/** The fiche plan's budget is a finance part; every other section is the chef de projet's. */
-const allowSection = createMiddleware<AppEnv>((c, next) => allow(c.req.param('section') === 'budget' ? 'edit-finance' : 'edit-plan')(c, next));
+/** An edit of one section of the fiche plan (after the capability check of its route). */
+const sectionEdit = createFactory<AppEnv>().createHandlers(
+  validate('param', z.object({ planId: RowId, section: z.enum(SECTION_KEYS) })),
+  validate('json', EditBody.omit({ position: true })),
+  (c) => {
+    const { planId, section } = c.req.valid('param');
+    const { version, data } = c.req.valid('json');
+    return c.json(updateSection({ ...c.var.ctx, planId, section, version, data }));
+  },
+);
 
 /** Plans: list, create, read whole, rename, delete, checks, and the fiche plan's sections. */
 export function planRoutes() {
@@ -31,14 +39,7 @@ export function planRoutes() {
     .get('/:planId/checks', allow('read'), validate('param', PlanParam), (c) =>
       c.json(getPlanChecks({ ...c.var.ctx, planId: c.req.valid('param').planId })),
     )
-    .put(
-      '/:planId/sections/:section',
-      allowSection, validate('param', z.object({ planId: RowId, section: z.enum(SECTION_KEYS) })),
-      validate('json', EditBody.omit({ position: true })),
-      (c) => {
-        const { planId, section } = c.req.valid('param');
-        const { version, data } = c.req.valid('json');
-        return c.json(updateSection({ ...c.var.ctx, planId, section, version, data }));
-      },
-    );
+    // The fiche plan's budget is a finance part; every other section is the chef de projet's.
+    .put('/:planId/sections/:section{budget}', allow('edit-finance'), ...sectionEdit)
+    .put('/:planId/sections/:section', allow('edit-plan'), ...sectionEdit);
 }

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { ROUTE_CAPABILITIES } from '../../server/routes/access.ts';
+import { PUBLIC_API_PATHS } from '../../server/app.ts';
+import { hasCapability, ROLES, type Capability, type Role } from '../../schemas/access.ts';
+import { fingerprintOf } from '../../server/services/workbook.ts';
+import { readPlan } from '../../server/services/plan-store.ts';
+import { ACCOUNTS, call, makeLiegeApp, signIn, type AccountName, type TestApp } from '../helpers.ts';
+
+/**
+ * Every route of the API, called as every role and as a person of another commune: a role without the route's
+ * capability gets 403, another commune gets 404 for every plan address, nobody without a session gets anything
+ * but 401 — and a refusal carries the error shape only, never data, and changes nothing.
+ */
+
+/** Routes that need no capability: the session itself and the reference data every signed-in page needs. */
+const OPEN_ROUTES = new Set(['GET /api/auth/me', 'PUT /api/auth/password', 'GET /api/client-config', 'GET /api/programmes', 'GET /api/catalogue']);
+/** Long renders: the allowed roles are represented by the chef de projet alone. */
+const EXPENSIVE = new Set(['GET /api/plans/:planId/export.pdf', 'POST /api/plans/:planId/pdf-jobs']);
+
+const ROLE_OF: Record<Exclude<AccountName, 'autreCommune'>, Role> = {
+  chef: 'chef-de-projet',
+  finance: 'finance',
+  partenaire: 'partenaire',
+  dics: 'dics',
+  admin: 'admin',
+};
+
+type Route = { method: string; path: string; capability: Capability | null };
+
+function routesOf(app: TestApp): Route[] {
+  const byKey = new Map<string, Route>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || !r.path.startsWith('/api/')) continue;
+    const key = `${r.method} ${r.path}`;
+    const route = byKey.get(key) ?? { method: r.method, path: r.path, capability: null };
+    route.capability ??= ROUTE_CAPABILITIES.get(r.handler) ?? null;
+    byKey.set(key, route);
+  }
+  return [...byKey.values()];
+}
+
+function concreteUrl(path: string, plan: ReturnType<typeof makeLiegeApp>['plan']): string {
+  const action = plan.actions.find((a) => a.indicators.length)!;
+  const ids: Record<string, string> = {
+    planId: plan.id,
+    actionId: action.id,
+    indicatorId: action.indicators[0]!.id,
+    transferId: plan.transferts[0]!.id,
+    collection: 'formations',
+    rowId: '00000000-0000-4000-8000-000000000001',
+    lineId: '00000000-0000-4000-8000-000000000002',
+    jobId: '00000000-0000-4000-8000-000000000003',
+    section: 'textes',
+    year: '2021',
+    kind: 'actual',
+  };
+  return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : ids[name] ?? name));
+}
+
+async function send(app: TestApp, route: Route, url: string) {
+  const query = route.method === 'DELETE' ? (url.endsWith('/justifications') ? '?version=1&cle=x' : '?version=1') : '';
+  if (url.endsWith('/import.xlsx') || url.endsWith('/booked-lines/import')) {
+    const res = await app.request(url, { method: route.method, body: new FormData(), headers: { origin: 'http://localhost' } });
+    return { status: res.status, body: (await res.json()) as any };
+  }
+  const res = await app.request(url + query, { method: route.method, headers: { 'content-type': 'application/json', origin: 'http://localhost' }, body: route.method === 'GET' ? undefined : '{}' });
+  const json = res.headers.get('content-type')?.startsWith('application/json');
+  return { status: res.status, body: json ? ((await res.json()) as any) : null };
+}
+
+/** A refusal is the error shape and nothing else. */
+function expectRefusal(res: { status: number; body: any }, status: number, code: string, where: string) {
+  expect(res.status, where).toBe(status);
+  expect(Object.keys(res.body).sort(), where).toEqual(['code', 'issues', 'message']);
+  expect(res.body.code, where).toBe(code);
+  expect(res.body.issues, where).toEqual([]);
+}
+
+describe('who may call which route', () => {
+  const { anonymous, plan } = makeLiegeApp();
+  const routes = routesOf(anonymous);
+
+  it('knows the API and every route declares the capability it needs', () => {
+    expect(routes.length).toBeGreaterThan(35);
+    const undeclared = routes.filter((r) => !r.capability && !PUBLIC_API_PATHS.has(r.path) && !OPEN_ROUTES.has(`${r.method} ${r.path}`));
+    expect(undeclared.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+  });
+
+  it('answers 401 to every route but sign-in and health without a session', async () => {
+    for (const route of routes.filter((r) => !PUBLIC_API_PATHS.has(r.path))) {
+      const res = await send(anonymous, route, concreteUrl(route.path, plan));
+      expectRefusal(res, 401, 'unauthenticated', `${route.method} ${route.path}`);
+    }
+  });
+
+  for (const route of routes.filter((r) => r.capability)) {
+    const name = `${route.method} ${route.path}`;
+    it(`${name}: 404 for another commune, 403 for roles without « ${route.capability} », nothing changed`, async () => {
+      const t = makeLiegeApp();
+      const url = concreteUrl(route.path, t.plan);
+      const before = fingerprintOf(readPlan(t.db, t.plan.id));
+      const auditRows = () => t.db.$client.prepare('select count(*) as n from audit_changes').get() as { n: number };
+      const auditBefore = auditRows().n;
+      const scoped = route.path.includes(':planId');
+      if (scoped) expectRefusal(await send(t.as('autreCommune'), route, url), 404, 'not_found', `${name} as another commune`);
+      const allowed: AccountName[] = [];
+      for (const account of Object.keys(ROLE_OF) as (keyof typeof ROLE_OF)[]) {
+        if (hasCapability({ role: ROLE_OF[account] }, route.capability!)) allowed.push(account);
+        else expectRefusal(await send(t.as(account), route, url), 403, 'forbidden', `${name} as ${account}`);
+      }
+      expect(fingerprintOf(readPlan(t.db, t.plan.id)), `${name}: refused calls changed nothing`).toBe(before);
+      expect(auditRows().n).toBe(auditBefore);
+      for (const account of EXPENSIVE.has(name) ? allowed.filter((a) => a === 'chef') : allowed) {
+        const res = await send(t.as(account), route, url);
+        // Allowed: whatever the answer to an empty body is, it is not a refusal of the person.
+        expect([401, 403], `${name} as ${account}: ${JSON.stringify(res.body)?.slice(0, 200)}`).not.toContain(res.status);
+        const planGone = !t.db.$client.prepare('select 1 from plans where id = ?').get(t.plan.id);
+        if (res.status === 404 && !planGone) expect(res.body.message).not.toMatch(/^Plan introuvable/);
+      }
+    });
+  }
+
+  it('gives every role of the list a demo account', () => {
+    expect(new Set(Object.values(ROLE_OF))).toEqual(new Set(ROLES));
+  });
+});
+
+describe('a person of another commune', () => {
+  it('does not see the plan in the list and cannot create one for another commune', async () => {
+    const t = makeLiegeApp();
+    expect((await call(t.as('autreCommune'), 'GET', '/api/plans')).body).toEqual([]);
+    expect((await call(t.as('chef'), 'GET', '/api/plans')).body.map((p: { commune: string }) => p.commune)).toEqual(['Liège']);
+    expect((await call(t.as('dics'), 'GET', '/api/plans')).body).toHaveLength(1);
+    const created = await call(t.as('autreCommune'), 'POST', '/api/plans', { commune: 'Liège', programmeId: 'pcs-2026-2031' });
+    expect(created.status).toBe(201);
+    // The plan belongs to the creator's commune whatever it is called: Liège's chef does not see it.
+    expect((await call(t.as('chef'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(404);
+    expect((await call(t.as('autreCommune'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(200);
+  });
+});
+
+describe('the write rules of each role, whatever the route', () => {
+  it('lets the finance officer change the budget but not a fiche text', async () => {
+    const t = makeLiegeApp();
+    const finance = t.as('finance');
+    const budget = await call(finance, 'PUT', `/api/plans/${t.plan.id}/sections/budget`, { version: t.plan.versions.budget, data: { ...t.plan.budget, recettes: { ...t.plan.budget.recettes, autres: 100 } } });
+    expect(budget.status).toBe(200);
+    const action = t.plan.actions[0]!;
+    const { id, version, indicators, ...edit } = action;
+    const res = await call(finance, 'PUT', `/api/plans/${t.plan.id}/actions/${action.id}`, { version, data: { ...edit, fiche: { ...edit.fiche, description: 'Autre texte' } } });
+    expect(res.status).toBe(403);
+  });
+
+  it('lets the partner operator write the actual of their action, not its target nor another action', async () => {
+    const t = makeLiegeApp();
+    const partner = t.as('partenaire');
+    const own = t.plan.actions.find((a) => a.fiche.operateur.organisme === 'Asbl Opération Thermos')!;
+    const other = t.plan.actions.find((a) => a.id !== own.id && a.indicators.length)!;
+    const cell = (indicator: (typeof own.indicators)[number], grid: 'indicator-target' | 'indicator-actual') => {
+      const stored = indicator.values['2021'];
+      const version = (grid === 'indicator-target' ? stored?.targetVersion : stored?.actualVersion) ?? 0;
+      return { cells: [{ grid, row: indicator.id, period: '2021', value: 7, version }] };
+    };
+    const ownIndicator = own.indicators[0]!;
+    const actual = await call(partner, 'PUT', `/api/plans/${t.plan.id}/cells`, cell(ownIndicator, 'indicator-actual'));
+    expect(actual.status).toBe(200);
+    const target = await call(partner, 'PUT', `/api/plans/${t.plan.id}/cells`, cell(ownIndicator, 'indicator-target'));
+    expect(target.status).toBe(403);
+    expect(target.body.issues[0].message).toMatch(/cible/);
+    const foreign = await call(partner, 'PUT', `/api/plans/${t.plan.id}/cells`, cell(other.indicators[0]!, 'indicator-actual'));
+    expect(foreign.status).toBe(403);
+  });
+
+  it('refuses a wrong password, then too many attempts, with French messages', async () => {
+    const t = makeLiegeApp();
+    for (let i = 0; i < 5; i++) {
+      const res = await call(t.anonymous, 'POST', '/api/auth/login', { email: ACCOUNTS.chef, motDePasse: 'mauvais' });
+      expect(res.status).toBe(401);
+      expect(res.body.message).toBe('Adresse électronique ou mot de passe incorrect');
+    }
+    const blocked = await call(t.anonymous, 'POST', '/api/auth/login', { email: ACCOUNTS.chef, motDePasse: 'cohesio-demo' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.message).toMatch(/^Trop de tentatives de connexion : réessayez dans \d+ minutes?$/);
+    // Another person is not blocked by it.
+    await expect(signIn(t.anonymous, ACCOUNTS.finance)).resolves.toMatch(/^cohesio_session=/);
+  });
+
+  it('rotates the session at sign-in, closes it at sign-out and after a password change', async () => {
+    const t = makeLiegeApp();
+    const first = await signIn(t.anonymous, ACCOUNTS.chef);
+    const second = await signIn(t.anonymous, ACCOUNTS.chef);
+    expect(second).not.toBe(first);
+    const me = (cookie: string) => t.anonymous.request('/api/auth/me', { headers: { cookie } });
+    expect((await me(second)).status).toBe(200);
+    const changed = await t.anonymous.request('/api/auth/password', {
+      method: 'PUT',
+      headers: { cookie: second, 'content-type': 'application/json', origin: 'http://localhost' },
+      body: JSON.stringify({ actuel: 'cohesio-demo', nouveau: 'un nouveau mot de passe' }),
+    });
+    expect(changed.status).toBe(204);
+    const third = changed.headers.get('set-cookie')!.split(';')[0]!;
+    expect(changed.headers.get('set-cookie')).toMatch(/HttpOnly/);
+    expect(changed.headers.get('set-cookie')).toMatch(/SameSite=Lax/);
+    expect((await me(first)).status).toBe(401);
+    expect((await me(second)).status).toBe(401);
+    expect((await me(third)).status).toBe(200);
+    await t.anonymous.request('/api/auth/logout', { method: 'POST', headers: { cookie: third, origin: 'http://localhost' } });
+    expect((await me(third)).status).toBe(401);
+    await expect(signIn(t.anonymous, ACCOUNTS.chef, 'un nouveau mot de passe')).resolves.toBeTruthy();
+  });
+
+  it('refuses a cookie whose signature does not match', async () => {
+    const t = makeLiegeApp();
+    const cookie = await signIn(t.anonymous, ACCOUNTS.chef);
+    const forged = cookie.replace(/=([A-Za-z0-9_-])/, (_, c: string) => `=${c === 'A' ? 'B' : 'A'}`);
+    expect((await t.anonymous.request('/api/auth/me', { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it('refuses an upload from another site (CSRF)', async () => {
+    const t = makeLiegeApp();
+    const cookie = await signIn(t.anonymous, ACCOUNTS.chef);
+    const res = await t.anonymous.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' }, body: new FormData() });
+    expect(res.status).toBe(403);
+    expect((await res.json()).code).toBe('forbidden');
+  });
+});
