@@ -51,6 +51,7 @@ export const CAPABILITIES = [
   'justify',
   'review',
   'answer',
+  'discuss',
   'submit',
   'reopen',
   'manage-users',
@@ -58,10 +59,10 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify', 'answer', 'submit', 'reopen'],
-  finance: ['read', 'edit-finance', 'edit-cells', 'justify', 'answer'],
-  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'answer'],
-  dics: ['read', 'review', 'reopen'],
+  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
+  finance: ['read', 'edit-finance', 'edit-cells', 'justify', 'answer', 'discuss'],
+  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'answer', 'discuss'],
+  dics: ['read', 'review', 'discuss', 'reopen'],
   admin: [...CAPABILITIES],
 };
 

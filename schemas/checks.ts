@@ -365,8 +365,11 @@ export type JustifiedFinding = Finding & {
   justification: { texte: string; auteur: string; justifieLe: string; version: number; outdated: boolean } | null;
 };
 
-/** Only errors block: a warning or an information can be justified by the finance officer. */
-export const isJustifiable = (f: Pick<Finding, 'level'>) => f.level !== 'error';
+/**
+ * Any finding can be justified (by the chef de projet or the finance officer); an error without a justification
+ * blocks the submission of the annual report (schemas/submission.ts).
+ */
+export const isJustifiable = (_f: Pick<Finding, 'level'>) => true;
 
 /**
  * The findings with their justification (by key). A justification written for another message (the figures

@@ -17,6 +17,7 @@ import { workbookRoutes } from './routes/workbook.ts';
 import { pdfRoutes } from './routes/pdf.ts';
 import { financeRoutes } from './routes/finance.ts';
 import { historyRoutes } from './routes/history.ts';
+import { submissionRoutes } from './routes/submissions.ts';
 import { authRoutes } from './routes/auth.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -79,7 +80,8 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
     .route('/plans', workbookRoutes())
     .route('/plans', pdfRoutes())
     .route('/plans', financeRoutes())
-    .route('/plans', historyRoutes());
+    .route('/plans', historyRoutes())
+    .route('/plans', submissionRoutes());
 
   const app = new Hono()
     .use(

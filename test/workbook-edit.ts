@@ -3,12 +3,13 @@ import type { Plan } from '../schemas/plan.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { buildWorkbookLayout, locateInputCell } from '../server/reports/workbook-layout.ts';
 import type { WorkbookLayout } from '../server/reports/layout/model.ts';
+import { EMPTY_REVIEW_ANNEX } from '../schemas/submission.ts';
 
 /** The layout of a plan's workbook, to find the cell of a plan path in tests. */
 export function layoutOf(plan: Plan): WorkbookLayout {
   const reference = loadReferenceData();
   const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
-  return buildWorkbookLayout({ plan, programme, catalogue: reference.catalogue, findings: [] });
+  return buildWorkbookLayout({ plan, programme, catalogue: reference.catalogue, findings: [], review: EMPTY_REVIEW_ANNEX });
 }
 
 /** `{ sheet, cell }` of the input cell of `path` in the plan's workbook; throws when the path has no cell. */

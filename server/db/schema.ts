@@ -1,6 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import {
+  blob,
   check,
+  uniqueIndex,
   foreignKey,
   index,
   integer,
@@ -20,6 +22,7 @@ import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
 import { CELL_GRIDS } from '../../schemas/cells.ts';
 import { ORGANISATION_KINDS, ROLES } from '../../schemas/access.ts';
 import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
+import { FILE_STATES, MESSAGE_KINDS, SUBMISSION_STATUSES, THREAD_STATUSES } from '../../schemas/submission.ts';
 import { BOOKED_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
 
 const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
@@ -366,4 +369,74 @@ export const auditValues = sqliteTable(
     newValue: text('new_value', { mode: 'json' }),
   },
   (t) => [index('audit_values_path').on(t.planId, t.path), index('audit_values_change').on(t.changeId)],
+);
+
+/**
+ * Annual reports submitted to the DiCS: the plan as it was (JSON snapshot), the XLSX and PDF generated from it and
+ * their SHA-256. The snapshot and the files never change once written (triggers of the migration); the status
+ * follows the review (soumis → approuvé or retourné; rouvert by the commune).
+ */
+export const submissions = sqliteTable(
+  'submissions',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    annee: integer('annee').notNull(),
+    numero: integer('numero').notNull(),
+    statut: text('statut', { enum: SUBMISSION_STATUSES }).notNull(),
+    soumisLe: text('soumis_le').notNull(),
+    soumisPar: text('soumis_par').notNull(),
+    snapshot: text('snapshot').notNull(),
+    /** The values changed since the previous submission of the year (JSON), as the annex lists them. */
+    changements: text('changements').notNull(),
+    fichiers: text('fichiers', { enum: FILE_STATES }).notNull(),
+    xlsx: blob('xlsx', { mode: 'buffer' }),
+    xlsxSha256: text('xlsx_sha256'),
+    pdf: blob('pdf', { mode: 'buffer' }),
+    pdfSha256: text('pdf_sha256'),
+    decideLe: text('decide_le'),
+    decidePar: text('decide_par'),
+    motif: text('motif'),
+  },
+  (t) => [
+    uniqueIndex('submissions_year').on(t.planId, t.annee, t.numero),
+    check('submissions_statut', inList(t.statut, SUBMISSION_STATUSES)),
+    check('submissions_fichiers', inList(t.fichiers, FILE_STATES)),
+  ],
+);
+
+/** A reviewer's question on one value of a submitted year, and the conversation that follows. */
+export const reviewThreads = sqliteTable(
+  'review_threads',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    annee: integer('annee').notNull(),
+    chemin: text('chemin').notNull(),
+    libelle: text('libelle').notNull(),
+    statut: text('statut', { enum: THREAD_STATUSES }).notNull(),
+    ouvertLe: text('ouvert_le').notNull(),
+    ouvertPar: text('ouvert_par').notNull(),
+  },
+  (t) => [index('review_threads_plan').on(t.planId, t.annee), check('review_threads_statut', inList(t.statut, THREAD_STATUSES))],
+);
+
+export const reviewMessages = sqliteTable(
+  'review_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => reviewThreads.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    auteur: text('auteur').notNull(),
+    role: text('role').notNull(),
+    nature: text('nature', { enum: MESSAGE_KINDS }).notNull(),
+    texte: text('texte').notNull(),
+  },
+  (t) => [index('review_messages_thread').on(t.threadId, t.id), check('review_messages_nature', inList(t.nature, MESSAGE_KINDS))],
 );

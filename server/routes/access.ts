@@ -25,6 +25,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   justify: 'justifier un constat',
   review: 'instruire le rapport (questions, approbation, retour)',
   answer: 'répondre aux questions de la DiCS',
+  discuss: 'écrire dans les questions de la DiCS',
   submit: 'soumettre le rapport',
   reopen: 'rouvrir un rapport soumis',
   'manage-users': 'gérer les comptes',

@@ -1,13 +1,14 @@
 import { and, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import { auditChanges, auditValues } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
-import { ForbiddenError } from '../errors.ts';
+import { AppError, ForbiddenError } from '../errors.ts';
 import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import {
   describePath,
   diffPlans,
   flattenPlan,
   formatPathValue,
+  yearOfPath,
   type AuditEntry,
   type AuditEvent,
   type FlatValue,
@@ -15,7 +16,7 @@ import {
 } from '../../schemas/audit.ts';
 import type { Plan, PlanDocument } from '../../schemas/plan.ts';
 import { nowOf, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
-import { readPlan } from './plan-store.ts';
+import { readLockedYears, readPlan } from './plan-store.ts';
 
 type Described = ValueChange & { label: string };
 
@@ -70,6 +71,17 @@ export function recordPlanChanges(ctx: ServiceContext, db: Db, planId: string, b
         refused.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : modification non permise pour votre rôle` })),
       );
     }
+  }
+  const locked = readLockedYears(db, planId);
+  const frozen = locked.length ? described.filter((c) => yearOfPath(c.path, locked) !== null) : [];
+  if (frozen.length) {
+    const year = yearOfPath(frozen[0]!.path, locked);
+    throw new AppError(
+      409,
+      'year_locked',
+      `${frozen[0]!.label} : le rapport ${year} est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)`,
+      frozen.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : rapport ${yearOfPath(c.path, locked)} soumis` })),
+    );
   }
   appendAudit(ctx, db, planId, { event: 'modification', values: described });
   return described;

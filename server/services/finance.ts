@@ -9,7 +9,7 @@ import {
   type BookedImportPreview,
   type BookedImportResult,
 } from '../../schemas/booked-import.ts';
-import { checkPlan, isJustifiable } from '../../schemas/checks.ts';
+import { checkPlan } from '../../schemas/checks.ts';
 import {
   BookedLineFieldsSchema,
   BudgetVersionFieldsSchema,
@@ -48,8 +48,13 @@ function requireProgrammeYear(programme: Programme, year: number, path: string):
 }
 
 /** Records a new version of a year's budget; the versions already recorded are never changed. */
+/** Signed in, the author of a record is the person; a typed name only counts for the server's own work. */
+function authoredBy(ctx: ServiceContext, data: unknown): unknown {
+  return ctx.actor && data !== null && typeof data === 'object' && !Array.isArray(data) ? { ...data, auteur: ctx.actor.nom } : data;
+}
+
 export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data: unknown }): BudgetVersion {
-  const fields = parseOrThrow(BudgetVersionFieldsSchema, ctx.data);
+  const fields = parseOrThrow(BudgetVersionFieldsSchema, authoredBy(ctx, ctx.data));
   return mutatePlan(ctx, ctx.planId, (db) => {
     const plan = readPlan(db, ctx.planId);
     const issues = checkNewBudgetVersion(plan.budgetsAnnuels, fields, programmeOf(ctx, db, ctx.planId));
@@ -163,19 +168,16 @@ export async function importBookedFile(
 }
 
 /**
- * Justifies a current, non-blocking finding (version 0 = first justification; else the version being replaced).
+ * Justifies a current finding (version 0 = first justification; else the version being replaced); an error left
+ * unjustified blocks the submission of the annual report.
  * The finding's message is kept with it, so that a later change of the figures shows it as outdated.
  */
 export function justifyFinding(ctx: ServiceContext & { planId: string; version: number; data: unknown }): Justification {
-  const fields = parseOrThrow(JustificationFieldsSchema, ctx.data);
+  const fields = parseOrThrow(JustificationFieldsSchema, authoredBy(ctx, ctx.data));
   return mutatePlan(ctx, ctx.planId, (db) => {
     const plan = readPlan(db, ctx.planId);
     const finding = checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue).find((f) => f.key === fields.cle);
     if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
-    if (!isJustifiable(finding)) {
-      const message = 'Une erreur bloquante ne se justifie pas : corrigez les données';
-      throw new ValidationError(message, [{ path: 'cle', message }]);
-    }
     const stored = plan.justifications.find((j) => j.cle === fields.cle);
     if ((stored?.version ?? 0) !== ctx.version) {
       throw new ConflictError(`La justification a été modifiée entre-temps (par ${stored?.auteur ?? 'quelqu’un'})`, stored ?? null);

@@ -11,9 +11,11 @@ import {
   planRows,
   planSections,
   plans,
+  submissions,
   transfers,
   type CellGrid,
 } from '../db/schema.ts';
+import { lockedYears } from '../../schemas/submission.ts';
 import { NotFoundError } from '../errors.ts';
 import { sameValue } from '../../schemas/same-value.ts';
 import { FicheSchema } from '../../schemas/action.ts';
@@ -83,6 +85,11 @@ function rowToBudget(r: BudgetColumns): Budget {
       subventionsInstitutions: r.subventionsInstitutions,
     },
   };
+}
+
+/** The years of the plan that are read-only: their latest submission is under review or approved. */
+export function readLockedYears(db: Db, planId: string): number[] {
+  return lockedYears(db.select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut }).from(submissions).where(eq(submissions.planId, planId)).all());
 }
 
 /** Assembles the whole plan document from its rows. */

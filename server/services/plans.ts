@@ -1,5 +1,5 @@
 import { asc, count, eq } from 'drizzle-orm';
-import { actions, organisations, plans } from '../db/schema.ts';
+import { actions, organisations, plans, submissions } from '../db/schema.ts';
 import { canSeePlan } from '../../schemas/access.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
@@ -95,7 +95,12 @@ export function updatePlanHeader(ctx: ServiceContext & { planId: string; version
   return readPlan(ctx.db, ctx.planId);
 }
 
+/** Deletes a plan and everything in it; a plan with a report submitted to the DiCS is an official record and stays. */
 export function deletePlan(ctx: ServiceContext & { planId: string }): void {
   requirePlanRow(ctx.db, ctx.planId);
+  const submitted = ctx.db.select({ annee: submissions.annee }).from(submissions).where(eq(submissions.planId, ctx.planId)).all();
+  if (submitted.length) {
+    throw new ConflictError(`Ce plan a des rapports soumis à la DiCS (${[...new Set(submitted.map((s) => s.annee))].join(', ')}) : il ne peut pas être supprimé`, null);
+  }
   ctx.db.delete(plans).where(eq(plans.id, ctx.planId)).run();
 }

@@ -10,14 +10,19 @@ import { ConflictError, ValidationError } from '../errors.ts';
 import { computeImportChanges } from '../imports/plan-changes.ts';
 import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
 import { mutatePlan } from './mutate.ts';
+import { readReviewThreads } from './review.ts';
+import { EMPTY_REVIEW_ANNEX } from '../../schemas/submission.ts';
 import { readPlan, requirePlanRow, writePlanEdits } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 
-/** What the workbook of a stored plan is built from: the plan, its programme, the catalogue and the findings with their justifications. */
+/**
+ * What the workbook of a stored plan is built from: the plan, its programme, the catalogue, the findings with their
+ * justifications and the DiCS's questions.
+ */
 export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookInput {
   const programme = requireProgramme(ctx, plan.programmeId);
   const findings = attachJustifications(checkPlan(plan, programme, ctx.reference.catalogue), plan.justifications);
-  return { plan, programme, catalogue: ctx.reference.catalogue, findings };
+  return { plan, programme, catalogue: ctx.reference.catalogue, findings, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
 }
 
 /** "PCS Liège 2020-2025" + `tail`: the download name of a plan's export, without characters file systems refuse. */

@@ -1,0 +1,68 @@
+import { Hono } from 'hono';
+import { createFactory } from 'hono/factory';
+import { z } from 'zod';
+import { RowId } from '../../schemas/primitives.ts';
+import {
+  approveSubmission,
+  getSubmissionChecklist,
+  getSubmissionFile,
+  getSubmissionSnapshot,
+  listSubmissions,
+  reopenSubmission,
+  returnSubmission,
+  submitReport,
+} from '../services/submissions.ts';
+import { listReviewThreads, openReviewThread, postReviewMessage, resolveReviewThread } from '../services/review.ts';
+import { allow, type AppEnv } from './access.ts';
+import { attachmentHeaders } from './attachment.ts';
+import { PlanParam, validate } from './validate.ts';
+
+const SubmissionParam = PlanParam.extend({ submissionId: RowId });
+const ThreadParam = PlanParam.extend({ threadId: RowId });
+const YearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100) }).strict();
+const OptionalYearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
+
+/** A submission's stored file, with its SHA-256 in a header. */
+const submittedFile = (kind: 'pdf' | 'xlsx') =>
+  createFactory<AppEnv>().createHandlers(validate('param', SubmissionParam), (c) => {
+    const { filename, mime, bytes, sha256 } = getSubmissionFile({ ...c.var.ctx, ...c.req.valid('param'), kind });
+    return c.body(new Uint8Array(bytes), 200, { ...attachmentHeaders(filename, mime), 'x-cohesio-sha256': sha256 });
+  });
+
+/** The annual report's submission to the DiCS, its review (approve, return, reopen) and the DiCS's questions. */
+export function submissionRoutes() {
+  return new Hono<AppEnv>()
+    .get('/:planId/submissions', allow('read'), validate('param', PlanParam), (c) => c.json(listSubmissions({ ...c.var.ctx, ...c.req.valid('param') })))
+    .get('/:planId/submissions/checklist', allow('read'), validate('param', PlanParam), validate('query', YearQuery), (c) =>
+      c.json(getSubmissionChecklist({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
+    )
+    .post('/:planId/submissions', allow('submit'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(submitReport({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 202),
+    )
+    .post('/:planId/submissions/:submissionId/approve', allow('review'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+      c.json(approveSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
+    )
+    .post('/:planId/submissions/:submissionId/return', allow('review'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+      c.json(returnSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
+    )
+    .post('/:planId/submissions/:submissionId/reopen', allow('reopen'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+      c.json(reopenSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
+    )
+    .get('/:planId/submissions/:submissionId/snapshot.json', allow('read'), validate('param', SubmissionParam), (c) =>
+      c.json(getSubmissionSnapshot({ ...c.var.ctx, ...c.req.valid('param') })),
+    )
+    .get('/:planId/submissions/:submissionId/report.pdf', allow('read'), ...submittedFile('pdf'))
+    .get('/:planId/submissions/:submissionId/report.xlsx', allow('read'), ...submittedFile('xlsx'))
+    .get('/:planId/threads', allow('read'), validate('param', PlanParam), validate('query', OptionalYearQuery), (c) =>
+      c.json(listReviewThreads({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
+    )
+    .post('/:planId/threads', allow('review'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+      c.json(openReviewThread({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 201),
+    )
+    .post('/:planId/threads/:threadId/messages', allow('discuss'), validate('param', ThreadParam), validate('json', z.unknown()), (c) =>
+      c.json(postReviewMessage({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 201),
+    )
+    .post('/:planId/threads/:threadId/resolve', allow('review'), validate('param', ThreadParam), validate('json', z.unknown()), (c) =>
+      c.json(resolveReviewThread({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
+    );
+}

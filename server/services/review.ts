@@ -1,0 +1,149 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { reviewMessages, reviewThreads } from '../db/schema.ts';
+import type { Db } from '../db/open.ts';
+import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
+import { describePath, flattenPlan } from '../../schemas/audit.ts';
+import { isProgrammeYear } from '../../schemas/reference.ts';
+import {
+  ThreadMessageSchema,
+  ThreadOpenSchema,
+  ThreadResolveSchema,
+  type MessageKind,
+  type ReviewThread,
+  type ThreadStatus,
+} from '../../schemas/submission.ts';
+import type { Plan } from '../../schemas/plan.ts';
+import { appendAudit } from './audit.ts';
+import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
+import { readPlan, requirePlanRow } from './plan-store.ts';
+
+/**
+ * The DiCS's questions on the values of a submitted year: a reviewer opens a thread on a value (question), the
+ * commune answers, the reviewer resolves it (or asks again). Every step goes to the audit trail.
+ */
+
+/** Every thread of a plan (of one year if asked), oldest first, with its messages. */
+export function readReviewThreads(db: Db, planId: string, annee?: number): ReviewThread[] {
+  const threads = db
+    .select()
+    .from(reviewThreads)
+    .where(and(eq(reviewThreads.planId, planId), annee === undefined ? undefined : eq(reviewThreads.annee, annee)))
+    .orderBy(asc(reviewThreads.ouvertLe), asc(reviewThreads.id))
+    .all();
+  if (!threads.length) return [];
+  const messages = db
+    .select()
+    .from(reviewMessages)
+    .where(inArray(reviewMessages.threadId, threads.map((t) => t.id)))
+    .orderBy(asc(reviewMessages.id))
+    .all();
+  return threads.map((t) => ({
+    id: t.id,
+    annee: t.annee,
+    chemin: t.chemin,
+    libelle: t.libelle,
+    statut: t.statut,
+    ouvertLe: t.ouvertLe,
+    ouvertPar: t.ouvertPar,
+    messages: messages
+      .filter((m) => m.threadId === t.id)
+      .map((m) => ({ id: m.id, at: m.at, auteur: m.auteur, role: m.role, nature: m.nature, texte: m.texte })),
+  }));
+}
+
+export function listReviewThreads(ctx: ServiceContext & { planId: string; annee?: number | undefined }): ReviewThread[] {
+  requirePlanRow(ctx.db, ctx.planId);
+  return readReviewThreads(ctx.db, ctx.planId, ctx.annee);
+}
+
+/** A path names a value of the plan: one it holds, or a blank cell of an indicator, the time shares, E-compte or a transfer. */
+function isKnownPath(plan: Plan, path: string): boolean {
+  for (const key of flattenPlan(plan).keys()) if (key === path || key.startsWith(`${path}.`)) return true;
+  const [head, a, b, c, d, e] = path.split('.');
+  if (head === 'actions') {
+    const action = plan.actions.find((x) => x.id === a);
+    if (!action) return false;
+    if (b === undefined || b === 'fiche') return true;
+    return b === 'indicators' && action.indicators.some((i) => i.id === c) && (d === undefined || (d === 'values' && !!e));
+  }
+  return ['repartitionTemps', 'consommation', 'transferts', 'budget'].includes(head ?? '');
+}
+
+function addMessage(ctx: ServiceContext, db: Db, threadId: string, nature: MessageKind, texte: string): void {
+  db.insert(reviewMessages)
+    .values({
+      threadId,
+      at: nowOf(ctx),
+      auteur: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME,
+      role: ctx.actor ? ROLE_LABELS[ctx.actor.role] : 'Système',
+      nature,
+      texte,
+    })
+    .run();
+}
+
+/** A reviewer's question on one value of a programme year. */
+export function openReviewThread(ctx: ServiceContext & { planId: string; input: unknown }): ReviewThread {
+  const { annee, chemin, texte } = parseOrThrow(ThreadOpenSchema, ctx.input);
+  const plan = readPlan(ctx.db, ctx.planId);
+  const programme = requireProgramme(ctx, plan.programmeId);
+  if (!isProgrammeYear(programme, String(annee))) {
+    throw new ValidationError(`L'année ${annee} n'appartient pas au programme`, [{ path: 'annee', message: 'Année hors programme' }]);
+  }
+  if (!isKnownPath(plan, chemin)) throw new ValidationError(`Valeur inconnue dans ce plan : ${chemin}`, [{ path: 'chemin', message: 'Valeur inconnue' }]);
+  const id = newIdOf(ctx)();
+  const libelle = describePath(plan, chemin);
+  ctx.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    db.insert(reviewThreads)
+      .values({ id, planId: ctx.planId, annee, chemin, libelle, statut: 'ouvert', ouvertLe: nowOf(ctx), ouvertPar: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME })
+      .run();
+    addMessage(ctx, db, id, 'question', texte);
+    appendAudit(ctx, db, ctx.planId, { event: 'question', summary: `Question de la DiCS sur « ${libelle} » (${annee}) : ${texte}` });
+  });
+  return requireThread(ctx.db, ctx.planId, id);
+}
+
+function requireThread(db: Db, planId: string, threadId: string): ReviewThread {
+  const thread = readReviewThreads(db, planId).find((t) => t.id === threadId);
+  if (!thread) throw new NotFoundError(`Question introuvable : ${threadId}`);
+  return thread;
+}
+
+/**
+ * A message in a thread: the commune's answer (the thread becomes "Réponse donnée"), or the reviewer asking again
+ * (open again). A resolved thread takes no more messages.
+ */
+export function postReviewMessage(ctx: ServiceContext & { planId: string; threadId: string; input: unknown }): ReviewThread {
+  const { texte } = parseOrThrow(ThreadMessageSchema, ctx.input);
+  const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
+  if (thread.statut === 'resolu') throw new ConflictError('Cette question est résolue : ouvrez-en une nouvelle', thread);
+  const reviewer = ctx.actor ? hasCapability(ctx.actor, 'review') && !hasCapability(ctx.actor, 'answer') : false;
+  const nature: MessageKind = reviewer ? 'question' : 'reponse';
+  const statut: ThreadStatus = reviewer ? 'ouvert' : 'repondu';
+  ctx.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    addMessage(ctx, db, thread.id, nature, texte);
+    db.update(reviewThreads).set({ statut }).where(eq(reviewThreads.id, thread.id)).run();
+    appendAudit(ctx, db, ctx.planId, {
+      event: reviewer ? 'question' : 'reponse',
+      summary: `${reviewer ? 'Nouvelle question' : 'Réponse'} sur « ${thread.libelle} » (${thread.annee}) : ${texte}`,
+    });
+  });
+  return requireThread(ctx.db, ctx.planId, thread.id);
+}
+
+/** The reviewer closes a thread, with an optional last word. */
+export function resolveReviewThread(ctx: ServiceContext & { planId: string; threadId: string; input: unknown }): ReviewThread {
+  const { texte } = parseOrThrow(ThreadResolveSchema, ctx.input);
+  const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
+  if (thread.statut === 'resolu') return thread;
+  ctx.db.transaction((tx) => {
+    const db = tx as unknown as Db;
+    addMessage(ctx, db, thread.id, 'resolution', texte || 'Question résolue');
+    db.update(reviewThreads).set({ statut: 'resolu' }).where(eq(reviewThreads.id, thread.id)).run();
+    appendAudit(ctx, db, ctx.planId, { event: 'resolution', summary: `Question résolue : « ${thread.libelle} » (${thread.annee})${texte ? ` — ${texte}` : ''}` });
+  });
+  return requireThread(ctx.db, ctx.planId, thread.id);
+}
