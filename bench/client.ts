@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus, totalmem } from 'node:os';
 import { build } from 'vite';
-import { launchBrowser, startServer } from '../test/e2e/harness.ts';
+import { launchBrowser, openPage, startServer } from '../test/e2e/harness.ts';
 import type { Action } from '../schemas/action.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -39,7 +39,7 @@ try {
     }
     fiches.push(action.id);
   }
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(browser, [], server);
   await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
   await page.locator('.section-page h1').waitFor();
   const times: number[] = [];

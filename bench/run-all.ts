@@ -13,6 +13,8 @@ import { getPlan } from '../server/services/plans.ts';
 import { getPlanChecks } from '../server/services/checks.ts';
 import { updateCells } from '../server/services/cells.ts';
 import { createApp } from '../server/app.ts';
+import { getHistory } from '../server/services/audit.ts';
+import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
@@ -46,7 +48,7 @@ await time('checks of the Liège plan (getPlanChecks)', () => getPlanChecks({ ..
 const indicator = plan.actions[3]!.indicators[0]!;
 const year = String(reference.programmes.find((p) => p.id === plan.programmeId)!.years[1]);
 let version = indicator.values[year]?.targetVersion ?? 0;
-await time('write one indicator cell (validate, version, tx)', (i) => {
+await time('write one indicator cell (validate, version, audit, tx)', (i) => {
   const [c] = updateCells({
     ...ctx,
     planId: plan.id,
@@ -54,8 +56,18 @@ await time('write one indicator cell (validate, version, tx)', (i) => {
   });
   version = c!.version;
 });
+await time('history of that cell (audit trail, 1 value path)', () =>
+  getHistory({ ...ctx, planId: plan.id, chemin: `actions.${plan.actions[3]!.id}.indicators.${indicator.id}.values.${year}.target`, limite: 500 }),
+);
+await createDemoAccounts(ctx);
 const app = createApp(ctx);
-await time('GET /api/plans/:id through the Hono app (JSON body)', async () => (await app.request(`/api/plans/${plan.id}`)).text());
+const login = await app.request('/api/auth/login', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: DEMO_ACCOUNTS[0].email, motDePasse: DEMO_PASSWORD }),
+});
+const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+await time('GET /api/plans/:id through the Hono app (session, JSON)', async () => (await app.request(`/api/plans/${plan.id}`, { headers: { cookie } })).text());
 const rss = process.memoryUsage().rss / 2 ** 20;
 console.log(`Peak RSS after the runs: ${rss.toFixed(0)} MiB`);
 db.$client.close();

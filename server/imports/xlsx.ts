@@ -3,7 +3,7 @@ import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
 import { parseBelgianNumber } from '../../schemas/numbers.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
-import { CHECKS_SHEET, FINANCE_SHEETS, LISTS_SHEET, SYNTHESIS_SHEET } from '../reports/workbook-layout.ts';
+import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
 
 /**
@@ -31,7 +31,8 @@ export async function openWorkbook(bytes: Uint8Array): Promise<{ workbook: Excel
   return { workbook };
 }
 
-const READ_ONLY_SHEETS = new Set([SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET, ...FINANCE_SHEETS]);
+/** The sheets the export writes for reading only (synthesis, finance, checks, review annexes): skipped. */
+const READ_ONLY = new Set(READ_ONLY_SHEETS);
 
 /** Every bound value of the layout as found in the workbook, and every problem met on the way. */
 export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookLayout): { values: ReadValue[]; problems: WorkbookProblem[] } {
@@ -43,7 +44,7 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
     if (key && layout.sheets.some((s) => s.key === key)) byKey.set(key, ws);
     else if (key.startsWith('plan:')) problems.push({ sheet: ws.name, cell: null, message: "Ce classeur a été exporté d'un autre plan : importez-le dans le plan dont il vient" });
     else if (key.startsWith('action:')) problems.push({ sheet: ws.name, cell: null, message: "Cette fiche action n'existe plus dans le plan (supprimée depuis l'export) : retirez la feuille ou réexportez le plan" });
-    else if (!READ_ONLY_SHEETS.has(ws.name)) problems.push({ sheet: ws.name, cell: null, message: "Feuille inconnue : le classeur ne peut contenir que les feuilles qu'exporte Cohésio" });
+    else if (!READ_ONLY.has(ws.name)) problems.push({ sheet: ws.name, cell: null, message: "Feuille inconnue : le classeur ne peut contenir que les feuilles qu'exporte Cohésio" });
   }
 
   for (const sheet of layout.sheets) {

@@ -1,5 +1,6 @@
 import { describeAction } from '../../schemas/cells.ts';
 import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/checks.ts';
+import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import {
   CADRES_EXISTANTS,
@@ -30,6 +31,7 @@ import { layoutFicheAction, unitCodec } from './layout/fiche-action.ts';
 import { layoutFichePlan, PLAN_SHEET } from './layout/fiche-plan.ts';
 import { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET, layoutBookedLines, layoutBudgetVersions, layoutReconciliation } from './layout/finance.ts';
 import { numFmtOf } from './layout/form-writer.ts';
+import { CHANGES_SHEET, QUESTIONS_SHEET, layoutChanges, layoutQuestions, layoutQuestionsForPrint } from './layout/review.ts';
 import { SheetBuilder, address, sheetName, toCellValue, wrappedHeight, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
 
 export const SYNTHESIS_SHEET = 'Synthèse indicateurs';
@@ -38,6 +40,11 @@ export const LISTS_SHEET = 'Listes';
 /** The read-only finance sheets, written between the synthesis and the checks. */
 export const FINANCE_SHEETS = [BUDGETS_SHEET, BOOKED_SHEET, RECONCILIATION_SHEET] as const;
 export { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET };
+/** The review annexes, written after "Contrôles" when they have something to show. */
+export const REVIEW_SHEETS = [CHANGES_SHEET, QUESTIONS_SHEET] as const;
+export { CHANGES_SHEET, QUESTIONS_SHEET };
+/** The sheets the importer ignores: nothing in them is bound to the plan. */
+export const READ_ONLY_SHEETS: readonly string[] = [SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET, ...FINANCE_SHEETS, ...REVIEW_SHEETS];
 
 /** Appended to a justification written for another message than the finding's current one. */
 export const OUTDATED_JUSTIFICATION_MARK = '(à revoir : les chiffres ont changé depuis)';
@@ -65,11 +72,18 @@ export const WORKBOOK_LISTS: Record<string, readonly string[]> = {
   ...Object.fromEntries(Object.entries(PUBLICS_CIBLES).map(([dimension, values]) => [`PUBLICS:${dimension}`, values])),
 };
 
-export type WorkbookInput = { plan: Plan; programme: Programme; catalogue: Catalogue; findings: readonly JustifiedFinding[] };
+export type WorkbookInput = {
+  plan: Plan;
+  programme: Programme;
+  catalogue: Catalogue;
+  findings: readonly JustifiedFinding[];
+  /** The DiCS's questions and, for a re-submission, the changes since the previous one. */
+  review: ReviewAnnex;
+};
 
 /** The form's own sheets: "Fiche plan" and one sheet per fiche action, named so that no two names collide. */
 function formSheets({ plan, programme, catalogue }: WorkbookInput): { fichePlan: SheetLayout; fiches: SheetLayout[] } {
-  const taken = new Set([PLAN_SHEET, SYNTHESIS_SHEET, CHECKS_SHEET, LISTS_SHEET, ...FINANCE_SHEETS].map((n) => n.toLowerCase()));
+  const taken = new Set([PLAN_SHEET, ...READ_ONLY_SHEETS].map((n) => n.toLowerCase()));
   const actionSheets = new Map(plan.actions.map((a) => [a.id, sheetName(describeAction(a).replace(/^Fiche /, '').replace(/[()]/g, ''), taken)]));
   const fiches = plan.actions.map((a, i) => layoutFicheAction(plan, i, programme, catalogue, actionSheets.get(a.id)!));
   return { fichePlan: layoutFichePlan(plan, programme, catalogue, actionSheets), fiches };
@@ -77,11 +91,12 @@ function formSheets({ plan, programme, catalogue }: WorkbookInput): { fichePlan:
 
 /**
  * The whole official workbook as data: "Fiche plan", one sheet per fiche action, "Synthèse indicateurs", the
- * read-only finance sheets ("Budgets annuels", "Imputations", "Rapprochement") and "Contrôles". Pure: the same plan
- * gives the same layout, which the writer renders and the importer reads back.
+ * read-only finance sheets ("Budgets annuels", "Imputations", "Rapprochement"), "Contrôles", then the read-only
+ * review sheets when they have rows ("Modifications" since the previous submission, "Questions DiCS"). Pure: the
+ * same input gives the same layout, which the writer renders and the importer reads back.
  */
 export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
-  const { plan, programme, findings } = input;
+  const { plan, programme, findings, review } = input;
   const { fichePlan, fiches } = formSheets(input);
   const sheets = [fichePlan, ...fiches];
   sheets.push(
@@ -91,6 +106,8 @@ export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
     layoutReconciliation(plan, programme.years, { name: RECONCILIATION_SHEET, title: `Rapprochement financier ${programmeSpan(programme)}` }),
   );
   sheets.push(layoutChecks(findings, sheets, 'workbook'));
+  if (review.changes.length > 0) sheets.push(layoutChanges(review, 'workbook'));
+  if (review.threads.length > 0) sheets.push(layoutQuestions(review.threads));
   return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: WORKBOOK_LISTS };
 }
 
@@ -103,10 +120,11 @@ export const financeSectionTitle = (year: number) => `Rapprochement financier ${
 /**
  * What the PDF of a report year prints, from the same layouts as the workbook: the fiche plan, the financial
  * reconciliation of the report year (its lines, the partners, then the year's budget versions and their
- * differences), every fiche action, and the checks with each justification printed under its finding.
+ * differences), every fiche action, the checks with each justification printed under its finding, then, when they
+ * have something to show, the changes since the previous submission and the DiCS's questions with their messages.
  */
 export function buildPrintLayout(input: WorkbookInput & { reportYear: number }): PrintSection[] {
-  const { plan, findings, reportYear } = input;
+  const { plan, findings, reportYear, review } = input;
   const { fichePlan, fiches } = formSheets(input);
   const financeName = financeSectionTitle(reportYear);
   const finance: PrintSection = {
@@ -119,6 +137,8 @@ export function buildPrintLayout(input: WorkbookInput & { reportYear: number }):
   const sections: PrintSection[] = [{ name: fichePlan.name, parts: [fichePlan] }, finance, ...fiches.map((f) => ({ name: f.name, parts: [f] }))];
   const checks = layoutChecks(findings, sections.flatMap((s) => s.parts), 'print');
   sections.push({ name: checks.name, parts: [checks] });
+  if (review.changes.length > 0) sections.push({ name: CHANGES_SHEET, parts: [layoutChanges(review, 'print')] });
+  if (review.threads.length > 0) sections.push({ name: QUESTIONS_SHEET, parts: [layoutQuestionsForPrint(review.threads)] });
   return sections;
 }
 

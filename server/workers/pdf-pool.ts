@@ -4,13 +4,14 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ReviewAnnex } from '../../schemas/submission.ts';
 import type { PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import type { WorkerMessage, WorkerRequest } from '../reports/pdf/worker.ts';
 
 /**
  * Renders plan PDFs in worker threads, at most `maxWorkers` at a time (two on these two-core machines), the others
- * waiting in order; an unchanged plan's PDF comes from a cache keyed by its data hash, year and status, and two
- * requests for the same document share one render.
+ * waiting in order; an unchanged plan's PDF comes from a cache keyed by its data hash, year, status and review
+ * annexes, and two requests for the same document share one render.
  */
 
 export type RenderProgress =
@@ -53,9 +54,29 @@ function tsxEsmApiPath(): string {
   return resolve(dirname(manifest), exported!.import.default);
 }
 
-/** What identifies a document: the same plan data, year and status give the same pages. */
+/**
+ * What identifies a document: the same plan data, year, status and review annexes give the same pages. The review
+ * (questions, messages, changes) lives outside the plan's data, so a new message or change list is a new document.
+ */
 export function pdfCacheKey(input: PlanPdfInput): string {
-  return createHash('sha256').update(`${input.dataHash}|${input.reportYear}|${input.status}`).digest('hex');
+  return createHash('sha256').update(`${input.dataHash}|${input.reportYear}|${input.status}|${reviewAnnexHash(input.review)}`).digest('hex');
+}
+
+/** SHA-256 (hex) of the review annexes, whatever the order of the keys of their objects. */
+export function reviewAnnexHash(review: ReviewAnnex): string {
+  return createHash('sha256').update(canonicalJson(review)).digest('hex');
+}
+
+/** JSON with the keys of every object sorted, so equal data gives equal text. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptions = {}): PdfPool {

@@ -9,7 +9,8 @@ import { runningHeader } from '../../../schemas/form-text.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { resolveCatalogueEntry, programmeSpan } from '../../../schemas/reference.ts';
 import type { Figure } from '../layout/model.ts';
-import { buildPrintLayout, CHECKS_SHEET, type PrintSection, type WorkbookInput } from '../workbook-layout.ts';
+import { CHANGES_TITLE, changesSummary, questionsSummary } from '../layout/review.ts';
+import { buildPrintLayout, CHANGES_SHEET, CHECKS_SHEET, QUESTIONS_SHEET, type PrintSection, type WorkbookInput } from '../workbook-layout.ts';
 import { FORM_TABLE_LAYOUT, sheetContent } from './sheet-content.ts';
 
 /** Draft until the year is submitted (submission comes with the review workflow). */
@@ -31,15 +32,18 @@ const A4 = { width: 595.28, height: 841.89 };
 const STATUS_LABELS: Record<ReportStatus, string> = { draft: 'Brouillon — non soumis', submitted: 'Soumis à la Direction de la Cohésion sociale' };
 const CHARTS_PER_ROW = 3;
 const CHECKS_TITLE = 'Annexe — Contrôles du plan';
+export const CHANGES_ANNEX_TITLE = `Annexe — ${CHANGES_TITLE}`;
+export const QUESTIONS_ANNEX_TITLE = 'Annexe — Questions de la DiCS';
 /** A radar needs three dimensions with a value; with fewer the section's table says it all. */
 const RADAR_MIN_DIMENSIONS = 3;
 
 /**
  * The official PDF of a plan as a pdfmake document: a cover with the plan's identity and data hash, the fiche plan
  * (RGPD notice first), the financial reconciliation of the report year, each fiche action on new pages, then the
- * "Contrôles" annex with each justification under its finding. Every label and value comes from the workbook's
- * layouts, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files; `onSheetLayout` only
- * observes how far pdfmake's layout has come (index of the section being laid out).
+ * "Contrôles" annex with each justification under its finding and, when the review gives them rows, the annexes of
+ * the changes since the previous submission and of the DiCS's questions. Every label and value comes from the
+ * workbook's layouts, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files;
+ * `onSheetLayout` only observes how far pdfmake's layout has come (index of the section being laid out).
  */
 export function buildPlanPdf(
   input: PlanPdfInput,
@@ -67,7 +71,7 @@ export function buildPlanPdf(
             figure,
             destinationOf,
             titleId: part === 0 ? destinationOf(printedSection.name)! : null,
-            ...(sheet.name === CHECKS_SHEET ? { heading: { title: CHECKS_TITLE, intro: [{ text: checksSummary(input), style: 'note' }] } } : {}),
+            ...annexHeading(sheet.name, input),
             ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, printed.length) } : {}),
           }),
         ),
@@ -132,7 +136,8 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
   ];
   const actionsById = new Map(plan.actions.map((a) => [a.id, a]));
   const titleOf = ({ name, parts }: PrintSection) => {
-    if (name === CHECKS_SHEET) return CHECKS_TITLE;
+    const annex = annexHeading(name, input).heading;
+    if (annex) return annex.title;
     const key = parts[0]!.key;
     const action = key?.startsWith('action:') ? actionsById.get(key.slice('action:'.length)) : undefined;
     if (!action) return name;
@@ -156,6 +161,15 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
     { text: 'Sommaire', style: 'coverHeading' },
     { table: { widths: ['*', 40], body: toc, dontBreakRows: true }, layout: 'noBorders', fontSize: 7.5 },
   ];
+}
+
+/** The title and introduction of an annex (a printed sheet without a title row of its own); none for other sheets. */
+function annexHeading(name: string, input: PlanPdfInput): { heading?: { title: string; intro: Content[] } } {
+  const intro = (text: string): Content[] => [{ text, style: 'note' }];
+  if (name === CHECKS_SHEET) return { heading: { title: CHECKS_TITLE, intro: intro(checksSummary(input)) } };
+  if (name === CHANGES_SHEET) return { heading: { title: CHANGES_ANNEX_TITLE, intro: intro(changesSummary(input.review)) } };
+  if (name === QUESTIONS_SHEET) return { heading: { title: QUESTIONS_ANNEX_TITLE, intro: intro(questionsSummary(input.review.threads)) } };
+  return {};
 }
 
 /** "1 erreur, 48 avertissements, 3 informations — 2 remarques justifiées". */
