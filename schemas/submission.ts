@@ -134,6 +134,7 @@ export const THREAD_STATUS_LABELS: Record<ThreadStatus, string> = {
 };
 export const MESSAGE_KINDS = ['question', 'reponse', 'resolution'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = { question: 'Question', reponse: 'Réponse', resolution: 'Résolution' };
 
 export type ThreadMessage = { id: number; at: string; auteur: string; role: string; nature: MessageKind; texte: string };
 export type ReviewThread = {

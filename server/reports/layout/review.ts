@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../../schemas/dates.ts';
-import { THREAD_STATUS_LABELS, type MessageKind, type ReviewAnnex, type ReviewThread } from '../../../schemas/submission.ts';
+import { MESSAGE_KIND_LABELS, THREAD_STATUS_LABELS, type ReviewAnnex, type ReviewThread } from '../../../schemas/submission.ts';
 import { NUMBER_FORMATS, SheetBuilder, wrappedHeight, type LayoutCell, type SheetLayout } from './model.ts';
 
 /**
@@ -12,8 +12,6 @@ import { NUMBER_FORMATS, SheetBuilder, wrappedHeight, type LayoutCell, type Shee
 export const QUESTIONS_SHEET = 'Questions DiCS';
 export const CHANGES_SHEET = 'Modifications';
 export const CHANGES_TITLE = 'Modifications depuis la dernière soumission';
-
-export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = { question: 'Question', reponse: 'Réponse', resolution: 'Résolution' };
 
 /** Excel keeps at most 32 767 characters in a cell. */
 const MAX_CELL_TEXT = 32_767;
