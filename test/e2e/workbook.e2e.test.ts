@@ -38,7 +38,8 @@ async function openBudget(page: Page): Promise<void> {
 }
 
 async function exportBytes(): Promise<Uint8Array> {
-  const res = await fetch(`${server.url}/api/plans/${server.planId}/export.xlsx`);
+  const { name, value } = await server.signIn('chef@liege.demo');
+  const res = await fetch(`${server.url}/api/plans/${server.planId}/export.xlsx`, { headers: { cookie: `${name}=${value}` } });
   expect(res.status).toBe(200);
   return new Uint8Array(await res.arrayBuffer());
 }
