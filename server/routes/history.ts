@@ -1,12 +1,23 @@
 import { Hono } from 'hono';
 import { HistoryQuerySchema } from '../../schemas/audit.ts';
 import { getHistory } from '../services/audit.ts';
+import { exportHistoryWorkbook } from '../services/history.ts';
 import { allow, type AppEnv } from './access.ts';
+import { attachmentHeaders } from './attachment.ts';
 import { PlanParam, validate } from './validate.ts';
+import { XLSX_MIME } from './workbook.ts';
 
-/** The plan's audit trail: every change (who, when, from where, old → new, why), for a cell, a fiche or the whole plan. */
+/**
+ * The plan's audit trail: every change (who, when, from where, old → new, why), for a cell, a fiche or the whole
+ * plan, as JSON for the history panel or as an XLSX download (same entries, same filter).
+ */
 export function historyRoutes() {
-  return new Hono<AppEnv>().get('/:planId/history', allow('read'), validate('param', PlanParam), validate('query', HistoryQuerySchema), (c) =>
-    c.json(getHistory({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') })),
-  );
+  return new Hono<AppEnv>()
+    .get('/:planId/history', allow('read'), validate('param', PlanParam), validate('query', HistoryQuerySchema), (c) =>
+      c.json(getHistory({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') })),
+    )
+    .get('/:planId/history.xlsx', allow('read'), validate('param', PlanParam), validate('query', HistoryQuerySchema), async (c) => {
+      const { filename, bytes } = await exportHistoryWorkbook({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') });
+      return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
+    });
 }
