@@ -1,9 +1,34 @@
 import { hc } from 'hono/client';
 import type { AppType } from '../server/app.ts';
 import { ApiErrorSchema, type ApiError } from '../schemas/errors.ts';
+import { ORIGIN_HEADER, type ChangeOrigin } from '../schemas/audit.ts';
+
+/** The one address whose 401 means "wrong e-mail or password" rather than "no session". */
+const SIGN_IN_PATH = '/api/auth/login';
+const isSignIn = (url: string) => new URL(url, location.href).pathname === SIGN_IN_PATH;
+
+let sessionLost: () => void = () => {};
+/**
+ * Who to tell when a request finds no session (expired, closed by a password change or a sign-out in another tab):
+ * the application shows the sign-in page. Told at every such answer; the listener must be idempotent.
+ */
+export function onSessionLost(listener: () => void): void {
+  sessionLost = listener;
+}
+
+/** `fetch`, watching for the end of the session whatever the caller does with the answer. */
+const fetchWatchingSession: typeof fetch = async (input, init) => {
+  const res = await fetch(input, init);
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (res.status === 401 && !isSignIn(url)) sessionLost();
+  return res;
+};
+
+/** Every change sent by this application is recorded in the audit trail as made in the application's screens. */
+const ORIGIN: ChangeOrigin = 'grille';
 
 /** The typed API client: every route and its answer type come from the server's `AppType`. */
-export const api = hc<AppType>('/').api;
+export const api = hc<AppType>('/', { headers: { [ORIGIN_HEADER]: ORIGIN }, fetch: fetchWatchingSession }).api;
 
 /** The server answered with our error shape (400, 404, 409, 413…). */
 export class ApiFailure extends Error {
@@ -22,8 +47,19 @@ export class ApiFailure extends Error {
 export class NetworkFailure extends Error {}
 
 /**
+ * The server answered 401: no session (any more). A kind of `NetworkFailure` on purpose: the save queue keeps the
+ * edits and sends them again once the person has signed in, instead of dropping them as refused.
+ */
+export class SessionExpired extends NetworkFailure {
+  constructor() {
+    super('Session expirée : connectez-vous pour continuer');
+  }
+}
+
+/**
  * Awaits a call of the typed client and returns its JSON body, or throws `ApiFailure` with the parsed error shape,
- * or `NetworkFailure` when the server cannot be reached (offline, server restarting, 5xx from a proxy).
+ * `NetworkFailure` when the server cannot be reached (offline, server restarting, 5xx from a proxy), or
+ * `SessionExpired` when it answers that nobody is signed in (the sign-in page is then shown).
  */
 export async function send<T>(request: Promise<{ ok: boolean; status: number; json(): Promise<T> } & Response>): Promise<T> {
   let res: Response & { json(): Promise<T> };
@@ -34,6 +70,7 @@ export async function send<T>(request: Promise<{ ok: boolean; status: number; js
   }
   if (res.status === 204) return undefined as T;
   if (res.ok) return res.json();
+  if (res.status === 401 && !isSignIn(res.url)) throw new SessionExpired();
   let body: unknown;
   try {
     body = await res.json();

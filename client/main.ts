@@ -1,17 +1,22 @@
 import './styles.css';
 import type { Plan } from '../schemas/plan.ts';
 import type { Catalogue, Programme } from '../schemas/reference.ts';
-import { api, send, ApiFailure } from './api.ts';
+import type { Me } from '../schemas/access.ts';
+import { api, send, ApiFailure, SessionExpired, onSessionLost } from './api.ts';
 import { h, replaceChildren } from './dom.ts';
 import { setGridLicenseKey } from './grid/grid.ts';
 import { parseRoute, type Route } from './router.ts';
 import { openPlanSession, type PlanSession } from './state/session.ts';
+import { currentMe, setMe, subscribeMe } from './state/me.ts';
 import { renderPlansPage } from './pages/plans.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
+import { renderLoginPage } from './pages/login.ts';
 
 /**
- * Start-up: reference data and configuration once, then one page per address. The open plan's session (store and
- * save queue) lives as long as the user stays in that plan.
+ * Start-up: who is signed in, then reference data and configuration once, then one page per address. The open
+ * plan's session (store and save queue) lives as long as the user stays in that plan. Without a session — at start,
+ * when a request answers 401 later, after signing out — the sign-in page replaces the page and the address is kept,
+ * so that signing in continues where the person was.
  */
 type Reference = { programmes: Programme[]; catalogue: Catalogue };
 
@@ -19,6 +24,10 @@ const root = document.getElementById('app')!;
 let reference: Reference | null = null;
 let session: (PlanSession & { planId: string }) | null = null;
 let shell: Shell | null = null;
+/** The sign-in page while it is shown. */
+let loginPage: HTMLElement | null = null;
+/** The person the open plan's session was opened by: another person signing in starts afresh. */
+let sessionUserId: string | null = null;
 
 async function loadReference(): Promise<Reference> {
   if (!reference) {
@@ -42,6 +51,7 @@ async function openPlan(planId: string): Promise<PlanSession & { planId: string 
   shell?.dispose();
   shell = null;
   session = { ...openPlanSession(plan, programme, ref.catalogue), planId };
+  sessionUserId = currentMe()?.userId ?? null;
   return session;
 }
 
@@ -53,7 +63,42 @@ function showError(err: unknown): void {
   );
 }
 
+/** Closes the open dialogs as Échap does (their promises settle), and removes those busy with a request. */
+function closeDialogs(): void {
+  for (const dialog of document.querySelectorAll('dialog')) {
+    dialog.dispatchEvent(new Event('cancel', { cancelable: true }));
+    if (dialog.isConnected) {
+      dialog.close();
+      dialog.remove();
+    }
+  }
+}
+
+function showSignIn(opts: { notice?: string; email?: string } = {}): void {
+  if (loginPage?.isConnected) return;
+  closeDialogs();
+  shell?.dispose();
+  shell = null;
+  loginPage = renderLoginPage({ ...opts, onSignedIn: signedIn });
+  replaceChildren(root, loginPage);
+  document.title = 'Connexion — Cohésio';
+  setMe(null);
+}
+
+function signedIn(me: Me): void {
+  // Edits waiting in the open plan's queue were made by the previous person: nothing of their page is kept.
+  if (session && sessionUserId !== me.userId) {
+    location.reload();
+    return;
+  }
+  loginPage = null;
+  setMe(me);
+  void render(parseRoute(location.hash));
+}
+
 async function render(route: Route): Promise<void> {
+  // Signed out: the sign-in page stays, and the new address is where signing in leads.
+  if (!currentMe()) return;
   try {
     if (route.page === 'plans') {
       shell?.dispose();
@@ -70,9 +115,30 @@ async function render(route: Route): Promise<void> {
     }
     shell.show(route);
   } catch (err) {
+    // The sign-in page is already shown (see `onSessionLost`).
+    if (err instanceof SessionExpired) return;
     showError(err);
   }
 }
 
+onSessionLost(() => {
+  const me = currentMe();
+  showSignIn(me ? { notice: 'Votre session a pris fin : connectez-vous pour continuer.', email: me.email } : {});
+});
+// Signing out (client/pages/account.ts) forgets the person.
+subscribeMe((me) => {
+  if (!me) showSignIn();
+});
+
+async function start(): Promise<void> {
+  try {
+    setMe((await send(api.auth.me.$get())) as Me);
+  } catch (err) {
+    if (err instanceof SessionExpired) return showSignIn();
+    return showError(err);
+  }
+  void render(parseRoute(location.hash));
+}
+
 window.addEventListener('hashchange', () => void render(parseRoute(location.hash)));
-void render(parseRoute(location.hash));
+void start();

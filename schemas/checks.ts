@@ -366,19 +366,14 @@ export type JustifiedFinding = Finding & {
 };
 
 /**
- * Any finding can be justified (by the chef de projet or the finance officer); an error without a justification
- * blocks the submission of the annual report (schemas/submission.ts).
- */
-export const isJustifiable = (_f: Pick<Finding, 'level'>) => true;
-
-/**
- * The findings with their justification (by key). A justification written for another message (the figures
+ * The findings with their justification (by key). Any finding can be justified (by the chef de projet or the finance
+ * officer); an error without one blocks the submission of the annual report (schemas/submission.ts). A justification written for another message (the figures
  * changed since) stays visible but is marked outdated; one whose finding is gone is not shown.
  */
 export function attachJustifications(findings: readonly Finding[], justifications: readonly Justification[]): JustifiedFinding[] {
   const byKey = new Map(justifications.map((j) => [j.cle, j]));
   return findings.map((f) => {
-    const j = isJustifiable(f) ? byKey.get(f.key) : undefined;
+    const j = byKey.get(f.key);
     return {
       ...f,
       justification: j ? { texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, version: j.version, outdated: j.constat !== f.message } : null,

@@ -16,6 +16,13 @@ export type Binding = {
   pathPrefix: string;
   /** Saves the validated document. */
   save: (data: unknown) => void;
+  /**
+   * May the person change the value at this path of the document (their role's write rules)? A control they may
+   * not is read-only and its value is never sent. Default: every path.
+   */
+  canWrite?: (path: string) => boolean;
+  /** Why a control is read-only, as its tooltip ("Votre rôle (…) ne permet pas de modifier ce champ"). */
+  readOnlyReason?: string;
 };
 
 type Path = (string | number)[];
@@ -43,11 +50,17 @@ export class FormBinder {
 
   constructor(readonly binding: Binding) {}
 
+  /** May the person change `path` of the document? */
+  canWrite(path: string): boolean {
+    return this.binding.canWrite?.(path) ?? true;
+  }
+
   /**
    * Validates and saves after the user changed `path`; shows the message of that path if invalid. Answers the
    * document's validation issues (none when valid or when the check waits for its debounce).
    */
   commit(path: string, value: unknown, delay = 0): readonly z.core.$ZodIssue[] {
+    if (!this.canWrite(path)) return [];
     setAt(this.binding.doc, splitPath(path), value);
     const run = (): readonly z.core.$ZodIssue[] => {
       this.timers.delete(path);
@@ -83,7 +96,17 @@ export class FormBinder {
     const error = h('p', { class: 'field-error', id: `${id}-err`, role: 'alert', hidden: true });
     control.setAttribute('aria-describedby', `${id}-err`);
     this.errors.set(path, error);
-    return h('div', { class: 'field' }, h('label', { for: id }, label), hint ? h('p', { class: 'hint' }, hint) : null, control, error);
+    const locked = !this.canWrite(path);
+    if (locked) this.lock(control);
+    return h('div', { class: locked ? 'field field-readonly' : 'field' }, h('label', { for: id }, label), hint ? h('p', { class: 'hint' }, hint) : null, control, error);
+  }
+
+  /** A control the person may not change: texts stay selectable (read-only), choices are disabled. */
+  private lock(control: HTMLElement): void {
+    if (control instanceof HTMLInputElement && (control.type === 'radio' || control.type === 'checkbox')) control.disabled = true;
+    else if (control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) control.readOnly = true;
+    else if (control instanceof HTMLSelectElement) control.disabled = true;
+    if (this.binding.readOnlyReason) control.title = this.binding.readOnlyReason;
   }
 
   text(path: string, label: string, opts: { long?: boolean; type?: string; hint?: string } = {}): HTMLElement {
@@ -201,7 +224,9 @@ export class FormBinder {
     group.setAttribute('tabindex', '-1');
     const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
     this.errors.set(path, error);
-    return h('fieldset', { class: 'field' }, h('legend', { id: `${id}-label` }, label), group, error);
+    const locked = !this.canWrite(path);
+    if (locked) for (const input of group.querySelectorAll('input')) this.lock(input);
+    return h('fieldset', { class: locked ? 'field field-readonly' : 'field' }, h('legend', { id: `${id}-label` }, label), group, error);
   }
 }
 

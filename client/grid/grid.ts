@@ -6,6 +6,8 @@ import { registerPlugin } from 'handsontable/plugins/registry';
 import { CopyPaste } from 'handsontable/plugins/copyPaste';
 import { UndoRedo } from 'handsontable/plugins/undoRedo';
 import { ManualColumnResize } from 'handsontable/plugins/manualColumnResize';
+import { ContextMenu } from 'handsontable/plugins/contextMenu';
+import { AutoColumnSize } from 'handsontable/plugins/autoColumnSize';
 import { registerLanguageDictionary } from 'handsontable/i18n/registry';
 import frFR from 'handsontable/i18n/languages/fr-FR';
 import { textRenderer } from 'handsontable/renderers/textRenderer';
@@ -30,6 +32,9 @@ registerCellType(DropdownCellType);
 registerPlugin(CopyPaste);
 registerPlugin(UndoRedo);
 registerPlugin(ManualColumnResize);
+// The context menu measures its entries with AutoColumnSize; the grids themselves keep their given widths.
+registerPlugin(AutoColumnSize);
+registerPlugin(ContextMenu);
 registerLanguageDictionary(frFR);
 
 let licenseKey = 'non-commercial-and-evaluation';
@@ -37,6 +42,14 @@ let licenseKey = 'non-commercial-and-evaluation';
 export function setGridLicenseKey(key: string): void {
   licenseKey = key;
 }
+
+/** An entry of a cell's context menu (right click, Maj+F10 or Ctrl+Maj+\): "Historique de la cellule". */
+export type GridCellAction<R> = {
+  label: string;
+  /** Greyed out for the cells it does not apply to. */
+  isAvailable?: (row: R, key: string) => boolean;
+  run: (row: R, key: string, rowIndex: number) => void;
+};
 
 export type GridChange<R> = { rowIndex: number; row: R; key: string; value: unknown; previous: unknown };
 
@@ -55,6 +68,13 @@ export type GridSpec<R> = {
   /** One call per user action with every valid change; invalid cells stay marked in the grid. */
   onChange: (changes: GridChange<R>[]) => void;
   onSelect?: (rowIndex: number, key: string) => void;
+  /** The context menu of a cell; no menu without entries. */
+  cellActions?: GridCellAction<R>[];
+  /**
+   * May the person change this cell (their role's write rules)? A cell they may not is read-only, whatever its
+   * column says. Default: every cell the columns leave editable.
+   */
+  canEdit?: (row: R, key: string, index: number) => boolean;
 };
 
 export type GridHandle<R> = {
@@ -83,7 +103,9 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
   let view = buildView();
 
   const isReadOnly = (col: Column<R>, row: R | undefined, r: number) =>
-    row === undefined || (typeof col.readOnly === 'function' ? col.readOnly(row, r) : col.readOnly === true);
+    row === undefined ||
+    (typeof col.readOnly === 'function' ? col.readOnly(row, r) : col.readOnly === true) ||
+    (spec.canEdit !== undefined && !spec.canEdit(row, col.key, r));
 
   function renderer(
     this: unknown,
@@ -140,6 +162,7 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     fixedColumnsStart: spec.fixedColumns ?? 0,
     fixedRowsBottom: spec.fixedRowsBottom ?? 0,
     manualColumnResize: true,
+    autoColumnSize: false,
     undo: true,
     copyPaste: { rowsLimit: 5000, columnsLimit: 200 },
     autoWrapRow: true,
@@ -170,12 +193,17 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     },
     beforeChange(changes) {
       // Canonical text for every parseable value: "1 234,5 €" typed in a money cell shows as "1.234,50".
-      for (const change of changes) {
+      for (const [i, change] of changes.entries()) {
         if (!change) continue;
         const [r, c, , next] = change;
         const col = columns[Number(c)];
         const row = rows[r];
         if (!col || row === undefined) continue;
+        // A read-only cell keeps its value whatever the source (a pasted block or an autofill crossing it).
+        if (isReadOnly(col, row, r)) {
+          changes[i] = null;
+          continue;
+        }
         const parsed = parseCellText(col, next, row);
         if (parsed.ok) change[3] = toCellText({ ...col, get: () => parsed.value } as Column<R>, row);
       }
@@ -209,11 +237,43 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
         }),
       );
     },
+    contextMenu: spec.cellActions?.length
+      ? {
+          items: Object.fromEntries(
+            spec.cellActions.map((action, i) => [
+              `cell-action-${i}`,
+              {
+                name: action.label,
+                disabled: () => {
+                  const at = focusedCell();
+                  return !at || !(action.isAvailable?.(at.row, at.key) ?? true);
+                },
+                callback: () => {
+                  const at = focusedCell();
+                  if (!at) return;
+                  // The action opens its own dialog: the grid must stop taking the keyboard.
+                  hot?.unlisten();
+                  action.run(at.row, at.key, at.rowIndex);
+                },
+              },
+            ]),
+          ),
+        }
+      : false,
     afterSelectionEnd(r, c) {
       const col = columns[c];
       if (col && r >= 0) spec.onSelect?.(r, col.key);
     },
   });
+
+  /** The cell the selection is on (the active cell of a range). */
+  const focusedCell = (): { row: R; key: string; rowIndex: number } | null => {
+    const at = hot?.getSelectedRangeLast()?.highlight;
+    const r = at?.row ?? -1;
+    const row = r >= 0 ? rows[r] : undefined;
+    const col = at?.col !== null && at?.col !== undefined && at.col >= 0 ? columns[at.col] : undefined;
+    return row !== undefined && col ? { row, key: col.key, rowIndex: r } : null;
+  };
 
   const mount = () => {
     if (destroyed || hot) return;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { SECTION_SCHEMAS, type Plan, type SectionKey } from '../../schemas/plan.ts';
 import { FormBinder } from '../forms/fields.ts';
 import type { PlanSession } from '../state/session.ts';
+import { permissionsOf } from '../state/permissions.ts';
 
 /** What every plan page receives: the open plan session. */
 export type PageContext = PlanSession & { planId: string };
@@ -18,14 +19,20 @@ export type Page = {
   dispose?(): void;
 };
 
-/** A form bound to one section of the fiche plan: validated with the section's schema and saved as a whole. */
+/**
+ * A form bound to one section of the fiche plan: validated with the section's schema and saved as a whole. Its
+ * fields are read-only for a person whose role may not change them (the budget is saved by a finance route).
+ */
 export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K): FormBinder {
   const { store, queue } = ctx;
   const doc = structuredClone(store.plan[section]) as Record<string, unknown>;
+  const permissions = permissionsOf(store);
   return new FormBinder({
     doc,
     schema: SECTION_SCHEMAS[section] as z.ZodType,
     pathPrefix: section,
+    canWrite: (path) => permissions.canSave(section === 'budget' ? 'edit-finance' : 'edit-plan', `${section}.${path}`),
+    readOnlyReason: permissions.denial('modifier cette partie du plan'),
     save(data) {
       store.setSection(section, structuredClone(data) as Plan[K]);
       queue.enqueue({ kind: 'section', section, data, version: store.plan.versions[section] });

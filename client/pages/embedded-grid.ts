@@ -3,6 +3,7 @@ import { getAt, type FormBinder } from '../forms/fields.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
 import { confirmDialog, toast } from '../ui/dialog.ts';
+import { guardButton } from './read-only.ts';
 
 /**
  * A grid over an array inside a form's document (representatives, ISADF dimensions, plan indicators, a fiche's
@@ -41,10 +42,13 @@ export function embeddedGrid<R>(spec: EmbeddedGridSpec<R>): { el: HTMLElement; g
     }
   };
 
+  // A row's path in the document: its id when it has one (as in the audit trail), else its position.
+  const rowPath = (row: R, index: number) => `${spec.path}.${(row as { id?: unknown }).id ?? index}`;
   const grid: GridHandle<R> = createGrid<R>(host, {
     label: spec.label,
     columns: spec.columns,
     rows: rows(),
+    canEdit: (row, key, index) => spec.binder.canWrite(`${rowPath(row, index)}.${key}`),
     onChange(changes) {
       for (const c of changes) {
         Object.assign(c.row as object, { [c.key]: c.value });
@@ -77,6 +81,10 @@ export function embeddedGrid<R>(spec: EmbeddedGridSpec<R>): { el: HTMLElement; g
     grid.setRows(list);
     commit(list);
   });
+
+  const canChangeRows = spec.binder.canWrite(spec.path);
+  guardButton(add, canChangeRows, spec.binder.binding.readOnlyReason);
+  guardButton(remove, canChangeRows, spec.binder.binding.readOnlyReason);
 
   return { el: h('div', null, h('div', { class: 'toolbar' }, add, remove), host), grid, rows };
 }

@@ -26,6 +26,8 @@ import { focusPath, type Page, type PageContext } from './context.ts';
 import { indicatorTable } from './indicator-table.ts';
 import { embeddedGrid } from './embedded-grid.ts';
 import { actionEditOf } from './sections/actions.ts';
+import { permissionsOf } from '../state/permissions.ts';
+import { ficheHistoryButton } from './history.ts';
 
 /**
  * A fiche action laid out like the official form: the header from the catalogue (action, thématique, axe), the
@@ -45,10 +47,14 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   }
   const index = store.plan.actions.indexOf(action);
   const entry = resolveCatalogueEntry(store.catalogue, action.code);
+  const permissions = permissionsOf(store);
   const binder = new FormBinder({
     doc: structuredClone(actionEditOf(action)) as unknown as Record<string, unknown>,
     schema: ActionEditSchema as z.ZodType,
     pathPrefix: `actions.${index}`,
+    // A partner operator writes the texts of the fiches they operate; the finance officer and the DiCS none.
+    canWrite: (path) => permissions.canSave('edit-action-texts', `actions.${action.id}.${path}`),
+    readOnlyReason: permissions.denial('modifier cette partie de la fiche'),
     save(data) {
       const edit = structuredClone(data) as ReturnType<typeof actionEditOf>;
       Object.assign(action, edit);
@@ -81,6 +87,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       h('dt', null, 'Opérateur'),
       h('dd', null, describeAction(action).replace(/^Fiche [^ ]+ ?/, '').replace(/^\((.*)\)$/, '$1') || '—'),
     ),
+    ficheHistoryButton(ctx, action.id),
   );
 
   // Embedded grids (other partners, publics): rows live in the fiche and are saved with it.

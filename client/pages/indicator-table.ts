@@ -10,6 +10,9 @@ import type { Column } from '../grid/columns.ts';
 import type { CellOp } from '../state/save-queue.ts';
 import { confirmDialog, toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
+import { permissionsOf } from '../state/permissions.ts';
+import { guardButton } from './read-only.ts';
+import { cellHistoryAction } from './history.ts';
 
 /**
  * The indicator tables of a fiche action as one grid: per indicator a "Cible" row (yearly targets, Ex-ante) and a
@@ -41,6 +44,14 @@ export function indicatorTable(
   const buildRows = (): IndicatorRow[] => action.indicators.flatMap((ind) => [{ ind, kind: 'target' as const }, { ind, kind: 'actual' as const }]);
   const aggregate = (ind: Indicator) => aggregateIndicator(ind, years);
   const isTarget = (r: IndicatorRow) => r.kind === 'target';
+  // Yearly values are cells (their own route); the other fields are the indicator's row, a change of the plan's
+  // structure. Each is writable when the route's capability and the value rule of its path allow it.
+  const permissions = permissionsOf(store);
+  const indicatorPath = (r: IndicatorRow) => `actions.${action.id}.indicators.${r.ind.id}`;
+  const canEdit = (r: IndicatorRow, key: string) =>
+    /^\d{4}$/.test(key)
+      ? permissions.canSave('edit-cells', `${indicatorPath(r)}.values.${key}.${r.kind}`)
+      : permissions.canSave('edit-plan', `${indicatorPath(r)}.${key}`);
 
   const columns: Column<IndicatorRow>[] = [
     {
@@ -122,6 +133,15 @@ export function indicatorTable(
     fixedColumns: 2,
     height: Math.min(620, 34 + action.indicators.length * 2 * 29 + 20),
     rowClassName: (r) => (isTarget(r) ? 'row-target' : 'row-actual'),
+    canEdit,
+    // The audit path of a cell: a yearly value, or a field of the indicator (its Cible row); computed cells have none.
+    cellActions: [
+      cellHistoryAction<IndicatorRow>(ctx, (r, key) => {
+        const base = `actions.${action.id}.indicators.${r.ind.id}`;
+        if (/^\d{4}$/.test(key)) return `${base}.values.${key}.${r.kind}`;
+        return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? `${base}.${key}` : null;
+      }),
+    ],
     onSelect: (rowIndex) => {
       const row = buildRows()[rowIndex];
       if (row) onSelect(row.ind);
@@ -229,6 +249,10 @@ export function indicatorTable(
     saveFields(ind);
     reset(action.indicators.indexOf(ind), 'exAnte');
   });
+  const canChangeIndicators = permissions.canSave('edit-plan', `actions.${action.id}.indicators`);
+  const reason = permissions.denial('ajouter, supprimer, déplacer ou redéfinir les indicateurs');
+  for (const button of [add, remove, up, down, override, computed]) guardButton(button, canChangeIndicators, reason);
+  category.disabled = unit.disabled = !canChangeIndicators;
   const aggregation = h('p', { class: 'hint' },
     'Ex-ante et Résultats sont calculés à partir des années (',
     AGGREGATIONS.map((a) => a.label.toLowerCase()).join(', '),

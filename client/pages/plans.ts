@@ -3,8 +3,13 @@ import type { Programme } from '../../schemas/reference.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
 import { sectionHref } from '../router.ts';
+import { meCan } from '../state/me.ts';
+import { accountMenu } from './account.ts';
 
-/** The list of plans and the creation of a new plan (commune + programme). */
+/**
+ * The plans the signed-in person sees (the server answers only those: their commune's, or all for the DiCS), and the
+ * creation of a new plan (commune + programme) for the roles that may create one.
+ */
 export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElement> {
   const plans = (await send(api.plans.$get())) as PlanSummary[];
   const programmeLabel = (id: string) => programmes.find((p) => p.id === id)?.label ?? id;
@@ -39,7 +44,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
   return h(
     'main',
     { id: 'main', class: 'plans-page' },
-    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie')),
+    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie'), accountMenu()),
     h('section', null,
       h('h2', null, 'Plans'),
       plans.length === 0
@@ -64,6 +69,6 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
             ),
           ),
     ),
-    form,
+    meCan('create-plan') ? form : null,
   );
 }

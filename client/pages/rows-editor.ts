@@ -6,6 +6,9 @@ import type { RowTarget } from '../state/save-queue.ts';
 import { confirmDialog, promptText, toast } from '../ui/dialog.ts';
 import { ApiFailure } from '../api.ts';
 import type { PageContext } from './context.ts';
+import type { Capability } from '../../schemas/access.ts';
+import { permissionsOf } from '../state/permissions.ts';
+import { guardButton } from './read-only.ts';
 
 /**
  * A grid of versioned rows (team, transfers, meetings, partner cards…): each edited row is validated with its
@@ -28,6 +31,8 @@ export type RowsEditorSpec<R extends { id: string; version: number }> = {
   describe: (row: R) => string;
   onChanged?: () => void;
   height?: number;
+  /** The capability of the routes that add, change and remove the rows (default: `edit-plan`, the lists'). */
+  capability?: Capability;
 };
 
 function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
@@ -37,12 +42,15 @@ function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
 
 export function rowsEditor<R extends { id: string; version: number }>(spec: RowsEditorSpec<R>): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
   const { ctx } = spec;
+  const permissions = permissionsOf(ctx.store);
+  const capability = spec.capability ?? 'edit-plan';
   const host = h('div', { class: 'grid-host' });
   const grid = createGrid<R>(host, {
     label: spec.label,
     columns: spec.columns,
     rows: spec.rows(),
     height: spec.height,
+    canEdit: (row, key) => permissions.canSave(capability, `${spec.path}.${row.id}.${key}`),
     onChange(changes) {
       const touched = new Map<number, R>();
       for (const c of changes) {
@@ -136,6 +144,11 @@ export function rowsEditor<R extends { id: string; version: number }>(spec: Rows
   up.addEventListener('click', move(-1));
   const down = h('button', { type: 'button', 'aria-label': 'Descendre la ligne sélectionnée' }, '↓ Descendre');
   down.addEventListener('click', move(1));
+
+  // Adding, removing and moving rows: the list's route, on a row of the list (any row: the rules name none).
+  const canChangeRows = permissions.canSave(capability, `${spec.path}.new`);
+  const reason = permissions.denial('ajouter, supprimer ou déplacer des lignes de ce tableau');
+  for (const button of [add, remove, up, down]) guardButton(button, canChangeRows, reason);
 
   const el = h('div', { class: 'rows-editor', 'data-path': spec.path }, h('div', { class: 'toolbar' }, add, remove, up, down), host);
   return {

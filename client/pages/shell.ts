@@ -11,11 +11,14 @@ import { workbookControls } from './workbook.ts';
 import { pdfExportControl } from './pdf-export.ts';
 import { FINANCE_PAGES, renderFinancePage } from './finance/index.ts';
 import { findingItem } from './finance/justify.ts';
+import { planHistoryButton } from './history.ts';
+import { permissionBanner } from './read-only.ts';
+import { accountMenu } from './account.ts';
 
 /**
- * The plan's frame: header (commune, programme, save status, workbook export and import, PDF report, checks), the
- * navigation in the form's order (sections of the fiche plan, then one entry per fiche action), the page, and the
- * checks panel whose findings lead to their field or cell.
+ * The plan's frame: header (commune, programme, save status, workbook export and import, PDF report, checks, the
+ * signed-in person), the navigation in the form's order (sections of the fiche plan, then one entry per fiche
+ * action), the page, and the checks panel whose findings lead to their field or cell.
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
@@ -55,9 +58,13 @@ export function renderPlanShell(ctx: PageContext): Shell {
     statusLine(ctx.queue),
     workbookControls(ctx),
     pdfExportControl(ctx),
+    planHistoryButton(ctx),
     toggle,
+    accountMenu({ pendingEdits: () => ctx.queue.pending }),
   );
-  const el = h('div', { class: 'plan-shell' }, header, nav, main, panel);
+  // What a role that changes only part of the plan (or nothing) may do, above the pages.
+  const banner = permissionBanner(store);
+  const el = h('div', { class: banner ? 'plan-shell with-banner' : 'plan-shell' }, header, banner, nav, main, panel);
 
   let page: Page | null = null;
   let route: Route | null = null;

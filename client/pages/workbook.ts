@@ -6,6 +6,8 @@ import { toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
 import { openFileImportDialog } from './import-dialog.ts';
 import { waitForSaves } from './saves.ts';
+import { permissionsOf } from '../state/permissions.ts';
+import { guardButton } from './read-only.ts';
 
 /**
  * The official workbook in the plan header: "Exporter en XLSX" downloads it; "Importer un XLSX…" sends an edited
@@ -61,6 +63,8 @@ export function workbookControls(ctx: PageContext): HTMLElement {
     'Importer un XLSX…',
   );
   importButton.addEventListener('click', () => void openImportDialog(ctx));
+  const permissions = permissionsOf(ctx.store);
+  guardButton(importButton, permissions.can('edit-plan'), permissions.denial('importer un classeur dans ce plan'));
   return h('div', { class: 'workbook-controls', role: 'group', 'aria-label': 'Classeur XLSX' }, exportLink, importButton);
 }
 

@@ -7,6 +7,7 @@ import { openDialog, toast } from '../ui/dialog.ts';
 import { PlanStore } from './plan-store.ts';
 import { SaveQueue, type CellOp, type ConflictChoice, type RowTarget, type SaveOp } from './save-queue.ts';
 import { apiTransport } from './transport.ts';
+import { currentMe } from './me.ts';
 
 /**
  * One open plan: its store and its save queue wired together. Edits left unsaved by a previous page (reload during
@@ -127,7 +128,8 @@ async function askConflict(store: PlanStore, op: SaveOp, current: unknown): Prom
 
 export function openPlanSession(plan: Plan, programme: Programme, catalogue: Catalogue): PlanSession {
   const store = new PlanStore(plan, programme, catalogue);
-  const queue = new SaveQueue(`cohesio.pending.${plan.id}`, apiTransport(plan.id), {
+  // Edits waiting in this browser belong to the person who made them: another person signing in here does not send them.
+  const queue = new SaveQueue(`cohesio.pending.${currentMe()?.userId ?? 'anonyme'}.${plan.id}`, apiTransport(plan.id), {
     onSaved(op, result) {
       if (op.kind === 'cells') {
         for (const c of result as StoredCell[]) store.setCell(c.grid, c.row, c.period, store.cellValue(c.grid, c.row, c.period), c.version);

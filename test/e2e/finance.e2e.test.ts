@@ -180,20 +180,18 @@ describe('finances', () => {
     expect(await finding.getAttribute('class')).toContain('warning');
     expect(await finding.locator('a').first().innerText()).toContain('€ -0,01');
 
-    // Justified by a new user: the author is typed once and remembered.
+    // Justified in the name of the signed-in person.
     await finding.getByTestId('justify-button').click();
     const justify = page.getByTestId('justify-dialog');
     await justify.waitFor();
-    expect(await justify.getByLabel('Auteur').inputValue()).toBe('');
+    expect(await justify.getByTestId('justify-author').innerText()).toBe('Justification au nom de Claire Dumont (cheffe de projet PCS, Liège)');
     await justify.getByLabel('Justification').fill('Arrondi du 4e versement SPW, régularisé sur l’exercice suivant.');
-    await justify.getByLabel('Auteur').fill('Marie Dupont');
     await justify.getByTestId('justify-save').click();
     await justify.waitFor({ state: 'detached' });
     const justification = finding.getByTestId('justification');
     await justification.waitFor();
     expect(await justification.getByTestId('justification-text').innerText()).toContain('Arrondi du 4e versement SPW');
-    expect(await justification.getByTestId('justification-author').innerText()).toMatch(/^— Marie Dupont, le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
-    expect(await page.evaluate(() => localStorage.getItem('cohesio.auteur'))).toBe('Marie Dupont');
+    expect(await justification.getByTestId('justification-author').innerText()).toMatch(/^— Claire Dumont \(cheffe de projet PCS, Liège\), le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
     await screenshot(page, 'finance-justified');
 
     // Stored: after a reload, on the page and in the checks panel, whose finding leads back to the line.
@@ -206,7 +204,7 @@ describe('finances', () => {
     expect(await inPanel.locator('a').first().getAttribute('href')).toContain(`/finances/rapprochement/${year}?focus=finance.${year}.subvention-pcs`);
     const stored = (await getPlan(server)).justifications;
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ cle: `rapprochement-subvention-pcs:finance.${year}.subvention-pcs`, auteur: 'Marie Dupont' });
+    expect(stored[0]).toMatchObject({ cle: `rapprochement-subvention-pcs:finance.${year}.subvention-pcs`, auteur: 'Claire Dumont (cheffe de projet PCS, Liège)' });
     await screenshot(page, 'finance-checks-panel');
 
     // The figures change again: the justification stays, marked « à revoir ».
@@ -235,10 +233,8 @@ describe('finances', () => {
     expect(await form.innerText()).toContain('ne peut plus être modifiée');
     expect(await form.getByTestId('version-recettes-subventionPcs').inputValue()).toBe('1.666.037,68');
     await form.getByLabel('Date de la décision').fill(`${year - 1}-12-15`);
-    // Without an author the version is refused on the browser side, with the field's message.
-    await form.getByTestId('version-save').click();
-    await form.getByText('Indiquez qui enregistre cette version').waitFor();
-    await form.getByLabel('Auteur').fill('Jean Lambert');
+    // The version is recorded in the name of the signed-in person.
+    expect(await form.getByTestId('version-auteur').innerText()).toBe('Enregistrée au nom de Claire Dumont (cheffe de projet PCS, Liège)');
     await form.getByTestId('version-save').click();
     await form.waitFor({ state: 'detached' });
     await page.getByTestId('version-0').waitFor();
@@ -252,7 +248,6 @@ describe('finances', () => {
     await autres.press('Tab');
     await form.getByLabel('Libellé').fill('Modification budgétaire n°1');
     await form.getByLabel('Date de la décision').fill(`${year}-06-30`);
-    expect(await form.getByLabel('Auteur').inputValue()).toBe('Jean Lambert');
     expect(await form.getByTestId('version-balance').innerText()).toContain('€ 1,00');
     await form.getByTestId('version-save').click();
     await form.waitFor({ state: 'detached' });
@@ -280,11 +275,11 @@ describe('finances', () => {
     expect(await text(page, 'rec-budget-source')).toBe(`Actualisation 1 — Modification budgétaire n°1 (30/06/${year})`);
     expect(await text(page, 'rec-budget')).toBe('€ 2.424.997,74');
     expect(await page.getByTestId('rec-line-equilibre').getByTestId('difference').innerText()).toBe('recettes − dépenses : € 1,00');
-    // A recorded version out of balance is blocking: it cannot be justified, only corrected.
+    // A recorded version out of balance is an error: it blocks the submission until corrected or justified.
     const blocking = page.getByTestId('rec-findings').locator('[data-rule="rapprochement-equilibre"]');
     expect(await blocking.getAttribute('class')).toContain('error');
-    expect(await blocking.locator('.blocking').innerText()).toBe('Bloquant : à corriger');
-    expect(await blocking.getByTestId('justify-button').count()).toBe(0);
+    expect(await blocking.locator('.blocking').innerText()).toBe('Bloque la soumission : corrigez ou justifiez');
+    expect(await blocking.getByTestId('justify-button').count()).toBe(1);
     await page.close();
   });
 

@@ -64,7 +64,8 @@ describe('POST /api/plans/:planId/budget-versions', () => {
     const changed = { ...plan.budget, recettes: { ...plan.budget.recettes, total: null, subventionPcs: plan.budget.recettes.subventionPcs! + 1 } };
     const second = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', changed, { dateDecision: `${year}-06-30` }));
     expect(second.status).toBe(201);
-    expect(second.body).toMatchObject({ annee: year, nature: 'actualisation', auteur: 'Directrice financière', enregistreLe: expect.any(String) });
+    // The author is the signed-in person, whatever name the body types.
+    expect(second.body).toMatchObject({ annee: year, nature: 'actualisation', auteur: 'Administrateur Cohésio', enregistreLe: expect.any(String) });
 
     const stored = (await getPlan(app, plan.id)).budgetsAnnuels as BudgetVersion[];
     expect(stored.map((v) => v.id)).toEqual([first.body.id, second.body.id]);
@@ -114,7 +115,6 @@ describe('POST /api/plans/:planId/budget-versions', () => {
     expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)), 400, 'validation', 'annee');
     const bad = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', { recettes: { subventionPcs: '1,234.56' } }));
     expectApiError(bad, 400, 'validation', 'budget.recettes.subventionPcs');
-    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget, { auteur: ' ' })), 400, 'validation', 'auteur');
     expect((await getPlan(app, plan.id)).budgetsAnnuels).toEqual([]);
   });
 });
@@ -273,13 +273,13 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
     const { app, url, plan } = liege();
     const warning = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'warning')!;
     const put = await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Convention signée en cours d’année', auteur: 'M. Dupont' } });
-    expect(put).toMatchObject({ status: 200, body: { cle: warning.key, auteur: 'M. Dupont', version: 1, constat: warning.message, justifieLe: expect.any(String) } });
+    expect(put).toMatchObject({ status: 200, body: { cle: warning.key, auteur: 'Administrateur Cohésio', version: 1, constat: warning.message, justifieLe: expect.any(String) } });
     const shown = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === warning.key)!;
-    expect(shown.justification).toMatchObject({ texte: 'Convention signée en cours d’année', auteur: 'M. Dupont', outdated: false });
+    expect(shown.justification).toMatchObject({ texte: 'Convention signée en cours d’année', auteur: 'Administrateur Cohésio', outdated: false });
 
     expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Autre', auteur: 'X' } }), 409, 'conflict');
     const replaced = await call(app, 'PUT', `${url}/justifications`, { version: 1, data: { cle: warning.key, texte: 'Texte revu', auteur: 'Mme Martin' } });
-    expect(replaced.body).toMatchObject({ version: 2, auteur: 'Mme Martin' });
+    expect(replaced.body).toMatchObject({ version: 2, texte: 'Texte revu' });
     expect((await getPlan(app, plan.id)).justifications).toHaveLength(1);
 
     expect((await getPlan(app, plan.id)).justifications[0]!.constat).toBe(warning.message);
@@ -300,17 +300,20 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
     expect(now.justification).toMatchObject({ texte: 'Avance versée en décembre', outdated: true });
   });
 
-  it('refuses to justify an error (400), an unknown finding (404) and an empty text (400)', async () => {
-    const { app } = makeTestApp();
-    const plan = await postPlan(app);
+  it('justifies an error in the name of the signed-in person; refuses an unknown finding (404) and an empty text (400)', async () => {
+    const { as } = makeTestApp();
+    const chef = as('chef');
+    const plan = await postPlan(chef, 'Liège');
     const url = `/api/plans/${plan.id}`;
-    await call(app, 'PUT', `${url}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
-    const error = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'error')!;
-    const refused = await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Non', auteur: 'X' } });
-    expectApiError(refused, 400, 'validation', 'cle');
-    expect(refused.body.message).toMatch(/bloquante/);
-    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
-    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }), 400, 'validation', 'texte');
-    expect((await getPlan(app, plan.id)).justifications).toEqual([]);
+    await call(chef, 'PUT', `${url}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
+    const error = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'error')!;
+    expectApiError(await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
+    expectApiError(await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }), 400, 'validation', 'texte');
+    expect((await getPlan(chef, plan.id)).justifications).toEqual([]);
+    // The typed author is ignored: a signed-in person justifies in their own name.
+    const stored = await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Total du formulaire officiel', auteur: 'Quelqu’un d’autre' } });
+    expect(stored.body).toMatchObject({ auteur: 'Claire Dumont (cheffe de projet PCS, Liège)', version: 1 });
+    const checked = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === error.key)!;
+    expect(checked.justification).toMatchObject({ texte: 'Total du formulaire officiel', outdated: false });
   });
 });

@@ -170,7 +170,6 @@ describe('GET /api/plans/:planId/checks', () => {
         path: 'budget.recettes.total',
         key: 'budget-recettes-total:budget.recettes.total',
         message: "Budget, recettes : le total (€ 1.234,56) n'est pas la somme des recettes (€ 0,00), écart € 1.234,56",
-        // An error blocks: it is never justified.
         justification: null,
       },
     ]);

@@ -16,7 +16,9 @@ import { h, replaceChildren, uid } from '../../dom.ts';
 import { financeHref, sectionHref } from '../../router.ts';
 import { toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
-import { eurosOrBlank, failureMessage, rememberAuthor, rememberedAuthor, yearSelector } from './common.ts';
+import { eurosOrBlank, failureMessage, signedInName, yearSelector } from './common.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { guardButton } from '../read-only.ts';
 
 /**
  * "Budgets annuels": the versions of one year's budget in the order they apply (prévisionnel, then dated
@@ -137,6 +139,8 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       renderActions(ofYear);
       formHost.querySelector<HTMLElement>('input, textarea')?.focus();
     });
+    const permissions = permissionsOf(store);
+    guardButton(button, permissions.canSave('edit-finance', `budgetsAnnuels.${year}`), permissions.denial('enregistrer une version du budget'));
     replaceChildren(actionsHost, button, h('a', { href: financeHref(planId, 'rapprochement', year) }, `Voir le rapprochement ${year}`));
   }
 
@@ -229,8 +233,6 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
     libelle.value = kind === 'previsionnel' ? 'Budget initial' : '';
     const dateDecision = h('input', { type: 'date', 'data-testid': 'version-date', min: `${year - 1}-01-01`, max: `${year + 1}-12-31` });
     const commentaire = h('textarea', { rows: 3, maxlength: 2000, 'data-testid': 'version-commentaire' });
-    const auteur = h('input', { type: 'text', maxlength: 300, autocomplete: 'name', 'data-testid': 'version-auteur' });
-    auteur.value = rememberedAuthor();
 
     const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'version-save' }, kind === 'previsionnel' ? `Enregistrer le prévisionnel ${year}` : 'Enregistrer l’actualisation');
     const cancel = h('button', { type: 'button', 'data-testid': 'version-cancel' }, 'Annuler');
@@ -273,7 +275,7 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
         field('dateDecision', 'Date de la décision', dateDecision, 'Date du budget ou de la modification budgétaire'),
       ),
       field('commentaire', 'Commentaire (facultatif)', commentaire),
-      field('auteur', 'Auteur', auteur, 'Votre nom, retenu dans ce navigateur'),
+      h('p', { class: 'hint', 'data-testid': 'version-auteur' }, `Enregistrée au nom de ${signedInName()}`),
       formError,
       h('div', { class: 'dialog-buttons' }, cancel, submit),
     );
@@ -291,7 +293,7 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
         dateDecision: dateDecision.value,
         budget: b,
         commentaire: commentaire.value.trim() === '' ? null : commentaire.value,
-        auteur: auteur.value,
+        auteur: signedInName(),
       };
       const parsed = BudgetVersionFieldsSchema.safeParse(fields);
       const issues = parsed.success
@@ -311,7 +313,6 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       form.setAttribute('aria-busy', 'true');
       try {
         const stored = (await send(api.plans[':planId']['budget-versions'].$post({ param: { planId }, json: { data: parsed.data } }))) as unknown as BudgetVersion;
-        rememberAuthor(parsed.data.auteur);
         store.plan.budgetsAnnuels = [...store.plan.budgetsAnnuels, stored];
         toast(`${describeBudgetVersion(store.plan.budgetsAnnuels, stored)} enregistré${stored.nature === 'actualisation' ? 'e' : ''}`);
         closeForm();

@@ -1,3 +1,4 @@
+import { currentMe } from '../../state/me.ts';
 import { RECONCILIATION_STATUS_LABELS, type LineStatus } from '../../../schemas/finance.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { defaultReportYear } from '../../../schemas/pdf-export.ts';
@@ -47,23 +48,9 @@ export function yearSelector(planId: string, view: FinanceView, years: readonly 
   return h('div', { class: 'finance-year-field' }, h('label', { for: id }, 'Année'), select);
 }
 
-const AUTHOR_KEY = 'cohesio.auteur';
-
-/** The name typed last time in this browser (versions, justifications). */
-export function rememberedAuthor(): string {
-  try {
-    return localStorage.getItem(AUTHOR_KEY) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-export function rememberAuthor(name: string): void {
-  try {
-    localStorage.setItem(AUTHOR_KEY, name.trim());
-  } catch {
-    // Storage disabled: the name is asked again next time.
-  }
+/** The author of a record: the signed-in person (the server takes the name from the session anyway). */
+export function signedInName(): string {
+  return currentMe()?.nom ?? '';
 }
 
 /** The message of a failed request, in French. */

@@ -26,6 +26,8 @@ import { confirmDialog, showModal, toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
 import { openFileImportDialog } from '../import-dialog.ts';
 import { eurosOrBlank, failureMessage, yearSelector } from './common.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { guardButton } from '../read-only.ts';
 
 /**
  * "Imputations E-compte": the amounts booked in the municipal accounts, one line per imputation, edited in a grid
@@ -56,6 +58,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   const { store, queue, planId } = ctx;
   const years = store.years;
   const visible = () => store.plan.imputations.filter((l) => year === null || l.annee === year);
+  const permissions = permissionsOf(store);
 
   const columns: Column<BookedLine>[] = [
     { key: 'annee', title: 'Année', kind: 'select', width: 80, options: years.map(String), get: (r) => String(r.annee) },
@@ -82,6 +85,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     columns,
     rows,
     height: 420,
+    canEdit: (line, key) => permissions.canSave('edit-finance', `imputations.${line.annee}.${line.id}.${key}`),
     onChange(changes) {
       const touched = new Set<BookedLine>();
       for (const c of changes) {
@@ -174,6 +178,10 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   });
   const importButton = h('button', { type: 'button', 'data-testid': 'booked-import', 'aria-haspopup': 'dialog' }, 'Importer un fichier (CSV ou XLSX)…');
   importButton.addEventListener('click', () => void openBookedImportDialog(ctx));
+  const canChangeLines = permissions.canSave('edit-finance', 'imputations');
+  guardButton(add, canChangeLines, permissions.denial('ajouter une imputation'));
+  guardButton(remove, canChangeLines, permissions.denial('supprimer une imputation'));
+  guardButton(importButton, canChangeLines, permissions.denial('importer des imputations'));
 
   /** A new imputation: every required field at once (the server refuses a line without amount or article). */
   function openAddDialog(): Promise<void> {

@@ -1,4 +1,4 @@
-import { FINDING_LEVEL_LABELS, isJustifiable, type JustifiedFinding } from '../../../schemas/checks.ts';
+import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../../schemas/checks.ts';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { JustificationFieldsSchema, type Justification } from '../../../schemas/finance.ts';
 import { api, send, ApiFailure } from '../../api.ts';
@@ -6,13 +6,15 @@ import { h, replaceChildren, uid } from '../../dom.ts';
 import { showModal, toast } from '../../ui/dialog.ts';
 import type { PageContext } from '../context.ts';
 import { waitForSaves } from '../saves.ts';
-import { failureMessage, rememberAuthor, rememberedAuthor } from './common.ts';
+import { failureMessage, signedInName } from './common.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { guardButton } from '../read-only.ts';
 
 /**
- * Justifications of findings (issue: reconciliation to the cent). A warning or an information can be explained by
- * the finance officer (a transfer paid in January, a rounding of the fiches); an error cannot, it must be corrected.
- * The justification is shown under its finding with its author and time, and marked "à revoir" when the figures
- * changed since it was written.
+ * Justifications of findings: the chef de projet or the finance officer explains a finding (a transfer paid in
+ * January, a rounding of the fiches, a figure of the official form); an error left without one blocks the submission
+ * of the annual report. The justification is shown under its finding with its author (the signed-in person) and
+ * time, and marked "à revoir" when the figures changed since it was written.
  */
 
 /** The justification under a finding: text, "— Auteur, le JJ/MM/AAAA à HH:MM", "à revoir" when outdated. */
@@ -29,25 +31,23 @@ export function justificationView(j: NonNullable<JustifiedFinding['justification
 }
 
 /**
- * One finding as a list item: level, message (a link to where it points), then its justification and the buttons
- * to justify it, or "Bloquant : à corriger" for an error.
+ * One finding as a list item: level, message (a link to where it points), then its justification and the button to
+ * justify it; an error without justification says that it blocks the submission.
  */
 export function findingItem(ctx: PageContext, f: JustifiedFinding, href: string): HTMLElement {
-  const justifiable = isJustifiable(f);
   const messageId = uid('finding');
   const actions = h('div', { class: 'finding-actions' });
-  if (!justifiable) {
-    actions.append(h('span', { class: 'blocking' }, 'Bloquant : à corriger'));
-  } else {
-    if (f.justification) actions.append(justificationView(f.justification));
-    const button = h(
-      'button',
-      { type: 'button', class: 'justify-button', 'data-testid': 'justify-button', 'aria-haspopup': 'dialog', 'aria-describedby': messageId },
-      f.justification ? (f.justification.outdated ? 'Revoir la justification' : 'Modifier la justification') : 'Justifier',
-    );
-    button.addEventListener('click', () => void openJustifyDialog(ctx, f));
-    actions.append(button);
-  }
+  if (f.justification) actions.append(justificationView(f.justification));
+  else if (f.level === 'error') actions.append(h('span', { class: 'blocking' }, 'Bloque la soumission : corrigez ou justifiez'));
+  const button = h(
+    'button',
+    { type: 'button', class: 'justify-button', 'data-testid': 'justify-button', 'aria-haspopup': 'dialog', 'aria-describedby': messageId },
+    f.justification ? (f.justification.outdated ? 'Revoir la justification' : 'Modifier la justification') : 'Justifier',
+  );
+  button.addEventListener('click', () => void openJustifyDialog(ctx, f));
+  const permissions = permissionsOf(ctx.store);
+  guardButton(button, permissions.canSave('justify', 'justifications'), permissions.denial('justifier un constat'));
+  actions.append(button);
   return h(
     'li',
     { class: `finding ${f.level}${f.justification ? ' justified' : ''}`, 'data-rule': f.rule, 'data-key': f.key, 'data-testid': 'finding' },
@@ -72,14 +72,10 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
   return new Promise((resolve) => {
     const titleId = uid('justify-title');
     const textId = uid('justify-text');
-    const authorId = uid('justify-author');
     const dialog = h('dialog', { class: 'dialog justify-dialog', 'aria-labelledby': titleId, 'data-testid': 'justify-dialog' });
     const text = h('textarea', { id: textId, rows: 4, maxlength: 2000, 'data-testid': 'justify-text', required: true });
     text.value = finding.justification?.texte ?? '';
-    const author = h('input', { type: 'text', id: authorId, maxlength: 300, autocomplete: 'name', 'data-testid': 'justify-author', required: true });
-    author.value = rememberedAuthor();
     const textError = h('p', { class: 'field-error', role: 'alert', hidden: true });
-    const authorError = h('p', { class: 'field-error', role: 'alert', hidden: true });
     const message = h('div', { class: 'dialog-message', 'aria-live': 'polite' });
     const cancel = h('button', { type: 'button' }, 'Annuler');
     const remove = finding.justification ? h('button', { type: 'button', class: 'danger', 'data-testid': 'justify-remove' }, 'Retirer la justification') : null;
@@ -96,7 +92,7 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
         'Si les chiffres changent ensuite, la justification restera visible avec la mention « à revoir ».',
       ),
       h('div', { class: 'field' }, h('label', { for: textId }, 'Justification'), text, textError),
-      h('div', { class: 'field' }, h('label', { for: authorId }, 'Auteur'), h('p', { class: 'hint' }, 'Votre nom, retenu dans ce navigateur'), author, authorError),
+      h('p', { class: 'hint', 'data-testid': 'justify-author' }, `Justification au nom de ${signedInName()}`),
       message,
       h('div', { class: 'dialog-buttons' }, remove, cancel, save),
     );
@@ -104,7 +100,7 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
 
     const close = showModal(dialog, {
       onClosed: resolve,
-      focus: text.value === '' ? text : author.value === '' ? author : save,
+      focus: text.value === '' ? text : save,
       dismissWith: cancel,
     });
     const showError = (el: HTMLElement, control: HTMLElement, text: string | null) => {
@@ -120,12 +116,11 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
 
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const parsed = JustificationFieldsSchema.safeParse({ cle: finding.key, texte: text.value, auteur: author.value });
-      const issueOf = (field: string) => (parsed.success ? null : (parsed.error.issues.find((i) => i.path[0] === field)?.message ?? null));
-      showError(textError, text, issueOf('texte'));
-      showError(authorError, author, issueOf('auteur'));
+      const parsed = JustificationFieldsSchema.safeParse({ cle: finding.key, texte: text.value, auteur: signedInName() });
+      const issue = parsed.success ? null : (parsed.error.issues[0]?.message ?? null);
+      showError(textError, text, issue);
       if (!parsed.success) {
-        (issueOf('texte') ? text : author).focus();
+        text.focus();
         return;
       }
       busy(true);
@@ -137,7 +132,6 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
         const stored = (await send(
           api.plans[':planId'].justifications.$put({ param: { planId: ctx.planId }, json: { version: current?.version ?? 0, data: parsed.data } }),
         )) as unknown as Justification;
-        rememberAuthor(parsed.data.auteur);
         close();
         storeJustification(ctx, stored, finding.key);
         toast('Justification enregistrée');

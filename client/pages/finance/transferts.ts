@@ -9,6 +9,8 @@ import { ficheHref, financeHref, sectionHref } from '../../router.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import type { Page, PageContext } from '../context.ts';
 import { yearSelector } from './common.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { cellHistoryAction } from '../history.ts';
 
 /**
  * "Transferts par année": what each partner receives in each programme year. A blank year means the fiche plan's
@@ -31,6 +33,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
   const { store, queue, planId } = ctx;
   const years = store.years;
   const partners = () => store.plan.transferts;
+  const permissions = permissionsOf(store);
 
   const yearTotal = (y: number, art20Only: boolean) => {
     const { transferred } = reconcileYear(store.plan, y);
@@ -117,6 +120,12 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     fixedRowsBottom: 4,
     height: Math.min(620, 34 + rows.length * 29 + 18),
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
+    canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave('edit-cells', `transferts.${row.transfer.id}.parAnnee.${key}`),
+    cellActions: [
+      cellHistoryAction<YearRow>(ctx, (row, key) =>
+        row.kind !== 'partner' ? null : /^\d{4}$/.test(key) ? `transferts.${row.transfer.id}.parAnnee.${key}` : key === 'montant' ? `transferts.${row.transfer.id}.montant` : null,
+      ),
+    ],
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {
@@ -201,6 +210,10 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     fixedColumns: 2,
     height: Math.min(560, 34 + Math.max(conventionRows.length, 1) * 29 + 18),
     rowClassName: (r) => (r.first ? 'group-first' : undefined),
+    canEdit: (r, key) => {
+      const id = key === 'convention' ? r.action.conventionIndicatorId : key === 'partBudget' ? r.action.partBudgetIndicatorId : null;
+      return id === null || permissions.canSave('edit-cells', `actions.${r.action.actionId}.indicators.${id}.values.${year}.target`);
+    },
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {

@@ -10,6 +10,8 @@ import type { Column } from '../../grid/columns.ts';
 import { ficheHref } from '../../router.ts';
 import { confirmDialog, openDialog, toast } from '../../ui/dialog.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { guardButton } from '../read-only.ts';
 
 /**
  * "Liste des actions": N° et intitulé, statut, droits visés, priorité; add an action from the catalogue (search by
@@ -109,6 +111,7 @@ export function renderActionsList(ctx: PageContext): Page {
     { key: 'droitVise', title: 'Droits visés', kind: 'select', options: DROIT_VISE_LABELS, width: 190 },
     { key: 'priorite', title: 'Priorité', kind: 'number', scale: 0, width: 80 },
   ];
+  const permissions = permissionsOf(store);
   const host = h('div', { class: 'grid-host', 'data-path': 'actions' });
   const grid = createGrid<Action>(host, {
     label: 'Liste des actions',
@@ -116,6 +119,7 @@ export function renderActionsList(ctx: PageContext): Page {
     rows: store.plan.actions,
     fixedColumns: 1,
     height: 520,
+    canEdit: (a, key) => permissions.canSave('edit-action-texts', `actions.${a.id}.${key}`),
     onChange(changes) {
       const touched = new Set<Action>();
       for (const c of changes) {
@@ -207,6 +211,10 @@ export function renderActionsList(ctx: PageContext): Page {
   up.addEventListener('click', move(-1));
   const down = h('button', { type: 'button', 'aria-label': 'Descendre l’action sélectionnée' }, '↓ Descendre');
   down.addEventListener('click', move(1));
+
+  guardButton(add, permissions.can('edit-plan'), permissions.denial('ajouter une action'));
+  guardButton(remove, permissions.can('edit-plan'), permissions.denial('supprimer une action'));
+  for (const button of [up, down]) guardButton(button, permissions.can('edit-plan'), permissions.denial('changer l’ordre des actions'));
 
   const el = h(
     'article',

@@ -86,6 +86,7 @@ export function renderBudget(ctx: PageContext): Page {
       columns,
       rows: LINES[side],
       rowClassName: (line) => (line.computed ? 'row-total' : line.field === 'total' ? 'row-typed-total' : undefined),
+      canEdit: (line, key) => key !== 'amount' || binder.canWrite(`${line.side}.${line.field}`),
       onChange(changes) {
         for (const c of changes) {
           (doc[side] as Record<string, number | null>)[c.row.field] = c.value as number | null;

@@ -4,6 +4,8 @@ import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { cellHistoryAction } from '../history.ts';
 import { totalsBox, type Figure } from '../totals.ts';
 
 const GRID = 'consumption';
@@ -58,6 +60,8 @@ export function renderConsommation(ctx: PageContext): Page {
     label: 'Consommation réelle par année (E-compte)',
     columns,
     rows,
+    canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave('edit-cells', `consommation.${r.year}`),
+    cellActions: [cellHistoryAction<YearRow>(ctx, (r, key) => (key === 'montant' ? `consommation.${r.year}` : null))],
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {

@@ -97,6 +97,7 @@ export function renderFormations(ctx: PageContext): Page {
     label: "Dates des commissions d'accompagnement",
     columns: commissionColumns,
     rows: commissionRows,
+    canEdit: (row, key) => key !== 'dates' || commissions.canWrite(`dates.${row.year}`),
     onChange(changes) {
       let next: Record<string, string[]> | null = null;
       for (const c of changes) {

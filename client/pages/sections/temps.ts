@@ -6,6 +6,8 @@ import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { cellHistoryAction } from '../history.ts';
 
 /**
  * "Répartition de l'activité du chef de projet": 19 categories × Ex-ante, each programme year, Ex-post, in % (two
@@ -51,6 +53,8 @@ export function renderTemps(ctx: PageContext): Page {
     fixedColumns: 1,
     height: 34 + rows.length * 29 + 20,
     rowClassName: (row) => (row.total ? 'row-total' : undefined),
+    canEdit: (row, key) => permissionsOf(store).canSave('edit-cells', `repartitionTemps.${row.code}.${key}`),
+    cellActions: [cellHistoryAction<Row>(ctx, (row, key) => (row.total || key === 'label' ? null : `repartitionTemps.${row.code}.${key}`))],
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {

@@ -59,6 +59,7 @@ export function renderTransferts(ctx: PageContext): Page {
       await send(api.plans[':planId'].transfers[':transferId'].$delete({ param: { planId, transferId: row.id }, query: { version: String(row.version) } }));
     },
     describe: (row) => `le transfert à « ${row.partenaire} »`,
+    capability: 'edit-finance',
   });
   const refresh = () => totals.update(transferFigures(ctx));
   refresh();

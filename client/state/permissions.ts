@@ -1,0 +1,108 @@
+import { ROLE_LABELS, canWritePath, hasCapability, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
+import { describeAction } from '../../schemas/cells.ts';
+import type { PlanStore } from './plan-store.ts';
+import { currentMe } from './me.ts';
+
+/**
+ * What the signed-in person may change in the open plan, by the server's own rules (`schemas/access.ts`): the
+ * route's capability and the value rule of each path (`flattenPlan`'s paths). The interface shows read-only what
+ * this answers no to; the server refuses it anyway. Before the person is known (no `Me` yet) everything is
+ * writable, as the interface was before accounts: the server stays the judge.
+ */
+export type Permissions = {
+  me(): Me | null;
+  /** May the person change the value at `path` (`budget.recettes.subventionPcs`, `actions.<id>.fiche.description`…)? */
+  canWrite(path: string): boolean;
+  /** Does the person's role have this capability (the one a route asks)? */
+  can(capability: Capability): boolean;
+  /** Both: the route saving the value needs `capability`, and the value rule must allow `path`. */
+  canSave(capability: Capability, path: string): boolean;
+  /** The role changes nothing in a plan (the DiCS reviewer). */
+  isReadOnly(): boolean;
+  /** The actions a partner operator operates in this plan (their ids). */
+  partnerActionIds(): ReadonlySet<string>;
+  /** "Votre rôle (Agent de la DiCS) ne permet pas de {what}". */
+  denial(what: string): string;
+};
+
+/** Capabilities that change a plan: a role with none of them only reads. */
+const WRITING_CAPABILITIES: readonly Capability[] = ['edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify'];
+
+const cache = new WeakMap<PlanStore, Permissions>();
+
+/** The permissions for the plan of `store`, kept with the store (the write scope follows the plan's changes). */
+export function permissionsOf(store: PlanStore): Permissions {
+  let p = cache.get(store);
+  if (!p) {
+    p = createPermissions(store);
+    cache.set(store, p);
+  }
+  return p;
+}
+
+function createPermissions(store: PlanStore): Permissions {
+  // The scope (actions a partner operates, finance indicators) depends on the plan: recomputed after a change.
+  let scope: { key: string | null; plan: unknown; value: WriteScope } | null = null;
+  store.subscribe(() => {
+    scope = null;
+  });
+  const scopeOf = (me: Me): WriteScope => {
+    if (!scope || scope.key !== me.partenaire || scope.plan !== store.plan) {
+      scope = { key: me.partenaire, plan: store.plan, value: writeScopeOf(store.plan, me) };
+    }
+    return scope.value;
+  };
+  const self: Permissions = {
+    me: currentMe,
+    canWrite(path) {
+      const me = currentMe();
+      return me === null || canWritePath(me, path, scopeOf(me));
+    },
+    can(capability) {
+      const me = currentMe();
+      return me === null || hasCapability(me, capability);
+    },
+    canSave(capability, path) {
+      return self.can(capability) && self.canWrite(path);
+    },
+    isReadOnly() {
+      return !WRITING_CAPABILITIES.some((c) => self.can(c));
+    },
+    partnerActionIds() {
+      const me = currentMe();
+      return me ? scopeOf(me).partnerActionIds : new Set();
+    },
+    denial(what) {
+      const me = currentMe();
+      const de = /^[aâàeéèêëiîïoôuûy]/i.test(what) ? 'd’' : 'de ';
+      return `Votre rôle${me ? ` (${me.roleLabel || ROLE_LABELS[me.role]})` : ''} ne permet pas ${de}${what}`;
+    },
+  };
+  return self;
+}
+
+/** What the person may change, in one sentence for the plan's banner; null when they may change everything. */
+export function writeSummary(store: PlanStore): { readOnly: boolean; text: string } | null {
+  const p = permissionsOf(store);
+  const me = p.me();
+  if (!me) return null;
+  const label = me.roleLabel || ROLE_LABELS[me.role];
+  if (p.isReadOnly()) return { readOnly: true, text: `Lecture seule : votre rôle (${label}) ne permet pas de modifier ce plan` };
+  if (me.role === 'partenaire') {
+    const operated = store.plan.actions.filter((a) => p.partnerActionIds().has(a.id));
+    if (operated.length === 0) {
+      return { readOnly: true, text: `Lecture seule : aucune action de ce plan n’est opérée par ${me.partenaire ?? 'votre organisation'}` };
+    }
+    return {
+      readOnly: false,
+      text: `Vous modifiez les textes et les valeurs réalisées des actions que vous opérez : ${operated.map((a) => describeAction(a).replace(/^Fiche /, '')).join(', ')}. Le reste du plan est en lecture seule.`,
+    };
+  }
+  if (me.role === 'finance') {
+    return {
+      readOnly: false,
+      text: 'Vous modifiez les données financières : budget, transferts, consommation, budgets annuels, imputations, justifications et indicateurs financiers des fiches. Le reste du plan est en lecture seule.',
+    };
+  }
+  return null;
+}

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Plan } from '../../schemas/plan.ts';
+import { describeAction } from '../../schemas/cells.ts';
+import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+
+/**
+ * What each role sees read-only, in real Chromium against the real server, on the Liège sample: the interface
+ * applies the server's write rules (schemas/access.ts) so that nothing is typed that would be refused.
+ */
+let server: Server;
+let browser: Browser;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  expect(errors).toEqual([]);
+});
+
+function actionOf(plan: Plan, code: string, organisme: string) {
+  const action = plan.actions.find((a) => a.code === code && a.fiche.operateur.organisme === organisme);
+  if (!action) throw new Error(`Action ${code} (${organisme}) absente de l’exemple`);
+  return action;
+}
+
+const gridOf = (action: Plan['actions'][number]) => `Indicateurs de ${describeAction(action)}`;
+
+async function openFiche(page: Page, action: Plan['actions'][number]): Promise<void> {
+  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${action.id}`);
+  await page.locator('.fiche h1').waitFor();
+  await page.locator(`.grid[aria-label="${gridOf(action)}"] .ht_master tbody tr`).first().waitFor();
+}
+
+/** Counts the requests that would change the plan (anything but reading). */
+function countWrites(page: Page): () => number {
+  let writes = 0;
+  page.on('request', (r) => {
+    if (r.method() !== 'GET' && r.url().includes('/api/plans/')) writes += 1;
+  });
+  return () => writes;
+}
+
+/** A field of the fiche by its path in the form (`fiche.description`, `statut`…). */
+function ficheField(page: Page, plan: Plan, action: Plan['actions'][number], path: string) {
+  return page.locator(`.fiche [data-path="actions.${plan.actions.indexOf(action)}.${path}"]`);
+}
+
+/** Selects a cell, types over it and presses Enter, like a user; then the cell's text. */
+async function tryTyping(page: Page, grid: string, row: number, key: string, text: string): Promise<string> {
+  await typeInCell(page, grid, row, key, text);
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  return (await gridCell(page, grid, row, key)).innerText();
+}
+
+describe('DiCS reviewer', () => {
+  it('reads a Liège fiche without being able to change an indicator or a text', async () => {
+    const plan = await getPlan(server);
+    const calif = actionOf(plan, '1.1.05', 'CALIF');
+    const page = await openPage(browser, errors, server, 'dics@wallonie.demo');
+    const writes = countWrites(page);
+    await openFiche(page, calif);
+
+    expect(await page.locator('[data-testid="permission-banner"]').innerText()).toBe(
+      'Lecture seule : votre rôle (Agent de la DiCS) ne permet pas de modifier ce plan',
+    );
+
+    const grid = gridOf(calif);
+    const before = await (await gridCell(page, grid, 0, '2021')).innerText();
+    expect(await (await gridCell(page, grid, 0, '2021')).getAttribute('class')).toContain('cell-readonly');
+    expect(await tryTyping(page, grid, 0, '2021', '999')).toBe(before);
+    expect(await tryTyping(page, grid, 1, '2021', '999')).not.toBe('999');
+
+    const description = ficheField(page, plan, calif, 'fiche.description');
+    expect(await description.getAttribute('readonly')).not.toBeNull();
+    expect(await description.isEditable()).toBe(false);
+    expect(await ficheField(page, plan, calif, 'statut').isDisabled()).toBe(true);
+    expect(await ficheField(page, plan, calif, 'fiche.problemesBesoins').isEditable()).toBe(false);
+
+    const addIndicator = page.getByRole('button', { name: 'Ajouter un indicateur' });
+    expect(await addIndicator.isDisabled()).toBe(true);
+    expect(await addIndicator.getAttribute('title')).toBe(
+      'Votre rôle (Agent de la DiCS) ne permet pas d’ajouter, supprimer, déplacer ou redéfinir les indicateurs',
+    );
+    expect(await page.locator('[data-testid="import-xlsx"]').isDisabled()).toBe(true);
+    await screenshot(page, 'roles-dics-fiche');
+
+    // The budget too: read-only cells, nothing sent.
+    await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+    await page.locator('.grid[aria-label="Budget : Recettes"] .ht_master tbody tr').first().waitFor();
+    expect(await tryTyping(page, 'Budget : Recettes', 3, 'amount', '12,34')).toBe('0,00');
+
+    await page.waitForTimeout(500);
+    expect(writes()).toBe(0);
+    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2021']?.target).toBe(calif.indicators[0]!.values['2021']?.target);
+    await page.close();
+  });
+});
+
+describe('finance officer', () => {
+  it('edits the budget, not the texts of a fiche', async () => {
+    const page = await openPage(browser, errors, server, 'finances@liege.demo');
+    await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+    await page.locator('.grid[aria-label="Budget : Recettes"] .ht_master tbody tr').first().waitFor();
+    expect(await page.locator('[data-testid="permission-banner"]').innerText()).toContain('Vous modifiez les données financières');
+
+    await typeInCell(page, 'Budget : Recettes', 3, 'amount', '12,34');
+    await waitSaved(page);
+    expect((await getPlan(server)).budget.recettes.autres).toBe(1234);
+
+    const plan = await getPlan(server);
+    const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
+    await openFiche(page, thermos);
+    const description = ficheField(page, plan, thermos, 'fiche.description');
+    expect(await description.getAttribute('readonly')).not.toBeNull();
+    expect(await description.getAttribute('title')).toBe('Votre rôle (Directeur financier) ne permet pas de modifier cette partie de la fiche');
+    const grid = gridOf(thermos);
+    // An ordinary indicator is the chef de projet's; the convention amount is a finance figure.
+    expect(await (await gridCell(page, grid, 0, '2021')).getAttribute('class')).toContain('cell-readonly');
+    const convention = thermos.indicators.findIndex((i) => i.standard === 'montant-convention');
+    expect(await (await gridCell(page, grid, convention * 2, '2021')).getAttribute('class')).not.toContain('cell-readonly');
+    await page.close();
+  });
+});
+
+describe('partner operator', () => {
+  it('records the actuals and texts of the fiche they operate, and nothing else', async () => {
+    const plan = await getPlan(server);
+    const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
+    const calif = actionOf(plan, '1.1.05', 'CALIF');
+    const page = await openPage(browser, errors, server, 'thermos@liege.demo');
+    await openFiche(page, thermos);
+    expect(await page.locator('[data-testid="permission-banner"]').innerText()).toContain(
+      'Vous modifiez les textes et les valeurs réalisées des actions que vous opérez',
+    );
+
+    // The actual of 2021 (row 1: "réalisé" of the first indicator) is theirs.
+    const grid = gridOf(thermos);
+    await typeInCell(page, grid, 1, '2021', '750');
+    await waitSaved(page);
+    expect(actionOf(await getPlan(server), '2.4.01', 'Asbl Opération Thermos').indicators[0]!.values['2021']?.actual).toBe(750);
+
+    // The target of the same indicator is the commune's commitment.
+    expect(await (await gridCell(page, grid, 0, '2021')).getAttribute('class')).toContain('cell-readonly');
+    expect(await tryTyping(page, grid, 0, '2021', '1')).toBe('800');
+
+    // Their texts are editable and saved; the commitments of the fiche are not.
+    const description = ficheField(page, plan, thermos, 'fiche.description');
+    expect(await description.isEditable()).toBe(true);
+    await description.fill('Accueil de nuit de novembre à mars.');
+    // Long texts are sent after a pause in typing.
+    await expect
+      .poll(async () => actionOf(await getPlan(server), '2.4.01', 'Asbl Opération Thermos').fiche.description, { timeout: 10_000 })
+      .toBe('Accueil de nuit de novembre à mars.');
+    await waitSaved(page);
+    expect(await ficheField(page, plan, thermos, 'fiche.operateur.organisme').isEditable()).toBe(false);
+    expect(await ficheField(page, plan, thermos, 'statut').isDisabled()).toBe(true);
+    await screenshot(page, 'roles-partner-fiche');
+
+    // Another operator's fiche: read-only, actuals included.
+    const writes = countWrites(page);
+    await openFiche(page, calif);
+    const califGrid = gridOf(calif);
+    expect(await (await gridCell(page, califGrid, 1, '2021')).getAttribute('class')).toContain('cell-readonly');
+    const before = await (await gridCell(page, califGrid, 1, '2021')).innerText();
+    expect(await tryTyping(page, califGrid, 1, '2021', '42')).toBe(before);
+    expect(await ficheField(page, plan, calif, 'fiche.description').isEditable()).toBe(false);
+    await page.waitForTimeout(500);
+    expect(writes()).toBe(0);
+    await page.close();
+  });
+});
