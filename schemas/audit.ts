@@ -203,8 +203,31 @@ export const actionPathPrefix = (actionId: string) => `actions.${actionId}`;
 
 // ——— Stored history ————————————————————————————————————————————————————————————————————————————————————————————
 
-export const AUDIT_EVENTS = ['modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution', 'connexion'] as const;
+export const AUDIT_EVENTS = ['modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution'] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
+
+/** How the events read in the history panel and its XLSX export. */
+export const AUDIT_EVENT_LABELS: Record<AuditEvent, string> = {
+  modification: 'Modification',
+  soumission: 'Soumission',
+  reouverture: 'Réouverture',
+  retour: 'Retour pour correction',
+  approbation: 'Approbation',
+  question: 'Question de la DiCS',
+  reponse: 'Réponse',
+  resolution: 'Question résolue',
+};
+
+/** "Modification", or "Soumission — Rapport 2021 soumis…" when the entry says what it is about. */
+export function describeEvent(entry: Pick<AuditEntry, 'event' | 'summary'>): string {
+  const label = AUDIT_EVENT_LABELS[entry.event];
+  return entry.summary ? `${label} — ${entry.summary}` : label;
+}
+
+/** "Fiche 1.1.05 (CALIF)" for `actions.<id>`: a path prefix named without the trailing " › " of an empty field. */
+export function describeScope(label: string): string {
+  return label.replace(/\s*›\s*$/, '');
+}
 
 /** One change as the history panel and the export show it. */
 export type AuditEntry = {

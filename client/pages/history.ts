@@ -1,5 +1,4 @@
-import { CHANGE_ORIGIN_LABELS, actionPathPrefix, describePath, type AuditEntry } from '../../schemas/audit.ts';
-import { describeEvent, describeScope } from '../../schemas/audit-events.ts';
+import { CHANGE_ORIGIN_LABELS, actionPathPrefix, describeEvent, describePath, describeScope, type AuditEntry } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';

@@ -1,6 +1,5 @@
 import ExcelJS from 'exceljs';
-import { CHANGE_ORIGIN_LABELS, type AuditEntry } from '../../schemas/audit.ts';
-import { describeEvent } from '../../schemas/audit-events.ts';
+import { CHANGE_ORIGIN_LABELS, describeEvent, type AuditEntry } from '../../schemas/audit.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 
 /**

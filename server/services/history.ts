@@ -1,5 +1,4 @@
-import { describePath } from '../../schemas/audit.ts';
-import { describeScope } from '../../schemas/audit-events.ts';
+import { describePath, describeScope } from '../../schemas/audit.ts';
 import { renderHistoryWorkbook } from '../reports/history-xlsx.ts';
 import { getHistory } from './audit.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';

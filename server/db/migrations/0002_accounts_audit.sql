@@ -10,7 +10,7 @@ CREATE TABLE `audit_changes` (
 	`reason` text,
 	`summary` text,
 	FOREIGN KEY (`plan_id`) REFERENCES `plans`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "audit_changes_event" CHECK("audit_changes"."event" in ('modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution', 'connexion')),
+	CONSTRAINT "audit_changes_event" CHECK("audit_changes"."event" in ('modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution')),
 	CONSTRAINT "audit_changes_origin" CHECK("audit_changes"."origin" in ('grille', 'import', 'api', 'systeme'))
 );
 --> statement-breakpoint
