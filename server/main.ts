@@ -5,6 +5,7 @@ import { openDatabase } from './db/open.ts';
 import { loadReferenceData } from './reference.ts';
 import { seedSampleIfEmpty } from './services/seed.ts';
 import { createDemoAccounts } from './services/demo-accounts.ts';
+import { hasAccounts } from './services/auth.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
@@ -17,6 +18,9 @@ if (config.loadSample) {
     await createDemoAccounts(ctx);
     console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions), comptes de démonstration créés (README).`);
   }
+}
+if (!hasAccounts(db)) {
+  console.log('Aucun compte dans cette base : créez-en un avec « npm run user:add -- --email … --nom … --role admin » (README, « Comptes et rôles »).');
 }
 const app = createApp(ctx, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -31,6 +31,11 @@ export function cookieSecretOf(db: Db): string {
   return db.select().from(settings).where(eq(settings.key, 'cookie-secret')).get()!.value;
 }
 
+/** Does the database hold any account (a database older than accounts has none until `npm run user:add`)? */
+export function hasAccounts(db: Db): boolean {
+  return db.select({ id: users.id }).from(users).limit(1).get() !== undefined;
+}
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password);
 }
