@@ -79,14 +79,15 @@ export function meOf(db: Db, actor: Actor): Me {
 
 /**
  * Failed sign-ins by e-mail and by network address over a sliding window: past the limit, sign-in answers 429
- * until the oldest failure leaves the window. Kept in memory (one server process).
+ * until the oldest failure leaves the window. Kept in memory (one server process). The address limit is generous:
+ * behind a reverse proxy every person shares the proxy's address, and one person's typos must not lock out the others.
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
   constructor(
     readonly windowMs = 15 * 60 * 1000,
     readonly maxPerEmail = 5,
-    readonly maxPerAddress = 30,
+    readonly maxPerAddress = 100,
   ) {}
 
   private recent(key: string, now: number): number[] {
