@@ -30,17 +30,25 @@ export function parseDate(text: string): DateParse {
   return { ok: true, value: `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
 }
 
-/** An instant as a Belgian reader expects it, in Brussels time: `21/11/2026 à 14:05`. */
-export function formatDateTime(iso: string): string {
-  const parts = new Intl.DateTimeFormat('fr-BE', {
+/** The wall-clock time in Brussels (summer time included) of an instant. */
+export function brusselsTime(iso: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/Brussels',
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
+    second: '2-digit',
     hourCycle: 'h23',
   }).formatToParts(new Date(iso));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('day')}/${part('month')}/${part('year')} à ${part('hour')}:${part('minute')}`;
+  const n = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
+}
+
+/** An instant as a Belgian reader expects it, in Brussels time: `21/11/2026 à 14:05`. */
+export function formatDateTime(iso: string): string {
+  const t = brusselsTime(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(t.day)}/${two(t.month)}/${t.year} à ${two(t.hour)}:${two(t.minute)}`;
 }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { CHANGE_ORIGIN_LABELS, describeEvent, type AuditEntry } from '../../schemas/audit.ts';
-import { formatDateTime } from '../../schemas/dates.ts';
+import { brusselsTime, formatDateTime } from '../../schemas/dates.ts';
+import { spreadsheetText } from './xlsx.ts';
 
 /**
  * The audit trail of a plan as a workbook: one row per changed value (and one row for an entry without values,
@@ -37,32 +38,14 @@ export const HISTORY_COLUMNS = [
 const HEADER_ROW = 4;
 
 /** Excel keeps at most 32 767 characters in a cell. */
-const MAX_CELL_TEXT = 32_767;
-
-/** Text as a cell can hold it: characters XML 1.0 forbids removed, cut to Excel's limit. */
-function cellText(text: string | null | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = (text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-  return clean.length > MAX_CELL_TEXT ? `${clean.slice(0, MAX_CELL_TEXT - 1)}…` : clean;
-}
 
 /**
  * The instant as a date-and-time value holding Brussels wall-clock time (spreadsheets have no time zones), so that
  * Excel sorts and filters it and shows `21/11/2026 14:05:09`.
  */
 export function brusselsWallClock(iso: string): Date {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Brussels',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const n = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return new Date(Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')));
+  const t = brusselsTime(iso);
+  return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
 }
 
 /** The rows of the table, in the order of the columns: one per value, one for an entry without values. */
@@ -70,14 +53,14 @@ export function historyRows(entries: readonly AuditEntry[]): (string | Date)[][]
   return entries.flatMap((entry) => {
     const common = [
       brusselsWallClock(entry.at),
-      cellText(entry.userName),
-      cellText(entry.userRole),
+      spreadsheetText(entry.userName),
+      spreadsheetText(entry.userRole),
       CHANGE_ORIGIN_LABELS[entry.origin] ?? entry.origin,
-      cellText(describeEvent(entry)),
+      spreadsheetText(describeEvent(entry)),
     ];
-    const reason = cellText(entry.reason);
+    const reason = spreadsheetText(entry.reason);
     if (!entry.values.length) return [[...common, '', '', '', reason, '']];
-    return entry.values.map((v) => [...common, cellText(v.label), cellText(v.oldText), cellText(v.newText), reason, cellText(v.path)]);
+    return entry.values.map((v) => [...common, spreadsheetText(v.label), spreadsheetText(v.oldText), spreadsheetText(v.newText), reason, spreadsheetText(v.path)]);
   });
 }
 
@@ -113,7 +96,7 @@ export async function renderHistoryWorkbook(input: HistoryWorkbookInput): Promis
 
   const rows = historyRows(entries);
   const title = ws.getCell(1, 1);
-  title.value = cellText(`Historique des modifications — ${planName}${scope ? ` — ${scope}` : ''}`);
+  title.value = spreadsheetText(`Historique des modifications — ${planName}${scope ? ` — ${scope}` : ''}`);
   title.font = { bold: true, size: 14, color: { argb: 'FF1F3864' } };
   const count = entries.length;
   const info = ws.getCell(2, 1);

@@ -163,6 +163,19 @@ function listOf(cell: LayoutCell): string | null {
   return null;
 }
 
+/** Excel keeps at most 32 767 characters in a cell. */
+const MAX_CELL_TEXT = 32_767;
+
+/**
+ * Text as a spreadsheet cell can hold it: the characters XML 1.0 forbids removed (exceljs would write a file Excel
+ * refuses), cut to Excel's limit. Every text our workbooks write goes through it.
+ */
+export function spreadsheetText(text: string | null | undefined): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = (text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+  return clean.length > MAX_CELL_TEXT ? `${clean.slice(0, MAX_CELL_TEXT - 1)}…` : clean;
+}
+
 function cellValue(cell: LayoutCell): ExcelJS.CellValue {
   if (cell.formula !== undefined) {
     const result = cell.result === null || cell.result === undefined ? '' : cell.result;
@@ -170,9 +183,9 @@ function cellValue(cell: LayoutCell): ExcelJS.CellValue {
   }
   if (cell.link !== undefined) {
     const [sheet, ref = 'A1'] = cell.link.split('!');
-    return { text: String(cell.value ?? ''), hyperlink: `#'${sheet}'!${ref}` };
+    return { text: spreadsheetText(String(cell.value ?? '')), hyperlink: `#'${sheet}'!${ref}` };
   }
-  return cell.value ?? null;
+  return typeof cell.value === 'string' ? spreadsheetText(cell.value) : (cell.value ?? null);
 }
 
 /** [[2,4],[7,7]] from [2,3,4,7]. */

@@ -1,3 +1,4 @@
+import { spreadsheetText } from '../../server/reports/xlsx.ts';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCell } from '../../schemas/cells.ts';
@@ -266,10 +267,9 @@ describe('an export without review', () => {
 });
 
 describe('layoutQuestions', () => {
-  it('drops the characters a workbook cannot hold and keeps the rest of the text', () => {
-    const thread: ReviewThread = { ...review.threads[1]!, messages: [{ ...review.threads[1]!.messages[0]!, texte: 'Ligne 1\u0007\nLigne 2\u0000' }] };
-    const row = layoutQuestions([thread]).rows[1]!;
-    expect(row.cells.find((c) => c.col === 9)!.value).toBe('Ligne 1\nLigne 2');
+  it('drops the characters a workbook cannot hold and keeps the rest of the text (every text of every workbook)', () => {
+    expect(spreadsheetText('Ligne 1\u0007\nLigne 2\u0000')).toBe('Ligne 1\nLigne 2');
+    expect(spreadsheetText('x'.repeat(40_000))).toHaveLength(32_767);
   });
 });
 

@@ -13,19 +13,9 @@ export const QUESTIONS_SHEET = 'Questions DiCS';
 export const CHANGES_SHEET = 'Modifications';
 export const CHANGES_TITLE = 'Modifications depuis la dernière soumission';
 
-/** Excel keeps at most 32 767 characters in a cell. */
-const MAX_CELL_TEXT = 32_767;
-
-/** Text as a cell can hold it: characters XML 1.0 forbids removed (exceljs would write a file Excel refuses), cut to Excel's limit. */
-export function cellText(text: string | null | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = (text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
-  return clean.length > MAX_CELL_TEXT ? `${clean.slice(0, MAX_CELL_TEXT - 1)}…` : clean;
-}
-
 const text = (col: number, value: string | null, style: LayoutCell['style'] = 'static', span?: number): LayoutCell => ({
   col,
-  value: value === null ? null : cellText(value),
+  value,
   style,
   ...(span && span > 1 ? { span } : {}),
 });
