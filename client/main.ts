@@ -7,6 +7,8 @@ import { h, replaceChildren } from './dom.ts';
 import { setGridLicenseKey } from './grid/grid.ts';
 import { parseRoute, type Route } from './router.ts';
 import { openPlanSession, type PlanSession } from './state/session.ts';
+import { reviewOf } from './state/review.ts';
+import { toast } from './ui/dialog.ts';
 import { currentMe, setMe, subscribeMe } from './state/me.ts';
 import { renderPlansPage } from './pages/plans.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
@@ -42,6 +44,24 @@ async function loadReference(): Promise<Reference> {
   return reference;
 }
 
+/** How long opening a plan waits for its annual reports' state before showing it anyway (it follows when it comes). */
+const REVIEW_WAIT_MS = 2000;
+
+/**
+ * Loads which years of the plan are submitted (read-only) and the DiCS's questions. The plan is shown without them
+ * if they are slow or fail: the server refuses a change to a submitted year anyway.
+ */
+async function loadReview(s: PlanSession): Promise<void> {
+  const loading = reviewOf(s.store)
+    .refresh()
+    .catch((err: unknown) => {
+      if (err instanceof SessionExpired) return;
+      const message = err instanceof ApiFailure ? err.body.message : err instanceof Error ? err.message : String(err);
+      toast(`L’état des rapports annuels n’a pas pu être chargé (${message}) : les années soumises ne sont pas signalées.`, 'error');
+    });
+  await Promise.race([loading, new Promise((r) => setTimeout(r, REVIEW_WAIT_MS))]);
+}
+
 async function openPlan(planId: string): Promise<PlanSession & { planId: string }> {
   if (session?.planId === planId) return session;
   const ref = await loadReference();
@@ -50,9 +70,11 @@ async function openPlan(planId: string): Promise<PlanSession & { planId: string 
   if (!programme) throw new Error(`Programme inconnu : ${plan.programmeId}`);
   shell?.dispose();
   shell = null;
-  session = { ...openPlanSession(plan, programme, ref.catalogue), planId };
+  const opened = { ...openPlanSession(plan, programme, ref.catalogue), planId };
+  session = opened;
   sessionUserId = currentMe()?.userId ?? null;
-  return session;
+  await loadReview(opened);
+  return opened;
 }
 
 function showError(err: unknown): void {
@@ -96,9 +118,13 @@ function signedIn(me: Me): void {
   void render(parseRoute(location.hash));
 }
 
+/** Counts the renders: one overtaken by a newer address while it waited shows nothing. */
+let renders = 0;
+
 async function render(route: Route): Promise<void> {
   // Signed out: the sign-in page stays, and the new address is where signing in leads.
   if (!currentMe()) return;
+  const current = ++renders;
   try {
     if (route.page === 'plans') {
       shell?.dispose();
@@ -109,6 +135,7 @@ async function render(route: Route): Promise<void> {
       return;
     }
     const s = await openPlan(route.planId);
+    if (current !== renders) return;
     if (!shell) {
       shell = renderPlanShell(s);
       replaceChildren(root, shell.el);

@@ -1,7 +1,7 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`;
- * `?focus=<path>` puts the cursor on a field.
+ * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
+ * `#/plan/<id>/rapport[/<year>]` (the annual report's submission); `?focus=<path>` puts the cursor on a field.
  */
 export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
 export type FinanceView = (typeof FINANCE_VIEWS)[number];
@@ -11,7 +11,9 @@ export type Route =
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
-  | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null };
+  | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null }
+  /** The annual report of `year` (null: the page's default year). */
+  | { page: 'report'; planId: string; year: number | null; focus: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -24,6 +26,7 @@ export function parseRoute(hash: string): Route {
       const year = /^\d{4}$/.test(parts[4] ?? '') ? Number(parts[4]) : null;
       return { page: 'finance', planId: parts[1], view, year, focus };
     }
+    if (parts[2] === 'rapport') return { page: 'report', planId: parts[1], year: /^\d{4}$/.test(parts[3] ?? '') ? Number(parts[3]) : null, focus };
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
   return { page: 'plans' };
@@ -40,4 +43,9 @@ export function ficheHref(planId: string, actionId: string, focus?: string): str
 /** `#/plan/<id>/finances/rapprochement/2021`; without a year, the page's default year. */
 export function financeHref(planId: string, view: FinanceView, year?: number | null, focus?: string): string {
   return `#/plan/${encodeURIComponent(planId)}/finances/${view}${year ? `/${year}` : ''}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
+}
+
+/** `#/plan/<id>/rapport/2021`; without a year, the page's default year. */
+export function reportHref(planId: string, year?: number | null): string {
+  return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}`;
 }

@@ -75,6 +75,12 @@ export type GridSpec<R> = {
    * column says. Default: every cell the columns leave editable.
    */
   canEdit?: (row: R, key: string, index: number) => boolean;
+  /** Extra classes of one cell (the marker of a DiCS question), re-read at each render. */
+  cellClass?: (row: R, key: string, index: number) => string | null;
+  /** A tooltip of one cell, after its column's note or its error (the DiCS question), re-read at each render. */
+  cellNote?: (row: R, key: string, index: number) => string | null;
+  /** Why a read-only cell may not change (its year's report is submitted), in its tooltip; re-read at each render. */
+  readOnlyNote?: (row: R, key: string, index: number) => string | null;
 };
 
 export type GridHandle<R> = {
@@ -127,7 +133,10 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     const placeholder = row !== undefined && (value === '' || value === null) ? (columns[c]?.placeholder?.(row) ?? null) : null;
     td.classList.toggle('cell-placeholder', placeholder !== null);
     if (placeholder !== null) td.textContent = placeholder;
-    const note = message ?? (row === undefined ? null : (columns[c]?.note?.(row) ?? null));
+    const extra = row === undefined || !columns[c] ? null : (spec.cellNote?.(row, columns[c].key, r) ?? null);
+    const col = columns[c];
+    const locked = row === undefined || !col || !spec.readOnlyNote || !isReadOnly(col, row, r) ? null : spec.readOnlyNote(row, col.key, r);
+    const note = [message ?? (row === undefined ? null : (columns[c]?.note?.(row) ?? null)), extra, locked].filter(Boolean).join('\n');
     if (note) td.title = note;
     else td.removeAttribute('title');
   }
@@ -182,6 +191,8 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
         if (extra) classes.push(extra);
         const rowClass = spec.rowClassName?.(row, r);
         if (rowClass) classes.push(rowClass);
+        const cellClass = spec.cellClass?.(row, col.key, r);
+        if (cellClass) classes.push(cellClass);
         if (col.kind === 'select') {
           meta.source = normaliseOptions(typeof col.options === 'function' ? col.options(row) : col.options).map((o) => o.label);
         }

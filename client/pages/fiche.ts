@@ -28,6 +28,7 @@ import { embeddedGrid } from './embedded-grid.ts';
 import { actionEditOf } from './sections/actions.ts';
 import { permissionsOf } from '../state/permissions.ts';
 import { ficheHistoryButton } from './history.ts';
+import { ficheThreadsLink } from './threads.ts';
 
 /**
  * A fiche action laid out like the official form: the header from the catalogue (action, thématique, axe), the
@@ -63,6 +64,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
     },
   });
 
+  const threads = ficheThreadsLink(ctx, action.id);
   // Header block from the catalogue.
   const header = h(
     'header',
@@ -87,6 +89,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       h('dt', null, 'Opérateur'),
       h('dd', null, describeAction(action).replace(/^Fiche [^ ]+ ?/, '').replace(/^\((.*)\)$/, '$1') || '—'),
     ),
+    threads.el,
     ficheHistoryButton(ctx, action.id),
   );
 
@@ -235,7 +238,8 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
     },
     dispose() {
       binder.flush();
-      table.grid.destroy();
+      threads.dispose();
+      table.dispose();
       partners.grid.destroy();
       publics.grid.destroy();
     },

@@ -13,6 +13,7 @@ import type { PageContext } from './context.ts';
 import { permissionsOf } from '../state/permissions.ts';
 import { guardButton } from './read-only.ts';
 import { cellHistoryAction } from './history.ts';
+import { reviewCells } from './threads.ts';
 
 /**
  * The indicator tables of a fiche action as one grid: per indicator a "Cible" row (yearly targets, Ex-ante) and a
@@ -38,7 +39,7 @@ export function indicatorTable(
   ctx: PageContext,
   action: Action,
   onSelect: (ind: Indicator) => void,
-): { el: HTMLElement; grid: GridHandle<IndicatorRow>; refresh(): void; focusIndicator(index: number, field?: string): void } {
+): { el: HTMLElement; grid: GridHandle<IndicatorRow>; refresh(): void; focusIndicator(index: number, field?: string): void; dispose(): void } {
   const { store, queue, planId } = ctx;
   const years = store.years;
   const buildRows = (): IndicatorRow[] => action.indicators.flatMap((ind) => [{ ind, kind: 'target' as const }, { ind, kind: 'actual' as const }]);
@@ -125,6 +126,12 @@ export function indicatorTable(
   const saveFields = (ind: Indicator) =>
     queue.enqueue({ kind: 'row', target: { type: 'indicator', id: ind.id }, label: `${describeAction(action)}, « ${ind.label} »`, data: indicatorFieldsOf(ind), version: ind.version });
 
+  // The audit path of a cell: a yearly value, or a field of the indicator (its Cible row); computed cells have none.
+  const pathOf = (r: IndicatorRow, key: string): string | null => {
+    if (/^\d{4}$/.test(key)) return `${indicatorPath(r)}.values.${key}.${r.kind}`;
+    return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? `${indicatorPath(r)}.${key}` : null;
+  };
+  const review = reviewCells<IndicatorRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'indicators' });
   const grid = createGrid<IndicatorRow>(host, {
     label: `Indicateurs de ${describeAction(action)}`,
@@ -134,14 +141,13 @@ export function indicatorTable(
     height: Math.min(620, 34 + action.indicators.length * 2 * 29 + 20),
     rowClassName: (r) => (isTarget(r) ? 'row-target' : 'row-actual'),
     canEdit,
-    // The audit path of a cell: a yearly value, or a field of the indicator (its Cible row); computed cells have none.
-    cellActions: [
-      cellHistoryAction<IndicatorRow>(ctx, (r, key) => {
-        const base = `actions.${action.id}.indicators.${r.ind.id}`;
-        if (/^\d{4}$/.test(key)) return `${base}.values.${key}.${r.kind}`;
-        return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? `${base}.${key}` : null;
-      }),
-    ],
+    cellActions: [cellHistoryAction<IndicatorRow>(ctx, pathOf), ...review.actions],
+    cellClass: review.cellClass,
+    cellNote: review.cellNote,
+    readOnlyNote: (r, key) => {
+      const path = pathOf(r, key);
+      return path ? permissions.yearLock(path) : null;
+    },
     onSelect: (rowIndex) => {
       const row = buildRows()[rowIndex];
       if (row) onSelect(row.ind);
@@ -173,6 +179,7 @@ export function indicatorTable(
       store.emit('local');
     },
   });
+  const unwatchReview = review.watch(grid);
 
   const selectedIndicator = (): Indicator | null => {
     const i = grid.selectedRowIndex();
@@ -287,7 +294,12 @@ export function indicatorTable(
     refresh: () => grid.refresh(),
     focusIndicator(index, field) {
       const key = field === 'exAnte' ? 'exAnte' : field && /^values\.\d{4}/.test(field) ? field.split('.')[1]! : 'label';
-      grid.focusCell(index * 2, key);
+      // `values.2021.actual` is on the indicator's Réalisé row, under its Cible row.
+      grid.focusCell(index * 2 + (field?.endsWith('.actual') ? 1 : 0), key);
+    },
+    dispose() {
+      unwatchReview();
+      grid.destroy();
     },
   };
 }

@@ -2,7 +2,7 @@ import { summariseFindings } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { ficheHref, financeHref, sectionHref, type Route } from '../router.ts';
+import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
 import type { PageContext, Page } from './context.ts';
 import { SECTIONS, sectionOfPath } from './sections/index.ts';
@@ -12,7 +12,9 @@ import { pdfExportControl } from './pdf-export.ts';
 import { FINANCE_PAGES, renderFinancePage } from './finance/index.ts';
 import { findingItem } from './finance/justify.ts';
 import { planHistoryButton } from './history.ts';
-import { permissionBanner } from './read-only.ts';
+import { planBanners } from './read-only.ts';
+import { renderReportPage } from './report.ts';
+import { reviewOf } from '../state/review.ts';
 import { accountMenu } from './account.ts';
 
 /**
@@ -62,9 +64,9 @@ export function renderPlanShell(ctx: PageContext): Shell {
     toggle,
     accountMenu({ pendingEdits: () => ctx.queue.pending }),
   );
-  // What a role that changes only part of the plan (or nothing) may do, above the pages.
-  const banner = permissionBanner(store);
-  const el = h('div', { class: banner ? 'plan-shell with-banner' : 'plan-shell' }, header, banner, nav, main, panel);
+  // What a role that changes only part of the plan (or nothing) may do, and the years under review, above the pages.
+  const banners = planBanners(store);
+  const el = h('div', { class: 'plan-shell with-banner' }, header, banners.el, nav, main, panel);
 
   let page: Page | null = null;
   let route: Route | null = null;
@@ -85,6 +87,12 @@ export function renderPlanShell(ctx: PageContext): Shell {
         FINANCE_PAGES.map((p) =>
           link(financeHref(planId, p.id, current?.page === 'finance' ? current.year : null), p.title, current?.page === 'finance' && current.view === p.id),
         ),
+      ),
+      h('h2', null, 'Examen par la DiCS'),
+      h(
+        'ol',
+        { class: 'report-links' },
+        link(reportHref(planId, current?.page === 'report' || current?.page === 'finance' ? current.year : null), 'Rapport annuel', current?.page === 'report'),
       ),
       h('h2', null, 'Fiches action'),
       h(
@@ -121,7 +129,9 @@ export function renderPlanShell(ctx: PageContext): Shell {
         ? renderFichePage(ctx, r.actionId)
         : r.page === 'finance'
           ? renderFinancePage(ctx, r.view, r.year)
-          : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
+          : r.page === 'report'
+            ? renderReportPage(ctx, r.year)
+            : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
     replaceChildren(main, next.el);
     const focus = r.focus;
@@ -142,6 +152,18 @@ export function renderPlanShell(ctx: PageContext): Shell {
     }, 120);
   });
 
+  // A year submitted, returned or reopened: the banners say it, and the page is rebuilt so that its grids and
+  // fields take the new read-only years (the report page follows the review state itself).
+  const review = reviewOf(store);
+  let lockedKey = review.lockedYears().join(',');
+  const unsubscribeReview = review.subscribe(() => {
+    banners.update();
+    const key = review.lockedYears().join(',');
+    if (key === lockedKey) return;
+    lockedKey = key;
+    if (route?.page !== 'report') renderPage();
+  });
+
   renderChecks();
   return {
     el,
@@ -153,6 +175,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
     },
     dispose() {
       unsubscribe();
+      unsubscribeReview();
       page?.dispose?.();
     },
   };

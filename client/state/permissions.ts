@@ -1,18 +1,28 @@
 import { ROLE_LABELS, canWritePath, hasCapability, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
+import { yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import type { Submission } from '../../schemas/submission.ts';
 import type { PlanStore } from './plan-store.ts';
 import { currentMe } from './me.ts';
+import { reviewOf } from './review.ts';
 
 /**
  * What the signed-in person may change in the open plan, by the server's own rules (`schemas/access.ts`): the
  * route's capability and the value rule of each path (`flattenPlan`'s paths). The interface shows read-only what
  * this answers no to; the server refuses it anyway. Before the person is known (no `Me` yet) everything is
- * writable, as the interface was before accounts: the server stays the judge.
+ * writable, as the interface was before accounts: the server stays the judge. Whatever the role, a value of a year
+ * whose annual report is under review or approved (`reviewOf(store).lockedYears()`) is read-only, as the server's
+ * `year_locked` rule says.
  */
 export type Permissions = {
   me(): Me | null;
-  /** May the person change the value at `path` (`budget.recettes.subventionPcs`, `actions.<id>.fiche.description`…)? */
+  /**
+   * May the person change the value at `path` (`budget.recettes.subventionPcs`, `actions.<id>.fiche.description`…)?
+   * No when their role may not, or when the value belongs to a year whose report is submitted or approved.
+   */
   canWrite(path: string): boolean;
+  /** Why the value at `path` is read-only because its year's report is submitted or approved; null otherwise. */
+  yearLock(path: string): string | null;
   /** Does the person's role have this capability (the one a route asks)? */
   can(capability: Capability): boolean;
   /** Both: the route saving the value needs `capability`, and the value rule must allow `path`. */
@@ -52,11 +62,22 @@ function createPermissions(store: PlanStore): Permissions {
     }
     return scope.value;
   };
+  // The same rule as the server's `year_locked`: a path naming a locked programme year.
+  const lockedYearOf = (path: string): number | null => {
+    const locked = reviewOf(store).lockedYears();
+    return locked.length ? yearOfPath(path, locked) : null;
+  };
   const self: Permissions = {
     me: currentMe,
     canWrite(path) {
       const me = currentMe();
-      return me === null || canWritePath(me, path, scopeOf(me));
+      return (me === null || canWritePath(me, path, scopeOf(me))) && lockedYearOf(path) === null;
+    },
+    yearLock(path) {
+      const year = lockedYearOf(path);
+      if (year === null) return null;
+      const approved = latestSubmissionOf(reviewOf(store).submissions(), year)?.statut === 'approuve';
+      return `Rapport ${year} ${approved ? 'approuvé par la DiCS' : 'soumis à la DiCS'} : les valeurs ${year} sont en lecture seule${approved ? '' : ' (rouvrez le rapport avec un motif pour les modifier)'}`;
     },
     can(capability) {
       const me = currentMe();
@@ -79,6 +100,13 @@ function createPermissions(store: PlanStore): Permissions {
     },
   };
   return self;
+}
+
+/** The latest submission of a year's report (the one whose status counts), if any. */
+export function latestSubmissionOf(submissions: readonly Submission[], year: number): Submission | undefined {
+  let latest: Submission | undefined;
+  for (const s of submissions) if (s.annee === year && (!latest || s.numero > latest.numero)) latest = s;
+  return latest;
 }
 
 /** What the person may change, in one sentence for the plan's banner; null when they may change everything. */

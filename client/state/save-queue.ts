@@ -206,7 +206,8 @@ export class SaveQueue {
         }, delay);
         return;
       }
-      if (err instanceof ApiFailure && err.isConflict) {
+      // A year whose report is submitted answers 409 too, but there is no other value to choose: it is a refusal.
+      if (err instanceof ApiFailure && err.isConflict && err.body.code !== 'year_locked') {
         await this.resolveConflict(op, err.body.current);
       } else {
         this.ops.shift();

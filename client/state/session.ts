@@ -8,6 +8,7 @@ import { PlanStore } from './plan-store.ts';
 import { SaveQueue, type CellOp, type ConflictChoice, type RowTarget, type SaveOp } from './save-queue.ts';
 import { apiTransport } from './transport.ts';
 import { currentMe } from './me.ts';
+import { reviewOf } from './review.ts';
 
 /**
  * One open plan: its store and its save queue wired together. Edits left unsaved by a previous page (reload during
@@ -156,6 +157,8 @@ export function openPlanSession(plan: Plan, programme: Programme, catalogue: Cat
     },
     onRejected(_op, failure) {
       toast(`Non enregistré : ${failure.body.issues[0]?.message ?? failure.body.message}`, 'error');
+      // The year was submitted meanwhile (another tab, another person): show it read-only from now on.
+      if (failure.body.code === 'year_locked') void reviewOf(store).refresh().catch(() => undefined);
     },
   });
   const restored = queue.restore();

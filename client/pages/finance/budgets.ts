@@ -140,7 +140,11 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       formHost.querySelector<HTMLElement>('input, textarea')?.focus();
     });
     const permissions = permissionsOf(store);
-    guardButton(button, permissions.canSave('edit-finance', `budgetsAnnuels.${year}`), permissions.denial('enregistrer une version du budget'));
+    guardButton(
+      button,
+      permissions.canSave('edit-finance', `budgetsAnnuels.${year}`),
+      permissions.yearLock(`budgetsAnnuels.${year}`) ?? permissions.denial('enregistrer une version du budget'),
+    );
     replaceChildren(actionsHost, button, h('a', { href: financeHref(planId, 'rapprochement', year) }, `Voir le rapprochement ${year}`));
   }
 

@@ -86,6 +86,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     rows,
     height: 420,
     canEdit: (line, key) => permissions.canSave('edit-finance', `imputations.${line.annee}.${line.id}.${key}`),
+    readOnlyNote: (line, key) => permissions.yearLock(`imputations.${line.annee}.${line.id}.${key}`),
     onChange(changes) {
       const touched = new Set<BookedLine>();
       for (const c of changes) {

@@ -6,6 +6,7 @@ import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
 import { permissionsOf } from '../../state/permissions.ts';
 import { cellHistoryAction } from '../history.ts';
+import { reviewCells } from '../threads.ts';
 import { totalsBox, type Figure } from '../totals.ts';
 
 const GRID = 'consumption';
@@ -55,13 +56,21 @@ export function renderConsommation(ctx: PageContext): Page {
   ];
 
   const totals = totalsBox('Totaux');
+  const pathOf = (r: YearRow, key: string) => (key === 'montant' ? `consommation.${r.year}` : null);
+  const review = reviewCells<YearRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'consommation' });
   const grid = createGrid<YearRow>(host, {
     label: 'Consommation réelle par année (E-compte)',
     columns,
     rows,
     canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave('edit-cells', `consommation.${r.year}`),
-    cellActions: [cellHistoryAction<YearRow>(ctx, (r, key) => (key === 'montant' ? `consommation.${r.year}` : null))],
+    cellActions: [cellHistoryAction<YearRow>(ctx, pathOf), ...review.actions],
+    cellClass: review.cellClass,
+    cellNote: review.cellNote,
+    readOnlyNote: (r, key) => {
+      const path = pathOf(r, key);
+      return path ? permissionsOf(store).yearLock(path) : null;
+    },
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {
@@ -77,6 +86,7 @@ export function renderConsommation(ctx: PageContext): Page {
     },
   });
 
+  const unwatchReview = review.watch(grid);
   const updateTotals = () => totals.update(consumptionFigures(ctx));
   updateTotals();
 
@@ -105,6 +115,9 @@ export function renderConsommation(ctx: PageContext): Page {
       }
       return focusPath(el, path);
     },
-    dispose: () => grid.destroy(),
+    dispose() {
+      unwatchReview();
+      grid.destroy();
+    },
   };
 }
