@@ -53,7 +53,7 @@ const REVIEW_WAIT_MS = 2000;
  */
 async function loadReview(s: PlanSession): Promise<void> {
   const loading = reviewOf(s.store)
-    .refresh()
+    .ready()
     .catch((err: unknown) => {
       if (err instanceof SessionExpired) return;
       const message = err instanceof ApiFailure ? err.body.message : err instanceof Error ? err.message : String(err);

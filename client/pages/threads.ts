@@ -25,20 +25,10 @@ import type { PageContext } from './context.ts';
 /** What a dialog shows: the threads of one value (a path of `flattenPlan`), or every thread of one fiche action. */
 export type ThreadScope = { kind: 'value'; path: string; ask?: boolean } | { kind: 'fiche'; actionId: string };
 
-const loads = new WeakMap<ReviewState, Promise<void>>();
-
-/** The review state of the plan, loaded once if nobody has yet (a failed load is retried at the next call). */
+/** The review state of the plan, loaded once if nobody has yet. */
 function loadedReview(store: PlanStore): { review: ReviewState; ready: Promise<void> } {
   const review = reviewOf(store);
-  let ready = loads.get(review);
-  if (!ready) {
-    ready = review.refresh().catch((err: unknown) => {
-      loads.delete(review);
-      throw err;
-    });
-    loads.set(review, ready);
-  }
-  return { review, ready };
+  return { review, ready: review.ready() };
 }
 
 const isOnFiche = (chemin: string, actionId: string) => chemin === actionPathPrefix(actionId) || chemin.startsWith(`${actionPathPrefix(actionId)}.`);

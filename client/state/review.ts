@@ -16,6 +16,8 @@ export type ReviewState = {
   threadsAt(path: string): readonly ReviewThread[];
   /** Reloads both lists from the server. */
   refresh(): Promise<void>;
+  /** The first load (started if nobody has yet; a failed one is tried again at the next call). */
+  ready(): Promise<void>;
   subscribe(listener: () => void): () => void;
 };
 
@@ -37,7 +39,8 @@ function createReviewState(planId: string): ReviewState {
   let locked: number[] = [];
   let byPath = new Map<string, ReviewThread[]>();
   const listeners = new Set<() => void>();
-  return {
+  let first: Promise<void> | null = null;
+  const state: ReviewState = {
     submissions: () => submissions,
     threads: () => threads,
     lockedYears: () => locked,
@@ -54,9 +57,17 @@ function createReviewState(planId: string): ReviewState {
       for (const thread of threads) byPath.set(thread.chemin, [...(byPath.get(thread.chemin) ?? []), thread]);
       for (const l of listeners) l();
     },
+    ready() {
+      first ??= state.refresh().catch((err: unknown) => {
+        first = null;
+        throw err;
+      });
+      return first;
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
+  return state;
 }
