@@ -43,13 +43,12 @@ export function appendAudit(
     })
     .returning({ id: auditChanges.id })
     .all();
-  const values = entry.values ?? [];
-  // SQLite takes at most 32 766 parameters per statement: 6 per row.
-  for (let i = 0; i < values.length; i += 1000) {
-    db.insert(auditValues)
-      .values(values.slice(i, i + 1000).map((v) => ({ changeId: row!.id, planId, path: v.path, label: v.label, oldValue: v.old, newValue: v.new })))
-      .run();
-  }
+  // A whole import can change tens of thousands of values: one prepared statement, run per value (same transaction).
+  const insert = ctx.db.$client.prepare(
+    'insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)',
+  );
+  const json = (v: FlatValue) => (v === null ? null : JSON.stringify(v));
+  for (const v of entry.values ?? []) insert.run(row!.id, planId, v.path, v.label, json(v.old), json(v.new));
 }
 
 /**
