@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { ORIGIN_HEADER } from '../../schemas/audit.ts';
 import { DEMO_PASSWORD } from '../../server/services/demo-accounts.ts';
-import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * Signing in and out in real Chromium against the real server: the sign-in page whenever there is no session,
  * the signed-in person in the header, the password change, the end of a session in the middle of work, and a
  * chef de projet of another commune who does not see Liège.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 const SESSION_COOKIE = 'cohesio_session';
 const NEW_PASSWORD = 'nouveau-mot-de-passe-2025';
@@ -52,8 +39,8 @@ function recordApiRequests(page: Page): { path: string; origin: string | undefin
 
 describe('sign-in page', () => {
   it('is shown without a session, with labelled fields', async () => {
-    const page = await openPage(browser, errors, server, null);
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, null);
+    await page.goto(suite.server.url);
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
     expect(await page.getByLabel('Adresse électronique').getAttribute('type')).toBe('email');
     expect(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('type')).toBe('password');
@@ -65,8 +52,8 @@ describe('sign-in page', () => {
   });
 
   it('refuses a wrong password with the French message and opens no session', async () => {
-    const page = await openPage(browser, errors, server, null);
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, null);
+    await page.goto(suite.server.url);
     await signInWithForm(page, 'chef@liege.demo', 'pas-le-bon-mot-de-passe');
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.innerText()).toBe('Adresse électronique ou mot de passe incorrect');
@@ -77,17 +64,17 @@ describe('sign-in page', () => {
     await page.context().close();
   });
 
-  it('asks for the missing field before calling the server', async () => {
-    const page = await openPage(browser, errors, server, null);
-    await page.goto(server.url);
+  it('asks for the missing field before calling the suite.server', async () => {
+    const page = await openPage(suite.browser, suite.errors, suite.server, null);
+    await page.goto(suite.server.url);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toBe('Indiquez votre adresse électronique');
     await page.context().close();
   });
 
   it('tells after five failures that there were too many attempts', async () => {
-    const page = await openPage(browser, errors, server, null);
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, null);
+    await page.goto(suite.server.url);
     const alert = page.getByRole('alert');
     for (let i = 0; i < 5; i++) {
       await signInWithForm(page, 'inconnu@liege.demo', `essai-${i}`);
@@ -103,25 +90,25 @@ describe('sign-in page', () => {
 
 describe('signed in', () => {
   it('lists the plans of every role and hides the creation of a plan from roles that may not create one', async () => {
-    const page = await openPage(browser, errors, server, 'dics@wallonie.demo');
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'dics@wallonie.demo');
+    await page.goto(suite.server.url);
     await page.getByRole('link', { name: 'Liège' }).waitFor();
     expect(await page.getByTestId('account-name').innerText()).toBe('Luc Renard (DiCS)');
     expect(await page.getByTestId('account-role').innerText()).toBe('Agent de la DiCS');
     expect(await page.getByRole('heading', { name: 'Nouveau plan' }).count()).toBe(0);
     await page.context().close();
 
-    const partner = await openPage(browser, errors, server, 'thermos@liege.demo');
-    await partner.goto(server.url);
+    const partner = await openPage(suite.browser, suite.errors, suite.server, 'thermos@liege.demo');
+    await partner.goto(suite.server.url);
     await partner.getByRole('link', { name: 'Liège' }).waitFor();
     expect(await partner.getByTestId('account-role').innerText()).toBe('Opérateur partenaire — Liège');
     await partner.context().close();
   });
 
   it('shows the sign-in page when the session ends during work, then goes back to the page and saves the edit', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     const requests = recordApiRequests(page);
-    await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/actions`);
     await page.locator('.plan-nav a', { hasText: '1.1.05 (CALIF)' }).first().click();
     await page.locator(`.grid[aria-label="${FICHE_GRID}"] .ht_master tbody tr`).first().waitFor();
     const address = page.url();
@@ -141,7 +128,7 @@ describe('signed in', () => {
     expect(page.url()).toBe(address);
     expect(await (await gridCell(page, FICHE_GRID, 0, '2022')).innerText()).toBe('21');
     await waitSaved(page);
-    const plan: Plan = await getPlan(server);
+    const plan: Plan = await getPlan(suite.server);
     const action = plan.actions.find((a) => a.code === '1.1.05' && a.fiche.operateur.organisme === 'CALIF')!;
     expect(action.indicators[0]!.values['2022']?.target).toBe(21);
 
@@ -152,8 +139,8 @@ describe('signed in', () => {
   });
 
   it('signs in with the form, changes the password, signs out, and only the new password works', async () => {
-    const page = await openPage(browser, errors, server, null);
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, null);
+    await page.goto(suite.server.url);
     await signInWithForm(page, 'chef@liege.demo', DEMO_PASSWORD);
     await page.getByRole('link', { name: 'Liège' }).waitFor();
     expect(await page.getByTestId('account-name').innerText()).toBe('Claire Dumont (cheffe de projet PCS, Liège)');
@@ -167,14 +154,14 @@ describe('signed in', () => {
     const next = dialog.getByLabel('Nouveau mot de passe', { exact: true });
     const confirmation = dialog.getByLabel('Confirmation du nouveau mot de passe');
     const submit = dialog.getByRole('button', { name: 'Changer le mot de passe' });
-    // The confirmation is checked in the browser.
+    // The confirmation is checked in the suite.browser.
     await current.fill(DEMO_PASSWORD);
     await next.fill(NEW_PASSWORD);
     await confirmation.fill(`${NEW_PASSWORD}x`);
     await submit.click();
     expect(await dialog.locator('.field-error:visible').allInnerTexts()).toEqual(['La confirmation ne correspond pas au nouveau mot de passe']);
     expect(await confirmation.getAttribute('aria-invalid')).toBe('true');
-    // A wrong current password is the server's answer, shown at its field.
+    // A wrong current password is the suite.server's answer, shown at its field.
     await current.fill('pas-le-bon-mot-de-passe');
     await confirmation.fill(NEW_PASSWORD);
     await submit.click();
@@ -184,14 +171,14 @@ describe('signed in', () => {
     await current.fill(DEMO_PASSWORD);
     await submit.click();
     await dialog.waitFor({ state: 'detached' });
-    // The session of this browser goes on.
+    // The session of this suite.browser goes on.
     await page.reload();
     await page.getByRole('link', { name: 'Liège' }).waitFor();
 
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('heading', { name: 'Connexion' }).waitFor();
     expect(await hasSession(page)).toBe(false);
-    expect((await server.api('GET', '/api/auth/me', undefined, 'admin@cohesio.demo')).status).toBe(200);
+    expect((await suite.server.api('GET', '/api/auth/me', undefined, 'admin@cohesio.demo')).status).toBe(200);
 
     await signInWithForm(page, 'chef@liege.demo', DEMO_PASSWORD);
     await expect.poll(() => page.getByRole('alert').innerText()).toBe('Adresse électronique ou mot de passe incorrect');
@@ -203,15 +190,15 @@ describe('signed in', () => {
   });
 
   it('does not show the Liège plan to the chef de projet of Namur', async () => {
-    const page = await openPage(browser, errors, server, 'chef@namur.demo');
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'chef@namur.demo');
+    await page.goto(suite.server.url);
     await page.getByRole('heading', { name: 'Plans', exact: true }).waitFor();
     expect(await page.getByTestId('account-name').innerText()).toBe('Sophie Martin (cheffe de projet PCS, Namur)');
     expect(await page.getByRole('link', { name: 'Liège' }).count()).toBe(0);
 
-    await page.goto(`${server.url}/#/plan/${server.planId}/porteur`);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/porteur`);
     const alert = page.getByRole('alert');
-    await expect.poll(() => alert.innerText()).toBe(`Plan introuvable : ${server.planId}`);
+    await expect.poll(() => alert.innerText()).toBe(`Plan introuvable : ${suite.server.planId}`);
     expect(await page.locator('.plan-shell').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toContain('Liège');
     await page.context().close();

@@ -1,43 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
-import {
-  copySelection,
-  getPlan,
-  gridCell,
-  launchBrowser,
-  openPage,
-  pasteText,
-  screenshot,
-  startServer,
-  typeInCell,
-  waitSaved,
-  type Server,
-} from './harness.ts';
+import { browserSuite, copySelection, getPlan, gridCell, openPage, pasteText, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * The grid interface in real Chromium against the real server and SQLite file, on the Liège sample:
  * what a chef de projet does in a session.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 const FICHE_GRID = 'Indicateurs de Fiche 1.1.05 (CALIF)';
 
 async function openFiche(page: Page, label: string): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/actions`);
   await page.locator('.plan-nav a', { hasText: label }).first().click();
   await page.locator('.fiche h1').waitFor();
   await page.locator(`.grid[aria-label="${FICHE_GRID}"] .ht_master tbody tr`).first().waitFor();
@@ -49,8 +24,8 @@ function actionOf(plan: Plan, code: string, organisme: string) {
 
 describe('plan pages', () => {
   it('opens the Liège plan from the list and shows every section of the fiche plan in form order', async () => {
-    const page = await openPage(browser, errors, server);
-    await page.goto(server.url);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
+    await page.goto(suite.server.url);
     await page.getByRole('link', { name: 'Liège' }).click();
     await page.locator('main h1', { hasText: 'Porteur et identité' }).waitFor();
     const sections = await page.locator('.plan-nav ol').first().locator('a').allInnerTexts();
@@ -81,8 +56,8 @@ describe('plan pages', () => {
   });
 
   it('walks through every section without an error', async () => {
-    const page = await openPage(browser, errors, server);
-    await page.goto(`${server.url}/#/plan/${server.planId}/porteur`);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/porteur`);
     const links = page.locator('.plan-nav ol').first().locator('a');
     for (let i = 0; i < (await links.count()); i++) {
       const name = await links.nth(i).innerText();
@@ -96,14 +71,14 @@ describe('plan pages', () => {
 
 describe('fiche action', () => {
   it('recomputes Ex-ante as soon as a yearly target changes, and saves the cell', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page, '1.1.05 (CALIF)');
     const exAnte = await gridCell(page, FICHE_GRID, 0, 'exAnte');
     expect(await exAnte.innerText()).toBe('147');
     await typeInCell(page, FICHE_GRID, 0, '2021', '18');
     expect(await exAnte.innerText()).toBe('150');
     await waitSaved(page);
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const ind = actionOf(plan, '1.1.05', 'CALIF').indicators[0]!;
     expect(ind.values['2021']?.target).toBe(18);
     await screenshot(page, 'fiche-1.1.05');
@@ -115,12 +90,12 @@ describe('fiche action', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await gridCell(page, FICHE_GRID, 0, '2021')).innerText()).toBe('15');
     await waitSaved(page);
-    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2021']?.target).toBe(15);
+    expect(actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!.values['2021']?.target).toBe(15);
     await page.close();
   });
 
   it('pastes a 3×4 block of Belgian numbers as one change, copies it back plain, and finds it after a reload', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     const cellRequests: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/cells') && r.method() === 'PUT') cellRequests.push(r.postData() ?? '');
@@ -134,7 +109,7 @@ describe('fiche action', () => {
     expect(JSON.parse(cellRequests[0]!).cells).toHaveLength(12);
     expect(await (await gridCell(page, FICHE_GRID, 2, '2023')).innerText()).toBe('2.400');
 
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const [i2, i3] = actionOf(plan, '1.1.05', 'CALIF').indicators.slice(1, 3);
     expect([2022, 2023, 2024, 2025].map((y) => i2!.values[String(y)]?.target)).toEqual([1250, 2400, 12, 3000]);
     expect([2022, 2023, 2024, 2025].map((y) => i2!.values[String(y)]?.actual)).toEqual([1100, 2350, 11, 2900]);
@@ -157,7 +132,7 @@ describe('fiche action', () => {
   });
 
   it('marks a cell in the wrong number format with its French message and sends nothing', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page, '1.1.05 (CALIF)');
     let sent = 0;
     page.on('request', (r) => {
@@ -172,12 +147,12 @@ describe('fiche action', () => {
   });
 
   it('shows both values when another user saved the same cell, and keeps the one chosen', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page, '1.1.05 (CALIF)');
-    const action = actionOf(await getPlan(server), '1.1.05', 'CALIF');
+    const action = actionOf(await getPlan(suite.server), '1.1.05', 'CALIF');
     const ind = action.indicators[0]!;
     // Another client saves 2024 after this page loaded.
-    const other = await server.api('PUT', `/api/plans/${server.planId}/indicators/${ind.id}/values/2024/target`, {
+    const other = await suite.server.api('PUT', `/api/plans/${suite.server.planId}/indicators/${ind.id}/values/2024/target`, {
       value: '33',
       version: ind.values['2024']!.targetVersion,
     });
@@ -190,11 +165,11 @@ describe('fiche action', () => {
     expect(await dialog.locator('[data-testid="conflict-theirs"]').innerText()).toBe('33');
     await dialog.getByRole('button', { name: 'Garder ma valeur' }).click();
     await waitSaved(page);
-    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2024']?.target).toBe(36);
+    expect(actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!.values['2024']?.target).toBe(36);
 
     // And the other way: take the stored value.
-    const fresh = actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!;
-    await server.api('PUT', `/api/plans/${server.planId}/indicators/${ind.id}/values/2025/target`, {
+    const fresh = actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!;
+    await suite.server.api('PUT', `/api/plans/${suite.server.planId}/indicators/${ind.id}/values/2025/target`, {
       value: '44',
       version: fresh.values['2025']!.targetVersion,
     });
@@ -203,12 +178,12 @@ describe('fiche action', () => {
     await dialog.getByRole('button', { name: 'Prendre la valeur enregistrée' }).click();
     await waitSaved(page);
     await expect.poll(async () => (await gridCell(page, FICHE_GRID, 0, '2025')).innerText()).toBe('44');
-    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2025']?.target).toBe(44);
+    expect(actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!.values['2025']?.target).toBe(44);
     await page.close();
   });
 
-  it('keeps an edit made offline, through a reload, and saves it when the server answers again', async () => {
-    const page = await openPage(browser, errors, server);
+  it('keeps an edit made offline, through a reload, and saves it when the suite.server answers again', async () => {
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page, '1.1.05 (CALIF)');
     await page.route('**/cells', (route) => route.abort('internetdisconnected'));
     await typeInCell(page, FICHE_GRID, 1, '2020', '9');
@@ -220,15 +195,15 @@ describe('fiche action', () => {
     expect(await (await gridCell(page, FICHE_GRID, 1, '2020')).innerText()).toBe('9');
     await page.unroute('**/cells');
     await waitSaved(page);
-    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2020']?.actual).toBe(9);
+    expect(actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!.values['2020']?.actual).toBe(9);
     await page.close();
   });
 });
 
 describe('checks and actions', () => {
   it('updates the checks live and takes the user to the cell of a finding', async () => {
-    const page = await openPage(browser, errors, server);
-    await page.goto(`${server.url}/#/plan/${server.planId}/temps`);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/temps`);
     await page.locator('.checks-toggle').click();
     const error = page.locator('.finding.error a').first();
     expect(await error.innerText()).toContain('Ex-ante');
@@ -239,14 +214,14 @@ describe('checks and actions', () => {
     await expect.poll(() => page.locator('.finding.error').count()).toBe(0);
     expect(await page.locator('[data-testid="checks-count"]').innerText()).toMatch(/^0 erreur/);
     await waitSaved(page);
-    const checks = (await server.api<{ level: string }[]>('GET', `/api/plans/${server.planId}/checks`)).body;
+    const checks = (await suite.server.api<{ level: string }[]>('GET', `/api/plans/${suite.server.planId}/checks`)).body;
     expect(checks.filter((f) => f.level === 'error')).toEqual([]);
     await page.close();
   });
 
   it('adds an action found in the catalogue by its words, with its operator', async () => {
-    const page = await openPage(browser, errors, server);
-    await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/actions`);
     await page.getByRole('button', { name: 'Ajouter une action…' }).click();
     const dialog = page.locator('[data-testid="add-action-dialog"]');
     await dialog.getByLabel('Rechercher par code ou par mots').fill('francais langue');
@@ -256,7 +231,7 @@ describe('checks and actions', () => {
     await page.locator('.fiche h1', { hasText: 'ACTION 1.1.05' }).waitFor();
     expect(await page.locator('.fiche .intitule').innerText()).toBe('Français langue étrangère');
     await page.locator('.plan-nav a', { hasText: '1.1.05 (Maison des langues)' }).waitFor();
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     expect(plan.actions).toHaveLength(30);
     expect(plan.actions.filter((a) => a.code === '1.1.05').map((a) => a.fiche.operateur.organisme)).toEqual(['CALIF', 'Maison des langues']);
     await screenshot(page, 'fiche-new-action');

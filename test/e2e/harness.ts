@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, expect } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -73,6 +74,38 @@ export async function startServer(): Promise<Server> {
       db.$client.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The server and the browser of a test file: started before its tests, closed after them, and the file fails on any
+ * uncaught error of the application in its pages (`errors`, given to `openPage`).
+ */
+export function browserSuite(): { readonly server: Server; readonly browser: Browser; readonly errors: string[] } {
+  let server: Server | null = null;
+  let browser: Browser | null = null;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    expect(errors).toEqual([]);
+  });
+  const started = <T>(x: T | null): T => {
+    if (!x) throw new Error('browserSuite: the server and the browser start in beforeAll');
+    return x;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    errors,
   };
 }
 

@@ -1,32 +1,19 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSuite, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * The audit trail in the browser, as the Liège chef de projet: a value typed in an indicator cell shows in the
  * cell's history (who, from where, old → new), in the fiche's history, and in the plan's history export.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 const FICHE_GRID = 'Indicateurs de Fiche 1.1.05 (CALIF)';
 const CHEF = 'Claire Dumont';
 
 async function openFiche(page: Page): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/actions`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/actions`);
   await page.locator('.plan-nav a', { hasText: '1.1.05 (CALIF)' }).first().click();
   await page.locator('.fiche h1').waitFor();
   await page.locator(`.grid[aria-label="${FICHE_GRID}"] .ht_master tbody tr`).first().waitFor();
@@ -42,7 +29,7 @@ async function historyDialog(page: Page, scope: 'plan' | 'fiche' | 'cell') {
 
 describe('history panel', () => {
   it('shows who changed a cell, from where, old → new; the fiche lists it; the plan history exports it', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page);
 
     // The Réalisé row of the first indicator, 2021.
@@ -86,8 +73,8 @@ describe('history panel', () => {
     await screenshot(page, 'history-plan');
     expect(await dialog.locator('[data-testid="history-entry"]').first().locator('h3').innerText()).toContain(CHEF);
     const href = await dialog.locator('[data-testid="history-export"]').getAttribute('href');
-    expect(href).toMatch(new RegExp(`^/api/plans/${server.planId}/history\\.xlsx\\?`));
-    const res = await page.request.get(server.url + href!);
+    expect(href).toMatch(new RegExp(`^/api/plans/${suite.server.planId}/history\\.xlsx\\?`));
+    const res = await page.request.get(suite.server.url + href!);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers()['content-disposition']).toContain(encodeURIComponent('PCS Liège 2020-2025 - historique.xlsx'));
@@ -102,7 +89,7 @@ describe('history panel', () => {
   });
 
   it('opens a cell’s history from the keyboard (Maj+F10) and greys it out for a computed cell', async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(page);
     // Résultats of the first indicator: computed, no history of its own.
     await (await gridCell(page, FICHE_GRID, 1, 'resultats')).click();

@@ -1,34 +1,22 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Download, Page } from 'playwright-core';
 import type { Programme } from '../../schemas/reference.ts';
 import type { ApiError } from '../../schemas/errors.ts';
-import { getPlan, launchBrowser, openPage, screenshot, startServer, type Server } from './harness.ts';
+import { browserSuite, getPlan, openPage, screenshot } from './harness.ts';
 
 /**
  * The official PDF report from the plan header, in real Chromium against the real server on the Liège sample:
  * choose the report year, follow the render in the progress panel, get the download; a second export of the
  * unchanged plan comes from the cache; only the programme's years can be chosen.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
+const suite = browserSuite();
 const TIMEOUT = 60_000;
 const FILENAME = 'PCS Liège 2020-2025 - rapport 2021.pdf';
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
 
 async function openBudget(page: Page): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/budget`);
   await page.locator('[data-testid="total-recettes"] .value').waitFor();
 }
 
@@ -63,14 +51,14 @@ function expectPdf(bytes: Uint8Array): void {
 }
 
 async function programmeOfPlan(): Promise<Programme> {
-  const plan = await getPlan(server);
-  const programmes = (await server.api<Programme[]>('GET', '/api/programmes')).body;
+  const plan = await getPlan(suite.server);
+  const programmes = (await suite.server.api<Programme[]>('GET', '/api/programmes')).body;
   return programmes.find((p) => p.id === plan.programmeId)!;
 }
 
 describe('PDF report', () => {
   it('renders the chosen year with its progress shown, downloads it, and serves it again from the cache', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openBudget(page);
     const button = page.getByTestId('export-pdf');
     expect(await button.innerText()).toBe('Exporter en PDF');
@@ -100,7 +88,7 @@ describe('PDF report', () => {
     expect(await panel.locator('.pdf-progress-detail').innerText()).toMatch(/^Temps écoulé : \d+,\d s$/);
     await expect.poll(() => button.isEnabled()).toBe(true);
     const seen = await seenInPage(page);
-    // Disabled while the render ran, followed through the server's stages in French.
+    // Disabled while the render ran, followed through the suite.server's stages in French.
     expect(seen.disabled).toContain(true);
     expect(seen.states.at(-1)).toBe('done');
     expect(seen.messages.some((m) => /^(En attente|Préparation|Mise en page|Écriture)/.test(m))).toBe(true);
@@ -108,7 +96,7 @@ describe('PDF report', () => {
 
     // The link downloads the same document again.
     const link = panel.getByTestId('pdf-download');
-    expect(await link.getAttribute('href')).toMatch(new RegExp(`^/api/plans/${server.planId}/pdf-jobs/[0-9a-f-]{36}/file$`));
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^/api/plans/${suite.server.planId}/pdf-jobs/[0-9a-f-]{36}/file$`));
     const [again] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), link.click()]);
     expect(again.suggestedFilename()).toBe(FILENAME);
     expectPdf(await pdfBytes(again));
@@ -131,7 +119,7 @@ describe('PDF report', () => {
 
   it('offers only the programme’s years, the last finished one by default', { timeout: TIMEOUT }, async () => {
     const programme = await programmeOfPlan();
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     await openBudget(page);
     const select = page.getByTestId('pdf-year');
     const values = await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
@@ -142,10 +130,10 @@ describe('PDF report', () => {
     expect(await select.inputValue()).toBe(String(Math.min(Math.max(new Date().getFullYear() - 1, first), last)));
     expect(await page.getByLabel('Année du rapport').getAttribute('data-testid')).toBe('pdf-year');
 
-    // A year outside the programme has no option in the page; the server would refuse it anyway, at `annee`.
+    // A year outside the programme has no option in the page; the suite.server would refuse it anyway, at `annee`.
     expect(values).not.toContain(String(first - 1));
     expect(values).not.toContain(String(last + 1));
-    const refused = await server.api<ApiError>('POST', `/api/plans/${server.planId}/pdf-jobs`, { annee: first - 1 });
+    const refused = await suite.server.api<ApiError>('POST', `/api/plans/${suite.server.planId}/pdf-jobs`, { annee: first - 1 });
     expect(refused.status).toBe(400);
     expect(refused.body.issues.map((i) => i.path)).toEqual(['annee']);
     await page.close();

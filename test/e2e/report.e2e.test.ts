@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { unitBounds } from '../../schemas/numbers.ts';
-import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * The annual report in real Chromium against the real server, on the Liège sample: the chef de projet sees what is
@@ -15,22 +15,9 @@ const TIMEOUT = 120_000;
 const CHEF = 'chef@liege.demo';
 const DICS = 'dics@wallonie.demo';
 
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
+const suite = browserSuite();
 
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
-
-const reportUrl = () => `${server.url}/#/plan/${server.planId}/rapport/${YEAR}`;
+const reportUrl = () => `${suite.server.url}/#/plan/${suite.server.planId}/rapport/${YEAR}`;
 const item = (page: Page, id: string) => page.locator(`[data-testid="checklist-item"][data-item="${id}"]`);
 
 async function openReport(page: Page): Promise<void> {
@@ -47,7 +34,7 @@ function calif(plan: Plan) {
 
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<string> {
   const grid = `Indicateurs de ${describeAction(action)}`;
-  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${action.id}`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator('.fiche h1').waitFor();
   await page.locator(`.grid[aria-label="${grid}"] .ht_master tbody tr`).first().waitFor();
   return grid;
@@ -75,16 +62,16 @@ async function fillActuals(plan: Plan): Promise<void> {
       };
     }),
   );
-  const res = await server.api('PUT', `/api/plans/${server.planId}/cells`, { cells }, CHEF);
+  const res = await suite.server.api('PUT', `/api/plans/${suite.server.planId}/cells`, { cells }, CHEF);
   expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
 }
 
 /** As the chef de projet: the one error of the sample (ex-ante time shares at 95 %) justified. */
 async function justifyError(): Promise<void> {
-  const checks = await server.api<{ level: string; key: string }[]>('GET', `/api/plans/${server.planId}/checks`, undefined, CHEF);
+  const checks = await suite.server.api<{ level: string; key: string }[]>('GET', `/api/plans/${suite.server.planId}/checks`, undefined, CHEF);
   const error = checks.body.find((f) => f.level === 'error');
   expect(error).toBeDefined();
-  const res = await server.api('PUT', `/api/plans/${server.planId}/justifications`, {
+  const res = await suite.server.api('PUT', `/api/plans/${suite.server.planId}/justifications`, {
     version: 0,
     data: { cle: error!.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'Claire Dumont' },
   }, CHEF);
@@ -104,7 +91,7 @@ async function submitFromPage(page: Page): Promise<void> {
 
 describe('the annual report page', () => {
   it('lists what is missing, submits the complete year with its files, and 2021 becomes read-only', { timeout: TIMEOUT }, async () => {
-    const page = await openPage(browser, errors, server, CHEF);
+    const page = await openPage(suite.browser, suite.errors, suite.server, CHEF);
     await openReport(page);
     expect(await page.locator('[data-testid="report-status"]').innerText()).toBe('Non soumis');
 
@@ -115,10 +102,10 @@ describe('the annual report page', () => {
     expect(await item(page, 'constats').getAttribute('data-ok')).toBe('false');
     expect(await item(page, 'constats').innerText()).toMatch(/Ex-ante : le total est 95,0%/);
     // Each missing value leads to its cell: the Réalisé row of the indicator, in its fiche.
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const firstMissing = item(page, 'realises').locator('a').first();
     expect(await firstMissing.getAttribute('href')).toBe(
-      `#/plan/${server.planId}/fiche/${plan.actions[0]!.id}?focus=${encodeURIComponent(`actions.0.indicators.0.values.${YEAR}.actual`)}`,
+      `#/plan/${suite.server.planId}/fiche/${plan.actions[0]!.id}?focus=${encodeURIComponent(`actions.0.indicators.0.values.${YEAR}.actual`)}`,
     );
     const submit = page.locator('[data-testid="report-submit"]');
     expect(await submit.isDisabled()).toBe(true);
@@ -147,7 +134,7 @@ describe('the annual report page', () => {
     expect(xlsxHash).toMatch(/^[0-9a-f]{64}$/);
     expect(await page.locator('[data-testid="submission-xlsx"]').innerText()).toBe('XLSX');
     // The links serve the files as generated: the hash shown is the file's.
-    const served = await page.request.get(new URL((await pdf.getAttribute('href'))!, server.url).href);
+    const served = await page.request.get(new URL((await pdf.getAttribute('href'))!, suite.server.url).href);
     expect(served.status()).toBe(200);
     expect(served.headers()['x-cohesio-sha256']).toBe(pdfHash);
     expect(await page.locator('[data-testid="submission"]').first().innerText()).toMatch(/Soumise\s+le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2} par Claire Dumont/);
@@ -170,20 +157,20 @@ describe('the annual report page', () => {
     expect(await tryTyping(page, grid, 1, String(YEAR), '999')).toBe(before);
     expect(await tryTyping(page, grid, 1, '2022', '7')).toBe('7');
     await waitSaved(page);
-    const saved = calif(await getPlan(server)).indicators[0]!;
+    const saved = calif(await getPlan(suite.server)).indicators[0]!;
     expect(saved.values['2022']!.actual).toBe(7);
     expect(saved.values[String(YEAR)]!.actual).toBe(action.indicators[0]!.values[String(YEAR)]?.target ?? Math.max(1, unitBounds(action.indicators[0]!.unit).min));
   });
 
   it('lets the DiCS return the report with a reason, after which 2021 is editable again', { timeout: TIMEOUT }, async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const action = calif(plan);
     const indicator = action.indicators[0]!;
     const chemin = `actions.${action.id}.indicators.${indicator.id}.values.${YEAR}.actual`;
-    const asked = await server.api('POST', `/api/plans/${server.planId}/threads`, { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' }, DICS);
+    const asked = await suite.server.api('POST', `/api/plans/${suite.server.planId}/threads`, { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' }, DICS);
     expect(asked.status).toBe(201);
 
-    const dics = await openPage(browser, errors, server, DICS);
+    const dics = await openPage(suite.browser, suite.errors, suite.server, DICS);
     await openReport(dics);
     expect(await dics.locator('[data-testid="report-submit"]').count()).toBe(0);
     const thread = dics.locator('[data-testid="report-thread"]');
@@ -208,14 +195,14 @@ describe('the annual report page', () => {
     await screenshot(dics, 'report-returned');
 
     // The chef de projet corrects 2021 in the grid, then submits again: the changes are listed.
-    const chef = await openPage(browser, errors, server, CHEF);
+    const chef = await openPage(suite.browser, suite.errors, suite.server, CHEF);
     const grid = await openFiche(chef, action);
     expect(await chef.locator('[data-testid="year-lock-banner"]').count()).toBe(0);
     const cell = await gridCell(chef, grid, 1, String(YEAR));
     expect(await cell.getAttribute('class')).not.toContain('cell-readonly');
     expect(await tryTyping(chef, grid, 1, String(YEAR), '3')).toBe('3');
     await waitSaved(chef);
-    expect(calif(await getPlan(server)).indicators[0]!.values[String(YEAR)]!.actual).toBe(3);
+    expect(calif(await getPlan(suite.server)).indicators[0]!.values[String(YEAR)]!.actual).toBe(3);
 
     // From the navigation (the last finished year by default), then 2021 in the year selector.
     await chef.locator('.plan-nav a', { hasText: 'Rapport annuel' }).click();

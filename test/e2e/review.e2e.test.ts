@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { unitBounds } from '../../schemas/numbers.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
-import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * The annual report's whole story, as a new user tries it from the README, in real Chromium against the real server:
@@ -20,25 +20,12 @@ const QUESTION = 'Cette valeur 2021 paraît élevée : pouvez-vous la vérifier 
 const ANSWER = 'Erreur de saisie : la valeur est 3, corrigée.';
 const MOTIF = 'Une valeur à vérifier (voir la question sur la fiche 1.1.05)';
 
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 /** A page without a session, signed in through the form as people do. */
 async function signIn(email: string): Promise<Page> {
-  const page = await openPage(browser, errors, server, null);
-  await page.goto(server.url);
+  const page = await openPage(suite.browser, suite.errors, suite.server, null);
+  await page.goto(suite.server.url);
   const form = page.locator('.login-form');
   await form.getByLabel('Adresse électronique').fill(email);
   await form.getByLabel('Mot de passe', { exact: true }).fill(PASSWORD);
@@ -51,13 +38,13 @@ const calif = (plan: Plan) => plan.actions.find((a) => a.code === '1.1.05' && a.
 
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<string> {
   const grid = `Indicateurs de ${describeAction(action)}`;
-  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${action.id}`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator(`.grid[aria-label="${grid}"] .ht_master tbody tr`).first().waitFor();
   return grid;
 }
 
 async function openReport(page: Page): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/rapport/${YEAR}`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/rapport/${YEAR}`);
   await page.locator('.report-page h1', { hasText: `Rapport annuel ${YEAR}` }).waitFor();
   await page.locator('[data-testid="report-checklist"]').waitFor();
 }
@@ -71,13 +58,13 @@ async function submit(page: Page, numero: number): Promise<void> {
 
 describe('the annual report, from the first submission to the re-submission', () => {
   it('is submitted, questioned, returned, answered, corrected and submitted again, every step in the history', { timeout: 240_000 }, async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const action = calif(plan);
 
     // Setup, as the chef de projet through the API: the 2021 actuals of every other fiche (175 values in all).
     const others = plan.actions.filter((a) => a.id !== action.id).flatMap((a) => a.indicators);
     const cells = others.map((i) => ({ grid: 'indicator-actual', row: i.id, period: YEAR, value: i.values[YEAR]?.target ?? Math.max(1, unitBounds(i.unit).min), version: 0 }));
-    expect((await server.api('PUT', `/api/plans/${server.planId}/cells`, { cells }, 'chef@liege.demo')).status).toBe(200);
+    expect((await suite.server.api('PUT', `/api/plans/${suite.server.planId}/cells`, { cells }, 'chef@liege.demo')).status).toBe(200);
 
     // The chef de projet signs in, types the CALIF fiche's 2021 actuals in its grid (Réalisé rows are the odd ones).
     const chef = await signIn('chef@liege.demo');
@@ -140,7 +127,7 @@ describe('the annual report, from the first submission to the re-submission', ()
     await dialog.getByRole('button', { name: 'Fermer' }).click();
     await typeInCell(back, grid, 1, YEAR, '3');
     await waitSaved(back);
-    expect(calif(await getPlan(server)).indicators[0]!.values[YEAR]!.actual).toBe(3);
+    expect(calif(await getPlan(suite.server)).indicators[0]!.values[YEAR]!.actual).toBe(3);
     await openReport(back);
     await submit(back, 2);
     const changes = back.locator('[data-testid="submission"][data-numero="2"] [data-testid="submission-changes"]');
@@ -148,7 +135,7 @@ describe('the annual report, from the first submission to the re-submission', ()
 
     // The second PDF, as downloaded: submitted status, the changes annex with the corrected value, the question.
     const href = await back.locator('[data-testid="submission"][data-numero="2"] [data-testid="submission-pdf"]').getAttribute('href');
-    const pdf = await back.request.get(new URL(href!, server.url).href);
+    const pdf = await back.request.get(new URL(href!, suite.server.url).href);
     expect(pdf.status()).toBe(200);
     const pdfText = pdfPages(savePdf(new Uint8Array(await pdf.body()), 'rapport-2021-soumission-2.pdf')).join('\n').replace(/\s+/g, ' ');
     expect(pdfText).toContain('Soumis à la Direction de la Cohésion sociale');

@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
-import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, typeInCell, waitSaved, type Server } from './harness.ts';
+import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
  * What each role sees read-only, in real Chromium against the real server, on the Liège sample: the interface
  * applies the server's write rules (schemas/access.ts) so that nothing is typed that would be refused.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 function actionOf(plan: Plan, code: string, organisme: string) {
   const action = plan.actions.find((a) => a.code === code && a.fiche.operateur.organisme === organisme);
@@ -32,7 +19,7 @@ function actionOf(plan: Plan, code: string, organisme: string) {
 const gridOf = (action: Plan['actions'][number]) => `Indicateurs de ${describeAction(action)}`;
 
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${action.id}`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator('.fiche h1').waitFor();
   await page.locator(`.grid[aria-label="${gridOf(action)}"] .ht_master tbody tr`).first().waitFor();
 }
@@ -61,9 +48,9 @@ async function tryTyping(page: Page, grid: string, row: number, key: string, tex
 
 describe('DiCS reviewer', () => {
   it('reads a Liège fiche without being able to change an indicator or a text', async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const calif = actionOf(plan, '1.1.05', 'CALIF');
-    const page = await openPage(browser, errors, server, 'dics@wallonie.demo');
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'dics@wallonie.demo');
     const writes = countWrites(page);
     await openFiche(page, calif);
 
@@ -92,29 +79,29 @@ describe('DiCS reviewer', () => {
     await screenshot(page, 'roles-dics-fiche');
 
     // The budget too: read-only cells, nothing sent.
-    await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/budget`);
     await page.locator('.grid[aria-label="Budget : Recettes"] .ht_master tbody tr').first().waitFor();
     expect(await tryTyping(page, 'Budget : Recettes', 3, 'amount', '12,34')).toBe('0,00');
 
     await page.waitForTimeout(500);
     expect(writes()).toBe(0);
-    expect(actionOf(await getPlan(server), '1.1.05', 'CALIF').indicators[0]!.values['2021']?.target).toBe(calif.indicators[0]!.values['2021']?.target);
+    expect(actionOf(await getPlan(suite.server), '1.1.05', 'CALIF').indicators[0]!.values['2021']?.target).toBe(calif.indicators[0]!.values['2021']?.target);
     await page.close();
   });
 });
 
 describe('finance officer', () => {
   it('edits the budget, not the texts of a fiche', async () => {
-    const page = await openPage(browser, errors, server, 'finances@liege.demo');
-    await page.goto(`${server.url}/#/plan/${server.planId}/budget`);
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'finances@liege.demo');
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/budget`);
     await page.locator('.grid[aria-label="Budget : Recettes"] .ht_master tbody tr').first().waitFor();
     expect(await page.locator('[data-testid="permission-banner"]').innerText()).toContain('Vous modifiez les données financières');
 
     await typeInCell(page, 'Budget : Recettes', 3, 'amount', '12,34');
     await waitSaved(page);
-    expect((await getPlan(server)).budget.recettes.autres).toBe(1234);
+    expect((await getPlan(suite.server)).budget.recettes.autres).toBe(1234);
 
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
     await openFiche(page, thermos);
     const description = ficheField(page, plan, thermos, 'fiche.description');
@@ -131,10 +118,10 @@ describe('finance officer', () => {
 
 describe('partner operator', () => {
   it('records the actuals and texts of the fiche they operate, and nothing else', async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
     const calif = actionOf(plan, '1.1.05', 'CALIF');
-    const page = await openPage(browser, errors, server, 'thermos@liege.demo');
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'thermos@liege.demo');
     await openFiche(page, thermos);
     expect(await page.locator('[data-testid="permission-banner"]').innerText()).toContain(
       'Vous modifiez les textes et les valeurs réalisées des actions que vous opérez',
@@ -144,7 +131,7 @@ describe('partner operator', () => {
     const grid = gridOf(thermos);
     await typeInCell(page, grid, 1, '2021', '750');
     await waitSaved(page);
-    expect(actionOf(await getPlan(server), '2.4.01', 'Asbl Opération Thermos').indicators[0]!.values['2021']?.actual).toBe(750);
+    expect(actionOf(await getPlan(suite.server), '2.4.01', 'Asbl Opération Thermos').indicators[0]!.values['2021']?.actual).toBe(750);
 
     // The target of the same indicator is the commune's commitment.
     expect(await (await gridCell(page, grid, 0, '2021')).getAttribute('class')).toContain('cell-readonly');
@@ -156,7 +143,7 @@ describe('partner operator', () => {
     await description.fill('Accueil de nuit de novembre à mars.');
     // Long texts are sent after a pause in typing.
     await expect
-      .poll(async () => actionOf(await getPlan(server), '2.4.01', 'Asbl Opération Thermos').fiche.description, { timeout: 10_000 })
+      .poll(async () => actionOf(await getPlan(suite.server), '2.4.01', 'Asbl Opération Thermos').fiche.description, { timeout: 10_000 })
       .toBe('Accueil de nuit de novembre à mars.');
     await waitSaved(page);
     expect(await ficheField(page, plan, thermos, 'fiche.operateur.organisme').isEditable()).toBe(false);

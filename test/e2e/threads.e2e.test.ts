@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import type { ReviewThread } from '../../schemas/submission.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { TIME_CATEGORIES } from '../../schemas/enums.ts';
-import { getPlan, gridCell, launchBrowser, openPage, screenshot, startServer, type Server } from './harness.ts';
+import { browserSuite, getPlan, gridCell, openPage, screenshot } from './harness.ts';
 
 /**
  * The DiCS's questions on the values of a plan, in real Chromium against the real server: the reviewer asks about
  * one indicator actual from the cell's context menu, the cell shows a marker for everybody, the chef de projet
  * answers from the same cell, the reviewer resolves it; the stored thread tells the whole story.
  */
-let server: Server;
-let browser: Browser;
-const errors: string[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  expect(errors).toEqual([]);
-});
+const suite = browserSuite();
 
 const DICS = 'dics@wallonie.demo';
 const DICS_NAME = 'Luc Renard (DiCS)';
@@ -39,12 +26,12 @@ function calif(plan: Plan): Plan['actions'][number] {
 }
 
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<void> {
-  await page.goto(`${server.url}/#/plan/${server.planId}/fiche/${action.id}`);
+  await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator('.fiche h1').waitFor();
   await page.locator(`.grid[aria-label="Indicateurs de ${describeAction(action)}"] .ht_master tbody tr`).first().waitFor();
 }
 
-/** The threads dialog once its questions are loaded from the server. */
+/** The threads dialog once its questions are loaded from the suite.server. */
 async function threadsDialog(page: Page) {
   const dialog = page.locator('[data-testid="threads-dialog"]');
   await dialog.waitFor();
@@ -70,14 +57,14 @@ async function waitForMarker(page: Page, grid: string, key: string, marker: stri
 
 describe('DiCS questions on a value', () => {
   it('asked by the DiCS from a cell, answered by the chef de projet, resolved by the DiCS', async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const action = calif(plan);
     const indicator = action.indicators[0]!;
     const grid = `Indicateurs de ${describeAction(action)}`;
     const chemin = `actions.${action.id}.indicators.${indicator.id}.values.2021.actual`;
 
     // The DiCS: on the 2021 actual of the first indicator, from the keyboard (Maj+F10), "Poser une question".
-    const dics = await openPage(browser, errors, server, DICS);
+    const dics = await openPage(suite.browser, suite.errors, suite.server, DICS);
     await openFiche(dics, action);
     expect(await dics.locator('[data-testid="fiche-threads"]').isVisible()).toBe(false);
     await (await gridCell(dics, grid, 1, '2021')).click();
@@ -116,7 +103,7 @@ describe('DiCS questions on a value', () => {
     expect(await dics.locator('[data-testid="fiche-threads"]').innerText()).toBe('1 question de la DiCS (1 non résolue)');
 
     // The chef de projet sees the marker, opens the question from the cell and answers.
-    const chef = await openPage(browser, errors, server);
+    const chef = await openPage(suite.browser, suite.errors, suite.server);
     await openFiche(chef, action);
     await waitForMarker(chef, grid, '2021', 'cell-thread-open');
     await (await gridCell(chef, grid, 1, '2021')).click({ button: 'right' });
@@ -169,8 +156,8 @@ describe('DiCS questions on a value', () => {
     await screenshot(dics, 'threads-resolved');
     await dics.close();
 
-    // What the server stored.
-    const res = await server.api<ReviewThread[]>('GET', `/api/plans/${server.planId}/threads`);
+    // What the suite.server stored.
+    const res = await suite.server.api<ReviewThread[]>('GET', `/api/plans/${suite.server.planId}/threads`);
     expect(res.status).toBe(200);
     expect(res.body).toHaveLength(1);
     const [thread] = res.body;
@@ -185,7 +172,7 @@ describe('DiCS questions on a value', () => {
 
 describe('DiCS questions on the other yearly grids', () => {
   it('marks a time share, a consumption and a transfer of a year, and opens their questions', async () => {
-    const plan = await getPlan(server);
+    const plan = await getPlan(suite.server);
     const transfer = plan.transferts[0]!;
     const category = TIME_CATEGORIES[0]!.code;
     const cases = [
@@ -195,15 +182,15 @@ describe('DiCS questions on the other yearly grids', () => {
     ];
     const ids: string[] = [];
     for (const c of cases) {
-      const res = await server.api<ReviewThread>('POST', `/api/plans/${server.planId}/threads`, { annee: 2022, chemin: c.chemin, texte: `Question sur ${c.chemin}` }, DICS);
+      const res = await suite.server.api<ReviewThread>('POST', `/api/plans/${suite.server.planId}/threads`, { annee: 2022, chemin: c.chemin, texte: `Question sur ${c.chemin}` }, DICS);
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }
-    expect((await server.api('POST', `/api/plans/${server.planId}/threads/${ids[2]}/resolve`, { texte: null }, DICS)).status).toBe(200);
+    expect((await suite.server.api('POST', `/api/plans/${suite.server.planId}/threads/${ids[2]}/resolve`, { texte: null }, DICS)).status).toBe(200);
 
-    const page = await openPage(browser, errors, server);
+    const page = await openPage(suite.browser, suite.errors, suite.server);
     for (const [i, c] of cases.entries()) {
-      await page.goto(`${server.url}/#/plan/${server.planId}/${c.href}`);
+      await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/${c.href}`);
       const key = c.key ?? '2022';
       const cls = await waitForMarker(page, c.grid, key, i === 2 ? 'cell-thread-resolved' : 'cell-thread-open', c.row);
       expect(cls).toContain('cell-thread');
