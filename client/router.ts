@@ -40,12 +40,12 @@ export function ficheHref(planId: string, actionId: string, focus?: string): str
   return `#/plan/${encodeURIComponent(planId)}/fiche/${encodeURIComponent(actionId)}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
 }
 
-/** `#/plan/<id>/finances/rapprochement/2021`; without a year, the page's default year. */
+/** `#/plan/<id>/finances/rapprochement/<année>`; without a year, the page's default year. */
 export function financeHref(planId: string, view: FinanceView, year?: number | null, focus?: string): string {
   return `#/plan/${encodeURIComponent(planId)}/finances/${view}${year ? `/${year}` : ''}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
 }
 
-/** `#/plan/<id>/rapport/2021`; without a year, the page's default year. */
+/** `#/plan/<id>/rapport/<année>`; without a year, the page's default year. */
 export function reportHref(planId: string, year?: number | null): string {
   return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}`;
 }

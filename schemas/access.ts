@@ -124,7 +124,7 @@ export function writeScopeOf(plan: ScopePlan, actor: Pick<Actor, 'partenaire'>):
 
 /**
  * May this person change the value at `path` (a path of `flattenPlan`: `budget.personnel`,
- * `actions.<id>.indicators.<id>.values.2021.actual`, `actions.<id>.fiche.description`…)?
+ * `actions.<id>.indicators.<id>.values.<année>.actual`, `actions.<id>.fiche.description`…)?
  */
 export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
   const parts = path.split('.');

@@ -130,7 +130,7 @@ function fieldWords(parts: readonly string[]): string {
 
 /**
  * French name of a path for the history panel, the changes annex and errors: "Fiche 1.3.03 (CPAS de Liège - SADA),
- * indicateur 2, 2021, réalisé", "Budget › Subvention PCS", "Fiche 2.4.01 (…) › description".
+ * indicateur 2, <année>, réalisé", "Budget › Subvention PCS", "Fiche 2.4.01 (…) › description".
  */
 export function describePath(plan: Pick<PlanDocument, 'actions' | 'transferts'> & Partial<PlanDocument>, path: string): string {
   const parts = path.split('.');
@@ -218,7 +218,7 @@ export const AUDIT_EVENT_LABELS: Record<AuditEvent, string> = {
   resolution: 'Question résolue',
 };
 
-/** "Modification", or "Soumission — Rapport 2021 soumis…" when the entry says what it is about. */
+/** "Modification", or "Soumission — Rapport <année> soumis…" when the entry says what it is about. */
 export function describeEvent(entry: Pick<AuditEntry, 'event' | 'summary'>): string {
   const label = AUDIT_EVENT_LABELS[entry.event];
   return entry.summary ? `${label} — ${entry.summary}` : label;
@@ -238,7 +238,7 @@ export type AuditEntry = {
   userRole: string;
   origin: ChangeOrigin;
   reason: string | null;
-  /** What the entry is about when it is not a value change ("Rapport 2021 soumis"). */
+  /** What the entry is about when it is not a value change ("Rapport <année> soumis"). */
   summary: string | null;
   values: { path: string; label: string; old: FlatValue; new: FlatValue; oldText: string; newText: string }[];
 };

@@ -1,5 +1,5 @@
 /**
- * Dates as the forms print them (`05/03/2021`) and as the plan stores them (ISO `2021-03-05`), shared by the grid,
+ * Dates as the forms print them (`JJ/MM/AAAA`) and as the plan stores them (ISO `AAAA-MM-JJ`), shared by the grid,
  * the workbook and its import.
  */
 
@@ -46,7 +46,7 @@ export function brusselsTime(iso: string): { year: number; month: number; day: n
   return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
 }
 
-/** An instant as a Belgian reader expects it, in Brussels time: `21/11/2026 à 14:05`. */
+/** An instant as a Belgian reader expects it, in Brussels time: `JJ/MM/AAAA à HH:MM`. */
 export function formatDateTime(iso: string): string {
   const t = brusselsTime(iso);
   const two = (n: number) => String(n).padStart(2, '0');

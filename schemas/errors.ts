@@ -25,7 +25,7 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
-/** `actions.3.indicators.2.values.2021.actual` from a zod path. */
+/** `actions.3.indicators.2.values.<année>.actual` from a zod path. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }

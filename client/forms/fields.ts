@@ -122,7 +122,7 @@ export class FormBinder {
     return this.wrap(path, label, control, opts.hint);
   }
 
-  /** A Belgian number; `plain` shows it without thousands separators (a year: "2018", not "2.018"). */
+  /** A Belgian number; `plain` shows it without thousands separators (a year reads "AAAA", never with a thousands dot). */
   number(path: string, label: string, scale: number, opts: { suffix?: string; plain?: boolean } = {}): HTMLElement {
     const current = getAt(this.binding.doc, splitPath(path)) as number | null;
     const show = (v: number) => (opts.plain ? formatBelgianNumber(v, scale).replace(/\./g, '') : formatBelgianNumber(v, scale));

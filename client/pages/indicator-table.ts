@@ -294,7 +294,7 @@ export function indicatorTable(
     refresh: () => grid.refresh(),
     focusIndicator(index, field) {
       const key = field === 'exAnte' ? 'exAnte' : field && /^values\.\d{4}/.test(field) ? field.split('.')[1]! : 'label';
-      // `values.2021.actual` is on the indicator's Réalisé row, under its Cible row.
+      // `values.<année>.actual` is on the indicator's Réalisé row, under its Cible row.
       grid.focusCell(index * 2 + (field?.endsWith('.actual') ? 1 : 0), key);
     },
     dispose() {

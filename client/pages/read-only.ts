@@ -29,12 +29,12 @@ export function permissionBanner(store: PlanStore): HTMLElement | null {
   );
 }
 
-/** "21/11/2026" of an instant (Brussels time). */
+/** "JJ/MM/AAAA" of an instant (Brussels time). */
 const dayOf = (iso: string) => formatDateTime(iso).split(' à ')[0]!;
 
 /**
  * One line per year whose annual report is under review or approved: its values are read-only for everybody
- * ("Rapport 2021 soumis le 21/11/2026 par … : les valeurs 2021 sont en lecture seule").
+ * ("Rapport <année> soumis le JJ/MM/AAAA par … : les valeurs <année> sont en lecture seule").
  */
 export function lockedYearBanners(store: PlanStore): HTMLElement[] {
   const review = reviewOf(store);

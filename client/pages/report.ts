@@ -41,7 +41,7 @@ const MAX_NETWORK_MISSES = 20;
 const OPEN_DETAILS = 8;
 
 /**
- * `actions.<id>.indicators.<id>.values.2021.actual` → `actions.3.indicators.0.values.2021.actual`: the pages find
+ * `actions.<id>.indicators.<id>.values.<année>.actual` → `actions.3.indicators.0.values.<année>.actual`: the pages find
  * a field or a cell by its position in the plan, the review's paths name rows by id.
  */
 function positionalPath(plan: Plan, path: string): string {

@@ -11,7 +11,7 @@ import { spreadsheetText } from './xlsx.ts';
  */
 
 export type HistoryWorkbookInput = {
-  /** "PCS Liège 2020-2025". */
+  /** "PCS Liège <années>". */
   planName: string;
   entries: readonly AuditEntry[];
   /** What the trail is limited to ("Fiche 1.1.05 (CALIF)"), or null for the whole plan. */
@@ -41,7 +41,7 @@ const HEADER_ROW = 4;
 
 /**
  * The instant as a date-and-time value holding Brussels wall-clock time (spreadsheets have no time zones), so that
- * Excel sorts and filters it and shows `21/11/2026 14:05:09`.
+ * Excel sorts and filters it and shows `JJ/MM/AAAA HH:MM:SS`.
  */
 export function brusselsWallClock(iso: string): Date {
   const t = brusselsTime(iso);

@@ -7,7 +7,7 @@ import { exportFilename } from './workbook.ts';
 
 /**
  * The plan's trail (the entries `getHistory` answers for the same filter) as an XLSX download:
- * "PCS Liège 2020-2025 - historique.xlsx".
+ * "PCS Liège <années> - historique.xlsx".
  */
 export async function exportHistoryWorkbook(
   ctx: ServiceContext & { planId: string; chemin?: string | undefined; limite: number },

@@ -25,12 +25,12 @@ export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookIn
   return { plan, programme, catalogue: ctx.reference.catalogue, findings, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
 }
 
-/** "PCS Liège 2020-2025" + `tail`: the download name of a plan's export, without characters file systems refuse. */
+/** "PCS Liège <années>" + `tail`: the download name of a plan's export, without characters file systems refuse. */
 export function exportFilename(plan: Plan, programme: Programme, tail: string): string {
   return `PCS ${plan.commune} ${programmeSpan(programme)}${tail}`.replace(/[\\/:*?"<>|]/g, '-');
 }
 
-/** "PCS Liège 2020-2025.xlsx": the download name of a plan's workbook. */
+/** "PCS Liège <années>.xlsx": the download name of a plan's workbook. */
 export function workbookFilename(plan: Plan, input: WorkbookInput): string {
   return exportFilename(plan, input.programme, '.xlsx');
 }

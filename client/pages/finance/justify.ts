@@ -88,7 +88,7 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
       h(
         'p',
         { class: 'hint' },
-        'Expliquez pourquoi cet écart est légitime (ex. « transfert 2021 payé en janvier 2022 »). ',
+        'Expliquez pourquoi cet écart est légitime (ex. « transfert de l’année payé en janvier de l’année suivante »). ',
         'Si les chiffres changent ensuite, la justification restera visible avec la mention « à revoir ».',
       ),
       h('div', { class: 'field' }, h('label', { for: textId }, 'Justification'), text, textError),

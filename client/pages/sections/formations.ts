@@ -142,7 +142,7 @@ export function renderFormations(ctx: PageContext): Page {
         editor.focusRow(Number(m[1]), m[2]);
         return true;
       }
-      // `commissions`, `commissions.dates` or `commissions.dates.2021(.n)`: the year's line, else the first one.
+      // `commissions`, `commissions.dates` or `commissions.dates.<année>(.n)`: the year's line, else the first one.
       const y = /^commissions(?:\.dates(?:\.(\d{4}))?)?(?:\.|$)/.exec(path);
       const index = !y ? -1 : y[1] ? years.indexOf(Number(y[1])) : years.length ? 0 : -1;
       if (index >= 0) {

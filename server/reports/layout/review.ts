@@ -22,7 +22,7 @@ const text = (col: number, value: string | null, style: LayoutCell['style'] = 's
 const headerRow = (titles: readonly string[]): LayoutCell[] => titles.map((value, i) => text(2 + i, value, 'tableHeader'));
 
 /**
- * "soumission n°2, précédente du 12/03/2022 à 10:00", with what is known of the submission; null for an ordinary
+ * "soumission n°2, précédente du JJ/MM/AAAA à HH:MM", with what is known of the submission; null for an ordinary
  * export (no number, no previous submission).
  */
 export function submissionLine({ submissionNumber, previousSubmittedAt }: Pick<ReviewAnnex, 'submissionNumber' | 'previousSubmittedAt'>): string | null {
@@ -33,7 +33,7 @@ export function submissionLine({ submissionNumber, previousSubmittedAt }: Pick<R
   return parts.length === 0 ? null : parts.join(', ');
 }
 
-/** "3 valeurs modifiées (soumission n°2, précédente du 12/03/2022 à 10:00)": the changes annex's introduction. */
+/** "3 valeurs modifiées (soumission n°2, précédente du JJ/MM/AAAA à HH:MM)": the changes annex's introduction. */
 export function changesSummary(review: ReviewAnnex): string {
   const n = review.changes.length;
   const line = submissionLine(review);
