@@ -43,6 +43,13 @@ export class ApiFailure extends Error {
   }
 }
 
+/** The French message of a failed request: the server's own, or why the server could not answer. */
+export function failureMessage(err: unknown): string {
+  if (err instanceof ApiFailure) return err.body.message;
+  if (err instanceof NetworkFailure) return 'Le serveur ne répond pas : vérifiez la connexion puis réessayez.';
+  return `Erreur inattendue : ${err instanceof Error ? err.message : String(err)}`;
+}
+
 /** The request did not reach the server or got no usable answer: worth retrying later. */
 export class NetworkFailure extends Error {}
 

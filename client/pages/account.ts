@@ -1,5 +1,5 @@
 import { PasswordChangeSchema, MIN_PASSWORD_LENGTH } from '../../schemas/access.ts';
-import { api, send, ApiFailure, SessionExpired } from '../api.ts';
+import { api, send, ApiFailure, SessionExpired, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { currentMe, setMe } from '../state/me.ts';
 import { confirmDialog, showModal, toast } from '../ui/dialog.ts';
@@ -34,7 +34,7 @@ export function accountMenu(opts: { pendingEdits?: () => number } = {}): HTMLEle
       setMe(null);
     } catch (err) {
       signOut.disabled = false;
-      if (!(err instanceof SessionExpired)) toast(err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez dans un instant', 'error');
+      if (!(err instanceof SessionExpired)) toast(failureMessage(err), 'error');
     }
   });
   return h(
@@ -135,7 +135,7 @@ export function openPasswordDialog(): Promise<void> {
         } else if (atNouveau) {
           next.input.focus();
         } else {
-          const text = err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez dans un instant';
+          const text = failureMessage(err);
           replaceChildren(message, h('p', { class: 'field-error', role: 'alert' }, text));
         }
       }

@@ -1,7 +1,7 @@
 import { CHANGE_ORIGIN_LABELS, actionPathPrefix, describeEvent, describePath, describeScope, type AuditEntry } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
-import { api, send, ApiFailure } from '../api.ts';
+import { api, send, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import type { GridCellAction } from '../grid/grid.ts';
 import { showModal } from '../ui/dialog.ts';
@@ -135,7 +135,7 @@ export function openHistory(ctx: PageContext, scope: HistoryScope): void {
           ? `Aucune modification enregistrée.${pending}`
           : `${entries.length === PANEL_LIMIT ? `Les ${PANEL_LIMIT} dernières modifications` : `${entries.length} modification${entries.length > 1 ? 's' : ''}`}.${pending}`;
     } catch (err) {
-      status.textContent = err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard.';
+      status.textContent = failureMessage(err);
       status.classList.add('field-error');
     }
   })();

@@ -3,7 +3,7 @@ import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../..
 import { AGGREGATIONS, UNITS, formatBelgianNumber, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 import type { Action } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
-import { api, send, ApiFailure } from '../api.ts';
+import { api, send, failureMessage } from '../api.ts';
 import { h } from '../dom.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
@@ -187,7 +187,7 @@ export function indicatorTable(
     if (!row) toast('Sélectionnez d’abord un indicateur dans le tableau');
     return row?.ind ?? null;
   };
-  const failed = (err: unknown) => toast(err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard', 'error');
+  const failed = (err: unknown) => toast(failureMessage(err), 'error');
   const reset = (focusIndex?: number, key = 'label') => {
     grid.setRows(buildRows());
     store.emit('local');

@@ -13,7 +13,7 @@ import {
   type ReviewThread,
   type Submission,
 } from '../../schemas/submission.ts';
-import { api, send, ApiFailure, NetworkFailure } from '../api.ts';
+import { api, send, ApiFailure, NetworkFailure, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { financeHref, reportHref } from '../router.ts';
 import { latestSubmissionOf, permissionsOf } from '../state/permissions.ts';
@@ -72,12 +72,6 @@ export function valueHref(planId: string, plan: Plan, path: string): string {
   return findingHref(planId, plan, positionalPath(plan, path));
 }
 
-/** The message of a failed request, in French. */
-function failureText(err: unknown): string {
-  if (err instanceof ApiFailure) return err.body.message;
-  if (err instanceof NetworkFailure) return 'Le serveur ne répond pas : vérifiez la connexion puis réessayez.';
-  return `Erreur inattendue : ${err instanceof Error ? err.message : String(err)}`;
-}
 
 /** "Soumis — en cours d’examen par la DiCS", or "Non soumis" for a year without submission. */
 const statusLabel = (s: Submission | undefined) => (s ? SUBMISSION_STATUS_LABELS[s.statut] : 'Non soumis');
@@ -141,7 +135,7 @@ function decisionDialog(opts: {
         done = true;
         close();
       } catch (err) {
-        replaceChildren(message, h('p', { class: 'import-message error' }, failureText(err)));
+        replaceChildren(message, h('p', { class: 'import-message error' }, failureMessage(err)));
       } finally {
         busy = false;
         confirm.disabled = cancel.disabled = false;
@@ -311,7 +305,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
       toast(`Rapport ${year} soumis à la DiCS : génération du classeur et du PDF…`);
     } catch (err) {
       progress.hidden = true;
-      showAlert(failureText(err), err instanceof ApiFailure ? err.body.issues : []);
+      showAlert(failureMessage(err), err instanceof ApiFailure ? err.body.issues : []);
     } finally {
       busy = false;
     }
@@ -518,7 +512,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
         pollTimer = setTimeout(() => void reload(), POLL_MS);
         return;
       }
-      showAlert(`L’état du rapport ${year} n’a pas pu être chargé : ${failureText(err)}`);
+      showAlert(`L’état du rapport ${year} n’a pas pu être chargé : ${failureMessage(err)}`);
       return;
     }
     if (disposed) return;

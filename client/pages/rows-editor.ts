@@ -4,7 +4,7 @@ import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
 import type { RowTarget } from '../state/save-queue.ts';
 import { confirmDialog, promptText, toast } from '../ui/dialog.ts';
-import { ApiFailure } from '../api.ts';
+import { failureMessage } from '../api.ts';
 import type { PageContext } from './context.ts';
 import type { Capability } from '../../schemas/access.ts';
 import { permissionsOf } from '../state/permissions.ts';
@@ -85,7 +85,7 @@ export function rowsEditor<R extends { id: string; version: number }>(spec: Rows
     ctx.store.emit('local');
     spec.onChanged?.();
   };
-  const failed = (err: unknown) => toast(err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard', 'error');
+  const failed = (err: unknown) => toast(failureMessage(err), 'error');
 
   const add = h('button', { type: 'button' }, 'Ajouter une ligne');
   add.addEventListener('click', async () => {

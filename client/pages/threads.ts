@@ -7,7 +7,7 @@ import {
   ThreadMessageSchema,
   type ReviewThread,
 } from '../../schemas/submission.ts';
-import { api, send, ApiFailure } from '../api.ts';
+import { api, send, ApiFailure, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import type { GridCellAction, GridHandle } from '../grid/grid.ts';
 import { meCan } from '../state/me.ts';
@@ -40,7 +40,6 @@ function threadsOf(review: ReviewState, scope: ThreadScope): readonly ReviewThre
 /** A reviewer's message asks again; anyone else's answers (the server's own rule). */
 const isReviewer = () => meCan('review') && !meCan('answer');
 
-const failureText = (err: unknown) => (err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard.');
 
 function messageItem(m: ReviewThread['messages'][number]): HTMLElement {
   return h(
@@ -102,7 +101,7 @@ export function openThreads(ctx: PageContext, scope: ThreadScope): void {
       draw();
       (focusAfter?.() ?? closeButton).focus();
     } catch (err) {
-      alert.textContent = failureText(err);
+      alert.textContent = failureMessage(err);
       // Resolved meanwhile by someone else: show the thread as it now is, the reason stays in the alert.
       if (err instanceof ApiFailure && err.isConflict) {
         await review.refresh().catch(() => {});
@@ -207,7 +206,7 @@ export function openThreads(ctx: PageContext, scope: ThreadScope): void {
       // Fresh from the server: someone may have asked or answered since the plan was opened.
       await review.refresh();
     } catch (err) {
-      if (open) alert.textContent = failureText(err);
+      if (open) alert.textContent = failureMessage(err);
     }
     if (!open) return;
     draw();

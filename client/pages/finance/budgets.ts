@@ -16,7 +16,8 @@ import { h, replaceChildren, uid } from '../../dom.ts';
 import { financeHref, sectionHref } from '../../router.ts';
 import { toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
-import { eurosOrBlank, failureMessage, signedInName, yearSelector } from './common.ts';
+import { eurosOrBlank, signedInName, yearSelector } from './common.ts';
+import { failureMessage } from '../../api.ts';
 import { permissionsOf } from '../../state/permissions.ts';
 import { guardButton } from '../read-only.ts';
 

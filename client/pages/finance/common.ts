@@ -53,11 +53,3 @@ export function signedInName(): string {
   return currentMe()?.nom ?? '';
 }
 
-/** The message of a failed request, in French. */
-export function failureMessage(err: unknown): string {
-  if (err !== null && typeof err === 'object' && 'body' in err) {
-    const body = (err as { body: { message?: string } }).body;
-    if (body?.message) return body.message;
-  }
-  return 'Le serveur ne répond pas : vérifiez la connexion puis réessayez.';
-}

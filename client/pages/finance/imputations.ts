@@ -25,7 +25,8 @@ import { financeHref } from '../../router.ts';
 import { confirmDialog, showModal, toast } from '../../ui/dialog.ts';
 import type { Page, PageContext } from '../context.ts';
 import { openFileImportDialog } from '../import-dialog.ts';
-import { eurosOrBlank, failureMessage, yearSelector } from './common.ts';
+import { eurosOrBlank, yearSelector } from './common.ts';
+import { failureMessage } from '../../api.ts';
 import { permissionsOf } from '../../state/permissions.ts';
 import { guardButton } from '../read-only.ts';
 

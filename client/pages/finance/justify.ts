@@ -6,7 +6,8 @@ import { h, replaceChildren, uid } from '../../dom.ts';
 import { showModal, toast } from '../../ui/dialog.ts';
 import type { PageContext } from '../context.ts';
 import { waitForSaves } from '../saves.ts';
-import { failureMessage, signedInName } from './common.ts';
+import { signedInName } from './common.ts';
+import { failureMessage } from '../../api.ts';
 import { permissionsOf } from '../../state/permissions.ts';
 import { guardButton } from '../read-only.ts';
 

@@ -3,7 +3,7 @@ import { describeAction } from '../../../schemas/cells.ts';
 import { DROIT_VISE_LABELS, STATUTS_ACTION } from '../../../schemas/enums.ts';
 import type { Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type CatalogueEntry } from '../../../schemas/reference.ts';
-import { api, send, ApiFailure } from '../../api.ts';
+import { api, send, failureMessage } from '../../api.ts';
 import { h, replaceChildren } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -145,7 +145,7 @@ export function renderActionsList(ctx: PageContext): Page {
     if (!a) toast('Sélectionnez d’abord une action dans le tableau');
     return a ? { i: i!, a } : null;
   };
-  const failed = (err: unknown) => toast(err instanceof ApiFailure ? err.body.message : 'Serveur injoignable : réessayez plus tard', 'error');
+  const failed = (err: unknown) => toast(failureMessage(err), 'error');
   const reloadPlan = async () => {
     store.plan = (await send(api.plans[':planId'].$get({ param: { planId } }))) as unknown as Plan;
     store.emit('external');
