@@ -66,6 +66,31 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: [...CAPABILITIES],
 };
 
+/**
+ * What each kind of write asks of the person's role: the routes declare it (`allow`) and the interface shows
+ * read-only what the route would refuse — one table for both.
+ */
+export const WRITE_CAPABILITIES = {
+  /** The commune's name, the plan's deletion, the fiche plan's sections but the budget. */
+  plan: 'edit-plan',
+  budgetSection: 'edit-finance',
+  listRow: 'edit-plan',
+  transfer: 'edit-finance',
+  /** Adding, removing or moving an action. */
+  actionList: 'edit-plan',
+  /** An action's list fields and fiche (a partner operator's texts go through it). */
+  action: 'edit-action-texts',
+  indicator: 'edit-plan',
+  cells: 'edit-cells',
+  workbookImport: 'edit-plan',
+  budgetVersion: 'edit-finance',
+  bookedLine: 'edit-finance',
+  justification: 'justify',
+} as const satisfies Record<string, Capability>;
+
+/** The capabilities that change a plan's values: a role with none of them only reads. */
+export const WRITING_CAPABILITIES: readonly Capability[] = [...new Set(Object.values(WRITE_CAPABILITIES))];
+
 export function hasCapability(actor: Pick<Actor, 'role'>, capability: Capability): boolean {
   return ROLE_CAPABILITIES[actor.role].includes(capability);
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { SECTION_SCHEMAS, type Plan, type SectionKey } from '../../schemas/plan.ts';
 import { FormBinder } from '../forms/fields.ts';
 import type { PlanSession } from '../state/session.ts';
@@ -31,7 +32,7 @@ export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K
     doc,
     schema: SECTION_SCHEMAS[section] as z.ZodType,
     pathPrefix: section,
-    canWrite: (path) => permissions.canSave(section === 'budget' ? 'edit-finance' : 'edit-plan', `${section}.${path}`),
+    canWrite: (path) => permissions.canSave(section === 'budget' ? WRITE_CAPABILITIES.budgetSection : WRITE_CAPABILITIES.plan, `${section}.${path}`),
     readOnlyReason: permissions.denial('modifier cette partie du plan'),
     save(data) {
       store.setSection(section, structuredClone(data) as Plan[K]);

@@ -1,4 +1,5 @@
 import { runningHeader } from '../../schemas/form-text.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
 import { ActionEditSchema, type Action } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
@@ -54,7 +55,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
     schema: ActionEditSchema as z.ZodType,
     pathPrefix: `actions.${index}`,
     // A partner operator writes the texts of the fiches they operate; the finance officer and the DiCS none.
-    canWrite: (path) => permissions.canSave('edit-action-texts', `actions.${action.id}.${path}`),
+    canWrite: (path) => permissions.canSave(WRITE_CAPABILITIES.action, `actions.${action.id}.${path}`),
     readOnlyReason: permissions.denial('modifier cette partie de la fiche'),
     save(data) {
       const edit = structuredClone(data) as ReturnType<typeof actionEditOf>;

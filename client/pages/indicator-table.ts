@@ -1,4 +1,5 @@
 import { INDICATOR_CATEGORIES } from '../../schemas/enums.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../../schemas/indicator.ts';
 import { AGGREGATIONS, UNITS, formatBelgianNumber, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 import type { Action } from '../../schemas/action.ts';
@@ -51,8 +52,8 @@ export function indicatorTable(
   const indicatorPath = (r: IndicatorRow) => `actions.${action.id}.indicators.${r.ind.id}`;
   const canEdit = (r: IndicatorRow, key: string) =>
     /^\d{4}$/.test(key)
-      ? permissions.canSave('edit-cells', `${indicatorPath(r)}.values.${key}.${r.kind}`)
-      : permissions.canSave('edit-plan', `${indicatorPath(r)}.${key}`);
+      ? permissions.canSave(WRITE_CAPABILITIES.cells, `${indicatorPath(r)}.values.${key}.${r.kind}`)
+      : permissions.canSave(WRITE_CAPABILITIES.indicator, `${indicatorPath(r)}.${key}`);
 
   const columns: Column<IndicatorRow>[] = [
     {
@@ -256,7 +257,7 @@ export function indicatorTable(
     saveFields(ind);
     reset(action.indicators.indexOf(ind), 'exAnte');
   });
-  const canChangeIndicators = permissions.canSave('edit-plan', `actions.${action.id}.indicators`);
+  const canChangeIndicators = permissions.canSave(WRITE_CAPABILITIES.indicator, `actions.${action.id}.indicators`);
   const reason = permissions.denial('ajouter, supprimer, déplacer ou redéfinir les indicateurs');
   for (const button of [add, remove, up, down, override, computed]) guardButton(button, canChangeIndicators, reason);
   category.disabled = unit.disabled = !canChangeIndicators;

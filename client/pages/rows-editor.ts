@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { h } from '../dom.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
@@ -43,7 +44,7 @@ function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
 export function rowsEditor<R extends { id: string; version: number }>(spec: RowsEditorSpec<R>): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
   const { ctx } = spec;
   const permissions = permissionsOf(ctx.store);
-  const capability = spec.capability ?? 'edit-plan';
+  const capability = spec.capability ?? WRITE_CAPABILITIES.listRow;
   const host = h('div', { class: 'grid-host' });
   const grid = createGrid<R>(host, {
     label: spec.label,

@@ -1,4 +1,5 @@
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { MAX_IMPORT_BYTES, type ImportChange, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
 import { api, send } from '../api.ts';
 import { h } from '../dom.ts';
@@ -64,7 +65,7 @@ export function workbookControls(ctx: PageContext): HTMLElement {
   );
   importButton.addEventListener('click', () => void openImportDialog(ctx));
   const permissions = permissionsOf(ctx.store);
-  guardButton(importButton, permissions.can('edit-plan'), permissions.denial('importer un classeur dans ce plan'));
+  guardButton(importButton, permissions.can(WRITE_CAPABILITIES.workbookImport), permissions.denial('importer un classeur dans ce plan'));
   return h('div', { class: 'workbook-controls', role: 'group', 'aria-label': 'Classeur XLSX' }, exportLink, importButton);
 }
 

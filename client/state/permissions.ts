@@ -1,4 +1,4 @@
-import { ROLE_LABELS, canWritePath, hasCapability, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
+import { ROLE_LABELS, WRITING_CAPABILITIES, canWritePath, hasCapability, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
 import { yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import type { Submission } from '../../schemas/submission.ts';
@@ -35,8 +35,6 @@ export type Permissions = {
   denial(what: string): string;
 };
 
-/** Capabilities that change a plan: a role with none of them only reads. */
-const WRITING_CAPABILITIES: readonly Capability[] = ['edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify'];
 
 const cache = new WeakMap<PlanStore, Permissions>();
 

@@ -6,6 +6,7 @@ import { createAction, deleteAction, updateAction } from '../services/actions.ts
 import { createIndicator, deleteIndicator, updateIndicator } from '../services/indicators.ts';
 import { updateCells, updateIndicatorValue } from '../services/cells.ts';
 import { allow, type AppEnv } from './access.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const ActionParam = z.object({ planId: RowId, actionId: RowId });
@@ -15,35 +16,35 @@ const ValueParam = IndicatorParam.extend({ year: YearKey, kind: z.enum(['target'
 /** Actions (list row + fiche), their indicator rows, and the versioned cells of the yearly grids. */
 export function actionRoutes() {
   return new Hono<AppEnv>()
-    .post('/:planId/actions', allow('edit-plan'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/actions', allow(WRITE_CAPABILITIES.actionList), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
       c.json(createAction({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') }), 201),
     )
-    .put('/:planId/actions/:actionId', allow('edit-action-texts'), validate('param', ActionParam), validate('json', EditBody), (c) =>
+    .put('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.action), validate('param', ActionParam), validate('json', EditBody), (c) =>
       c.json(updateAction({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/actions/:actionId', allow('edit-plan'), validate('param', ActionParam), validate('query', VersionQuery), (c) => {
+    .delete('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.actionList), validate('param', ActionParam), validate('query', VersionQuery), (c) => {
       deleteAction({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
     .post(
       '/:planId/actions/:actionId/indicators',
-      allow('edit-plan'), validate('param', ActionParam),
+      allow(WRITE_CAPABILITIES.indicator), validate('param', ActionParam),
       validate('json', CreateBody.extend({ position: z.number().int().min(0).max(10_000).optional() })),
       (c) => c.json(createIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
     )
-    .put('/:planId/indicators/:indicatorId', allow('edit-plan'), validate('param', IndicatorParam), validate('json', EditBody), (c) =>
+    .put('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('json', EditBody), (c) =>
       c.json(updateIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/indicators/:indicatorId', allow('edit-plan'), validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
+    .delete('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
       deleteIndicator({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .put('/:planId/cells', allow('edit-cells'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+    .put('/:planId/cells', allow(WRITE_CAPABILITIES.cells), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
       c.json(updateCells({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') })),
     )
     .put(
       '/:planId/indicators/:indicatorId/values/:year/:kind',
-      allow('edit-cells'), validate('param', ValueParam),
+      allow(WRITE_CAPABILITIES.cells), validate('param', ValueParam),
       validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
       (c) => c.json(updateIndicatorValue({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     );

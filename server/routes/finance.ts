@@ -13,6 +13,7 @@ import {
   updateBookedLine,
 } from '../services/finance.ts';
 import { allow, type AppEnv } from './access.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const LineParam = z.object({ planId: RowId, lineId: RowId });
@@ -22,30 +23,30 @@ const JustificationQuery = VersionQuery.extend({ cle: z.string().min(1).max(400)
 /** The finance officer's records: budget versions, E-compte imputations (rows and file import), justifications, reconciliation. */
 export function financeRoutes() {
   return new Hono<AppEnv>()
-    .post('/:planId/budget-versions', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+    .post('/:planId/budget-versions', allow(WRITE_CAPABILITIES.budgetVersion), validate('param', PlanParam), validate('json', CreateBody), (c) =>
       c.json(recordBudgetVersion({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .post('/:planId/booked-lines', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+    .post('/:planId/booked-lines', allow(WRITE_CAPABILITIES.bookedLine), validate('param', PlanParam), validate('json', CreateBody), (c) =>
       c.json(createBookedLine({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .post('/:planId/booked-lines/import', allow('edit-finance'), validate('param', PlanParam), validate('form', BookedImportFormSchema), async (c) => {
+    .post('/:planId/booked-lines/import', allow(WRITE_CAPABILITIES.bookedLine), validate('param', PlanParam), validate('form', BookedImportFormSchema), async (c) => {
       const { file, apply, fingerprint } = c.req.valid('form');
       const bytes = new Uint8Array(await file.arrayBuffer());
       return c.json(
         await importBookedFile({ ...c.var.ctx, origin: 'import', planId: c.req.valid('param').planId, bytes, apply: apply === 'true', fingerprint: fingerprint ?? null }),
       );
     })
-    .put('/:planId/booked-lines/:lineId', allow('edit-finance'), validate('param', LineParam), validate('json', EditBody.omit({ position: true })), (c) =>
+    .put('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', LineParam), validate('json', EditBody.omit({ position: true })), (c) =>
       c.json(updateBookedLine({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/booked-lines/:lineId', allow('edit-finance'), validate('param', LineParam), validate('query', VersionQuery), (c) => {
+    .delete('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', LineParam), validate('query', VersionQuery), (c) => {
       deleteBookedLine({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .put('/:planId/justifications', allow('justify'), validate('param', PlanParam), validate('json', z.object({ version: Version, data: z.unknown() }).strict()), (c) =>
+    .put('/:planId/justifications', allow(WRITE_CAPABILITIES.justification), validate('param', PlanParam), validate('json', z.object({ version: Version, data: z.unknown() }).strict()), (c) =>
       c.json(justifyFinding({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('json') })),
     )
-    .delete('/:planId/justifications', allow('justify'), validate('param', PlanParam), validate('query', JustificationQuery), (c) => {
+    .delete('/:planId/justifications', allow(WRITE_CAPABILITIES.justification), validate('param', PlanParam), validate('query', JustificationQuery), (c) => {
       removeJustification({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('query') });
       return c.body(null, 204);
     })

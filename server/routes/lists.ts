@@ -11,6 +11,7 @@ import {
   updateTransfer,
 } from '../services/collections.ts';
 import { allow, type AppEnv } from './access.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
 
 const ListParam = z.object({ planId: RowId, collection: z.enum(COLLECTION_KEYS) });
@@ -20,23 +21,23 @@ const TransferParam = z.object({ planId: RowId, transferId: RowId });
 /** Rows of the fiche plan's lists (team, trainings, meetings, partner cards) and partner transfers. */
 export function listRoutes() {
   return new Hono<AppEnv>()
-    .post('/:planId/lists/:collection', allow('edit-plan'), validate('param', ListParam), validate('json', CreateBody), (c) =>
+    .post('/:planId/lists/:collection', allow(WRITE_CAPABILITIES.listRow), validate('param', ListParam), validate('json', CreateBody), (c) =>
       c.json(createCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), data: c.req.valid('json').data }), 201),
     )
-    .put('/:planId/lists/:collection/:rowId', allow('edit-plan'), validate('param', RowParam), validate('json', EditBody), (c) =>
+    .put('/:planId/lists/:collection/:rowId', allow(WRITE_CAPABILITIES.listRow), validate('param', RowParam), validate('json', EditBody), (c) =>
       c.json(updateCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/lists/:collection/:rowId', allow('edit-plan'), validate('param', RowParam), validate('query', VersionQuery), (c) => {
+    .delete('/:planId/lists/:collection/:rowId', allow(WRITE_CAPABILITIES.listRow), validate('param', RowParam), validate('query', VersionQuery), (c) => {
       deleteCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     })
-    .post('/:planId/transfers', allow('edit-finance'), validate('param', PlanParam), validate('json', CreateBody), (c) =>
+    .post('/:planId/transfers', allow(WRITE_CAPABILITIES.transfer), validate('param', PlanParam), validate('json', CreateBody), (c) =>
       c.json(createTransfer({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .put('/:planId/transfers/:transferId', allow('edit-finance'), validate('param', TransferParam), validate('json', EditBody), (c) =>
+    .put('/:planId/transfers/:transferId', allow(WRITE_CAPABILITIES.transfer), validate('param', TransferParam), validate('json', EditBody), (c) =>
       c.json(updateTransfer({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/transfers/:transferId', allow('edit-finance'), validate('param', TransferParam), validate('query', VersionQuery), (c) => {
+    .delete('/:planId/transfers/:transferId', allow(WRITE_CAPABILITIES.transfer), validate('param', TransferParam), validate('query', VersionQuery), (c) => {
       deleteTransfer({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
     });

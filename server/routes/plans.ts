@@ -7,6 +7,7 @@ import { createPlan, deletePlan, getPlan, listPlans, updatePlanHeader } from '..
 import { updateSection } from '../services/sections.ts';
 import { getPlanChecks } from '../services/checks.ts';
 import { allow, type AppEnv } from './access.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { EditBody, PlanParam, validate } from './validate.ts';
 
 /** An edit of one section of the fiche plan (after the capability check of its route). */
@@ -28,11 +29,11 @@ export function planRoutes() {
     .get('/:planId', allow('read'), validate('param', PlanParam), (c) => c.json(getPlan({ ...c.var.ctx, planId: c.req.valid('param').planId })))
     .put(
       '/:planId',
-      allow('edit-plan'), validate('param', PlanParam),
+      allow(WRITE_CAPABILITIES.plan), validate('param', PlanParam),
       validate('json', z.object({ version: Version, commune: shortText.min(1).max(100) }).strict()),
       (c) => c.json(updatePlanHeader({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('json') })),
     )
-    .delete('/:planId', allow('edit-plan'), validate('param', PlanParam), (c) => {
+    .delete('/:planId', allow(WRITE_CAPABILITIES.plan), validate('param', PlanParam), (c) => {
       deletePlan({ ...c.var.ctx, planId: c.req.valid('param').planId });
       return c.body(null, 204);
     })
@@ -40,6 +41,6 @@ export function planRoutes() {
       c.json(getPlanChecks({ ...c.var.ctx, planId: c.req.valid('param').planId })),
     )
     // The fiche plan's budget is a finance part; every other section is the chef de projet's.
-    .put('/:planId/sections/:section{budget}', allow('edit-finance'), ...sectionEdit)
-    .put('/:planId/sections/:section', allow('edit-plan'), ...sectionEdit);
+    .put('/:planId/sections/:section{budget}', allow(WRITE_CAPABILITIES.budgetSection), ...sectionEdit)
+    .put('/:planId/sections/:section', allow(WRITE_CAPABILITIES.plan), ...sectionEdit);
 }

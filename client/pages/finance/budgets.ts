@@ -1,4 +1,5 @@
 import { DEPENSES_LINES, RECETTES_LINES, computeBudgetFigures, type Budget } from '../../../schemas/budget.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatDate, formatDateTime } from '../../../schemas/dates.ts';
 import {
   BudgetVersionFieldsSchema,
@@ -143,7 +144,7 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
     const permissions = permissionsOf(store);
     guardButton(
       button,
-      permissions.canSave('edit-finance', `budgetsAnnuels.${year}`),
+      permissions.canSave(WRITE_CAPABILITIES.budgetVersion, `budgetsAnnuels.${year}`),
       permissions.yearLock(`budgetsAnnuels.${year}`) ?? permissions.denial('enregistrer une version du budget'),
     );
     replaceChildren(actionsHost, button, h('a', { href: financeHref(planId, 'rapprochement', year) }, `Voir le rapprochement ${year}`));

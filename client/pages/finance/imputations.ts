@@ -1,3 +1,4 @@
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import {
   BOOKED_FILE_COLUMNS,
   MAX_BOOKED_FILE_BYTES,
@@ -86,7 +87,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     columns,
     rows,
     height: 420,
-    canEdit: (line, key) => permissions.canSave('edit-finance', `imputations.${line.annee}.${line.id}.${key}`),
+    canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.bookedLine, `imputations.${line.annee}.${line.id}.${key}`),
     readOnlyNote: (line, key) => permissions.yearLock(`imputations.${line.annee}.${line.id}.${key}`),
     onChange(changes) {
       const touched = new Set<BookedLine>();
@@ -180,7 +181,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   });
   const importButton = h('button', { type: 'button', 'data-testid': 'booked-import', 'aria-haspopup': 'dialog' }, 'Importer un fichier (CSV ou XLSX)…');
   importButton.addEventListener('click', () => void openBookedImportDialog(ctx));
-  const canChangeLines = permissions.canSave('edit-finance', 'imputations');
+  const canChangeLines = permissions.canSave(WRITE_CAPABILITIES.bookedLine, 'imputations');
   guardButton(add, canChangeLines, permissions.denial('ajouter une imputation'));
   guardButton(remove, canChangeLines, permissions.denial('supprimer une imputation'));
   guardButton(importButton, canChangeLines, permissions.denial('importer des imputations'));

@@ -1,4 +1,5 @@
 import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../../schemas/checks.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { JustificationFieldsSchema, type Justification } from '../../../schemas/finance.ts';
 import { api, send, ApiFailure } from '../../api.ts';
@@ -47,7 +48,7 @@ export function findingItem(ctx: PageContext, f: JustifiedFinding, href: string)
   );
   button.addEventListener('click', () => void openJustifyDialog(ctx, f));
   const permissions = permissionsOf(ctx.store);
-  guardButton(button, permissions.canSave('justify', 'justifications'), permissions.denial('justifier un constat'));
+  guardButton(button, permissions.canSave(WRITE_CAPABILITIES.justification, 'justifications'), permissions.denial('justifier un constat'));
   actions.append(button);
   return h(
     'li',

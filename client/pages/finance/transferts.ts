@@ -1,4 +1,5 @@
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { RECONCILIATION_STATUS_LABELS, budgetOfYear, reconcileYear, type PartnerActionFigures, type PartnerReconciliation } from '../../../schemas/finance.ts';
 import { MAX_CENTS, formatBelgianNumber, formatEuros, formatUnitValue, unitBounds, unitScale } from '../../../schemas/numbers.ts';
 import type { Transfer } from '../../../schemas/plan.ts';
@@ -124,7 +125,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     fixedRowsBottom: 4,
     height: Math.min(620, 34 + rows.length * 29 + 18),
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
-    canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave('edit-cells', `transferts.${row.transfer.id}.parAnnee.${key}`),
+    canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
     cellActions: [cellHistoryAction<YearRow>(ctx, pathOf), ...review.actions],
     cellClass: review.cellClass,
     cellNote: review.cellNote,
@@ -219,7 +220,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     rowClassName: (r) => (r.first ? 'group-first' : undefined),
     canEdit: (r, key) => {
       const id = key === 'convention' ? r.action.conventionIndicatorId : key === 'partBudget' ? r.action.partBudgetIndicatorId : null;
-      return id === null || permissions.canSave('edit-cells', `actions.${r.action.actionId}.indicators.${id}.values.${year}.target`);
+      return id === null || permissions.canSave(WRITE_CAPABILITIES.cells, `actions.${r.action.actionId}.indicators.${id}.values.${year}.target`);
     },
     onChange(changes) {
       const cells: CellOp[] = [];

@@ -1,4 +1,5 @@
 import { ActionEditSchema, type Action } from '../../../schemas/action.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { describeAction } from '../../../schemas/cells.ts';
 import { DROIT_VISE_LABELS, STATUTS_ACTION } from '../../../schemas/enums.ts';
 import type { Plan } from '../../../schemas/plan.ts';
@@ -119,7 +120,7 @@ export function renderActionsList(ctx: PageContext): Page {
     rows: store.plan.actions,
     fixedColumns: 1,
     height: 520,
-    canEdit: (a, key) => permissions.canSave('edit-action-texts', `actions.${a.id}.${key}`),
+    canEdit: (a, key) => permissions.canSave(WRITE_CAPABILITIES.action, `actions.${a.id}.${key}`),
     onChange(changes) {
       const touched = new Set<Action>();
       for (const c of changes) {
@@ -212,9 +213,9 @@ export function renderActionsList(ctx: PageContext): Page {
   const down = h('button', { type: 'button', 'aria-label': 'Descendre l’action sélectionnée' }, '↓ Descendre');
   down.addEventListener('click', move(1));
 
-  guardButton(add, permissions.can('edit-plan'), permissions.denial('ajouter une action'));
-  guardButton(remove, permissions.can('edit-plan'), permissions.denial('supprimer une action'));
-  for (const button of [up, down]) guardButton(button, permissions.can('edit-plan'), permissions.denial('changer l’ordre des actions'));
+  guardButton(add, permissions.can(WRITE_CAPABILITIES.actionList), permissions.denial('ajouter une action'));
+  guardButton(remove, permissions.can(WRITE_CAPABILITIES.actionList), permissions.denial('supprimer une action'));
+  for (const button of [up, down]) guardButton(button, permissions.can(WRITE_CAPABILITIES.actionList), permissions.denial('changer l’ordre des actions'));
 
   const el = h(
     'article',

@@ -1,4 +1,5 @@
 import { MAX_CENTS, formatEuros, sumOrNull } from '../../../schemas/numbers.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -63,7 +64,7 @@ export function renderConsommation(ctx: PageContext): Page {
     label: 'Consommation réelle par année (E-compte)',
     columns,
     rows,
-    canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave('edit-cells', `consommation.${r.year}`),
+    canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `consommation.${r.year}`),
     cellActions: [cellHistoryAction<YearRow>(ctx, pathOf), ...review.actions],
     cellClass: review.cellClass,
     cellNote: review.cellNote,

@@ -1,4 +1,5 @@
 import { TIME_CATEGORIES } from '../../../schemas/enums.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../../schemas/plan.ts';
 import { formatBelgianNumber, sumOrNull } from '../../../schemas/numbers.ts';
 import { h } from '../../dom.ts';
@@ -56,7 +57,7 @@ export function renderTemps(ctx: PageContext): Page {
     fixedColumns: 1,
     height: 34 + rows.length * 29 + 20,
     rowClassName: (row) => (row.total ? 'row-total' : undefined),
-    canEdit: (row, key) => permissionsOf(store).canSave('edit-cells', `repartitionTemps.${row.code}.${key}`),
+    canEdit: (row, key) => permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `repartitionTemps.${row.code}.${key}`),
     cellActions: [cellHistoryAction<Row>(ctx, pathOf), ...review.actions],
     cellClass: review.cellClass,
     cellNote: review.cellNote,

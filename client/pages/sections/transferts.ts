@@ -1,4 +1,5 @@
 import { TransferFieldsSchema, type Transfer } from '../../../schemas/plan.ts';
+import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { api, send } from '../../api.ts';
@@ -59,7 +60,7 @@ export function renderTransferts(ctx: PageContext): Page {
       await send(api.plans[':planId'].transfers[':transferId'].$delete({ param: { planId, transferId: row.id }, query: { version: String(row.version) } }));
     },
     describe: (row) => `le transfert à « ${row.partenaire} »`,
-    capability: 'edit-finance',
+    capability: WRITE_CAPABILITIES.transfer,
   });
   const refresh = () => totals.update(transferFigures(ctx));
   refresh();
