@@ -36,7 +36,7 @@ export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
   return `Fiche ${action.code}${who ? ` (${who})` : ''}`;
 }
 
-/** French location of a cell, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, cible". */
+/** French location of a cell, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, <année>, cible". */
 export function describeCell(
   plan: { actions: readonly Action[]; transferts: readonly Pick<Transfer, 'id' | 'partenaire'>[] },
   cell: Pick<CellEdit, 'grid' | 'row' | 'period'>,

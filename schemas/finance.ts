@@ -69,7 +69,7 @@ export function versionsOfYear(versions: readonly BudgetVersion[], year: number)
     );
 }
 
-/** "Prévisionnel — Budget initial (15/12/2019)", "Actualisation 2 — MB n°2 (30/09/2021)". */
+/** "Prévisionnel — Budget initial (JJ/MM/AAAA)", "Actualisation 2 — MB n°2 (JJ/MM/AAAA)". */
 export function describeBudgetVersion(versions: readonly BudgetVersion[], version: BudgetVersion): string {
   const ofYear = versionsOfYear(versions, version.annee);
   const updates = ofYear.filter((v) => v.nature === 'actualisation');
@@ -148,7 +148,7 @@ export const TransferYearsSchema = z.record(YearKey, scaledNumber(2, 0, MAX_CENT
 
 export type TransferOfYear = { amount: number | null; source: 'annee' | 'fiche-plan' | null };
 
-/** "Saisi pour 2021" / "Montant annuel de la fiche plan": where a partner's amount of the year comes from. */
+/** "Saisi pour <année>" / "Montant annuel de la fiche plan": where a partner's amount of the year comes from. */
 export function describeTransferSource(source: TransferOfYear['source'], year: number): string {
   if (source === 'annee') return `Saisi pour ${year}`;
   return source === 'fiche-plan' ? 'Montant annuel de la fiche plan' : 'Non renseigné';

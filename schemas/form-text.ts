@@ -11,7 +11,7 @@ export function runningHeader(plan: { commune: string; porteur: { denomination: 
 
 export const RGPD_TITLE = 'Règlement général pour la protection des données';
 
-/** The RGPD notice of the fiche plan; the programme's years replace those of the 2020-2025 print. */
+/** The RGPD notice of the fiche plan; the programme's years replace those of the printed form. */
 export function rgpdParagraphs(programme: Programme): string[] {
   return [
     'Les informations personnelles portées sur ce formulaire sont enregistrées dans un fichier informatisé par la Direction de la Cohésion sociale.',

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * far a long document is while the server keeps answering others.
  */
 
-/** `?annee=2021` or `{ annee: 2021 }`: the report year, one of the programme's years (checked by the service). */
+/** `?annee=<année>` or `{ annee: <année> }`: the report year, one of the programme's years (checked by the service). */
 export const PdfRequestSchema = z
   .object({ annee: z.coerce.number().int().min(2000).max(2100).optional() })
   .strict();

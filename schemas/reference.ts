@@ -26,12 +26,12 @@ export const ProgrammeSchema = z
     path: ['years'],
   });
 export type Programme = z.infer<typeof ProgrammeSchema>;
-/** True when `year` ("2021") is one of the programme's years. */
+/** True when `year` ("<année>") is one of the programme's years. */
 export function isProgrammeYear(programme: Programme, year: string): boolean {
   return programme.years.some((y) => String(y) === year);
 }
 
-/** "2020-2025": how messages name the programme's years. */
+/** "<années>": how messages name the programme's years. */
 export function programmeSpan(programme: Programme): string {
   return `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
 }

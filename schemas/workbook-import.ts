@@ -14,9 +14,9 @@ export const ImportChangeSchema = z.object({
   sheet: z.string(),
   /** A1 reference of the cell, e.g. "D14". */
   cell: z.string(),
-  /** Path in the plan document, e.g. `actions.3.indicators.2.values.2021.actual`. */
+  /** Path in the plan document, e.g. `actions.3.indicators.2.values.<année>.actual`. */
   path: z.string(),
-  /** How people name the field, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, réalisé". */
+  /** How people name the field, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, <année>, réalisé". */
   label: z.string(),
   /** Values as the grid shows them (Belgian format); "" for blank. */
   before: z.string(),

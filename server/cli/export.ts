@@ -1,7 +1,7 @@
 /**
- * `npm run export -- --plan <id> --format xlsx|pdf [--annee 2021] --out <file>`: writes a plan of the database of
+ * `npm run export -- --plan <id> --format xlsx|pdf [--annee <année>] --out <file>`: writes a plan of the database of
  * DATA_DIR as the official workbook or PDF. `--plan` may be omitted when the database holds a single plan; `--out`
- * defaults to the download name ("PCS Liège 2020-2025.xlsx", "PCS Liège 2020-2025 - rapport 2021.pdf") in the
+ * defaults to the download name ("PCS Liège <années>.xlsx", "PCS Liège <années> - rapport <année>.pdf") in the
  * current folder; `--annee` is the PDF's report year (by default the last finished year of the programme).
  */
 import { writeFileSync } from 'node:fs';

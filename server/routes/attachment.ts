@@ -1,6 +1,6 @@
 /**
  * Headers of a file download: the name in ASCII for old clients and in UTF-8 (RFC 6266) for the others
- * ("PCS Liège 2020-2025.xlsx"), never cached.
+ * ("PCS Liège <années>.xlsx"), never cached.
  */
 export function attachmentHeaders(filename: string, contentType: string): Record<string, string> {
   return {

@@ -46,7 +46,7 @@ export function gatherPdfInput(ctx: ServiceContext, plan: Plan, annee: number | 
   return { ...input, reportYear: resolveReportYear(ctx, input.programme, annee), status: 'draft', dataHash: fingerprintOf(plan) };
 }
 
-/** "PCS Liège 2020-2025 - rapport 2021.pdf". */
+/** "PCS Liège <années> - rapport <année>.pdf". */
 export function pdfFilename(input: PlanPdfInput): string {
   return exportFilename(input.plan, input.programme, ` - rapport ${input.reportYear}.pdf`);
 }

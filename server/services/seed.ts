@@ -5,7 +5,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { importPlanDocument } from './plans.ts';
 import type { ServiceContext } from './context.ts';
 
-/** Loads a sample plan (the Liège PCS 2020-2025 by default) as a new plan. */
+/** Loads a sample plan (the Liège sample by default) as a new plan. */
 export function seedSample(ctx: ServiceContext, name: string = LIEGE_SAMPLE): Plan {
   return importPlanDocument({ ...ctx, document: readSampleDocument(name) });
 }
