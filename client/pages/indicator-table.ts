@@ -13,8 +13,7 @@ import { confirmDialog, toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
 import { permissionsOf } from '../state/permissions.ts';
 import { guardButton } from './read-only.ts';
-import { cellHistoryAction } from './history.ts';
-import { reviewCells } from './threads.ts';
+import { valueCells } from './value-cells.ts';
 
 /**
  * The indicator tables of a fiche action as one grid: per indicator a "Cible" row (yearly targets, Ex-ante) and a
@@ -132,7 +131,7 @@ export function indicatorTable(
     if (/^\d{4}$/.test(key)) return `${indicatorPath(r)}.values.${key}.${r.kind}`;
     return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? `${indicatorPath(r)}.${key}` : null;
   };
-  const review = reviewCells<IndicatorRow>(ctx, pathOf);
+  const values = valueCells<IndicatorRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'indicators' });
   const grid = createGrid<IndicatorRow>(host, {
     label: `Indicateurs de ${describeAction(action)}`,
@@ -142,13 +141,7 @@ export function indicatorTable(
     height: Math.min(620, 34 + action.indicators.length * 2 * 29 + 20),
     rowClassName: (r) => (isTarget(r) ? 'row-target' : 'row-actual'),
     canEdit,
-    cellActions: [cellHistoryAction<IndicatorRow>(ctx, pathOf), ...review.actions],
-    cellClass: review.cellClass,
-    cellNote: review.cellNote,
-    readOnlyNote: (r, key) => {
-      const path = pathOf(r, key);
-      return path ? permissions.yearLock(path) : null;
-    },
+    ...values.options,
     onSelect: (rowIndex) => {
       const row = buildRows()[rowIndex];
       if (row) onSelect(row.ind);
@@ -180,7 +173,7 @@ export function indicatorTable(
       store.emit('local');
     },
   });
-  const unwatchReview = review.watch(grid);
+  const unwatchReview = values.watch(grid);
 
   const selectedIndicator = (): Indicator | null => {
     const i = grid.selectedRowIndex();

@@ -11,8 +11,7 @@ import type { CellOp } from '../../state/save-queue.ts';
 import type { Page, PageContext } from '../context.ts';
 import { yearSelector } from './common.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { cellHistoryAction } from '../history.ts';
-import { reviewCells } from '../threads.ts';
+import { valueCells } from '../value-cells.ts';
 
 /**
  * "Transferts par année": what each partner receives in each programme year. A blank year means the fiche plan's
@@ -114,7 +113,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
 
   const pathOf = (row: YearRow, key: string) =>
     row.kind !== 'partner' ? null : /^\d{4}$/.test(key) ? `transferts.${row.transfer.id}.parAnnee.${key}` : key === 'montant' ? `transferts.${row.transfer.id}.montant` : null;
-  const review = reviewCells<YearRow>(ctx, pathOf);
+  const values = valueCells<YearRow>(ctx, pathOf);
   const transfersHost = h('div', { class: 'grid-host', 'data-path': 'transferts' });
   let rows = buildRows();
   const grid = createGrid<YearRow>(transfersHost, {
@@ -126,13 +125,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     height: Math.min(620, 34 + rows.length * 29 + 18),
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
     canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
-    cellActions: [cellHistoryAction<YearRow>(ctx, pathOf), ...review.actions],
-    cellClass: review.cellClass,
-    cellNote: review.cellNote,
-    readOnlyNote: (r, key) => {
-      const path = pathOf(r, key);
-      return path ? permissions.yearLock(path) : null;
-    },
+    ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {
@@ -146,7 +139,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
       store.emit('local');
     },
   });
-  const unwatchReview = review.watch(grid);
+  const unwatchReview = values.watch(grid);
 
   // ——— Conventions of the chosen year ———
   let partnersOfYear = new Map<string, PartnerReconciliation>();

@@ -6,8 +6,7 @@ import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { cellHistoryAction } from '../history.ts';
-import { reviewCells } from '../threads.ts';
+import { valueCells } from '../value-cells.ts';
 import { totalsBox, type Figure } from '../totals.ts';
 
 const GRID = 'consumption';
@@ -58,20 +57,14 @@ export function renderConsommation(ctx: PageContext): Page {
 
   const totals = totalsBox('Totaux');
   const pathOf = (r: YearRow, key: string) => (key === 'montant' ? `consommation.${r.year}` : null);
-  const review = reviewCells<YearRow>(ctx, pathOf);
+  const values = valueCells<YearRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'consommation' });
   const grid = createGrid<YearRow>(host, {
     label: 'Consommation réelle par année (E-compte)',
     columns,
     rows,
     canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `consommation.${r.year}`),
-    cellActions: [cellHistoryAction<YearRow>(ctx, pathOf), ...review.actions],
-    cellClass: review.cellClass,
-    cellNote: review.cellNote,
-    readOnlyNote: (r, key) => {
-      const path = pathOf(r, key);
-      return path ? permissionsOf(store).yearLock(path) : null;
-    },
+    ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {
@@ -87,7 +80,7 @@ export function renderConsommation(ctx: PageContext): Page {
     },
   });
 
-  const unwatchReview = review.watch(grid);
+  const unwatchReview = values.watch(grid);
   const updateTotals = () => totals.update(consumptionFigures(ctx));
   updateTotals();
 

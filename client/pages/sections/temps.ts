@@ -8,8 +8,7 @@ import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { cellHistoryAction } from '../history.ts';
-import { reviewCells } from '../threads.ts';
+import { valueCells } from '../value-cells.ts';
 
 /**
  * "Répartition de l'activité du chef de projet": 19 categories × Ex-ante, each programme year, Ex-post, in % (two
@@ -48,7 +47,7 @@ export function renderTemps(ctx: PageContext): Page {
   ];
 
   const pathOf = (row: Row, key: string) => (row.total || key === 'label' ? null : `repartitionTemps.${row.code}.${key}`);
-  const review = reviewCells<Row>(ctx, pathOf);
+  const values = valueCells<Row>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'repartitionTemps' });
   const grid = createGrid<Row>(host, {
     label: 'Répartition de l’activité du chef de projet',
@@ -58,13 +57,7 @@ export function renderTemps(ctx: PageContext): Page {
     height: 34 + rows.length * 29 + 20,
     rowClassName: (row) => (row.total ? 'row-total' : undefined),
     canEdit: (row, key) => permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `repartitionTemps.${row.code}.${key}`),
-    cellActions: [cellHistoryAction<Row>(ctx, pathOf), ...review.actions],
-    cellClass: review.cellClass,
-    cellNote: review.cellNote,
-    readOnlyNote: (r, key) => {
-      const path = pathOf(r, key);
-      return path ? permissionsOf(store).yearLock(path) : null;
-    },
+    ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];
       for (const c of changes) {
@@ -82,7 +75,7 @@ export function renderTemps(ctx: PageContext): Page {
       }
     },
   });
-  const unwatchReview = review.watch(grid);
+  const unwatchReview = values.watch(grid);
   const el = h(
     'article',
     { class: 'section-page wide' },
