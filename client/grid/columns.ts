@@ -25,6 +25,10 @@ type ColumnBase<R> = {
   check?: (value: unknown, row: R) => string | null;
   /** Greyed text shown in a blank cell (what a blank means, e.g. the amount that applies instead); never a value. */
   placeholder?: (row: R) => string | null;
+  /** A computed figure (Ex-ante, Résultats, a total): a pasted block never writes it and says what it left out. */
+  computed?: boolean | ((row: R, index: number) => boolean);
+  /** A period column (a year): a yearly series pasted as a column on such a row is offered as a row. */
+  series?: boolean;
 };
 
 export type Column<R> = ColumnBase<R> &

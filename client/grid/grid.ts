@@ -15,12 +15,15 @@ import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
 import { normaliseOptions, parseCellText, toCellText, toClipboardText, type Column } from './columns.ts';
 import { YES_NO } from '../../schemas/enums.ts';
+import { cleanBlock, isSeriesColumnBlock, planPaste, transposeBlock, type PasteGrid, type PastePlan, type PasteSelection } from './paste.ts';
+import { openDialog } from '../ui/dialog.ts';
 
 /**
  * The grid adapter: the only module that knows Handsontable. Pages describe columns and rows in plain data
  * (`columns.ts`); the adapter shows them as text, normalises what is typed or pasted through the shared parsers,
  * marks invalid cells with their French message, and reports each user action (an edit, a pasted block, an undo)
- * as one list of typed changes.
+ * as one list of typed changes. A pasted block goes where `paste.ts` plans it: its destination stays highlighted
+ * with a note naming it until the next action, and what it left out is said.
  */
 
 // The package types `handsontable/base` as CommonJS under NodeNext; the ES build's default export is the factory.
@@ -81,6 +84,8 @@ export type GridSpec<R> = {
   cellNote?: (row: R, key: string, index: number) => string | null;
   /** Why a read-only cell may not change (its year's report is submitted), in its tooltip; re-read at each render. */
   readOnlyNote?: (row: R, key: string, index: number) => string | null;
+  /** How people name a row in the note after a paste ("indicateur 2 Réalisé"); default "ligne n". */
+  rowLabel?: (row: R, index: number) => string;
 };
 
 export type GridHandle<R> = {
@@ -88,7 +93,10 @@ export type GridHandle<R> = {
   setRows(rows: R[]): void;
   /** Re-reads every cell from the current row objects (computed columns, saved values); keeps invalid input. */
   refresh(): void;
+  /** Marks a cell refused here (its text does not parse, its row's schema refuses it); counted as a refused cell. */
   setError(rowIndex: number, key: string, message: string | null): void;
+  /** Marks a cell whose value the server refused (the save queue counts it); null clears the mark. */
+  setRefused(rowIndex: number, key: string, message: string | null): void;
   focusCell(rowIndex: number, key: string): void;
   selectedRowIndex(): number | null;
   /** The text a cell shows, for tests and the checks panel. */
@@ -98,16 +106,48 @@ export type GridHandle<R> = {
 
 /** Changes made by loading data, not by the user. */
 const IGNORED_SOURCES = new Set(['loadData', 'updateData']);
+const PASTE_SOURCE = 'CopyPaste.paste';
+
+/** Cells refused in the grids on screen (their own messages), by grid: the status line counts them. */
+const invalidCounts = new Map<object, number>();
+const invalidListeners = new Set<(count: number) => void>();
+const totalInvalid = () => [...invalidCounts.values()].reduce((a, b) => a + b, 0);
+function reportInvalid(grid: object, count: number): void {
+  if ((invalidCounts.get(grid) ?? 0) === count) return;
+  if (count) invalidCounts.set(grid, count);
+  else invalidCounts.delete(grid);
+  const total = totalInvalid();
+  for (const l of invalidListeners) l(total);
+}
+
+/** Follows the number of cells marked refused in the grids on screen (text that does not parse, a rule refused). */
+export function onInvalidCells(listener: (count: number) => void): () => void {
+  invalidListeners.add(listener);
+  listener(totalInvalid());
+  return () => invalidListeners.delete(listener);
+}
 
 export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHandle<R> {
   let rows = spec.rows;
   const columns = spec.columns;
   const colIndex = new Map(columns.map((c, i) => [c.key, i]));
   const errors = new Map<string, string>();
+  const refused = new Map<string, string>();
   const errKey = (r: number, c: number) => `${r}:${c}`;
+  const identity = {};
+  const errorsChanged = () => reportInvalid(identity, errors.size);
+  /** The destination of the last paste, highlighted until the next action. */
+  let pasted: PastePlan['range'] = null;
+  const note = document.createElement('p');
+  note.className = 'grid-paste-note';
+  note.dataset.testid = 'paste-note';
+  note.setAttribute('role', 'status');
+  note.hidden = true;
   const buildView = () => rows.map((row) => columns.map((col) => toCellText(col, row)));
   let view = buildView();
 
+  const isComputed = (col: Column<R>, row: R | undefined, r: number) =>
+    row !== undefined && (typeof col.computed === 'function' ? col.computed(row, r) : col.computed === true);
   const isReadOnly = (col: Column<R>, row: R | undefined, r: number) =>
     row === undefined ||
     (typeof col.readOnly === 'function' ? col.readOnly(row, r) : col.readOnly === true) ||
@@ -127,8 +167,9 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     // Stable coordinates for keyboard-free tools (tests, the checks panel): row index and column key.
     td.dataset.row = String(r);
     td.dataset.key = columns[c]?.key ?? '';
-    const message = errors.get(errKey(r, c));
+    const message = errors.get(errKey(r, c)) ?? refused.get(errKey(r, c));
     td.classList.toggle('cell-invalid', message !== undefined);
+    td.classList.toggle('cell-pasted', pasted !== null && r >= pasted.fromRow && r <= pasted.toRow && c >= pasted.fromCol && c <= pasted.toCol);
     const row = rows[r];
     const placeholder = row !== undefined && (value === '' || value === null) ? (columns[c]?.placeholder?.(row) ?? null) : null;
     td.classList.toggle('cell-placeholder', placeholder !== null);
@@ -219,9 +260,22 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
         if (parsed.ok) change[3] = toCellText({ ...col, get: () => parsed.value } as Column<R>, row);
       }
     },
+    beforePaste(data) {
+      const range = hot?.getSelectedRangeLast();
+      if (!hot || !range) return false;
+      const from = range.getTopStartCorner();
+      const to = range.getBottomEndCorner();
+      const [r0, c0, r1, c1] = [Math.max(0, from.row ?? 0), Math.max(0, from.col ?? 0), to.row ?? 0, to.col ?? 0];
+      const selection: PasteSelection = { row: r0, col: c0, rows: Math.max(1, r1 - r0 + 1), cols: Math.max(1, c1 - c0 + 1) };
+      void pasteBlock(data, selection);
+      // The block is written by `pasteBlock`, where the plan puts it (possibly after a question).
+      return false;
+    },
     afterChange(changes, source) {
       if (!hot) return;
       if (!changes || IGNORED_SOURCES.has(source)) return;
+      // Any other action ends the paste's highlight and note.
+      if (source !== PASTE_SOURCE) clearPasted();
       const out: GridChange<R>[] = [];
       for (const [r, c, previousText, nextText] of changes) {
         const col = columns[Number(c)];
@@ -233,8 +287,10 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
           continue;
         }
         errors.delete(errKey(r, Number(c)));
+        refused.delete(errKey(r, Number(c)));
         out.push({ rowIndex: r, row, key: col.key, value: parsed.value, previous: previousText });
       }
+      errorsChanged();
       hot.render();
       if (out.length) spec.onChange(out);
     },
@@ -286,12 +342,73 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     return row !== undefined && col ? { row, key: col.key, rowIndex: r } : null;
   };
 
+  // ——— Paste ———
+  const pasteGrid = (): PasteGrid => ({
+    rowCount: rows.length,
+    columns: columns.map((c) => ({ title: c.title, series: c.series === true })),
+    isComputed: (r, c) => isComputed(columns[c]!, rows[r], r),
+    isWritable: (r, c) => !isReadOnly(columns[c]!, rows[r], r),
+    rowLabel: (r) => (rows[r] !== undefined && spec.rowLabel ? spec.rowLabel(rows[r], r) : `ligne ${r + 1}`),
+  });
+  function clearPasted(): void {
+    if (pasted === null && note.hidden) return;
+    pasted = null;
+    note.hidden = true;
+    note.textContent = '';
+    hot?.render();
+  }
+  function showPasted(plan: PastePlan): void {
+    pasted = plan.range;
+    note.replaceChildren(plan.note, ...(plan.leftOut ? [document.createElement('br'), plan.leftOut] : []));
+    note.classList.toggle('has-left-out', plan.leftOut !== null);
+    note.hidden = false;
+    hot?.render();
+  }
+  async function pasteBlock(data: unknown[][], selection: PasteSelection): Promise<void> {
+    const grid = pasteGrid();
+    const block = cleanBlock(data);
+    let plan = planPaste(block, selection, grid);
+    if (isSeriesColumnBlock(block, selection, grid)) {
+      const asRow = planPaste(transposeBlock(block), selection, grid);
+      const years = asRow.range ? `${columns[asRow.range.fromCol]!.title}-${columns[asRow.range.toCol]!.title}` : '';
+      hot?.unlisten();
+      const choice = await openDialog<'row' | 'column' | 'cancel'>({
+        title: 'Coller une série en ligne ?',
+        body: [
+          `Le bloc copié est une colonne de ${block.length} valeurs, posée sur une ligne d’années. Une série annuelle d’une autre feuille est souvent en colonne : la coller en ligne (${years}) ?`,
+        ],
+        buttons: [
+          { value: 'cancel', label: 'Annuler' },
+          { value: 'column', label: 'Coller en colonne' },
+          { value: 'row', label: 'Coller en ligne', primary: true },
+        ],
+        cancelValue: 'cancel',
+        testId: 'paste-series-dialog',
+      });
+      hot?.listen();
+      if (choice === 'cancel') return;
+      if (choice === 'row') plan = asRow;
+    }
+    applyPaste(plan);
+  }
+  function applyPaste(plan: PastePlan): void {
+    const h = hot;
+    if (!h) return;
+    clearPasted();
+    if (plan.data.length && plan.data[0]!.length) {
+      h.populateFromArray(plan.row, plan.col, plan.data, undefined, undefined, PASTE_SOURCE);
+    }
+    if (plan.range) h.selectCell(plan.range.fromRow, plan.range.fromCol, plan.range.toRow, plan.range.toCol, false);
+    showPasted(plan);
+  }
+
   const mount = () => {
     if (destroyed || hot) return;
     if (!container.isConnected) {
       requestAnimationFrame(mount);
       return;
     }
+    container.after(note);
     hot = new Handsontable(container, settings());
     if (pendingFocus) focusAt(...pendingFocus);
   };
@@ -313,6 +430,9 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     setRows(next) {
       rows = next;
       errors.clear();
+      refused.clear();
+      errorsChanged();
+      clearPasted();
       view = buildView();
       hot?.updateSettings({ maxRows: view.length, height: spec.height ?? Math.min(480, 34 + Math.max(view.length, 1) * 29 + 18) });
       hot?.loadData(view);
@@ -330,6 +450,16 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
       if (c === undefined) return;
       if (message === null) errors.delete(errKey(rowIndex, c));
       else errors.set(errKey(rowIndex, c), message);
+      errorsChanged();
+      hot?.render();
+    },
+    setRefused(rowIndex, key, message) {
+      const c = colIndex.get(key);
+      if (c === undefined) return;
+      const k = errKey(rowIndex, c);
+      if ((refused.get(k) ?? null) === message) return;
+      if (message === null) refused.delete(k);
+      else refused.set(k, message);
       hot?.render();
     },
     focusCell(rowIndex, key) {
@@ -345,6 +475,8 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     },
     destroy() {
       destroyed = true;
+      reportInvalid(identity, 0);
+      note.remove();
       hot?.destroy();
       hot = null;
     },

@@ -13,11 +13,11 @@ import { confirmDialog, toast } from '../ui/dialog.ts';
 import type { PageContext } from './context.ts';
 import { permissionsOf } from '../state/permissions.ts';
 import { guardButton } from './read-only.ts';
-import { valueCells } from './value-cells.ts';
+import { valueCells, watchRefusals } from './value-cells.ts';
 
 /**
  * The indicator tables of a fiche action as one grid: per indicator a "Cible" row (yearly targets, Ex-ante) and a
- * "Réalisé" row (yearly actuals, Résultats). Ex-ante and Résultats are computed live by `aggregateIndicator`, the
+ * "Réalisé" row (yearly actuals, Résultats), each labelled so in its own column. Ex-ante and Résultats are computed live by `aggregateIndicator`, the
  * same function as the checks and the exports; Ex-ante is read-only unless the user explicitly types an ex-ante of
  * their own, which is then shown distinctly with the computed value beside it.
  */
@@ -28,6 +28,9 @@ export function formatExact(value: number, unit: Unit): string {
   const scale = unitScale(unit);
   return formatBelgianNumber(value, scale, value % 10 ** scale === 0 ? 0 : scale);
 }
+
+/** How people name the two rows of an indicator, as the official workbook does. */
+const KIND_LABELS = { target: 'Cible', actual: 'Réalisé' } as const;
 
 const categoryLabel = (code: string) => INDICATOR_CATEGORIES.find((c) => c.code === code)?.label ?? code;
 
@@ -70,8 +73,17 @@ export function indicatorTable(
       kind: 'text',
       maxLength: 300,
       width: 215,
-      get: (r) => (isTarget(r) ? r.ind.label : '↳ réalisé (résultats)'),
+      get: (r) => (isTarget(r) ? r.ind.label : `↳ ${r.ind.label}`),
       readOnly: (r) => !isTarget(r),
+    },
+    {
+      key: 'kind',
+      title: 'Valeurs',
+      kind: 'text',
+      width: 72,
+      get: (r) => KIND_LABELS[r.kind],
+      readOnly: true,
+      className: (r) => (isTarget(r) ? 'cell-kind' : 'cell-kind cell-actual'),
     },
     {
       key: 'unit',
@@ -91,6 +103,7 @@ export function indicatorTable(
       format: (v, r) => formatExact(v, r.ind.unit),
       get: (r) => (isTarget(r) ? aggregate(r.ind).exAnte : null),
       readOnly: (r) => !isTarget(r) || r.ind.exAnte === null,
+      computed: (r) => !isTarget(r) || r.ind.exAnte === null,
       note: (r) => (isTarget(r) ? indicatorOverrideNote(r.ind, years) : null),
       className: (r) => {
         if (!isTarget(r)) return 'cell-computed';
@@ -104,6 +117,7 @@ export function indicatorTable(
         title: String(y),
         kind: 'number',
         width: 66,
+        series: true,
         scale: (r) => unitScale(r.ind.unit),
         format: (v, r) => formatExact(v, r.ind.unit),
         get: (r) => store.cellValue(isTarget(r) ? 'indicator-target' : 'indicator-actual', r.ind.id, String(y)),
@@ -119,6 +133,7 @@ export function indicatorTable(
       format: (v, r) => formatExact(v, r.ind.unit),
       get: (r) => (isTarget(r) ? null : aggregate(r.ind).resultats),
       readOnly: true,
+      computed: true,
       className: () => 'cell-computed',
     },
   ];
@@ -137,9 +152,11 @@ export function indicatorTable(
     label: `Indicateurs de ${describeAction(action)}`,
     columns,
     rows: buildRows(),
-    fixedColumns: 2,
+    fixedColumns: 3,
     height: Math.min(620, 34 + action.indicators.length * 2 * 29 + 20),
     rowClassName: (r) => (isTarget(r) ? 'row-target' : 'row-actual'),
+    // "indicateur 2 Réalisé": the indicator's number in the fiche, as the checks and the workbook count them.
+    rowLabel: (r) => `indicateur ${action.indicators.indexOf(r.ind) + 1} ${KIND_LABELS[r.kind]}`,
     canEdit,
     ...values.options,
     onSelect: (rowIndex) => {
@@ -174,6 +191,11 @@ export function indicatorTable(
     },
   });
   const unwatchReview = values.watch(grid);
+  const refusals = watchRefusals(ctx, grid, () =>
+    buildRows().flatMap((r, rowIndex) =>
+      years.map((y) => ({ rowIndex, key: String(y), cell: { grid: isTarget(r) ? 'indicator-target' : 'indicator-actual', row: r.ind.id, period: String(y) } })),
+    ),
+  );
 
   const selectedIndicator = (): Indicator | null => {
     const i = grid.selectedRowIndex();
@@ -184,6 +206,7 @@ export function indicatorTable(
   const failed = (err: unknown) => toast(failureMessage(err), 'error');
   const reset = (focusIndex?: number, key = 'label') => {
     grid.setRows(buildRows());
+    refusals.mark();
     store.emit('local');
     if (focusIndex !== undefined) grid.focusCell(focusIndex * 2, key);
   };
@@ -293,6 +316,7 @@ export function indicatorTable(
     },
     dispose() {
       unwatchReview();
+      refusals.stop();
       grid.destroy();
     },
   };

@@ -15,6 +15,7 @@ import { planHistoryButton } from './history.ts';
 import { planBanners } from './read-only.ts';
 import { renderReportPage } from './report.ts';
 import { reviewOf } from '../state/review.ts';
+import { writeSummary } from '../state/permissions.ts';
 import { accountMenu } from './account.ts';
 
 /**
@@ -57,7 +58,8 @@ export function renderPlanShell(ctx: PageContext): Shell {
     { class: 'app-header plan-header' },
     h('a', { href: '#/', class: 'brand' }, 'Cohésio'),
     h('div', { class: 'plan-title' }, title, h('span', { class: 'programme' }, ` — ${programme.label}`)),
-    statusLine(ctx.queue),
+    // A person who may change nothing here reads « Lecture seule », not « Enregistré ».
+    statusLine(ctx.queue, { isReadOnly: () => writeSummary(store)?.readOnly === true }),
     workbookControls(ctx),
     pdfExportControl(ctx),
     planHistoryButton(ctx),

@@ -28,3 +28,19 @@ export function valueCells<R>(
     watch: (grid) => review.watch(grid),
   };
 }
+
+/** A grid cell and the save queue's cell it shows. */
+export type ShownCell = { rowIndex: number; key: string; cell: { grid: string; row: string; period: string } };
+
+/**
+ * Keeps the cells the server refused marked in `grid`, with the reason, until a later save fixes them (the save
+ * queue keeps the refusals; the status line counts them). `mark()` again after the grid's rows were replaced;
+ * `stop()` when the grid goes.
+ */
+export function watchRefusals<R>(ctx: PageContext, grid: GridHandle<R>, cellsOf: () => ShownCell[]): { mark(): void; stop(): void } {
+  const mark = () => {
+    for (const c of cellsOf()) grid.setRefused(c.rowIndex, c.key, ctx.queue.refusal(c.cell));
+  };
+  mark();
+  return { mark, stop: ctx.queue.onRefusals(mark) };
+}

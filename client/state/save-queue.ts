@@ -7,7 +7,9 @@ import type { EditableGrid } from './plan-store.ts';
  * Autosave: every edit becomes an operation carrying the version it was made on. Operations are sent one at a
  * time in order, kept in localStorage until the server confirms them (so a reload or a network cut loses nothing),
  * merged while they wait (ten keystrokes in one field make one request), retried with back-off when the server
- * cannot be reached, and handed to the conflict dialog on 409.
+ * cannot be reached, and handed to the conflict dialog on 409. What the server refuses stays refused, with its
+ * reason, until a later save of the same cell or row succeeds: the status never says "Enregistré" meanwhile. A block
+ * of cells refused for some of them (400 naming `cells.<i>`) is sent again without them, so the others are saved.
  */
 
 export type CellOp = { grid: EditableGrid; row: string; period: string; value: number | null; version: number };
@@ -27,6 +29,8 @@ export type SaveOp =
 export type SaveStatus =
   | { state: 'saved' }
   | { state: 'saving'; pending: number }
+  /** Cells the server refused (`cells`), each kept with its reason until fixed. */
+  | { state: 'refused'; cells: number; message: string; pending: number }
   | { state: 'offline'; pending: number }
   | { state: 'error'; message: string; pending: number };
 
@@ -50,6 +54,20 @@ export type QueueHooks = {
 };
 
 export const cellKey = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
+
+/** A cell the server refused, with its reason. */
+export type RefusedCell = { grid: CellOp['grid']; row: string; period: string; value: number | null; message: string };
+
+/** The indexes of the cells a refusal names (`cells.3.value` → 3). */
+function refusedIndexes(failure: ApiFailure, count: number): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const issue of failure.body.issues) {
+    const m = /^cells\.(\d+)(\.|$)/.exec(String(issue.path));
+    const i = m ? Number(m[1]) : NaN;
+    if (Number.isInteger(i) && i < count && !out.has(i)) out.set(i, issue.message);
+  }
+  return out;
+}
 const opKey = (op: SaveOp) =>
   op.kind === 'section' ? `section:${op.section}` : op.kind === 'row' ? `${op.target.type}:${op.target.id}` : 'cells';
 
@@ -61,7 +79,10 @@ export class SaveQueue {
   private retries = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<(s: SaveStatus) => void>();
-  private lastError: string | null = null;
+  private refusedCells = new Map<string, RefusedCell>();
+  /** Sections and rows the server refused, by operation key: their message. */
+  private refusedOps = new Map<string, string>();
+  private refusalListeners = new Set<() => void>();
   private offline = false;
 
   constructor(
@@ -99,9 +120,32 @@ export class SaveQueue {
   status(): SaveStatus {
     const pending = this.ops.length;
     if (this.offline && pending) return { state: 'offline', pending };
-    if (this.lastError) return { state: 'error', message: this.lastError, pending };
+    const firstCell = this.refusedCells.values().next().value;
+    if (firstCell) return { state: 'refused', cells: this.refusedCells.size, message: firstCell.message, pending };
+    const firstOp = this.refusedOps.values().next().value;
+    if (firstOp !== undefined) return { state: 'error', message: firstOp, pending };
     if (pending) return { state: 'saving', pending };
     return { state: 'saved' };
+  }
+
+  /** The cells the server refused and that no later save fixed. */
+  refused(): RefusedCell[] {
+    return [...this.refusedCells.values()];
+  }
+
+  /** Why the server refused this cell, or null. */
+  refusal(cell: { grid: string; row: string; period: string }): string | null {
+    return this.refusedCells.get(cellKey(cell))?.message ?? null;
+  }
+
+  /** Called when the refused cells change (a refusal, a fix). */
+  onRefusals(listener: () => void): () => void {
+    this.refusalListeners.add(listener);
+    return () => this.refusalListeners.delete(listener);
+  }
+
+  private refusalsChanged(): void {
+    for (const l of this.refusalListeners) l();
   }
 
   /** Resolves when nothing is left to send (tests, before leaving a page). */
@@ -110,7 +154,6 @@ export class SaveQueue {
   }
 
   enqueue(op: SaveOp): void {
-    this.lastError = null;
     const waiting = this.ops.filter((o) => o !== this.inFlight);
     if (op.kind === 'cells') {
       const last = waiting[waiting.length - 1];
@@ -192,6 +235,7 @@ export class SaveQueue {
       this.retries = 0;
       this.ops.shift();
       this.rebase(op, result);
+      this.accepted(op);
       this.hooks.onSaved(op, result);
     } catch (err) {
       if (err instanceof NetworkFailure) {
@@ -212,7 +256,7 @@ export class SaveQueue {
       } else {
         this.ops.shift();
         const failure = err instanceof ApiFailure ? err : new ApiFailure(0, { code: 'internal', message: String(err), issues: [] });
-        this.lastError = failure.body.message;
+        this.refuse(op, failure);
         this.hooks.onRejected(op, failure);
       }
     } finally {
@@ -221,6 +265,36 @@ export class SaveQueue {
     this.inFlight = null;
     this.emit();
     void this.next();
+  }
+
+  /** A confirmed operation fixes the earlier refusals of its cells or its row. */
+  private accepted(op: SaveOp): void {
+    let changed = false;
+    if (op.kind === 'cells') for (const c of op.cells) changed = this.refusedCells.delete(cellKey(c)) || changed;
+    else changed = this.refusedOps.delete(opKey(op));
+    if (changed) this.refusalsChanged();
+  }
+
+  /**
+   * Records what the server refused. A block of cells refused for some of them goes back to the head of the queue
+   * without those, so the others are saved: the server writes a block whole or not at all.
+   */
+  private refuse(op: SaveOp, failure: ApiFailure): void {
+    if (op.kind !== 'cells') {
+      this.refusedOps.set(opKey(op), failure.body.issues[0]?.message ?? failure.body.message);
+      this.refusalsChanged();
+      return;
+    }
+    const named = failure.status === 400 ? refusedIndexes(failure, op.cells.length) : new Map<number, string>();
+    const all = named.size === 0;
+    const rest: CellOp[] = [];
+    op.cells.forEach((c, i) => {
+      const message = all ? (failure.body.issues[0]?.message ?? failure.body.message) : named.get(i);
+      if (message === undefined) rest.push(c);
+      else this.refusedCells.set(cellKey(c), { grid: c.grid, row: c.row, period: c.period, value: c.value, message });
+    });
+    if (rest.length) this.ops.unshift({ kind: 'cells', cells: rest });
+    this.refusalsChanged();
   }
 
   private async resolveConflict(op: SaveOp, current: unknown): Promise<void> {

@@ -1,26 +1,55 @@
 import { h } from '../dom.ts';
+import { onInvalidCells } from '../grid/grid.ts';
 import type { SaveQueue, SaveStatus } from '../state/save-queue.ts';
 
-/** The save status line: Enregistré / Enregistrement… / Hors ligne — modifications en attente / error. */
-export function statusLine(queue: SaveQueue): HTMLElement {
+/** "1 cellule refusée", "3 cellules refusées". */
+export function refusedCellsText(count: number): string {
+  return count > 1 ? `${count} cellules refusées` : `${count} cellule refusée`;
+}
+
+/**
+ * The save status line: Enregistré / Enregistrement… / Hors ligne — modifications en attente / n cellule(s)
+ * refusée(s) / Non enregistré : … / Lecture seule. Refused cells are those the server refused (kept by the save
+ * queue until fixed) and those the grids on screen refuse themselves (text that does not parse, a rule of the row):
+ * while any remains the line never says "Enregistré". A person who may change nothing in the plan reads
+ * "Lecture seule", not "Enregistré".
+ */
+export function statusLine(queue: SaveQueue, options: { isReadOnly?: () => boolean } = {}): HTMLElement {
   const el = h('p', { class: 'save-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'save-status' });
-  const render = (s: SaveStatus) => {
-    el.dataset.state = s.state;
-    switch (s.state) {
-      case 'saved':
-        el.textContent = 'Enregistré';
-        break;
-      case 'saving':
-        el.textContent = 'Enregistrement…';
-        break;
-      case 'offline':
-        el.textContent = `Hors ligne — modifications en attente (${s.pending})`;
-        break;
-      case 'error':
-        el.textContent = `Non enregistré : ${s.message}`;
-        break;
+  let status: SaveStatus = queue.status();
+  let invalidHere = 0;
+  const render = () => {
+    const s = status;
+    const refused = (s.state === 'refused' ? s.cells : 0) + invalidHere;
+    el.removeAttribute('title');
+    if (s.state === 'offline') {
+      el.dataset.state = 'offline';
+      el.textContent = `Hors ligne — modifications en attente (${s.pending})`;
+    } else if (refused > 0) {
+      el.dataset.state = 'refused';
+      el.textContent = refusedCellsText(refused);
+      el.title = s.state === 'refused' ? s.message : 'Voir les cellules marquées en rouge : leur info-bulle dit pourquoi';
+    } else if (s.state === 'error') {
+      el.dataset.state = 'error';
+      el.textContent = `Non enregistré : ${s.message}`;
+    } else if (s.state === 'saving') {
+      el.dataset.state = 'saving';
+      el.textContent = 'Enregistrement…';
+    } else if (options.isReadOnly?.()) {
+      el.dataset.state = 'read-only';
+      el.textContent = 'Lecture seule';
+    } else {
+      el.dataset.state = 'saved';
+      el.textContent = 'Enregistré';
     }
   };
-  queue.onStatus(render);
+  queue.onStatus((s) => {
+    status = s;
+    render();
+  });
+  onInvalidCells((count) => {
+    invalidHere = count;
+    render();
+  });
   return el;
 }

@@ -11,7 +11,7 @@ import type { CellOp } from '../../state/save-queue.ts';
 import type { Page, PageContext } from '../context.ts';
 import { yearSelector } from './common.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { valueCells } from '../value-cells.ts';
+import { valueCells, watchRefusals } from '../value-cells.ts';
 
 /**
  * "Transferts par année": what each partner receives in each programme year. A blank year means the fiche plan's
@@ -59,6 +59,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
       kind: 'number',
       scale: 2,
       width: 100,
+      series: true,
       get: (row) =>
         row.kind === 'partner'
           ? store.cellValue('transfer', row.transfer.id, String(y))
@@ -66,6 +67,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
             ? yearTotal(y, row.art20Only)
             : budgetLine(row, y),
       readOnly: (row) => row.kind !== 'partner',
+      computed: (row) => row.kind !== 'partner',
       placeholder: (row) => (row.kind === 'partner' && row.transfer.montant !== null ? formatBelgianNumber(row.transfer.montant, 2) : null),
       note: (row) => {
         if (row.kind === 'budget') return `Budget ${y} : ${budgetOfYear(store.plan, y).label}`;
@@ -124,6 +126,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     fixedRowsBottom: 4,
     height: Math.min(620, 34 + rows.length * 29 + 18),
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
+    rowLabel: (row) => (row.kind === 'partner' ? row.transfer.partenaire : row.label),
     canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
     ...values.options,
     onChange(changes) {
@@ -140,6 +143,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     },
   });
   const unwatchReview = values.watch(grid);
+  const refusals = watchRefusals(ctx, grid, () =>
+    rows.flatMap((r, rowIndex) => (r.kind === 'partner' ? years.map((y) => ({ rowIndex, key: String(y), cell: { grid: 'transfer', row: r.transfer.id, period: String(y) } })) : [])),
+  );
 
   // ——— Conventions of the chosen year ———
   let partnersOfYear = new Map<string, PartnerReconciliation>();
@@ -277,6 +283,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
       if (nextRows.length !== rows.length) {
         rows = nextRows;
         grid.setRows(rows);
+        refusals.mark();
       } else {
         grid.refresh();
       }
@@ -298,6 +305,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     },
     dispose() {
       unwatchReview();
+      refusals.stop();
       grid.destroy();
       conventionGrid.destroy();
     },

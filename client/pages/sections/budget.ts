@@ -78,6 +78,7 @@ export function renderBudget(ctx: PageContext): Page {
         width: 160,
         get: valueOf,
         readOnly: (line) => line.computed === true,
+        computed: (line) => line.computed === true,
       },
     ];
     const host = h('div', { class: 'grid-host', 'data-path': `budget.${side}` });
@@ -86,6 +87,7 @@ export function renderBudget(ctx: PageContext): Page {
       columns,
       rows: LINES[side],
       rowClassName: (line) => (line.computed ? 'row-total' : line.field === 'total' ? 'row-typed-total' : undefined),
+      rowLabel: (line) => `« ${line.label} »`,
       canEdit: (line, key) => key !== 'amount' || binder.canWrite(`${line.side}.${line.field}`),
       onChange(changes) {
         for (const c of changes) {

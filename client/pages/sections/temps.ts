@@ -36,6 +36,8 @@ export function renderTemps(ctx: PageContext): Page {
         format: (v) => formatBelgianNumber(v, 2, v % 100 === 0 ? 0 : 2),
         get: (row) => (row.total ? columnTotal(period) : store.cellValue('time', row.code, period)),
         readOnly: (row) => row.total === true,
+        computed: (row) => row.total === true,
+        series: /^\d{4}$/.test(period),
         className: (row) => {
           if (!row.total) return undefined;
           const t = columnTotal(period);
