@@ -242,3 +242,62 @@ describe('paste into the other grids', () => {
     await page.close();
   });
 });
+
+describe('paste on a plan created as a new user would, on another programme', () => {
+  it('takes a year of actuals from a LibreOffice sheet as a row and as a column, years from that programme', { timeout: TIMEOUT }, async () => {
+    const programmes = (await suite.server.api<Programme[]>('GET', '/api/programmes')).body;
+    const liege = await getPlan(suite.server);
+    // Another programme than the sample's, whatever its years.
+    const programme = programmes.find((p) => p.id !== liege.programmeId) ?? programmes[0]!;
+    const ys = programme.years.map(String);
+    const created = await suite.server.api<Plan>('POST', '/api/plans', { commune: 'Liège', programmeId: programme.id });
+    expect(created.status).toBe(201);
+    const planId = created.body.id;
+    const action = await suite.server.api<Plan['actions'][number]>('POST', `/api/plans/${planId}/actions`, {
+      code: '1.1.05',
+      operateur: { organisme: 'Maison des langues' },
+    });
+    expect(action.status).toBe(201);
+    expect(action.body.indicators.length).toBeGreaterThanOrEqual(2);
+
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'admin@cohesio.demo');
+    await page.goto(`${suite.server.url}/#/plan/${planId}/fiche/${action.body.id}`);
+    const grid = 'Indicateurs de Fiche 1.1.05 (Maison des langues)';
+    await page.locator(`.grid[aria-label="${grid}"] .ht_master tbody tr`).first().waitFor();
+
+    // As a row, the way Calc puts it on the clipboard: an HTML table beside the tab-separated text.
+    const row = [...ys.map((_, i) => `${i + 1}.000`), '99'];
+    const cell = await gridCell(page, grid, 1, ys[0]!);
+    await cell.click();
+    await expect.poll(() => cell.getAttribute('class')).toContain('current');
+    await page.evaluate(
+      ({ text, html }) => {
+        const data = new DataTransfer();
+        data.setData('text/plain', text);
+        data.setData('text/html', html);
+        document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+      },
+      {
+        text: `${row.join('\t')}\r\n`,
+        html: `<html><body><table><tr>${row.map((v) => `<td>${v}</td>`).join('')}</tr></table></body></html>`,
+      },
+    );
+    const note = noteOf(page, grid);
+    await expect.poll(() => note.innerText()).toContain(`${ys.length} cellules collées : indicateur 1 Réalisé, ${ys[0]}-${ys.at(-1)} — Ctrl+Z pour annuler`);
+    expect(await note.innerText()).toContain(`Non collé : 1 valeur au-delà de ${ys.at(-1)} (99)`);
+    await waitSaved(page);
+
+    // As a column, from the keyboard clipboard: offered as a row.
+    await pasteAt(page, grid, 3, ys[0]!, `${ys.map((_, i) => String(i + 1)).join('\r\n')}\r\n\r\n`);
+    await page.locator('[data-testid="paste-series-dialog"]').getByRole('button', { name: 'Coller en ligne' }).click();
+    await expect.poll(() => note.innerText()).toContain(`${ys.length} cellules collées : indicateur 2 Réalisé, ${ys[0]}-${ys.at(-1)}`);
+    await waitSaved(page);
+
+    const plan = (await suite.server.api<Plan>('GET', `/api/plans/${planId}`)).body;
+    const [first, second] = plan.actions[0]!.indicators;
+    expect(ys.map((y) => first!.values[y]?.actual)).toEqual(ys.map((_, i) => (i + 1) * 1000));
+    expect(ys.map((y) => second!.values[y]?.actual)).toEqual(ys.map((_, i) => i + 1));
+    expect(ys.every((y) => (second!.values[y]?.target ?? null) === null)).toBe(true);
+    await page.close();
+  });
+});
