@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { h, uid } from '../dom.ts';
+import { addLocalRefusals, localRefusalsChanged } from '../state/local-refusals.ts';
 
 /**
  * Form controls bound to a document (a section of the fiche plan, or an action with its fiche). Each control
  * edits one path, validates the whole document with its zod schema (the same as the server's) and saves it when
- * valid; an invalid value stays on screen with its French message and is not sent.
+ * valid; an invalid value stays on screen with its French message and is not sent, and counts as a refused field
+ * in the save status line until fixed.
  */
 
 export type Binding = {
@@ -48,7 +50,14 @@ export class FormBinder {
   private errors = new Map<string, HTMLElement>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(readonly binding: Binding) {}
+  constructor(readonly binding: Binding) {
+    // The fields showing a refusal; the form is gone once none of its fields is on screen any more.
+    addLocalRefusals('field', () => {
+      const fields = [...this.errors.values()];
+      if (fields.length && !fields.some((el) => el.isConnected)) return null;
+      return fields.filter((el) => !el.hidden).length;
+    });
+  }
 
   /** May the person change `path` of the document? */
   canWrite(path: string): boolean {
@@ -69,6 +78,7 @@ export class FormBinder {
         const issue = r.success ? undefined : r.error.issues.find((i) => i.path.join('.') === p || i.path.join('.').startsWith(p + '.'));
         showError(el, issue?.message ?? null);
       }
+      localRefusalsChanged();
       if (r.success) this.binding.save(r.data);
       return r.success ? [] : r.error.issues;
     };
@@ -136,6 +146,7 @@ export class FormBinder {
       const err = this.errors.get(path)!;
       if (!r.ok) {
         showError(err, r.message);
+        localRefusalsChanged();
         return;
       }
       control.value = show(r.value);

@@ -17,6 +17,7 @@ import { normaliseOptions, parseCellText, toCellText, toClipboardText, type Colu
 import { YES_NO } from '../../schemas/enums.ts';
 import { cleanBlock, isSeriesColumnBlock, planPaste, transposeBlock, type PasteGrid, type PastePlan, type PasteSelection } from './paste.ts';
 import { openDialog } from '../ui/dialog.ts';
+import { addLocalRefusals, localRefusalsChanged } from '../state/local-refusals.ts';
 
 /**
  * The grid adapter: the only module that knows Handsontable. Pages describe columns and rows in plain data
@@ -108,25 +109,6 @@ export type GridHandle<R> = {
 const IGNORED_SOURCES = new Set(['loadData', 'updateData']);
 const PASTE_SOURCE = 'CopyPaste.paste';
 
-/** Cells refused in the grids on screen (their own messages), by grid: the status line counts them. */
-const invalidCounts = new Map<object, number>();
-const invalidListeners = new Set<(count: number) => void>();
-const totalInvalid = () => [...invalidCounts.values()].reduce((a, b) => a + b, 0);
-function reportInvalid(grid: object, count: number): void {
-  if ((invalidCounts.get(grid) ?? 0) === count) return;
-  if (count) invalidCounts.set(grid, count);
-  else invalidCounts.delete(grid);
-  const total = totalInvalid();
-  for (const l of invalidListeners) l(total);
-}
-
-/** Follows the number of cells marked refused in the grids on screen (text that does not parse, a rule refused). */
-export function onInvalidCells(listener: (count: number) => void): () => void {
-  invalidListeners.add(listener);
-  listener(totalInvalid());
-  return () => invalidListeners.delete(listener);
-}
-
 export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHandle<R> {
   let rows = spec.rows;
   const columns = spec.columns;
@@ -134,8 +116,14 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
   const errors = new Map<string, string>();
   const refused = new Map<string, string>();
   const errKey = (r: number, c: number) => `${r}:${c}`;
-  const identity = {};
-  const errorsChanged = () => reportInvalid(identity, errors.size);
+  // The cells refused here (their own messages) count in the status line while the grid is on screen.
+  const stopCounting = addLocalRefusals('cell', () => (destroyed || (hot !== null && !container.isConnected) ? null : errors.size));
+  let counted = 0;
+  const errorsChanged = () => {
+    if (counted === errors.size) return;
+    counted = errors.size;
+    localRefusalsChanged();
+  };
   /** The destination of the last paste, highlighted until the next action. */
   let pasted: PastePlan['range'] = null;
   const note = document.createElement('p');
@@ -475,7 +463,7 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     },
     destroy() {
       destroyed = true;
-      reportInvalid(identity, 0);
+      stopCounting();
       note.remove();
       hot?.destroy();
       hot = null;

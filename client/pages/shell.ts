@@ -16,6 +16,7 @@ import { planBanners } from './read-only.ts';
 import { renderReportPage } from './report.ts';
 import { reviewOf } from '../state/review.ts';
 import { writeSummary } from '../state/permissions.ts';
+import { localRefusalsChanged } from '../state/local-refusals.ts';
 import { accountMenu } from './account.ts';
 
 /**
@@ -136,6 +137,8 @@ export function renderPlanShell(ctx: PageContext): Shell {
             : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
     replaceChildren(main, next.el);
+    // The refusals shown on the page left are gone with it: the status line counts again.
+    localRefusalsChanged();
     const focus = r.focus;
     if (focus) requestAnimationFrame(() => next.focus?.(focus));
   }

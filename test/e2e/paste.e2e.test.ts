@@ -243,6 +243,26 @@ describe('paste into the other grids', () => {
   });
 });
 
+describe('the same flaw in forms', () => {
+  it('counts a form field refused on screen in the status, never « Enregistré », until it is fixed', { timeout: TIMEOUT }, async () => {
+    const page = await openPage(suite.browser, suite.errors, suite.server);
+    await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/porteur`);
+    const population = page.getByLabel('Nombre d’habitants');
+    await population.fill('1,234.5');
+    await population.press('Tab');
+    await expect.poll(() => status(page).innerText()).toBe('1 champ refusé');
+    // Leaving the page drops what was on it: nothing refused remains on screen.
+    await page.locator('.plan-nav a', { hasText: 'Budget' }).first().click();
+    await expect.poll(() => status(page).innerText()).toBe('Enregistré');
+    await page.locator('.plan-nav a', { hasText: 'Porteur et identité' }).first().click();
+    await page.getByLabel('Nombre d’habitants').fill('1.234');
+    await page.getByLabel('Nombre d’habitants').press('Tab');
+    await waitSaved(page);
+    expect((await getPlan(suite.server)).identite.population).toBe(1234);
+    await page.close();
+  });
+});
+
 describe('paste on a plan created as a new user would, on another programme', () => {
   it('takes a year of actuals from a LibreOffice sheet as a row and as a column, years from that programme', { timeout: TIMEOUT }, async () => {
     const programmes = (await suite.server.api<Programme[]>('GET', '/api/programmes')).body;
