@@ -6,7 +6,7 @@ import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { valueCells } from '../value-cells.ts';
+import { valueCells, watchRefusals } from '../value-cells.ts';
 import { totalsBox, type Figure } from '../totals.ts';
 
 const GRID = 'consumption';
@@ -81,6 +81,9 @@ export function renderConsommation(ctx: PageContext): Page {
   });
 
   const unwatchReview = values.watch(grid);
+  const refusals = watchRefusals(ctx, grid, () =>
+    rows.map((r, rowIndex) => ({ rowIndex, key: 'montant', cell: { grid: GRID, row: ROW, period: String(r.year) } })),
+  );
   const updateTotals = () => totals.update(consumptionFigures(ctx));
   updateTotals();
 
@@ -111,6 +114,7 @@ export function renderConsommation(ctx: PageContext): Page {
     },
     dispose() {
       unwatchReview();
+      refusals.stop();
       grid.destroy();
     },
   };

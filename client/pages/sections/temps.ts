@@ -8,7 +8,7 @@ import type { Column } from '../../grid/columns.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 import { focusPath, type Page, type PageContext } from '../context.ts';
 import { permissionsOf } from '../../state/permissions.ts';
-import { valueCells } from '../value-cells.ts';
+import { valueCells, watchRefusals } from '../value-cells.ts';
 
 /**
  * "Répartition de l'activité du chef de projet": 19 categories × Ex-ante, each programme year, Ex-post, in % (two
@@ -78,6 +78,9 @@ export function renderTemps(ctx: PageContext): Page {
     },
   });
   const unwatchReview = values.watch(grid);
+  const refusals = watchRefusals(ctx, grid, () =>
+    rows.flatMap((r, rowIndex) => (r.total ? [] : periods.map((period) => ({ rowIndex, key: period, cell: { grid: 'time', row: r.code, period } })))),
+  );
   const el = h(
     'article',
     { class: 'section-page wide' },
@@ -102,6 +105,7 @@ export function renderTemps(ctx: PageContext): Page {
     },
     dispose() {
       unwatchReview();
+      refusals.stop();
       grid.destroy();
     },
   };
