@@ -27,6 +27,7 @@ import {
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
+import { guardRowDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -89,10 +90,13 @@ export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId:
   }, { verifyIntegrity: false });
 }
 
-export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number }): void {
+/** Deletes an imputation; one a DiCS question is about stays (409 `in_use`), like every row pointed at. */
+export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = lineWhere(ctx.planId, ctx.lineId);
-    requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
+    guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
     db.delete(bookedLines).where(where).run();
   }, { verifyIntegrity: false });
 }
