@@ -10,6 +10,7 @@ import {
   type BookedImportResult,
 } from '../../schemas/booked-import.ts';
 import { checkPlan } from '../../schemas/checks.ts';
+import { findMissingValue } from '../../schemas/submission.ts';
 import {
   BookedLineFieldsSchema,
   BudgetVersionFieldsSchema,
@@ -180,7 +181,10 @@ export function justifyFinding(ctx: ServiceContext & { planId: string; version: 
   const fields = parseOrThrow(JustificationFieldsSchema, authoredBy(ctx, ctx.data));
   return mutatePlan(ctx, ctx.planId, (db) => {
     const plan = readPlan(db, ctx.planId);
-    const finding = checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue).find((f) => f.key === fields.cle);
+    const programme = requireProgramme(ctx, plan.programmeId);
+    // A finding of the checks, or a mandatory value the form allows to excuse (the annual report's checklist).
+    const finding =
+      checkPlan(plan, programme, ctx.reference.catalogue).find((f) => f.key === fields.cle) ?? findMissingValue(plan, programme.years, fields.cle);
     if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
     const stored = plan.justifications.find((j) => j.cle === fields.cle);
     if ((stored?.version ?? 0) !== ctx.version) {
