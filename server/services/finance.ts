@@ -28,7 +28,7 @@ import {
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
-import { guardRowDeletion } from './references.ts';
+import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -163,6 +163,10 @@ export async function importBookedFile(
       throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
     }
     const years = preview.years.map((y) => y.annee);
+    // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
+    const replaced = plan.imputations.filter((l) => years.includes(l.annee));
+    const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
+    guardRowsDeletion(db, ctx.planId, replaced.map((l) => ({ rowPath: `imputations.${l.annee}.${l.id}`, what: what(l) })), false);
     db.delete(bookedLines).where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years))).run();
     const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
     read.lines.forEach((l, i) => {

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import { actions, justifications, planRows, reviewThreads, submissions } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { AppError, InUseError } from '../errors.ts';
-import { describeRowReferences, detachLabel, findRowReferences, type RowReferences } from '../../schemas/integrity.ts';
+import { describeRowReferences, detachLabel, findRowReferences, type ReferenceSources, type RowReferences } from '../../schemas/integrity.ts';
 import { LOCKING_STATUSES } from '../../schemas/submission.ts';
 import type { PlanDocument } from '../../schemas/plan.ts';
 import { readPlan } from './plan-store.ts';
@@ -15,13 +15,24 @@ import { readPlan } from './plan-store.ts';
  * `in_use`), a report under review or approved keeps what it holds (409 `year_locked`).
  */
 export function guardRowDeletion(db: Db, planId: string, rowPath: string, what: string, detach: boolean): void {
+  guardRowsDeletion(db, planId, [{ rowPath, what }], detach);
+}
+
+/** The same rule for rows deleted together (the imputations an E-compte import replaces): the plan is read once. */
+export function guardRowsDeletion(db: Db, planId: string, rows: readonly { rowPath: string; what: string }[], detach: boolean): void {
+  if (!rows.length) return;
   const plan = readPlan(db, planId);
   const threads = db
     .select({ chemin: reviewThreads.chemin, annee: reviewThreads.annee, libelle: reviewThreads.libelle })
     .from(reviewThreads)
     .where(eq(reviewThreads.planId, planId))
     .all();
-  const references = findRowReferences(plan, rowPath, { threads, lockedSnapshots: lockedSnapshotsOf(db, planId) });
+  const sources = { threads, lockedSnapshots: lockedSnapshotsOf(db, planId) };
+  for (const { rowPath, what } of rows) guardOne(db, planId, plan, rowPath, what, detach, sources);
+}
+
+function guardOne(db: Db, planId: string, plan: PlanDocument, rowPath: string, what: string, detach: boolean, sources: ReferenceSources): void {
+  const references = findRowReferences(plan, rowPath, sources);
   if (!references.length) return;
   const message = describeRowReferences(what, references);
   const issues = references.map((r) => ({ path: r.path, message: `${what} : ${r.label}` }));

@@ -137,6 +137,31 @@ describe('rows a DiCS question is about', () => {
     expect(res.body.message).toMatch(new RegExp(`^Le membre de l'équipe « ${member.nomPrenom} » fait l'objet d'une question de la DiCS`));
     expect((await getPlan(chef, plan.id)).equipeMembres).toHaveLength(plan.equipeMembres.length);
   });
+  it('keeps an E-compte imputation whose amount is questioned, by its own deletion or by an import replacing its year', async () => {
+    const t = makeLiegeApp();
+    const url = `/api/plans/${t.plan.id}`;
+    const chef = t.as('chef');
+    const line = (await call(chef, 'POST', `${url}/booked-lines`, { data: { annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside SPW', montant: 100_00 } })).body;
+    const chemin = `imputations.2021.${line.id}.montant`;
+    expect((await call(t.as('dics'), 'POST', `${url}/threads`, { annee: 2021, chemin, texte: 'Montant ?' })).status).toBe(201);
+    const res = await call(chef, 'DELETE', `${url}/booked-lines/${line.id}?version=1`);
+    expectApiError(res, 409, 'in_use', chemin);
+    expect(res.body.message).toMatch(/^L'imputation E-compte 2021 « Subside SPW » fait l'objet d'une question de la DiCS/);
+
+    const csv = 'Année;Code fonctionnel;Article économique;Libellé;Montant\n2021;84010;465-48;Autre;12,00\n';
+    const upload = async (fields: Record<string, string>) => {
+      const form = new FormData();
+      form.set('file', new File([new TextEncoder().encode(csv)], 'imputations.csv'));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      const r = await chef.request(`${url}/booked-lines/import`, { method: 'POST', body: form });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    const preview = await upload({});
+    expect(preview.status).toBe(200);
+    const applied = await upload({ apply: 'true', fingerprint: preview.body.fingerprint });
+    expectApiError(applied, 409, 'in_use', chemin);
+    expect((await getPlan(chef, t.plan.id)).imputations.map((l) => l.id)).toEqual([line.id]);
+  });
 });
 
 describe('rows a justification names', () => {
