@@ -216,6 +216,7 @@ export function indicatorTable(
       await queue.idle();
       const outcome = await deleteRow((detacher) =>
         send(api.plans[':planId'].indicators[':indicatorId'].$delete({ param: { planId, indicatorId: ind.id }, query: deleteQuery(ind.version, detacher) })),
+        permissions,
       );
       if (outcome === 'kept') return;
       // Justifications removed with it are the server's to tell: its plan replaces ours.

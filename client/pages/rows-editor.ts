@@ -117,7 +117,7 @@ export function rowsEditor<R extends { id: string; version: number }>(spec: Rows
     if (!(await confirmDialog('Supprimer la ligne', `Supprimer ${spec.describe(s.row)} ? Cette suppression est définitive.`, 'Supprimer'))) return;
     try {
       await ctx.queue.idle();
-      const outcome = await deleteRow((detacher) => spec.remove(s.row, detacher));
+      const outcome = await deleteRow((detacher) => spec.remove(s.row, detacher), permissions);
       if (outcome === 'kept') return;
       ctx.queue.discardRow(spec.target(s.row));
       // Other rows changed with it (fiches, partner cards, justifications): the server's plan replaces ours.

@@ -173,6 +173,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       await queue.idle();
       const outcome = await deleteRow((detacher) =>
         send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
+        permissions,
       );
       if (outcome === 'kept') return;
       if (outcome === 'detached') return await reloadPlan(ctx);

@@ -192,6 +192,7 @@ export function renderActionsList(ctx: PageContext): Page {
       await queue.idle();
       const outcome = await deleteRow((detacher) =>
         send(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: s.a.id }, query: deleteQuery(s.a.version, detacher) })),
+        permissions,
       );
       if (outcome !== 'kept') await reloadPlan();
     } catch (err) {
