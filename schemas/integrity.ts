@@ -195,5 +195,6 @@ export function describeRowReferences(what: string, references: readonly RowRefe
   const said = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} et ${phrases[phrases.length - 1]}` : phrases[0]!;
   if (references.some((r) => r.kind === 'soumission')) return `${what} ${said} : rouvrez le rapport avec un motif pour le supprimer`;
   if (references.some((r) => !r.detachable)) return `${what} ${said} : une question de la DiCS doit toujours désigner sa valeur, il ne peut pas être supprimé`;
-  return `${what} ${said} : détachez-les d'abord`;
+  // Every detachable reference is feminine (une fiche, une fiche partenaire, une justification).
+  return `${what} ${said} : ${references.length > 1 ? "détachez-les d'abord" : "détachez-la d'abord"}`;
 }

@@ -24,7 +24,7 @@ describe('deleting a transfer that fiches use', () => {
     const dialog = page.getByTestId('in-use-dialog');
     await dialog.waitFor();
     expect(await dialog.getByTestId('in-use-message').innerText()).toBe(
-      "Le transfert « Opération Thermos » est l'opérateur de la fiche 2.4.01 (Asbl Opération Thermos) : détachez-les d'abord",
+      "Le transfert « Opération Thermos » est l'opérateur de la fiche 2.4.01 (Asbl Opération Thermos) : détachez-la d'abord",
     );
     expect(await dialog.getByTestId('in-use-list').locator('li').count()).toBe(1);
     await screenshot(page, 'transfer-in-use');

@@ -72,7 +72,7 @@ describe('DELETE /api/plans/:planId/transfers/:transferId of a transfer that fic
     const fiche = t.plan.actions.find((a) => a.fiche.operateur.transferId === thermos.id)!;
     const res = await call(t.as('chef'), 'DELETE', `${url}/transfers/${thermos.id}?version=${thermos.version}`);
     expectApiError(res, 409, 'in_use');
-    expect(res.body.message).toBe("Le transfert « Opération Thermos » est l'opérateur de la fiche 2.4.01 (Asbl Opération Thermos) : détachez-les d'abord");
+    expect(res.body.message).toBe("Le transfert « Opération Thermos » est l'opérateur de la fiche 2.4.01 (Asbl Opération Thermos) : détachez-la d'abord");
     // The partner still writes the actuals of the fiche it operates through that transfer.
     const indicator = fiche.indicators[0]!;
     const cell = { grid: 'indicator-actual', row: indicator.id, period: '2021', value: 7, version: 0 };
@@ -90,7 +90,7 @@ describe('DELETE of an action named on partner cards', () => {
     const card = (await call(app, 'POST', `${url}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS de Namur', actionIds: [gone.id, kept.id] } })).body;
     const refused = await call(app, 'DELETE', `${url}/actions/${gone.id}?version=1`);
     expectApiError(refused, 409, 'in_use', `partenaires.${card.id}.actionIds`);
-    expect(refused.body.message).toBe("La fiche 1.3.03 (CPAS) figure sur la fiche partenaire « CPAS de Namur » : détachez-les d'abord");
+    expect(refused.body.message).toBe("La fiche 1.3.03 (CPAS) figure sur la fiche partenaire « CPAS de Namur » : détachez-la d'abord");
     expect(refused.body.current.detachLabel).toBe('Retirer des fiches partenaire et supprimer');
     expect((await getPlan(app, plan.id)).actions).toHaveLength(2);
 
