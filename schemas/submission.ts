@@ -256,7 +256,7 @@ export function checkSubmission(plan: PlanDocument, year: number, findings: read
   return [
     item('fiche-plan', 'Les rubriques obligatoires de la fiche plan sont remplies', missing['fiche-plan']),
     item('actions', 'Le plan compte au moins une fiche action', missing.actions),
-    item('fiches', 'Chaque fiche action a ses rubriques obligatoires (opérateur, besoins, publics, type, description, indicateurs)', missing.fiches),
+    item('fiches', 'Chaque fiche action a ses rubriques obligatoires (statut, opérateur, besoins, publics, type, description, indicateurs)', missing.fiches),
     item('realises', `Chaque indicateur a sa valeur réalisée ${year}`, missing.realises),
     { id: 'budget', label: `Le budget ${year} est en équilibre`, ok: balanced, details: budgetDetails, justified: [] },
     {
