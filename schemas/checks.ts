@@ -276,6 +276,15 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
     }
 
     const transfer = a.fiche.operateur.transferId ? transfersById.get(a.fiche.operateur.transferId) : undefined;
+    if (a.fiche.operateur.transferId && !transfer) {
+      // Writes refuse such a link (schemas/integrity.ts); data of an older version or a hand-edited database may hold one.
+      out.push({
+        rule: 'operateur-transfert-inconnu',
+        level: 'error',
+        path: at('fiche.operateur.transferId'),
+        message: `${who} : l'opérateur est lié à un transfert qui n'existe plus (« ${a.fiche.operateur.transferId} ») : choisissez son transfert ou aucun`,
+      });
+    }
     if (transfer && a.fiche.conventionPartenariat === false && (transfer.montant ?? 0) > 0) {
       out.push({
         rule: 'convention-sans-transfert',

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'forbidden',
   'not_found',
   'conflict',
+  'in_use',
   'year_locked',
   'payload_too_large',
   'too_many_attempts',

@@ -1,4 +1,5 @@
 import type { ApiIssue } from './errors.ts';
+import { describeAction } from './cells.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from './reference.ts';
@@ -83,4 +84,117 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
     }),
   );
   return issues;
+}
+
+// ——— Rows other rows point at ————————————————————————————————————————————————————————————————————————————————————
+
+/**
+ * What may point at a row of a plan: a fiche's operator at a transfer, a partner card at an action, a justification
+ * at the rows of its finding (keys name rows by `#<id>`), a DiCS question at a value under the row, and the snapshot
+ * of a report under review or approved at the actions, indicators and transfers it holds.
+ */
+export const ROW_REFERENCE_KINDS = ['operateur', 'carte-partenaire', 'justification', 'question', 'soumission'] as const;
+export type RowReferenceKind = (typeof ROW_REFERENCE_KINDS)[number];
+
+/**
+ * One reference to a row about to be deleted. `detachable` references can be undone with the deletion (the fiche
+ * keeps its operator's name but no transfer, the card loses the action, the justification goes); the others (a
+ * question of the DiCS, a submitted report) must keep pointing at something, so the row stays.
+ */
+export type RowReference = { kind: RowReferenceKind; path: string; label: string; detachable: boolean };
+
+/** What `409 in_use` carries in `current`: every reference, and whether all of them can be detached. */
+export type RowReferences = { references: RowReference[]; detachable: boolean; detachLabel: string };
+
+export type ReferenceSources = {
+  /** The DiCS's questions of the plan (any status: a resolved question still names its value). */
+  threads: readonly { chemin: string; annee: number; libelle: string }[];
+  /** Snapshots of the reports under review or approved (a returned or reopened report may change). */
+  lockedSnapshots: readonly { annee: number; plan: Pick<PlanDocument, 'actions' | 'transferts'> }[];
+};
+
+/** Does a justification's finding key (`rule:actions.#<id>.indicators.#<id>.exAnte`) name one of these rows? */
+function keyNamesRow(cle: string, ids: ReadonlySet<string>): boolean {
+  for (const m of cle.matchAll(/#([^.~·:]+)/g)) if (ids.has(m[1]!)) return true;
+  return false;
+}
+
+/**
+ * Every reference to the row at `rowPath` (`transferts.<id>`, `actions.<id>`, `actions.<id>.indicators.<id>`,
+ * `<liste>.<id>`, `imputations.<année>.<id>`), in the order people fix them: links first, then what cannot move.
+ */
+export function findRowReferences(plan: PlanDocument, rowPath: string, sources: ReferenceSources): RowReference[] {
+  const parts = rowPath.split('.');
+  const [head] = parts;
+  const id = parts[parts.length - 1]!;
+  const out: RowReference[] = [];
+  const ids = new Set([id]);
+  if (head === 'actions' && parts.length === 2) plan.actions.find((a) => a.id === id)?.indicators.forEach((i) => ids.add(i.id));
+
+  if (head === 'transferts') {
+    for (const a of plan.actions) {
+      if (a.fiche.operateur.transferId === id) {
+        out.push({ kind: 'operateur', path: `actions.${a.id}.fiche.operateur.transferId`, label: describeAction(a).replace(/^Fiche /, ''), detachable: true });
+      }
+    }
+  }
+  if (head === 'actions' && parts.length === 2) {
+    for (const p of plan.partenaires) {
+      if (p.actionIds.includes(id)) out.push({ kind: 'carte-partenaire', path: `partenaires.${p.id}.actionIds`, label: `« ${p.nom} »`, detachable: true });
+    }
+  }
+  for (const j of plan.justifications) {
+    if (keyNamesRow(j.cle, ids)) {
+      out.push({ kind: 'justification', path: `justifications.${j.cle.replace(/\./g, '·')}`, label: `« ${j.texte} » (${j.auteur})`, detachable: true });
+    }
+  }
+  for (const t of sources.threads) {
+    if (t.chemin === rowPath || t.chemin.startsWith(`${rowPath}.`)) {
+      out.push({ kind: 'question', path: t.chemin, label: `« ${t.libelle} » (${t.annee})`, detachable: false });
+    }
+  }
+  for (const s of sources.lockedSnapshots) {
+    const held =
+      head === 'transferts'
+        ? s.plan.transferts.some((t) => t.id === id)
+        : head === 'actions' && parts.length === 2
+          ? s.plan.actions.some((a) => a.id === id)
+          : head === 'actions' && parts[2] === 'indicators'
+            ? s.plan.actions.some((a) => a.indicators.some((i) => i.id === id))
+            : false;
+    if (held) out.push({ kind: 'soumission', path: rowPath, label: `rapport ${s.annee}`, detachable: false });
+  }
+  return out;
+}
+
+const REFERENCE_PHRASES: Record<RowReferenceKind, (labels: string[]) => string> = {
+  operateur: (l) => `est l'opérateur ${l.length > 1 ? 'des fiches' : 'de la fiche'} ${l.join(', ')}`,
+  'carte-partenaire': (l) => `figure sur ${l.length > 1 ? 'les fiches partenaire' : 'la fiche partenaire'} ${l.join(', ')}`,
+  justification: (l) => `est visé(e) par ${l.length > 1 ? `${l.length} justifications de constats` : 'une justification de constat'} (${l.join(' ; ')})`,
+  question: (l) => `fait l'objet ${l.length > 1 ? 'de questions' : "d'une question"} de la DiCS sur ${l.join(', ')}`,
+  soumission: (l) => `figure dans le ${l.join(', ')} soumis à la DiCS`,
+};
+
+/** The button of the confirmation dialog that detaches the references, then deletes the row. */
+export function detachLabel(references: readonly RowReference[]): string {
+  const kinds = new Set(references.map((r) => r.kind));
+  if (kinds.size === 1 && kinds.has('operateur')) return 'Détacher de ces fiches et supprimer';
+  if (kinds.size === 1 && kinds.has('carte-partenaire')) return 'Retirer des fiches partenaire et supprimer';
+  if (kinds.size === 1 && kinds.has('justification')) return 'Retirer les justifications et supprimer';
+  return 'Détacher et supprimer';
+}
+
+/**
+ * « Le transfert « X » est l'opérateur des fiches 1.3.03 (…), 2.4.01 (…) : détachez-les d'abord » — or, when a
+ * question of the DiCS or a submitted report holds the row, why it cannot be deleted at all.
+ */
+export function describeRowReferences(what: string, references: readonly RowReference[]): string {
+  const byKind = new Map<RowReferenceKind, string[]>();
+  for (const r of references) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r.label]);
+  const phrases = ROW_REFERENCE_KINDS.filter((k) => byKind.has(k)).map((k) => REFERENCE_PHRASES[k](byKind.get(k)!));
+  const said = phrases.length > 1 ? `${phrases.slice(0, -1).join(', ')} et ${phrases[phrases.length - 1]}` : phrases[0]!;
+  if (references.some((r) => r.kind === 'soumission')) return `${what} ${said} : rouvrez le rapport avec un motif pour le supprimer`;
+  if (references.some((r) => !r.detachable)) return `${what} ${said} : une question de la DiCS doit toujours désigner sa valeur, il ne peut pas être supprimé`;
+  // Every detachable reference is feminine (une fiche, une fiche partenaire, une justification).
+  return `${what} ${said} : ${references.length > 1 ? "détachez-les d'abord" : "détachez-la d'abord"}`;
 }

@@ -6,7 +6,9 @@ import { describeCell } from './cells.ts';
 import { computeBudgetFigures } from './budget.ts';
 import { budgetOfYear } from './finance.ts';
 import { formatEuros } from './numbers.ts';
-import { MAX_REASON_LENGTH, type FlatValue } from './audit.ts';
+import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from './audit.ts';
+import { PORTEUR_TYPES } from './enums.ts';
+import type { Justification } from './finance.ts';
 
 /**
  * The annual report's submission to the DiCS: a year of the plan is frozen in an immutable snapshot with its XLSX
@@ -67,28 +69,174 @@ export function lockedYears(submissions: readonly Pick<Submission, 'annee' | 'nu
 
 // ——— Completeness checklist ————————————————————————————————————————————————————————————————————————————————————
 
-export type ChecklistItem = {
-  id: 'realises' | 'budget' | 'constats';
-  label: string;
-  ok: boolean;
-  /** What is missing, each with the path of the value to fill (for a link). */
-  details: { message: string; path: string }[];
+export const CHECKLIST_ITEM_IDS = ['fiche-plan', 'actions', 'fiches', 'realises', 'budget', 'constats'] as const;
+export type ChecklistItemId = (typeof CHECKLIST_ITEM_IDS)[number];
+
+/** One missing value: what people read, where it is entered, and — when the form allows an exception — its key. */
+export type ChecklistDetail = {
+  message: string;
+  /** The value to fill, rows named by id (`actions.<id>.fiche.description`): the page links to its field. */
+  path: string;
+  /** What a justification refers to (`completude:actions.#<id>.fiche.description`); null when none may excuse it. */
+  key: string | null;
 };
 
+/** A justified exception, shown under its item: it no longer blocks the submission. */
+export type JustifiedDetail = ChecklistDetail & { justification: { texte: string; auteur: string; justifieLe: string; version: number; outdated: boolean } };
+
+export type ChecklistItem = {
+  id: ChecklistItemId;
+  label: string;
+  ok: boolean;
+  /** What is still missing (each blocks the submission), with the path of the value to fill (for a link). */
+  details: ChecklistDetail[];
+  /** Missing values excused by a justification (where the form allows one). */
+  justified: JustifiedDetail[];
+};
+
+/** Prefix of the keys of completeness items in the justifications (next to the findings' `rule:path` keys). */
+export const COMPLETENESS_RULE = 'completude';
+
+/** `actions.<id>.indicators.<id>.values.<année>.actual` → `completude:actions.#<id>.indicators.#<id>.values.<année>.actual`. */
+function completenessKey(path: string): string {
+  const parts = path.split('.');
+  const stable = parts.map((p, i) => ((parts[i - 1] === 'actions' || parts[i - 1] === 'indicators') && i % 2 === 1 ? `#${p}` : p));
+  return `${COMPLETENESS_RULE}:${stable.join('.')}`;
+}
+
+const isBlank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
+
 /**
- * What must hold before a year is submitted: every indicator has its actual for the year, the year's budget is
- * balanced, and no error-level finding is left unless justified.
+ * The fields of the fiche plan the official form requires (spec §1), as paths of the plan document. The form prints
+ * no "obligatoire" marks: a field is required here when the DiCS cannot follow the plan without it and the printed
+ * Liège form fills it — who carries the plan (§1.3 Porteur), the commune (§1.4 Identité: address, representatives,
+ * directeur financier, population, province; its general phone and e-mail are printed blank), the PCS team and its
+ * chef de projet (§1.5: address, name, phone, e-mail, président de la CA; §1.6: start date, contract, ETP,
+ * engagement, experience, diploma), the use of the service citoyen (§1.8) and the diagnostic and strategy texts
+ * (§1.14: only the last one, "Commentaires facultatifs…", is printed optional). None of these may be excused.
  */
-export function checkSubmission(plan: PlanDocument, year: number, findings: readonly JustifiedFinding[]): ChecklistItem[] {
+const FICHE_PLAN_FIELDS = [
+  'porteur.type',
+  'porteur.porteParQui',
+  'porteur.dateApprobation',
+  'identite.adresse',
+  'identite.representants',
+  'identite.directeurFinancier',
+  'identite.population',
+  'identite.province',
+  'equipe.adressePcs',
+  'equipe.chefDeProjet.nom',
+  'equipe.chefDeProjet.prenom',
+  'equipe.telephone',
+  'equipe.courriel1',
+  'equipe.presidentCa.nom',
+  'chefDeProjet.dateEntreeFonction',
+  'chefDeProjet.typeContrat',
+  'chefDeProjet.etp',
+  'chefDeProjet.engagementOuDetachement',
+  'chefDeProjet.anneesExperience',
+  'chefDeProjet.diplome',
+  'serviceCitoyen.recours',
+  'textes.portrait',
+  'textes.problemesBesoins',
+  'textes.vision',
+  'textes.plusValue',
+  'textes.objectifStrategique',
+] as const;
+
+function valueAt(doc: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), doc);
+}
+
+/**
+ * The fields of each fiche action the form requires (spec §1.15 and §2.2): its statut in the Liste des actions, an
+ * operator — the PCS team or a named partner (§2.2 #13; §5: "a mandatory operator link") —, the problems it answers
+ * (#1), its publics (#16), its type (#17), its description (#18) and at least one indicator (#19). A fiche may be
+ * excused by a justification: the official print itself carries fiches with only their header (spec §6.3 #33).
+ */
+function missingOfFiche(a: PlanDocument['actions'][number]): { path: string; what: string }[] {
+  const at = (field: string) => `actions.${a.id}.${field}`;
+  const out: { path: string; what: string }[] = [];
+  if (a.statut === null) out.push({ path: at('statut'), what: 'à remplir' });
+  const op = a.fiche.operateur;
+  if (!op.equipePcs && isBlank(op.organisme)) out.push({ path: at('fiche.operateur.organisme'), what: 'opérateur à désigner (équipe PCS ou partenaire)' });
+  for (const field of ['problemesBesoins', 'publics', 'typeAction', 'description'] as const) {
+    if (isBlank(a.fiche[field])) out.push({ path: at(`fiche.${field}`), what: 'à remplir' });
+  }
+  if (a.indicators.length === 0) out.push({ path: at('indicators'), what: 'au moins un indicateur' });
+  return out;
+}
+
+/**
+ * Every mandatory value of the official form still blank for the report of `year`, by checklist item: the fiche
+ * plan's fields, at least one fiche action, each fiche's fields, each indicator's actual for the year (spec §2.3:
+ * the yearly "Réalisé"; an actual that cannot be measured may be excused, as Capfly's fiche explains its count).
+ */
+export function missingMandatoryValues(plan: PlanDocument, year: number): Record<'fiche-plan' | 'actions' | 'fiches' | 'realises', ChecklistDetail[]> {
   const period = String(year);
-  const missing = plan.actions.flatMap((a) =>
+  const label = (path: string) => describeScope(describePath(plan, path));
+  const fichePlan: ChecklistDetail[] = FICHE_PLAN_FIELDS.filter((path) => isBlank(valueAt(plan, path))).map((path) => ({ message: `${label(path)} : à remplir`, path, key: null }));
+  if (plan.porteur.type === PORTEUR_TYPES[1] && plan.porteur.communesAssociees.length === 0) {
+    fichePlan.push({ message: `${label('porteur.communesAssociees')} : à remplir pour une association de pouvoirs locaux`, path: 'porteur.communesAssociees', key: null });
+  }
+  // §1.16: the chef de projet's time is reported every year ("Etat d'avancement"); the checks test its total.
+  const time = Object.values(plan.repartitionTemps).some((periods) => (periods?.[period] ?? null) !== null);
+  if (!time) fichePlan.push({ message: `Répartition de l'activité du chef de projet, ${year} : colonne vide`, path: 'repartitionTemps', key: null });
+
+  const actions: ChecklistDetail[] = plan.actions.length ? [] : [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }];
+  const fiches = plan.actions.flatMap((a) =>
+    missingOfFiche(a).map(({ path, what }) => ({
+      message: path.endsWith('.indicators') ? `${describeScope(describePath(plan, `actions.${a.id}`))} : ${what}` : `${label(path)} : ${what}`,
+      path,
+      key: completenessKey(path),
+    })),
+  );
+  const realises = plan.actions.flatMap((a) =>
     a.indicators
       .filter((i) => (i.values[period]?.actual ?? null) === null)
-      .map((i) => ({
-        message: describeCell(plan, { grid: 'indicator-actual', row: i.id, period }),
-        path: `actions.${a.id}.indicators.${i.id}.values.${period}.actual`,
-      })),
+      .map((i) => {
+        const path = `actions.${a.id}.indicators.${i.id}.values.${period}.actual`;
+        return { message: describeCell(plan, { grid: 'indicator-actual', row: i.id, period }), path, key: completenessKey(path) };
+      }),
   );
+  return { 'fiche-plan': fichePlan, actions, fiches, realises };
+}
+
+/** The completeness item a justification key names (any programme year), if it is missing now and may be excused. */
+export function findMissingValue(plan: PlanDocument, years: readonly number[], key: string): ChecklistDetail | undefined {
+  if (!key.startsWith(`${COMPLETENESS_RULE}:`)) return undefined;
+  const year = years.find((y) => key.endsWith(`.values.${y}.actual`)) ?? years[0];
+  if (year === undefined) return undefined;
+  const missing = missingMandatoryValues(plan, year);
+  return [...missing.fiches, ...missing.realises].find((d) => d.key === key);
+}
+
+/** Splits missing values into those still blocking and those a justification excuses. */
+function withJustifications(details: ChecklistDetail[], justifications: readonly Justification[]): { details: ChecklistDetail[]; justified: JustifiedDetail[] } {
+  const byKey = new Map(justifications.map((j) => [j.cle, j]));
+  const open: ChecklistDetail[] = [];
+  const justified: JustifiedDetail[] = [];
+  for (const d of details) {
+    const j = d.key === null ? undefined : byKey.get(d.key);
+    if (j) justified.push({ ...d, justification: { texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, version: j.version, outdated: j.constat !== d.message } });
+    else open.push(d);
+  }
+  return { details: open, justified };
+}
+
+/**
+ * What must hold before a year is submitted: the mandatory values of the official form (fiche plan, at least one
+ * fiche action, each fiche, each indicator's actual for the year) are filled — or, where the form allows it,
+ * excused by a justification —, the year's budget is balanced, and no error-level finding is left unjustified.
+ * "Each indicator has its actual" is no longer true of a plan without indicators: the fiches item asks for them.
+ */
+export function checkSubmission(plan: PlanDocument, year: number, findings: readonly JustifiedFinding[]): ChecklistItem[] {
+  const missing = missingMandatoryValues(plan, year);
+  const justify = (details: ChecklistDetail[]) => withJustifications(details, plan.justifications);
+  const item = (id: ChecklistItemId, label: string, details: ChecklistDetail[]): ChecklistItem => {
+    const split = justify(details);
+    return { id, label, ok: split.details.length === 0, ...split };
+  };
   const { budget, label } = budgetOfYear(plan, year);
   const figures = computeBudgetFigures({ budget, transferts: [] });
   const balanced = figures.totalRecettes !== null && figures.totalRecettes === figures.totalDepenses;
@@ -101,22 +249,22 @@ export function checkSubmission(plan: PlanDocument, year: number, findings: read
               ? `${label} : recettes ou dépenses non remplies`
               : `${label} : recettes ${formatEuros(figures.totalRecettes)}, dépenses ${formatEuros(figures.totalDepenses)}`,
           path: 'budget',
+          key: null,
         },
       ];
   const open = findings.filter((f) => f.level === 'error' && !f.justification);
   return [
-    {
-      id: 'realises',
-      label: `Chaque indicateur a sa valeur réalisée ${year}`,
-      ok: missing.length === 0,
-      details: missing,
-    },
-    { id: 'budget', label: `Le budget ${year} est en équilibre`, ok: balanced, details: budgetDetails },
+    item('fiche-plan', 'Les rubriques obligatoires de la fiche plan sont remplies', missing['fiche-plan']),
+    item('actions', 'Le plan compte au moins une fiche action', missing.actions),
+    item('fiches', 'Chaque fiche action a ses rubriques obligatoires (statut, opérateur, besoins, publics, type, description, indicateurs)', missing.fiches),
+    item('realises', `Chaque indicateur a sa valeur réalisée ${year}`, missing.realises),
+    { id: 'budget', label: `Le budget ${year} est en équilibre`, ok: balanced, details: budgetDetails, justified: [] },
     {
       id: 'constats',
       label: 'Aucune erreur des contrôles sans justification',
       ok: open.length === 0,
-      details: open.map((f) => ({ message: `${FINDING_LEVEL_LABELS[f.level]} : ${f.message}`, path: f.path })),
+      details: open.map((f) => ({ message: `${FINDING_LEVEL_LABELS[f.level]} : ${f.message}`, path: f.path, key: null })),
+      justified: [],
     },
   ];
 }

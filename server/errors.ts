@@ -40,6 +40,16 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * The row is pointed at by other rows (fiches whose operator it funds, partner cards, DiCS questions…): deleting it
+ * would leave them pointing at nothing. `current` lists the references and says whether they can be detached.
+ */
+export class InUseError extends AppError {
+  constructor(message: string, issues: ApiIssue[], current: unknown) {
+    super(409, 'in_use', message, issues, current);
+  }
+}
+
 export class ValidationError extends AppError {
   constructor(message: string, issues: ApiIssue[]) {
     super(400, 'validation', message, issues);

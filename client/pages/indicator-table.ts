@@ -1,3 +1,5 @@
+import { reloadPlan } from './saves.ts';
+import { deleteQuery, deleteRow } from './references.ts';
 import { INDICATOR_CATEGORIES } from '../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../../schemas/indicator.ts';
@@ -235,7 +237,13 @@ export function indicatorTable(
     if (!(await confirmDialog('Supprimer l’indicateur', `Supprimer « ${ind.label} » et toutes ses valeurs (cibles et réalisés) ?`, 'Supprimer'))) return;
     try {
       await queue.idle();
-      await send(api.plans[':planId'].indicators[':indicatorId'].$delete({ param: { planId, indicatorId: ind.id }, query: { version: String(ind.version) } }));
+      const outcome = await deleteRow((detacher) =>
+        send(api.plans[':planId'].indicators[':indicatorId'].$delete({ param: { planId, indicatorId: ind.id }, query: deleteQuery(ind.version, detacher) })),
+        permissions,
+      );
+      if (outcome === 'kept') return;
+      // Justifications removed with it are the server's to tell: its plan replaces ours.
+      if (outcome === 'detached') return await reloadPlan(ctx);
       action.indicators.splice(action.indicators.indexOf(ind), 1);
       reset();
     } catch (err) {

@@ -9,7 +9,10 @@ import {
   THREAD_STATUS_LABELS,
   checkSubmission,
   isReadyToSubmit,
+  COMPLETENESS_RULE,
+  type ChecklistDetail,
   type ChecklistItem,
+  type JustifiedDetail,
   type ReviewThread,
   type Submission,
 } from '../../schemas/submission.ts';
@@ -22,6 +25,10 @@ import { confirmDialog, showModal, toast } from '../ui/dialog.ts';
 import type { Page, PageContext } from './context.ts';
 import { waitForSaves } from './saves.ts';
 import { findingHref } from './shell.ts';
+import { justificationView, openJustifyDialog } from './finance/justify.ts';
+import { guardButton } from './read-only.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
+import type { JustifiedFinding } from '../../schemas/checks.ts';
 
 /**
  * "Rapport annuel {année}": what is still missing before the year can be submitted to the DiCS (the checklist of
@@ -213,15 +220,53 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
 
   // ——— The checklist and the submit button ——————————————————————————————————————————————————————————————————————
 
-  function detailsOf(item: ChecklistItem): HTMLElement | null {
-    if (item.details.length === 0) return null;
-    const list = h(
-      'ul',
-      { class: 'checklist-details' },
-      item.details.map((d) => h('li', null, h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message))),
+  /**
+   * "Justifier" next to a missing value the form allows to excuse (a fiche printed with its header only, an actual
+   * that cannot be measured): the same justification as a finding's, in the signed-in person's name.
+   */
+  function justifyButton(d: ChecklistDetail, justification: JustifiedDetail['justification'] | null): HTMLElement | null {
+    if (d.key === null) return null;
+    const finding: JustifiedFinding = { rule: COMPLETENESS_RULE, level: 'error', message: d.message, path: d.path, key: d.key, justification };
+    const button = h(
+      'button',
+      { type: 'button', class: 'justify-button', 'data-testid': 'checklist-justify', 'aria-haspopup': 'dialog' },
+      justification ? 'Modifier la justification' : 'Justifier',
     );
-    if (item.details.length <= OPEN_DETAILS) return list;
-    return h('details', { class: 'checklist-more' }, h('summary', null, `Voir les ${item.details.length} valeurs à compléter`), list);
+    button.addEventListener('click', () => void openJustifyDialog(ctx, finding));
+    guardButton(button, permissions.canSave(WRITE_CAPABILITIES.justification, 'justifications'), permissions.denial('justifier une valeur manquante'));
+    return button;
+  }
+
+  function detailsOf(item: ChecklistItem): HTMLElement[] {
+    const out: HTMLElement[] = [];
+    if (item.details.length > 0) {
+      const list = h(
+        'ul',
+        { class: 'checklist-details' },
+        item.details.map((d) =>
+          h('li', { 'data-testid': 'checklist-detail', 'data-key': d.key }, h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message), ' ', justifyButton(d, null)),
+        ),
+      );
+      out.push(item.details.length <= OPEN_DETAILS ? list : h('details', { class: 'checklist-more' }, h('summary', null, `Voir les ${item.details.length} valeurs à compléter`), list));
+    }
+    if (item.justified.length > 0) {
+      const n = item.justified.length;
+      out.push(
+        h(
+          'details',
+          { class: 'checklist-justified', 'data-testid': 'checklist-justified' },
+          h('summary', null, `${n} exception${n > 1 ? 's' : ''} justifiée${n > 1 ? 's' : ''}`),
+          h(
+            'ul',
+            null,
+            item.justified.map((d) =>
+              h('li', { 'data-key': d.key }, h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message), justificationView(d.justification), justifyButton(d, d.justification)),
+            ),
+          ),
+        ),
+      );
+    }
+    return out;
   }
 
   function drawChecklist(): void {

@@ -10,6 +10,8 @@ import type { PageContext } from './context.ts';
 import type { Capability } from '../../schemas/access.ts';
 import { permissionsOf } from '../state/permissions.ts';
 import { guardButton } from './read-only.ts';
+import { deleteRow } from './references.ts';
+import { reloadPlan } from './saves.ts';
 
 /**
  * A grid of versioned rows (team, transfers, meetings, partner cards…): each edited row is validated with its
@@ -27,7 +29,8 @@ export type RowsEditorSpec<R extends { id: string; version: number }> = {
   schema: z.ZodType;
   /** What to ask when adding a row: the one required text field. */
   create: { field: string; label: string; send: (data: Record<string, unknown>) => Promise<R> };
-  remove: (row: R) => Promise<void>;
+  /** Deletes the row; `detacher` when the person chose to detach the rows pointing at it (see references.ts). */
+  remove: (row: R, detacher: boolean) => Promise<void>;
   /** Name of a row in messages ("la ligne « CPAS de Liège »"). */
   describe: (row: R) => string;
   onChanged?: () => void;
@@ -114,8 +117,11 @@ export function rowsEditor<R extends { id: string; version: number }>(spec: Rows
     if (!(await confirmDialog('Supprimer la ligne', `Supprimer ${spec.describe(s.row)} ? Cette suppression est définitive.`, 'Supprimer'))) return;
     try {
       await ctx.queue.idle();
-      await spec.remove(s.row);
+      const outcome = await deleteRow((detacher) => spec.remove(s.row, detacher), permissions);
+      if (outcome === 'kept') return;
       ctx.queue.discardRow(spec.target(s.row));
+      // Other rows changed with it (fiches, partner cards, justifications): the server's plan replaces ours.
+      if (outcome === 'detached') return await reloadPlan(ctx);
       spec.rows().splice(s.i, 1);
       reload();
     } catch (err) {

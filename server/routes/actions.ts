@@ -7,7 +7,7 @@ import { createIndicator, deleteIndicator, updateIndicator } from '../services/i
 import { updateCells, updateIndicatorValue } from '../services/cells.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+import { CreateBody, EditBody, PlanParam, DeleteQuery, isDetach, validate } from './validate.ts';
 
 const ActionParam = z.object({ planId: RowId, actionId: RowId });
 const IndicatorParam = z.object({ planId: RowId, indicatorId: RowId });
@@ -22,8 +22,8 @@ export function actionRoutes() {
     .put('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.action), validate('param', ActionParam), validate('json', EditBody), (c) =>
       c.json(updateAction({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.actionList), validate('param', ActionParam), validate('query', VersionQuery), (c) => {
-      deleteAction({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.actionList), validate('param', ActionParam), validate('query', DeleteQuery), (c) => {
+      deleteAction({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     })
     .post(
@@ -35,8 +35,8 @@ export function actionRoutes() {
     .put('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('json', EditBody), (c) =>
       c.json(updateIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('query', VersionQuery), (c) => {
-      deleteIndicator({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('query', DeleteQuery), (c) => {
+      deleteIndicator({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     })
     .put('/:planId/cells', allow(WRITE_CAPABILITIES.cells), validate('param', PlanParam), validate('json', z.unknown()), (c) =>

@@ -14,7 +14,7 @@ import {
 } from '../services/finance.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+import { CreateBody, EditBody, PlanParam, VersionQuery, DeleteQuery, isDetach, validate } from './validate.ts';
 
 const LineParam = z.object({ planId: RowId, lineId: RowId });
 const YearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
@@ -39,8 +39,8 @@ export function financeRoutes() {
     .put('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', LineParam), validate('json', EditBody.omit({ position: true })), (c) =>
       c.json(updateBookedLine({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', LineParam), validate('query', VersionQuery), (c) => {
-      deleteBookedLine({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', LineParam), validate('query', DeleteQuery), (c) => {
+      deleteBookedLine({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     })
     .put('/:planId/justifications', allow(WRITE_CAPABILITIES.justification), validate('param', PlanParam), validate('json', z.object({ version: Version, data: z.unknown() }).strict()), (c) =>

@@ -12,7 +12,7 @@ import {
 } from '../services/collections.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { CreateBody, EditBody, PlanParam, VersionQuery, validate } from './validate.ts';
+import { CreateBody, EditBody, PlanParam, DeleteQuery, isDetach, validate } from './validate.ts';
 
 const ListParam = z.object({ planId: RowId, collection: z.enum(COLLECTION_KEYS) });
 const RowParam = ListParam.extend({ rowId: RowId });
@@ -27,8 +27,8 @@ export function listRoutes() {
     .put('/:planId/lists/:collection/:rowId', allow(WRITE_CAPABILITIES.listRow), validate('param', RowParam), validate('json', EditBody), (c) =>
       c.json(updateCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/lists/:collection/:rowId', allow(WRITE_CAPABILITIES.listRow), validate('param', RowParam), validate('query', VersionQuery), (c) => {
-      deleteCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/lists/:collection/:rowId', allow(WRITE_CAPABILITIES.listRow), validate('param', RowParam), validate('query', DeleteQuery), (c) => {
+      deleteCollectionRow({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     })
     .post('/:planId/transfers', allow(WRITE_CAPABILITIES.transfer), validate('param', PlanParam), validate('json', CreateBody), (c) =>
@@ -37,8 +37,8 @@ export function listRoutes() {
     .put('/:planId/transfers/:transferId', allow(WRITE_CAPABILITIES.transfer), validate('param', TransferParam), validate('json', EditBody), (c) =>
       c.json(updateTransfer({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/transfers/:transferId', allow(WRITE_CAPABILITIES.transfer), validate('param', TransferParam), validate('query', VersionQuery), (c) => {
-      deleteTransfer({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+    .delete('/:planId/transfers/:transferId', allow(WRITE_CAPABILITIES.transfer), validate('param', TransferParam), validate('query', DeleteQuery), (c) => {
+      deleteTransfer({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     });
 }

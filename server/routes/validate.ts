@@ -16,4 +16,12 @@ export const EditBody = z
   .strict();
 export const CreateBody = z.object({ data: z.unknown() }).strict();
 export const VersionQuery = z.object({ version: z.coerce.number().int().min(0) }).strict();
+/**
+ * Query of a row's deletion: its version and, with `detacher=1`, the consent to detach the rows pointing at it
+ * (fiches of a transfer, partner cards of an action, justifications) instead of a 409 `in_use` listing them.
+ */
+export const DeleteQuery = VersionQuery.extend({
+  detacher: z.enum(['0', '1'], { message: '« detacher » vaut 1 (détacher puis supprimer) ou 0' }).optional(),
+}).strict();
+export const isDetach = (q: { detacher?: '0' | '1' | undefined }) => q.detacher === '1';
 export const PlanParam = z.object({ planId: RowId });

@@ -1,5 +1,5 @@
-import { and, eq, inArray } from 'drizzle-orm';
-import { actions, indicators, planRows, transfers } from '../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { actions, indicators, transfers } from '../db/schema.ts';
 import { ValidationError, parseOrThrow } from '../errors.ts';
 import { ActionEditSchema, FicheSchema, OperateurSchema, type Action } from '../../schemas/action.ts';
 import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
@@ -9,6 +9,8 @@ import type { Db } from '../db/open.ts';
 import { ficheForStorage, readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
+import { guardRowDeletion } from './references.ts';
+import { describeAction } from '../../schemas/cells.ts';
 
 /** Adding an action: its catalogue code and, optionally, its operator and list fields. */
 export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: true, droitVise: true, priorite: true })
@@ -101,25 +103,17 @@ export function updateAction(
   });
 }
 
-/** Deletes an action with its indicators and values, and removes it from the partner cards that named it. */
-export function deleteAction(ctx: ServiceContext & { planId: string; actionId: string; version: number }): void {
+/**
+ * Deletes an action with its indicators and values. While partner cards name it (or justifications name it or its
+ * indicators) the answer is 409 `in_use` with the list; `detach` removes it from those cards first (each card's
+ * change audited). A DiCS question on any of its values, or a report under review holding it, keeps it.
+ */
+export function deleteAction(ctx: ServiceContext & { planId: string; actionId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
     requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action");
-    const cards = db
-      .select()
-      .from(planRows)
-      .where(and(eq(planRows.planId, ctx.planId), inArray(planRows.collection, ['partenaires'])))
-      .all();
-    for (const card of cards) {
-      const data = card.data as { actionIds?: string[] };
-      if (data.actionIds?.includes(ctx.actionId)) {
-        db.update(planRows)
-          .set({ data: { ...data, actionIds: data.actionIds.filter((x) => x !== ctx.actionId) }, version: card.version + 1 })
-          .where(eq(planRows.id, card.id))
-          .run();
-      }
-    }
+    const action = findAction(db, ctx.planId, ctx.actionId)!;
+    guardRowDeletion(db, ctx.planId, `actions.${ctx.actionId}`, `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
     db.delete(actions).where(where).run();
     savePositions(db, actions, actionIdsOf(db, ctx.planId));
   });

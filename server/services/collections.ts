@@ -6,6 +6,7 @@ import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '..
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { deleteCellsOfRow } from './plan-store.ts';
+import { guardRowDeletion } from './references.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 
 /**
@@ -53,10 +54,22 @@ export function updateCollectionRow(ctx: ServiceContext & { planId: string; coll
   });
 }
 
-export function deleteCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string; version: number }): void {
+/** The row's own name in messages: « Dupont Marie », « Sous-commission habitat »… */
+function rowName(data: unknown): string {
+  const d = (data ?? {}) as Record<string, unknown>;
+  const name = d.nomPrenom ?? d.nom ?? d.thematique;
+  return typeof name === 'string' ? ` « ${name} »` : '';
+}
+
+/**
+ * Deletes a row of a list. A row a DiCS question is about stays (409 `in_use`); justifications of its findings are
+ * listed (409) unless `detach` removes them with it.
+ */
+export function deleteCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
-    requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
+    const row = requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
+    guardRowDeletion(db, ctx.planId, `${ctx.collection}.${ctx.rowId}`, `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
     db.delete(planRows).where(where).run();
   });
 }
@@ -101,11 +114,17 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
   });
 }
 
-/** Deleting a transfer unlinks the actions it funded (their operator keeps its name) and drops its yearly amounts. */
-export function deleteTransfer(ctx: ServiceContext & { planId: string; transferId: string; version: number }): void {
+/**
+ * Deletes a transfer and its yearly amounts. While fiches have it as their operator's transfer (or justifications
+ * name it) the answer is 409 `in_use` with the list; `detach` first unlinks those fiches (their operator keeps its
+ * name; each fiche's change is in the audit trail) — which also ends a partner operator's rights on the fiches they
+ * only operated through this transfer. A DiCS question or a report under review on the transfer keeps it.
+ */
+export function deleteTransfer(ctx: ServiceContext & { planId: string; transferId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
-    requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+    const row = requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+    guardRowDeletion(db, ctx.planId, `transferts.${ctx.transferId}`, `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
     db.delete(transfers).where(where).run();
     deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
   });

@@ -10,6 +10,7 @@ import {
   type BookedImportResult,
 } from '../../schemas/booked-import.ts';
 import { checkPlan } from '../../schemas/checks.ts';
+import { findMissingValue } from '../../schemas/submission.ts';
 import {
   BookedLineFieldsSchema,
   BudgetVersionFieldsSchema,
@@ -27,6 +28,7 @@ import {
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
+import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -89,10 +91,13 @@ export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId:
   }, { verifyIntegrity: false });
 }
 
-export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number }): void {
+/** Deletes an imputation; one a DiCS question is about stays (409 `in_use`), like every row pointed at. */
+export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const where = lineWhere(ctx.planId, ctx.lineId);
-    requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+    const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
+    guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
     db.delete(bookedLines).where(where).run();
   }, { verifyIntegrity: false });
 }
@@ -158,6 +163,10 @@ export async function importBookedFile(
       throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
     }
     const years = preview.years.map((y) => y.annee);
+    // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
+    const replaced = plan.imputations.filter((l) => years.includes(l.annee));
+    const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
+    guardRowsDeletion(db, ctx.planId, replaced.map((l) => ({ rowPath: `imputations.${l.annee}.${l.id}`, what: what(l) })), false);
     db.delete(bookedLines).where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years))).run();
     const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
     read.lines.forEach((l, i) => {
@@ -176,7 +185,10 @@ export function justifyFinding(ctx: ServiceContext & { planId: string; version: 
   const fields = parseOrThrow(JustificationFieldsSchema, authoredBy(ctx, ctx.data));
   return mutatePlan(ctx, ctx.planId, (db) => {
     const plan = readPlan(db, ctx.planId);
-    const finding = checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue).find((f) => f.key === fields.cle);
+    const programme = requireProgramme(ctx, plan.programmeId);
+    // A finding of the checks, or a mandatory value the form allows to excuse (the annual report's checklist).
+    const finding =
+      checkPlan(plan, programme, ctx.reference.catalogue).find((f) => f.key === fields.cle) ?? findMissingValue(plan, programme.years, fields.cle);
     if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
     const stored = plan.justifications.find((j) => j.cle === fields.cle);
     if ((stored?.version ?? 0) !== ctx.version) {

@@ -6,6 +6,8 @@ import type { Db } from '../db/open.ts';
 import { readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
+import { guardRowDeletion } from './references.ts';
+import { describeAction } from '../../schemas/cells.ts';
 
 /**
  * Indicator rows of a fiche action: category, label, unit, aggregation override and typed ex-ante.
@@ -84,10 +86,18 @@ export function updateIndicator(
   });
 }
 
-export function deleteIndicator(ctx: ServiceContext & { planId: string; indicatorId: string; version: number }): void {
+/**
+ * Deletes an indicator row with its values. A DiCS question on it, or a report under review holding it, keeps it
+ * (409); justifications of its findings are listed (409 `in_use`) unless `detach` removes them with it.
+ */
+export function deleteIndicator(ctx: ServiceContext & { planId: string; indicatorId: string; version: number; detach?: boolean }): void {
   mutatePlan(ctx, ctx.planId, (db) => {
     const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
     requireVersion(row, ctx.version, "L'indicateur");
+    const action = readPlan(db, ctx.planId).actions.find((a) => a.id === row!.actionId)!;
+    const index = action.indicators.findIndex((i) => i.id === ctx.indicatorId);
+    const what = `L'indicateur ${index + 1} « ${row!.label} » de la ${describeAction(action).replace(/^Fiche/, 'fiche')}`;
+    guardRowDeletion(db, ctx.planId, `actions.${action.id}.indicators.${ctx.indicatorId}`, what, ctx.detach ?? false);
     db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
     savePositions(db, indicators, indicatorIds(db, row!.actionId));
   });

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { unitBounds } from '../../schemas/numbers.ts';
+import { justifyMissingFicheValues } from '../checklist.ts';
 import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
@@ -112,12 +113,29 @@ describe('the annual report page', () => {
     expect(await page.locator('[data-testid="submit-reason"]').innerText()).toMatch(/^Complétez d’abord les éléments marqués ✗/);
     await screenshot(page, 'report-incomplete');
 
+    // The fiches printed with their header only (spec §6.3 #33) lack mandatory values: listed, each excusable.
+    expect(await item(page, 'fiches').getAttribute('data-ok')).toBe('false');
+    expect(await item(page, 'fiches').locator('[data-testid="checklist-count"]').innerText()).toMatch(/50 à compléter/);
+    // One is excused from the page, in the signed-in person's name; the others through the API below.
+    const firstFiche = item(page, 'fiches').locator('[data-testid="checklist-detail"]').first();
+    const excused = await firstFiche.getAttribute('data-key');
+    await item(page, 'fiches').locator('summary').first().click();
+    await firstFiche.getByTestId('checklist-justify').click();
+    const justify = page.getByTestId('justify-dialog');
+    await justify.getByLabel('Justification').fill('Fiche imprimée sans description dans le formulaire officiel');
+    await justify.getByTestId('justify-save').click();
+    await justify.waitFor({ state: 'detached' });
+    await item(page, 'fiches').locator('[data-testid="checklist-count"]', { hasText: '49 à compléter' }).waitFor();
+    expect(await item(page, 'fiches').getByTestId('checklist-justified').locator('summary').innerText()).toBe('1 exception justifiée');
+    expect((await getPlan(suite.server)).justifications.map((j) => j.cle)).toContain(excused);
+
     // The chef de projet fills the year (through the API here), then reloads the page.
     await fillActuals(plan);
     await justifyError();
+    expect(await justifyMissingFicheValues((m, p, b) => suite.server.api(m, p, b, CHEF), suite.server.planId, YEAR)).toBe(49);
     await page.reload();
     await page.locator('[data-testid="report-checklist"]').waitFor();
-    for (const id of ['realises', 'budget', 'constats']) expect(await item(page, id).getAttribute('data-ok')).toBe('true');
+    for (const id of ['fiche-plan', 'actions', 'fiches', 'realises', 'budget', 'constats']) expect(await item(page, id).getAttribute('data-ok')).toBe('true');
     expect(await page.locator('[data-testid="submit-reason"]').count()).toBe(0);
 
     await submitFromPage(page);

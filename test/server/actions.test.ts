@@ -89,13 +89,14 @@ describe('PUT /api/plans/:planId/actions/:actionId', () => {
 });
 
 describe('DELETE /api/plans/:planId/actions/:actionId', () => {
-  it("deletes the action and removes it from the partner cards' actionIds", async () => {
+  it("refuses while partner cards name the action (409 in_use), then with detacher=1 removes it from them and deletes it", async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
     const kept = await postAction(app, plan.id, { code: '1.1.05' });
     const gone = await postAction(app, plan.id, { code: '1.3.03' });
     const card = (await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [gone.id, kept.id] } })).body;
-    expect(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${gone.id}?version=1`)).toEqual({ status: 204, body: null });
+    expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${gone.id}?version=1`), 409, 'in_use', `partenaires.${card.id}.actionIds`);
+    expect(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${gone.id}?version=1&detacher=1`)).toEqual({ status: 204, body: null });
     const after = await getPlan(app, plan.id);
     expect(after.actions.map((a) => a.id)).toEqual([kept.id]);
     expect(after.partenaires).toEqual([{ ...card, actionIds: [kept.id], version: 2 }]);

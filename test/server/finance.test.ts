@@ -150,7 +150,8 @@ describe('yearly transfers (PUT /api/plans/:planId/cells, grid "transfer")', () 
     const { app, url, years, plan } = liege();
     const t = plan.transferts[0]!;
     await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: 100, version: 0 }] });
-    expect((await call(app, 'DELETE', `${url}/transfers/${t.id}?version=${t.version}`)).status).toBe(204);
+    // The transfer funds a fiche's operator: detached with it.
+    expect((await call(app, 'DELETE', `${url}/transfers/${t.id}?version=${t.version}&detacher=1`)).status).toBe(204);
     expect((await getPlan(app, plan.id)).cellVersions.transfer[t.id]).toBeUndefined();
   });
 });

@@ -80,7 +80,9 @@ describe('the Liège sample through the API', () => {
   it('deleting one of the six 3.3.02 actions keeps the five others', async () => {
     const { app, plan } = await readLiege();
     const target = plan.actions.filter((a) => a.code === '3.3.02')[1]!;
-    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${target.id}?version=${target.version}`)).status).toBe(204);
+    // Partner cards name it: the deletion says so, then detaches them when asked.
+    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${target.id}?version=${target.version}`)).status).toBe(409);
+    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${target.id}?version=${target.version}&detacher=1`)).status).toBe(204);
     const after = (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
     expect(after.actions).toHaveLength(28);
     expect(after.actions.filter((a) => a.code === '3.3.02').map((a) => a.id)).toEqual(

@@ -123,12 +123,13 @@ describe('POST/PUT/DELETE /api/plans/:planId/transfers', () => {
     expect((await getPlan(app, plan.id)).transferts).toEqual([{ ...put.body, parAnnee: {} }]);
   });
 
-  it('deleting a transfer unlinks the actions it funded and keeps their operator', async () => {
+  it('deleting a transfer the actions use is refused (409 in_use); with detacher=1 it unlinks them and keeps their operator', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
     const transfer = (await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS' } })).body;
     await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS', transferId: transfer.id } });
-    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${transfer.id}?version=1`)).status).toBe(204);
+    expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${transfer.id}?version=1`), 409, 'in_use');
+    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${transfer.id}?version=1&detacher=1`)).status).toBe(204);
     const [action] = (await getPlan(app, plan.id)).actions;
     expect(action?.fiche.operateur).toMatchObject({ organisme: 'CPAS', transferId: null });
   });

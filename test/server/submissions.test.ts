@@ -9,6 +9,7 @@ import { unitBounds } from '../../schemas/numbers.ts';
 
 const pdfText = (bytes: Uint8Array, name: string) => pdfPages(savePdf(bytes, name)).join('\n');
 import { call, expectApiError, getPlan, makeLiegeApp, type TestApp } from '../helpers.ts';
+import { justifyMissingFicheValues } from '../checklist.ts';
 
 /** The annual report's path: checklist, submission (snapshot + files), review, return, re-submission. */
 
@@ -24,12 +25,16 @@ function actualsOf(plan: Plan, year: number, bump = 0) {
   );
 }
 
-/** Liège with its 2021 actuals filled and its one error (ex-ante time shares at 95 %) justified. */
+/**
+ * Liège with its 2021 actuals filled, the mandatory values its printed fiches lack excused, and its one error (ex-ante
+ * time shares at 95 %) justified.
+ */
 async function readyLiege() {
   const t = makeLiegeApp();
   const chef = t.as('chef');
   const url = `/api/plans/${t.plan.id}`;
   expect((await call(chef, 'PUT', `${url}/cells`, { cells: actualsOf(t.plan, YEAR) })).status).toBe(200);
+  expect(await justifyMissingFicheValues((m, p, b) => call(chef, m, p, b as never), t.plan.id, YEAR)).toBe(50);
   const error = (await call(chef, 'GET', `${url}/checks`)).body.find((f: { level: string }) => f.level === 'error');
   const justified = await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'x' } });
   expect(justified.status).toBe(200);
@@ -54,13 +59,19 @@ describe('the completeness checklist', () => {
     expect(byId.realises.ok).toBe(false);
     expect(byId.realises.details).toHaveLength(175);
     expect(byId.realises.details[0].message).toMatch(/^Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2021, réalisé$/);
+    // What the printed form really lacks: fiches printed with their header only, and a few fields of others.
+    expect(byId['fiche-plan'].ok).toBe(true);
+    expect(byId.actions.ok).toBe(true);
+    expect(byId.fiches.ok).toBe(false);
+    expect(byId.fiches.details).toHaveLength(50);
+    expect(byId.fiches.details.map((d: { message: string }) => d.message)).toContain('Fiche 5.5.02 (Resto du cœur) : au moins un indicateur');
     expect(byId.budget.ok).toBe(true);
     expect(byId.constats.ok).toBe(false);
     expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0%/);
     const refused = await call(chef, 'POST', `${url}/submissions`, { annee: YEAR });
     expectApiError(refused, 400, 'validation');
     expect(refused.body.message).toMatch(/^Le rapport 2021 ne peut pas encore être soumis/);
-    expect(refused.body.issues).toHaveLength(176);
+    expect(refused.body.issues).toHaveLength(175 + 50 + 1);
     expect((await call(chef, 'GET', `${url}/submissions`)).body).toEqual([]);
   });
 

@@ -1,3 +1,5 @@
+import { reloadPlan } from '../saves.ts';
+import { deleteQuery, deleteRow } from '../references.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import {
   BOOKED_FILE_COLUMNS,
@@ -169,7 +171,12 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     if (!(await confirmDialog('Supprimer l’imputation', `Supprimer ${what} ? Cette suppression est définitive.`, 'Supprimer'))) return;
     try {
       await queue.idle();
-      await send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: { version: String(line.version) } }));
+      const outcome = await deleteRow((detacher) =>
+        send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
+        permissions,
+      );
+      if (outcome === 'kept') return;
+      if (outcome === 'detached') return await reloadPlan(ctx);
       queue.discardRow({ type: 'booked-line', id: line.id });
       store.plan.imputations = store.plan.imputations.filter((l) => l.id !== line.id);
       reload();

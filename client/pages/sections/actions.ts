@@ -1,3 +1,4 @@
+import { deleteQuery, deleteRow } from '../references.ts';
 import { ActionEditSchema, type Action } from '../../../schemas/action.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { describeAction } from '../../../schemas/cells.ts';
@@ -189,8 +190,11 @@ export function renderActionsList(ctx: PageContext): Page {
     if (!ok) return;
     try {
       await queue.idle();
-      await send(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: s.a.id }, query: { version: String(s.a.version) } }));
-      await reloadPlan();
+      const outcome = await deleteRow((detacher) =>
+        send(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: s.a.id }, query: deleteQuery(s.a.version, detacher) })),
+        permissions,
+      );
+      if (outcome !== 'kept') await reloadPlan();
     } catch (err) {
       failed(err);
     }

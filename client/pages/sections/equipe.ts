@@ -1,3 +1,4 @@
+import { deleteQuery } from '../references.ts';
 import { CIVILITES, DIPLOMES, ENGAGEMENT_DETACHEMENT, FONCTIONS_EQUIPE, TYPES_CONTRAT } from '../../../schemas/enums.ts';
 import { formatBelgianNumber, sumOrNull } from '../../../schemas/numbers.ts';
 import { TeamMemberFieldsSchema, type Plan } from '../../../schemas/plan.ts';
@@ -80,11 +81,11 @@ export function renderEquipe(ctx: PageContext): Page {
       send: async (data) =>
         (await send(api.plans[':planId'].lists[':collection'].$post({ param: { planId, collection: 'equipeMembres' }, json: { data } }))) as TeamMember,
     },
-    remove: async (row) => {
+    remove: async (row, detacher) => {
       await send(
         api.plans[':planId'].lists[':collection'][':rowId'].$delete({
           param: { planId, collection: 'equipeMembres', rowId: row.id },
-          query: { version: String(row.version) },
+          query: deleteQuery(row.version, detacher),
         }),
       );
     },

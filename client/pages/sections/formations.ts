@@ -1,3 +1,4 @@
+import { deleteQuery } from '../references.ts';
 import { CommissionsSchema, FormationFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { api, send } from '../../api.ts';
 import { h } from '../../dom.ts';
@@ -62,11 +63,11 @@ export function renderFormations(ctx: PageContext): Page {
       send: async (data) =>
         (await send(api.plans[':planId'].lists[':collection'].$post({ param: { planId, collection: 'formations' }, json: { data } }))) as Formation,
     },
-    remove: async (row) => {
+    remove: async (row, detacher) => {
       await send(
         api.plans[':planId'].lists[':collection'][':rowId'].$delete({
           param: { planId, collection: 'formations', rowId: row.id },
-          query: { version: String(row.version) },
+          query: deleteQuery(row.version, detacher),
         }),
       );
     },

@@ -1,3 +1,4 @@
+import { deleteQuery } from '../references.ts';
 import { describeAction } from '../../../schemas/cells.ts';
 import { CHAMPS_ACTION_PARTENAIRE, LISTES_PARTENAIRES } from '../../../schemas/enums.ts';
 import { PartenaireFieldsSchema, type Plan } from '../../../schemas/plan.ts';
@@ -91,11 +92,11 @@ export function renderPartenaires(ctx: PageContext): Page {
           }),
         )) as Partenaire,
     },
-    remove: async (row) => {
+    remove: async (row, detacher) => {
       await send(
         api.plans[':planId'].lists[':collection'][':rowId'].$delete({
           param: { planId, collection: 'partenaires', rowId: row.id },
-          query: { version: String(row.version) },
+          query: deleteQuery(row.version, detacher),
         }),
       );
     },

@@ -1,3 +1,4 @@
+import { deleteQuery } from '../references.ts';
 import { PLUS_VALUES_REUNIONS } from '../../../schemas/enums.ts';
 import { ReunionInviteFieldsSchema, ReunionOrganiseeFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { api, send } from '../../api.ts';
@@ -19,11 +20,11 @@ function rowApi<R extends { id: string; version: number }>(planId: string, colle
   return {
     create: async (data: Record<string, unknown>) =>
       (await send(api.plans[':planId'].lists[':collection'].$post({ param: { planId, collection }, json: { data } }))) as R,
-    remove: async (row: R) => {
+    remove: async (row: R, detacher: boolean) => {
       await send(
         api.plans[':planId'].lists[':collection'][':rowId'].$delete({
           param: { planId, collection, rowId: row.id },
-          query: { version: String(row.version) },
+          query: deleteQuery(row.version, detacher),
         }),
       );
     },

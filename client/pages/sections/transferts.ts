@@ -1,3 +1,4 @@
+import { deleteQuery } from '../references.ts';
 import { TransferFieldsSchema, type Transfer } from '../../../schemas/plan.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
@@ -56,8 +57,8 @@ export function renderTransferts(ctx: PageContext): Page {
       label: 'Nom du partenaire',
       send: async (data) => (await send(api.plans[':planId'].transfers.$post({ param: { planId }, json: { data } }))) as Transfer,
     },
-    remove: async (row) => {
-      await send(api.plans[':planId'].transfers[':transferId'].$delete({ param: { planId, transferId: row.id }, query: { version: String(row.version) } }));
+    remove: async (row, detacher) => {
+      await send(api.plans[':planId'].transfers[':transferId'].$delete({ param: { planId, transferId: row.id }, query: deleteQuery(row.version, detacher) }));
     },
     describe: (row) => `le transfert à « ${row.partenaire} »`,
     capability: WRITE_CAPABILITIES.transfer,
