@@ -142,10 +142,13 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       formHost.querySelector<HTMLElement>('input, textarea')?.focus();
     });
     const permissions = permissionsOf(store);
+    const lock = permissions.yearLock(`budgetsAnnuels.${year}`);
+    const roleMay = permissions.can(WRITE_CAPABILITIES.budgetVersion);
     guardButton(
       button,
       permissions.canSave(WRITE_CAPABILITIES.budgetVersion, `budgetsAnnuels.${year}`),
-      permissions.yearLock(`budgetsAnnuels.${year}`) ?? permissions.denial('enregistrer une version du budget'),
+      roleMay && lock ? lock : permissions.denial('enregistrer une version du budget'),
+      { temporary: roleMay },
     );
     replaceChildren(actionsHost, button, h('a', { href: financeHref(planId, 'rapprochement', year) }, `Voir le rapprochement ${year}`));
   }
