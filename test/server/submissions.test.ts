@@ -56,7 +56,7 @@ describe('the completeness checklist', () => {
     expect(byId.realises.details[0].message).toMatch(/^Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2021, réalisé$/);
     expect(byId.budget.ok).toBe(true);
     expect(byId.constats.ok).toBe(false);
-    expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0%/);
+    expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0\u00a0%/);
     const refused = await call(chef, 'POST', `${url}/submissions`, { annee: YEAR });
     expectApiError(refused, 400, 'validation');
     expect(refused.body.message).toMatch(/^Le rapport 2021 ne peut pas encore être soumis/);
