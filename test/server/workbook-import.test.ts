@@ -190,7 +190,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
   }, 30_000);
 
   it('refuses a text longer than the field allows', async () => {
-    await expectRefused(await editWorkbookCells(exported, [{ path: 'identite.adresse', value: 'y'.repeat(2500) }], plan), 400, /2 000 caractères au plus/);
+    await expectRefused(await editWorkbookCells(exported, [{ path: 'identite.adresse', value: 'y'.repeat(2500) }], plan), 400, /2.000 caractères au plus/);
   });
 
   it('refuses unreadable numbers, values outside a closed list, bad dates and yes/no, each at its cell', async () => {
