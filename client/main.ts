@@ -158,12 +158,16 @@ subscribeMe((me) => {
 });
 
 async function start(): Promise<void> {
+  // Asked of an address that answers 200 with or without a session: a first visit logs no failed request.
+  let me: Me | null;
   try {
-    setMe((await send(api.auth.me.$get())) as Me);
+    me = ((await send(api.auth.session.$get())) as { me: Me | null }).me;
   } catch (err) {
     if (err instanceof SessionExpired) return showSignIn();
     return showError(err);
   }
+  if (!me) return showSignIn();
+  setMe(me);
   void render(parseRoute(location.hash));
 }
 

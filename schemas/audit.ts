@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PlanDocument } from './plan.ts';
 import { describeAction, describeCell } from './cells.ts';
 import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
-import { formatEuros, formatPercentExact, formatUnitValue } from './numbers.ts';
+import { formatEuros, formatPercent, formatUnitValue } from './numbers.ts';
 import { NO, YES } from './enums.ts';
 
 /**
@@ -190,7 +190,7 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'>, path: strin
   }
   const parts = path.split('.');
   if (isMoneyPath(parts)) return formatEuros(value);
-  if (parts[0] === 'repartitionTemps') return formatPercentExact(value);
+  if (parts[0] === 'repartitionTemps') return formatPercent(value);
   if (parts[0] === 'actions' && parts[2] === 'indicators') {
     const unit = plan.actions.find((a) => a.id === parts[1])?.indicators.find((i) => i.id === parts[3])?.unit;
     if (unit && (parts[4] === 'values' || parts[4] === 'exAnte')) return formatUnitValue(value, unit);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { optCents } from './primitives.ts';
 import type { Transfer } from './plan.ts';
 
@@ -51,6 +51,8 @@ export const DEPENSES_LINES: readonly { key: DepenseLine; label: string }[] = [
 
 /** The part communale must be at least 25 % of the subvention PCS. */
 export const PART_COMMUNALE_MINIMUM_PERCENT = 25;
+/** The minimum as every page, sheet and message prints it (`formatPercent`): « 25,0 % ». */
+export const PART_COMMUNALE_MINIMUM_TEXT = formatPercent(PART_COMMUNALE_MINIMUM_PERCENT * 100);
 
 /** The smallest part communale that reaches the decree's minimum for a subvention; null without a subvention. */
 export function partCommunaleMinimumOf(subventionPcs: number | null): number | null {

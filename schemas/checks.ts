@@ -3,8 +3,8 @@ import { describeAction } from './cells.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
 import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
-import { formatEuros, formatPercent, formatPercentExact, formatUnitValue, sumOrNull } from './numbers.ts';
-import { PART_COMMUNALE_MINIMUM_PERCENT, computeBudgetFigures } from './budget.ts';
+import { formatEuros, formatPercent, formatUnitValue, sumOrNull } from './numbers.ts';
+import { PART_COMMUNALE_MINIMUM_PERCENT, PART_COMMUNALE_MINIMUM_TEXT, computeBudgetFigures } from './budget.ts';
 import { CONVENTION_TOLERANCE_CENTS, checkFinance, transferOfYear, type Justification } from './finance.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
 import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';
@@ -101,8 +101,8 @@ function checkBudget({ plan }: CheckInput): RawFinding[] {
       level: below ? 'error' : 'info',
       path: 'budget.recettes.partCommunale',
       message: below
-        ? `La part communale (${formatEuros(r.partCommunale)}) n'atteint pas ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS (${formatEuros(r.subventionPcs)}) : il manque ${formatEuros(minimum - r.partCommunale)}`
-        : `Part communale : ${formatPercent(ratio, 2)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %)`,
+        ? `La part communale (${formatEuros(r.partCommunale)}) n'atteint pas ${PART_COMMUNALE_MINIMUM_TEXT} de la subvention PCS (${formatEuros(r.subventionPcs)}) : il manque ${formatEuros(minimum - r.partCommunale)}`
+        : `Part communale : ${formatPercent(ratio)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_TEXT})`,
     });
   }
   return out;
@@ -121,7 +121,7 @@ function checkTimeAllocation({ plan, programme }: CheckInput): RawFinding[] {
         rule: 'temps-total',
         level: 'error',
         path: `repartitionTemps.${period}`,
-        message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercentExact(total)} au lieu de 100 %`,
+        message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercent(total)} au lieu de 100 %`,
       });
     }
   }
@@ -156,7 +156,7 @@ function checkActionsShare(code: 'temps-consacre' | 'part-budget', rule: string,
     const over: string[] = [];
     for (const year of programme.years) {
       const total = sumOrNull(plan.actions.map((a) => standardRow(a, code)?.values[String(year)]?.target ?? null));
-      if (total !== null && total > 100_00) over.push(`${formatPercentExact(total)} en ${year}`);
+      if (total !== null && total > 100_00) over.push(`${formatPercent(total)} en ${year}`);
     }
     if (over.length === 0) return [];
     return [{ rule, level: 'warning', path: 'actions', message: `La somme « ${what} » des actions dépasse 100 % : ${over.join(', ')}` }];

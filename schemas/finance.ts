@@ -4,6 +4,7 @@ import {
   BudgetSchema,
   DEPENSES_LINES,
   PART_COMMUNALE_MINIMUM_PERCENT,
+  PART_COMMUNALE_MINIMUM_TEXT,
   RECETTES_LINES,
   computeBudgetFigures,
   partCommunaleMinimumOf,
@@ -13,7 +14,7 @@ import {
 import { describeAction } from './cells.ts';
 import { formatDate } from './dates.ts';
 import { YearKey } from './indicator.ts';
-import { MAX_CENTS, formatEuros, formatPercentExact, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
+import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { RowId, Version, isoDate, mediumText, scaledNumber, shortText } from './primitives.ts';
 import type { PlanDocument, Transfer } from './plan.ts';
 import { programmeSpan, type Programme } from './reference.ts';
@@ -452,16 +453,16 @@ export function reconcileYear(plan: ReconcilablePlan, year: number): YearReconci
   ];
   const budgetRatio = ratioHundredthsOfPercent(r.partCommunale, r.subventionPcs);
   const bookedRatio = ratioHundredthsOfPercent(booked['part-communale'], booked['subvention-pcs']);
-  const ratioText = (ratio: number | null) => (ratio === null ? 'non calculable' : formatPercentExact(ratio));
+  const ratioText = (ratio: number | null) => (ratio === null ? 'non calculable' : formatPercent(ratio));
   add({
     id: 'part-communale-minimum',
-    label: `Part communale ≥ ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS`,
+    label: `Part communale ≥ ${PART_COMMUNALE_MINIMUM_TEXT} de la subvention PCS`,
     budget: budgetMinimum,
     booked: bookedMinimum,
     transferred: null,
     differences: margins,
     status: margins.length === 0 ? 'incomplet' : margins.some((m) => m.value < 0) ? 'ecart' : 'ok',
-    origin: `minimum = ${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS ; part communale du budget : ${ratioText(budgetRatio)}, imputée : ${ratioText(bookedRatio)}`,
+    origin: `minimum = ${PART_COMMUNALE_MINIMUM_TEXT} de la subvention PCS ; part communale du budget : ${ratioText(budgetRatio)}, imputée : ${ratioText(bookedRatio)}`,
     usesYearData: hasVersion || hasBooked,
   });
 

@@ -125,15 +125,26 @@ export function formatEuros(cents: number): string {
   return '€ ' + formatBelgianNumber(cents, 2);
 }
 
-/** `21,9%` style, hundredths of a percent in, one decimal by default. */
-export function formatPercent(hundredths: number, decimals = 1): string {
-  return formatBelgianNumber(hundredths, 2, decimals) + '%';
+/**
+ * The one way a percentage is printed, on screen, in the workbook and in the PDF: Belgian decimals, then a no-break
+ * space and `%`, as CLDR's fr-BE writes it (`Intl.NumberFormat('fr-BE', { style: 'percent' })`): `25,0 %`,
+ * `21,9 %`, `99,99 %`. One decimal, two when the hundredth is not zero, so that 99,99 % never reads as 100,0 % and a
+ * stored value is never rounded for display. Hundredths of a percent in.
+ * `decimals` fixes the number of decimals instead, for figures that are not stored values (a progress share).
+ */
+export function formatPercent(hundredths: number, decimals?: number): string {
+  const shown = decimals ?? (hundredths % 10 === 0 ? 1 : 2);
+  return formatBelgianNumber(hundredths, 2, shown) + PERCENT_SUFFIX;
 }
 
-/** A percentage with as many decimals as it needs (one or two), so that 99,99 % never reads as 100,0 %. */
-export function formatPercentExact(hundredths: number): string {
-  return formatPercent(hundredths, hundredths % 10 === 0 ? 1 : 2);
-}
+/** What follows the number of a percentage: a no-break space (U+00A0, never a line break before %) and `%`. */
+export const PERCENT_SUFFIX = '\u00a0%';
+
+/**
+ * The spreadsheet number format that prints a percentage cell (the cell holds the fraction: 25 % = 0,25) as
+ * `formatPercent` does: one decimal, the second when it is not zero, a no-break space, `%`.
+ */
+export const PERCENT_SPREADSHEET_FORMAT = '0.0#"\u00a0"%';
 
 /** Formats a value of an indicator unit as the official fiche prints it. */
 export function formatUnitValue(value: number, unit: Unit): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CENTS, parseBelgianNumber } from './numbers.ts';
+import { MAX_CENTS, formatBelgianNumber, parseBelgianNumber } from './numbers.ts';
 
 // French messages for every zod error, wherever the schemas run (server, CLI, browser).
 z.config(z.locales.fr());
@@ -16,8 +16,8 @@ export const RowId = z
 export const Version = z.number().int().min(0);
 
 export const shortText = z.string().trim().max(300, 'Texte trop long (300 caractères au plus)');
-export const mediumText = z.string().trim().max(2000, 'Texte trop long (2 000 caractères au plus)');
-export const longText = z.string().max(20_000, 'Texte trop long (20 000 caractères au plus)');
+export const mediumText = z.string().trim().max(2000, `Texte trop long (${formatBelgianNumber(2000, 0)} caractères au plus)`);
+export const longText = z.string().max(20_000, `Texte trop long (${formatBelgianNumber(20_000, 0)} caractères au plus)`);
 
 export const optShort = shortText.nullable().default(null);
 export const optMedium = mediumText.nullable().default(null);

@@ -5,7 +5,7 @@ import { FINDING_LEVEL_LABELS } from './checks.ts';
 import { describeCell } from './cells.ts';
 import { computeBudgetFigures } from './budget.ts';
 import { budgetOfYear } from './finance.ts';
-import { formatEuros } from './numbers.ts';
+import { formatBelgianNumber, formatEuros } from './numbers.ts';
 import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from './audit.ts';
 import { PORTEUR_TYPES } from './enums.ts';
 import type { Justification } from './finance.ts';
@@ -297,7 +297,7 @@ export type ReviewThread = {
   messages: ThreadMessage[];
 };
 
-const text = z.string().trim().min(1, 'Le message est vide').max(4000, 'Au plus 4 000 caractères');
+const text = z.string().trim().min(1, 'Le message est vide').max(4000, `Au plus ${formatBelgianNumber(4000, 0)} caractères`);
 export const ThreadOpenSchema = z
   .object({ annee: z.number().int().min(2000).max(2100), chemin: z.string().min(1).max(400).regex(/^[\w.·-]+$/, 'Chemin de valeur invalide'), texte: text })
   .strict();

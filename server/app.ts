@@ -55,8 +55,11 @@ const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
 // The multipart envelope around the file (boundaries, the preview's fingerprint) is a few hundred bytes.
 const bookedImportLimit = limitBody(MAX_BOOKED_FILE_BYTES + 64 * 1024, 'Fichier trop volumineux', MAX_BOOKED_FILE_BYTES);
 
-/** The only API addresses that answer without a session. */
-export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/auth/login', '/api/auth/logout']);
+/**
+ * The only API addresses that answer without a session. `/api/auth/session` answers `{ me: null }` to anyone without
+ * one, and the signed-in person otherwise: the interface's first request, which must not fail on a first visit.
+ */
+export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/auth/login', '/api/auth/logout', '/api/auth/session']);
 
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
 export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {

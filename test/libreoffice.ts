@@ -44,9 +44,9 @@ interface RunResult {
  * Runs a program without a shell. Its own process group (detached) so a timeout reaches the whole tree: the
  * soffice script execs oosplash, which forks soffice.bin.
  */
-function run(command: string, args: string[], timeoutMs: number): Promise<RunResult> {
+function run(command: string, args: string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env } : {}) });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -120,6 +120,8 @@ export async function convertWithLibreOffice(
   input: Uint8Array,
   inputExt: 'xlsx',
   format: 'pdf' | 'csv' | 'xlsx',
+  /** The locale Calc formats numbers in (`fr-BE`: `38,83 %`); the machine's when absent. */
+  opts: { locale?: string } = {},
 ): Promise<Uint8Array> {
   return withTempDir(async (dir) => {
     const inputPath = join(dir, `input.${inputExt}`);
@@ -144,6 +146,7 @@ export async function convertWithLibreOffice(
         inputPath,
       ],
       TIMEOUT_MS,
+      opts.locale ? { ...process.env, LC_ALL: `${opts.locale.replace('-', '_')}.UTF-8`, LANG: `${opts.locale.replace('-', '_')}.UTF-8` } : undefined,
     );
     // soffice may exit 0 without writing anything (e.g. unknown filter): check the file too.
     const outputPath = join(outDir, `input.${format}`);

@@ -1,8 +1,10 @@
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
-import { defaultReportYear, type PdfJob } from '../../schemas/pdf-export.ts';
+import type { PdfJob } from '../../schemas/pdf-export.ts';
 import { api, send, ApiFailure, NetworkFailure } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { toast } from '../ui/dialog.ts';
+import { yearSelect } from '../ui/year-select.ts';
+import { choosePlanYear, planYear, subscribePlanYear } from '../state/plan-year.ts';
 import type { PageContext } from './context.ts';
 import { waitForSaves } from './saves.ts';
 
@@ -33,14 +35,21 @@ function download(url: string, filename: string): void {
 }
 
 export function pdfExportControl(ctx: PageContext): HTMLElement {
-  const years = ctx.store.years;
-  const selectId = uid('pdf-year');
-  const select = h(
-    'select',
-    { id: selectId, class: 'pdf-year', 'data-testid': 'pdf-year', title: 'Année du rapport' },
-    years.map((y) => h('option', { value: y }, `Rapport ${y}`)),
-  );
-  select.value = String(defaultReportYear(years, new Date().getFullYear()));
+  // The report year is the plan's current year: the one of the page shown (Rapport annuel 2022 → 2022), and the
+  // other pages follow a year chosen here.
+  const yearField = yearSelect({
+    years: ctx.store.years,
+    value: planYear(ctx.store),
+    testId: 'pdf-year',
+    onChange: (y) => {
+      if (y !== null) choosePlanYear(ctx.store, y);
+    },
+  });
+  const select = yearField.select;
+  select.title = 'Année du rapport PDF';
+  subscribePlanYear(ctx.store, (y) => {
+    if (!running) yearField.set(y);
+  });
 
   const panelId = uid('pdf-progress');
   const button = h(
@@ -79,8 +88,7 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
   const el = h(
     'div',
     { class: 'pdf-export', role: 'group', 'aria-label': 'Rapport PDF' },
-    h('label', { for: selectId, class: 'visually-hidden' }, 'Année du rapport'),
-    select,
+    yearField.el,
     button,
     panel,
   );

@@ -1,5 +1,6 @@
 import type { PlanSummary } from '../../schemas/plan.ts';
 import type { Programme } from '../../schemas/reference.ts';
+import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
 import { sectionHref } from '../router.ts';
@@ -63,7 +64,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
                   h('td', null, h('a', { href: sectionHref(p.id, 'porteur') }, p.commune)),
                   h('td', null, programmeLabel(p.programmeId)),
                   h('td', { class: 'num' }, p.actionCount),
-                  h('td', null, new Date(p.updatedAt).toLocaleString('fr-BE')),
+                  h('td', null, formatDateTime(p.updatedAt)),
                 ),
               ),
             ),

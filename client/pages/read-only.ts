@@ -7,15 +7,22 @@ import { reviewOf } from '../state/review.ts';
 
 /**
  * How the interface shows what the signed-in person may not do (the rules are `client/state/permissions.ts`, i.e.
- * the server's): buttons disabled with the reason as their tooltip, and a banner at the top of the plan.
+ * the server's): a button their role may never use is not shown at all, a button blocked for a while is disabled
+ * with the reason as its tooltip, and a banner at the top of the plan says what the role may change.
  */
 
-/** Disables a button the person's role may not use, saying why ("Votre rôle (…) ne permet pas de …"). */
-export function guardButton(button: HTMLButtonElement, allowed: boolean, reason: string | undefined): void {
+/**
+ * A button the person may not use. By default the refusal comes from their role and lasts: the button is not shown
+ * (a DiCS reviewer sees no "Importer un XLSX…", no "Ajouter une ligne"), the banner says the plan is read-only.
+ * `temporary`: the role may, but not now (a year whose report is under review): the button stays, disabled, saying
+ * why ("Rapport 2021 soumis à la DiCS…").
+ */
+export function guardButton(button: HTMLButtonElement, allowed: boolean, reason: string | undefined, opts: { temporary?: boolean } = {}): void {
   if (allowed) return;
   button.disabled = true;
   button.classList.add('not-allowed');
   if (reason) button.title = reason;
+  if (!opts.temporary) button.hidden = true;
 }
 
 /** The banner of a plan for a role that changes only part of it (or nothing); null for the others. */

@@ -1,6 +1,7 @@
 import { formatDateTime } from '../../schemas/dates.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import { defaultReportYear } from '../../schemas/pdf-export.ts';
+import { planYear } from '../state/plan-year.ts';
+import { yearSelect } from '../ui/year-select.ts';
 import {
   ApprovalSchema,
   DecisionSchema,
@@ -154,20 +155,19 @@ function decisionDialog(opts: {
 export function renderReportPage(ctx: PageContext, requested: number | null): Page {
   const { store, planId } = ctx;
   const years = store.years;
-  const year = requested !== null && years.includes(requested) ? requested : defaultReportYear(years, new Date().getFullYear());
+  const year = planYear(store, requested);
   const review = reviewOf(store);
   const permissions = permissionsOf(store);
   const ofYear = () => review.submissions().filter((s) => s.annee === year);
   const latest = () => latestSubmissionOf(review.submissions(), year);
 
-  const selectId = uid('report-year');
-  const select = h(
-    'select',
-    { id: selectId, class: 'report-year', 'data-testid': 'report-year' },
-    years.map((y) => h('option', { value: y, selected: y === year }, String(y))),
-  );
-  select.addEventListener('change', () => {
-    location.hash = reportHref(planId, Number(select.value));
+  const yearField = yearSelect({
+    years,
+    value: year,
+    testId: 'report-year',
+    onChange: (y) => {
+      location.hash = reportHref(planId, y);
+    },
   });
 
   const status = h('strong', { 'data-testid': 'report-status' });
@@ -188,7 +188,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     h(
       'div',
       { class: 'report-head' },
-      h('div', { class: 'report-year-field' }, h('label', { for: selectId }, 'Année du rapport'), select),
+      yearField.el,
       h('p', { class: 'report-status' }, 'Statut : ', status),
     ),
     lockNote,

@@ -1,7 +1,7 @@
 import { hasCapability, type Capability, type Me } from '../../schemas/access.ts';
 
 /**
- * The signed-in person, as `GET /api/auth/me` or the sign-in answered. Pages are only rendered once it is known,
+ * The signed-in person, as `GET /api/auth/session` or the sign-in answered. Pages are only rendered once it is known,
  * so a page may call `currentMe()` while it builds; it is null on the sign-in page. What the role may do is decided by
  * the server; the browser only uses it to show read-only what would be refused.
  */

@@ -1,5 +1,5 @@
 import { describeCell, type StoredCell } from '../../schemas/cells.ts';
-import { formatEuros, formatPercentExact, formatUnitValue } from '../../schemas/numbers.ts';
+import { formatEuros, formatPercent, formatUnitValue } from '../../schemas/numbers.ts';
 import type { Plan, SectionKey } from '../../schemas/plan.ts';
 import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import { h } from '../dom.ts';
@@ -66,7 +66,7 @@ function applyOp(store: PlanStore, op: SaveOp): void {
 
 function formatCell(store: PlanStore, cell: { grid: CellOp['grid']; row: string }, value: number | null): string {
   if (value === null) return '(vide)';
-  if (cell.grid === 'time') return formatPercentExact(value);
+  if (cell.grid === 'time') return formatPercent(value);
   if (cell.grid === 'consumption' || cell.grid === 'transfer') return formatEuros(value);
   const unit = store.indicator(cell.row)?.indicator.unit ?? 'count';
   return formatUnitValue(value, unit);

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
-import { parseBelgianNumber } from '../../schemas/numbers.ts';
+import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
 import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
@@ -126,7 +126,7 @@ export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<
     return { problem: 'une formule n’est pas admise ici : tapez la valeur elle-même' };
   }
   if (raw.kind === 'error') return { problem: `la cellule contient une erreur (${raw.value})` };
-  if (raw.kind === 'string' && raw.value.length > MAX_CELL_TEXT) return { problem: `texte trop long pour une cellule (${MAX_CELL_TEXT.toLocaleString('fr-BE')} caractères au plus)` };
+  if (raw.kind === 'string' && raw.value.length > MAX_CELL_TEXT) return { problem: `texte trop long pour une cellule (${formatBelgianNumber(MAX_CELL_TEXT, 0)} caractères au plus)` };
   if (raw.kind === 'empty') return { value: codec.kind === 'lines' ? [] : null };
   switch (codec.kind) {
     case 'text':

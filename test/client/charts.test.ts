@@ -365,14 +365,15 @@ describe('renderIndicatorChart', () => {
       years: [2020, 2021],
       values: { '2020': { target: 9500, actual: 8725 }, '2021': { target: 10000, actual: 9999 } },
     });
-    expect(svg).toContain('>100,0%</text>');
-    expect(svg).toContain('>75,0%</text>');
+    expect(svg).toContain('>100,0\u00a0%</text>');
+    expect(svg).toContain('>75,0\u00a0%</text>');
     const ticks = parseXml(svg)
       .filter((e) => e.name === 'text' && e.attrs['text-anchor'] === 'end')
       .map((e) => e.text);
-    expect(ticks).toEqual(['0,0%', '25,0%', '50,0%', '75,0%', '100,0%']);
-    expect(barTitles(svg)).toContain('2021 – Réalisé : 100,0%');
-    expect(barTitles(svg)).toContain('2020 – Réalisé : 87,3%');
+    expect(ticks).toEqual(['0,0\u00a0%', '25,0\u00a0%', '50,0\u00a0%', '75,0\u00a0%', '100,0\u00a0%']);
+    // Values as stored, never rounded for display: 99,99 % is not 100 %.
+    expect(barTitles(svg)).toContain('2021 – Réalisé : 99,99\u00a0%');
+    expect(barTitles(svg)).toContain('2020 – Réalisé : 87,25\u00a0%');
   });
 
   it('shows "Aucune valeur" centred when every value is blank', () => {

@@ -49,7 +49,7 @@ describe('plan pages', () => {
     await page.getByRole('link', { name: 'Budget', exact: true }).click();
     await page.locator('[data-testid="total-recettes"] .value').waitFor();
     expect(await page.locator('[data-testid="total-recettes"] .value').innerText()).toBe('€ 2.424.996,74');
-    expect(await page.locator('[data-testid="part-communale"] .value').innerText()).toBe('38,83%');
+    expect(await page.locator('[data-testid="part-communale"] .value').innerText()).toBe('38,83\u00a0%');
     expect(await page.locator('[data-testid="total-transferts"] .value').innerText()).toBe('€ 845.613,08');
     await screenshot(page, 'plan-budget');
     await page.close();

@@ -124,11 +124,12 @@ describe('PDF report', () => {
     const select = page.getByTestId('pdf-year');
     const values = await select.locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
     expect(values).toEqual(programme.years.map(String));
-    expect(await select.locator('option').allInnerTexts()).toEqual(programme.years.map((y) => `Rapport ${y}`));
+    // The interface's one year selector: « Année », the years alone (client/ui/year-select.ts).
+    expect(await select.locator('option').allInnerTexts()).toEqual(programme.years.map(String));
     const first = programme.years[0]!;
     const last = programme.years.at(-1)!;
     expect(await select.inputValue()).toBe(String(Math.min(Math.max(new Date().getFullYear() - 1, first), last)));
-    expect(await page.getByLabel('Année du rapport').getAttribute('data-testid')).toBe('pdf-year');
+    expect(await page.locator('.app-header').getByLabel('Année', { exact: true }).getAttribute('data-testid')).toBe('pdf-year');
 
     // A year outside the programme has no option in the page; the suite.server would refuse it anyway, at `annee`.
     expect(values).not.toContain(String(first - 1));

@@ -101,7 +101,7 @@ describe('the annual report page', () => {
     expect(await item(page, 'realises').locator('[data-testid="checklist-count"]').innerText()).toMatch(/175 à compléter/);
     expect(await item(page, 'budget').getAttribute('data-ok')).toBe('true');
     expect(await item(page, 'constats').getAttribute('data-ok')).toBe('false');
-    expect(await item(page, 'constats').innerText()).toMatch(/Ex-ante : le total est 95,0%/);
+    expect(await item(page, 'constats').innerText()).toMatch(/Ex-ante : le total est 95,0\u00a0%/);
     // Each missing value leads to its cell: the Réalisé row of the indicator, in its fiche.
     const plan = await getPlan(suite.server);
     const firstMissing = item(page, 'realises').locator('a').first();

@@ -65,7 +65,7 @@ describe('checkPlan: Σ over the actions of « % de temps » and « Part du budg
       action('a3', { indicators: [standardRow('i3', 'temps-consacre', ['2', '2', '2', '2', '2', '0'])] }),
     );
     expect(finding?.message).toBe(
-      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0% en 2020, 131,0% en 2021, 131,0% en 2022, 131,0% en 2023, 131,0% en 2024, 129,0% en 2025',
+      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0\u00a0% en 2020, 131,0\u00a0% en 2021, 131,0\u00a0% en 2022, 131,0\u00a0% en 2023, 131,0\u00a0% en 2024, 129,0\u00a0% en 2025',
     );
   });
 

@@ -36,7 +36,7 @@ describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
   it('finds no error when every identity holds to the cent, only the part communale ratio', () => {
     const findings = budgetPlan();
     expect(brief(findings)).toEqual([PART_COMMUNALE_INFO]);
-    expect(findings[0]?.message).toBe('Part communale : 38,83% de la subvention PCS (minimum 25 %)');
+    expect(findings[0]?.message).toBe('Part communale : 38,83\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
   });
 
   it.each([
@@ -117,7 +117,7 @@ describe('checkPlan: part communale ≥ 25 % of the subvention PCS', () => {
 
   it('states the ratio in the info, with two decimals', () => {
     const [finding] = check({ budget: { recettes: { subventionPcs: '1.666.037,68', partCommunale: '416.509,42' } } });
-    expect(finding?.message).toBe('Part communale : 25,00% de la subvention PCS (minimum 25 %)');
+    expect(finding?.message).toBe('Part communale : 25,0\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
   });
 
   it('compares exactly when 25 % is not a whole cent (subvention € 0,10: € 0,03 passes, € 0,02 does not)', () => {
@@ -154,7 +154,7 @@ describe('checkPlan: each column of the chef de projet time is 100 %', () => {
 
   it('names the column and its total', () => {
     const [finding] = withColumn('ex-ante', [['tableau-de-bord', '60'], ['gestion-rh', '35']]);
-    expect(finding?.message).toBe("Répartition de l'activité du chef de projet, colonne Ex-ante : le total est 95,0% au lieu de 100 %");
+    expect(finding?.message).toBe("Répartition de l'activité du chef de projet, colonne Ex-ante : le total est 95,0\u00a0% au lieu de 100 %");
   });
 
   it('says nothing about an all-blank column', () => {

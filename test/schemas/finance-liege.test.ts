@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { checkPlan } from '../../schemas/checks.ts';
 import { BookedLineSchema, checkFinance, reconcileYear, type ReconciliationLineId, type YearReconciliation } from '../../schemas/finance.ts';
-import { formatEuros, formatPercentExact } from '../../schemas/numbers.ts';
+import { formatEuros, formatPercent } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 
@@ -59,7 +59,7 @@ describe('Liège sample: reconciliation of the fiche plan alone', () => {
     expect(rec.transferred.art20).toBe(ART20);
     expect(rec.transferred.typed).toBe(0);
     expect(rec.partCommunale.budgetRatio).toBe(3883);
-    expect(formatPercentExact(rec.partCommunale.budgetRatio!)).toBe('38,83%');
+    expect(formatPercent(rec.partCommunale.budgetRatio!)).toBe('38,83\u00a0%');
     expect(rec.partCommunale.bookedRatio).toBeNull();
 
     const s = statuses(rec);

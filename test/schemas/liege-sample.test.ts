@@ -33,7 +33,7 @@ describe('Liège sample: figures of the fiche plan (spec §4 I1-I9)', () => {
   it('has a part communale of 38,83 % of the subvention PCS', () => {
     const ratio = ratioHundredthsOfPercent(recettes.partCommunale, recettes.subventionPcs);
     expect(ratio).toBe(3883);
-    expect(formatPercent(ratio!, 2)).toBe('38,83%');
+    expect(formatPercent(ratio!)).toBe('38,83\u00a0%');
   });
 
   it('allocates 100 % of the chef de projet time every year but 95 % in the ex-ante column', () => {
@@ -128,10 +128,10 @@ describe('Liège sample: checkPlan', () => {
 
   it('words the known findings with the figures of the form', () => {
     const messages = checkPlan(LIEGE, PCS_3, CATALOGUE).map((f) => f.message);
-    expect(messages).toContain("Répartition de l'activité du chef de projet, colonne Ex-ante : le total est 95,0% au lieu de 100 %");
-    expect(messages).toContain('Part communale : 38,83% de la subvention PCS (minimum 25 %)');
+    expect(messages).toContain("Répartition de l'activité du chef de projet, colonne Ex-ante : le total est 95,0\u00a0% au lieu de 100 %");
+    expect(messages).toContain('Part communale : 38,83\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
     expect(messages).toContain(
-      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0% en 2020, 131,0% en 2021, 131,0% en 2022, 131,0% en 2023, 131,0% en 2024, 129,0% en 2025',
+      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0\u00a0% en 2020, 131,0\u00a0% en 2021, 131,0\u00a0% en 2022, 131,0\u00a0% en 2023, 131,0\u00a0% en 2024, 129,0\u00a0% en 2025',
     );
     expect(messages).toContain(
       "Fiche 1.7.03 (Live in Color ASBL) : « Convention de partenariat? » est Non alors que l'opérateur reçoit € 8.421,00 (Live in Color)",

@@ -4,6 +4,7 @@ import {
   formatBelgianNumber,
   formatEuros,
   formatPercent,
+  PERCENT_SPREADSHEET_FORMAT,
   formatUnitValue,
   parseBelgianNumber,
   ratioHundredthsOfPercent,
@@ -116,13 +117,30 @@ describe('formatEuros / formatPercent', () => {
   ])('formats %i cents as %j', (cents, text) => expect(formatEuros(cents)).toBe(text));
 
   it.each([
-    [2190, 1, '21,9%'],
-    [8350, 1, '83,5%'],
-    [10000, 1, '100,0%'],
-    [25, 1, '0,3%'], // 0,25 % rounds half away from zero
-    [3883, 2, '38,83%'],
-  ])('formats %i hundredths of a percent with %i decimal(s) as %j', (h, decimals, text) =>
-    expect(formatPercent(h, decimals)).toBe(text));
+    [2190, '21,9\u00a0%'],
+    [8350, '83,5\u00a0%'],
+    [10000, '100,0\u00a0%'],
+    [2500, '25,0\u00a0%'],
+    [3883, '38,83\u00a0%'],
+    [9999, '99,99\u00a0%'], // never rounded up to 100,0 %
+    [25, '0,25\u00a0%'],
+    [0, '0,0\u00a0%'],
+  ])('formats %i hundredths of a percent as %j: one decimal, two when needed, a no-break space before %', (h, text) =>
+    expect(formatPercent(h)).toBe(text));
+
+  it('prints a percentage as fr-BE does (Intl.NumberFormat), with the spreadsheet format saying the same', () => {
+    const intl = new Intl.NumberFormat('fr-BE', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 2 });
+    for (const h of [2500, 2190, 3883, 9999, 10000]) expect(formatPercent(h)).toBe(intl.format(h / 10000));
+    expect(PERCENT_SPREADSHEET_FORMAT).toBe('0.0#"\u00a0"%');
+  });
+
+  it('reads back what it prints', () => {
+    for (const h of [0, 25, 2190, 2500, 9999, 10000]) expect(parseBelgianNumber(formatPercent(h), 2)).toEqual({ ok: true, value: h });
+  });
+
+  it('may show a fixed number of decimals for a figure that is not a stored value (a progress share)', () => {
+    expect(formatPercent(4500, 0)).toBe('45\u00a0%');
+  });
 });
 
 describe('formatUnitValue', () => {
@@ -130,7 +148,8 @@ describe('formatUnitValue', () => {
     [1200, 'count', '1.200'],
     [569000, 'money', '5.690'], // whole euros as the fiches print them
     [4064502, 'money', '40.645,02'],
-    [2190, 'percent', '21,9%'],
+    [2190, 'percent', '21,9\u00a0%'],
+    [2525, 'percent', '25,25\u00a0%'],
     [700, 'average', '7,0'],
     [900, 'score', '9,0'],
     [66, 'etp', '0,66'],

@@ -26,14 +26,14 @@ describe('scaledNumber keeps the message of each refusal', () => {
 describe('checkPlan: messages at the boundaries show the exact figure', () => {
   it('prints a 99,99 % time column as 99,99 %, not 100,0 %', () => {
     const [f] = check({ repartitionTemps: { 'tableau-de-bord': { [firstYear]: '60' }, 'gestion-rh': { [firstYear]: '39,99' } } });
-    expect(f?.message).toBe(`Répartition de l'activité du chef de projet, colonne ${firstYear} : le total est 99,99% au lieu de 100 %`);
+    expect(f?.message).toBe(`Répartition de l'activité du chef de projet, colonne ${firstYear} : le total est 99,99\u00a0% au lieu de 100 %`);
   });
 
   it('says how much part communale is missing, to the cent', () => {
     const findings = check({ budget: { recettes: { subventionPcs: '1.666.037,68', partCommunale: '416.509,41' } } });
     const f = findings.find((x) => x.rule === 'part-communale-minimum');
     expect(f?.message).toBe(
-      "La part communale (€ 416.509,41) n'atteint pas 25 % de la subvention PCS (€ 1.666.037,68) : il manque € 0,01",
+      "La part communale (€ 416.509,41) n'atteint pas 25,0\u00a0% de la subvention PCS (€ 1.666.037,68) : il manque € 0,01",
     );
   });
 

@@ -46,7 +46,7 @@ describe('PlanDocumentSchema', () => {
 
   it('refuses a 100 000-character text with its path and a French message', () => {
     expect(issuesOf(parsePlan({ textes: { portrait: 'a'.repeat(100_000) } }))).toEqual([
-      { path: 'textes.portrait', message: 'Texte trop long (20 000 caractères au plus)', code: 'too_big' },
+      { path: 'textes.portrait', message: 'Texte trop long (20.000 caractères au plus)', code: 'too_big' },
     ]);
   });
 

@@ -209,6 +209,23 @@ describe('the write rules of each role, whatever the route', () => {
     await expect(signIn(t.anonymous, ACCOUNTS.chef, 'un nouveau mot de passe')).resolves.toBeTruthy();
   });
 
+  it('tells the interface whether there is a session with a 200, giving nothing without one', async () => {
+    const t = makeLiegeApp();
+    const session = async (cookie?: string) => {
+      const res = await t.anonymous.request('/api/auth/session', cookie ? { headers: { cookie } } : {});
+      return { status: res.status, body: (await res.json()) as { me: { email: string; role: string } | null } };
+    };
+    expect(await session()).toEqual({ status: 200, body: { me: null } });
+    const cookie = await signIn(t.anonymous, ACCOUNTS.chef);
+    const signedIn = await session(cookie);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.me).toMatchObject({ email: ACCOUNTS.chef, role: 'chef-de-projet' });
+    const forged = cookie.replace(/=([A-Za-z0-9_-])/, (_, c: string) => `=${c === 'A' ? 'B' : 'A'}`);
+    expect(await session(forged)).toEqual({ status: 200, body: { me: null } });
+    await t.anonymous.request('/api/auth/logout', { method: 'POST', headers: { cookie, origin: 'http://localhost' } });
+    expect(await session(cookie)).toEqual({ status: 200, body: { me: null } });
+  });
+
   it('refuses a cookie whose signature does not match', async () => {
     const t = makeLiegeApp();
     const cookie = await signIn(t.anonymous, ACCOUNTS.chef);

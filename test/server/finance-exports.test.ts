@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPlan } from '../../schemas/checks.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { reconcileYear, type BookedLineFields } from '../../schemas/finance.ts';
+import { PERCENT_SPREADSHEET_FORMAT } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type Plan, type PlanDocument, type PlanDocumentInput } from '../../schemas/plan.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { loadReferenceData } from '../../server/reference.ts';
@@ -225,7 +226,7 @@ describe('the workbook of a plan with finance data', () => {
     expect(rowAfter(ws, block, `Total des transferts ${firstYear}`).getCell(4).value).toBe(845613.08);
     expect(rowAfter(ws, block, 'dont art.20').getCell(4).value).toBe(111981.08);
     const shares = rowsOf(ws).find((r) => String(r.cells[0]).startsWith('Σ « Part du budget PCS'))!;
-    expect(ws.getRow(shares.n).getCell(3).numFmt).toBe('0.0#%');
+    expect(ws.getRow(shares.n).getCell(3).numFmt).toBe(PERCENT_SPREADSHEET_FORMAT);
     // The second year has no yearly amount: every transfer comes from the fiche plan.
     expect(rowAfter(ws, `Rapprochement ${secondYear}`, first.partenaire).getCell(5).value).toBe('Montant annuel de la fiche plan');
   });

@@ -70,7 +70,7 @@ describe('the Liège sample through the API', () => {
     const { app, plan } = await readLiege();
     const checks = (await call(app, 'GET', `/api/plans/${plan.id}/checks`)).body as { rule: string; level: string; message: string }[];
     expect(checks.filter((f) => f.rule.startsWith('budget-'))).toEqual([]);
-    expect(checks.find((f) => f.rule === 'part-communale-ratio')?.message).toBe('Part communale : 38,83% de la subvention PCS (minimum 25 %)');
+    expect(checks.find((f) => f.rule === 'part-communale-ratio')?.message).toBe('Part communale : 38,83\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
     // Finding keys carry row ids (UUIDs), whose groups of four hex digits can read like a year.
     const text = JSON.stringify(checks).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '');
     const years = new Set(text.match(/\b20\d\d\b/g));

@@ -55,8 +55,8 @@ describe('programme years are data (PCS 2026-2031)', () => {
       ['temps-total', 'repartitionTemps.2026'],
       ['actions-temps-total', 'actions'],
     ]);
-    expect(checks[0]!.message).toBe("Répartition de l'activité du chef de projet, colonne 2026 : le total est 50,0% au lieu de 100 %");
-    expect(checks[1]!.message).toBe('La somme « % de temps consacré » des actions dépasse 100 % : 130,0% en 2031');
+    expect(checks[0]!.message).toBe("Répartition de l'activité du chef de projet, colonne 2026 : le total est 50,0\u00a0% au lieu de 100 %");
+    expect(checks[1]!.message).toBe('La somme « % de temps consacré » des actions dépasse 100 % : 130,0\u00a0% en 2031');
     expect(yearsIn(JSON.stringify(checks))).toEqual(['2026', '2031']);
   });
 

@@ -67,7 +67,7 @@ describe('the completeness checklist', () => {
     expect(byId.fiches.details.map((d: { message: string }) => d.message)).toContain('Fiche 5.5.02 (Resto du cœur) : au moins un indicateur');
     expect(byId.budget.ok).toBe(true);
     expect(byId.constats.ok).toBe(false);
-    expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0%/);
+    expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0\u00a0%/);
     const refused = await call(chef, 'POST', `${url}/submissions`, { annee: YEAR });
     expectApiError(refused, 400, 'validation');
     expect(refused.body.message).toMatch(/^Le rapport 2021 ne peut pas encore être soumis/);

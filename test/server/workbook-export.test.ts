@@ -174,7 +174,7 @@ describe('the Liège workbook read by LibreOffice', () => {
   it('shows the same totals (first sheet as CSV, computed by Calc)', async () => {
     const csv = new TextDecoder().decode(await convertWithLibreOffice(bytes, 'xlsx', 'csv'));
     expect(csv).toContain('Total des recettes retenu,"€ 2,424,996.74"');
-    expect(csv).toContain('Part communale / subvention PCS,38.83%');
+    expect(csv).toContain('Part communale / subvention PCS,38.83\u00a0%');
     expect(csv).toMatch(/Total des transferts,,"€ 845,613.08"/);
     expect(csv).toMatch(/dont art.20,,"€ 111,981.08"/);
   }, 60_000);

@@ -44,7 +44,7 @@ function tenEdits() {
     { path: 'transferts.2.montant', value: 3500, after: '€ 3.500,00' },
     { path: `actions.${sada}.indicators.0.values.2021.actual`, value: 17, after: '17' },
     { path: `actions.${sada}.indicators.0.values.2022.actual`, value: '1.204', after: '1.204' },
-    { path: 'repartitionTemps.evaluation.2022', value: 0.05, after: '5,0%' },
+    { path: 'repartitionTemps.evaluation.2022', value: 0.05, after: '5,0\u00a0%' },
     { path: 'consommation.2021', value: '1.234,56', after: '€ 1.234,56' },
     { path: 'textes.vision', value: '=HYPERLINK("http://x")', after: '=HYPERLINK("http://x")' },
     { path: `actions.${calif}.statut`, value: otherStatut, after: otherStatut },
@@ -190,7 +190,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
   }, 30_000);
 
   it('refuses a text longer than the field allows', async () => {
-    await expectRefused(await editWorkbookCells(exported, [{ path: 'identite.adresse', value: 'y'.repeat(2500) }], plan), 400, /2 000 caractères au plus/);
+    await expectRefused(await editWorkbookCells(exported, [{ path: 'identite.adresse', value: 'y'.repeat(2500) }], plan), 400, /2.000 caractères au plus/);
   });
 
   it('refuses unreadable numbers, values outside a closed list, bad dates and yes/no, each at its cell', async () => {

@@ -1,4 +1,4 @@
-import { DEPENSES_LINES, RECETTES_LINES, computeBudgetFigures, type Budget } from '../../../schemas/budget.ts';
+import { DEPENSES_LINES, RECETTES_LINES, computeBudgetFigures, PART_COMMUNALE_MINIMUM_TEXT, type Budget } from '../../../schemas/budget.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatDate, formatDateTime } from '../../../schemas/dates.ts';
 import {
@@ -11,7 +11,7 @@ import {
   type BudgetVersion,
   type BudgetVersionKind,
 } from '../../../schemas/finance.ts';
-import { formatBelgianNumber, formatEuros, formatPercentExact, parseBelgianNumber } from '../../../schemas/numbers.ts';
+import { formatBelgianNumber, formatEuros, formatPercent, parseBelgianNumber } from '../../../schemas/numbers.ts';
 import { api, send, ApiFailure } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
 import { financeHref, sectionHref } from '../../router.ts';
@@ -142,10 +142,13 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       formHost.querySelector<HTMLElement>('input, textarea')?.focus();
     });
     const permissions = permissionsOf(store);
+    const lock = permissions.yearLock(`budgetsAnnuels.${year}`);
+    const roleMay = permissions.can(WRITE_CAPABILITIES.budgetVersion);
     guardButton(
       button,
       permissions.canSave(WRITE_CAPABILITIES.budgetVersion, `budgetsAnnuels.${year}`),
-      permissions.yearLock(`budgetsAnnuels.${year}`) ?? permissions.denial('enregistrer une version du budget'),
+      roleMay && lock ? lock : permissions.denial('enregistrer une version du budget'),
+      { temporary: roleMay },
     );
     replaceChildren(actionsHost, button, h('a', { href: financeHref(planId, 'rapprochement', year) }, `Voir le rapprochement ${year}`));
   }
@@ -231,7 +234,7 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
         row('Σ recettes', eurosOrBlank(f.recettesSum, '—'), typedMismatch(b.recettes.total, f.recettesSum) ? 'error' : undefined, typedMismatch(b.recettes.total, f.recettesSum) ? `≠ total saisi ${formatEuros(b.recettes.total!)}` : undefined, 'version-sum-recettes'),
         row('Σ dépenses', eurosOrBlank(f.depensesSum, '—'), typedMismatch(b.depenses.total, f.depensesSum) ? 'error' : undefined, typedMismatch(b.depenses.total, f.depensesSum) ? `≠ total saisi ${formatEuros(b.depenses.total!)}` : undefined, 'version-sum-depenses'),
         row('Équilibre recettes − dépenses', balance === null ? '—' : formatEuros(balance), balance === null ? undefined : balance === 0 ? 'ok' : 'error', balance === null || balance === 0 ? undefined : 'une version en déséquilibre sera signalée comme erreur bloquante', 'version-balance'),
-        row('Part communale / subvention PCS', f.partCommunaleRatio === null ? 'non calculable' : formatPercentExact(f.partCommunaleRatio), undefined, 'minimum 25 %'),
+        row('Part communale / subvention PCS', f.partCommunaleRatio === null ? 'non calculable' : formatPercent(f.partCommunaleRatio), undefined, `minimum ${PART_COMMUNALE_MINIMUM_TEXT}`),
       );
     }
 

@@ -1,10 +1,11 @@
 import { currentMe } from '../../state/me.ts';
 import { RECONCILIATION_STATUS_LABELS, type LineStatus } from '../../../schemas/finance.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
-import { defaultReportYear } from '../../../schemas/pdf-export.ts';
-import { h, uid } from '../../dom.ts';
+import { h } from '../../dom.ts';
 import { financeHref, type FinanceView } from '../../router.ts';
 import type { PlanStore } from '../../state/plan-store.ts';
+import { planYear } from '../../state/plan-year.ts';
+import { yearSelect } from '../../ui/year-select.ts';
 
 /**
  * What the finance pages share: the year they show (always one of the programme's years), the year selector that
@@ -12,10 +13,9 @@ import type { PlanStore } from '../../state/plan-store.ts';
  * accounts yet: whoever records a version or a justification types their name once).
  */
 
-/** The year asked in the address when it belongs to the programme, else the last finished year inside it. */
+/** The year asked in the address when it belongs to the programme, else the plan's current year (`planYear`). */
 export function financeYear(store: PlanStore, requested: number | null): number {
-  if (requested !== null && store.years.includes(requested)) return requested;
-  return defaultReportYear(store.years, new Date().getFullYear());
+  return planYear(store, requested);
 }
 
 /** A status as a badge; the class gives its colour, the text says it (never colour alone). */
@@ -33,19 +33,17 @@ export function figureLink(href: string, text: string, title: string, testId?: s
   return h('a', { href, class: 'figure-link', title, 'data-testid': testId ?? null }, text);
 }
 
-/** The "Année" select over the programme's years — changing it opens the same page for that year. */
+/** The interface's year selector (`yearSelect`) over the programme's years — changing it opens the same page for that year. */
 export function yearSelector(planId: string, view: FinanceView, years: readonly number[], year: number | null, opts: { allLabel?: string } = {}): HTMLElement {
-  const id = uid('finance-year');
-  const select = h(
-    'select',
-    { id, class: 'finance-year', 'data-testid': 'finance-year' },
-    opts.allLabel ? h('option', { value: '', selected: year === null }, opts.allLabel) : null,
-    years.map((y) => h('option', { value: y, selected: y === year }, String(y))),
-  );
-  select.addEventListener('change', () => {
-    location.hash = financeHref(planId, view, select.value === '' ? null : Number(select.value));
-  });
-  return h('div', { class: 'finance-year-field' }, h('label', { for: id }, 'Année'), select);
+  return yearSelect({
+    years,
+    value: year,
+    allLabel: opts.allLabel,
+    testId: 'finance-year',
+    onChange: (y) => {
+      location.hash = financeHref(planId, view, y);
+    },
+  }).el;
 }
 
 /** The author of a record: the signed-in person (the server takes the name from the session anyway). */

@@ -8,7 +8,7 @@ import {
   type ReconciliationLineId,
   type YearReconciliation,
 } from '../../../schemas/finance.ts';
-import { formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
+import { formatEuros, formatPercent } from '../../../schemas/numbers.ts';
 import { h, replaceChildren } from '../../dom.ts';
 import { ficheHref, financeHref, sectionHref } from '../../router.ts';
 import type { Page, PageContext } from '../context.ts';
@@ -99,7 +99,7 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
     const bookedTotal = rec.booked.total;
     const disagreements = rec.lines.filter((l) => l.status === 'ecart').length;
     const incomplete = rec.lines.filter((l) => l.status === 'incomplet').length;
-    const ratio = (r: number | null) => (r === null ? 'non calculable' : formatPercentExact(r));
+    const ratio = (r: number | null) => (r === null ? 'non calculable' : formatPercent(r));
     replaceChildren(
       summary,
       card(
@@ -197,7 +197,7 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
                   ' : convention ',
                   h('span', { class: 'amount' }, a.conventionIndicatorId === null ? 'pas de ligne' : eurosOrBlank(a.convention, '—')),
                   ', part du budget ',
-                  h('span', { class: 'amount' }, a.partBudgetIndicatorId === null ? 'pas de ligne' : a.partBudget === null ? '—' : formatPercentExact(a.partBudget)),
+                  h('span', { class: 'amount' }, a.partBudgetIndicatorId === null ? 'pas de ligne' : a.partBudget === null ? '—' : formatPercent(a.partBudget)),
                 ),
               ),
             ),
@@ -264,7 +264,7 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
         'p',
         { class: 'shares-total', 'data-testid': 'rec-action-shares' },
         'Σ « Part du budget PCS » des actions : ',
-        h('strong', { 'data-testid': 'rec-action-shares-total' }, total === null ? 'non renseignée' : formatPercentExact(total)),
+        h('strong', { 'data-testid': 'rec-action-shares-total' }, total === null ? 'non renseignée' : formatPercent(total)),
         ' sur 100 % ',
         statusBadge(status, 'rec-action-shares-status'),
       ),
@@ -277,7 +277,7 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
             h(
               'ul',
               null,
-              items.map((i) => h('li', null, h('a', { href: ficheHref(planId, i.actionId) }, i.label), ' : ', formatPercentExact(i.value))),
+              items.map((i) => h('li', null, h('a', { href: ficheHref(planId, i.actionId) }, i.label), ' : ', formatPercent(i.value))),
             ),
           ),
     );

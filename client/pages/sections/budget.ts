@@ -1,6 +1,6 @@
 import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
-import { formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
-import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_PERCENT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
+import { formatEuros, formatPercent } from '../../../schemas/numbers.ts';
+import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_TEXT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
 import { h } from '../../dom.ts';
 import { createGrid, type GridHandle } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -44,9 +44,9 @@ function budgetFigures(ctx: PageContext): Figure[] {
     },
     {
       label: 'Part communale / subvention PCS',
-      value: ratio === null ? 'non calculable' : formatPercentExact(ratio),
+      value: ratio === null ? 'non calculable' : formatPercent(ratio),
       status: partOk === undefined ? undefined : partOk ? 'ok' : 'error',
-      note: `minimum ${PART_COMMUNALE_MINIMUM_PERCENT} %`,
+      note: `minimum ${PART_COMMUNALE_MINIMUM_TEXT}`,
       testId: 'part-communale',
     },
     ...transferFigures(ctx),

@@ -15,9 +15,10 @@ export function renderPorteur(ctx: PageContext): Page {
   // Représentants légaux: a small grid inside the identité section, saved with it.
   const columns: Column<Person>[] = [
     { key: 'civilite', title: 'Civilité', kind: 'select', options: CIVILITES, width: 90 },
-    { key: 'nom', title: 'Nom', kind: 'text', maxLength: 300 },
-    { key: 'prenom', title: 'Prénom', kind: 'text', maxLength: 300 },
-    { key: 'fonction', title: 'Fonction', kind: 'text', maxLength: 300 },
+    // Without a width a column gets the grid's 50 px: too narrow for « Prénom » and for the names themselves.
+    { key: 'nom', title: 'Nom', kind: 'text', maxLength: 300, width: 200 },
+    { key: 'prenom', title: 'Prénom', kind: 'text', maxLength: 300, width: 160 },
+    { key: 'fonction', title: 'Fonction', kind: 'text', maxLength: 300, width: 260 },
   ];
   const representants = embeddedGrid<Person>({
     binder: identite,

@@ -1,7 +1,7 @@
 import { TIME_CATEGORIES } from '../../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../../schemas/plan.ts';
-import { formatBelgianNumber, sumOrNull } from '../../../schemas/numbers.ts';
+import { formatPercent, sumOrNull } from '../../../schemas/numbers.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -33,7 +33,7 @@ export function renderTemps(ctx: PageContext): Page {
         kind: 'number',
         scale: 2,
         width: 82,
-        format: (v) => formatBelgianNumber(v, 2, v % 100 === 0 ? 0 : 2),
+        format: (v) => formatPercent(v),
         get: (row) => (row.total ? columnTotal(period) : store.cellValue('time', row.code, period)),
         readOnly: (row) => row.total === true,
         computed: (row) => row.total === true,

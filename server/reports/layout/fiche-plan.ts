@@ -1,4 +1,4 @@
-import { computeBudgetFigures, PART_COMMUNALE_MINIMUM_PERCENT } from '../../../schemas/budget.ts';
+import { computeBudgetFigures, PART_COMMUNALE_MINIMUM_PERCENT, PART_COMMUNALE_MINIMUM_TEXT } from '../../../schemas/budget.ts';
 import { describeAction } from '../../../schemas/cells.ts';
 import { formatDate } from '../../../schemas/dates.ts';
 import { TIME_CATEGORIES, YES } from '../../../schemas/enums.ts';
@@ -147,11 +147,11 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
       formula: `IF(OR(ISBLANK(C${rPart}),ISBLANK(C${rSub}),C${rSub}=0),"",ROUND(C${rPart}/C${rSub},4))`,
       result: figures.partCommunaleRatio === null ? '' : toSpreadsheetNumber(figures.partCommunaleRatio, 4),
       style: 'total',
-      numFmt: '0.00%',
+      numFmt: NUMBER_FORMATS.percent,
     },
   ]);
   b.add([
-    { col: 2, value: `Part communale minimale (${PART_COMMUNALE_MINIMUM_PERCENT} % de la subvention PCS)`, style: 'total' },
+    { col: 2, value: `Part communale minimale (${PART_COMMUNALE_MINIMUM_TEXT} de la subvention PCS)`, style: 'total' },
     {
       col: 3,
       formula: `IF(OR(ISBLANK(C${rSub}),C${rSub}=0),"",ROUNDUP(C${rSub}*${PART_COMMUNALE_MINIMUM_PERCENT}/100,2))`,
@@ -270,7 +270,7 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     { col: 2, value: 'Total (100%)', style: 'total' },
     ...periods.map((p, i) => {
       const total = sumOrNull(TIME_CATEGORIES.map((c) => plan.repartitionTemps[c.code]?.[p] ?? null));
-      return sumFormula(3 + i, timeFirst, timeLast, total === null ? '' : toSpreadsheetNumber(total, 4), '0.0#%');
+      return sumFormula(3 + i, timeFirst, timeLast, total === null ? '' : toSpreadsheetNumber(total, 4), NUMBER_FORMATS.percent);
     }),
   ]);
 

@@ -1,6 +1,6 @@
 import { formatDate } from '../../../schemas/dates.ts';
 import { NO, YES } from '../../../schemas/enums.ts';
-import { formatBelgianNumber, formatEuros, formatPercentExact } from '../../../schemas/numbers.ts';
+import { PERCENT_SPREADSHEET_FORMAT, formatBelgianNumber, formatEuros, formatPercent } from '../../../schemas/numbers.ts';
 
 /**
  * The official workbook described as data: sheets of rows of cells, each input cell bound to a path of the plan
@@ -30,7 +30,7 @@ export type NumberDisplay = 'euro' | 'percent' | 'count' | 'decimal2' | 'decimal
 
 export const NUMBER_FORMATS: Record<NumberDisplay, string> = {
   euro: '"€ "#,##0.00',
-  percent: '0.0#%',
+  percent: PERCENT_SPREADSHEET_FORMAT,
   count: '#,##0',
   decimal2: '#,##0.00',
   decimal3: '0.00#',
@@ -218,7 +218,7 @@ export function displayValue(codec: Codec, value: unknown): string {
     case 'number': {
       const v = value as number;
       if (codec.display === 'euro') return formatEuros(v);
-      if (codec.display === 'percent') return formatPercentExact(v);
+      if (codec.display === 'percent') return formatPercent(v);
       if (codec.display === 'year') return String(v);
       if (codec.display === 'etp') return `${formatBelgianNumber(v, codec.scale)} ETP`;
       return formatBelgianNumber(v, codec.scale);
