@@ -170,6 +170,34 @@ export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: Wr
   }
 }
 
+/**
+ * May this person write at `path` or somewhere under it (`actions.<id>` is an action, `transferts.<id>` a transfer
+ * row, `budget` the budget section)? What a write addresses is authorised by this before any value is compared: an
+ * edit of an action a partner does not operate is refused even when it would change nothing.
+ */
+export function canWriteUnder(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
+  if (canWritePath(actor, path, scope)) return true;
+  const [head, actionId, part, key, sub, , kind] = path.split('.');
+  const depth = path.split('.').length;
+  switch (actor.role) {
+    case 'admin':
+    case 'chef-de-projet':
+      return true;
+    case 'finance':
+      if (head !== 'actions' || part !== 'indicators' || !scope.financeIndicatorIds.has(key ?? '')) return false;
+      return depth === 4 || sub === 'values' || sub === 'exAnte';
+    case 'partenaire':
+      if (head !== 'actions' || !scope.partnerActionIds.has(actionId ?? '')) return false;
+      if (depth === 2) return true;
+      if (part === 'fiche') return depth === 3 || (PARTNER_TEXT_FIELDS as readonly string[]).includes(key ?? '');
+      if (part !== 'indicators') return false;
+      if (depth <= 4) return true;
+      return sub === 'values' && (depth <= 6 || kind === 'actual');
+    case 'dics':
+      return false;
+  }
+}
+
 /** Does a partner name designate the same organisation (case, accents of capitals and spaces aside)? */
 export function samePartner(a: string, b: string): boolean {
   const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();

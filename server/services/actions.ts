@@ -70,7 +70,7 @@ export function createAction(ctx: ServiceContext & { planId: string; input: unkn
         .run();
     });
     return findAction(db, ctx.planId, id)!;
-  });
+  }, { addresses: () => ['actions'] });
 }
 
 /** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
@@ -98,6 +98,10 @@ export function updateAction(
       savePositions(db, actions, reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position));
     }
     return findAction(db, ctx.planId, ctx.actionId)!;
+  }, {
+    // A partner operator edits the actions they operate, and no other, even with their current values.
+    addresses: () => [`actions.${ctx.actionId}`],
+    unchanged: (db) => findAction(db, ctx.planId, ctx.actionId)!,
   });
 }
 
@@ -122,5 +126,5 @@ export function deleteAction(ctx: ServiceContext & { planId: string; actionId: s
     }
     db.delete(actions).where(where).run();
     savePositions(db, actions, actionIdsOf(db, ctx.planId));
-  });
+  }, { addresses: () => ['actions'] });
 }

@@ -90,8 +90,9 @@ export function updatePlanHeader(ctx: ServiceContext & { planId: string; version
     if (row.version !== ctx.version) {
       throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
     }
+    if (row.commune === ctx.commune) return;
     db.update(plans).set({ commune: ctx.commune, version: row.version + 1 }).where(eq(plans.id, ctx.planId)).run();
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined });
   return readPlan(ctx.db, ctx.planId);
 }
 
