@@ -198,10 +198,38 @@ export function canWriteUnder(actor: Pick<Actor, 'role'>, path: string, scope: W
   }
 }
 
+/** The names a plan's porteur goes by: the plan's commune, the lead commune of the porteur section, the header's name. */
+export type PorteurNames = { commune?: string; communePorteuse?: string | null; denomination?: string | null };
+
+/**
+ * A person of a commune (or association) carries plans in its name only: the plan's commune must be their
+ * organisation, and so must the porteur section's lead commune (for a commune) and the name the running header
+ * gives it. Answers one issue per name that designates someone else (the DiCS and administrators have no
+ * organisation: they are not asked).
+ */
+export function porteurIssues(organisation: { nom: string; nature: (typeof ORGANISATION_KINDS)[number] }, names: PorteurNames): { path: string; message: string }[] {
+  const own = `${organisation.nature === 'commune' ? 'votre commune' : 'votre association'} (${organisation.nom})`;
+  const issues: { path: string; message: string }[] = [];
+  if (names.commune !== undefined && !samePartner(names.commune, organisation.nom)) {
+    issues.push({ path: 'commune', message: `Le plan doit être porté par ${own}, pas par « ${names.commune} »` });
+  }
+  if (organisation.nature === 'commune' && names.communePorteuse && !samePartner(names.communePorteuse, organisation.nom)) {
+    issues.push({ path: 'porteur.communesAssociees.0', message: `La commune porteuse doit être ${own}, pas « ${names.communePorteuse} »` });
+  }
+  if (names.denomination && !normaliseName(names.denomination).includes(normaliseName(organisation.nom))) {
+    issues.push({ path: 'porteur.denomination', message: `La dénomination doit nommer ${own}, pas « ${names.denomination} »` });
+  }
+  return issues;
+}
+
 /** Does a partner name designate the same organisation (case, accents of capitals and spaces aside)? */
 export function samePartner(a: string, b: string): boolean {
-  const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-  return norm(a) === norm(b);
+  return normaliseName(a) === normaliseName(b);
+}
+
+/** A name without case, accents and repeated spaces, to compare names typed by people. */
+function normaliseName(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 // ——— Accounts ————————————————————————————————————————————————————————————————————————————————————————————————————

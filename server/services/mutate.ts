@@ -6,6 +6,7 @@ import type { Db } from '../db/open.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { recordPlanChanges } from './audit.ts';
+import { porteurNamesChanged, requireOwnPorteur } from './porteur.ts';
 import { ROLE_LABELS, canWriteUnder, writeScopeOf, type Actor } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
@@ -52,6 +53,8 @@ export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: 
       const plan = readPlan(db, planId);
       const changes = diffPlans(flattenPlan(before), flattenPlan(plan));
       if (unchanged && !changes.length && rowOrderOf(before) === rowOrderOf(plan)) throw NOTHING_CHANGED;
+      const porteur = ctx.actor ? porteurNamesChanged(plan, changes) : null;
+      if (porteur) requireOwnPorteur(ctx, db, porteur);
       if (verifyIntegrity) {
         const issues = findIntegrityIssues(plan, requireProgramme(ctx, planRow.programmeId));
         if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);

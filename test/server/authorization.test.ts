@@ -197,3 +197,43 @@ describe('only a real change moves a version', () => {
     await expectNoChange(t, t.as('chef'), ['PUT', url, { version, commune: header.commune }], (b) => b.versions.header, version);
   });
 });
+
+describe('a plan is carried by the commune of the person who creates or edits it', () => {
+  it('refuses the Liège chef de projet a plan in the name of Namur, and accepts one of Liège', async () => {
+    const t = makeLiegeApp();
+    const chef = t.as('chef');
+    const plans = () => t.db.$client.prepare('select count(*) as n from plans').get() as { n: number };
+    const count = plans().n;
+    const res = await call(chef, 'POST', '/api/plans', { commune: 'Namur', programmeId: 'pcs-2026-2031' });
+    expectApiError(res, 403, 'forbidden', 'commune');
+    expect(res.body.message).toBe('Le plan doit être porté par votre commune (Liège), pas par « Namur »');
+    expect(plans().n).toBe(count);
+    const own = await call(chef, 'POST', '/api/plans', { commune: 'liège', programmeId: 'pcs-2026-2031' });
+    expect(own.status).toBe(201);
+    expect((await call(t.as('autreCommune'), 'GET', `/api/plans/${own.body.id}`)).status).toBe(404);
+  });
+
+  it('lets an administrator create a plan for any commune, in that commune', async () => {
+    const t = makeLiegeApp();
+    const created = await call(t.as('admin'), 'POST', '/api/plans', { commune: 'Namur', programmeId: 'pcs-2026-2031' });
+    expect(created.status).toBe(201);
+    expect((await call(t.as('autreCommune'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(200);
+    expect((await call(t.as('chef'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('refuses renaming the plan, or naming another lead commune or header, to another commune', async () => {
+    const t = makeLiegeApp();
+    const chef = t.as('chef');
+    const url = `/api/plans/${t.plan.id}`;
+    const version = t.plan.versions.header;
+    const before = fingerprintOf(readPlan(t.db, t.plan.id));
+    expectApiError(await call(chef, 'PUT', url, { version, commune: 'Namur' }), 403, 'forbidden', 'commune');
+    const porteur = (data: Record<string, unknown>) => call(chef, 'PUT', `${url}/sections/porteur`, { version: t.plan.versions.porteur, data: { ...t.plan.porteur, ...data } });
+    expectApiError(await porteur({ communesAssociees: ['Namur'] }), 403, 'forbidden', 'porteur.communesAssociees.0');
+    expectApiError(await porteur({ denomination: 'la Ville de Namur' }), 403, 'forbidden', 'porteur.denomination');
+    expect(fingerprintOf(readPlan(t.db, t.plan.id))).toBe(before);
+    // Its own names, differently written, and the administrator's renaming are accepted.
+    expect((await porteur({ communesAssociees: ['LIÈGE'], denomination: 'la Cité ardente de Liège' })).status).toBe(200);
+    expect((await call(t.as('admin'), 'PUT', url, { version, commune: 'Liège-Ville' })).status).toBe(200);
+  });
+});
