@@ -48,6 +48,7 @@ export const CAPABILITIES = [
   'edit-finance',
   'edit-cells',
   'edit-action-texts',
+  'import-workbook',
   'justify',
   'review',
   'answer',
@@ -59,9 +60,9 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
-  finance: ['read', 'edit-finance', 'edit-cells', 'justify', 'answer', 'discuss'],
-  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'answer', 'discuss'],
+  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'import-workbook', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
+  finance: ['read', 'edit-finance', 'edit-cells', 'import-workbook', 'justify', 'answer', 'discuss'],
+  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'import-workbook', 'answer', 'discuss'],
   dics: ['read', 'review', 'discuss', 'reopen'],
   admin: [...CAPABILITIES],
 };
@@ -82,7 +83,8 @@ export const WRITE_CAPABILITIES = {
   action: 'edit-action-texts',
   indicator: 'edit-plan',
   cells: 'edit-cells',
-  workbookImport: 'edit-plan',
+  /** An edited export: each changed value is then judged by the value rule (what the role may not write is refused). */
+  workbookImport: 'import-workbook',
   budgetVersion: 'edit-finance',
   bookedLine: 'edit-finance',
   justification: 'justify',
