@@ -169,7 +169,7 @@ describe('partner operator', () => {
     await page.close();
   });
 
-  it('imports an edited workbook: their actual is applied, the target is listed as refused with its reason', async () => {
+  it('imports an edited workbook: their actual is applied, the target is listed as refused with its reason', { timeout: 90_000 }, async () => {
     const plan = await getPlan(suite.server);
     const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
     const at = plan.actions.indexOf(thermos);
