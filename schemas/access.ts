@@ -48,6 +48,7 @@ export const CAPABILITIES = [
   'edit-finance',
   'edit-cells',
   'edit-action-texts',
+  'import-workbook',
   'justify',
   'review',
   'answer',
@@ -59,9 +60,9 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
-  finance: ['read', 'edit-finance', 'edit-cells', 'justify', 'answer', 'discuss'],
-  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'answer', 'discuss'],
+  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'import-workbook', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
+  finance: ['read', 'edit-finance', 'edit-cells', 'import-workbook', 'justify', 'answer', 'discuss'],
+  partenaire: ['read', 'edit-cells', 'edit-action-texts', 'import-workbook', 'answer', 'discuss'],
   dics: ['read', 'review', 'discuss', 'reopen'],
   admin: [...CAPABILITIES],
 };
@@ -82,7 +83,8 @@ export const WRITE_CAPABILITIES = {
   action: 'edit-action-texts',
   indicator: 'edit-plan',
   cells: 'edit-cells',
-  workbookImport: 'edit-plan',
+  /** An edited export: each changed value is then judged by the value rule (what the role may not write is refused). */
+  workbookImport: 'import-workbook',
   budgetVersion: 'edit-finance',
   bookedLine: 'edit-finance',
   justification: 'justify',
@@ -170,10 +172,66 @@ export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: Wr
   }
 }
 
+/**
+ * May this person write at `path` or somewhere under it (`actions.<id>` is an action, `transferts.<id>` a transfer
+ * row, `budget` the budget section)? What a write addresses is authorised by this before any value is compared: an
+ * edit of an action a partner does not operate is refused even when it would change nothing.
+ */
+export function canWriteUnder(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
+  if (canWritePath(actor, path, scope)) return true;
+  const [head, actionId, part, key, sub, , kind] = path.split('.');
+  const depth = path.split('.').length;
+  switch (actor.role) {
+    case 'admin':
+    case 'chef-de-projet':
+      return true;
+    case 'finance':
+      if (head !== 'actions' || part !== 'indicators' || !scope.financeIndicatorIds.has(key ?? '')) return false;
+      return depth === 4 || sub === 'values' || sub === 'exAnte';
+    case 'partenaire':
+      if (head !== 'actions' || !scope.partnerActionIds.has(actionId ?? '')) return false;
+      if (depth === 2) return true;
+      if (part === 'fiche') return depth === 3 || (PARTNER_TEXT_FIELDS as readonly string[]).includes(key ?? '');
+      if (part !== 'indicators') return false;
+      if (depth <= 4) return true;
+      return sub === 'values' && (depth <= 6 || kind === 'actual');
+    case 'dics':
+      return false;
+  }
+}
+
+/** The names a plan's porteur goes by: the plan's commune, the lead commune of the porteur section, the header's name. */
+export type PorteurNames = { commune?: string; communePorteuse?: string | null; denomination?: string | null };
+
+/**
+ * A person of a commune (or association) carries plans in its name only: the plan's commune must be their
+ * organisation, and so must the porteur section's lead commune (for a commune) and the name the running header
+ * gives it. Answers one issue per name that designates someone else (the DiCS and administrators have no
+ * organisation: they are not asked).
+ */
+export function porteurIssues(organisation: { nom: string; nature: (typeof ORGANISATION_KINDS)[number] }, names: PorteurNames): { path: string; message: string }[] {
+  const own = `${organisation.nature === 'commune' ? 'votre commune' : 'votre association'} (${organisation.nom})`;
+  const issues: { path: string; message: string }[] = [];
+  if (names.commune !== undefined && !samePartner(names.commune, organisation.nom)) {
+    issues.push({ path: 'commune', message: `Le plan doit être porté par ${own}, pas par « ${names.commune} »` });
+  }
+  if (organisation.nature === 'commune' && names.communePorteuse && !samePartner(names.communePorteuse, organisation.nom)) {
+    issues.push({ path: 'porteur.communesAssociees.0', message: `La commune porteuse doit être ${own}, pas « ${names.communePorteuse} »` });
+  }
+  if (names.denomination && !normaliseName(names.denomination).includes(normaliseName(organisation.nom))) {
+    issues.push({ path: 'porteur.denomination', message: `La dénomination doit nommer ${own}, pas « ${names.denomination} »` });
+  }
+  return issues;
+}
+
 /** Does a partner name designate the same organisation (case, accents of capitals and spaces aside)? */
 export function samePartner(a: string, b: string): boolean {
-  const norm = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-  return norm(a) === norm(b);
+  return normaliseName(a) === normaliseName(b);
+}
+
+/** A name without case, accents and repeated spaces, to compare names typed by people. */
+function normaliseName(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 // ——— Accounts ————————————————————————————————————————————————————————————————————————————————————————————————————

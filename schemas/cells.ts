@@ -61,3 +61,23 @@ export function describeCell(
   }
   return `Indicateur ${cell.row}, ${period}`;
 }
+
+/**
+ * The path of a cell in the flattened plan (schemas/audit.ts `flattenPlan`): the value the write rules of
+ * schemas/access.ts judge. An indicator cell needs its action; an indicator of no action of the plan has no path.
+ */
+export function cellPathOf(plan: { actions: readonly Pick<Action, 'id' | 'indicators'>[] }, cell: Pick<CellEdit, 'grid' | 'row' | 'period'>): string | null {
+  switch (cell.grid) {
+    case 'time':
+      return `repartitionTemps.${cell.row}.${cell.period}`;
+    case 'consumption':
+      return `consommation.${cell.period}`;
+    case 'transfer':
+      return `transferts.${cell.row}.parAnnee.${cell.period}`;
+    case 'indicator-target':
+    case 'indicator-actual': {
+      const action = plan.actions.find((a) => a.indicators.some((i) => i.id === cell.row));
+      return action ? `actions.${action.id}.indicators.${cell.row}.values.${cell.period}.${cell.grid === 'indicator-target' ? 'target' : 'actual'}` : null;
+    }
+  }
+}

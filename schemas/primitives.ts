@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { MAX_CENTS, formatBelgianNumber, parseBelgianNumber } from './numbers.ts';
+import { frenchErrorMap } from './zod-french.ts';
 
 // French messages for every zod error, wherever the schemas run (server, CLI, browser).
-z.config(z.locales.fr());
+z.config({ localeError: frenchErrorMap });
 
 /**
  * Building blocks of every schema. Text is bounded (a 100 000-character string is refused, not stored), blank

@@ -56,8 +56,12 @@ export type Submission = {
 
 export const SubmitSchema = z.object({ annee: z.number().int().min(2000).max(2100) }).strict();
 const reason = z.string().trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LENGTH} caractères`);
+/** A missing text is asked for by name (« Indiquez le motif »), a value of another type gets the general message. */
+const askedFor = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : undefined) });
 /** Returning or reopening a year needs a reason; approving may carry a comment. */
-export const DecisionSchema = z.object({ motif: reason.min(1, 'Indiquez le motif') }).strict();
+export const DecisionSchema = z
+  .object({ motif: z.string(askedFor('Indiquez le motif')).trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LENGTH} caractères`).min(1, 'Indiquez le motif') })
+  .strict();
 export const ApprovalSchema = z.object({ motif: reason.nullable().default(null) }).strict();
 
 /** The years that may not change: those whose latest submission is under review or approved. */
@@ -297,9 +301,9 @@ export type ReviewThread = {
   messages: ThreadMessage[];
 };
 
-const text = z.string().trim().min(1, 'Le message est vide').max(4000, `Au plus ${formatBelgianNumber(4000, 0)} caractères`);
+const text = z.string(askedFor('Écrivez le message')).trim().min(1, 'Le message est vide').max(4000, `Au plus ${formatBelgianNumber(4000, 0)} caractères`);
 export const ThreadOpenSchema = z
-  .object({ annee: z.number().int().min(2000).max(2100), chemin: z.string().min(1).max(400).regex(/^[\w.·-]+$/, 'Chemin de valeur invalide'), texte: text })
+  .object({ annee: z.number().int().min(2000).max(2100), chemin: z.string(askedFor('Indiquez la valeur concernée (chemin)')).min(1).max(400).regex(/^[\w.·-]+$/, 'Chemin de valeur non reconnu'), texte: text })
   .strict();
 export const ThreadMessageSchema = z.object({ texte: text }).strict();
 export const ThreadResolveSchema = z.object({ texte: z.string().trim().max(4000).nullable().default(null) }).strict();

@@ -3,8 +3,17 @@ import { z } from 'zod';
 /**
  * What `POST /api/plans/:planId/import.xlsx` answers. A workbook exported by Cohésio comes back with edited values;
  * the preview lists every value that differs from the stored plan, with where it is in the workbook (`sheet!cell`)
- * and in the plan (`path`), and every problem found. Applying writes all the changes in one transaction, or nothing.
+ * and in the plan (`path`), and every problem found. Applying writes all the applicable changes in one transaction,
+ * or nothing; a change the person's role may not write is listed with its refusal and never written.
  */
+
+/** Why a change of an imported workbook is not applied: the person's role may not write that value. */
+export const ROLE_REFUSAL = 'modification non permise pour votre rôle';
+
+/** The changes that applying the preview writes (those without a refusal). */
+export function applicableChanges<C extends { refusal: string | null }>(changes: readonly C[]): C[] {
+  return changes.filter((c) => c.refusal === null);
+}
 
 /** Largest workbook accepted for import, in bytes (the Liège export is about 100 kB). */
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
@@ -21,6 +30,11 @@ export const ImportChangeSchema = z.object({
   /** Values as the grid shows them (Belgian format); "" for blank. */
   before: z.string(),
   after: z.string(),
+  /**
+   * Why this change is not applied (« modification non permise pour votre rôle »: a partner operator's or finance
+   * officer's workbook touching what their role may not write), or null when applying writes it.
+   */
+  refusal: z.string().nullable(),
 });
 export type ImportChange = z.infer<typeof ImportChangeSchema>;
 

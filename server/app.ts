@@ -20,6 +20,7 @@ import { historyRoutes } from './routes/history.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { authRoutes } from './routes/auth.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
+import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
 import { createPdfPool } from './workers/pdf-pool.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
@@ -126,8 +127,10 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
       return c.json<ApiError>({ code: 'forbidden', message: 'Requête refusée : elle ne vient pas d’une page de Cohésio (origine inconnue)', issues: [] }, 403);
     }
     if (err instanceof HTTPException && err.status < 500) {
-      const message = err.status === 400 ? 'Requête invalide : le corps doit être du JSON valide' : err.message;
-      return c.json<ApiError>({ code: 'validation', message, issues: [] }, err.status);
+      // The validators' own refusals, should a body reach them unchecked (see routes/validate.ts): said as sent.
+      const form = /formdata/i.test(err.message);
+      const message = err.status === 400 ? (form ? BODY_MESSAGES.badForm : BODY_MESSAGES.invalidJson) : `Requête refusée (${err.status})`;
+      return c.json<ApiError>({ code: 'validation', message, issues: form ? [{ path: 'file', message }] : [] }, err.status);
     }
     console.error(err);
     return c.json<ApiError>({ code: 'internal', message: 'Erreur interne du serveur', issues: [] }, 500);

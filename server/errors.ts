@@ -64,7 +64,7 @@ export class ValidationError extends AppError {
 function summarise(issues: ApiIssue[]): string {
   const first = issues[0];
   if (!first) return 'Données invalides';
-  const where = first.path ? ` (${first.path})` : '';
+  const where = first.path ? ` (${first.path})` : ' (corps de la requête)';
   const more = issues.length > 1 ? ` — et ${issues.length - 1} autre(s) problème(s)` : '';
   return `Données invalides${where} : ${first.message}${more}`;
 }

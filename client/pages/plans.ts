@@ -4,7 +4,7 @@ import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
 import { sectionHref } from '../router.ts';
-import { meCan } from '../state/me.ts';
+import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 
 /**
@@ -15,7 +15,9 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
   const plans = (await send(api.plans.$get())) as PlanSummary[];
   const programmeLabel = (id: string) => programmes.find((p) => p.id === id)?.label ?? id;
 
-  const commune = h('input', { type: 'text', id: 'new-commune', required: true, autocomplete: 'off' });
+  // A person of a commune creates their commune's plans only (the server refuses another name): it is filled in.
+  const organisation = currentMe()?.organisation ?? null;
+  const commune = h('input', { type: 'text', id: 'new-commune', required: true, autocomplete: 'off', value: organisation ?? '', readonly: organisation !== null });
   const programme = h(
     'select',
     { id: 'new-programme' },

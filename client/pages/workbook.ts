@@ -1,6 +1,6 @@
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { MAX_IMPORT_BYTES, type ImportChange, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
+import { MAX_IMPORT_BYTES, applicableChanges, type ImportChange, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
 import { api, send } from '../api.ts';
 import { h } from '../dom.ts';
 import { toast } from '../ui/dialog.ts';
@@ -13,7 +13,9 @@ import { guardButton } from './read-only.ts';
 /**
  * The official workbook in the plan header: "Exporter en XLSX" downloads it; "Importer un XLSX…" sends an edited
  * export back, shows every value that differs from the stored plan (or the problems of the workbook), and writes
- * them all at once when the user applies them, then reloads the plan in the page.
+ * them all at once when the user applies them, then reloads the plan in the page. A partner operator or a finance
+ * officer imports too: the values their role may not write are listed apart, each with its reason, and only the
+ * others are applied.
  */
 
 const MAX_IMPORT_MB = MAX_IMPORT_BYTES / 1024 / 1024;
@@ -69,40 +71,62 @@ export function workbookControls(ctx: PageContext): HTMLElement {
   return h('div', { class: 'workbook-controls', role: 'group', 'aria-label': 'Classeur XLSX' }, exportLink, importButton);
 }
 
-/** The preview's table: every value of the workbook that differs from the stored plan. */
+/** "3 modifications refusées" / "1 modification refusée". */
+function countRefused(n: number): string {
+  return `${formatBelgianNumber(n, 0)} modification${n > 1 ? 's' : ''} refusée${n > 1 ? 's' : ''}`;
+}
+
+/** One table of changes: the applicable ones, or the refused ones with the reason of each. */
+function changesTable(changes: readonly ImportChange[], refused: boolean): Node {
+  const cell = (value: string, testId: string) => h('td', { class: value === '' ? 'blank' : null, 'data-testid': testId }, value === '' ? '(vide)' : value);
+  const row = (c: ImportChange) =>
+    h(
+      'tr',
+      { 'data-path': c.path, class: refused ? 'import-refused' : null },
+      h('td', { class: 'import-place' }, `${c.sheet}!${c.cell}`),
+      h('td', null, c.label),
+      cell(c.before, 'import-before'),
+      cell(c.after, 'import-after'),
+      refused ? h('td', { 'data-testid': 'import-refusal' }, c.refusal) : null,
+    );
+  const heads = ['Feuille!Cellule', 'Champ', 'Avant', 'Après', ...(refused ? ['Refusée parce que'] : [])];
+  return h(
+    'div',
+    { class: 'import-table-wrap', tabindex: 0, role: 'region', 'aria-label': refused ? 'Modifications refusées' : 'Modifications à importer' },
+    h(
+      'table',
+      { class: 'import-table', 'data-testid': refused ? 'import-refused' : 'import-applicable' },
+      h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, changes.map(row)),
+    ),
+  );
+}
+
+/**
+ * The preview: every value of the workbook that differs from the stored plan — those that applying writes, then
+ * those the person's role may not write, each with its reason (never silently dropped).
+ */
 function renderChanges(p: ImportPreview): Node {
   const n = p.changes.length;
   if (n === 0) {
     return h('p', { class: 'import-message', 'data-testid': 'import-preview', 'data-count': 0 }, 'Aucune différence : le classeur correspond au plan enregistré.');
   }
-  const cell = (value: string, testId: string) => h('td', { class: value === '' ? 'blank' : null, 'data-testid': testId }, value === '' ? '(vide)' : value);
-  const row = (c: ImportChange) =>
-    h(
-      'tr',
-      { 'data-path': c.path },
-      h('td', { class: 'import-place' }, `${c.sheet}!${c.cell}`),
-      h('td', null, c.label),
-      cell(c.before, 'import-before'),
-      cell(c.after, 'import-after'),
-    );
+  const applicable = applicableChanges(p.changes);
+  const refused = p.changes.filter((c) => c.refusal !== null);
   return h(
     'div',
-    { class: 'import-preview', 'data-testid': 'import-preview', 'data-count': n },
-    h('p', { class: 'import-count', 'data-testid': 'import-count' }, countChanges(n), ' à importer'),
-    h(
-      'div',
-      { class: 'import-table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Modifications à importer' },
+    { class: 'import-preview', 'data-testid': 'import-preview', 'data-count': applicable.length, 'data-refused': refused.length },
+    applicable.length > 0
+      ? [h('p', { class: 'import-count', 'data-testid': 'import-count' }, countChanges(applicable.length), ' à importer'), changesTable(applicable, false)]
+      : h('p', { class: 'import-count', 'data-testid': 'import-count' }, 'Aucune modification que votre rôle permet d’importer.'),
+    refused.length > 0 && [
       h(
-        'table',
-        { class: 'import-table' },
-        h(
-          'thead',
-          null,
-          h('tr', null, h('th', { scope: 'col' }, 'Feuille!Cellule'), h('th', { scope: 'col' }, 'Champ'), h('th', { scope: 'col' }, 'Avant'), h('th', { scope: 'col' }, 'Après')),
-        ),
-        h('tbody', null, p.changes.map(row)),
+        'p',
+        { class: 'import-message error', 'data-testid': 'import-refused-count' },
+        `${countRefused(refused.length)} : votre rôle ne permet pas de modifier ces valeurs. Elles ne seront pas importées et restent telles qu’enregistrées.`,
       ),
-    ),
+      changesTable(refused, true),
+    ],
   );
 }
 
@@ -127,8 +151,18 @@ export function openImportDialog(ctx: PageContext): Promise<void> {
       return (await send(api.plans[':planId']['import.xlsx'].$post({ param: { planId: ctx.planId }, form }))) as ImportPreview | ImportResult;
     },
     renderPreview: renderChanges,
-    applyLabel: (p) => (p.changes.length === 0 ? null : applyLabel(p.changes.length)),
-    appliedMessage: (answer) => countChanges((answer as ImportResult).changes.length, 'importée'),
+    applyLabel: (p) => {
+      const n = applicableChanges(p.changes).length;
+      if (n === 0) return null;
+      if (n === p.changes.length) return applyLabel(n);
+      return n === 1 ? 'Appliquer la modification permise' : `${applyLabel(n)} permises`;
+    },
+    appliedMessage: (answer) => {
+      const { changes } = answer as ImportResult;
+      const applied = applicableChanges(changes).length;
+      const refused = changes.length - applied;
+      return `${countChanges(applied, 'importée')}${refused ? ` ; ${countRefused(refused)} (non permise${refused > 1 ? 's' : ''} pour votre rôle)` : ''}`;
+    },
     reloadFailedMessage: 'Le plan n’a pas pu être rechargé : rechargez la page pour voir les valeurs importées.',
     conflictMessage: 'Le plan a été modifié depuis l’aperçu : relancez l’aperçu.',
     tooLargeMessage: `Le fichier dépasse ${MAX_IMPORT_MB} Mo.`,

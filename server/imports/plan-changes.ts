@@ -21,6 +21,24 @@ function setAt(doc: unknown, path: string, value: unknown): void {
   node[parts[parts.length - 1]!] = value;
 }
 
+/**
+ * The path of `flattenPlan` (rows named by id: `actions.<id>.indicators.<id>.values.<année>.actual`) of a path of the
+ * document (rows named by position, as the workbook's bindings are: `actions.3.indicators.2.values.<année>.actual`),
+ * so that the write rules of schemas/access.ts can judge a value read from a workbook.
+ */
+export function flatPathOf(doc: unknown, path: string): string {
+  let node: unknown = doc;
+  return path
+    .split('.')
+    .map((part) => {
+      const parent = node;
+      node = parent !== null && typeof parent === 'object' ? (parent as Record<string, unknown>)[part] : undefined;
+      const id = Array.isArray(parent) && node !== null && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
+      return typeof id === 'string' ? id : part;
+    })
+    .join('.');
+}
+
 /** An absent list reads as an empty one, an absent value as blank. */
 const normalised = (v: ReadValue, value: unknown) => value ?? (v.binding.codec.kind === 'lines' ? [] : null);
 
@@ -60,6 +78,7 @@ export function computeImportChanges(plan: Plan, values: readonly ReadValue[]): 
       label: v.binding.label,
       before: displayValue(codec, old),
       after: displayValue(codec, now),
+      refusal: null,
     });
   }
   return { edited, changes, problems: [] };

@@ -22,6 +22,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   'edit-finance': 'modifier les données financières',
   'edit-cells': 'modifier ces valeurs',
   'edit-action-texts': 'modifier les fiches actions',
+  'import-workbook': 'importer un classeur dans ce plan',
   justify: 'justifier un constat',
   review: 'instruire le rapport (questions, approbation, retour)',
   answer: 'répondre aux questions de la DiCS',

@@ -72,7 +72,7 @@ export function createAction(ctx: ServiceContext & { planId: string; input: unkn
         .run();
     });
     return findAction(db, ctx.planId, id)!;
-  });
+  }, { addresses: () => ['actions'] });
 }
 
 /** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
@@ -100,6 +100,10 @@ export function updateAction(
       savePositions(db, actions, reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position));
     }
     return findAction(db, ctx.planId, ctx.actionId)!;
+  }, {
+    // A partner operator edits the actions they operate, and no other, even with their current values.
+    addresses: () => [`actions.${ctx.actionId}`],
+    unchanged: (db) => findAction(db, ctx.planId, ctx.actionId)!,
   });
 }
 
@@ -116,5 +120,5 @@ export function deleteAction(ctx: ServiceContext & { planId: string; actionId: s
     guardRowDeletion(db, ctx.planId, `actions.${ctx.actionId}`, `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
     db.delete(actions).where(where).run();
     savePositions(db, actions, actionIdsOf(db, ctx.planId));
-  });
+  }, { addresses: () => ['actions'] });
 }

@@ -55,8 +55,14 @@ export function appendAudit(
  * The difference a change made to a plan, checked against what the person may write (403 naming every refused
  * value, and then the caller's transaction rolls back) and recorded in the trail. Answers the changes.
  */
-export function recordPlanChanges(ctx: ServiceContext, db: Db, planId: string, before: Plan, after: Plan): Described[] {
-  const changes = diffPlans(flattenPlan(before), flattenPlan(after));
+export function recordPlanChanges(
+  ctx: ServiceContext,
+  db: Db,
+  planId: string,
+  before: Plan,
+  after: Plan,
+  changes: readonly ValueChange[] = diffPlans(flattenPlan(before), flattenPlan(after)),
+): Described[] {
   if (!changes.length) return [];
   const described = changes.map((c) => ({ ...c, label: describePath(c.new === null ? before : after, c.path) }));
   const actor = ctx.actor;

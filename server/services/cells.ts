@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { actions, cells, indicators, transfers } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
-import { CellsEditSchema, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
+import { CellsEditSchema, cellPathOf, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
 import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
 import { indicatorValue } from '../../schemas/indicator.ts';
 import { cents, percentHundredths } from '../../schemas/primitives.ts';
@@ -70,7 +70,8 @@ function validateCell({ units, transferIds }: CellTargets, programme: Programme,
 /**
  * Writes a block of cells as one change: every cell is validated and version-checked first; one bad value
  * answers 400 and one stale version answers 409 with what is stored now, and then nothing is written.
- * A written cell's version goes up by one; a blanked cell keeps its row (so versions never go back).
+ * A written cell's version goes up by one, a cell sent with its stored value keeps its version; a blanked cell keeps
+ * its row (so versions never go back).
  */
 export function updateCells(ctx: ServiceContext & { planId: string; input: unknown }): StoredCell[] {
   const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
@@ -129,10 +130,30 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
 
     return parsed.map((cell) => {
       const c = cell!;
+      // Only a real change moves a cell's version: the same value again is answered as stored.
+      const stored = existing.get(keyOf(c));
+      if ((stored?.value ?? null) === c.value) return { grid: c.grid, row: c.row, period: c.period, value: c.value, version: stored?.version ?? 0 };
       const version = storeCell(db, ctx.planId, { grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId }, c.version);
       return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
     });
-  }, { verifyIntegrity: false });
+  }, {
+    verifyIntegrity: false,
+    unchanged: (db) => storedCellsOf(db, ctx.planId, edits),
+    // Where each cell is, decided before any value is compared: a cell the role may not write is refused even unchanged.
+    addresses: (plan) => edits.map((cell) => cellPathOf(plan, cell)).filter((p) => p !== null),
+  });
+}
+
+/** The cells of `edits` as stored now (version 0 and blank for a cell never written). */
+function storedCellsOf(db: Db, planId: string, edits: readonly CellEdit[]): StoredCell[] {
+  return edits.map((e) => {
+    const stored = db
+      .select()
+      .from(cells)
+      .where(and(eq(cells.planId, planId), eq(cells.grid, e.grid), eq(cells.rowKey, e.row), eq(cells.period, e.period)))
+      .get();
+    return { grid: e.grid, row: e.row, period: e.period, value: stored?.value ?? null, version: stored?.version ?? 0 };
+  });
 }
 
 /**

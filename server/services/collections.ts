@@ -37,7 +37,7 @@ export function createCollectionRow(ctx: ServiceContext & { planId: string; coll
     const position = collectionIds(db, ctx.planId, ctx.collection).length;
     db.insert(planRows).values({ id, planId: ctx.planId, collection: ctx.collection, position, data, version: 1 }).run();
     return { id, version: 1, ...data };
-  });
+  }, { addresses: () => [ctx.collection] });
 }
 
 export function updateCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string } & RowEdit) {
@@ -51,6 +51,12 @@ export function updateCollectionRow(ctx: ServiceContext & { planId: string; coll
       savePositions(db, planRows, reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position));
     }
     return { id: ctx.rowId, version: ctx.version + 1, ...data };
+  }, {
+    addresses: () => [`${ctx.collection}.${ctx.rowId}`],
+    unchanged: (db) => {
+      const row = db.select().from(planRows).where(eq(planRows.id, ctx.rowId)).get()!;
+      return { id: row.id, version: row.version, ...(row.data as Record<string, unknown>) };
+    },
   });
 }
 
@@ -71,7 +77,7 @@ export function deleteCollectionRow(ctx: ServiceContext & { planId: string; coll
     const row = requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
     guardRowDeletion(db, ctx.planId, `${ctx.collection}.${ctx.rowId}`, `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
     db.delete(planRows).where(where).run();
-  });
+  }, { addresses: () => [`${ctx.collection}.${ctx.rowId}`] });
 }
 
 function transferIds(db: Db, planId: string): string[] {
@@ -95,7 +101,7 @@ export function createTransfer(ctx: ServiceContext & { planId: string; data: unk
       .values({ id, planId: ctx.planId, position, partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: 1 })
       .run();
     return { id, version: 1, ...data };
-  });
+  }, { addresses: () => ['transferts'] });
 }
 
 export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & RowEdit) {
@@ -111,6 +117,9 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
       savePositions(db, transfers, reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position));
     }
     return { id: ctx.transferId, version: ctx.version + 1, ...data };
+  }, {
+    addresses: () => [`transferts.${ctx.transferId}`],
+    unchanged: (db) => transferOut(db.select().from(transfers).where(eq(transfers.id, ctx.transferId)).get()!),
   });
 }
 
@@ -127,5 +136,5 @@ export function deleteTransfer(ctx: ServiceContext & { planId: string; transferI
     guardRowDeletion(db, ctx.planId, `transferts.${ctx.transferId}`, `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
     db.delete(transfers).where(where).run();
     deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
-  });
+  }, { addresses: () => [`transferts.${ctx.transferId}`] });
 }

@@ -64,7 +64,7 @@ export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data
     const version: BudgetVersion = { ...fields, id: newIdOf(ctx)(), enregistreLe: nowOf(ctx) };
     db.insert(budgetVersions).values(budgetVersionToRow(ctx.planId, version)).run();
     return version;
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['budgetsAnnuels'] });
 }
 
 const lineWhere = (planId: string, lineId: string) => and(eq(bookedLines.id, lineId), eq(bookedLines.planId, planId));
@@ -77,7 +77,7 @@ export function createBookedLine(ctx: ServiceContext & { planId: string; data: u
     const position = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
     db.insert(bookedLines).values({ id, planId: ctx.planId, position, ...bookedLineToRow(fields), version: 1 }).run();
     return { id, version: 1, ...fields };
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
 }
 
 export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; data: unknown }): BookedLine {
@@ -88,7 +88,11 @@ export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId:
     requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
     db.update(bookedLines).set({ ...bookedLineToRow(fields), version: ctx.version + 1 }).where(where).run();
     return { id: ctx.lineId, version: ctx.version + 1, ...fields };
-  }, { verifyIntegrity: false });
+  }, {
+    verifyIntegrity: false,
+    addresses: () => ['imputations'],
+    unchanged: (db) => bookedLineOut(db.select().from(bookedLines).where(lineWhere(ctx.planId, ctx.lineId)).get()!),
+  });
 }
 
 /** Deletes an imputation; one a DiCS question is about stays (409 `in_use`), like every row pointed at. */
@@ -99,7 +103,7 @@ export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId:
     const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
     guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
     db.delete(bookedLines).where(where).run();
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
 }
 
 /** Identifies the plan's imputations: an import preview is applied only to the imputations it was computed against. */
@@ -173,7 +177,7 @@ export async function importBookedFile(
       db.insert(bookedLines).values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...bookedLineToRow(l.fields), version: 1 }).run();
     });
     return { ...preview, fingerprint: bookedFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
 }
 
 /**
@@ -194,6 +198,8 @@ export function justifyFinding(ctx: ServiceContext & { planId: string; version: 
     if ((stored?.version ?? 0) !== ctx.version) {
       throw new ConflictError(`La justification a été modifiée entre-temps (par ${stored?.auteur ?? 'quelqu’un'})`, stored ?? null);
     }
+    // The same text by the same person for the same finding is not a change: no new date, no version, no audit entry.
+    if (stored && stored.texte === fields.texte && stored.auteur === fields.auteur && stored.constat === finding.message) return stored;
     const justification: Justification = { ...fields, justifieLe: nowOf(ctx), constat: finding.message, version: ctx.version + 1 };
     if (stored) {
       db.update(justifications)
@@ -204,7 +210,7 @@ export function justifyFinding(ctx: ServiceContext & { planId: string; version: 
       db.insert(justifications).values({ planId: ctx.planId, ...justification }).run();
     }
     return justification;
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['justifications'], unchanged: (db) => readPlan(db, ctx.planId).justifications.find((j) => j.cle === fields.cle)! });
 }
 
 export function removeJustification(ctx: ServiceContext & { planId: string; cle: string; version: number }): void {
@@ -212,7 +218,7 @@ export function removeJustification(ctx: ServiceContext & { planId: string; cle:
     const where = and(eq(justifications.planId, ctx.planId), eq(justifications.cle, ctx.cle));
     requireVersion(db.select().from(justifications).where(where).get(), ctx.version, 'La justification');
     db.delete(justifications).where(where).run();
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['justifications'] });
 }
 
 /** The reconciliation of one programme year, or of every year in programme order. */

@@ -3,6 +3,7 @@ import { actions, cells, indicators } from '../db/schema.ts';
 import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { IndicatorFieldsSchema, indicatorValue, type Indicator } from '../../schemas/indicator.ts';
 import type { Db } from '../db/open.ts';
+import type { Plan } from '../../schemas/plan.ts';
 import { readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
@@ -33,6 +34,12 @@ function findIndicator(db: Db, planId: string, indicatorId: string): Indicator |
   return undefined;
 }
 
+/** `actions.<id>.indicators.<id>`; `actions` for an indicator of no action of the plan (then 404 follows). */
+function indicatorPath(plan: Plan, indicatorId: string): string {
+  const action = plan.actions.find((a) => a.indicators.some((i) => i.id === indicatorId));
+  return action ? `actions.${action.id}.indicators.${indicatorId}` : `actions`;
+}
+
 function requireIndicatorOfPlan(db: Db, planId: string, indicatorId: string) {
   const row = db
     .select({ indicator: indicators })
@@ -55,7 +62,7 @@ export function createIndicator(ctx: ServiceContext & { planId: string; actionId
       savePositions(db, indicators, reorder([...ids, id], id, ctx.position));
     }
     return findIndicator(db, ctx.planId, id)!;
-  });
+  }, { addresses: () => [`actions.${ctx.actionId}.indicators`] });
 }
 
 /**
@@ -83,6 +90,9 @@ export function updateIndicator(
       savePositions(db, indicators, reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position));
     }
     return findIndicator(db, ctx.planId, ctx.indicatorId)!;
+  }, {
+    addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)],
+    unchanged: (db) => findIndicator(db, ctx.planId, ctx.indicatorId)!,
   });
 }
 
@@ -100,5 +110,5 @@ export function deleteIndicator(ctx: ServiceContext & { planId: string; indicato
     guardRowDeletion(db, ctx.planId, `actions.${action.id}.indicators.${ctx.indicatorId}`, what, ctx.detach ?? false);
     db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
     savePositions(db, indicators, indicatorIds(db, row!.actionId));
-  });
+  }, { addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)] });
 }

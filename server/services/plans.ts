@@ -14,6 +14,7 @@ import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context
 import { appendAudit } from './audit.ts';
 import { ensureOrganisation } from './auth.ts';
 import { mutatePlan } from './mutate.ts';
+import { requireOwnPorteur } from './porteur.ts';
 
 /** The plans the person may see (all for the DiCS and admins), with commune and programme, by commune. */
 export function listPlans(ctx: ServiceContext): PlanSummary[] {
@@ -62,6 +63,7 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   const now = nowOf(ctx);
   ctx.db.transaction((tx) => {
     const db = tx as unknown as typeof ctx.db;
+    requireOwnPorteur(ctx, db, { commune: doc.commune, communePorteuse: doc.porteur.communesAssociees[0] ?? null, denomination: doc.porteur.denomination });
     // A person of a commune creates their commune's plan; the DiCS or an admin creates it for the commune it names.
     const organisationId = ctx.actor?.organisationId ?? ensureOrganisation({ ...ctx, db }, doc.commune);
     tx.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
@@ -71,7 +73,7 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   return readPlan(ctx.db, id);
 }
 
-/** A new, empty plan for a commune and a programme. */
+/** A new, empty plan for a commune and a programme; a person of a commune creates their own commune's plans only (403). */
 export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
   const parsed = PlanHeaderSchema.safeParse(ctx.input);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
@@ -83,15 +85,16 @@ export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
   return importPlanDocument({ ...ctx, document: parsed.data });
 }
 
-/** Renames the commune of a plan (the programme of a plan never changes). */
+/** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */
 export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): Plan {
   mutatePlan(ctx, ctx.planId, (db) => {
     const row = requirePlanRow(db, ctx.planId);
     if (row.version !== ctx.version) {
       throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
     }
+    if (row.commune === ctx.commune) return;
     db.update(plans).set({ commune: ctx.commune, version: row.version + 1 }).where(eq(plans.id, ctx.planId)).run();
-  }, { verifyIntegrity: false });
+  }, { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined });
   return readPlan(ctx.db, ctx.planId);
 }
 

@@ -8,7 +8,7 @@ import type { ServiceContext } from './context.ts';
 
 /**
  * Replaces one section of the fiche plan (porteur, identité, budget, textes…) if `version` is the stored one.
- * Answers the section as stored with its new version.
+ * Answers the section as stored with its new version; identical data changes nothing (same version, no audit entry).
  */
 export function updateSection(
   ctx: ServiceContext & { planId: string; section: SectionKey; version: number; data: unknown },
@@ -36,5 +36,11 @@ export function updateSection(
         .run();
     }
     return { data, version };
+  }, {
+    addresses: () => [ctx.section],
+    unchanged: (db) => {
+      const stored = readPlan(db, ctx.planId);
+      return { data: stored[ctx.section], version: stored.versions[ctx.section] };
+    },
   });
 }

@@ -1,13 +1,14 @@
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
-import type { ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
+import { ROLE_REFUSAL, type ImportChange, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
+import { canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import { buildWorkbookLayout, type WorkbookInput } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { computeImportChanges } from '../imports/plan-changes.ts';
+import { computeImportChanges, flatPathOf } from '../imports/plan-changes.ts';
 import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
 import { mutatePlan } from './mutate.ts';
 import { readReviewThreads } from './review.ts';
@@ -44,8 +45,9 @@ export async function exportPlanWorkbook(ctx: ServiceContext & { planId: string 
 }
 
 /**
- * Reads an edited export of the plan: answers the preview (every changed value), or with `apply` writes all the
- * changes in one transaction when the plan still has the preview's fingerprint.
+ * Reads an edited export of the plan: answers the preview (every changed value, each with its refusal when the
+ * person's role may not write it), or with `apply` writes all the applicable changes in one transaction when the
+ * plan still has the preview's fingerprint. A refused change is reported, never written.
  */
 export async function importPlanWorkbook(
   ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
@@ -60,22 +62,45 @@ export async function importPlanWorkbook(
     const plan = readPlan(db, ctx.planId);
     const layout = buildWorkbookLayout(gatherWorkbookInput(ctx, plan));
     const read = readWorkbookValues(opened.workbook, layout);
-    const result = read.problems.length ? { edited: null, changes: [], problems: read.problems } : computeImportChanges(plan, read.values);
-    if (result.problems.length) throw problemsError(result.problems);
-    return { plan, edited: result.edited!, changes: result.changes, fingerprint: fingerprintOf(plan) };
+    if (read.problems.length) throw problemsError(read.problems);
+    const all = computeImportChanges(plan, read.values);
+    if (all.problems.length) throw problemsError(all.problems);
+    // What the person's role may not write is listed, refused, and left out of what is written.
+    const refused = refusedPaths(ctx, plan, all.changes);
+    let edited = all.edited!;
+    if (refused.size) {
+      const allowed = computeImportChanges(plan, read.values.filter((v) => !refused.has(v.binding.path)));
+      if (allowed.problems.length) throw problemsError(allowed.problems);
+      edited = allowed.edited!;
+    }
+    const changes = all.changes.map((c) => (refused.has(c.path) ? { ...c, refusal: ROLE_REFUSAL } : c));
+    return { plan, edited, changes, fingerprint: fingerprintOf(plan) };
   };
   if (!ctx.apply) {
     const { changes, fingerprint } = preview(ctx.db);
     return { fingerprint, changes };
   }
+  let previewed: ImportChange[] = [];
   return mutatePlan(ctx, ctx.planId, (db) => {
     const { plan, edited, changes, fingerprint } = preview(db);
     if (fingerprint !== ctx.fingerprint) {
       throw new ConflictError("Le plan a été modifié depuis l'aperçu : relancez l'aperçu avant d'appliquer", { fingerprint });
     }
+    previewed = changes;
     writePlanEdits(db, plan, edited);
     return { applied: true as const, fingerprint: fingerprintOf(readPlan(db, ctx.planId)), changes };
+  }, {
+    // Nothing applicable (every change refused, or none): nothing is written, not even the plan's date.
+    unchanged: () => ({ applied: true as const, fingerprint: ctx.fingerprint!, changes: previewed }),
   });
+}
+
+/** The changes' document paths (`actions.3.fiche.description`) that the signed-in person's role may not write. */
+function refusedPaths(ctx: ServiceContext, plan: Plan, changes: readonly ImportChange[]): Set<string> {
+  const actor = ctx.actor;
+  if (!actor) return new Set();
+  const scope = writeScopeOf(plan, actor);
+  return new Set(changes.filter((c) => !canWritePath(actor, flatPathOf(plan, c.path), scope)).map((c) => c.path));
 }
 
 /** Identifies the plan's content and versions: a preview is applied only to the plan it was computed against. */

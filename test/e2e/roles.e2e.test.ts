@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { editWorkbookCells } from '../workbook-edit.ts';
 import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';
 
 /**
@@ -109,6 +113,8 @@ describe('finance officer', () => {
     expect(await (await gridCell(page, grid, 0, '2021')).getAttribute('class')).toContain('cell-readonly');
     const convention = thermos.indicators.findIndex((i) => i.standard === 'montant-convention');
     expect(await (await gridCell(page, grid, convention * 2, '2021')).getAttribute('class')).not.toContain('cell-readonly');
+    // The workbook comes back through the import too (the values of their role only).
+    expect(await page.getByTestId('import-xlsx').isDisabled()).toBe(false);
     await page.close();
   });
 });
@@ -158,5 +164,51 @@ describe('partner operator', () => {
     await page.waitForTimeout(500);
     expect(writes()).toBe(0);
     await page.close();
+  });
+
+  it('imports an edited workbook: their actual is applied, the target is listed as refused with its reason', { timeout: 90_000 }, async () => {
+    const plan = await getPlan(suite.server);
+    const thermos = actionOf(plan, '2.4.01', 'Asbl Opération Thermos');
+    const at = plan.actions.indexOf(thermos);
+    const stored = thermos.indicators[0]!.values['2023'];
+    const { name, value } = await suite.server.signIn('thermos@liege.demo');
+    const res = await fetch(`${suite.server.url}/api/plans/${suite.server.planId}/export.xlsx`, { headers: { cookie: `${name}=${value}` } });
+    expect(res.status).toBe(200);
+    const edited = await editWorkbookCells(
+      new Uint8Array(await res.arrayBuffer()),
+      [
+        { path: `actions.${at}.indicators.0.values.2023.actual`, value: 321 },
+        { path: `actions.${at}.indicators.0.values.2023.target`, value: 999 },
+      ],
+      plan,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'cohesio-roles-e2e-'));
+    const file = join(dir, 'thermos.xlsx');
+    writeFileSync(file, edited);
+
+    const page = await openPage(suite.browser, suite.errors, suite.server, 'thermos@liege.demo');
+    await openFiche(page, thermos);
+    const button = page.getByTestId('import-xlsx');
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    const dialog = page.getByTestId('import-dialog');
+    await dialog.getByTestId('import-file').setInputFiles(file);
+    await dialog.getByTestId('import-preview').waitFor();
+    expect(await dialog.getByTestId('import-count').innerText()).toMatch(/^1 modification à importer/);
+    expect(await dialog.getByTestId('import-refused-count').innerText()).toMatch(/^1 modification refusée : votre rôle ne permet pas de modifier ces valeurs/);
+    const refused = dialog.getByTestId('import-refused').locator('tbody tr');
+    expect(await refused.count()).toBe(1);
+    expect(await refused.first().innerText()).toContain('2023, cible');
+    expect(await refused.first().getByTestId('import-refusal').innerText()).toBe('modification non permise pour votre rôle');
+    expect(await dialog.getByTestId('import-apply').innerText()).toBe('Appliquer la modification permise');
+    await screenshot(page, 'roles-partner-import-preview');
+    await dialog.getByTestId('import-apply').click();
+    await page.locator('.toast', { hasText: '1 modification importée ; 1 modification refusée' }).waitFor();
+
+    const after = actionOf(await getPlan(suite.server), '2.4.01', 'Asbl Opération Thermos').indicators[0]!.values['2023'];
+    expect(after?.actual).toBe(321);
+    expect(after?.target ?? null).toBe(stored?.target ?? null);
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -131,9 +131,12 @@ describe('a person of another commune', () => {
     expect((await call(t.as('autreCommune'), 'GET', '/api/plans')).body).toEqual([]);
     expect((await call(t.as('chef'), 'GET', '/api/plans')).body.map((p: { commune: string }) => p.commune)).toEqual(['Liège']);
     expect((await call(t.as('dics'), 'GET', '/api/plans')).body).toHaveLength(1);
-    const created = await call(t.as('autreCommune'), 'POST', '/api/plans', { commune: 'Liège', programmeId: 'pcs-2026-2031' });
+    const refused = await call(t.as('autreCommune'), 'POST', '/api/plans', { commune: 'Liège', programmeId: 'pcs-2026-2031' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.issues).toEqual([{ path: 'commune', message: 'Le plan doit être porté par votre commune (Namur), pas par « Liège »' }]);
+    const created = await call(t.as('autreCommune'), 'POST', '/api/plans', { commune: 'Namur', programmeId: 'pcs-2026-2031' });
     expect(created.status).toBe(201);
-    // The plan belongs to the creator's commune whatever it is called: Liège's chef does not see it.
+    // The plan belongs to the creator's commune: Liège's chef does not see it.
     expect((await call(t.as('chef'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(404);
     expect((await call(t.as('autreCommune'), 'GET', `/api/plans/${created.body.id}`)).status).toBe(200);
   });

@@ -116,7 +116,8 @@ describe('concurrent edits of an action', () => {
     const { app, plan } = makeLiegeApp();
     const { action } = await readSada(app, plan.id);
     const { id: _id, version, indicators: _indicators, ...fields } = action;
-    await call(app, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version, data: fields });
+    // A real change (saving identical data would not move the version).
+    await call(app, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version, data: { ...fields, fiche: { ...fields.fiche, description: 'Modifiée' } } });
     expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${action.id}?version=${version}`), 409, 'conflict');
     expect((await getPlan(app, plan.id)).actions).toHaveLength(29);
   });

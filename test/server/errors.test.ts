@@ -73,10 +73,10 @@ describe('the error shape', () => {
     const res = await call(app, 'PUT', `/api/plans/${plan.id}/sections/textes`, { version: 1, data: { vision: 1, portrait: 2 } });
     expect(res.body).toEqual({
       code: 'validation',
-      message: 'Données invalides (textes.portrait) : Entrée invalide : chaîne de caractères attendu, nombre reçu — et 1 autre(s) problème(s)',
+      message: 'Données invalides (textes.portrait) : Texte attendu, reçu : le nombre 2 — et 1 autre(s) problème(s)',
       issues: [
-        { path: 'textes.portrait', message: 'Entrée invalide : chaîne de caractères attendu, nombre reçu' },
-        { path: 'textes.vision', message: 'Entrée invalide : chaîne de caractères attendu, nombre reçu' },
+        { path: 'textes.portrait', message: 'Texte attendu, reçu : le nombre 2' },
+        { path: 'textes.vision', message: 'Texte attendu, reçu : le nombre 1' },
       ],
     });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ApiErrorSchema } from '../../schemas/errors.ts';
 import { call, expectApiError, getPlan, makeTestApp, postAction, postPlan, type TestApp } from '../helpers.ts';
 
 /** A small plan with one row of each kind, so every route has something to (not) change. */
@@ -135,5 +136,131 @@ describe('malformed input', () => {
     const res = await call(app, method, url, '{"version": 1, "data": {');
     expect(res).toEqual({ status: 400, body: { code: 'validation', message: 'Requête invalide : le corps doit être du JSON valide', issues: [] } });
     expect(await getPlan(app, f.plan.id)).toEqual(before);
+  });
+});
+
+// ——— Every route, every malformed body ——————————————————————————————————————————————————————————————————————————
+
+/** English words a French message never contains (what a library's raw message would). */
+const ENGLISH = /\b(expected|invalid|received|required|malformed|request|body|must|missing|unknown|string|number|array|instance|undefined|optional)\b/i;
+
+type SweptRoute = { method: string; path: string };
+
+function sweptRoutes(): SweptRoute[] {
+  const seen = new Map<string, SweptRoute>();
+  for (const r of makeTestApp().anonymous.routes) {
+    if (r.method === 'ALL' || !r.path.startsWith('/api/')) continue;
+    seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
+  }
+  return [...seen.values()];
+}
+
+function urlOf(path: string, plan: Awaited<ReturnType<typeof getPlan>>): string {
+  const action = plan.actions.find((a) => a.indicators.length);
+  const fake = '00000000-0000-4000-8000-000000000000';
+  const ids: Record<string, string> = {
+    planId: plan.id,
+    actionId: action?.id ?? fake,
+    indicatorId: action?.indicators[0]!.id ?? fake,
+    transferId: plan.transferts[0]?.id ?? fake,
+    collection: 'formations',
+    rowId: '00000000-0000-4000-8000-000000000001',
+    lineId: '00000000-0000-4000-8000-000000000002',
+    jobId: '00000000-0000-4000-8000-000000000003',
+    submissionId: '00000000-0000-4000-8000-000000000004',
+    threadId: '00000000-0000-4000-8000-000000000005',
+    section: 'textes',
+    year: '2021',
+    kind: 'actual',
+  };
+  return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : (ids[name] ?? name)));
+}
+
+const UPLOADS = /\/(import\.xlsx|booked-lines\/import)$/;
+/** Routes that read no body: whatever is sent, they do their work. */
+const NO_BODY = new Set(['POST /api/auth/logout']);
+
+/** A malformed request: what is sent, and what the answer must say of it. */
+type Malformed = { name: string; init: RequestInit; says: RegExp; namesField?: boolean };
+
+const JSON_CASES: Malformed[] = [
+  { name: 'a body that is not JSON', init: { headers: { 'content-type': 'application/json' }, body: '{"version": 1, "data": {' }, says: /JSON valide/ },
+  { name: 'an empty JSON body', init: { headers: { 'content-type': 'application/json' }, body: '' }, says: /vide/ },
+  { name: 'JSON sent as text/plain', init: { headers: { 'content-type': 'text/plain' }, body: '{"version": 1}' }, says: /Content-Type: application\/json.*« text\/plain »/ },
+  { name: 'a form sent to a JSON route', init: { body: (() => { const f = new FormData(); f.set('version', '1'); return f; })() }, says: /JSON.*multipart\/form-data/ },
+  { name: 'JSON of the wrong shape', init: { headers: { 'content-type': 'application/json' }, body: '{"champInconnu": 1, "version": "x"}' }, says: /./, namesField: true },
+  { name: 'a JSON list instead of an object', init: { headers: { 'content-type': 'application/json' }, body: '[1, 2]' }, says: /./ },
+];
+
+const UPLOAD_CASES: Malformed[] = [
+  {
+    name: 'a malformed multipart body',
+    init: { headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc' },
+    says: /formulaire envoyé \(multipart\/form-data\) est mal formé/,
+  },
+  { name: 'JSON instead of a form', init: { headers: { 'content-type': 'application/json' }, body: '{"file": "x"}' }, says: /multipart\/form-data.*« application\/json »/ },
+  { name: 'a form without its file', init: { body: new FormData() }, says: /file/, namesField: true },
+  { name: 'text instead of a form', init: { headers: { 'content-type': 'text/plain' }, body: 'abc' }, says: /multipart\/form-data.*« text\/plain »/ },
+];
+
+describe('every route answers a malformed request in French, naming the field and what was sent', () => {
+  const routes = sweptRoutes();
+
+  it('knows the API', () => {
+    expect(routes.length).toBeGreaterThan(35);
+  });
+
+  for (const route of routes.filter((r) => r.method === 'POST' || r.method === 'PUT')) {
+    const key = `${route.method} ${route.path}`;
+    const cases = UPLOADS.test(route.path) ? UPLOAD_CASES : JSON_CASES;
+    it(`${key}`, async () => {
+      const { app } = makeTestApp();
+      const plan = await postPlan(app);
+      await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS' } });
+      await postAction(app, plan.id, { code: '1.3.03' });
+      const url = urlOf(route.path, await getPlan(app, plan.id));
+      for (const c of cases) {
+        const res = await app.request(url, { ...c.init, method: route.method, headers: { origin: 'http://localhost', ...(c.init.headers as Record<string, string>) } });
+        const where = `${key} with ${c.name}`;
+        if (NO_BODY.has(key)) {
+          expect(res.status, where).toBeLessThan(300);
+          continue;
+        }
+        expect(res.status, where).toBeGreaterThanOrEqual(400);
+        const body = (await res.json()) as { code: string; message: string; issues: { path: string; message: string }[] };
+        expect(ApiErrorSchema.safeParse(body).success, where).toBe(true);
+        const text = [body.message, ...body.issues.map((i) => i.message)].join(' | ');
+        expect(text, where).not.toMatch(ENGLISH);
+        if (res.status !== 400) continue;
+        expect(body.message, where).toMatch(c.says);
+        if (UPLOADS.test(route.path)) expect(body.message, where).not.toMatch(/JSON valide/);
+        if (c.namesField) {
+          expect(body.issues.length, where).toBeGreaterThan(0);
+          const named = body.issues.some((i) => i.path !== '' && body.message.includes(i.path)) || body.message.includes('champInconnu');
+          expect(named, `${where}: ${body.message}`).toBe(true);
+        }
+      }
+    });
+  }
+
+  it.each(routes.filter((r) => r.method === 'GET' || r.method === 'DELETE').map((r) => [`${r.method} ${r.path}`, r] as const))(
+    '%s with a malformed query',
+    async (key, route) => {
+      const { app } = makeTestApp();
+      const plan = await postPlan(app);
+      const url = `${urlOf(route.path, plan)}?annee=deux-mille&version=abc&limite=-1`;
+      const res = await app.request(url, { method: route.method, headers: { origin: 'http://localhost' } });
+      if (res.status < 400) return;
+      const body = (await res.json()) as { message: string; issues: { path: string; message: string }[] };
+      const text = [body.message, ...body.issues.map((i) => i.message)].join(' | ');
+      expect(text, key).not.toMatch(ENGLISH);
+    },
+  );
+
+  it('says what is missing when a submission is returned without a reason', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const res = await call(app, 'POST', `/api/plans/${plan.id}/submissions/00000000-0000-4000-8000-000000000004/return`, {});
+    expect(res.body).toEqual({ code: 'validation', message: 'Données invalides (motif) : Indiquez le motif', issues: [{ path: 'motif', message: 'Indiquez le motif' }] });
   });
 });

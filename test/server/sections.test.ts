@@ -112,6 +112,6 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
     const plan = await postPlan(app);
     const res = await call(app, 'PUT', `/api/plans/${plan.id}/sections/textes`, { version: 1, data: {}, position: 0 });
     expectApiError(res, 400, 'validation', '');
-    expect(res.body.issues[0].message).toBe('Clé non reconnue : "position"');
+    expect(res.body.issues[0].message).toBe('Champ inconnu : position');
   });
 });
