@@ -205,10 +205,10 @@ describe('GET /api/plans/:planId/history.xlsx', () => {
     expect(text!.getCell(3).value).toBe('Chef de projet PCS');
     expect(text!.getCell(4).value).toBe('Application');
     expect(text!.getCell(5).value).toBe('Modification');
-    expect(text!.getCell(8).value).toBe('=SUM(A1)');
+    expect(text!.getCell(8).value).toBe("'=SUM(A1)");
     expect(text!.getCell(8).formula).toBeUndefined();
     expect(text!.getCell(8).type).toBe(ExcelJS.ValueType.String);
-    expect(text!.getCell(9).value).toBe('=HYPERLINK("http://x")');
+    expect(text!.getCell(9).value).toBe('\'=HYPERLINK("http://x")');
     expect(text!.getCell(9).formula).toBeUndefined();
     expect(text!.getCell(10).value).toBe(`actions.${action.id}.fiche.description`);
 
@@ -258,7 +258,7 @@ describe('renderHistoryWorkbook', () => {
     await book.xlsx.load(bytes as unknown as ArrayBuffer);
     const { ws, rows } = tableRows(book);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.getCell(2).value).toBe('+cmd|x');
+    expect(rows[0]!.getCell(2).value).toBe("'+cmd|x");
     expect(rows[0]!.getCell(4).value).toBe('Cohésio');
     expect(rows[0]!.getCell(5).value).toBe('Soumission — Rapport 2021 soumis');
     expect(rows[0]!.getCell(6).value).toBeNull();
