@@ -132,12 +132,12 @@ describe('the workbook with review annexes', () => {
   it('titles the changes with the submission number and the previous date, then one row per change', () => {
     const ws = wb.getWorksheet(CHANGES_SHEET)!;
     expect(ws.getCell('B1').value).toBe('Modifications depuis la dernière soumission (soumission n°2, précédente du 01/03/2026 à 15:05)');
-    expect(ws.getCell('E1').isMerged).toBe(true);
+    expect(ws.getCell('D1').isMerged).toBe(true);
     expect(rowsOf(ws).slice(1)).toEqual([
-      ['Valeur', 'Ancienne valeur', 'Nouvelle valeur', 'Chemin'],
-      ['Budget — Autres recettes', '€ 1.234,56', '€ 2.000,00', 'budget.recettes.autres'],
-      [indicatorLabel, '17', '18', review.threads[0]!.chemin],
-      ['Vision du plan', 'Une ville solidaire', inertSpreadsheetText('=1+1 (sic)'), 'textes.vision'],
+      ['Valeur', 'Ancienne valeur', 'Nouvelle valeur'],
+      ['Budget — Autres recettes', '€ 1.234,56', '€ 2.000,00'],
+      [indicatorLabel, '17', '18'],
+      ['Vision du plan', 'Une ville solidaire', inertSpreadsheetText('=1+1 (sic)')],
     ]);
     for (const ref of ['C3', 'D3', 'D5']) {
       expect(ws.getCell(ref).type, ref).toBe(ExcelJS.ValueType.String);
