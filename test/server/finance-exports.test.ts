@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inertSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
+import { labelPath } from '../../schemas/plan-path.ts';
 import { checkPlan } from '../../schemas/checks.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { reconcileYear, type BookedLineFields } from '../../schemas/finance.ts';
@@ -236,7 +237,9 @@ describe('the workbook of a plan with finance data', () => {
     const ws = wb.getWorksheet('Contrôles')!;
     expect((ws.getRow(1).values as unknown[]).slice(2)).toEqual(['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule', 'Justification', 'Justifiée par', 'Le']);
     const rows = rowsOf(ws);
-    const current = ws.getRow(rows.find((r) => r.cells[2] === subventionFinding.path)!.n);
+    // The place of each finding by its French name, never its path.
+    expect(rows.some((r) => /^(actions|budget|finance)\./.test(String(r.cells[2])))).toBe(false);
+    const current = ws.getRow(rows.find((r) => r.cells[2] === labelPath(plan, subventionFinding.path))!.n);
     expect(current.getCell(6).value).toBe(inertSpreadsheetText(JUSTIFICATION));
     expect(current.getCell(6).formula).toBeUndefined();
     expect(current.getCell(7).value).toBe(AUTHOR);
@@ -245,9 +248,9 @@ describe('the workbook of a plan with finance data', () => {
     const link = String(current.getCell(5).text);
     expect(link).toMatch(/^Rapprochement!B\d+$/);
     expect(wb.getWorksheet('Rapprochement')!.getCell(link.split('!')[1]!).value).toBe('Subvention PCS');
-    const outdated = ws.getRow(rows.find((r) => r.cells[2] === consumptionFinding.path)!.n);
+    const outdated = ws.getRow(rows.find((r) => r.cells[2] === labelPath(plan, consumptionFinding.path))!.n);
     expect(outdated.getCell(6).value).toBe(`${OUTDATED_TEXT} (à revoir : les chiffres ont changé depuis)`);
-    const unjustified = ws.getRow(rows.find((r) => r.cells[0] === 'Avertissement' && r.cells[2] !== subventionFinding.path && r.cells[2] !== consumptionFinding.path)!.n);
+    const unjustified = ws.getRow(rows.find((r) => r.cells[0] === 'Avertissement' && r.cells[2] !== labelPath(plan, subventionFinding.path) && r.cells[2] !== labelPath(plan, consumptionFinding.path))!.n);
     expect([unjustified.getCell(6).value, unjustified.getCell(7).value, unjustified.getCell(8).value]).toEqual([null, null, null]);
   });
 
