@@ -40,10 +40,26 @@ export type ParsedPath = { parts: string[]; steps: PathStep[] };
 
 const YEAR_KEYED_LISTS = new Set(['budgetsAnnuels', 'imputations']);
 
+/**
+ * Row positions by id, per list: labelling every value of a 5 000-line import must not scan the list each time.
+ * A list changed in place (the interface's store) is detected by checking the hit, and indexed again.
+ */
+const ROW_INDEX = new WeakMap<readonly unknown[], Map<unknown, number>>();
+
+function indexOfId(list: readonly unknown[], id: string): number {
+  const idOf = (r: unknown) => (r !== null && typeof r === 'object' ? (r as Row).id : undefined);
+  const cached = ROW_INDEX.get(list)?.get(id);
+  if (cached !== undefined && idOf(list[cached]) === id) return cached;
+  const index = new Map<unknown, number>();
+  list.forEach((r, i) => index.set(idOf(r), i));
+  ROW_INDEX.set(list, index);
+  return index.get(id) ?? -1;
+}
+
 /** Finds the row a path part names: by id (`abc`, `#abc`), else by position (`3`). */
 function findRow(list: readonly unknown[], part: string): { row: Row | null; index: number | null } {
   const id = part.startsWith('#') ? part.slice(1) : part;
-  const byId = list.findIndex((r) => r !== null && typeof r === 'object' && (r as Row).id === id);
+  const byId = indexOfId(list, id);
   if (byId >= 0) return { row: list[byId] as Row, index: byId };
   if (/^\d+$/.test(part) && Number(part) < list.length && typeof list[Number(part)] === 'object') {
     const row = list[Number(part)] as Row;
@@ -67,7 +83,9 @@ export function parsePath(plan: Partial<PlanDocument>, path: string): ParsedPath
     if (Array.isArray(node) && node.some((r) => r !== null && typeof r === 'object')) {
       let year: number | undefined;
       let key = part;
-      if (YEAR_KEYED_LISTS.has(list) && /^\d{4}$/.test(part) && parts[i + 1] !== undefined && !findRow(node, part).row) {
+      const next = parts[i + 1];
+      // `<année>.<id>` in the audit trail (also for a row deleted since), `<position>.<champ>` elsewhere.
+      if (YEAR_KEYED_LISTS.has(list) && /^\d{4}$/.test(part) && next !== undefined && (indexOfId(node, next) >= 0 || !(next in FIELD_LABELS))) {
         year = Number(part);
         key = parts[++i]!;
       }

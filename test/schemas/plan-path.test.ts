@@ -92,6 +92,17 @@ describe('labelPath', () => {
     expect(labelPath(p, `justifications.code-action:actions·#${A2}·code.texte`)).toBe('Justification sur Fiche 1.3.03 (FOREM) · Code · Texte');
   });
 
+  it('reads `<année>.<id>` of a list longer than the year, and labels 30 000 values of a 5 000-line import at once', () => {
+    const big = plan();
+    const lines = Array.from({ length: 5000 }, (_, i) => ({ ...big.imputations[0]!, id: `line-${i}`, libelle: `Ligne ${i}` }));
+    const doc = { ...big, imputations: lines } as PlanDocument;
+    expect(labelPath(doc, buildPath('imputations', 2021, 'line-4999', 'montant'))).toBe('Imputation E-compte 2021 · « Ligne 4999 » · Montant');
+    expect(labelPath(doc, buildPath('imputations', 2021, 'line-gone', 'montant'))).toBe('Imputation E-compte 2021 · ligne supprimée · Montant');
+    // Within the test's time limit only if rows are found by an index, not a scan of the list per value.
+    const labels = lines.flatMap((l) => ['annee', 'codeFonctionnel', 'articleEconomique', 'libelle', 'montant', 'nature'].map((f) => labelPath(doc, buildPath('imputations', 2021, l.id, f))));
+    expect(labels.filter((l) => l.includes('supprimée'))).toEqual([]);
+  });
+
   it('keeps describePath as the same labelling (its callers pass a plan and a path)', () => {
     expect(describePath(p, indicatorValuePath(A2, I2, 2021, 'actual'))).toBe(labelPath(p, indicatorValuePath(A2, I2, 2021, 'actual')));
   });
