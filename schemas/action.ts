@@ -12,6 +12,7 @@ import {
   TYPES_ACTION,
 } from './enums.ts';
 import { IndicatorSchema } from './indicator.ts';
+import { ACTION_CODE_PATTERN } from './reference.ts';
 import {
   RowId,
   Version,
@@ -30,8 +31,15 @@ import {
 
 export const ActionListFieldsSchema = z
   .object({
-    /** Catalogue code; a malformed or unknown code is kept and reported by the checks. */
-    code: z.string().trim().min(1, 'Le code de l’action est obligatoire').max(20),
+    /**
+     * Catalogue code `A.T.NN` (axe, thématique, number: `1.3.03`). A code of that form absent from the catalogue is
+     * kept and reported by the checks; any other text is refused (it names a sheet and a file, and is never a formula).
+     */
+    code: z
+      .string()
+      .trim()
+      .min(1, 'Le code de l’action est obligatoire')
+      .regex(ACTION_CODE_PATTERN, 'Le code de l’action doit avoir la forme du catalogue A.T.NN (axe, thématique, numéro : par ex. 1.3.03)'),
     statut: z.enum(STATUTS_ACTION).nullable().default(null),
     droitVise: z.enum(DROIT_VISE_LABELS).nullable().default(null),
     priorite: z.number().int().min(1).max(99).nullable().default(null),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PlanDocument } from './plan.ts';
-import { describeAction, describeCell } from './cells.ts';
+import { ficheLabel, labelPath } from './plan-path.ts';
 import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
 import { formatEuros, formatPercent, formatUnitValue } from './numbers.ts';
 import { NO, YES } from './enums.ts';
@@ -95,75 +95,15 @@ export function yearOfPath(path: string, years: readonly number[]): number | nul
 
 // ——— Describing a path to people ————————————————————————————————————————————————————————————————————————————————
 
-const PART_LABELS: Record<string, string> = {
-  commune: 'Commune',
-  porteur: 'Porteur du projet',
-  identite: 'Identité',
-  equipe: 'Équipe',
-  chefDeProjet: 'Chef de projet',
-  equipeMembres: "Membres de l'équipe",
-  serviceCitoyen: 'Service citoyen',
-  budget: 'Budget',
-  transferts: 'Transferts par partenaire',
-  consommation: 'Consommation réelle (E-compte)',
-  isadf: 'Radar ISADF',
-  indicateursPlan: 'Indicateurs du plan',
-  textes: 'Textes du plan',
-  repartitionTemps: "Répartition de l'activité du chef de projet",
-  formations: 'Formations',
-  commissions: 'Commissions',
-  reunionsOrganisees: 'Réunions organisées',
-  reunionsInvite: 'Réunions où le PCS est invité',
-  communication: 'Communication',
-  partenaires: 'Partenaires',
-  budgetsAnnuels: 'Budgets annuels',
-  imputations: 'Imputations E-compte',
-  justifications: 'Justifications',
-};
-
 const BUDGET_LABELS: Record<string, string> = Object.fromEntries([...RECETTES_LINES, ...DEPENSES_LINES].map((l) => [l.key, l.label]));
 
-/** `indicatorsPlan` → "indicators plan": field names read well enough once split. */
-function fieldWords(parts: readonly string[]): string {
-  return parts.map((p) => BUDGET_LABELS[p] ?? p.replace(/([a-z])([A-Z0-9])/g, '$1 $2').toLowerCase()).join(' › ');
-}
-
 /**
- * French name of a path for the history panel, the changes annex and errors: "Fiche 1.3.03 (CPAS de Liège - SADA),
- * indicateur 2, <année>, réalisé", "Budget › Subvention PCS", "Fiche 2.4.01 (…) › description".
+ * French name of a path for the history panel, the changes annex, the checklist and errors: the one labelling of
+ * schemas/plan-path.ts ("Fiche 1.3.03 · indicateur 2 « … » · Réalisé <année>"). Kept under this name for its callers;
+ * `storedLabel` is what was recorded with the path, used when its row has been deleted since.
  */
-export function describePath(plan: Pick<PlanDocument, 'actions' | 'transferts'> & Partial<PlanDocument>, path: string): string {
-  const parts = path.split('.');
-  const [head, a, b, c, d, e] = parts;
-  if (head === 'actions' && a) {
-    const action = plan.actions.find((x) => x.id === a);
-    const name = action ? describeAction(action) : 'Fiche supprimée';
-    if (b === 'indicators' && c) {
-      if (d === 'values' && e && (parts[6] === 'target' || parts[6] === 'actual')) {
-        return describeCell(plan, { grid: parts[6] === 'target' ? 'indicator-target' : 'indicator-actual', row: c, period: e });
-      }
-      const index = action?.indicators.findIndex((i) => i.id === c) ?? -1;
-      return `${name}, indicateur ${index >= 0 ? index + 1 : '(supprimé)'} › ${fieldWords(parts.slice(4))}`;
-    }
-    return `${name} › ${fieldWords(parts.slice(2).filter((p) => p !== 'fiche'))}`;
-  }
-  if (head === 'repartitionTemps' && a && b) return describeCell(plan, { grid: 'time', row: a, period: b });
-  if (head === 'consommation' && a) return describeCell(plan, { grid: 'consumption', row: 'e-compte', period: a });
-  if (head === 'transferts' && a) {
-    if (b === 'parAnnee' && c) return describeCell(plan, { grid: 'transfer', row: a, period: c });
-    const partner = plan.transferts.find((t) => t.id === a)?.partenaire ?? 'partenaire supprimé';
-    return `Transferts par partenaire, « ${partner} » › ${fieldWords(parts.slice(2))}`;
-  }
-  if (head === 'budgetsAnnuels' && a) return `Budget annuel ${a} (version enregistrée) › ${fieldWords(parts.slice(3))}`;
-  if (head === 'imputations' && a) return `Imputation E-compte ${a} › ${fieldWords(parts.slice(3))}`;
-  if (head === 'justifications' && a) return `Justification « ${a.replace(/·/g, '.')} » › ${fieldWords(parts.slice(2))}`;
-  const label = PART_LABELS[head ?? ''] ?? head ?? path;
-  const list = plan[head as keyof PlanDocument];
-  if (Array.isArray(list) && a) {
-    const index = (list as { id?: string }[]).findIndex((r) => r.id === a);
-    return `${label}, ligne ${index >= 0 ? index + 1 : '(supprimée)'} › ${fieldWords(parts.slice(2))}`;
-  }
-  return parts.length > 1 ? `${label} › ${fieldWords(parts.slice(1))}` : label;
+export function describePath(plan: Pick<PlanDocument, 'actions' | 'transferts'> & Partial<PlanDocument>, path: string, storedLabel?: string | null): string {
+  return labelPath(plan, path, { storedLabel: storedLabel ?? null });
 }
 
 /** Paths whose numbers are money in cents (the budgets, transfers, consumption, imputations). */
@@ -174,11 +114,27 @@ function isMoneyPath(parts: readonly string[]): boolean {
   return head === 'imputations' && parts[3] === 'montant';
 }
 
-/** A value as people read it: "€ 1.234,56", "12,5 %", "Oui", "vide". */
-export function formatPathValue(plan: Pick<PlanDocument, 'actions'>, path: string, value: FlatValue): string {
+/**
+ * A value as people read it: "€ 1.234,56", "12,5 %", "Oui", "vide"; a reference to a row by its name ("Transfert à
+ * « CPAS »", "Fiche 1.3.03"), never its id.
+ */
+export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<PlanDocument>, path: string, value: FlatValue): string {
   if (value === null) return 'vide';
   if (typeof value === 'boolean') return value ? YES : NO;
   if (typeof value === 'string') {
+    const leaf = path.slice(path.lastIndexOf('.') + 1);
+    if (leaf === 'transferId') {
+      const partner = plan.transferts?.find((t) => t.id === value)?.partenaire;
+      return partner ? `Transfert à « ${partner} »` : 'transfert supprimé';
+    }
+    if (leaf === 'actionIds') {
+      try {
+        const ids = JSON.parse(value) as string[];
+        return ids.map((id) => (plan.actions.find((a) => a.id === id) ? ficheLabel(plan, plan.actions.find((a) => a.id === id)!) : 'fiche supprimée')).join(', ');
+      } catch {
+        return value;
+      }
+    }
     if (value.startsWith('[')) {
       try {
         return (JSON.parse(value) as unknown[]).join(', ');
@@ -199,7 +155,7 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'>, path: strin
 }
 
 /** The path prefix of one fiche action (its list row, fiche, indicators and their values). */
-export const actionPathPrefix = (actionId: string) => `actions.${actionId}`;
+export { actionPathPrefix } from './plan-path.ts';
 
 // ——— Stored history ————————————————————————————————————————————————————————————————————————————————————————————
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Action } from './action.ts';
 import type { Transfer } from './plan.ts';
-import { TIME_CATEGORIES } from './enums.ts';
+import type { PlanDocument } from './plan.ts';
+import { LABEL_SEPARATOR, buildPath, indicatorValuePath, labelPath } from './plan-path.ts';
 import { Version } from './primitives.ts';
 
 /**
@@ -36,30 +37,22 @@ export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
   return `Fiche ${action.code}${who ? ` (${who})` : ''}`;
 }
 
-/** French location of a cell, e.g. "Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, <année>, cible". */
+/**
+ * French location of a cell, as schemas/plan-path.ts labels its path: "Fiche 1.3.03 · indicateur 2 « … » · Cible
+ * <année>", "Transfert à « CPAS » · <année>".
+ */
 export function describeCell(
   plan: { actions: readonly Action[]; transferts: readonly Pick<Transfer, 'id' | 'partenaire'>[] },
   cell: Pick<CellEdit, 'grid' | 'row' | 'period'>,
 ): string {
-  const { actions } = plan;
-  const period = cell.period === 'ex-ante' ? 'Ex-ante' : cell.period === 'ex-post' ? 'Ex-post' : cell.period;
-  if (cell.grid === 'time') {
-    const cat = TIME_CATEGORIES.find((c) => c.code === cell.row);
-    return `Répartition de l'activité du chef de projet, « ${cat?.label ?? cell.row} », ${period}`;
-  }
-  if (cell.grid === 'consumption') return `Consommation réelle (E-compte), ${period}`;
-  if (cell.grid === 'transfer') {
-    const partner = plan.transferts.find((t) => t.id === cell.row)?.partenaire ?? cell.row;
-    return `Transferts par partenaire, « ${partner} », ${period}`;
-  }
-  for (const a of actions) {
-    const index = a.indicators.findIndex((i) => i.id === cell.row);
-    if (index >= 0) {
-      const kind = cell.grid === 'indicator-target' ? 'cible' : 'réalisé';
-      return `${describeAction(a)}, indicateur ${index + 1}, ${period}, ${kind}`;
-    }
-  }
-  return `Indicateur ${cell.row}, ${period}`;
+  const doc = plan as unknown as Pick<PlanDocument, 'actions' | 'transferts'>;
+  if (cell.grid === 'time') return labelPath(doc, buildPath('repartitionTemps', cell.row, cell.period));
+  if (cell.grid === 'consumption') return labelPath(doc, buildPath('consommation', cell.period));
+  if (cell.grid === 'transfer') return labelPath(doc, buildPath('transferts', cell.row, 'parAnnee', cell.period));
+  const kind = cell.grid === 'indicator-target' ? 'target' : 'actual';
+  const action = plan.actions.find((a) => a.indicators.some((i) => i.id === cell.row));
+  if (action) return labelPath(doc, indicatorValuePath(action.id, cell.row, cell.period, kind));
+  return `Indicateur inconnu${LABEL_SEPARATOR}${kind === 'target' ? 'Cible' : 'Réalisé'} ${cell.period}`;
 }
 
 /**

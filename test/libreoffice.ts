@@ -157,3 +157,55 @@ export async function convertWithLibreOffice(
     return new Uint8Array(await readFile(outputPath));
   });
 }
+
+function sofficeArgs(dir: string, args: string[]): string[] {
+  return [
+    '--headless',
+    '--invisible',
+    '--nologo',
+    '--norestore',
+    '--nolockcheck',
+    `-env:UserInstallation=${pathToFileURL(join(dir, 'profile')).href}`,
+    ...args,
+  ];
+}
+
+/**
+ * Every sheet of an XLSX saved as CSV by LibreOffice ("Enregistrer sous… CSV", every sheet: one file each), as a
+ * person re-saving our export would: values as shown, comma separated, UTF-8. Answers the CSV text by sheet name.
+ */
+export async function convertSheetsToCsv(input: Uint8Array): Promise<Map<string, string>> {
+  return withTempDir(async (dir) => {
+    const inputPath = join(dir, 'input.xlsx');
+    const outDir = join(dir, 'out');
+    await writeFile(inputPath, input);
+    // Token 12 = -1: every sheet, each to `input-<sheet>.csv`.
+    const target = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1';
+    const r = await run(SOFFICE, sofficeArgs(dir, ['--convert-to', target, '--outdir', outDir, inputPath]), TIMEOUT_MS);
+    const files = existsSync(outDir) ? (await readdir(outDir)).filter((f) => f.endsWith('.csv')) : [];
+    if (r.code !== 0 || files.length === 0) throw new Error(describeFailure('LibreOffice conversion of every sheet to CSV', r));
+    const out = new Map<string, string>();
+    for (const f of files) out.set(f.slice('input-'.length, -'.csv'.length), await readFile(join(outDir, f), 'utf8'));
+    return out;
+  });
+}
+
+/**
+ * CSV files opened by LibreOffice Calc and saved as XLSX, in one soffice run: what a person sees on opening them.
+ * The import options are the most credulous ones — formulas evaluated, special numbers detected — so that a text
+ * a CSV would turn into a formula or a number shows as one.
+ */
+export async function openCsvWithLibreOffice(csvs: readonly string[]): Promise<Uint8Array[]> {
+  return withTempDir(async (dir) => {
+    const outDir = join(dir, 'out');
+    const paths = csvs.map((_, i) => join(dir, `sheet${i}.csv`));
+    await Promise.all(csvs.map((csv, i) => writeFile(paths[i]!, csv)));
+    // Comma, '"', UTF-8, from line 1, standard columns, en-US, quoted not forced to text, detect special numbers;
+    // token 13: evaluate formulas.
+    const filter = 'CSV:44,34,76,1,,1033,false,true,false,false,false,-1,true';
+    const r = await run(SOFFICE, sofficeArgs(dir, [`--infilter=${filter}`, '--convert-to', 'xlsx', '--outdir', outDir, ...paths]), TIMEOUT_MS * 2);
+    const missing = paths.filter((_, i) => !existsSync(join(outDir, `sheet${i}.xlsx`)));
+    if (r.code !== 0 || missing.length) throw new Error(describeFailure(`LibreOffice opening ${missing.length} CSV file(s)`, r));
+    return Promise.all(paths.map((_, i) => readFile(join(outDir, `sheet${i}.xlsx`)).then((b) => new Uint8Array(b))));
+  });
+}

@@ -10,6 +10,7 @@ import {
 import { BOOKED_NATURE_LABELS, BOOKED_NATURES, BookedLineFieldsSchema, type BookedNature } from '../../schemas/finance.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { openWorkbook } from './xlsx.ts';
 
 /**
@@ -246,11 +247,14 @@ function articleOf(cell: Cell): Converted<string> {
   return { value: text.value.replace(/\s+/g, '') };
 }
 
-/** Kept as typed (trimmed), never evaluated: `=1+1` or `-12` stays a label. */
+/**
+ * Kept as typed (trimmed), never evaluated: `=1+1` or `-12` stays a label. The apostrophe that keeps such a text
+ * inert in a spreadsheet (`'=1+1`, as our own Imputations sheet writes it) is taken off, as the workbook import does.
+ */
 function labelOf(cell: Cell): Converted<string | null> {
   const text = plainText(cell);
   if ('problem' in text) return text;
-  return { value: text.value === '' ? null : text.value };
+  return { value: text.value === '' ? null : readSpreadsheetText(text.value) };
 }
 
 /** Signed cents from Belgian text or from a workbook number in euros (at most 2 decimals). */

@@ -2,6 +2,7 @@ import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/
 import type { ImportChange } from '../../schemas/workbook-import.ts';
 import { displayValue, valueAt } from '../reports/layout/model.ts';
 import { sameValue } from '../../schemas/same-value.ts';
+import { labelPath } from '../../schemas/plan-path.ts';
 import type { ReadValue, WorkbookProblem } from './xlsx.ts';
 
 /** The plan document inside a stored plan (without its id, timestamps and versions of sections). */
@@ -60,7 +61,7 @@ export function computeImportChanges(plan: Plan, values: readonly ReadValue[]): 
         .sort((a, b) => b.binding.path.length - a.binding.path.length)[0];
       return source
         ? { sheet: source.sheet, cell: source.cell, message: `${source.binding.label} : ${issue.message}` }
-        : { sheet: '', cell: null, message: `${path} : ${issue.message}` };
+        : { sheet: '', cell: null, message: `${labelPath(before, path)} : ${issue.message}` };
     });
     return { edited: null, changes: [], problems };
   }

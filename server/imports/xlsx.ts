@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
+import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
 import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
@@ -94,11 +95,14 @@ type Raw =
   | { kind: 'formula' }
   | { kind: 'error'; value: string };
 
-/** Every shape exceljs gives a cell value (stack notes), reduced to what an input can be. */
+/**
+ * Every shape exceljs gives a cell value (stack notes), reduced to what an input can be. A text keeps no formula:
+ * the apostrophe the export put before `=1+1` (schemas/spreadsheet-text.ts) is taken off again.
+ */
 function rawOf(v: ExcelJS.CellValue): Raw {
   if (v === null || v === undefined) return { kind: 'empty' };
   if (typeof v === 'number') return { kind: 'number', value: v };
-  if (typeof v === 'string') return v.trim() === '' ? { kind: 'empty' } : { kind: 'string', value: v };
+  if (typeof v === 'string') return v.trim() === '' ? { kind: 'empty' } : { kind: 'string', value: readSpreadsheetText(v) };
   if (typeof v === 'boolean') return { kind: 'boolean', value: v };
   if (v instanceof Date) return { kind: 'date', value: v };
   if (typeof v === 'object') {

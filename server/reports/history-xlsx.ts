@@ -31,13 +31,10 @@ export const HISTORY_COLUMNS = [
   { title: 'Ancienne valeur', width: 30 },
   { title: 'Nouvelle valeur', width: 30 },
   { title: 'Motif', width: 30 },
-  { title: 'Chemin', width: 48 },
 ] as const;
 
 /** Rows above the table: title, generation line, blank, column headers. */
 const HEADER_ROW = 4;
-
-/** Excel keeps at most 32 767 characters in a cell. */
 
 /**
  * The instant as a date-and-time value holding Brussels wall-clock time (spreadsheets have no time zones), so that
@@ -59,8 +56,9 @@ export function historyRows(entries: readonly AuditEntry[]): (string | Date)[][]
       spreadsheetText(describeEvent(entry)),
     ];
     const reason = spreadsheetText(entry.reason);
-    if (!entry.values.length) return [[...common, '', '', '', reason, '']];
-    return entry.values.map((v) => [...common, spreadsheetText(v.label), spreadsheetText(v.oldText), spreadsheetText(v.newText), reason, spreadsheetText(v.path)]);
+    if (!entry.values.length) return [[...common, '', '', '', reason]];
+    // The value by its French name only: a path or a row id means nothing to the reader.
+    return entry.values.map((v) => [...common, spreadsheetText(v.label), spreadsheetText(v.oldText), spreadsheetText(v.newText), reason]);
   });
 }
 

@@ -1,3 +1,4 @@
+import { labelPath } from '../../schemas/plan-path.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/checks.ts';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
@@ -105,7 +106,7 @@ export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
     layoutBookedLines(plan, { name: BOOKED_SHEET, title: 'Imputations E-compte (comptabilité communale)' }),
     layoutReconciliation(plan, programme.years, { name: RECONCILIATION_SHEET, title: `Rapprochement financier ${programmeSpan(programme)}` }),
   );
-  sheets.push(layoutChecks(findings, sheets, 'workbook'));
+  sheets.push(layoutChecks(plan, findings, sheets, 'workbook'));
   if (review.changes.length > 0) sheets.push(layoutChanges(review, 'workbook'));
   if (review.threads.length > 0) sheets.push(layoutQuestions(review.threads));
   return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: WORKBOOK_LISTS };
@@ -135,7 +136,7 @@ export function buildPrintLayout(input: WorkbookInput & { reportYear: number }):
     ],
   };
   const sections: PrintSection[] = [{ name: fichePlan.name, parts: [fichePlan] }, finance, ...fiches.map((f) => ({ name: f.name, parts: [f] }))];
-  const checks = layoutChecks(findings, sections.flatMap((s) => s.parts), 'print');
+  const checks = layoutChecks(plan, findings, sections.flatMap((s) => s.parts), 'print');
   sections.push({ name: checks.name, parts: [checks] });
   if (review.changes.length > 0) sections.push({ name: CHANGES_SHEET, parts: [layoutChanges(review, 'print')] });
   if (review.threads.length > 0) sections.push({ name: QUESTIONS_SHEET, parts: [layoutQuestionsForPrint(review.threads)] });
@@ -204,7 +205,7 @@ function layoutSynthesis(plan: Plan, programme: Programme): SheetLayout {
  * The findings of the checks, with the sheet and cell where each can be corrected and its justification. The
  * workbook gives the justification its own columns; the printed copy a line under the finding.
  */
-function layoutChecks(findings: readonly JustifiedFinding[], sheets: readonly SheetLayout[], variant: 'workbook' | 'print'): SheetLayout {
+function layoutChecks(plan: Plan, findings: readonly JustifiedFinding[], sheets: readonly SheetLayout[], variant: 'workbook' | 'print'): SheetLayout {
   const b = new SheetBuilder();
   const titles = ['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule', ...(variant === 'workbook' ? ['Justification', 'Justifiée par', 'Le'] : [])];
   b.add(titles.map((value, i) => ({ col: 2 + i, value, style: 'tableHeader' as const })));
@@ -217,7 +218,7 @@ function layoutChecks(findings: readonly JustifiedFinding[], sheets: readonly Sh
       [
         { col: 2, value: FINDING_LEVEL_LABELS[f.level], style: 'static' },
         { col: 3, value: f.message, style: 'static' },
-        { col: 4, value: f.path, style: 'static' },
+        { col: 4, value: labelPath(plan, f.path), style: 'static' },
         at ? { col: 5, value: `${at.sheet}!${at.cell}`, link: `${at.sheet}!${at.cell}`, style: 'static' } : { col: 5, value: null, style: 'static' },
         ...(variant === 'workbook'
           ? [

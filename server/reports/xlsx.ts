@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { KEY_COLUMN, columnLetter, type CellStyle, type LayoutCell, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
 import { LISTS_SHEET } from './workbook-layout.ts';
 import { deflateStoredZip } from '../zip.ts';
+import { inertSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 
 /**
  * Renders a workbook layout to XLSX bytes with exceljs. Pure: reads no database, clock or environment (the date
@@ -57,7 +58,7 @@ function writeLists(wb: ExcelJS.Workbook, layout: WorkbookLayout): void {
   const ws = wb.addWorksheet(LISTS_SHEET, { state: 'hidden' });
   Object.entries(layout.lists).forEach(([name, values], i) => {
     ws.getCell(1, i + 1).value = name;
-    values.forEach((v, r) => (ws.getCell(r + 2, i + 1).value = v));
+    values.forEach((v, r) => (ws.getCell(r + 2, i + 1).value = spreadsheetText(v)));
   });
 }
 
@@ -168,11 +169,12 @@ const MAX_CELL_TEXT = 32_767;
 
 /**
  * Text as a spreadsheet cell can hold it: the characters XML 1.0 forbids removed (exceljs would write a file Excel
- * refuses), cut to Excel's limit. Every text our workbooks write goes through it.
+ * refuses), cut to Excel's limit, and inert (`=1+1` written `'=1+1`, schemas/spreadsheet-text.ts) so that it stays
+ * text after a re-save as CSV. Every text our workbooks write goes through it; the importer strips the apostrophe.
  */
 export function spreadsheetText(text: string | null | undefined): string {
   // eslint-disable-next-line no-control-regex
-  const clean = (text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+  const clean = inertSpreadsheetText((text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ''));
   return clean.length > MAX_CELL_TEXT ? `${clean.slice(0, MAX_CELL_TEXT - 1)}…` : clean;
 }
 

@@ -25,7 +25,8 @@ function requireTransferOfPlan(db: Db, planId: string, transferId: string | null
   if (transferId === null) return;
   const t = db.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.id, transferId), eq(transfers.planId, planId))).get();
   if (!t) {
-    const message = `Le transfert « ${transferId} » n'existe pas dans ce plan`;
+    // Named, not shown by its id: the person chose it in a list.
+    const message = "Le transfert choisi pour l'opérateur n'existe pas (ou plus) dans ce plan : choisissez-en un autre";
     throw new ValidationError(message, [{ path, message }]);
   }
 }

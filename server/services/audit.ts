@@ -134,7 +134,8 @@ export function getHistory(ctx: ServiceContext & { planId: string; chemin?: stri
     const list = byChange.get(v.changeId) ?? [];
     list.push({
       path: v.path,
-      label: v.label,
+      // Named from today's plan; a row deleted since keeps the name recorded with the change.
+      label: describePath(plan, v.path, v.label),
       old: v.oldValue as FlatValue,
       new: v.newValue as FlatValue,
       oldText: formatPathValue(plan, v.path, v.oldValue as FlatValue),

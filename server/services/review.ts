@@ -91,7 +91,9 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
   if (!isProgrammeYear(programme, String(annee))) {
     throw new ValidationError(`L'année ${annee} n'appartient pas au programme`, [{ path: 'annee', message: 'Année hors programme' }]);
   }
-  if (!isKnownPath(plan, chemin)) throw new ValidationError(`Valeur inconnue dans ce plan : ${chemin}`, [{ path: 'chemin', message: 'Valeur inconnue' }]);
+  if (!isKnownPath(plan, chemin)) {
+    throw new ValidationError("La valeur questionnée n'existe pas dans ce plan (supprimée depuis ?)", [{ path: 'chemin', message: 'Valeur inconnue dans ce plan' }]);
+  }
   const id = newIdOf(ctx)();
   const libelle = describePath(plan, chemin);
   ctx.db.transaction((tx) => {

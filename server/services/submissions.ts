@@ -106,8 +106,8 @@ export function getSubmissionChecklist(ctx: ServiceContext & { planId: string; a
   return { annee: ctx.annee, pret: isReadyToSubmit(elements), elements };
 }
 
-/** The values changed between two states of the plan, named and formatted for the annex. */
-function changesBetween(before: Plan, after: Plan): SubmissionChange[] {
+/** The values changed between two states of the plan, named (never by path or id) and formatted for the annex. */
+export function changesBetween(before: Plan, after: Plan): SubmissionChange[] {
   return diffPlans(flattenPlan(before), flattenPlan(after)).map((c) => {
     const plan = c.new === null ? before : after;
     return { ...c, label: describePath(plan, c.path), oldText: formatPathValue(before, c.path, c.old), newText: formatPathValue(after, c.path, c.new) };

@@ -46,7 +46,7 @@ describe('history panel', () => {
     await menuItem.click();
     let dialog = await historyDialog(page, 'cell');
     expect(await dialog.locator('h2').innerText()).toBe('Historique de la cellule');
-    expect(await dialog.locator('.history-subject').innerText()).toMatch(/Fiche 1\.1\.05 \(CALIF\).*2021.*réalisé/i);
+    expect(await dialog.locator('.history-subject').innerText()).toMatch(/^Fiche 1\.1\.05 · indicateur 1 « .+ » · Réalisé 2021$/);
     const entry = dialog.locator('[data-testid="history-entry"]').first();
     expect(await entry.locator('h3').innerText()).toContain(CHEF);
     expect(await entry.locator('.history-origin').innerText()).toBe('Origine : Application');
@@ -106,7 +106,7 @@ describe('history panel', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const dialog = await historyDialog(page, 'cell');
-    expect(await dialog.locator('.history-subject').innerText()).toMatch(/2021.*cible/i);
+    expect(await dialog.locator('.history-subject').innerText()).toMatch(/Cible 2021$/);
     await page.keyboard.press('Escape');
     await page.close();
   });

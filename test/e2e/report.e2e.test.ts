@@ -192,7 +192,7 @@ describe('the annual report page', () => {
     await openReport(dics);
     expect(await dics.locator('[data-testid="report-submit"]').count()).toBe(0);
     const thread = dics.locator('[data-testid="report-thread"]');
-    expect(await thread.innerText()).toMatch(/Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2021, réalisé/);
+    expect(await thread.innerText()).toMatch(/Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021/);
     expect(await thread.innerText()).toMatch(/Question ouverte/);
     expect(await thread.innerText()).toMatch(/Cette valeur paraît élevée/);
     expect(await dics.locator('[data-testid="report-approve"]').count()).toBe(1);
@@ -235,8 +235,8 @@ describe('the annual report page', () => {
     expect(await changes.locator('summary').innerText()).toBe('2 valeurs modifiées depuis la soumission précédente');
     await changes.locator('summary').click();
     const changed = await changes.locator('li').allInnerTexts();
-    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2021, réalisé : .+ → 3$/));
-    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2022, réalisé : .+ → 7$/));
+    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : .+ → 3$/));
+    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2022 : .+ → 7$/));
     expect(await chef.locator('[data-testid="submission"][data-numero="1"] [data-testid="submission-status"]').innerText()).toBe('Retourné par la DiCS');
   });
 });

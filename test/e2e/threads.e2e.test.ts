@@ -78,7 +78,7 @@ describe('DiCS questions on a value', () => {
     expect(await ask.locator('td').getAttribute('class')).toContain('current');
     await dics.keyboard.press('Enter');
     let dialog = await threadsDialog(dics);
-    expect(await dialog.locator('.threads-subject').innerText()).toMatch(/Fiche 1\.1\.05 \(CALIF\).*2021.*réalisé.*rapport 2021/i);
+    expect(await dialog.locator('.threads-subject').innerText()).toMatch(/Fiche 1\.1\.05 · indicateur 1 « .+ » · Réalisé 2021.*rapport 2021/i);
     expect(await dialog.locator('[data-testid="threads-status"]').innerText()).toBe('Aucune question sur cette valeur.');
     const question = dialog.locator('[data-testid="thread-question"]');
     expect(await question.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -132,7 +132,7 @@ describe('DiCS questions on a value', () => {
     await chef.locator('[data-testid="fiche-threads"]').click();
     dialog = await threadsDialog(chef);
     expect(await dialog.getAttribute('data-scope')).toBe('fiche');
-    expect(await dialog.locator('[data-testid="thread"] h3').innerText()).toMatch(/2021.*réalisé.*Rapport 2021 — Réponse donnée/i);
+    expect(await dialog.locator('[data-testid="thread"] h3').innerText()).toMatch(/Réalisé 2021.*Rapport 2021 — Réponse donnée/i);
     await chef.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     await chef.close();

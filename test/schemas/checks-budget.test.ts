@@ -171,7 +171,7 @@ describe('checkPlan: order of the findings', () => {
     const findings = check({
       budget: { recettes: { subventionPcs: '1.666.037,68', partCommunale: '646.977,98' } },
       repartitionTemps: { terrain: { '2020': '50' }, promotion: { '2021': '50' } },
-      actions: [action('a1', { code: '9.9.99' }), action('a2', { code: '1.3.01.' })],
+      actions: [action('a1', { code: '9.9.99' }), action('a2', { code: '9.9.98' })],
     });
     expect(brief(findings)).toEqual([
       { rule: 'temps-total', level: 'error', path: 'repartitionTemps.2020' },

@@ -811,7 +811,7 @@ describe('checkFinance', () => {
 });
 
 describe('checkPlan keys', () => {
-  const CODES = ['1.1.05', '1.1.05', '9.9.99', 'pas-un-code'];
+  const CODES = ['1.1.05', '1.1.05', '9.9.99', '9.9.98'];
   const DATES = [null, '2019-06-01', '2021-01-01', '2023-12-31', '2027-01-01'];
   const fullPlanArb = fc
     .record({

@@ -169,7 +169,7 @@ describe('the write rules of each role, whatever the route', () => {
     expect(actual.status).toBe(200);
     const target = await call(partner, 'PUT', `/api/plans/${t.plan.id}/cells`, cell(ownIndicator, 'indicator-target'));
     expect(target.status).toBe(403);
-    expect(target.body.issues[0].message).toMatch(/cible/);
+    expect(target.body.issues[0].message).toMatch(/Cible/);
     const foreign = await call(partner, 'PUT', `/api/plans/${t.plan.id}/cells`, cell(other.indicators[0]!, 'indicator-actual'));
     expect(foreign.status).toBe(403);
   });

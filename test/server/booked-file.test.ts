@@ -178,6 +178,13 @@ ici";30,00;`,
     expect(r.lines.map((l) => l.fields.libelle)).toEqual(['=SUM(A1:A9)', '+32 4 123', '-12', '@cmd', 'espace']);
   });
 
+  it('takes off the apostrophe that kept a formula-shaped label inert in a spreadsheet, and only that one', async () => {
+    const labels = ["'=SUM(A1:A9)", "'+32 4 123", "''=1+1", "l'école", "'texte"];
+    const r = await read(csv(HEADER, ...labels.map((l) => `${first};84010;111-01;${l};1,00;`)));
+    expect(r.problems).toEqual([]);
+    expect(r.lines.map((l) => l.fields.libelle)).toEqual(['=SUM(A1:A9)', '+32 4 123', "'=1+1", "l'école", "'texte"]);
+  });
+
   it('skips blank lines (also a row of empty cells) but keeps counting them', async () => {
     const r = await read(['', '  ', HEADER, `${first};84010;111-01;a;1,00;`, '', ';;;;;', `${first};84010;111-01;b;;`, `${first};84010;111-01;c;3,00;`, ''].join('\n'));
     expect(r.lines.map((l) => [l.line, l.fields.libelle])).toEqual([
@@ -339,6 +346,23 @@ describe('XLSX', () => {
       [5, { annee: last, codeFonctionnel: '84010', articleEconomique: '111-01', libelle: '=pas une formule', montant: -1230, nature: null }],
       [6, { annee: last, codeFonctionnel: '84010', articleEconomique: '111-01', libelle: 'Zéro', montant: 0, nature: null }],
       [7, { annee: first, codeFonctionnel: '84010', articleEconomique: '123-02', libelle: '42', montant: 0, nature: null }],
+    ]);
+  });
+
+  it('never evaluates a formula of the file: a label gives the text the spreadsheet showed, an amount its stored result', async () => {
+    const bytes = await xlsx([
+      ['Année', 'Code fonctionnel', 'Article économique', 'Libellé', 'Montant', 'Nature'],
+      [first, '84010', '111-01', { formula: 'HYPERLINK("http://example.invalid","x")', result: 'x' }, 1, null],
+      [first, '84010', '111-01', { formula: '"="&"1+1"', result: '=1+1' }, { formula: '1+1', result: 2 }, null],
+      [first, '84010', '111-01', '=1+1', { formula: 'SUM(A1)' } as ExcelJS.CellFormulaValue, null],
+    ]);
+    const r = await readBookedFile(bytes, programme);
+    expect(r.lines.map((l) => [l.line, l.fields.libelle, l.fields.montant])).toEqual([
+      [2, 'x', 100],
+      [3, '=1+1', 200],
+    ]);
+    expect(r.problems).toEqual([
+      { line: 4, column: 'montant', message: 'Formule sans résultat enregistré : ouvrez et enregistrez le classeur dans Excel, ou tapez la valeur' },
     ]);
   });
 

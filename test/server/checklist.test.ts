@@ -80,7 +80,8 @@ describe('the checklist of an empty plan whose budget balances', () => {
     expectApiError(refused, 400, 'validation', 'actions');
     expect(refused.body.message).toMatch(new RegExp(`^Le rapport ${year} ne peut pas encore être soumis : les rubriques obligatoires de la fiche plan sont remplies \\(27 à compléter\\) ; le plan compte au moins une fiche action \\(1 à compléter\\)$`));
     expect(refused.body.issues).toHaveLength(28);
-    expect(refused.body.issues).toContainEqual({ path: 'textes.portrait', message: 'Les rubriques obligatoires de la fiche plan sont remplies : Textes du plan › portrait : à remplir' });
+    const portrait = describeScope(describePath(await getPlan(chef, url.split('/').pop()!), 'textes.portrait'));
+    expect(refused.body.issues).toContainEqual({ path: 'textes.portrait', message: `Les rubriques obligatoires de la fiche plan sont remplies : ${portrait} : à remplir` });
   });
 
   it('lists each fiche’s missing fields and each indicator’s actual; filling them (or excusing one actual) lets it be submitted', async () => {
@@ -114,11 +115,11 @@ describe('the checklist of an empty plan whose budget balances', () => {
       [`${label(at('fiche.typeAction'))} : à remplir`, at('fiche.typeAction')],
       [`${label(at('fiche.description'))} : à remplir`, at('fiche.description')],
     ]);
-    expect(itemOf(checklist, 'fiches').details[0]!.message).toMatch(/^Fiche 1\.3\.03 › statut : à remplir$/);
+    expect(itemOf(checklist, 'fiches').details[0]!.message).toBe('Fiche 1.3.03 · Statut : à remplir');
     expect(itemOf(checklist, 'fiches').details[0]!.key).toBe(`completude:actions.#${action.id}.statut`);
     const realises = itemOf(checklist, 'realises');
     expect(realises.details).toHaveLength(action.indicators.length);
-    expect(realises.details[0]!.message).toBe(`Fiche 1.3.03, indicateur 1, ${year}, réalisé`);
+    expect(realises.details[0]!.message).toMatch(new RegExp(`^Fiche 1\\.3\\.03 · indicateur 1 « .+ » · Réalisé ${year}$`));
 
     const fiche = {
       ...action.fiche,

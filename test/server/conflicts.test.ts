@@ -32,7 +32,7 @@ describe('concurrent edits of a cell', () => {
       ],
     });
     expectApiError(second, 409, 'conflict');
-    expect(second.body.message).toBe('Fiche 1.3.03 (CPAS de Liège - SADA), indicateur 2, 2021, cible a été modifié(e) entre-temps : choisissez la valeur à garder');
+    expect(second.body.message).toBe('Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d\'un coaching (x séances) » · Cible 2021 a été modifié(e) entre-temps : choisissez la valeur à garder');
     expect(second.body.current).toEqual([{ grid: 'indicator-target', row: indicator.id, period: '2021', value: 650, version: 2 }]);
 
     const stored = (await readSada(app, plan.id)).indicator.values['2021'];

@@ -118,7 +118,7 @@ describe('malformed input', () => {
       ],
     });
     expectApiError(res, 400, 'validation');
-    expect(res.body.issues).toEqual([{ path: 'cells.2.value', message: 'Fiche 1.3.03 (CPAS de Namur), indicateur 5, 2022, cible : Valeur trop grande' }]);
+    expect(res.body.issues).toEqual([{ path: 'cells.2.value', message: 'Fiche 1.3.03 · indicateur 5 « Sur le total des actions, % de temps consacré à cette action (% annuel) » · Cible 2022 : Valeur trop grande' }]);
     expect(await getPlan(app, f.plan.id)).toEqual(before);
   });
 

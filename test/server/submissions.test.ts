@@ -58,13 +58,13 @@ describe('the completeness checklist', () => {
     const byId = Object.fromEntries(checklist.elements.map((e: { id: string }) => [e.id, e]));
     expect(byId.realises.ok).toBe(false);
     expect(byId.realises.details).toHaveLength(175);
-    expect(byId.realises.details[0].message).toMatch(/^Fiche 1\.1\.05 \(CALIF\), indicateur 1, 2021, réalisé$/);
+    expect(byId.realises.details[0].message).toMatch(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021$/);
     // What the printed form really lacks: fiches printed with their header only, and a few fields of others.
     expect(byId['fiche-plan'].ok).toBe(true);
     expect(byId.actions.ok).toBe(true);
     expect(byId.fiches.ok).toBe(false);
     expect(byId.fiches.details).toHaveLength(50);
-    expect(byId.fiches.details.map((d: { message: string }) => d.message)).toContain('Fiche 5.5.02 (Resto du cœur) : au moins un indicateur');
+    expect(byId.fiches.details.map((d: { message: string }) => d.message)).toContain('Fiche 5.5.02 : au moins un indicateur');
     expect(byId.budget.ok).toBe(true);
     expect(byId.constats.ok).toBe(false);
     expect(byId.constats.details[0].message).toMatch(/Ex-ante : le total est 95,0\u00a0%/);
@@ -106,7 +106,7 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const indicator = plan.actions[0]!.indicators[0]!;
     const locked = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 5, version: indicator.values['2021']!.actualVersion }] });
     expectApiError(locked, 409, 'year_locked');
-    expect(locked.body.message).toBe('Fiche 1.1.05 (CALIF), indicateur 1, 2021, réalisé : le rapport 2021 est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)');
+    expect(locked.body.message).toBe('Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : le rapport 2021 est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)');
     const other = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2022', value: 5, version: 0 }] });
     expect(other.status).toBe(200);
     const deleteAction = await call(chef, 'DELETE', `${url}/actions/${plan.actions[0]!.id}?version=${plan.actions[0]!.version}`);
@@ -118,7 +118,7 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const chemin = `actions.${plan.actions[0]!.id}.indicators.${indicator.id}.values.2021.actual`;
     const thread = await call(dics, 'POST', `${url}/threads`, { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' });
     expect(thread.status).toBe(201);
-    expect(thread.body).toMatchObject({ libelle: 'Fiche 1.1.05 (CALIF), indicateur 1, 2021, réalisé', statut: 'ouvert', ouvertPar: 'Luc Renard (DiCS)' });
+    expect(thread.body).toMatchObject({ libelle: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021', statut: 'ouvert', ouvertPar: 'Luc Renard (DiCS)' });
     expectApiError(await call(chef, 'POST', `${url}/threads`, { annee: YEAR, chemin, texte: 'x' }), 403, 'forbidden');
     expectApiError(await call(chef, 'POST', `${url}/submissions/${first.id}/approve`, {}), 403, 'forbidden');
     expectApiError(await call(dics, 'POST', `${url}/submissions/${first.id}/return`, { motif: ' ' }), 400, 'validation', 'motif');
@@ -133,7 +133,7 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const second = await submit(chef, url);
     expect(second.numero).toBe(2);
     const changedCell = second.changements.find((c) => c.path === chemin);
-    expect(changedCell).toMatchObject({ label: 'Fiche 1.1.05 (CALIF), indicateur 1, 2021, réalisé', newText: '3' });
+    expect(changedCell).toMatchObject({ label: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021', newText: '3' });
     // The 2022 value typed in between is a change too.
     expect(second.changements.some((c) => c.path.endsWith('.values.2022.actual'))).toBe(true);
     const secondPdf = pdfText(new Uint8Array(await (await chef.request(`${url}/submissions/${second.id}/report.pdf`)).arrayBuffer()), 'soumission-2021-2.pdf');

@@ -156,7 +156,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
     expect(levels.length).toBeGreaterThan(40);
   });
 
-  it('writes user text that looks like a formula as plain text', async () => {
+  it('writes user text that looks like a formula as plain text, with the apostrophe that keeps it text in a CSV', async () => {
     const t = makeLiegeApp();
     const current = (await call(t.app, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
     const textes = { ...current.textes, vision: '=HYPERLINK("http://x")', portrait: '+1+2' };
@@ -164,9 +164,9 @@ describe('GET /api/plans/:id/export.xlsx', () => {
     const res = await t.app.request(`/api/plans/${t.plan.id}/export.xlsx`);
     const book = await open(new Uint8Array(await res.arrayBuffer()));
     const cell = book.getWorksheet('Fiche plan')!.getCell(cellOf(current, 'textes.vision').cell);
-    expect(cell.value).toBe('=HYPERLINK("http://x")');
+    expect(cell.value).toBe('\'=HYPERLINK("http://x")');
     expect(cell.formula).toBeUndefined();
-    expect(book.getWorksheet('Fiche plan')!.getCell(cellOf(current, 'textes.portrait').cell).value).toBe('+1+2');
+    expect(book.getWorksheet('Fiche plan')!.getCell(cellOf(current, 'textes.portrait').cell).value).toBe("'+1+2");
   });
 });
 

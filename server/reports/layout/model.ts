@@ -277,7 +277,9 @@ export function sheetName(base: string, taken: Set<string>): string {
     .replace(/'/g, '’')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^’|’$/g, '');
+    .replace(/^’|’$/g, '')
+    // A name never starts like a formula (`=1+1`), whatever a stored code or name holds.
+    .replace(/^[=+\-@\s]+/, '');
   const stem = clean === '' ? 'Feuille' : clean;
   for (let i = 1; ; i++) {
     const suffix = i === 1 ? '' : ` (${i})`;

@@ -110,33 +110,33 @@ export function layoutQuestionsForPrint(threads: readonly ReviewThread[]): Sheet
 }
 
 /**
- * The values changed since the previous submission of the year, one row each: the value as people name it, its old
- * and new text as the grid shows them, and its plan path. The workbook's variant has the title (with the
- * submission's number and the previous one's date when known) and the path; the printed one the three columns
- * Valeur | Avant | Après under the document's annex title.
+ * The values changed since the previous submission of the year, one row each: the value as people name it
+ * (schemas/plan-path.ts, never a path or an id), its old and new text as the grid shows them. The workbook's variant
+ * has the title (with the submission's number and the previous one's date when known); the printed one the three
+ * columns Valeur | Avant | Après under the document's annex title.
  */
 export function layoutChanges(review: ReviewAnnex, variant: 'workbook' | 'print'): SheetLayout {
   const b = new SheetBuilder();
   const isWorkbook = variant === 'workbook';
-  const titles = isWorkbook ? ['Valeur', 'Ancienne valeur', 'Nouvelle valeur', 'Chemin'] : ['Valeur', 'Avant', 'Après'];
+  const titles = isWorkbook ? ['Valeur', 'Ancienne valeur', 'Nouvelle valeur'] : ['Valeur', 'Avant', 'Après'];
   if (isWorkbook) {
     const line = submissionLine(review);
     b.add([text(2, `${CHANGES_TITLE}${line ? ` (${line})` : ''}`, 'title', titles.length)], { height: 22 });
   }
   const header = b.add(headerRow(titles));
   for (const c of review.changes) {
-    b.add([text(2, c.label), text(3, c.oldText), text(4, c.newText), ...(isWorkbook ? [text(5, c.path)] : [])], {
+    b.add([text(2, c.label), text(3, c.oldText), text(4, c.newText)], {
       height: Math.max(wrappedHeight(c.label, 45), wrappedHeight(c.oldText, 40), wrappedHeight(c.newText, 40)),
     });
   }
   return {
     name: CHANGES_SHEET,
     key: null,
-    widths: isWorkbook ? [2, 50, 40, 40, 50] : [2, 60, 45, 45],
+    widths: isWorkbook ? [2, 60, 45, 45] : [2, 60, 45, 45],
     rows: b.rows,
     frozenRows: header,
     landscape: true,
-    ...(isWorkbook ? { autoFilter: `B${header}:E${b.rows.length}` } : {}),
+    ...(isWorkbook ? { autoFilter: `B${header}:D${b.rows.length}` } : {}),
     protect: false,
   };
 }
