@@ -65,7 +65,7 @@ describe('a write addressed to what the role may not write is refused, even with
     const cells = { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2021', value, version }] };
     const res = await expectRefusedUnchanged(t, partner, ['PUT', `/api/plans/${t.plan.id}/cells`, cells]);
     expect(res.body.issues[0].path).toBe(`actions.${own.id}.indicators.${indicator.id}.values.2021.target`);
-    expect(res.body.issues[0].message).toMatch(/cible/);
+    expect(res.body.issues[0].message).toMatch(/Cible 2021/);
     await expectRefusedUnchanged(t, partner, ['PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/target`, { value, version }]);
   });
 

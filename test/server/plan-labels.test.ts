@@ -48,8 +48,9 @@ async function changePlan(app: TestApp, plan: Plan): Promise<Plan> {
   const doomedInd = doomed.indicators[0]!;
   ok(await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: doomedInd.id, period: '2022', value: 7, version: doomedInd.values['2022']?.targetVersion ?? 0 }] }));
   const fresh = (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
+  // Its partner card names it: the deletion detaches it (asked for explicitly, as the interface does).
   const d = fresh.actions.find((a) => a.id === doomed.id)!;
-  ok(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${d.id}?version=${d.version}`));
+  ok(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${d.id}?version=${d.version}&detacher=1`));
   return (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
 }
 
