@@ -1,6 +1,7 @@
 import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES, YES_NO } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
+import { inertSpreadsheetText, readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 
 /**
  * Column descriptions of the grids, in plain data, and the pure conversions between a row's typed values and the
@@ -99,11 +100,14 @@ export function parseCellText<R>(col: Column<R>, text: unknown, row: R): Parsed 
   const t = raw.trim();
   let parsed: Parsed;
   switch (col.kind) {
-    case 'text':
-      parsed = t === '' ? { ok: true, value: null } : col.maxLength && t.length > col.maxLength
+    case 'text': {
+      // `'=1+1` (as copied from a grid or a spreadsheet) is the text `=1+1`: the apostrophe only kept it inert.
+      const value = readSpreadsheetText(t);
+      parsed = value === '' ? { ok: true, value: null } : col.maxLength && value.length > col.maxLength
         ? { ok: false, message: `Texte trop long (${col.maxLength} caractères au plus)` }
-        : { ok: true, value: t };
+        : { ok: true, value };
       break;
+    }
     case 'number': {
       if (t === '') {
         parsed = { ok: true, value: null };
@@ -172,9 +176,11 @@ export function parseCellText<R>(col: Column<R>, text: unknown, row: R): Parsed 
 
 /**
  * What a copied cell puts on the clipboard: numbers without thousands separators (`1234,56`), which Excel and
- * LibreOffice read as numbers in any locale with a decimal comma; other cells as shown.
+ * LibreOffice read as numbers in any locale with a decimal comma; a text that starts like a formula behind an
+ * apostrophe (`'=1+1`), so that the spreadsheet it is pasted into keeps it as text; other cells as shown.
  */
 export function toClipboardText<R>(col: Column<R>, cellText: string): string {
+  if (col.kind === 'text' || (col.kind === 'list' && col.itemKind === 'text')) return inertSpreadsheetText(cellText);
   if (col.kind !== 'number') return cellText;
   const r = /^-?[\d.]+(,\d+)?$/.test(cellText.trim()) ? cellText.trim().replace(/\./g, '') : cellText;
   return r;

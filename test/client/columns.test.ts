@@ -71,6 +71,22 @@ describe('toCellText and the clipboard', () => {
     expect(toClipboardText(select, 'Montant (€)')).toBe('Montant (€)');
   });
 
+  it.each(['=1+1', '=HYPERLINK("http://example.invalid","x")', '+1', '-1+2', '@SUM(A1)', "'=1+1"])(
+    'copies the text %s behind an apostrophe, so a spreadsheet keeps it as text, and pastes it back as typed',
+    (typed) => {
+      const text: Column<Row> = { key: 'libelle', title: 'Libellé', kind: 'text' };
+      const copied = toClipboardText(text, toCellText(text, { libelle: typed }));
+      expect(copied).toBe(`'${typed}`);
+      expect(parseCellText(text, copied, {})).toEqual({ ok: true, value: typed });
+    },
+  );
+
+  it('copies other texts as shown', () => {
+    const text: Column<Row> = { key: 'libelle', title: 'Libellé', kind: 'text' };
+    expect(toClipboardText(text, 'Accueil des familles')).toBe('Accueil des familles');
+    expect(toClipboardText(text, "L'abri de nuit")).toBe("L'abri de nuit");
+  });
+
   it('round-trips every shown number through the parser unchanged', () => {
     for (const cents of [0, 1, 99, 100, 123456, 242499674, 1000000000]) {
       const text = toCellText(money, { montant: cents });
