@@ -3,7 +3,7 @@ import { deleteQuery, deleteRow } from './references.ts';
 import { INDICATOR_CATEGORIES } from '../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../../schemas/indicator.ts';
-import { AGGREGATIONS, UNITS, formatBelgianNumber, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
+import { AGGREGATIONS, UNITS, formatBelgianNumber, formatPercent, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 import type { Action } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { api, send, failureMessage } from '../api.ts';
@@ -25,8 +25,12 @@ import { valueCells, watchRefusals } from './value-cells.ts';
  */
 export type IndicatorRow = { ind: Indicator; kind: 'target' | 'actual' };
 
-/** Exact Belgian text of a value: whole numbers without decimals, others with the unit's decimals. */
+/**
+ * Exact Belgian text of a value: whole numbers without decimals, others with the unit's decimals; a percentage as
+ * everywhere else (`formatPercent`: `25,0 %`), which the grid's parser reads back.
+ */
 export function formatExact(value: number, unit: Unit): string {
+  if (unit === 'percent') return formatPercent(value);
   const scale = unitScale(unit);
   return formatBelgianNumber(value, scale, value % 10 ** scale === 0 ? 0 : scale);
 }
