@@ -93,6 +93,12 @@ export const WRITE_CAPABILITIES = {
 /** The capabilities that change a plan's values: a role with none of them only reads. */
 export const WRITING_CAPABILITIES: readonly Capability[] = [...new Set(Object.values(WRITE_CAPABILITIES))];
 
+/** "Votre rôle (Agent de la DiCS) ne permet pas de modifier le plan" / "… ne permet pas d’importer …": one wording. */
+export function roleDenial(roleLabel: string | null, what: string): string {
+  const de = /^[aâàeéèêëiîïoôuûy]/i.test(what) ? 'd’' : 'de ';
+  return `Votre rôle${roleLabel ? ` (${roleLabel})` : ''} ne permet pas ${de}${what}`;
+}
+
 export function hasCapability(actor: Pick<Actor, 'role'>, capability: Capability): boolean {
   return ROLE_CAPABILITIES[actor.role].includes(capability);
 }

@@ -1,4 +1,4 @@
-import { ROLE_LABELS, WRITING_CAPABILITIES, canWritePath, hasCapability, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
+import { ROLE_LABELS, WRITING_CAPABILITIES, canWritePath, hasCapability, roleDenial, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
 import { yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import type { Submission } from '../../schemas/submission.ts';
@@ -93,8 +93,7 @@ function createPermissions(store: PlanStore): Permissions {
     },
     denial(what) {
       const me = currentMe();
-      const de = /^[aâàeéèêëiîïoôuûy]/i.test(what) ? 'd’' : 'de ';
-      return `Votre rôle${me ? ` (${me.roleLabel || ROLE_LABELS[me.role]})` : ''} ne permet pas ${de}${what}`;
+      return roleDenial(me ? me.roleLabel || ROLE_LABELS[me.role] : null, what);
     },
   };
   return self;

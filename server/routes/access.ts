@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { plans } from '../db/schema.ts';
 import { RowId } from '../../schemas/primitives.ts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
-import { ROLE_LABELS, canSeePlan, hasCapability, type Actor, type Capability } from '../../schemas/access.ts';
+import { ROLE_LABELS, canSeePlan, hasCapability, roleDenial, type Actor, type Capability } from '../../schemas/access.ts';
 import { CHANGE_ORIGINS, MAX_REASON_LENGTH, ORIGIN_HEADER, REASON_HEADER, type ChangeOrigin } from '../../schemas/audit.ts';
 import { actorOfSession, SESSION_COOKIE } from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
@@ -85,7 +85,7 @@ export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
       if (!row || !canSeePlan(actor, row.organisationId)) throw new NotFoundError(`Plan introuvable : ${planId}`);
     }
     if (!hasCapability(actor, capability)) {
-      throw new ForbiddenError(`Votre rôle (${ROLE_LABELS[actor.role]}) ne permet pas de ${CAPABILITY_WORDS[capability]}`);
+      throw new ForbiddenError(roleDenial(ROLE_LABELS[actor.role], CAPABILITY_WORDS[capability]));
     }
     return next();
   });

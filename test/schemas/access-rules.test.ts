@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canWriteUnder, porteurIssues, type Role, type WriteScope } from '../../schemas/access.ts';
+import { canWriteUnder, porteurIssues, roleDenial, type Role, type WriteScope } from '../../schemas/access.ts';
 
 const scope: WriteScope = { partnerActionIds: new Set(['a1']), financeIndicatorIds: new Set(['money']) };
 
@@ -43,5 +43,16 @@ describe('porteurIssues', () => {
     const association = { nom: 'Association Ourthe-Amblève', nature: 'association' as const };
     expect(porteurIssues(association, { commune: 'Association Ourthe-Amblève', communePorteuse: 'Aywaille' })).toEqual([]);
     expect(porteurIssues(association, { commune: 'Aywaille' })).toHaveLength(1);
+  });
+});
+
+describe('roleDenial', () => {
+  it.each([
+    ['modifier le plan', 'Votre rôle (Agent de la DiCS) ne permet pas de modifier le plan'],
+    ['instruire le rapport', 'Votre rôle (Agent de la DiCS) ne permet pas d’instruire le rapport'],
+    ['importer un classeur dans ce plan', 'Votre rôle (Agent de la DiCS) ne permet pas d’importer un classeur dans ce plan'],
+    ['écrire dans les questions de la DiCS', 'Votre rôle (Agent de la DiCS) ne permet pas d’écrire dans les questions de la DiCS'],
+  ])('elides « de » before a vowel: %s', (what, expected) => {
+    expect(roleDenial('Agent de la DiCS', what)).toBe(expected);
   });
 });
