@@ -1,7 +1,5 @@
 import { z } from 'zod';
 import type { Action } from './action.ts';
-import type { Transfer } from './plan.ts';
-import type { PlanDocument } from './plan.ts';
 import { LABEL_SEPARATOR, buildPath, indicatorValuePath, labelPath } from './plan-path.ts';
 import { Version } from './primitives.ts';
 
@@ -41,18 +39,10 @@ export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
  * French location of a cell, as schemas/plan-path.ts labels its path: "Fiche 1.3.03 · indicateur 2 « … » · Cible
  * <année>", "Transfert à « CPAS » · <année>".
  */
-export function describeCell(
-  plan: { actions: readonly Action[]; transferts: readonly Pick<Transfer, 'id' | 'partenaire'>[] },
-  cell: Pick<CellEdit, 'grid' | 'row' | 'period'>,
-): string {
-  const doc = plan as unknown as Pick<PlanDocument, 'actions' | 'transferts'>;
-  if (cell.grid === 'time') return labelPath(doc, buildPath('repartitionTemps', cell.row, cell.period));
-  if (cell.grid === 'consumption') return labelPath(doc, buildPath('consommation', cell.period));
-  if (cell.grid === 'transfer') return labelPath(doc, buildPath('transferts', cell.row, 'parAnnee', cell.period));
-  const kind = cell.grid === 'indicator-target' ? 'target' : 'actual';
-  const action = plan.actions.find((a) => a.indicators.some((i) => i.id === cell.row));
-  if (action) return labelPath(doc, indicatorValuePath(action.id, cell.row, cell.period, kind));
-  return `Indicateur inconnu${LABEL_SEPARATOR}${kind === 'target' ? 'Cible' : 'Réalisé'} ${cell.period}`;
+export function describeCell(doc: Parameters<typeof labelPath>[0], cell: Pick<CellEdit, 'grid' | 'row' | 'period'>): string {
+  const path = cellPathOf(doc, cell);
+  if (path) return labelPath(doc, path);
+  return `Indicateur inconnu${LABEL_SEPARATOR}${cell.grid === 'indicator-target' ? 'Cible' : 'Réalisé'} ${cell.period}`;
 }
 
 /**
@@ -62,15 +52,15 @@ export function describeCell(
 export function cellPathOf(plan: { actions: readonly Pick<Action, 'id' | 'indicators'>[] }, cell: Pick<CellEdit, 'grid' | 'row' | 'period'>): string | null {
   switch (cell.grid) {
     case 'time':
-      return `repartitionTemps.${cell.row}.${cell.period}`;
+      return buildPath('repartitionTemps', cell.row, cell.period);
     case 'consumption':
-      return `consommation.${cell.period}`;
+      return buildPath('consommation', cell.period);
     case 'transfer':
-      return `transferts.${cell.row}.parAnnee.${cell.period}`;
+      return buildPath('transferts', cell.row, 'parAnnee', cell.period);
     case 'indicator-target':
     case 'indicator-actual': {
       const action = plan.actions.find((a) => a.indicators.some((i) => i.id === cell.row));
-      return action ? `actions.${action.id}.indicators.${cell.row}.values.${cell.period}.${cell.grid === 'indicator-target' ? 'target' : 'actual'}` : null;
+      return action ? indicatorValuePath(action.id, cell.row, cell.period, cell.grid === 'indicator-target' ? 'target' : 'actual') : null;
     }
   }
 }
