@@ -19,10 +19,17 @@ export function cellOf(plan: Plan, path: string): { sheet: string; cell: string 
   return { sheet: at.sheet, cell: at.cell };
 }
 
+/** Opens the bytes of a workbook with exceljs (which reads an ArrayBuffer: the bytes' own range of it). */
+export async function openWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  const buffer = bytes instanceof ArrayBuffer ? bytes : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  await wb.xlsx.load(buffer);
+  return wb;
+}
+
 /** Edits cells of an exported workbook with exceljs, as a user would type them (numbers in euros, %, text…). */
 export async function editWorkbookCells(bytes: Uint8Array, edits: { path: string; value: ExcelJS.CellValue }[], plan: Plan): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  const wb = await openWorkbook(bytes);
   for (const e of edits) {
     const { sheet, cell } = cellOf(plan, e.path);
     wb.getWorksheet(sheet)!.getCell(cell).value = e.value;

@@ -193,7 +193,7 @@ describe('only a real change moves a version', () => {
     await expectNoChange(t, t.as('finance'), ['PUT', `${url}/justifications`, { version: justified.version, data: { cle: finding.key, texte: 'Expliqué', auteur: 'x' } }], (b) => b.version, justified.version);
 
     const header = await getPlan(t.app, t.plan.id);
-    const version = (header as unknown as { versions: { header: number } }).versions.header;
+    const version = header.versions.header;
     await expectNoChange(t, t.as('chef'), ['PUT', url, { version, commune: header.commune }], (b) => b.versions.header, version);
   });
 });

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeTestApp, postPlan, postAction, expectApiError, type TestApp } from '../helpers.ts';
 import { convertSheetsToCsv, convertWithLibreOffice, editWithLibreOffice, openCsvWithLibreOffice } from '../libreoffice.ts';
+import { openWorkbook } from '../workbook-edit.ts';
 import { importPlanDocument } from '../../server/services/plans.ts';
 import { inertSpreadsheetText, readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import type { Plan } from '../../schemas/plan.ts';
@@ -73,12 +74,6 @@ function formulaPlanDocument() {
   };
 }
 
-async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
-  return wb;
-}
-
 /** Every cell of every sheet: where, its raw exceljs value. */
 function cellsOf(wb: ExcelJS.Workbook): { where: string; value: ExcelJS.CellValue }[] {
   const out: { where: string; value: ExcelJS.CellValue }[] = [];
@@ -119,7 +114,7 @@ describe('formula-shaped text through LibreOffice', () => {
   });
 
   it('writes every such text as an inert string in our XLSX, and reads our own export back as no change', async () => {
-    const cells = cellsOf(await load(exported));
+    const cells = cellsOf(await openWorkbook(exported));
     for (const p of PAYLOADS) {
       expect(cells.some((c) => c.value === `'${p}`), p).toBe(true);
       expect(cells.filter((c) => textOf(c.value) === p), p).toEqual([]);
@@ -133,7 +128,7 @@ describe('formula-shaped text through LibreOffice', () => {
     'keeps them text when LibreOffice re-saves the workbook as XLSX, and the importer reads them back unchanged',
     async () => {
       const resaved = await convertWithLibreOffice(exported, 'xlsx', 'xlsx');
-      const cells = cellsOf(await load(resaved));
+      const cells = cellsOf(await openWorkbook(resaved));
       const formulas = cells.filter((c) => isFormula(c.value)).map((c) => (c.value as ExcelJS.CellFormulaValue).formula ?? '');
       for (const p of PAYLOADS) {
         expect(cells.some((c) => textOf(c.value) === `'${p}`), p).toBe(true);
@@ -160,7 +155,7 @@ describe('formula-shaped text through LibreOffice', () => {
       const reopened = await openCsvWithLibreOffice([...csvs.values()]);
       const strings: string[] = [];
       for (const [i, bytes] of reopened.entries()) {
-        for (const c of cellsOf(await load(bytes))) {
+        for (const c of cellsOf(await openWorkbook(bytes))) {
           expect(isFormula(c.value), `${names[i]} ${c.where}: ${JSON.stringify(c.value)}`).toBe(false);
           const text = textOf(c.value);
           if (text !== null) strings.push(text);
@@ -176,7 +171,7 @@ describe('formula-shaped text through LibreOffice', () => {
   it(
     'names no sheet like a formula',
     async () => {
-      const wb = await load(exported);
+      const wb = await openWorkbook(exported);
       for (const ws of wb.worksheets) expect(ws.name, ws.name).not.toMatch(/^[=+\-@]/);
     },
     LO_TIMEOUT,

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeBudgetFigures, PART_COMMUNALE_MINIMUM_TEXT } from '../../schemas/budget.ts';
 import { checkPlan } from '../../schemas/checks.ts';
@@ -9,6 +8,7 @@ import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { ACCOUNTS, makeLiegeApp, signedIn } from '../helpers.ts';
 import { HAS_LIBREOFFICE, convertWithLibreOffice } from '../libreoffice.ts';
+import { openWorkbook } from '../workbook-edit.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
 
 /**
@@ -47,8 +47,7 @@ describe('formatPercent, the one percentage format of the product', () => {
 
 describe('the workbook', () => {
   async function percentCells(): Promise<{ sheet: string; address: string; label: string; numFmt: string }[]> {
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(Buffer.from(xlsx) as unknown as ExcelJS.Buffer);
+    const book = await openWorkbook(xlsx);
     const found: { sheet: string; address: string; label: string; numFmt: string }[] = [];
     book.eachSheet((ws) =>
       ws.eachRow((row) =>

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, makeLiegeApp, type TestApp } from '../helpers.ts';
+import { openWorkbook } from '../workbook-edit.ts';
 import type { AuditEntry } from '../../schemas/audit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { CHANGES_ANNEX_TITLE } from '../../server/reports/pdf/plan-pdf.ts';
@@ -118,8 +119,7 @@ describe('the changes annex names values, never paths or ids', () => {
     'the Modifications sheet of the workbook',
     async () => {
       const bytes = await renderWorkbook(buildWorkbookLayout({ ...gatherWorkbookInput(t.ctx, after), review: review() }), { generatedAt: new Date('2026-11-21T10:00:00Z') });
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+      const wb = await openWorkbook(bytes);
       const ws = wb.getWorksheet(CHANGES_SHEET)!;
       const texts: string[] = [];
       ws.eachRow((row) => row.eachCell((c) => texts.push(String(c.text ?? ''))));
