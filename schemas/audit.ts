@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PlanDocument } from './plan.ts';
-import { ficheLabel, labelPath } from './plan-path.ts';
+import { ficheLabel, justificationPathKey, labelPath } from './plan-path.ts';
 import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
 import { formatEuros, formatPercent, formatUnitValue } from './numbers.ts';
 import { NO, YES } from './enums.ts';
@@ -34,7 +34,7 @@ const SKIPPED_KEYS = new Set(['id', 'version', 'targetVersion', 'actualVersion',
 
 /** The key of a row of a list: its id, a justification's finding key; budget versions and imputations under their year. */
 function rowKeyOf(list: string, row: Record<string, unknown>, index: number): string {
-  if (list === 'justifications' && typeof row.cle === 'string') return row.cle.replace(/\./g, '·');
+  if (list === 'justifications' && typeof row.cle === 'string') return justificationPathKey(row.cle);
   const id = typeof row.id === 'string' ? row.id : String(index);
   if ((list === 'budgetsAnnuels' || list === 'imputations') && typeof row.annee === 'number') return `${row.annee}.${id}`;
   return id;

@@ -1,5 +1,6 @@
 import type { ApiIssue } from './errors.ts';
 import { describeAction } from './cells.ts';
+import { justificationPath } from './plan-path.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from './reference.ts';
@@ -145,7 +146,7 @@ export function findRowReferences(plan: PlanDocument, rowPath: string, sources: 
   }
   for (const j of plan.justifications) {
     if (keyNamesRow(j.cle, ids)) {
-      out.push({ kind: 'justification', path: `justifications.${j.cle.replace(/\./g, '·')}`, label: `« ${j.texte} » (${j.auteur})`, detachable: true });
+      out.push({ kind: 'justification', path: justificationPath(j.cle), label: `« ${j.texte} » (${j.auteur})`, detachable: true });
     }
   }
   for (const t of sources.threads) {

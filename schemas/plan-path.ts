@@ -24,6 +24,12 @@ export function buildPath(...parts: readonly (string | number)[]): string {
 export const indicatorValuePath = (actionId: string, indicatorId: string, year: number | string, kind: 'target' | 'actual') =>
   buildPath('actions', actionId, 'indicators', indicatorId, 'values', year, kind);
 
+/** A justification's key as one part of a path: its finding key, with `·` for the key's own dots. */
+export const justificationPathKey = (cle: string) => cle.replace(/\./g, '·');
+
+/** The path of a justification (`justifications.<clé>`), as `flattenPlan` names it. */
+export const justificationPath = (cle: string) => buildPath('justifications', justificationPathKey(cle));
+
 /** The path prefix of one fiche action (its list row, fiche, indicators and their values). */
 export const actionPathPrefix = (actionId: string) => buildPath('actions', actionId);
 

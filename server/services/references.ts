@@ -5,6 +5,7 @@ import { AppError, InUseError } from '../errors.ts';
 import { describeRowReferences, detachLabel, findRowReferences, type ReferenceSources, type RowReferences } from '../../schemas/integrity.ts';
 import { LOCKING_STATUSES } from '../../schemas/submission.ts';
 import type { PlanDocument } from '../../schemas/plan.ts';
+import { justificationPath } from '../../schemas/plan-path.ts';
 import { readPlan } from './plan-store.ts';
 
 /**
@@ -79,6 +80,6 @@ function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: s
       }
     }
   }
-  const keys = plan.justifications.filter((j) => references.some((r) => r.kind === 'justification' && r.path === `justifications.${j.cle.replace(/\./g, '·')}`)).map((j) => j.cle);
+  const keys = plan.justifications.filter((j) => references.some((r) => r.kind === 'justification' && r.path === justificationPath(j.cle))).map((j) => j.cle);
   if (keys.length) db.delete(justifications).where(and(eq(justifications.planId, planId), inArray(justifications.cle, keys))).run();
 }
