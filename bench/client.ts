@@ -61,7 +61,9 @@ try {
   const rows = await page.locator('.fiche .ht_master td[data-key="label"]').count();
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
   console.log(`Client bundle (dist/client/assets): ${(raw / 1024).toFixed(0)} kB raw, ${(gz / 1024).toFixed(0)} kB gzip`);
-  console.log(`Open a fiche with 20 indicators (40 grid rows, ${rows} drawn) to an editable grid: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`);
+  console.log(
+    `Open a fiche with 20 indicators (40 grid rows, ${rows} drawn) to an editable grid: median ${median(times).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`,
+  );
 } finally {
   await browser.close();
   await server.close();

@@ -36,7 +36,9 @@ const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-finance-'));
 const db = openDatabase(join(dir, 'bench.sqlite'));
 const reference = loadReferenceData();
 const ctx = { db, reference };
-console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+);
 
 const plan = seedSample(ctx);
 const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
@@ -48,7 +50,9 @@ const lines = Array.from({ length: MAX_BOOKED_FILE_LINES }, (_, i) => {
 const bytes = new TextEncoder().encode(['Année;Code fonctionnel;Article économique;Libellé;Montant', ...lines].join('\n'));
 console.log(`File: ${MAX_BOOKED_FILE_LINES} lines, ${(bytes.length / 1024).toFixed(0)} kB`);
 
-await time(`preview of a ${MAX_BOOKED_FILE_LINES}-line CSV of imputations`, () => importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null }));
+await time(`preview of a ${MAX_BOOKED_FILE_LINES}-line CSV of imputations`, () =>
+  importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null }),
+);
 await time(`apply it (replace the year's lines, 1 transaction)`, async () => {
   const preview = await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null });
   await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: true, fingerprint: preview.fingerprint });

@@ -44,7 +44,10 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const ms = (x: number) => (x >= 10_000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
 /** Samples the process RSS (worker threads included) every ~20 ms while `fn` runs; answers the peak. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; baseline: number; peak: number }> {
@@ -248,18 +251,26 @@ if (lo && 'times' in lo) {
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 const line = (r: string[]) => r.map((cell, c) => (c === 0 || c === 4 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
 
-console.log(`Machine: ${cpuModel()}, ${availableParallelism()} cores (${cpus().length} CPUs), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free), Node ${process.version}, ${process.platform}`);
+console.log(
+  `Machine: ${cpuModel()}, ${availableParallelism()} cores (${cpus().length} CPUs), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free), Node ${process.version}, ${process.platform}`,
+);
 console.log(`LibreOffice: ${loVersion}`);
 console.log(`Load average (1/5/15 min): ${loadAtStart} at start, ${load()} at end`);
-console.log(`Liège plan: ${plan.actions.length} actions, programme years ${years.join(', ')}; PDF ${(ourPdf.length / 1024).toFixed(0)} kB, ${ourPages} pages (report ${inputs[0]!.reportYear}); XLSX ${(xlsx.length / 1024).toFixed(0)} kB`);
+console.log(
+  `Liège plan: ${plan.actions.length} actions, programme years ${years.join(', ')}; PDF ${(ourPdf.length / 1024).toFixed(0)} kB, ${ourPages} pages (report ${inputs[0]!.reportYear}); XLSX ${(xlsx.length / 1024).toFixed(0)} kB`,
+);
 console.log('');
 console.log(line(rows[0]!));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 for (const r of rows.slice(1)) console.log(line(r));
 console.log('');
-console.log(`cold: first progress from the worker after ${ms(coldFirstProgress)} (thread start, tsx loader, modules); warm: after ${ms(median(warmFirstProgress))} (median)`);
+console.log(
+  `cold: first progress from the worker after ${ms(coldFirstProgress)} (thread start, tsx loader, modules); warm: after ${ms(median(warmFirstProgress))} (median)`,
+);
 console.log(`warm runs: ${warmTimes.map((t, i) => `${inputs[(i + 1) % inputs.length]!.reportYear} ${ms(t)}`).join(', ')}`);
-console.log(`gather the PDF input on the main thread (not in the times above): median ${ms(median(gatherTimes))} over ${gatherTimes.length} years; XLSX render for LibreOffice: ${ms(xlsxMs)} (once)`);
+console.log(
+  `gather the PDF input on the main thread (not in the times above): median ${ms(median(gatherTimes))} over ${gatherTimes.length} years; XLSX render for LibreOffice: ${ms(xlsxMs)} (once)`,
+);
 if (!lo) {
   console.log('LibreOffice comparison skipped: soffice not found (set SOFFICE_PATH or install LibreOffice).');
 } else if ('error' in lo) {
@@ -268,7 +279,9 @@ if (!lo) {
   const loMedian = median(lo.times);
   console.log(`LibreOffice runs: ${lo.times.map(ms).join(', ')}; first run with a fresh profile (not counted): ${ms(lo.first)}`);
   console.log(`pages: ours ${ourPages}, LibreOffice ${lo.pages} (${(lo.size / 1024).toFixed(0)} kB)`);
-  console.log(`LibreOffice median / our warm median: ×${(loMedian / warmMedian).toFixed(1)};  LibreOffice median / our cold: ×${(loMedian / coldMs).toFixed(1)}`);
+  console.log(
+    `LibreOffice median / our warm median: ×${(loMedian / warmMedian).toFixed(1)};  LibreOffice median / our cold: ×${(loMedian / coldMs).toFixed(1)}`,
+  );
 }
 db.$client.close();
 rmSync(tmp, { recursive: true, force: true });

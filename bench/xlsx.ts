@@ -80,6 +80,9 @@ for (const what of ['export', 'import'] as const) {
     return JSON.parse(out.trim().split('\n').pop()!) as { baseline: number; peak: number };
   });
   const lift = median(runs.map((r) => r.peak - r.baseline));
-  console.log(`peak memory of one ${what} (fresh process, 5 runs)`.padEnd(58), `median +${lift.toFixed(0)} MiB above a ${median(runs.map((r) => r.baseline)).toFixed(0)} MiB baseline`);
+  console.log(
+    `peak memory of one ${what} (fresh process, 5 runs)`.padEnd(58),
+    `median +${lift.toFixed(0)} MiB above a ${median(runs.map((r) => r.baseline)).toFixed(0)} MiB baseline`,
+  );
 }
 db.$client.close();

@@ -33,11 +33,7 @@ let sessionUserId: string | null = null;
 
 async function loadReference(): Promise<Reference> {
   if (!reference) {
-    const [programmes, catalogue, config] = await Promise.all([
-      send(api.programmes.$get()),
-      send(api.catalogue.$get()),
-      send(api['client-config'].$get()),
-    ]);
+    const [programmes, catalogue, config] = await Promise.all([send(api.programmes.$get()), send(api.catalogue.$get()), send(api['client-config'].$get())]);
     setGridLicenseKey(config.handsontableLicenseKey);
     reference = { programmes: programmes as Programme[], catalogue: catalogue as Catalogue };
   }
@@ -81,7 +77,13 @@ function showError(err: unknown): void {
   const message = err instanceof ApiFailure ? err.body.message : err instanceof Error ? err.message : String(err);
   replaceChildren(
     root,
-    h('main', { id: 'main', class: 'error-page' }, h('h1', null, 'Cohésio'), h('p', { role: 'alert' }, message), h('p', null, h('a', { href: '#/' }, 'Retour aux plans'))),
+    h(
+      'main',
+      { id: 'main', class: 'error-page' },
+      h('h1', null, 'Cohésio'),
+      h('p', { role: 'alert' }, message),
+      h('p', null, h('a', { href: '#/' }, 'Retour aux plans')),
+    ),
   );
 }
 

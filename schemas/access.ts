@@ -60,7 +60,20 @@ export const CAPABILITIES = [
 export type Capability = (typeof CAPABILITIES)[number];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
-  'chef-de-projet': ['read', 'create-plan', 'edit-plan', 'edit-finance', 'edit-cells', 'edit-action-texts', 'import-workbook', 'justify', 'answer', 'discuss', 'submit', 'reopen'],
+  'chef-de-projet': [
+    'read',
+    'create-plan',
+    'edit-plan',
+    'edit-finance',
+    'edit-cells',
+    'edit-action-texts',
+    'import-workbook',
+    'justify',
+    'answer',
+    'discuss',
+    'submit',
+    'reopen',
+  ],
   finance: ['read', 'edit-finance', 'edit-cells', 'import-workbook', 'justify', 'answer', 'discuss'],
   partenaire: ['read', 'edit-cells', 'edit-action-texts', 'import-workbook', 'answer', 'discuss'],
   dics: ['read', 'review', 'discuss', 'reopen'],
@@ -145,13 +158,19 @@ export function partnerActionIdsOf(plan: ScopePlan, partenaire: string | null): 
   const transferIds = new Set(plan.transferts.filter((t) => samePartner(t.partenaire, partenaire)).map((t) => t.id));
   return new Set(
     plan.actions
-      .filter((a) => (a.fiche.operateur.transferId && transferIds.has(a.fiche.operateur.transferId)) || (a.fiche.operateur.organisme && samePartner(a.fiche.operateur.organisme, partenaire)))
+      .filter(
+        (a) =>
+          (a.fiche.operateur.transferId && transferIds.has(a.fiche.operateur.transferId)) ||
+          (a.fiche.operateur.organisme && samePartner(a.fiche.operateur.organisme, partenaire)),
+      )
       .map((a) => a.id),
   );
 }
 
 export function writeScopeOf(plan: ScopePlan, actor: Pick<Actor, 'partenaire'>): WriteScope {
-  const financeIndicatorIds = new Set(plan.actions.flatMap((a) => a.indicators.filter((i) => i.standard && FINANCE_INDICATOR_STANDARDS.includes(i.standard)).map((i) => i.id)));
+  const financeIndicatorIds = new Set(
+    plan.actions.flatMap((a) => a.indicators.filter((i) => i.standard && FINANCE_INDICATOR_STANDARDS.includes(i.standard)).map((i) => i.id)),
+  );
   return { partnerActionIds: partnerActionIdsOf(plan, actor.partenaire), financeIndicatorIds };
 }
 
@@ -166,7 +185,8 @@ export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: Wr
     case 'chef-de-projet':
       return true;
     case 'finance':
-      if (parts[0] === 'actions') return parts[2] === 'indicators' && scope.financeIndicatorIds.has(parts[3] ?? '') && (parts[4] === 'values' || parts[4] === 'exAnte');
+      if (parts[0] === 'actions')
+        return parts[2] === 'indicators' && scope.financeIndicatorIds.has(parts[3] ?? '') && (parts[4] === 'values' || parts[4] === 'exAnte');
       return (FINANCE_PARTS as readonly string[]).includes(parts[0]!);
     case 'partenaire': {
       if (parts[0] !== 'actions' || !scope.partnerActionIds.has(parts[1] ?? '')) return false;
@@ -215,7 +235,10 @@ export type PorteurNames = { commune?: string; communePorteuse?: string | null; 
  * gives it. Answers one issue per name that designates someone else (the DiCS and administrators have no
  * organisation: they are not asked).
  */
-export function porteurIssues(organisation: { nom: string; nature: (typeof ORGANISATION_KINDS)[number] }, names: PorteurNames): { path: string; message: string }[] {
+export function porteurIssues(
+  organisation: { nom: string; nature: (typeof ORGANISATION_KINDS)[number] },
+  names: PorteurNames,
+): { path: string; message: string }[] {
   const own = `${organisation.nature === 'commune' ? 'votre commune' : 'votre association'} (${organisation.nom})`;
   const issues: { path: string; message: string }[] = [];
   if (names.commune !== undefined && !samePartner(names.commune, organisation.nom)) {
@@ -244,9 +267,22 @@ function normaliseName(s: string): string {
 
 export const MIN_PASSWORD_LENGTH = 10;
 const password = z.string().min(MIN_PASSWORD_LENGTH, `Le mot de passe doit compter au moins ${MIN_PASSWORD_LENGTH} caractères`).max(200);
-const emailField = z.email('Adresse électronique invalide').max(200).transform((s) => s.toLowerCase());
+const emailField = z
+  .email('Adresse électronique invalide')
+  .max(200)
+  .transform((s) => s.toLowerCase());
 
-export const LoginSchema = z.object({ email: z.string().trim().min(1, 'Indiquez votre adresse électronique').max(200).transform((s) => s.toLowerCase()), motDePasse: z.string().min(1, 'Indiquez votre mot de passe').max(200) }).strict();
+export const LoginSchema = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .min(1, 'Indiquez votre adresse électronique')
+      .max(200)
+      .transform((s) => s.toLowerCase()),
+    motDePasse: z.string().min(1, 'Indiquez votre mot de passe').max(200),
+  })
+  .strict();
 export type Login = z.output<typeof LoginSchema>;
 
 export const PasswordChangeSchema = z
@@ -269,9 +305,20 @@ export const UserCreateSchema = z
   .strict()
   .superRefine((u, ctx) => {
     const needsOrganisation = ORGANISATION_ROLES.includes(u.role);
-    if (needsOrganisation && !u.organisation) ctx.addIssue({ code: 'custom', path: ['organisation'], message: `Le rôle « ${ROLE_LABELS[u.role]} » appartient à une commune ou une association : indiquez-la` });
-    if (!needsOrganisation && u.organisation) ctx.addIssue({ code: 'custom', path: ['organisation'], message: `Le rôle « ${ROLE_LABELS[u.role]} » voit tous les plans : il n'appartient à aucune commune` });
-    if ((u.role === 'partenaire') !== (u.partenaire !== null)) ctx.addIssue({ code: 'custom', path: ['partenaire'], message: 'Le partenaire est indiqué pour un opérateur partenaire, et pour lui seul' });
+    if (needsOrganisation && !u.organisation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organisation'],
+        message: `Le rôle « ${ROLE_LABELS[u.role]} » appartient à une commune ou une association : indiquez-la`,
+      });
+    if (!needsOrganisation && u.organisation)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['organisation'],
+        message: `Le rôle « ${ROLE_LABELS[u.role]} » voit tous les plans : il n'appartient à aucune commune`,
+      });
+    if ((u.role === 'partenaire') !== (u.partenaire !== null))
+      ctx.addIssue({ code: 'custom', path: ['partenaire'], message: 'Le partenaire est indiqué pour un opérateur partenaire, et pour lui seul' });
   });
 export type UserCreate = z.output<typeof UserCreateSchema>;
 

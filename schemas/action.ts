@@ -13,16 +13,7 @@ import {
 } from './enums.ts';
 import { IndicatorSchema } from './indicator.ts';
 import { ACTION_CODE_PATTERN } from './reference.ts';
-import {
-  RowId,
-  Version,
-  optBool,
-  optDate,
-  optLong,
-  optMedium,
-  optShort,
-  shortText,
-} from './primitives.ts';
+import { RowId, Version, optBool, optDate, optLong, optMedium, optShort, shortText } from './primitives.ts';
 
 /**
  * A plan action: one row of the "Liste des actions" and its fiche action. The catalogue code (`A.T.NN`) is not an
@@ -58,9 +49,7 @@ export const OperateurSchema = z
   })
   .strict();
 
-export const AutrePartenaireSchema = z
-  .object({ id: RowId, nom: shortText.min(1, 'Le nom du partenaire est obligatoire'), contribution: optMedium })
-  .strict();
+export const AutrePartenaireSchema = z.object({ id: RowId, nom: shortText.min(1, 'Le nom du partenaire est obligatoire'), contribution: optMedium }).strict();
 
 export const PublicCibleSchema = z
   .object({

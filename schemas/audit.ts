@@ -109,7 +109,8 @@ export function describePath(plan: Pick<PlanDocument, 'actions' | 'transferts'> 
 /** Paths whose numbers are money in cents (the budgets, transfers, consumption, imputations). */
 function isMoneyPath(parts: readonly string[]): boolean {
   const [head] = parts;
-  if (head === 'budget' || head === 'consommation' || head === 'budgetsAnnuels') return parts.some((p) => p in BUDGET_LABELS || p === 'total') || head === 'consommation';
+  if (head === 'budget' || head === 'consommation' || head === 'budgetsAnnuels')
+    return parts.some((p) => p in BUDGET_LABELS || p === 'total') || head === 'consommation';
   if (head === 'transferts') return parts[2] === 'montant' || parts[2] === 'parAnnee';
   return head === 'imputations' && parts[3] === 'montant';
 }
@@ -130,7 +131,9 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
     if (leaf === 'actionIds') {
       try {
         const ids = JSON.parse(value) as string[];
-        return ids.map((id) => (plan.actions.find((a) => a.id === id) ? ficheLabel(plan, plan.actions.find((a) => a.id === id)!) : 'fiche supprimée')).join(', ');
+        return ids
+          .map((id) => (plan.actions.find((a) => a.id === id) ? ficheLabel(plan, plan.actions.find((a) => a.id === id)!) : 'fiche supprimée'))
+          .join(', ');
       } catch {
         return value;
       }

@@ -179,25 +179,26 @@ function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
       const transfer = transferOfYear(t, year).amount;
       if (transfer === null) continue;
       anyTransfer = true;
-      const amounts = linked
-        .map((a) => standardRow(a, 'montant-convention')?.values[String(year)]?.target ?? null)
-        .filter((v): v is number => v !== null);
+      const amounts = linked.map((a) => standardRow(a, 'montant-convention')?.values[String(year)]?.target ?? null).filter((v): v is number => v !== null);
       if (amounts.length === 0) continue;
       anyValue = true;
       const total = sumOrNull(amounts)!;
       if (Math.abs(total - transfer) >= CONVENTION_TOLERANCE_CENTS * amounts.length) {
-        gaps.push(transfer === t.montant ? `${formatEuros(total)} en ${year}` : `${formatEuros(total)} en ${year} (transfert ${year} : ${formatEuros(transfer)})`);
+        gaps.push(
+          transfer === t.montant ? `${formatEuros(total)} en ${year}` : `${formatEuros(total)} en ${year} (transfert ${year} : ${formatEuros(transfer)})`,
+        );
       }
     }
     if (!anyTransfer || (t.montant === null && !anyValue)) return;
     // Sorted, so that moving actions does not change the message (and outdate its justification).
-    const fiches = linked.map(describeAction).sort((a, b) => a.localeCompare(b, 'fr')).join(', ');
+    const fiches = linked
+      .map(describeAction)
+      .sort((a, b) => a.localeCompare(b, 'fr'))
+      .join(', ');
     const annual = t.montant === null ? 'montant annuel non renseigné' : formatEuros(t.montant);
     if (!anyValue && t.montant !== null) {
       // Only a typed ex-ante (the total over the programme, e.g. CASA 210.492 = 6 × 35.082): compare totals.
-      const exAntes = linked
-        .map((a) => standardRow(a, 'montant-convention')?.exAnte ?? null)
-        .filter((v): v is number => v !== null);
+      const exAntes = linked.map((a) => standardRow(a, 'montant-convention')?.exAnte ?? null).filter((v): v is number => v !== null);
       if (exAntes.length > 0) {
         const total = sumOrNull(exAntes)!;
         const expected = t.montant * programme.years.length;
@@ -244,12 +245,20 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
     if (a.droitVise !== null && axe !== null) {
       const droitAxe = DROITS_VISES.find((d) => d.label === a.droitVise)!.axe;
       if (droitAxe !== axe) {
-        out.push({ rule: 'droit-vise-axe', level: 'warning', path: at('droitVise'), message: `${who} : le droit visé « ${a.droitVise} » n'appartient pas à l'axe ${axe} de l'action` });
+        out.push({
+          rule: 'droit-vise-axe',
+          level: 'warning',
+          path: at('droitVise'),
+          message: `${who} : le droit visé « ${a.droitVise} » n'appartient pas à l'axe ${axe} de l'action`,
+        });
       }
     }
 
     const { debut, fin } = a.fiche.calendrier;
-    for (const [field, date] of [['debut', debut], ['fin', fin]] as const) {
+    for (const [field, date] of [
+      ['debut', debut],
+      ['fin', fin],
+    ] as const) {
       if (date !== null && (date < programme.start || date > programme.end)) {
         out.push({
           rule: 'calendrier-hors-programme',
@@ -260,7 +269,12 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       }
     }
     if (debut !== null && fin !== null && fin < debut) {
-      out.push({ rule: 'calendrier-ordre', level: 'warning', path: at('fiche.calendrier.fin'), message: `${who} : la fin (${fin}) précède le début (${debut})` });
+      out.push({
+        rule: 'calendrier-ordre',
+        level: 'warning',
+        path: at('fiche.calendrier.fin'),
+        message: `${who} : la fin (${fin}) précède le début (${debut})`,
+      });
     }
     if (fin !== null) {
       const endYear = Number(fin.slice(0, 4));

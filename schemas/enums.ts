@@ -14,14 +14,7 @@ export const TYPES_CONTRAT = ['Statutaire', 'Contractuel', 'Autre'] as const;
 export const ENGAGEMENT_DETACHEMENT = ['Engagement', 'Détachement'] as const;
 export const DIPLOMES = ['Master', 'Bachelier', 'Secondaire supérieur', 'Autre'] as const;
 
-export const FONCTIONS_EQUIPE = [
-  'Assistant(e) social(e)',
-  'Educateur/éducatrice',
-  'Agent administratif',
-  'Juriste',
-  'Infirmier(e)',
-  'Autre',
-] as const;
+export const FONCTIONS_EQUIPE = ['Assistant(e) social(e)', 'Educateur/éducatrice', 'Agent administratif', 'Juriste', 'Infirmier(e)', 'Autre'] as const;
 
 export const STATUTS_ACTION = ['En cours', 'Non entamée'] as const;
 
@@ -54,22 +47,13 @@ export const DEGRES_IMPLICATION = [
   "Aucune implication de l'équipe PCS, un (des) partenaire(s) porte(nt) l'action à 100%",
 ] as const;
 
-export const CADRES_EXISTANTS = [
-  'Inscrite dans PCS 2',
-  'Inscrite dans PCS 2 et mise en œuvre sur le territoire hors PCS',
-] as const;
+export const CADRES_EXISTANTS = ['Inscrite dans PCS 2', 'Inscrite dans PCS 2 et mise en œuvre sur le territoire hors PCS'] as const;
 
 export const DEMARCHES_PARTICIPATION = ['Autre démarche'] as const;
 
 export const TYPES_ACTION = ['Collective', 'Individuelle', 'Communautaire'] as const;
 
-export const FREQUENCES = [
-  'Tous les jours',
-  "Pérenne sur l'année",
-  "Quelques mois sur l'année",
-  'Lorsque le besoin est identifié',
-  'Autre',
-] as const;
+export const FREQUENCES = ['Tous les jours', "Pérenne sur l'année", "Quelques mois sur l'année", 'Lorsque le besoin est identifié', 'Autre'] as const;
 
 /** Action-level communication modes (spec §3.6). */
 export const MODES_COMMUNICATION_ACTION = [
@@ -83,7 +67,7 @@ export const MODES_COMMUNICATION_ACTION = [
   'Courrier/invitation personnelle',
   'Logo PCS sur le matériel promotionnel',
   'Newsletter',
-  'Présence lors d\'événements',
+  "Présence lors d'événements",
   'Réseaux sociaux',
   'Signature de mail',
   'Téléphone',
@@ -92,10 +76,7 @@ export const MODES_COMMUNICATION_ACTION = [
 ] as const;
 
 /** Plan-level external communication: the action list plus the plan-only web page. */
-export const MODES_COMMUNICATION_EXTERNE = [
-  'Page propre au PCS sur le site internet communal',
-  ...MODES_COMMUNICATION_ACTION,
-] as const;
+export const MODES_COMMUNICATION_EXTERNE = ['Page propre au PCS sur le site internet communal', ...MODES_COMMUNICATION_ACTION] as const;
 
 export const MODES_COMMUNICATION_INTERNE = ['Mail', 'Réunions', 'Autre'] as const;
 
@@ -189,10 +170,10 @@ export const TIME_CATEGORIES = [
   {
     code: 'soutien-partenaires',
     label:
-      'au soutien humain, logistique (prêt de matériel, mise à disposition de locaux, véhicules,...) ou promotionnel (réécriture d\'affiches,...) des partenaires',
+      "au soutien humain, logistique (prêt de matériel, mise à disposition de locaux, véhicules,...) ou promotionnel (réécriture d'affiches,...) des partenaires",
   },
   { code: 'gestion-espaces', label: 'à la gestion des espaces (maison de village, citoyenne,...)' },
-  { code: 'appels-projets', label: "à la réponse à des appels à projets, la recherche de financement, ..." },
+  { code: 'appels-projets', label: 'à la réponse à des appels à projets, la recherche de financement, ...' },
   { code: 'volet-financier', label: 'au volet financier du plan' },
   {
     code: 'hors-pcs',
@@ -200,10 +181,7 @@ export const TIME_CATEGORIES = [
   },
 ] as const;
 export type TimeCategory = (typeof TIME_CATEGORIES)[number]['code'];
-export const TIME_CATEGORY_CODES = TIME_CATEGORIES.map((c) => c.code) as unknown as readonly [
-  TimeCategory,
-  ...TimeCategory[],
-];
+export const TIME_CATEGORY_CODES = TIME_CATEGORIES.map((c) => c.code) as unknown as readonly [TimeCategory, ...TimeCategory[]];
 
 /** Indicator categories: sub-table headings of the fiche action (spec §2.3). */
 export const INDICATOR_CATEGORIES = [
@@ -220,10 +198,7 @@ export const INDICATOR_CATEGORIES = [
   { code: 'resultat', label: 'Indicateurs de résultat' },
 ] as const;
 export type IndicatorCategory = (typeof INDICATOR_CATEGORIES)[number]['code'];
-export const INDICATOR_CATEGORY_CODES = INDICATOR_CATEGORIES.map((c) => c.code) as unknown as readonly [
-  IndicatorCategory,
-  ...IndicatorCategory[],
-];
+export const INDICATOR_CATEGORY_CODES = INDICATOR_CATEGORIES.map((c) => c.code) as unknown as readonly [IndicatorCategory, ...IndicatorCategory[]];
 
 /** The form's standard rows of "Indicateurs d'activité" (spec §2.3), known to the checks by a stable code. */
 export const STANDARD_INDICATORS = [
@@ -265,10 +240,7 @@ export const STANDARD_INDICATORS = [
   },
 ] as const;
 export type StandardIndicator = (typeof STANDARD_INDICATORS)[number]['code'];
-export const STANDARD_INDICATOR_CODES = STANDARD_INDICATORS.map((s) => s.code) as unknown as readonly [
-  StandardIndicator,
-  ...StandardIndicator[],
-];
+export const STANDARD_INDICATOR_CODES = STANDARD_INDICATORS.map((s) => s.code) as unknown as readonly [StandardIndicator, ...StandardIndicator[]];
 
 /** How yes/no answers read on the form, in the grid and in the workbook. */
 export const YES = 'Oui';

@@ -91,13 +91,20 @@ export function checkNewBudgetVersion(existing: readonly BudgetVersion[], fields
   const ofYear = versionsOfYear(existing, fields.annee);
   const previsionnel = ofYear.find((v) => v.nature === 'previsionnel');
   if (fields.nature === 'previsionnel' && previsionnel) {
-    return [{ path: 'nature', message: `Le prévisionnel ${fields.annee} est déjà enregistré (${formatDate(previsionnel.dateDecision)}) : enregistrez une actualisation` }];
+    return [
+      {
+        path: 'nature',
+        message: `Le prévisionnel ${fields.annee} est déjà enregistré (${formatDate(previsionnel.dateDecision)}) : enregistrez une actualisation`,
+      },
+    ];
   }
   if (fields.nature === 'actualisation' && !previsionnel) {
     return [{ path: 'nature', message: `Enregistrez d'abord le prévisionnel ${fields.annee} : une actualisation met à jour un prévisionnel` }];
   }
   if (fields.nature === 'actualisation' && previsionnel && fields.dateDecision < previsionnel.dateDecision) {
-    return [{ path: 'dateDecision', message: `Une actualisation ne peut pas précéder le prévisionnel ${fields.annee} (${formatDate(previsionnel.dateDecision)})` }];
+    return [
+      { path: 'dateDecision', message: `Une actualisation ne peut pas précéder le prévisionnel ${fields.annee} (${formatDate(previsionnel.dateDecision)})` },
+    ];
   }
   return [];
 }
@@ -272,14 +279,7 @@ export const RECONCILIATION_STATUS_LABELS: Record<LineStatus | 'arrondi', string
  */
 export type Difference = { label: string; value: number; derived?: true };
 
-export type ReconciliationLineId =
-  | 'subvention-pcs'
-  | 'part-communale'
-  | 'pcs-et-communale'
-  | 'part-communale-minimum'
-  | 'art20'
-  | 'transferts'
-  | 'equilibre';
+export type ReconciliationLineId = 'subvention-pcs' | 'part-communale' | 'pcs-et-communale' | 'part-communale-minimum' | 'art20' | 'transferts' | 'equilibre';
 
 export type ReconciliationLine = {
   id: ReconciliationLineId;
@@ -467,10 +467,7 @@ export function reconcileYear(plan: ReconcilablePlan, year: number): YearReconci
   });
 
   const art20Diff = hasBooked
-    ? [
-        ...difference('imputé − budget', minus(booked.art20, r.subventionsArt20)),
-        ...difference('transféré − imputé', minus(figures.art20Sum, booked.art20)),
-      ]
+    ? [...difference('imputé − budget', minus(booked.art20, r.subventionsArt20)), ...difference('transféré − imputé', minus(figures.art20Sum, booked.art20))]
     : difference('transféré − budget', minus(figures.art20Sum, r.subventionsArt20));
   add({
     id: 'art20',

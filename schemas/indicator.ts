@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { INDICATOR_CATEGORY_CODES, STANDARD_INDICATOR_CODES } from './enums.ts';
-import {
-  AGGREGATION_CODES,
-  UNITS,
-  UNIT_CODES,
-  roundDiv,
-  sumOrNull,
-  unitBounds,
-  unitScale,
-  type Aggregation,
-  type Unit,
-} from './numbers.ts';
+import { AGGREGATION_CODES, UNITS, UNIT_CODES, roundDiv, sumOrNull, unitBounds, unitScale, type Aggregation, type Unit } from './numbers.ts';
 import { RowId, Version, scaledNumber, shortText } from './primitives.ts';
 
 /**
@@ -27,7 +17,10 @@ export function indicatorValue(unit: Unit) {
   const { min, max } = unitBounds(unit);
   return scaledNumber(unitScale(unit), min, max);
 }
-const anyIndicatorValue = z.union([z.number(), z.string().max(40)]).nullable().default(null);
+const anyIndicatorValue = z
+  .union([z.number(), z.string().max(40)])
+  .nullable()
+  .default(null);
 
 export const IndicatorCellSchema = z
   .object({
@@ -48,7 +41,10 @@ export const IndicatorFieldsSchema = z
     /** Standard row of the form that the checks know (e.g. "montant-convention"); null for other rows. */
     standard: z.enum(STANDARD_INDICATOR_CODES).nullable().default(null),
     /** Ex-ante typed explicitly; null = computed from the targets. */
-    exAnte: z.union([z.number(), z.string().max(40)]).nullable().default(null),
+    exAnte: z
+      .union([z.number(), z.string().max(40)])
+      .nullable()
+      .default(null),
   })
   .strict();
 
@@ -119,10 +115,7 @@ export type IndicatorAggregate = {
 };
 
 /** The one function that computes Ex-ante and Résultats of an indicator row over the programme's years. */
-export function aggregateIndicator(
-  ind: Pick<Indicator, 'unit' | 'aggregation' | 'exAnte' | 'values'>,
-  years: readonly number[],
-): IndicatorAggregate {
+export function aggregateIndicator(ind: Pick<Indicator, 'unit' | 'aggregation' | 'exAnte' | 'values'>, years: readonly number[]): IndicatorAggregate {
   const rule = effectiveAggregation(ind);
   const targets = years.map((y) => ind.values[String(y)]?.target ?? null);
   const actuals = years.map((y) => ind.values[String(y)]?.actual ?? null);

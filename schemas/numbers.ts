@@ -24,10 +24,7 @@ export const AGGREGATIONS = [
   { code: 'last', label: 'Dernière année renseignée' },
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number]['code'];
-export const AGGREGATION_CODES = AGGREGATIONS.map((a) => a.code) as unknown as readonly [
-  Aggregation,
-  ...Aggregation[],
-];
+export const AGGREGATION_CODES = AGGREGATIONS.map((a) => a.code) as unknown as readonly [Aggregation, ...Aggregation[]];
 
 export function unitScale(unit: Unit): number {
   return UNITS.find((u) => u.code === unit)!.scale;
@@ -86,10 +83,7 @@ export function parseBelgianNumber(input: string, scale: number): ParseResult {
     if (trimmed.length > scale) {
       return {
         ok: false,
-        message:
-          scale === 0
-            ? `« ${raw.trim()} » doit être un nombre entier`
-            : `« ${raw.trim()} » a trop de décimales (au plus ${scale})`,
+        message: scale === 0 ? `« ${raw.trim()} » doit être un nombre entier` : `« ${raw.trim()} » a trop de décimales (au plus ${scale})`,
       };
     }
   }

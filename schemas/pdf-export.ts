@@ -6,9 +6,7 @@ import { z } from 'zod';
  */
 
 /** `?annee=<année>` or `{ annee: <année> }`: the report year, one of the programme's years (checked by the service). */
-export const PdfRequestSchema = z
-  .object({ annee: z.coerce.number().int().min(2000).max(2100).optional() })
-  .strict();
+export const PdfRequestSchema = z.object({ annee: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
 export type PdfRequest = z.infer<typeof PdfRequestSchema>;
 
 /**

@@ -38,9 +38,7 @@ export const actionPathPrefix = (actionId: string) => buildPath('actions', actio
 type Row = Record<string, unknown> & { id?: unknown };
 
 /** One part of a path, resolved against a plan: a field, or a row of a list (null when it no longer exists). */
-export type PathStep =
-  | { kind: 'field'; key: string }
-  | { kind: 'row'; list: string; key: string; row: Row | null; index: number | null; year?: number };
+export type PathStep = { kind: 'field'; key: string } | { kind: 'row'; list: string; key: string; row: Row | null; index: number | null; year?: number };
 
 export type ParsedPath = { parts: string[]; steps: PathStep[] };
 
@@ -286,7 +284,10 @@ function fieldLabel(key: string): string {
   const known = FIELD_LABELS[key];
   if (known) return known;
   if (looksLikeId(key)) return 'élément supprimé';
-  const words = key.replace(/([a-z])([A-Z0-9])/g, '$1 $2').replace(/[-_]/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z])([A-Z0-9])/g, '$1 $2')
+    .replace(/[-_]/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -320,7 +321,9 @@ function indicatorLabel(indicator: Row | null, index: number | null): string {
 function rowLabel(step: Extract<PathStep, { kind: 'row' }>, noun: string): string {
   if (!step.row) return `${noun} supprimé${FEMININE_NOUNS.has(noun) ? 'e' : ''}`;
   const r = step.row;
-  const name = [r.nom, r.nomPrenom, r.partenaire, r.thematique, r.libelle, r.label, r.valeur, r.dimension].find((v) => typeof v === 'string' && v.trim() !== '');
+  const name = [r.nom, r.nomPrenom, r.partenaire, r.thematique, r.libelle, r.label, r.valeur, r.dimension].find(
+    (v) => typeof v === 'string' && v.trim() !== '',
+  );
   const position = step.index !== null ? `${noun} ${step.index + 1}` : noun;
   return typeof name === 'string' ? `${position} « ${name.trim()} »` : position;
 }
@@ -423,7 +426,11 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
       const v = row.row as { annee?: number; libelle?: string; nature?: string } | null;
       const year = v?.annee ?? row.year;
       const version = v ? `${v.nature === 'previsionnel' ? 'prévisionnel' : 'actualisation'}${v.libelle ? ` « ${v.libelle} »` : ''}` : 'version supprimée';
-      return join([`${SECTION_LABELS.budgetsAnnuels}${year ? ` ${year}` : ''}`, version, ...fieldsLabel(inner.filter((s) => !(s.kind === 'field' && s.key === 'budget')))]);
+      return join([
+        `${SECTION_LABELS.budgetsAnnuels}${year ? ` ${year}` : ''}`,
+        version,
+        ...fieldsLabel(inner.filter((s) => !(s.kind === 'field' && s.key === 'budget'))),
+      ]);
     }
     case 'imputations': {
       const [row, ...inner] = rest;

@@ -56,9 +56,7 @@ export const PorteurSchema = z
   })
   .strict();
 
-export const PersonSchema = z
-  .object({ civilite, nom: optShort, prenom: optShort, fonction: optShort })
-  .strict();
+export const PersonSchema = z.object({ civilite, nom: optShort, prenom: optShort, fonction: optShort }).strict();
 
 export const IdentiteSchema = z
   .object({
@@ -175,9 +173,7 @@ export const FormationFieldsSchema = z
   })
   .strict();
 
-export const CommissionsSchema = z
-  .object({ dates: z.record(YearKey, z.array(isoDate).max(50)).default({}) })
-  .strict();
+export const CommissionsSchema = z.object({ dates: z.record(YearKey, z.array(isoDate).max(50)).default({}) }).strict();
 
 export const ReunionOrganiseeFieldsSchema = z
   .object({
@@ -222,16 +218,16 @@ export const PartenaireFieldsSchema = z
 export const TIME_PERIOD_EX_ANTE = 'ex-ante';
 export const TIME_PERIOD_EX_POST = 'ex-post';
 export const TimePeriodKey = z.union([z.literal(TIME_PERIOD_EX_ANTE), z.literal(TIME_PERIOD_EX_POST), YearKey]);
-export const RepartitionTempsSchema = z.partialRecord(
-  z.enum(TIME_CATEGORY_CODES),
-  z.record(TimePeriodKey, scaledNumber(2, 0, 100_00).nullable()),
-);
+export const RepartitionTempsSchema = z.partialRecord(z.enum(TIME_CATEGORY_CODES), z.record(TimePeriodKey, scaledNumber(2, 0, 100_00).nullable()));
 
 /** Money per programme year, as booked in E-compte. */
 export const ConsommationSchema = z.record(YearKey, optCents);
 
 function listOf<T extends z.ZodRawShape>(fields: z.ZodObject<T>) {
-  return z.array(fields.extend({ id: RowId, version: Version.default(0) }).strict()).max(500).default([]);
+  return z
+    .array(fields.extend({ id: RowId, version: Version.default(0) }).strict())
+    .max(500)
+    .default([]);
 }
 
 /** Sections stored as one versioned unit each (edited with `PUT /api/plans/:id/sections/:section`). */

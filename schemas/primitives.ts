@@ -11,13 +11,14 @@ z.config({ localeError: frenchErrorMap });
  * sent as a Belgian-formatted string (`"1.234,56"`), parsed by the same shared parser as the grid.
  */
 
-export const RowId = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide (lettres, chiffres, - et _ ; 64 caractères au plus)');
+export const RowId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Identifiant invalide (lettres, chiffres, - et _ ; 64 caractères au plus)');
 export const Version = z.number().int().min(0);
 
 export const shortText = z.string().trim().max(300, 'Texte trop long (300 caractères au plus)');
-export const mediumText = z.string().trim().max(2000, `Texte trop long (${formatBelgianNumber(2000, 0)} caractères au plus)`);
+export const mediumText = z
+  .string()
+  .trim()
+  .max(2000, `Texte trop long (${formatBelgianNumber(2000, 0)} caractères au plus)`);
 export const longText = z.string().max(20_000, `Texte trop long (${formatBelgianNumber(20_000, 0)} caractères au plus)`);
 
 export const optShort = shortText.nullable().default(null);
@@ -38,34 +39,32 @@ export const phone = z
  * that each refusal keeps its own French message (a union would reduce them to "Entrée invalide").
  */
 export function scaledNumber(scale: number, min: number, max: number) {
-  return z
-    .union([z.number(), z.string().max(40, 'Nombre trop long')], { error: 'Nombre attendu' })
-    .transform((input, ctx) => {
-      let value: number;
-      if (typeof input === 'number') {
-        if (!Number.isInteger(input)) {
-          ctx.addIssue({ code: 'custom', message: 'Nombre entier attendu, en unités mineures (centimes, centièmes)' });
-          return z.NEVER;
-        }
-        value = input;
-      } else {
-        const r = parseBelgianNumber(input, scale);
-        if (!r.ok) {
-          ctx.addIssue({ code: 'custom', message: r.message });
-          return z.NEVER;
-        }
-        value = r.value;
-      }
-      if (value < min) {
-        ctx.addIssue({ code: 'custom', message: min === 0 ? 'La valeur ne peut pas être négative' : 'Valeur trop petite' });
+  return z.union([z.number(), z.string().max(40, 'Nombre trop long')], { error: 'Nombre attendu' }).transform((input, ctx) => {
+    let value: number;
+    if (typeof input === 'number') {
+      if (!Number.isInteger(input)) {
+        ctx.addIssue({ code: 'custom', message: 'Nombre entier attendu, en unités mineures (centimes, centièmes)' });
         return z.NEVER;
       }
-      if (value > max) {
-        ctx.addIssue({ code: 'custom', message: 'Valeur trop grande' });
+      value = input;
+    } else {
+      const r = parseBelgianNumber(input, scale);
+      if (!r.ok) {
+        ctx.addIssue({ code: 'custom', message: r.message });
         return z.NEVER;
       }
-      return value;
-    });
+      value = r.value;
+    }
+    if (value < min) {
+      ctx.addIssue({ code: 'custom', message: min === 0 ? 'La valeur ne peut pas être négative' : 'Valeur trop petite' });
+      return z.NEVER;
+    }
+    if (value > max) {
+      ctx.addIssue({ code: 'custom', message: 'Valeur trop grande' });
+      return z.NEVER;
+    }
+    return value;
+  });
 }
 
 /** Money in integer cents (≥ 0), blank = null. */

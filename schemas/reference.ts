@@ -48,9 +48,7 @@ export const CatalogueIndicatorSchema = z
   })
   .strict();
 
-export const AxeSchema = z
-  .object({ number: z.number().int().min(1).max(9), title: z.string().min(1), objective: z.string().min(1) })
-  .strict();
+export const AxeSchema = z.object({ number: z.number().int().min(1).max(9), title: z.string().min(1), objective: z.string().min(1) }).strict();
 export const ThematiqueSchema = z
   .object({
     code: z.string().regex(/^[1-9]\.[0-9]$/),

@@ -60,7 +60,9 @@ const reason = z.string().trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LE
 const askedFor = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : undefined) });
 /** Returning or reopening a year needs a reason; approving may carry a comment. */
 export const DecisionSchema = z
-  .object({ motif: z.string(askedFor('Indiquez le motif')).trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LENGTH} caractères`).min(1, 'Indiquez le motif') })
+  .object({
+    motif: z.string(askedFor('Indiquez le motif')).trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LENGTH} caractères`).min(1, 'Indiquez le motif'),
+  })
   .strict();
 export const ApprovalSchema = z.object({ motif: reason.nullable().default(null) }).strict();
 
@@ -68,7 +70,10 @@ export const ApprovalSchema = z.object({ motif: reason.nullable().default(null) 
 export function lockedYears(submissions: readonly Pick<Submission, 'annee' | 'numero' | 'statut'>[]): number[] {
   const latest = new Map<number, Pick<Submission, 'numero' | 'statut'>>();
   for (const s of submissions) if ((latest.get(s.annee)?.numero ?? 0) < s.numero) latest.set(s.annee, s);
-  return [...latest].filter(([, s]) => LOCKING_STATUSES.includes(s.statut)).map(([y]) => y).sort();
+  return [...latest]
+    .filter(([, s]) => LOCKING_STATUSES.includes(s.statut))
+    .map(([y]) => y)
+    .sort();
 }
 
 // ——— Completeness checklist ————————————————————————————————————————————————————————————————————————————————————
@@ -179,15 +184,25 @@ function missingOfFiche(a: PlanDocument['actions'][number]): { path: string; wha
 export function missingMandatoryValues(plan: PlanDocument, year: number): Record<'fiche-plan' | 'actions' | 'fiches' | 'realises', ChecklistDetail[]> {
   const period = String(year);
   const label = (path: string) => describeScope(describePath(plan, path));
-  const fichePlan: ChecklistDetail[] = FICHE_PLAN_FIELDS.filter((path) => isBlank(valueAt(plan, path))).map((path) => ({ message: `${label(path)} : à remplir`, path, key: null }));
+  const fichePlan: ChecklistDetail[] = FICHE_PLAN_FIELDS.filter((path) => isBlank(valueAt(plan, path))).map((path) => ({
+    message: `${label(path)} : à remplir`,
+    path,
+    key: null,
+  }));
   if (plan.porteur.type === PORTEUR_TYPES[1] && plan.porteur.communesAssociees.length === 0) {
-    fichePlan.push({ message: `${label('porteur.communesAssociees')} : à remplir pour une association de pouvoirs locaux`, path: 'porteur.communesAssociees', key: null });
+    fichePlan.push({
+      message: `${label('porteur.communesAssociees')} : à remplir pour une association de pouvoirs locaux`,
+      path: 'porteur.communesAssociees',
+      key: null,
+    });
   }
   // §1.16: the chef de projet's time is reported every year ("Etat d'avancement"); the checks test its total.
   const time = Object.values(plan.repartitionTemps).some((periods) => (periods?.[period] ?? null) !== null);
   if (!time) fichePlan.push({ message: `Répartition de l'activité du chef de projet, ${year} : colonne vide`, path: 'repartitionTemps', key: null });
 
-  const actions: ChecklistDetail[] = plan.actions.length ? [] : [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }];
+  const actions: ChecklistDetail[] = plan.actions.length
+    ? []
+    : [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }];
   const fiches = plan.actions.flatMap((a) =>
     missingOfFiche(a).map(({ path, what }) => ({
       message: path.endsWith('.indicators') ? `${describeScope(describePath(plan, `actions.${a.id}`))} : ${what}` : `${label(path)} : ${what}`,
@@ -216,13 +231,20 @@ export function findMissingValue(plan: PlanDocument, years: readonly number[], k
 }
 
 /** Splits missing values into those still blocking and those a justification excuses. */
-function withJustifications(details: ChecklistDetail[], justifications: readonly Justification[]): { details: ChecklistDetail[]; justified: JustifiedDetail[] } {
+function withJustifications(
+  details: ChecklistDetail[],
+  justifications: readonly Justification[],
+): { details: ChecklistDetail[]; justified: JustifiedDetail[] } {
   const byKey = new Map(justifications.map((j) => [j.cle, j]));
   const open: ChecklistDetail[] = [];
   const justified: JustifiedDetail[] = [];
   for (const d of details) {
     const j = d.key === null ? undefined : byKey.get(d.key);
-    if (j) justified.push({ ...d, justification: { texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, version: j.version, outdated: j.constat !== d.message } });
+    if (j)
+      justified.push({
+        ...d,
+        justification: { texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, version: j.version, outdated: j.constat !== d.message },
+      });
     else open.push(d);
   }
   return { details: open, justified };
@@ -301,9 +323,21 @@ export type ReviewThread = {
   messages: ThreadMessage[];
 };
 
-const text = z.string(askedFor('Écrivez le message')).trim().min(1, 'Le message est vide').max(4000, `Au plus ${formatBelgianNumber(4000, 0)} caractères`);
+const text = z
+  .string(askedFor('Écrivez le message'))
+  .trim()
+  .min(1, 'Le message est vide')
+  .max(4000, `Au plus ${formatBelgianNumber(4000, 0)} caractères`);
 export const ThreadOpenSchema = z
-  .object({ annee: z.number().int().min(2000).max(2100), chemin: z.string(askedFor('Indiquez la valeur concernée (chemin)')).min(1).max(400).regex(/^[\w.·-]+$/, 'Chemin de valeur non reconnu'), texte: text })
+  .object({
+    annee: z.number().int().min(2000).max(2100),
+    chemin: z
+      .string(askedFor('Indiquez la valeur concernée (chemin)'))
+      .min(1)
+      .max(400)
+      .regex(/^[\w.·-]+$/, 'Chemin de valeur non reconnu'),
+    texte: text,
+  })
   .strict();
 export const ThreadMessageSchema = z.object({ texte: text }).strict();
 export const ThreadResolveSchema = z.object({ texte: z.string().trim().max(4000).nullable().default(null) }).strict();

@@ -81,8 +81,10 @@ export const frenchErrorMap: z.core.$ZodErrorMap = (issue) => {
     }
     case 'too_small': {
       const limit = bound(issue.inclusive, issue.minimum, 'min');
-      if (issue.origin === 'string') return Number(issue.minimum) === 1 && issue.inclusive !== false ? 'Ce champ ne peut pas être vide' : `Texte trop court : ${limit} caractères`;
-      if (issue.origin === 'array' || issue.origin === 'set') return Number(issue.minimum) === 1 ? 'La liste ne peut pas être vide' : `Trop peu d’éléments : ${limit}`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1 && issue.inclusive !== false ? 'Ce champ ne peut pas être vide' : `Texte trop court : ${limit} caractères`;
+      if (issue.origin === 'array' || issue.origin === 'set')
+        return Number(issue.minimum) === 1 ? 'La liste ne peut pas être vide' : `Trop peu d’éléments : ${limit}`;
       return `Valeur trop petite : ${limit}`;
     }
     case 'invalid_format':

@@ -16,7 +16,9 @@ if (config.loadSample) {
   const seeded = seedSampleIfEmpty(ctx);
   if (seeded) {
     await createDemoAccounts(ctx);
-    console.log(`Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions), comptes de démonstration créés (README).`);
+    console.log(
+      `Base vide : plan exemple chargé (${seeded.commune}, ${seeded.programmeId}, ${seeded.actions.length} actions), comptes de démonstration créés (README).`,
+    );
   }
 }
 if (!hasAccounts(db)) {

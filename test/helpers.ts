@@ -27,7 +27,11 @@ export type AccountName = keyof typeof ACCOUNTS;
 
 /** Signs in through the API and answers the session cookie (`name=value`). */
 export async function signIn(app: TestApp, email: string, motDePasse = DEMO_PASSWORD): Promise<string> {
-  const res = await app.request('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, motDePasse }) });
+  const res = await app.request('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, motDePasse }),
+  });
   if (res.status !== 200) throw new Error(`Connexion de ${email} refusée : ${res.status} ${await res.text()}`);
   return res.headers.get('set-cookie')!.split(';')[0]!;
 }

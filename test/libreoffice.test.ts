@@ -103,12 +103,8 @@ describe('LibreOffice test tooling', () => {
   it(
     'fails clearly on a missing sheet or cell',
     async () => {
-      await expect(
-        editWithLibreOffice(original, [{ sheet: 'Nope', cell: 'A1', value: 1 }]),
-      ).rejects.toThrow(/sheet 'Nope' not found/);
-      await expect(
-        editWithLibreOffice(original, [{ sheet: 'Fiche plan', cell: 'ZZZ1', value: 1 }]),
-      ).rejects.toThrow(/cell 'ZZZ1' does not exist/);
+      await expect(editWithLibreOffice(original, [{ sheet: 'Nope', cell: 'A1', value: 1 }])).rejects.toThrow(/sheet 'Nope' not found/);
+      await expect(editWithLibreOffice(original, [{ sheet: 'Fiche plan', cell: 'ZZZ1', value: 1 }])).rejects.toThrow(/cell 'ZZZ1' does not exist/);
     },
     LO_TIMEOUT * 2,
   );

@@ -20,9 +20,7 @@ const KILL_GRACE_MS = 5_000;
 
 /** True when soffice and a python with `uno` are there. Computed once, when the module loads. */
 export const HAS_LIBREOFFICE: boolean =
-  existsSync(SOFFICE) &&
-  existsSync(PYTHON) &&
-  spawnSync(PYTHON, ['-c', 'import uno'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  existsSync(SOFFICE) && existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import uno'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 
 export interface LibreOfficeEdit {
   sheet: string;
@@ -79,11 +77,7 @@ function run(command: string, args: string[], timeoutMs: number, env?: NodeJS.Pr
 }
 
 function describeFailure(what: string, r: RunResult): string {
-  const status = r.timedOut
-    ? `timed out after ${TIMEOUT_MS / 1000} s`
-    : r.signal
-      ? `killed by ${r.signal}`
-      : `exit code ${r.code}`;
+  const status = r.timedOut ? `timed out after ${TIMEOUT_MS / 1000} s` : r.signal ? `killed by ${r.signal}` : `exit code ${r.code}`;
   const output = [r.stderr.trim(), r.stdout.trim()].filter(Boolean).join('\n');
   return `${what} failed (${status})${output ? `:\n${output}` : ''}`;
 }

@@ -28,7 +28,10 @@ export type PdfFont = { name: string; type: string; embedded: boolean };
 
 /** The fonts pdffonts lists. */
 export function pdfFonts(file: string): PdfFont[] {
-  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter((l) => l.trim() !== '');
+  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' })
+    .split('\n')
+    .slice(2)
+    .filter((l) => l.trim() !== '');
   return lines.map((line) => {
     // name, type (may contain spaces), encoding, emb, sub, uni, object ID: the flags are the 3rd-to-5th last fields.
     const parts = line.trim().split(/\s+/);

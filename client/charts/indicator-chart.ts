@@ -89,9 +89,7 @@ export function renderIndicatorChart(input: IndicatorChartInput, options: Indica
   const titleBottom = titleBaseline + (titleLines.length - 1) * TITLE_LINE;
 
   const docTitle = `${input.label} – Cible et réalisé par année (${unitLabel})`;
-  const summary = input.years
-    .map((y) => `${y} : cible ${show(cell(y, 'target'))}, réalisé ${show(cell(y, 'actual'))}`)
-    .join(' ; ');
+  const summary = input.years.map((y) => `${y} : cible ${show(cell(y, 'target'))}, réalisé ${show(cell(y, 'actual'))}`).join(' ; ');
   const aria = `Graphique en barres : ${input.label} (${unitLabel}), cible et réalisé par année.` + (summary === '' ? '' : ` ${summary}.`);
 
   const filled = input.years.flatMap((y) =>
@@ -168,13 +166,20 @@ export function renderIndicatorChart(input: IndicatorChartInput, options: Indica
       const v = cell(year, s.key);
       const tooltip = `${year} – ${s.name} : ${show(v)}`;
       if (v === null) {
-        body += textBlock(['–'], x + barWidth / 2, plotBottom - 3, 12, {
-          'text-anchor': 'middle',
-          'font-family': FONT_FAMILY,
-          'font-size': 12,
-          'font-weight': 'bold',
-          fill: COLOR_MUTED,
-        }, tooltip);
+        body += textBlock(
+          ['–'],
+          x + barWidth / 2,
+          plotBottom - 3,
+          12,
+          {
+            'text-anchor': 'middle',
+            'font-family': FONT_FAMILY,
+            'font-size': 12,
+            'font-weight': 'bold',
+            fill: COLOR_MUTED,
+          },
+          tooltip,
+        );
         return;
       }
       // A zero is a value: a hairline bar, so that it reads differently from a blank.

@@ -72,9 +72,7 @@ export function renderIsadfRadar(input: IsadfRadarInput, options: IsadfRadarOpti
   const headerBottom = communeBaseline + 10;
 
   const docTitle = `${titleText} – ${communeText}`;
-  const summary = dims
-    .map((d) => `${d.label} ${d.valeur === null ? 'non renseigné' : formatIsadf(d.valeur)}`)
-    .join(' ; ');
+  const summary = dims.map((d) => `${d.label} ${d.valeur === null ? 'non renseigné' : formatIsadf(d.valeur)}`).join(' ; ');
 
   if (dims.length < 3) {
     const message = `Radar : au moins trois dimensions sont nécessaires (${dims.length} renseignée(s))`;
@@ -104,18 +102,12 @@ export function renderIsadfRadar(input: IsadfRadarInput, options: IsadfRadarOpti
   const labelBlockWidth = LABEL_LINE_CHARS * LABEL_FONT * 0.55;
   const labelBlockHeight = 4 * LABEL_LINE;
   const plotHeight = size - PAD - headerBottom;
-  const radius = Math.max(
-    20,
-    Math.min((size - 2 * PAD - 2 * (labelBlockWidth + LABEL_GAP)) / 2, (plotHeight - 2 * (labelBlockHeight + LABEL_GAP)) / 2),
-  );
+  const radius = Math.max(20, Math.min((size - 2 * PAD - 2 * (labelBlockWidth + LABEL_GAP)) / 2, (plotHeight - 2 * (labelBlockHeight + LABEL_GAP)) / 2));
   const cx = size / 2;
   const cy = headerBottom + plotHeight / 2;
   const n = dims.length;
   const angle = (i: number) => -Math.PI / 2 + (2 * Math.PI * i) / n;
-  const point = (i: number, fraction: number): [number, number] => [
-    cx + radius * fraction * Math.cos(angle(i)),
-    cy + radius * fraction * Math.sin(angle(i)),
-  ];
+  const point = (i: number, fraction: number): [number, number] => [cx + radius * fraction * Math.cos(angle(i)), cy + radius * fraction * Math.sin(angle(i))];
   const pointsAttr = (pts: readonly [number, number][]) => pts.map(([x, y]) => `${fmt(x)},${fmt(y)}`).join(' ');
   const fractionOf = (thousandths: number) => Math.min(1, Math.max(0, thousandths / 1000));
 

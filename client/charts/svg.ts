@@ -15,13 +15,7 @@ const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud80
  * and characters XML cannot carry at all are dropped. The result is safe between tags and inside `"…"`.
  */
 export function escapeXml(text: string): string {
-  return text
-    .replace(XML_INVALID, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(XML_INVALID, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 /**
@@ -71,7 +65,10 @@ export function truncate(text: string, max: number): string {
  */
 export function wrapText(text: string, maxChars: number, maxLines: number): string[] {
   const width = Math.max(1, Math.floor(maxChars));
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const lines: string[] = [];
   let current = '';
   // A trailing ellipsis is narrow: it does not count, so "l'épanouissement…" is not cut before its "…".
@@ -121,9 +118,7 @@ export function textBlock(
   if (lines.length === 1) {
     return `<text${attrs({ x, y: firstBaseline, ...style })}>${head}${escapeXml(lines[0] ?? '')}</text>`;
   }
-  const spans = lines
-    .map((line, i) => `<tspan${attrs({ x, y: firstBaseline + i * lineHeight })}>${escapeXml(line)}</tspan>`)
-    .join('');
+  const spans = lines.map((line, i) => `<tspan${attrs({ x, y: firstBaseline + i * lineHeight })}>${escapeXml(line)}</tspan>`).join('');
   return `<text${attrs({ x, y: firstBaseline, ...style })}>${head}${spans}</text>`;
 }
 

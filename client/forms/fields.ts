@@ -108,7 +108,14 @@ export class FormBinder {
     this.errors.set(path, error);
     const locked = !this.canWrite(path);
     if (locked) this.lock(control);
-    return h('div', { class: locked ? 'field field-readonly' : 'field' }, h('label', { for: id }, label), hint ? h('p', { class: 'hint' }, hint) : null, control, error);
+    return h(
+      'div',
+      { class: locked ? 'field field-readonly' : 'field' },
+      h('label', { for: id }, label),
+      hint ? h('p', { class: 'hint' }, hint) : null,
+      control,
+      error,
+    );
   }
 
   /** A control the person may not change: texts stay selectable (read-only), choices are disabled. */
@@ -121,9 +128,7 @@ export class FormBinder {
 
   text(path: string, label: string, opts: { long?: boolean; type?: string; hint?: string } = {}): HTMLElement {
     const value = (getAt(this.binding.doc, splitPath(path)) as string | null) ?? '';
-    const control = opts.long
-      ? h('textarea', { rows: 5 })
-      : h('input', { type: opts.type ?? 'text', autocomplete: 'off' });
+    const control = opts.long ? h('textarea', { rows: 5 }) : h('input', { type: opts.type ?? 'text', autocomplete: 'off' });
     (control as HTMLInputElement).value = value;
     control.addEventListener('input', () => {
       const v = (control as HTMLInputElement).value;
@@ -162,7 +167,12 @@ export class FormBinder {
     return this.wrap(path, label, control);
   }
 
-  select(path: string, label: string, options: readonly (string | { value: string; label: string })[], opts: { onChange?: (v: string | null) => void } = {}): HTMLElement {
+  select(
+    path: string,
+    label: string,
+    options: readonly (string | { value: string; label: string })[],
+    opts: { onChange?: (v: string | null) => void } = {},
+  ): HTMLElement {
     const current = getAt(this.binding.doc, splitPath(path)) as string | null;
     const control = h(
       'select',
@@ -209,7 +219,10 @@ export class FormBinder {
         input.addEventListener('change', () => {
           if (input.checked) current.add(o);
           else current.delete(o);
-          this.commit(path, options.filter((x) => current.has(x)));
+          this.commit(
+            path,
+            options.filter((x) => current.has(x)),
+          );
         });
         return h('label', { class: 'inline' }, input, o);
       }),
@@ -222,7 +235,10 @@ export class FormBinder {
     const control = h('textarea', { rows: 3 });
     control.value = ((getAt(this.binding.doc, splitPath(path)) as string[] | null) ?? []).join('\n');
     control.addEventListener('input', () => {
-      const items = control.value.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+      const items = control.value
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       this.commit(path, items, 600);
     });
     return this.wrap(path, label, control, hint);

@@ -87,9 +87,7 @@ export function toCellText<R>(col: Column<R>, row: R): string {
     case 'list': {
       const items = Array.isArray(v) ? (v as string[]) : [];
       const opts = normaliseOptions(col.options ?? []);
-      return items
-        .map((i) => (col.itemKind === 'date' ? formatDate(i) : (opts.find((o) => o.value === i)?.label ?? i)))
-        .join(LIST_SEPARATOR);
+      return items.map((i) => (col.itemKind === 'date' ? formatDate(i) : (opts.find((o) => o.value === i)?.label ?? i))).join(LIST_SEPARATOR);
     }
   }
 }
@@ -103,9 +101,12 @@ export function parseCellText<R>(col: Column<R>, text: unknown, row: R): Parsed 
     case 'text': {
       // `'=1+1` (as copied from a grid or a spreadsheet) is the text `=1+1`: the apostrophe only kept it inert.
       const value = readSpreadsheetText(t);
-      parsed = value === '' ? { ok: true, value: null } : col.maxLength && value.length > col.maxLength
-        ? { ok: false, message: `Texte trop long (${col.maxLength} caractères au plus)` }
-        : { ok: true, value };
+      parsed =
+        value === ''
+          ? { ok: true, value: null }
+          : col.maxLength && value.length > col.maxLength
+            ? { ok: false, message: `Texte trop long (${col.maxLength} caractères au plus)` }
+            : { ok: true, value };
       break;
     }
     case 'number': {
@@ -124,9 +125,7 @@ export function parseCellText<R>(col: Column<R>, text: unknown, row: R): Parsed 
       }
       const options = optionsOf(col, row);
       const opt = matchOption(options, t);
-      parsed = opt
-        ? { ok: true, value: opt.value }
-        : { ok: false, message: `« ${t} » n'est pas dans la liste (${options.map((o) => o.label).join(', ')})` };
+      parsed = opt ? { ok: true, value: opt.value } : { ok: false, message: `« ${t} » n'est pas dans la liste (${options.map((o) => o.label).join(', ')})` };
       break;
     }
     case 'yesno': {
@@ -141,7 +140,10 @@ export function parseCellText<R>(col: Column<R>, text: unknown, row: R): Parsed 
       parsed = t === '' ? { ok: true, value: null } : parseDate(t);
       break;
     case 'list': {
-      const parts = t.split(/[;\n]/).map((p) => p.trim()).filter((p) => p !== '');
+      const parts = t
+        .split(/[;\n]/)
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
       const out: string[] = [];
       const opts = normaliseOptions(col.options ?? []);
       parsed = { ok: true, value: out };

@@ -70,7 +70,11 @@ export function openPasswordDialog(): Promise<void> {
       return { input, show, el: h('div', { class: 'field' }, h('label', { for: id }, label), hintEl, input, error) };
     };
     const current = field('Mot de passe actuel', 'current-password');
-    const next = field('Nouveau mot de passe', 'new-password', `Au moins ${MIN_PASSWORD_LENGTH} caractères. Vos sessions ouvertes dans d’autres navigateurs seront fermées.`);
+    const next = field(
+      'Nouveau mot de passe',
+      'new-password',
+      `Au moins ${MIN_PASSWORD_LENGTH} caractères. Vos sessions ouvertes dans d’autres navigateurs seront fermées.`,
+    );
     const confirmation = field('Confirmation du nouveau mot de passe', 'new-password');
     const message = h('div', { class: 'dialog-message' });
     const cancel = h('button', { type: 'button' }, 'Annuler');
@@ -102,7 +106,11 @@ export function openPasswordDialog(): Promise<void> {
         actuel: issueOf('actuel'),
         nouveau: issueOf('nouveau'),
         confirmation:
-          confirmation.input.value === '' ? 'Confirmez le nouveau mot de passe' : confirmation.input.value !== next.input.value ? 'La confirmation ne correspond pas au nouveau mot de passe' : null,
+          confirmation.input.value === ''
+            ? 'Confirmez le nouveau mot de passe'
+            : confirmation.input.value !== next.input.value
+              ? 'La confirmation ne correspond pas au nouveau mot de passe'
+              : null,
       };
       current.show(problems.actuel);
       next.show(problems.nouveau);

@@ -49,7 +49,7 @@ export function focusPath(root: HTMLElement, path: string): boolean {
     const el = root.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
     if (el) {
       el.scrollIntoView({ block: 'center' });
-      (el.matches('input, select, textarea, [tabindex]') ? el : el.querySelector<HTMLElement>('input, select, textarea') ?? el).focus();
+      (el.matches('input, select, textarea, [tabindex]') ? el : (el.querySelector<HTMLElement>('input, select, textarea') ?? el)).focus();
       return true;
     }
     p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';

@@ -44,7 +44,13 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const action = store.action(actionId);
   if (!action) {
     return {
-      el: h('article', { class: 'section-page' }, h('h1', null, 'Fiche introuvable'), h('p', null, 'Cette action n’existe plus dans le plan. '), h('a', { href: sectionHref(planId, 'actions') }, 'Retour à la liste des actions')),
+      el: h(
+        'article',
+        { class: 'section-page' },
+        h('h1', null, 'Fiche introuvable'),
+        h('p', null, 'Cette action n’existe plus dans le plan. '),
+        h('a', { href: sectionHref(planId, 'actions') }, 'Retour à la liste des actions'),
+      ),
     };
   }
   const index = store.plan.actions.indexOf(action);
@@ -82,13 +88,31 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       h('dt', null, 'AXE'),
       h('dd', null, entry?.axe?.title ?? '—', entry?.axe?.objective ? h('span', { class: 'muted' }, ` — ${entry.axe.objective}`) : null),
       h('dt', null, 'Indicateurs'),
-      h('dd', null, h('a', { href: '#', class: 'jump-indicators', onclick: (e: Event) => {
-        e.preventDefault();
-        table.el.scrollIntoView({ block: 'start' });
-        table.focusIndicator(0);
-      } }, `Aller aux ${action.indicators.length} indicateurs`)),
+      h(
+        'dd',
+        null,
+        h(
+          'a',
+          {
+            href: '#',
+            class: 'jump-indicators',
+            onclick: (e: Event) => {
+              e.preventDefault();
+              table.el.scrollIntoView({ block: 'start' });
+              table.focusIndicator(0);
+            },
+          },
+          `Aller aux ${action.indicators.length} indicateurs`,
+        ),
+      ),
       h('dt', null, 'Opérateur'),
-      h('dd', null, describeAction(action).replace(/^Fiche [^ ]+ ?/, '').replace(/^\((.*)\)$/, '$1') || '—'),
+      h(
+        'dd',
+        null,
+        describeAction(action)
+          .replace(/^Fiche [^ ]+ ?/, '')
+          .replace(/^\((.*)\)$/, '$1') || '—',
+      ),
     ),
     threads.el,
     ficheHistoryButton(ctx, action.id),
@@ -172,8 +196,15 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       binder.select('fiche.cadreExistant', 'Précisez dans quel cadre elle est mise en œuvre ?', CADRES_EXISTANTS),
       binder.text('fiche.plusValue', 'Plus value/valeur apportée à l’action par le PCS :', { long: true }),
       binder.yesno('fiche.participationCitoyenne', 'Est-ce que l’action découle d’une démarche de participation citoyenne ?'),
-      h('div', { class: 'columns' }, binder.select('fiche.participationDemarche', 'Démarche', DEMARCHES_PARTICIPATION), binder.text('fiche.participationDemarchePrecision', 'Précision')),
-      binder.text('fiche.solidarite', 'Solidarité / Coresponsabilité — Justifier en quoi l’action renforce la solidarité et la coresponsabilité :', { long: true }),
+      h(
+        'div',
+        { class: 'columns' },
+        binder.select('fiche.participationDemarche', 'Démarche', DEMARCHES_PARTICIPATION),
+        binder.text('fiche.participationDemarchePrecision', 'Précision'),
+      ),
+      binder.text('fiche.solidarite', 'Solidarité / Coresponsabilité — Justifier en quoi l’action renforce la solidarité et la coresponsabilité :', {
+        long: true,
+      }),
       binder.yesno('fiche.gratuite', 'L’action est-elle gratuite pour les bénéficiaires ?'),
       binder.text('fiche.gratuiteCommentaire', 'Commentaire sur la gratuité'),
       binder.yesno('fiche.luttePauvreteDirecte', 'Lutte contre la pauvreté — L’action lutte-t-elle DIRECTEMENT contre la pauvreté économique ?'),
@@ -184,7 +215,12 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       null,
       h('h2', null, 'Opérateur/partenaire principal qui met en œuvre l’action'),
       binder.yesno('fiche.operateur.equipePcs', 'L’action est portée par l’équipe PCS'),
-      h('div', { class: 'columns' }, binder.text('fiche.operateur.personneContact', 'Personne de contact'), binder.text('fiche.operateur.organisme', 'Association/Organisme/Administration')),
+      h(
+        'div',
+        { class: 'columns' },
+        binder.text('fiche.operateur.personneContact', 'Personne de contact'),
+        binder.text('fiche.operateur.organisme', 'Association/Organisme/Administration'),
+      ),
       binder.text('fiche.operateur.coordonnees', 'Coordonnées (adresse, site internet)'),
       binder.select('fiche.operateur.transferId', 'Transfert financier (Ventilation des transferts par partenaire)', transferOptions),
       h('h3', null, 'Autres partenaires qui prennent une part active dans la mise en œuvre de l’action'),
@@ -210,13 +246,22 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       binder.text('fiche.commentairesEcarts', 'Commentaires en cas de différence entre indicateurs projetés et résultats :', { long: true }),
       binder.yesno('fiche.supracommunal.active', 'Action supracommunale (hors plan en supracommunalité) — Oui/Non ?'),
       binder.lines('fiche.supracommunal.communes', 'Communes concernées ?'),
-      binder.text('fiche.justificationModifications', 'Justification en cas de suppression/ajout/réorientation de l’action en cours de plan, changement de partenaires,... :', { long: true }),
+      binder.text(
+        'fiche.justificationModifications',
+        'Justification en cas de suppression/ajout/réorientation de l’action en cours de plan, changement de partenaires,... :',
+        { long: true },
+      ),
     ),
     h(
       'section',
       null,
       h('h2', null, 'Calendrier de l’action'),
-      h('div', { class: 'columns' }, binder.select('fiche.calendrier.frequence', 'Fréquence de l’action', FREQUENCES), binder.text('fiche.calendrier.frequenceAutre', 'Autre fréquence')),
+      h(
+        'div',
+        { class: 'columns' },
+        binder.select('fiche.calendrier.frequence', 'Fréquence de l’action', FREQUENCES),
+        binder.text('fiche.calendrier.frequenceAutre', 'Autre fréquence'),
+      ),
       binder.yesno('fiche.calendrier.surLaDureeDuPlan', 'Sur la durée du plan'),
       h('div', { class: 'columns' }, binder.date('fiche.calendrier.debut', 'Début :'), binder.date('fiche.calendrier.fin', 'Fin :')),
     ),

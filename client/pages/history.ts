@@ -19,10 +19,7 @@ const EXPORT_LIMIT = 5000;
 /** Values listed at once under an entry (loading the sample writes thousands in one entry). */
 const VALUES_SHOWN = 25;
 
-export type HistoryScope =
-  | { kind: 'plan' }
-  | { kind: 'fiche'; actionId: string }
-  | { kind: 'cell'; path: string };
+export type HistoryScope = { kind: 'plan' } | { kind: 'fiche'; actionId: string } | { kind: 'cell'; path: string };
 
 function chemin(scope: HistoryScope): string | null {
   return scope.kind === 'plan' ? null : scope.kind === 'fiche' ? actionPathPrefix(scope.actionId) : scope.path;
@@ -152,7 +149,12 @@ export function planHistoryButton(ctx: PageContext): HTMLElement {
 export function ficheHistoryButton(ctx: PageContext, actionId: string): HTMLElement {
   const button = h('button', { type: 'button', 'aria-haspopup': 'dialog', 'data-testid': 'fiche-history' }, 'Historique de la fiche');
   button.addEventListener('click', () => openHistory(ctx, { kind: 'fiche', actionId }));
-  return h('p', { class: 'history-hint' }, button, h('span', { class: 'hint' }, ' Pour une case d’un tableau : clic droit (ou Maj+F10) › « Historique de la cellule ».'));
+  return h(
+    'p',
+    { class: 'history-hint' },
+    button,
+    h('span', { class: 'hint' }, ' Pour une case d’un tableau : clic droit (ou Maj+F10) › « Historique de la cellule ».'),
+  );
 }
 
 /**

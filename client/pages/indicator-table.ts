@@ -51,7 +51,11 @@ export function indicatorTable(
 ): { el: HTMLElement; grid: GridHandle<IndicatorRow>; refresh(): void; focusIndicator(index: number, field?: string): void; dispose(): void } {
   const { store, queue, planId } = ctx;
   const years = store.years;
-  const buildRows = (): IndicatorRow[] => action.indicators.flatMap((ind) => [{ ind, kind: 'target' as const }, { ind, kind: 'actual' as const }]);
+  const buildRows = (): IndicatorRow[] =>
+    action.indicators.flatMap((ind) => [
+      { ind, kind: 'target' as const },
+      { ind, kind: 'actual' as const },
+    ]);
   const aggregate = (ind: Indicator) => aggregateIndicator(ind, years);
   const isTarget = (r: IndicatorRow) => r.kind === 'target';
   // Yearly values are cells (their own route); the other fields are the indicator's row, a change of the plan's
@@ -145,7 +149,13 @@ export function indicatorTable(
   ];
 
   const saveFields = (ind: Indicator) =>
-    queue.enqueue({ kind: 'row', target: { type: 'indicator', id: ind.id }, label: `${describeAction(action)}, « ${ind.label} »`, data: indicatorFieldsOf(ind), version: ind.version });
+    queue.enqueue({
+      kind: 'row',
+      target: { type: 'indicator', id: ind.id },
+      label: `${describeAction(action)}, « ${ind.label} »`,
+      data: indicatorFieldsOf(ind),
+      version: ind.version,
+    });
 
   // The audit path of a cell: a yearly value, or a field of the indicator (its Cible row); computed cells have none.
   const pathOf = (r: IndicatorRow, key: string): string | null => {
@@ -217,8 +227,16 @@ export function indicatorTable(
     if (focusIndex !== undefined) grid.focusCell(focusIndex * 2, key);
   };
 
-  const category = h('select', { id: `new-ind-cat-${action.id}` }, INDICATOR_CATEGORIES.map((c) => h('option', { value: c.code }, c.label)));
-  const unit = h('select', { id: `new-ind-unit-${action.id}` }, UNITS.map((u) => h('option', { value: u.code }, u.label)));
+  const category = h(
+    'select',
+    { id: `new-ind-cat-${action.id}` },
+    INDICATOR_CATEGORIES.map((c) => h('option', { value: c.code }, c.label)),
+  );
+  const unit = h(
+    'select',
+    { id: `new-ind-unit-${action.id}` },
+    UNITS.map((u) => h('option', { value: u.code }, u.label)),
+  );
   const add = h('button', { type: 'button' }, 'Ajouter un indicateur');
   add.addEventListener('click', async () => {
     try {
@@ -241,8 +259,9 @@ export function indicatorTable(
     if (!(await confirmDialog('Supprimer l’indicateur', `Supprimer « ${ind.label} » et toutes ses valeurs (cibles et réalisés) ?`, 'Supprimer'))) return;
     try {
       await queue.idle();
-      const outcome = await deleteRow((detacher) =>
-        send(api.plans[':planId'].indicators[':indicatorId'].$delete({ param: { planId, indicatorId: ind.id }, query: deleteQuery(ind.version, detacher) })),
+      const outcome = await deleteRow(
+        (detacher) =>
+          send(api.plans[':planId'].indicators[':indicatorId'].$delete({ param: { planId, indicatorId: ind.id }, query: deleteQuery(ind.version, detacher) })),
         permissions,
       );
       if (outcome === 'kept') return;
@@ -262,7 +281,14 @@ export function indicatorTable(
     if (to < 0 || to >= action.indicators.length) return;
     action.indicators.splice(from, 1);
     action.indicators.splice(to, 0, ind);
-    queue.enqueue({ kind: 'row', target: { type: 'indicator', id: ind.id }, label: ind.label, data: indicatorFieldsOf(ind), version: ind.version, position: to });
+    queue.enqueue({
+      kind: 'row',
+      target: { type: 'indicator', id: ind.id },
+      label: ind.label,
+      data: indicatorFieldsOf(ind),
+      version: ind.version,
+      position: to,
+    });
     reset(to);
   };
   const up = h('button', { type: 'button', 'aria-label': 'Monter l’indicateur sélectionné' }, '↑ Monter');
@@ -289,7 +315,9 @@ export function indicatorTable(
   const reason = permissions.denial('ajouter, supprimer, déplacer ou redéfinir les indicateurs');
   for (const button of [add, remove, up, down, override, computed]) guardButton(button, canChangeIndicators, reason);
   category.disabled = unit.disabled = !canChangeIndicators;
-  const aggregation = h('p', { class: 'hint' },
+  const aggregation = h(
+    'p',
+    { class: 'hint' },
     'Ex-ante et Résultats sont calculés à partir des années (',
     AGGREGATIONS.map((a) => a.label.toLowerCase()).join(', '),
     ' selon l’unité). Un ex-ante saisi à la main apparaît en orange, avec la valeur calculée en info-bulle.',

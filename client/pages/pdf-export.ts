@@ -85,13 +85,7 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
     button.focus();
   });
 
-  const el = h(
-    'div',
-    { class: 'pdf-export', role: 'group', 'aria-label': 'Rapport PDF' },
-    yearField.el,
-    button,
-    panel,
-  );
+  const el = h('div', { class: 'pdf-export', role: 'group', 'aria-label': 'Rapport PDF' }, yearField.el, button, panel);
 
   let running = false;
 
@@ -121,11 +115,7 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
     replaceChildren(
       ready,
       h('p', { class: 'pdf-ready-name' }, 'PDF prêt : ', h('strong', null, job.filename)),
-      h(
-        'a',
-        { href: job.fileUrl, download: job.filename, class: 'pdf-download', 'data-testid': 'pdf-download' },
-        'Télécharger à nouveau',
-      ),
+      h('a', { href: job.fileUrl, download: job.filename, class: 'pdf-download', 'data-testid': 'pdf-download' }, 'Télécharger à nouveau'),
     );
   }
 

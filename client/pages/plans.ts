@@ -17,7 +17,14 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
 
   // A person of a commune creates their commune's plans only (the server refuses another name): it is filled in.
   const organisation = currentMe()?.organisation ?? null;
-  const commune = h('input', { type: 'text', id: 'new-commune', required: true, autocomplete: 'off', value: organisation ?? '', readonly: organisation !== null });
+  const commune = h('input', {
+    type: 'text',
+    id: 'new-commune',
+    required: true,
+    autocomplete: 'off',
+    value: organisation ?? '',
+    readonly: organisation !== null,
+  });
   const programme = h(
     'select',
     { id: 'new-programme' },
@@ -48,14 +55,20 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
     'main',
     { id: 'main', class: 'plans-page' },
     h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie'), accountMenu()),
-    h('section', null,
+    h(
+      'section',
+      null,
       h('h2', null, 'Plans'),
       plans.length === 0
         ? h('p', null, 'Aucun plan pour l’instant.')
         : h(
             'table',
             { class: 'plans-table' },
-            h('thead', null, h('tr', null, h('th', null, 'Commune'), h('th', null, 'Programme'), h('th', null, 'Actions'), h('th', null, 'Dernière modification'))),
+            h(
+              'thead',
+              null,
+              h('tr', null, h('th', null, 'Commune'), h('th', null, 'Programme'), h('th', null, 'Actions'), h('th', null, 'Dernière modification')),
+            ),
             h(
               'tbody',
               null,

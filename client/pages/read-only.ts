@@ -29,11 +29,7 @@ export function guardButton(button: HTMLButtonElement, allowed: boolean, reason:
 export function permissionBanner(store: PlanStore): HTMLElement | null {
   const summary = writeSummary(store);
   if (!summary) return null;
-  return h(
-    'p',
-    { class: `permission-banner${summary.readOnly ? ' read-only' : ''}`, role: 'note', 'data-testid': 'permission-banner' },
-    summary.text,
-  );
+  return h('p', { class: `permission-banner${summary.readOnly ? ' read-only' : ''}`, role: 'note', 'data-testid': 'permission-banner' }, summary.text);
 }
 
 /** "JJ/MM/AAAA" of an instant (Brussels time). */

@@ -19,10 +19,7 @@ export const deleteQuery = (version: number, detacher: boolean) => ({ version: S
  * `permissions`, when given, keeps the detach button from a person whose role may not change the rows to detach
  * (the finance officer deleting a transfer may not change a fiche's operator): the dialog says whom to ask.
  */
-export async function deleteRow(
-  run: (detacher: boolean) => Promise<unknown>,
-  permissions?: Pick<Permissions, 'canWrite' | 'denial'>,
-): Promise<DeleteOutcome> {
+export async function deleteRow(run: (detacher: boolean) => Promise<unknown>, permissions?: Pick<Permissions, 'canWrite' | 'denial'>): Promise<DeleteOutcome> {
   try {
     await run(false);
     return 'deleted';
@@ -35,7 +32,11 @@ export async function deleteRow(
       title: detachable ? 'Cette ligne est utilisée ailleurs' : 'Suppression impossible',
       body: [
         h('p', { 'data-testid': 'in-use-message' }, err.body.message),
-        h('ul', { class: 'in-use-list', 'data-testid': 'in-use-list' }, err.body.issues.map((i) => h('li', null, i.message))),
+        h(
+          'ul',
+          { class: 'in-use-list', 'data-testid': 'in-use-list' },
+          err.body.issues.map((i) => h('li', null, i.message)),
+        ),
         detachable ? h('p', { class: 'hint' }, 'Chaque ligne détachée est enregistrée dans l’historique du plan.') : null,
         refs?.detachable && !allowed && permissions
           ? h('p', { class: 'hint', 'data-testid': 'in-use-denied' }, `${permissions.denial('détacher ces lignes')} : demandez-le au chef de projet.`)

@@ -80,7 +80,6 @@ export function valueHref(planId: string, plan: Plan, path: string): string {
   return findingHref(planId, plan, positionalPath(plan, path));
 }
 
-
 /** "Soumis — en cours d’examen par la DiCS", or "Non soumis" for a year without submission. */
 const statusLabel = (s: Submission | undefined) => (s ? SUBMISSION_STATUS_LABELS[s.statut] : 'Non soumis');
 
@@ -177,7 +176,12 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
   const submitHost = h('div', { class: 'report-submit' });
   const bar = h('progress', { max: 1, value: 0, 'data-testid': 'report-progress-bar', 'aria-label': 'Avancement de la génération des fichiers' });
   const progressMessage = h('p', { class: 'report-progress-message', 'data-testid': 'report-progress-message' });
-  const progress = h('div', { class: 'report-progress', role: 'status', 'aria-live': 'polite', 'data-testid': 'report-progress', hidden: true }, bar, progressMessage);
+  const progress = h(
+    'div',
+    { class: 'report-progress', role: 'status', 'aria-live': 'polite', 'data-testid': 'report-progress', hidden: true },
+    bar,
+    progressMessage,
+  );
   const submissionsHost = h('div', { 'data-testid': 'report-submissions' });
   const threadsHost = h('div', { 'data-testid': 'report-threads' });
 
@@ -185,16 +189,23 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     'article',
     { class: 'section-page report-page', 'data-year': year },
     h('h1', null, `Rapport annuel ${year}`),
-    h(
-      'div',
-      { class: 'report-head' },
-      yearField.el,
-      h('p', { class: 'report-status' }, 'Statut : ', status),
-    ),
+    h('div', { class: 'report-head' }, yearField.el, h('p', { class: 'report-status' }, 'Statut : ', status)),
     lockNote,
     alert,
-    h('section', { 'aria-labelledby': 'report-checklist-title' }, h('h2', { id: 'report-checklist-title' }, 'Avant la soumission'), checklistHost, submitHost, progress),
-    h('section', { 'aria-labelledby': 'report-submissions-title' }, h('h2', { id: 'report-submissions-title' }, `Soumissions du rapport ${year}`), submissionsHost),
+    h(
+      'section',
+      { 'aria-labelledby': 'report-checklist-title' },
+      h('h2', { id: 'report-checklist-title' }, 'Avant la soumission'),
+      checklistHost,
+      submitHost,
+      progress,
+    ),
+    h(
+      'section',
+      { 'aria-labelledby': 'report-submissions-title' },
+      h('h2', { id: 'report-submissions-title' }, `Soumissions du rapport ${year}`),
+      submissionsHost,
+    ),
     h('section', { 'aria-labelledby': 'report-threads-title' }, h('h2', { id: 'report-threads-title' }, `Questions de la DiCS sur ${year}`), threadsHost),
   );
 
@@ -212,7 +223,11 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
             'details',
             null,
             h('summary', null, `Détail (${issues.length})`),
-            h('ul', null, issues.map((i) => h('li', null, h('a', { href: valueHref(planId, store.plan, i.path) }, i.message)))),
+            h(
+              'ul',
+              null,
+              issues.map((i) => h('li', null, h('a', { href: valueHref(planId, store.plan, i.path) }, i.message))),
+            ),
           )
         : null,
     );
@@ -244,10 +259,20 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
         'ul',
         { class: 'checklist-details' },
         item.details.map((d) =>
-          h('li', { 'data-testid': 'checklist-detail', 'data-key': d.key }, h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message), ' ', justifyButton(d, null)),
+          h(
+            'li',
+            { 'data-testid': 'checklist-detail', 'data-key': d.key },
+            h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message),
+            ' ',
+            justifyButton(d, null),
+          ),
         ),
       );
-      out.push(item.details.length <= OPEN_DETAILS ? list : h('details', { class: 'checklist-more' }, h('summary', null, `Voir les ${item.details.length} valeurs à compléter`), list));
+      out.push(
+        item.details.length <= OPEN_DETAILS
+          ? list
+          : h('details', { class: 'checklist-more' }, h('summary', null, `Voir les ${item.details.length} valeurs à compléter`), list),
+      );
     }
     if (item.justified.length > 0) {
       const n = item.justified.length;
@@ -260,7 +285,13 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
             'ul',
             null,
             item.justified.map((d) =>
-              h('li', { 'data-key': d.key }, h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message), justificationView(d.justification), justifyButton(d, d.justification)),
+              h(
+                'li',
+                { 'data-key': d.key },
+                h('a', { href: valueHref(planId, store.plan, d.path), 'data-path': d.path }, d.message),
+                justificationView(d.justification),
+                justifyButton(d, d.justification),
+              ),
             ),
           ),
         ),
@@ -344,7 +375,8 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
       // The server checks and freezes the plan it holds: edits still being saved must reach it first.
       if (ctx.queue.pending > 0) {
         progressMessage.textContent = 'Enregistrement des modifications en cours : la soumission suivra.';
-        if (!(await waitForSaves(ctx))) throw new Error('Des modifications ne sont pas encore enregistrées : attendez « Enregistré » puis soumettez à nouveau.');
+        if (!(await waitForSaves(ctx)))
+          throw new Error('Des modifications ne sont pas encore enregistrées : attendez « Enregistré » puis soumettez à nouveau.');
       }
       await send(api.plans[':planId'].submissions.$post({ param: { planId }, json: { annee: year } }));
       toast(`Rapport ${year} soumis à la DiCS : génération du classeur et du PDF…`);
@@ -372,7 +404,8 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
 
   function filesOf(s: Submission): HTMLElement {
     if (s.fichiers === 'prets') return h('ul', { class: 'submission-files' }, fileLink(s, 'pdf'), fileLink(s, 'xlsx'));
-    if (s.fichiers === 'echec') return h('p', { class: 'import-message error' }, 'La génération des fichiers a échoué : rouvrez le rapport puis soumettez-le à nouveau.');
+    if (s.fichiers === 'echec')
+      return h('p', { class: 'import-message error' }, 'La génération des fichiers a échoué : rouvrez le rapport puis soumettez-le à nouveau.');
     return h('p', { class: 'hint' }, s.message);
   }
 
@@ -387,7 +420,9 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
       h(
         'ul',
         null,
-        s.changements.map((c) => h('li', null, `${c.label} : `, h('span', { class: 'old' }, c.oldText || 'vide'), ' → ', h('span', { class: 'new' }, c.newText || 'vide'))),
+        s.changements.map((c) =>
+          h('li', null, `${c.label} : `, h('span', { class: 'old' }, c.oldText || 'vide'), ' → ', h('span', { class: 'new' }, c.newText || 'vide')),
+        ),
       ),
     );
   }
@@ -402,17 +437,21 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     };
     const param = { planId, submissionId: s.id };
     if (s.statut === 'soumis' && permissions.can('review')) {
-      add('Approuver', 'report-approve', () =>
-        decisionDialog({
-          title: `Approuver le rapport ${year}`,
-          text: `Le rapport ${year} (soumission n°${s.numero}) sera approuvé ; ses valeurs restent en lecture seule.`,
-          fieldLabel: 'Commentaire (facultatif)',
-          required: false,
-          confirmLabel: 'Approuver',
-          testId: 'approve-dialog',
-          run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].approve.$post({ param, json: { motif } })),
-        }),
-      'primary');
+      add(
+        'Approuver',
+        'report-approve',
+        () =>
+          decisionDialog({
+            title: `Approuver le rapport ${year}`,
+            text: `Le rapport ${year} (soumission n°${s.numero}) sera approuvé ; ses valeurs restent en lecture seule.`,
+            fieldLabel: 'Commentaire (facultatif)',
+            required: false,
+            confirmLabel: 'Approuver',
+            testId: 'approve-dialog',
+            run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].approve.$post({ param, json: { motif } })),
+          }),
+        'primary',
+      );
       add('Retourner à la commune', 'report-return', () =>
         decisionDialog({
           title: `Retourner le rapport ${year} à la commune`,
@@ -461,7 +500,13 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     return h(
       'li',
       { class: `submission submission-${s.statut}`, 'data-testid': 'submission', 'data-numero': s.numero, 'data-status': s.statut },
-      h('h3', null, `Soumission n°${s.numero}`, ' ', h('span', { class: `status-badge submission-status-${s.statut}`, 'data-testid': 'submission-status' }, SUBMISSION_STATUS_LABELS[s.statut])),
+      h(
+        'h3',
+        null,
+        `Soumission n°${s.numero}`,
+        ' ',
+        h('span', { class: `status-badge submission-status-${s.statut}`, 'data-testid': 'submission-status' }, SUBMISSION_STATUS_LABELS[s.statut]),
+      ),
       h(
         'dl',
         { class: 'submission-meta' },
@@ -483,7 +528,12 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     // The question alone is said once; after an answer, the latest message follows it.
     const latestMessage =
       last && t.messages.length > 1
-        ? h('p', { class: 'report-thread-last' }, `${MESSAGE_KIND_LABELS[last.nature]} de ${last.auteur}, le ${formatDateTime(last.at)} : `, h('q', null, last.texte))
+        ? h(
+            'p',
+            { class: 'report-thread-last' },
+            `${MESSAGE_KIND_LABELS[last.nature]} de ${last.auteur}, le ${formatDateTime(last.at)} : `,
+            h('q', null, last.texte),
+          )
         : last
           ? h('p', { class: 'report-thread-last' }, h('q', null, last.texte))
           : null;
@@ -509,7 +559,9 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     status.dataset.status = last?.statut ?? 'brouillon';
     const locked = review.lockedYears().includes(year);
     lockNote.hidden = !locked;
-    lockNote.textContent = locked ? `Les valeurs ${year} du plan sont en lecture seule tant que le rapport est ${last?.statut === 'approuve' ? 'approuvé' : 'en cours d’examen'}.` : '';
+    lockNote.textContent = locked
+      ? `Les valeurs ${year} du plan sont en lecture seule tant que le rapport est ${last?.statut === 'approuve' ? 'approuvé' : 'en cours d’examen'}.`
+      : '';
 
     const generating = last?.fichiers === 'en-cours';
     if (generating) {
@@ -530,7 +582,11 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     replaceChildren(
       submissionsHost,
       newestFirst.length
-        ? h('ol', { class: 'submissions' }, newestFirst.map((s, i) => submissionView(s, i === 0)))
+        ? h(
+            'ol',
+            { class: 'submissions' },
+            newestFirst.map((s, i) => submissionView(s, i === 0)),
+          )
         : h('p', { class: 'hint' }, `Le rapport ${year} n’a pas encore été soumis.`),
     );
     replaceChildren(

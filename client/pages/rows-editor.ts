@@ -44,7 +44,9 @@ function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export function rowsEditor<R extends { id: string; version: number }>(spec: RowsEditorSpec<R>): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
+export function rowsEditor<R extends { id: string; version: number }>(
+  spec: RowsEditorSpec<R>,
+): { el: HTMLElement; grid: GridHandle<R>; focusRow(index: number, key?: string): void } {
   const { ctx } = spec;
   const permissions = permissionsOf(ctx.store);
   const capability = spec.capability ?? WRITE_CAPABILITIES.listRow;

@@ -26,7 +26,6 @@ import { accountMenu } from './account.ts';
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
-
 export function findingHref(planId: string, plan: Plan, path: string): string {
   const parts = path.split('.');
   // `finance.<year>.<line>`: a line of that year's reconciliation.
@@ -45,8 +44,18 @@ export function renderPlanShell(ctx: PageContext): Shell {
   const main = h('main', { id: 'main', class: 'plan-main', tabindex: '-1' });
   const checksList = h('div', { class: 'checks-list' });
   const checksSummary = h('span', { class: 'checks-count', 'data-testid': 'checks-count' });
-  const panel = h('aside', { class: 'checks-panel', id: 'checks-panel', 'aria-label': 'Contrôles du plan', hidden: true }, h('h2', null, 'Contrôles'), checksList);
-  const toggle = h('button', { type: 'button', class: 'checks-toggle', 'aria-controls': 'checks-panel', 'aria-expanded': 'false' }, 'Contrôles ', checksSummary);
+  const panel = h(
+    'aside',
+    { class: 'checks-panel', id: 'checks-panel', 'aria-label': 'Contrôles du plan', hidden: true },
+    h('h2', null, 'Contrôles'),
+    checksList,
+  );
+  const toggle = h(
+    'button',
+    { type: 'button', class: 'checks-toggle', 'aria-controls': 'checks-panel', 'aria-expanded': 'false' },
+    'Contrôles ',
+    checksSummary,
+  );
   toggle.addEventListener('click', () => {
     panel.hidden = !panel.hidden;
     toggle.setAttribute('aria-expanded', String(!panel.hidden));
@@ -76,12 +85,15 @@ export function renderPlanShell(ctx: PageContext): Shell {
 
   function renderNav(): void {
     const current = route;
-    const link = (href: string, text: string, active: boolean) =>
-      h('li', null, h('a', { href, 'aria-current': active ? 'page' : null }, text));
+    const link = (href: string, text: string, active: boolean) => h('li', null, h('a', { href, 'aria-current': active ? 'page' : null }, text));
     replaceChildren(
       nav,
       h('h2', null, 'Fiche plan'),
-      h('ol', null, SECTIONS.map((s) => link(sectionHref(planId, s.id), s.title, current?.page === 'section' && current.section === s.id))),
+      h(
+        'ol',
+        null,
+        SECTIONS.map((s) => link(sectionHref(planId, s.id), s.title, current?.page === 'section' && current.section === s.id)),
+      ),
       h('h2', null, 'Finances'),
       h(
         'ol',
@@ -101,7 +113,9 @@ export function renderPlanShell(ctx: PageContext): Shell {
       h(
         'ol',
         { class: 'fiche-links' },
-        store.plan.actions.map((a) => link(ficheHref(planId, a.id), describeAction(a).replace(/^Fiche /, ''), current?.page === 'fiche' && current.actionId === a.id)),
+        store.plan.actions.map((a) =>
+          link(ficheHref(planId, a.id), describeAction(a).replace(/^Fiche /, ''), current?.page === 'fiche' && current.actionId === a.id),
+        ),
       ),
     );
     title.textContent = `Plan de Cohésion sociale — ${store.plan.commune}`;
@@ -110,15 +124,28 @@ export function renderPlanShell(ctx: PageContext): Shell {
   function renderChecks(): void {
     const findings = store.justifiedChecks();
     checksSummary.textContent = summariseFindings(findings, ['error', 'warning']);
-    toggle.classList.toggle('has-errors', findings.some((f) => f.level === 'error'));
+    toggle.classList.toggle(
+      'has-errors',
+      findings.some((f) => f.level === 'error'),
+    );
     const justified = findings.filter((f) => f.justification && !f.justification.outdated).length;
     replaceChildren(
       checksList,
       findings.length === 0
         ? h('p', null, 'Aucune remarque : le plan respecte toutes les règles.')
         : [
-            justified > 0 ? h('p', { class: 'hint', 'data-testid': 'checks-justified' }, `${justified} constat${justified > 1 ? 's' : ''} justifié${justified > 1 ? 's' : ''}`) : null,
-            h('ul', null, findings.map((f) => findingItem(ctx, f, findingHref(planId, store.plan, f.path)))),
+            justified > 0
+              ? h(
+                  'p',
+                  { class: 'hint', 'data-testid': 'checks-justified' },
+                  `${justified} constat${justified > 1 ? 's' : ''} justifié${justified > 1 ? 's' : ''}`,
+                )
+              : null,
+            h(
+              'ul',
+              null,
+              findings.map((f) => findingItem(ctx, f, findingHref(planId, store.plan, f.path))),
+            ),
           ],
     );
   }

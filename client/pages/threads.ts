@@ -1,12 +1,7 @@
 import { actionPathPrefix, describePath, yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
-import {
-  MESSAGE_KIND_LABELS,
-  THREAD_STATUS_LABELS,
-  ThreadMessageSchema,
-  type ReviewThread,
-} from '../../schemas/submission.ts';
+import { MESSAGE_KIND_LABELS, THREAD_STATUS_LABELS, ThreadMessageSchema, type ReviewThread } from '../../schemas/submission.ts';
 import { api, send, ApiFailure, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import type { GridCellAction, GridHandle } from '../grid/grid.ts';
@@ -39,7 +34,6 @@ function threadsOf(review: ReviewState, scope: ThreadScope): readonly ReviewThre
 
 /** A reviewer's message asks again; anyone else's answers (the server's own rule). */
 const isReviewer = () => meCan('review') && !meCan('answer');
-
 
 function messageItem(m: ReviewThread['messages'][number]): HTMLElement {
   return h(
@@ -128,7 +122,13 @@ export function openThreads(ctx: PageContext, scope: ThreadScope): void {
     const isOpen = thread.statut !== 'resolu';
     const item = h(
       'li',
-      { class: `thread thread-${thread.statut}`, 'data-testid': 'thread', 'data-status': thread.statut, 'data-thread-id': thread.id, 'aria-labelledby': headingId },
+      {
+        class: `thread thread-${thread.statut}`,
+        'data-testid': 'thread',
+        'data-status': thread.statut,
+        'data-thread-id': thread.id,
+        'aria-labelledby': headingId,
+      },
       h(
         'h3',
         { id: headingId },
@@ -150,7 +150,11 @@ export function openThreads(ctx: PageContext, scope: ThreadScope): void {
       reply.addEventListener('click', () => {
         const texte = messageText(field);
         if (texte === false || texte === null) return;
-        void run(buttons, () => send(api.plans[':planId'].threads[':threadId'].messages.$post({ param: { planId, threadId: thread.id }, json: { texte } })), focusAgain);
+        void run(
+          buttons,
+          () => send(api.plans[':planId'].threads[':threadId'].messages.$post({ param: { planId, threadId: thread.id }, json: { texte } })),
+          focusAgain,
+        );
       });
       buttons.push(reply);
     }
@@ -276,7 +280,11 @@ export function reviewCells<R>(ctx: PageContext, pathOf: (row: R, key: string) =
     actions,
     watch(grid) {
       // Redraw only when a marker may change: a reload that brings the same questions leaves the grid as it is.
-      const signature = () => review.threads().map((t) => `${t.chemin} ${t.statut} ${t.messages.length}`).join('\n');
+      const signature = () =>
+        review
+          .threads()
+          .map((t) => `${t.chemin} ${t.statut} ${t.messages.length}`)
+          .join('\n');
       let drawn = signature();
       return review.subscribe(() => {
         const next = signature();

@@ -60,11 +60,7 @@ export function workbookControls(ctx: PageContext): HTMLElement {
     });
   });
 
-  const importButton = h(
-    'button',
-    { type: 'button', class: 'header-button', 'data-testid': 'import-xlsx', 'aria-haspopup': 'dialog' },
-    'Importer un XLSX…',
-  );
+  const importButton = h('button', { type: 'button', class: 'header-button', 'data-testid': 'import-xlsx', 'aria-haspopup': 'dialog' }, 'Importer un XLSX…');
   importButton.addEventListener('click', () => void openImportDialog(ctx));
   const permissions = permissionsOf(ctx.store);
   guardButton(importButton, permissions.can(WRITE_CAPABILITIES.workbookImport), permissions.denial('importer un classeur dans ce plan'));
@@ -96,7 +92,15 @@ function changesTable(changes: readonly ImportChange[], refused: boolean): Node 
     h(
       'table',
       { class: 'import-table', 'data-testid': refused ? 'import-refused' : 'import-applicable' },
-      h('thead', null, h('tr', null, heads.map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          heads.map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h('tbody', null, changes.map(row)),
     ),
   );
@@ -109,7 +113,11 @@ function changesTable(changes: readonly ImportChange[], refused: boolean): Node 
 function renderChanges(p: ImportPreview): Node {
   const n = p.changes.length;
   if (n === 0) {
-    return h('p', { class: 'import-message', 'data-testid': 'import-preview', 'data-count': 0 }, 'Aucune différence : le classeur correspond au plan enregistré.');
+    return h(
+      'p',
+      { class: 'import-message', 'data-testid': 'import-preview', 'data-count': 0 },
+      'Aucune différence : le classeur correspond au plan enregistré.',
+    );
   }
   const applicable = applicableChanges(p.changes);
   const refused = p.changes.filter((c) => c.refusal !== null);
@@ -135,7 +143,10 @@ export function openImportDialog(ctx: PageContext): Promise<void> {
   return openFileImportDialog<ImportPreview>(ctx, {
     testId: 'import',
     title: 'Importer un classeur XLSX',
-    hint: [`Choisissez un classeur exporté par Cohésio puis modifié (${MAX_IMPORT_MB} Mo au plus). `, 'Les différences avec le plan enregistré sont affichées avant toute écriture.'],
+    hint: [
+      `Choisissez un classeur exporté par Cohésio puis modifié (${MAX_IMPORT_MB} Mo au plus). `,
+      'Les différences avec le plan enregistré sont affichées avant toute écriture.',
+    ],
     fileLabel: 'Classeur (.xlsx)',
     accept: '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     refuseFile(file) {

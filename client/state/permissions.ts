@@ -1,4 +1,14 @@
-import { ROLE_LABELS, WRITING_CAPABILITIES, canWritePath, hasCapability, roleDenial, writeScopeOf, type Capability, type Me, type WriteScope } from '../../schemas/access.ts';
+import {
+  ROLE_LABELS,
+  WRITING_CAPABILITIES,
+  canWritePath,
+  hasCapability,
+  roleDenial,
+  writeScopeOf,
+  type Capability,
+  type Me,
+  type WriteScope,
+} from '../../schemas/access.ts';
 import { yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import type { Submission } from '../../schemas/submission.ts';
@@ -34,7 +44,6 @@ export type Permissions = {
   /** "Votre rôle (Agent de la DiCS) ne permet pas de {what}". */
   denial(what: string): string;
 };
-
 
 const cache = new WeakMap<PlanStore, Permissions>();
 

@@ -68,8 +68,7 @@ function refusedIndexes(failure: ApiFailure, count: number): Map<number, string>
   }
   return out;
 }
-const opKey = (op: SaveOp) =>
-  op.kind === 'section' ? `section:${op.section}` : op.kind === 'row' ? `${op.target.type}:${op.target.id}` : 'cells';
+const opKey = (op: SaveOp) => (op.kind === 'section' ? `section:${op.section}` : op.kind === 'row' ? `${op.target.type}:${op.target.id}` : 'cells');
 
 const RETRY_DELAYS_MS = [1000, 2000, 5000, 10000, 20000];
 

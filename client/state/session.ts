@@ -89,7 +89,9 @@ function conflictTable(rows: { where: string; mine: string; theirs: string }[]):
     h(
       'tbody',
       null,
-      rows.map((r) => h('tr', null, h('td', null, r.where), h('td', { 'data-testid': 'conflict-mine' }, r.mine), h('td', { 'data-testid': 'conflict-theirs' }, r.theirs))),
+      rows.map((r) =>
+        h('tr', null, h('td', null, r.where), h('td', { 'data-testid': 'conflict-mine' }, r.mine), h('td', { 'data-testid': 'conflict-theirs' }, r.theirs)),
+      ),
     ),
   );
 }
@@ -114,10 +116,7 @@ async function askConflict(store: PlanStore, op: SaveOp, current: unknown): Prom
   if (rows.length === 0) return 'mine';
   return openDialog<ConflictChoice>({
     title: 'Modification concurrente',
-    body: [
-      'Quelqu’un a enregistré une autre valeur pendant que vous modifiiez ce plan. Choisissez la valeur à garder.',
-      conflictTable(rows),
-    ],
+    body: ['Quelqu’un a enregistré une autre valeur pendant que vous modifiiez ce plan. Choisissez la valeur à garder.', conflictTable(rows)],
     buttons: [
       { value: 'theirs', label: 'Prendre la valeur enregistrée' },
       { value: 'mine', label: 'Garder ma valeur', primary: true },
@@ -158,7 +157,10 @@ export function openPlanSession(plan: Plan, programme: Programme, catalogue: Cat
     onRejected(_op, failure) {
       toast(`Non enregistré : ${failure.body.issues[0]?.message ?? failure.body.message}`, 'error');
       // The year was submitted meanwhile (another tab, another person): show it read-only from now on.
-      if (failure.body.code === 'year_locked') void reviewOf(store).refresh().catch(() => undefined);
+      if (failure.body.code === 'year_locked')
+        void reviewOf(store)
+          .refresh()
+          .catch(() => undefined);
     },
   });
   const restored = queue.restore();

@@ -6,8 +6,7 @@ export function apiTransport(planId: string): Transport {
   const plan = api.plans[':planId'];
   return {
     saveCells: (cells) => send(plan.cells.$put({ param: { planId }, json: { cells } })),
-    saveSection: (section, version, data) =>
-      send(plan.sections[':section'].$put({ param: { planId, section }, json: { version, data } })),
+    saveSection: (section, version, data) => send(plan.sections[':section'].$put({ param: { planId, section }, json: { version, data } })),
     saveRow(target, version, data, position) {
       const json = position === undefined ? { version, data } : { version, data, position };
       switch (target.type) {

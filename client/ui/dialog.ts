@@ -48,7 +48,11 @@ export function openDialog<T extends string>(opts: {
       btn.addEventListener('click', () => close(b.value));
       return btn;
     });
-    dialog.append(h('h2', { id: 'dialog-title' }, opts.title), ...opts.body.map((n) => (typeof n === 'string' ? h('p', null, n) : n)), h('div', { class: 'dialog-buttons' }, buttons));
+    dialog.append(
+      h('h2', { id: 'dialog-title' }, opts.title),
+      ...opts.body.map((n) => (typeof n === 'string' ? h('p', null, n) : n)),
+      h('div', { class: 'dialog-buttons' }, buttons),
+    );
     let chosen = opts.cancelValue;
     const closeDialog = showModal(dialog, { onClosed: () => resolve(chosen), focus: buttons.find((_, i) => opts.buttons[i]?.primary) ?? buttons[0] });
     const close = (value: T) => {

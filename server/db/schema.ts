@@ -1,22 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import {
-  blob,
-  check,
-  uniqueIndex,
-  foreignKey,
-  index,
-  integer,
-  primaryKey,
-  sqliteTable,
-  text,
-  type AnySQLiteColumn,
-} from 'drizzle-orm/sqlite-core';
-import {
-  DROIT_VISE_LABELS,
-  INDICATOR_CATEGORY_CODES,
-  STANDARD_INDICATOR_CODES,
-  STATUTS_ACTION,
-} from '../../schemas/enums.ts';
+import { blob, check, uniqueIndex, foreignKey, index, integer, primaryKey, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { DROIT_VISE_LABELS, INDICATOR_CATEGORY_CODES, STANDARD_INDICATOR_CODES, STATUTS_ACTION } from '../../schemas/enums.ts';
 import { AGGREGATION_CODES, UNIT_CODES } from '../../schemas/numbers.ts';
 import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
 import { CELL_GRIDS } from '../../schemas/cells.ts';
@@ -89,10 +73,7 @@ export const planRows = sqliteTable(
     data: text('data', { mode: 'json' }).notNull(),
     version: integer('version').notNull().default(1),
   },
-  (t) => [
-    index('plan_rows_plan').on(t.planId, t.collection, t.position),
-    check('plan_rows_collection', inList(t.collection, COLLECTION_KEYS)),
-  ],
+  (t) => [index('plan_rows_plan').on(t.planId, t.collection, t.position), check('plan_rows_collection', inList(t.collection, COLLECTION_KEYS))],
 );
 
 export const transfers = sqliteTable(
@@ -242,10 +223,7 @@ export const budgetVersions = sqliteTable(
     auteur: text('auteur').notNull(),
     enregistreLe: text('enregistre_le').notNull(),
   },
-  (t) => [
-    index('budget_versions_plan').on(t.planId, t.annee),
-    check('budget_versions_nature', inList(t.nature, BUDGET_VERSION_KINDS)),
-  ],
+  (t) => [index('budget_versions_plan').on(t.planId, t.annee), check('budget_versions_nature', inList(t.nature, BUDGET_VERSION_KINDS))],
 );
 
 /** Amounts booked in the municipal accounts (E-compte imputations), in signed cents. */

@@ -56,7 +56,7 @@ export async function readBookedFile(bytes: Uint8Array, programme: Programme): P
     records = sheetRows(sheet);
   } else {
     if (isOleCompound(bytes)) {
-      return refuse("Les classeurs .xls (Excel 97-2003) ne sont pas pris en charge : enregistrez le fichier au format .xlsx ou CSV");
+      return refuse('Les classeurs .xls (Excel 97-2003) ne sont pas pris en charge : enregistrez le fichier au format .xlsx ou CSV');
     }
     const text = decodeText(bytes);
     if (text.includes('\u0000')) return refuse("Le fichier n'est ni un fichier CSV (texte) ni un classeur XLSX");
@@ -171,11 +171,7 @@ const COLUMN_ORDER: (BookedFileColumn | null)[] = [...BOOKED_FILE_COLUMNS.map((c
 
 type Converted<T> = { value: T } | { problem: string };
 
-function readLine(
-  row: Row,
-  index: ColumnIndex,
-  programme: Programme,
-): { fields: ReadBookedLine['fields'] } | { problems: BookedFileProblem[] } {
+function readLine(row: Row, index: ColumnIndex, programme: Programme): { fields: ReadBookedLine['fields'] } | { problems: BookedFileProblem[] } {
   const cellOf = (key: BookedFileColumn): Cell => {
     const i = index[key];
     return i === undefined ? BLANK : (row.cells[i] ?? BLANK);
@@ -343,8 +339,8 @@ function decodeText(bytes: Uint8Array): string {
 
 /** WHATWG index-windows-1252 for bytes 0x80-0x9F; every other byte is its own code point. */
 const WINDOWS_1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d,
+  0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
 /**
@@ -435,7 +431,10 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
     } else field += ch;
   }
   if (inQuotes) {
-    return { rows, problem: { line: recordLine, message: "Guillemet non refermé : le texte entre guillemets commencé sur cette ligne court jusqu'à la fin du fichier" } };
+    return {
+      rows,
+      problem: { line: recordLine, message: "Guillemet non refermé : le texte entre guillemets commencé sur cette ligne court jusqu'à la fin du fichier" },
+    };
   }
   if (dirty) endRecord();
   return { rows, problem: null };

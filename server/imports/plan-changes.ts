@@ -47,7 +47,10 @@ const normalised = (v: ReadValue, value: unknown) => value ?? (v.binding.codec.k
  * The plan with the workbook's values put in place and validated by the plan's own schema: every value that
  * differs from the stored plan is a change; every refusal of the schema is a problem at the cell it came from.
  */
-export function computeImportChanges(plan: Plan, values: readonly ReadValue[]): { edited: PlanDocument | null; changes: ImportChange[]; problems: WorkbookProblem[] } {
+export function computeImportChanges(
+  plan: Plan,
+  values: readonly ReadValue[],
+): { edited: PlanDocument | null; changes: ImportChange[]; problems: WorkbookProblem[] } {
   const before = documentOf(plan);
   const draft = structuredClone(before) as unknown;
   // Only differing values are put in place, so an untouched workbook leaves the document as it was.

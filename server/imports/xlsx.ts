@@ -43,9 +43,16 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
   for (const ws of workbook.worksheets) {
     const key = textOf(ws.getCell(1, KEY_COLUMN).value);
     if (key && layout.sheets.some((s) => s.key === key)) byKey.set(key, ws);
-    else if (key.startsWith('plan:')) problems.push({ sheet: ws.name, cell: null, message: "Ce classeur a été exporté d'un autre plan : importez-le dans le plan dont il vient" });
-    else if (key.startsWith('action:')) problems.push({ sheet: ws.name, cell: null, message: "Cette fiche action n'existe plus dans le plan (supprimée depuis l'export) : retirez la feuille ou réexportez le plan" });
-    else if (!READ_ONLY.has(ws.name)) problems.push({ sheet: ws.name, cell: null, message: "Feuille inconnue : le classeur ne peut contenir que les feuilles qu'exporte Cohésio" });
+    else if (key.startsWith('plan:'))
+      problems.push({ sheet: ws.name, cell: null, message: "Ce classeur a été exporté d'un autre plan : importez-le dans le plan dont il vient" });
+    else if (key.startsWith('action:'))
+      problems.push({
+        sheet: ws.name,
+        cell: null,
+        message: "Cette fiche action n'existe plus dans le plan (supprimée depuis l'export) : retirez la feuille ou réexportez le plan",
+      });
+    else if (!READ_ONLY.has(ws.name))
+      problems.push({ sheet: ws.name, cell: null, message: "Feuille inconnue : le classeur ne peut contenir que les feuilles qu'exporte Cohésio" });
   }
 
   for (const sheet of layout.sheets) {
@@ -67,7 +74,11 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
       expected.add(row.key);
       const rowNumber = rowOfKey.get(row.key);
       if (rowNumber === undefined) {
-        problems.push({ sheet: ws.name, cell: null, message: `Ligne absente du classeur : ${bound[0]!.bind!.label} (ajoutée au plan depuis l'export ? réexportez le plan)` });
+        problems.push({
+          sheet: ws.name,
+          cell: null,
+          message: `Ligne absente du classeur : ${bound[0]!.bind!.label} (ajoutée au plan depuis l'export ? réexportez le plan)`,
+        });
         continue;
       }
       for (const c of bound) {
@@ -79,7 +90,11 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
     }
     for (const [key, rowNumber] of rowOfKey) {
       if (rowNumber !== 1 && !expected.has(key)) {
-        problems.push({ sheet: ws.name, cell: `A${rowNumber}`, message: "Ligne qui n'existe plus dans le plan (supprimée depuis l'export) : retirez-la ou réexportez le plan" });
+        problems.push({
+          sheet: ws.name,
+          cell: `A${rowNumber}`,
+          message: "Ligne qui n'existe plus dans le plan (supprimée depuis l'export) : retirez-la ou réexportez le plan",
+        });
       }
     }
   }
@@ -130,7 +145,8 @@ export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<
     return { problem: 'une formule n’est pas admise ici : tapez la valeur elle-même' };
   }
   if (raw.kind === 'error') return { problem: `la cellule contient une erreur (${raw.value})` };
-  if (raw.kind === 'string' && raw.value.length > MAX_CELL_TEXT) return { problem: `texte trop long pour une cellule (${formatBelgianNumber(MAX_CELL_TEXT, 0)} caractères au plus)` };
+  if (raw.kind === 'string' && raw.value.length > MAX_CELL_TEXT)
+    return { problem: `texte trop long pour une cellule (${formatBelgianNumber(MAX_CELL_TEXT, 0)} caractères au plus)` };
   if (raw.kind === 'empty') return { value: codec.kind === 'lines' ? [] : null };
   switch (codec.kind) {
     case 'text':
@@ -142,12 +158,17 @@ export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<
       const options = layout.lists[codec.list] ?? [];
       const hit = options.find((o) => o.toLocaleLowerCase('fr-BE') === text.toLocaleLowerCase('fr-BE'));
       if (hit) return { value: hit };
-      const shown = options.slice(0, 6).map((o) => `« ${o} »`).join(', ');
+      const shown = options
+        .slice(0, 6)
+        .map((o) => `« ${o} »`)
+        .join(', ');
       return { problem: `« ${text} » ne fait pas partie de la liste (${shown}${options.length > 6 ? ', …' : ''})` };
     }
     case 'yesno': {
       if (raw.kind === 'boolean') return { value: raw.value };
-      const text = String(raw.kind === 'date' ? '' : raw.value).trim().toLowerCase();
+      const text = String(raw.kind === 'date' ? '' : raw.value)
+        .trim()
+        .toLowerCase();
       if (text === YES.toLowerCase()) return { value: true };
       if (text === NO.toLowerCase()) return { value: false };
       return { problem: `« ${String(raw.kind === 'date' ? belgianOf(raw.value) : raw.value)} » : répondez ${YES} ou ${NO}` };

@@ -85,7 +85,17 @@ export type WorkbookInput = {
 /** The form's own sheets: "Fiche plan" and one sheet per fiche action, named so that no two names collide. */
 function formSheets({ plan, programme, catalogue }: WorkbookInput): { fichePlan: SheetLayout; fiches: SheetLayout[] } {
   const taken = new Set([PLAN_SHEET, ...READ_ONLY_SHEETS].map((n) => n.toLowerCase()));
-  const actionSheets = new Map(plan.actions.map((a) => [a.id, sheetName(describeAction(a).replace(/^Fiche /, '').replace(/[()]/g, ''), taken)]));
+  const actionSheets = new Map(
+    plan.actions.map((a) => [
+      a.id,
+      sheetName(
+        describeAction(a)
+          .replace(/^Fiche /, '')
+          .replace(/[()]/g, ''),
+        taken,
+      ),
+    ]),
+  );
   const fiches = plan.actions.map((a, i) => layoutFicheAction(plan, i, programme, catalogue, actionSheets.get(a.id)!));
   return { fichePlan: layoutFichePlan(plan, programme, catalogue, actionSheets), fiches };
 }
@@ -136,7 +146,12 @@ export function buildPrintLayout(input: WorkbookInput & { reportYear: number }):
     ],
   };
   const sections: PrintSection[] = [{ name: fichePlan.name, parts: [fichePlan] }, finance, ...fiches.map((f) => ({ name: f.name, parts: [f] }))];
-  const checks = layoutChecks(plan, findings, sections.flatMap((s) => s.parts), 'print');
+  const checks = layoutChecks(
+    plan,
+    findings,
+    sections.flatMap((s) => s.parts),
+    'print',
+  );
   sections.push({ name: checks.name, parts: [checks] });
   if (review.changes.length > 0) sections.push({ name: CHANGES_SHEET, parts: [layoutChanges(review, 'print')] });
   if (review.threads.length > 0) sections.push({ name: QUESTIONS_SHEET, parts: [layoutQuestionsForPrint(review.threads)] });
@@ -150,7 +165,8 @@ function inputCellsOf(sheets: readonly SheetLayout[]): Map<string, InputCell> {
   const cells = new Map<string, InputCell>();
   for (const sheet of sheets) {
     sheet.rows.forEach((row, r) => {
-      for (const c of row.cells) if (c.bind && !cells.has(c.bind.path)) cells.set(c.bind.path, { sheet: sheet.name, cell: address(c.col, r + 1), binding: c.bind });
+      for (const c of row.cells)
+        if (c.bind && !cells.has(c.bind.path)) cells.set(c.bind.path, { sheet: sheet.name, cell: address(c.col, r + 1), binding: c.bind });
     });
   }
   return cells;
@@ -232,7 +248,13 @@ function layoutChecks(plan: Plan, findings: readonly JustifiedFinding[], sheets:
     );
     if (variant === 'print' && j) {
       const line = `Justification (${j.auteur}, ${formatDateTime(j.justifieLe)}) : ${justification}`;
-      b.add([{ col: 2, value: null, style: 'static' }, { col: 3, value: line, style: 'note', span: 3 }], { height: wrappedHeight(line, 150) });
+      b.add(
+        [
+          { col: 2, value: null, style: 'static' },
+          { col: 3, value: line, style: 'note', span: 3 },
+        ],
+        { height: wrappedHeight(line, 150) },
+      );
     }
   }
   const lastCol = 1 + titles.length;

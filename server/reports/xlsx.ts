@@ -24,7 +24,12 @@ const STYLES: Record<CellStyle, Partial<ExcelJS.Style>> = {
   title: { font: { bold: true, size: 14, color: { argb: 'FF1F3864' } }, alignment: { vertical: 'middle' } },
   subtitle: { font: { bold: true, size: 11 }, alignment: top },
   section: { font: { bold: true, size: 11, color: { argb: 'FFFFFFFF' } }, fill: fill('FF1F4E79'), alignment: { vertical: 'middle', wrapText: true } },
-  tableHeader: { font: { bold: true, size: 10 }, fill: fill('FFD9E1F2'), border: BORDER, alignment: { vertical: 'middle', horizontal: 'center', wrapText: true } },
+  tableHeader: {
+    font: { bold: true, size: 10 },
+    fill: fill('FFD9E1F2'),
+    border: BORDER,
+    alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
+  },
   label: { font: { size: 10 }, alignment: top },
   static: { font: { size: 10 }, border: BORDER, alignment: top },
   input: { font: { size: 10 }, fill: fill('FFFFF8DC'), border: BORDER, alignment: top },

@@ -47,7 +47,9 @@ function reasonOf(c: Context): string | null {
     throw new ValidationError('Motif illisible : encodez-le en UTF-8 (encodeURIComponent)', [{ path: REASON_HEADER, message: 'Motif illisible' }]);
   }
   if (reason.length > MAX_REASON_LENGTH) {
-    throw new ValidationError(`Le motif dépasse ${MAX_REASON_LENGTH} caractères`, [{ path: REASON_HEADER, message: `Au plus ${MAX_REASON_LENGTH} caractères` }]);
+    throw new ValidationError(`Le motif dépasse ${MAX_REASON_LENGTH} caractères`, [
+      { path: REASON_HEADER, message: `Au plus ${MAX_REASON_LENGTH} caractères` },
+    ]);
   }
   return reason || null;
 }

@@ -28,7 +28,8 @@ export function actionRoutes() {
     })
     .post(
       '/:planId/actions/:actionId/indicators',
-      allow(WRITE_CAPABILITIES.indicator), validate('param', ActionParam),
+      allow(WRITE_CAPABILITIES.indicator),
+      validate('param', ActionParam),
       validate('json', CreateBody.extend({ position: z.number().int().min(0).max(10_000).optional() })),
       (c) => c.json(createIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
     )
@@ -44,7 +45,8 @@ export function actionRoutes() {
     )
     .put(
       '/:planId/indicators/:indicatorId/values/:year/:kind',
-      allow(WRITE_CAPABILITIES.cells), validate('param', ValueParam),
+      allow(WRITE_CAPABILITIES.cells),
+      validate('param', ValueParam),
       validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
       (c) => c.json(updateIndicatorValue({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     );

@@ -29,24 +29,26 @@ function addressOf(c: Context): string {
 
 /** Sign in, sign out, who am I (401 without a session), is there a session (200 either way), change my password. */
 export function authRoutes(ctx: ServiceContext, secret: string, throttle: LoginThrottle = new LoginThrottle()) {
-  return new Hono<AppEnv>()
-    .post('/login', validate('json', z.unknown()), async (c) => {
-      const { sessionId, me } = await login({ ...ctx, input: c.req.valid('json'), address: addressOf(c), throttle, previousSessionId: c.var.sessionId });
-      await setSessionCookie(c, sessionId, secret);
-      return c.json(me);
-    })
-    .post('/logout', (c) => {
-      if (c.var.sessionId) closeSession(ctx.db, c.var.sessionId);
-      deleteCookie(c, SESSION_COOKIE, { path: '/' });
-      return c.body(null, 204);
-    })
-    .get('/me', (c) => c.json(meOf(ctx.db, c.var.ctx.actor)))
-    // The interface's first question: a page opened without a session asks it without failing (no 401 logged in
-    // the browser's console). It reveals nothing: `{ me: null }` to anyone without a valid session.
-    .get('/session', (c) => c.json({ me: c.var.sessionId ? meOf(ctx.db, c.var.ctx.actor) : null }))
-    .put('/password', validate('json', z.unknown()), async (c) => {
-      const { sessionId } = await changePassword({ ...c.var.ctx, input: c.req.valid('json') });
-      await setSessionCookie(c, sessionId, secret);
-      return c.body(null, 204);
-    });
+  return (
+    new Hono<AppEnv>()
+      .post('/login', validate('json', z.unknown()), async (c) => {
+        const { sessionId, me } = await login({ ...ctx, input: c.req.valid('json'), address: addressOf(c), throttle, previousSessionId: c.var.sessionId });
+        await setSessionCookie(c, sessionId, secret);
+        return c.json(me);
+      })
+      .post('/logout', (c) => {
+        if (c.var.sessionId) closeSession(ctx.db, c.var.sessionId);
+        deleteCookie(c, SESSION_COOKIE, { path: '/' });
+        return c.body(null, 204);
+      })
+      .get('/me', (c) => c.json(meOf(ctx.db, c.var.ctx.actor)))
+      // The interface's first question: a page opened without a session asks it without failing (no 401 logged in
+      // the browser's console). It reveals nothing: `{ me: null }` to anyone without a valid session.
+      .get('/session', (c) => c.json({ me: c.var.sessionId ? meOf(ctx.db, c.var.ctx.actor) : null }))
+      .put('/password', validate('json', z.unknown()), async (c) => {
+        const { sessionId } = await changePassword({ ...c.var.ctx, input: c.req.valid('json') });
+        await setSessionCookie(c, sessionId, secret);
+        return c.body(null, 204);
+      })
+  );
 }

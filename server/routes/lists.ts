@@ -2,14 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { COLLECTION_KEYS } from '../../schemas/plan.ts';
 import { RowId } from '../../schemas/primitives.ts';
-import {
-  createCollectionRow,
-  createTransfer,
-  deleteCollectionRow,
-  deleteTransfer,
-  updateCollectionRow,
-  updateTransfer,
-} from '../services/collections.ts';
+import { createCollectionRow, createTransfer, deleteCollectionRow, deleteTransfer, updateCollectionRow, updateTransfer } from '../services/collections.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreateBody, EditBody, PlanParam, DeleteQuery, isDetach, validate } from './validate.ts';

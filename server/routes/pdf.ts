@@ -28,4 +28,3 @@ export function pdfRoutes() {
       return pdfResponse(filename, bytes);
     });
 }
-

@@ -8,7 +8,8 @@ import { RowId, Version } from '../../schemas/primitives.ts';
 export const BODY_MESSAGES = {
   invalidJson: 'Requête invalide : le corps doit être du JSON valide',
   emptyJson: 'Requête invalide : le corps est vide, un objet JSON est attendu',
-  notJson: (type: string) => `Requête invalide : le corps doit être du JSON (Content-Type: application/json), reçu ${type ? `« ${type} »` : 'sans Content-Type'}`,
+  notJson: (type: string) =>
+    `Requête invalide : le corps doit être du JSON (Content-Type: application/json), reçu ${type ? `« ${type} »` : 'sans Content-Type'}`,
   notForm: (type: string) =>
     `Requête invalide : le fichier s’envoie dans un formulaire multipart/form-data (champ « file »), reçu ${type ? `« ${type} »` : 'sans Content-Type'}`,
   badForm: 'Requête invalide : le formulaire envoyé (multipart/form-data) est mal formé, le fichier n’a pas pu être lu : renvoyez-le depuis la page d’import',
@@ -64,9 +65,7 @@ export function validate<T extends 'json' | 'query' | 'param' | 'form', S extend
 }
 
 /** Body of an edit: the version the client last saw, the new content and, for ordered rows, a new position. */
-export const EditBody = z
-  .object({ version: Version, data: z.unknown(), position: z.number().int().min(0).max(10_000).optional() })
-  .strict();
+export const EditBody = z.object({ version: Version, data: z.unknown(), position: z.number().int().min(0).max(10_000).optional() }).strict();
 export const CreateBody = z.object({ data: z.unknown() }).strict();
 export const VersionQuery = z.object({ version: z.coerce.number().int().min(0) }).strict();
 /**

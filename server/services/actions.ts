@@ -23,7 +23,11 @@ export function actionIdsOf(db: Db, planId: string): string[] {
 
 function requireTransferOfPlan(db: Db, planId: string, transferId: string | null, path: string): void {
   if (transferId === null) return;
-  const t = db.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.id, transferId), eq(transfers.planId, planId))).get();
+  const t = db
+    .select({ id: transfers.id })
+    .from(transfers)
+    .where(and(eq(transfers.id, transferId), eq(transfers.planId, planId)))
+    .get();
   if (!t) {
     // Named, not shown by its id: the person chose it in a list.
     const message = "Le transfert choisi pour l'opérateur n'existe pas (ou plus) dans ce plan : choisissez-en un autre";
@@ -49,31 +53,36 @@ export function createAction(ctx: ServiceContext & { planId: string; input: unkn
     ...STANDARD_INDICATORS.map((s) => ({ category: s.category, label: s.label, unit: s.unit, standard: s.code })),
     ...(entry?.indicators ?? []).filter((i) => i.category !== 'realisation'),
   ];
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    requireTransferOfPlan(db, ctx.planId, fiche.operateur.transferId, 'operateur.transferId');
-    const position = actionIdsOf(db, ctx.planId).length;
-    db.insert(actions)
-      .values({
-        id,
-        planId: ctx.planId,
-        position,
-        code: input.code,
-        statut: input.statut,
-        droitVise: input.droitVise,
-        priorite: input.priorite,
-        transferId: fiche.operateur.transferId,
-        fiche: ficheForStorage(fiche),
-        version: 1,
-      })
-      .run();
-    rows.forEach((row, ip) => {
-      const fields = IndicatorFieldsSchema.parse(row);
-      db.insert(indicators)
-        .values({ id: newIdOf(ctx)(), actionId: id, position: ip, ...fields, exAnte: null, version: 1 })
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      requireTransferOfPlan(db, ctx.planId, fiche.operateur.transferId, 'operateur.transferId');
+      const position = actionIdsOf(db, ctx.planId).length;
+      db.insert(actions)
+        .values({
+          id,
+          planId: ctx.planId,
+          position,
+          code: input.code,
+          statut: input.statut,
+          droitVise: input.droitVise,
+          priorite: input.priorite,
+          transferId: fiche.operateur.transferId,
+          fiche: ficheForStorage(fiche),
+          version: 1,
+        })
         .run();
-    });
-    return findAction(db, ctx.planId, id)!;
-  }, { addresses: () => ['actions'] });
+      rows.forEach((row, ip) => {
+        const fields = IndicatorFieldsSchema.parse(row);
+        db.insert(indicators)
+          .values({ id: newIdOf(ctx)(), actionId: id, position: ip, ...fields, exAnte: null, version: 1 })
+          .run();
+      });
+      return findAction(db, ctx.planId, id)!;
+    },
+    { addresses: () => ['actions'] },
+  );
 }
 
 /** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
@@ -81,31 +90,36 @@ export function updateAction(
   ctx: ServiceContext & { planId: string; actionId: string; version: number; data: unknown; position?: number | undefined },
 ): Action {
   const data = parseOrThrow(ActionEditSchema, ctx.data);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
-    requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action", () => findAction(db, ctx.planId, ctx.actionId));
-    requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId, 'fiche.operateur.transferId');
-    db.update(actions)
-      .set({
-        code: data.code,
-        statut: data.statut,
-        droitVise: data.droitVise,
-        priorite: data.priorite,
-        transferId: data.fiche.operateur.transferId,
-        fiche: ficheForStorage(data.fiche),
-        version: ctx.version + 1,
-      })
-      .where(where)
-      .run();
-    if (ctx.position !== undefined) {
-      savePositions(db, actions, reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position));
-    }
-    return findAction(db, ctx.planId, ctx.actionId)!;
-  }, {
-    // A partner operator edits the actions they operate, and no other, even with their current values.
-    addresses: () => [`actions.${ctx.actionId}`],
-    unchanged: (db) => findAction(db, ctx.planId, ctx.actionId)!,
-  });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
+      requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action", () => findAction(db, ctx.planId, ctx.actionId));
+      requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId, 'fiche.operateur.transferId');
+      db.update(actions)
+        .set({
+          code: data.code,
+          statut: data.statut,
+          droitVise: data.droitVise,
+          priorite: data.priorite,
+          transferId: data.fiche.operateur.transferId,
+          fiche: ficheForStorage(data.fiche),
+          version: ctx.version + 1,
+        })
+        .where(where)
+        .run();
+      if (ctx.position !== undefined) {
+        savePositions(db, actions, reorder(actionIdsOf(db, ctx.planId), ctx.actionId, ctx.position));
+      }
+      return findAction(db, ctx.planId, ctx.actionId)!;
+    },
+    {
+      // A partner operator edits the actions they operate, and no other, even with their current values.
+      addresses: () => [`actions.${ctx.actionId}`],
+      unchanged: (db) => findAction(db, ctx.planId, ctx.actionId)!,
+    },
+  );
 }
 
 /**
@@ -114,12 +128,17 @@ export function updateAction(
  * change audited). A DiCS question on any of its values, or a report under review holding it, keeps it.
  */
 export function deleteAction(ctx: ServiceContext & { planId: string; actionId: string; version: number; detach?: boolean }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
-    requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action");
-    const action = findAction(db, ctx.planId, ctx.actionId)!;
-    guardRowDeletion(db, ctx.planId, `actions.${ctx.actionId}`, `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
-    db.delete(actions).where(where).run();
-    savePositions(db, actions, actionIdsOf(db, ctx.planId));
-  }, { addresses: () => ['actions'] });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
+      requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action");
+      const action = findAction(db, ctx.planId, ctx.actionId)!;
+      guardRowDeletion(db, ctx.planId, `actions.${ctx.actionId}`, `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
+      db.delete(actions).where(where).run();
+      savePositions(db, actions, actionIdsOf(db, ctx.planId));
+    },
+    { addresses: () => ['actions'] },
+  );
 }

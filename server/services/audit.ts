@@ -44,9 +44,7 @@ export function appendAudit(
     .returning({ id: auditChanges.id })
     .all();
   // A whole import can change tens of thousands of values: one prepared statement, run per value (same transaction).
-  const insert = ctx.db.$client.prepare(
-    'insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)',
-  );
+  const insert = ctx.db.$client.prepare('insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)');
   const json = (v: FlatValue) => (v === null ? null : JSON.stringify(v));
   for (const v of entry.values ?? []) insert.run(row!.id, planId, v.path, v.label, json(v.old), json(v.new));
 }
@@ -127,7 +125,15 @@ export function getHistory(ctx: ServiceContext & { planId: string; chemin?: stri
   const values = ctx.db
     .select()
     .from(auditValues)
-    .where(and(inArray(auditValues.changeId, changes.map((c) => c.id)), ctx.chemin ? underPath(ctx.chemin) : undefined))
+    .where(
+      and(
+        inArray(
+          auditValues.changeId,
+          changes.map((c) => c.id),
+        ),
+        ctx.chemin ? underPath(ctx.chemin) : undefined,
+      ),
+    )
     .all();
   const byChange = new Map<number, AuditEntry['values']>();
   for (const v of values) {

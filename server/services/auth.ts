@@ -4,15 +4,7 @@ import { eq, lt } from 'drizzle-orm';
 import { organisations, sessions, settings, users } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
-import {
-  ROLE_CAPABILITIES,
-  ROLE_LABELS,
-  LoginSchema,
-  PasswordChangeSchema,
-  UserCreateSchema,
-  type Actor,
-  type Me,
-} from '../../schemas/access.ts';
+import { ROLE_CAPABILITIES, ROLE_LABELS, LoginSchema, PasswordChangeSchema, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
 import { newIdOf, nowOf, type ServiceContext } from './context.ts';
 
 /** Name of the session cookie (signed, HttpOnly, SameSite=Lax). */
@@ -45,7 +37,10 @@ export function ensureOrganisation(ctx: ServiceContext, nom: string, association
   const found = ctx.db.select().from(organisations).where(eq(organisations.nom, nom)).get();
   if (found) return found.id;
   const id = newIdOf(ctx)();
-  ctx.db.insert(organisations).values({ id, nom, nature: association ? 'association' : 'commune' }).run();
+  ctx.db
+    .insert(organisations)
+    .values({ id, nom, nature: association ? 'association' : 'commune' })
+    .run();
   return id;
 }
 
@@ -145,7 +140,10 @@ export async function login(
 function openSession(ctx: ServiceContext, userId: string): string {
   const sessionId = randomBytes(32).toString('base64url');
   const now = Date.parse(nowOf(ctx));
-  ctx.db.delete(sessions).where(lt(sessions.expiresAt, new Date(now).toISOString())).run();
+  ctx.db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, new Date(now).toISOString()))
+    .run();
   ctx.db
     .insert(sessions)
     .values({ idHash: sha256(sessionId), userId, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + SESSION_TTL_MS).toISOString() })
@@ -155,13 +153,19 @@ function openSession(ctx: ServiceContext, userId: string): string {
 
 /** The person behind a session id, or null when the session is unknown or expired. */
 export function actorOfSession(ctx: ServiceContext, sessionId: string): Actor | null {
-  const s = ctx.db.select().from(sessions).where(eq(sessions.idHash, sha256(sessionId))).get();
+  const s = ctx.db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.idHash, sha256(sessionId)))
+    .get();
   if (!s || s.expiresAt <= nowOf(ctx)) return null;
   return actorOfUser(ctx.db, s.userId);
 }
 
 export function closeSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.idHash, sha256(sessionId))).run();
+  db.delete(sessions)
+    .where(eq(sessions.idHash, sha256(sessionId)))
+    .run();
 }
 
 /**
@@ -177,7 +181,10 @@ export async function changePassword(ctx: ServiceContext & { actor: Actor; input
   }
   const passwordHash = await hashPassword(nouveau);
   ctx.db.transaction((tx) => {
-    tx.update(users).set({ passwordHash, passwordChangedAt: nowOf(ctx) }).where(eq(users.id, user.id)).run();
+    tx.update(users)
+      .set({ passwordHash, passwordChangedAt: nowOf(ctx) })
+      .where(eq(users.id, user.id))
+      .run();
     tx.delete(sessions).where(eq(sessions.userId, user.id)).run();
   });
   return { sessionId: openSession(ctx, user.id) };

@@ -35,7 +35,11 @@ function cellTargetsOf(db: Db, planId: string): CellTargets {
 }
 
 /** Checks where a cell is and what it may hold; answers the parsed value or a French issue. */
-function validateCell({ units, transferIds }: CellTargets, programme: Programme, cell: CellEdit): { value: number | null; indicatorId: string | null } | string {
+function validateCell(
+  { units, transferIds }: CellTargets,
+  programme: Programme,
+  cell: CellEdit,
+): { value: number | null; indicatorId: string | null } | string {
   const isYear = isProgrammeYear(programme, cell.period);
   const yearsText = programmeSpan(programme);
   let schema;
@@ -75,73 +79,75 @@ function validateCell({ units, transferIds }: CellTargets, programme: Programme,
  */
 export function updateCells(ctx: ServiceContext & { planId: string; input: unknown }): StoredCell[] {
   const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
-    const targets = cellTargetsOf(db, ctx.planId);
-    const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
-    const seen = new Set<string>();
-    const problems: { index: number; cell: CellEdit; message: string }[] = [];
-    const parsed = edits.map((cell, index) => {
-      if (seen.has(keyOf(cell))) {
-        problems.push({ index, cell, message: 'cette cellule figure deux fois dans le bloc' });
-        return null;
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const programme = requireProgramme(ctx, requirePlanRow(db, ctx.planId).programmeId);
+      const targets = cellTargetsOf(db, ctx.planId);
+      const keyOf = (c: { grid: string; row: string; period: string }) => `${c.grid}|${c.row}|${c.period}`;
+      const seen = new Set<string>();
+      const problems: { index: number; cell: CellEdit; message: string }[] = [];
+      const parsed = edits.map((cell, index) => {
+        if (seen.has(keyOf(cell))) {
+          problems.push({ index, cell, message: 'cette cellule figure deux fois dans le bloc' });
+          return null;
+        }
+        seen.add(keyOf(cell));
+        const r = validateCell(targets, programme, cell);
+        if (typeof r === 'string') {
+          problems.push({ index, cell, message: r });
+          return null;
+        }
+        return { ...cell, ...r };
+      });
+      // Only a failing edit pays for reading the whole plan, to name each cell as people know it.
+      const describe = () => readPlan(db, ctx.planId);
+      if (problems.length) {
+        const planActions = describe();
+        const issues: ApiIssue[] = problems.map((p) => ({
+          path: `cells.${p.index}.value`,
+          message: `${describeCell(planActions, p.cell)} : ${p.message}`,
+        }));
+        throw new ValidationError(issues[0]!.message, issues);
       }
-      seen.add(keyOf(cell));
-      const r = validateCell(targets, programme, cell);
-      if (typeof r === 'string') {
-        problems.push({ index, cell, message: r });
-        return null;
-      }
-      return { ...cell, ...r };
-    });
-    // Only a failing edit pays for reading the whole plan, to name each cell as people know it.
-    const describe = () => readPlan(db, ctx.planId);
-    if (problems.length) {
-      const planActions = describe();
-      const issues: ApiIssue[] = problems.map((p) => ({
-        path: `cells.${p.index}.value`,
-        message: `${describeCell(planActions, p.cell)} : ${p.message}`,
-      }));
-      throw new ValidationError(issues[0]!.message, issues);
-    }
 
-    const existing = new Map(
-      db
-        .select()
-        .from(cells)
-        .where(and(eq(cells.planId, ctx.planId), inArray(cells.grid, [...new Set(edits.map((c) => c.grid))])))
-        .all()
-        .map((c) => [keyOf({ grid: c.grid, row: c.rowKey, period: c.period }), c]),
-    );
-    const conflicts: StoredCell[] = [];
-    for (const cell of edits) {
-      const stored = existing.get(keyOf(cell));
-      const version = stored?.version ?? 0;
-      if (version !== cell.version) {
-        conflicts.push({ grid: cell.grid, row: cell.row, period: cell.period, value: stored?.value ?? null, version });
-      }
-    }
-    if (conflicts.length) {
-      throw new ConflictError(
-        `${describeCell(describe(), conflicts[0]!)} a été modifié(e) entre-temps : choisissez la valeur à garder`,
-        conflicts,
+      const existing = new Map(
+        db
+          .select()
+          .from(cells)
+          .where(and(eq(cells.planId, ctx.planId), inArray(cells.grid, [...new Set(edits.map((c) => c.grid))])))
+          .all()
+          .map((c) => [keyOf({ grid: c.grid, row: c.rowKey, period: c.period }), c]),
       );
-    }
+      const conflicts: StoredCell[] = [];
+      for (const cell of edits) {
+        const stored = existing.get(keyOf(cell));
+        const version = stored?.version ?? 0;
+        if (version !== cell.version) {
+          conflicts.push({ grid: cell.grid, row: cell.row, period: cell.period, value: stored?.value ?? null, version });
+        }
+      }
+      if (conflicts.length) {
+        throw new ConflictError(`${describeCell(describe(), conflicts[0]!)} a été modifié(e) entre-temps : choisissez la valeur à garder`, conflicts);
+      }
 
-    return parsed.map((cell) => {
-      const c = cell!;
-      // Only a real change moves a cell's version: the same value again is answered as stored.
-      const stored = existing.get(keyOf(c));
-      if ((stored?.value ?? null) === c.value) return { grid: c.grid, row: c.row, period: c.period, value: c.value, version: stored?.version ?? 0 };
-      const version = storeCell(db, ctx.planId, { grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId }, c.version);
-      return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
-    });
-  }, {
-    verifyIntegrity: false,
-    unchanged: (db) => storedCellsOf(db, ctx.planId, edits),
-    // Where each cell is, decided before any value is compared: a cell the role may not write is refused even unchanged.
-    addresses: (plan) => edits.map((cell) => cellPathOf(plan, cell)).filter((p) => p !== null),
-  });
+      return parsed.map((cell) => {
+        const c = cell!;
+        // Only a real change moves a cell's version: the same value again is answered as stored.
+        const stored = existing.get(keyOf(c));
+        if ((stored?.value ?? null) === c.value) return { grid: c.grid, row: c.row, period: c.period, value: c.value, version: stored?.version ?? 0 };
+        const version = storeCell(db, ctx.planId, { grid: c.grid, rowKey: c.row, period: c.period, value: c.value, indicatorId: c.indicatorId }, c.version);
+        return { grid: c.grid, row: c.row, period: c.period, value: c.value, version };
+      });
+    },
+    {
+      verifyIntegrity: false,
+      unchanged: (db) => storedCellsOf(db, ctx.planId, edits),
+      // Where each cell is, decided before any value is compared: a cell the role may not write is refused even unchanged.
+      addresses: (plan) => edits.map((cell) => cellPathOf(plan, cell)).filter((p) => p !== null),
+    },
+  );
 }
 
 /** The cells of `edits` as stored now (version 0 and blank for a cell never written). */
@@ -165,7 +171,13 @@ export function updateIndicatorValue(
 ): { value: number | null; version: number } {
   const programme = requireProgramme(ctx, requirePlanRow(ctx.db, ctx.planId).programmeId);
   if (!indicatorUnitsOf(ctx.db, ctx.planId).has(ctx.indicatorId)) throw new NotFoundError("L'indicateur est introuvable dans ce plan");
-  const cell = { grid: ctx.kind === 'target' ? 'indicator-target' : 'indicator-actual', row: ctx.indicatorId, period: ctx.year, value: ctx.value, version: ctx.version };
+  const cell = {
+    grid: ctx.kind === 'target' ? 'indicator-target' : 'indicator-actual',
+    row: ctx.indicatorId,
+    period: ctx.year,
+    value: ctx.value,
+    version: ctx.version,
+  };
   try {
     const [stored] = updateCells({ ...ctx, input: { cells: [cell] } });
     return { value: stored!.value, version: stored!.version };
@@ -177,7 +189,10 @@ export function updateIndicatorValue(
     if (e instanceof ValidationError) {
       // The edit's only fields here are the year of the URL and the value of the body.
       const path = isProgrammeYear(programme, ctx.year) ? 'value' : 'year';
-      throw new ValidationError(e.message, e.issues.map((i) => ({ ...i, path })));
+      throw new ValidationError(
+        e.message,
+        e.issues.map((i) => ({ ...i, path })),
+      );
     }
     throw e;
   }

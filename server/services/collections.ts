@@ -25,7 +25,6 @@ const COLLECTION_LABELS: Record<CollectionKey, string> = {
   partenaires: 'La fiche partenaire',
 };
 
-
 function collectionIds(db: Db, planId: string, collection: CollectionKey): string[] {
   return orderedIds(db, planRows, and(eq(planRows.planId, planId), eq(planRows.collection, collection)));
 }
@@ -33,31 +32,44 @@ function collectionIds(db: Db, planId: string, collection: CollectionKey): strin
 export function createCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; data: unknown }) {
   const data = parseOrThrow(COLLECTION_SCHEMAS[ctx.collection] as z.ZodType<Record<string, unknown>>, ctx.data, [ctx.collection]);
   const id = newIdOf(ctx)();
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const position = collectionIds(db, ctx.planId, ctx.collection).length;
-    db.insert(planRows).values({ id, planId: ctx.planId, collection: ctx.collection, position, data, version: 1 }).run();
-    return { id, version: 1, ...data };
-  }, { addresses: () => [ctx.collection] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const position = collectionIds(db, ctx.planId, ctx.collection).length;
+      db.insert(planRows).values({ id, planId: ctx.planId, collection: ctx.collection, position, data, version: 1 }).run();
+      return { id, version: 1, ...data };
+    },
+    { addresses: () => [ctx.collection] },
+  );
 }
 
 export function updateCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string } & RowEdit) {
   const data = parseOrThrow(COLLECTION_SCHEMAS[ctx.collection] as z.ZodType<Record<string, unknown>>, ctx.data, [ctx.collection]);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
-    const row = db.select().from(planRows).where(where).get();
-    requireVersion(row, ctx.version, COLLECTION_LABELS[ctx.collection], (r) => ({ id: r.id, version: r.version, ...(r.data as object) }));
-    db.update(planRows).set({ data, version: ctx.version + 1 }).where(where).run();
-    if (ctx.position !== undefined) {
-      savePositions(db, planRows, reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position));
-    }
-    return { id: ctx.rowId, version: ctx.version + 1, ...data };
-  }, {
-    addresses: () => [`${ctx.collection}.${ctx.rowId}`],
-    unchanged: (db) => {
-      const row = db.select().from(planRows).where(eq(planRows.id, ctx.rowId)).get()!;
-      return { id: row.id, version: row.version, ...(row.data as Record<string, unknown>) };
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
+      const row = db.select().from(planRows).where(where).get();
+      requireVersion(row, ctx.version, COLLECTION_LABELS[ctx.collection], (r) => ({ id: r.id, version: r.version, ...(r.data as object) }));
+      db.update(planRows)
+        .set({ data, version: ctx.version + 1 })
+        .where(where)
+        .run();
+      if (ctx.position !== undefined) {
+        savePositions(db, planRows, reorder(collectionIds(db, ctx.planId, ctx.collection), ctx.rowId, ctx.position));
+      }
+      return { id: ctx.rowId, version: ctx.version + 1, ...data };
     },
-  });
+    {
+      addresses: () => [`${ctx.collection}.${ctx.rowId}`],
+      unchanged: (db) => {
+        const row = db.select().from(planRows).where(eq(planRows.id, ctx.rowId)).get()!;
+        return { id: row.id, version: row.version, ...(row.data as Record<string, unknown>) };
+      },
+    },
+  );
 }
 
 /** The row's own name in messages: « Dupont Marie », « Sous-commission habitat »… */
@@ -71,13 +83,20 @@ function rowName(data: unknown): string {
  * Deletes a row of a list. A row a DiCS question is about stays (409 `in_use`); justifications of its findings are
  * listed (409) unless `detach` removes them with it.
  */
-export function deleteCollectionRow(ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string; version: number; detach?: boolean }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
-    const row = requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
-    guardRowDeletion(db, ctx.planId, `${ctx.collection}.${ctx.rowId}`, `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
-    db.delete(planRows).where(where).run();
-  }, { addresses: () => [`${ctx.collection}.${ctx.rowId}`] });
+export function deleteCollectionRow(
+  ctx: ServiceContext & { planId: string; collection: CollectionKey; rowId: string; version: number; detach?: boolean },
+): void {
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
+      const row = requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
+      guardRowDeletion(db, ctx.planId, `${ctx.collection}.${ctx.rowId}`, `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
+      db.delete(planRows).where(where).run();
+    },
+    { addresses: () => [`${ctx.collection}.${ctx.rowId}`] },
+  );
 }
 
 function transferIds(db: Db, planId: string): string[] {
@@ -95,32 +114,42 @@ const transferOut = (r: typeof transfers.$inferSelect) => ({
 export function createTransfer(ctx: ServiceContext & { planId: string; data: unknown }) {
   const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
   const id = newIdOf(ctx)();
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const position = transferIds(db, ctx.planId).length;
-    db.insert(transfers)
-      .values({ id, planId: ctx.planId, position, partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: 1 })
-      .run();
-    return { id, version: 1, ...data };
-  }, { addresses: () => ['transferts'] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const position = transferIds(db, ctx.planId).length;
+      db.insert(transfers)
+        .values({ id, planId: ctx.planId, position, partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: 1 })
+        .run();
+      return { id, version: 1, ...data };
+    },
+    { addresses: () => ['transferts'] },
+  );
 }
 
 export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & RowEdit) {
   const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
-    requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
-    db.update(transfers)
-      .set({ partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: ctx.version + 1 })
-      .where(where)
-      .run();
-    if (ctx.position !== undefined) {
-      savePositions(db, transfers, reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position));
-    }
-    return { id: ctx.transferId, version: ctx.version + 1, ...data };
-  }, {
-    addresses: () => [`transferts.${ctx.transferId}`],
-    unchanged: (db) => transferOut(db.select().from(transfers).where(eq(transfers.id, ctx.transferId)).get()!),
-  });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
+      requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+      db.update(transfers)
+        .set({ partenaire: data.partenaire, art20: data.art20, montantCents: data.montant, version: ctx.version + 1 })
+        .where(where)
+        .run();
+      if (ctx.position !== undefined) {
+        savePositions(db, transfers, reorder(transferIds(db, ctx.planId), ctx.transferId, ctx.position));
+      }
+      return { id: ctx.transferId, version: ctx.version + 1, ...data };
+    },
+    {
+      addresses: () => [`transferts.${ctx.transferId}`],
+      unchanged: (db) => transferOut(db.select().from(transfers).where(eq(transfers.id, ctx.transferId)).get()!),
+    },
+  );
 }
 
 /**
@@ -130,11 +159,16 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
  * only operated through this transfer. A DiCS question or a report under review on the transfer keeps it.
  */
 export function deleteTransfer(ctx: ServiceContext & { planId: string; transferId: string; version: number; detach?: boolean }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
-    const row = requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
-    guardRowDeletion(db, ctx.planId, `transferts.${ctx.transferId}`, `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
-    db.delete(transfers).where(where).run();
-    deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
-  }, { addresses: () => [`transferts.${ctx.transferId}`] });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
+      const row = requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
+      guardRowDeletion(db, ctx.planId, `transferts.${ctx.transferId}`, `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
+      db.delete(transfers).where(where).run();
+      deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
+    },
+    { addresses: () => [`transferts.${ctx.transferId}`] },
+  );
 }

@@ -3,12 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { bookedLines, budgetVersions, justifications } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
-import {
-  BOOKED_FILE_COLUMNS,
-  type BookedFileProblem,
-  type BookedImportPreview,
-  type BookedImportResult,
-} from '../../schemas/booked-import.ts';
+import { BOOKED_FILE_COLUMNS, type BookedFileProblem, type BookedImportPreview, type BookedImportResult } from '../../schemas/booked-import.ts';
 import { checkPlan } from '../../schemas/checks.ts';
 import { findMissingValue } from '../../schemas/submission.ts';
 import {
@@ -57,53 +52,78 @@ function authoredBy(ctx: ServiceContext, data: unknown): unknown {
 
 export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data: unknown }): BudgetVersion {
   const fields = parseOrThrow(BudgetVersionFieldsSchema, authoredBy(ctx, ctx.data));
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const plan = readPlan(db, ctx.planId);
-    const issues = checkNewBudgetVersion(plan.budgetsAnnuels, fields, programmeOf(ctx, db, ctx.planId));
-    if (issues.length) throw new ValidationError(issues[0]!.message, issues);
-    const version: BudgetVersion = { ...fields, id: newIdOf(ctx)(), enregistreLe: nowOf(ctx) };
-    db.insert(budgetVersions).values(budgetVersionToRow(ctx.planId, version)).run();
-    return version;
-  }, { verifyIntegrity: false, addresses: () => ['budgetsAnnuels'] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const plan = readPlan(db, ctx.planId);
+      const issues = checkNewBudgetVersion(plan.budgetsAnnuels, fields, programmeOf(ctx, db, ctx.planId));
+      if (issues.length) throw new ValidationError(issues[0]!.message, issues);
+      const version: BudgetVersion = { ...fields, id: newIdOf(ctx)(), enregistreLe: nowOf(ctx) };
+      db.insert(budgetVersions).values(budgetVersionToRow(ctx.planId, version)).run();
+      return version;
+    },
+    { verifyIntegrity: false, addresses: () => ['budgetsAnnuels'] },
+  );
 }
 
 const lineWhere = (planId: string, lineId: string) => and(eq(bookedLines.id, lineId), eq(bookedLines.planId, planId));
 
 export function createBookedLine(ctx: ServiceContext & { planId: string; data: unknown }): BookedLine {
   const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
-    const id = newIdOf(ctx)();
-    const position = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
-    db.insert(bookedLines).values({ id, planId: ctx.planId, position, ...bookedLineToRow(fields), version: 1 }).run();
-    return { id, version: 1, ...fields };
-  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+      const id = newIdOf(ctx)();
+      const position = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
+      db.insert(bookedLines)
+        .values({ id, planId: ctx.planId, position, ...bookedLineToRow(fields), version: 1 })
+        .run();
+      return { id, version: 1, ...fields };
+    },
+    { verifyIntegrity: false, addresses: () => ['imputations'] },
+  );
 }
 
 export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; data: unknown }): BookedLine {
   const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
-    const where = lineWhere(ctx.planId, ctx.lineId);
-    requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
-    db.update(bookedLines).set({ ...bookedLineToRow(fields), version: ctx.version + 1 }).where(where).run();
-    return { id: ctx.lineId, version: ctx.version + 1, ...fields };
-  }, {
-    verifyIntegrity: false,
-    addresses: () => ['imputations'],
-    unchanged: (db) => bookedLineOut(db.select().from(bookedLines).where(lineWhere(ctx.planId, ctx.lineId)).get()!),
-  });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+      const where = lineWhere(ctx.planId, ctx.lineId);
+      requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+      db.update(bookedLines)
+        .set({ ...bookedLineToRow(fields), version: ctx.version + 1 })
+        .where(where)
+        .run();
+      return { id: ctx.lineId, version: ctx.version + 1, ...fields };
+    },
+    {
+      verifyIntegrity: false,
+      addresses: () => ['imputations'],
+      unchanged: (db) => bookedLineOut(db.select().from(bookedLines).where(lineWhere(ctx.planId, ctx.lineId)).get()!),
+    },
+  );
 }
 
 /** Deletes an imputation; one a DiCS question is about stays (409 `in_use`), like every row pointed at. */
 export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; detach?: boolean }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const where = lineWhere(ctx.planId, ctx.lineId);
-    const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
-    const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
-    guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
-    db.delete(bookedLines).where(where).run();
-  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = lineWhere(ctx.planId, ctx.lineId);
+      const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+      const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
+      guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
+      db.delete(bookedLines).where(where).run();
+    },
+    { verifyIntegrity: false, addresses: () => ['imputations'] },
+  );
 }
 
 /** Identifies the plan's imputations: an import preview is applied only to the imputations it was computed against. */
@@ -160,24 +180,38 @@ export async function importBookedFile(
   }
   if (!ctx.apply) return previewOf(readPlan(ctx.db, ctx.planId), read.format, read.lines);
 
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const plan = readPlan(db, ctx.planId);
-    const preview = previewOf(plan, read.format, read.lines);
-    if (preview.fingerprint !== ctx.fingerprint) {
-      throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
-    }
-    const years = preview.years.map((y) => y.annee);
-    // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
-    const replaced = plan.imputations.filter((l) => years.includes(l.annee));
-    const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
-    guardRowsDeletion(db, ctx.planId, replaced.map((l) => ({ rowPath: `imputations.${l.annee}.${l.id}`, what: what(l) })), false);
-    db.delete(bookedLines).where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years))).run();
-    const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
-    read.lines.forEach((l, i) => {
-      db.insert(bookedLines).values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...bookedLineToRow(l.fields), version: 1 }).run();
-    });
-    return { ...preview, fingerprint: bookedFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
-  }, { verifyIntegrity: false, addresses: () => ['imputations'] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const plan = readPlan(db, ctx.planId);
+      const preview = previewOf(plan, read.format, read.lines);
+      if (preview.fingerprint !== ctx.fingerprint) {
+        throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
+      }
+      const years = preview.years.map((y) => y.annee);
+      // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
+      const replaced = plan.imputations.filter((l) => years.includes(l.annee));
+      const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
+      guardRowsDeletion(
+        db,
+        ctx.planId,
+        replaced.map((l) => ({ rowPath: `imputations.${l.annee}.${l.id}`, what: what(l) })),
+        false,
+      );
+      db.delete(bookedLines)
+        .where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years)))
+        .run();
+      const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
+      read.lines.forEach((l, i) => {
+        db.insert(bookedLines)
+          .values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...bookedLineToRow(l.fields), version: 1 })
+          .run();
+      });
+      return { ...preview, fingerprint: bookedFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
+    },
+    { verifyIntegrity: false, addresses: () => ['imputations'] },
+  );
 }
 
 /**
@@ -187,38 +221,54 @@ export async function importBookedFile(
  */
 export function justifyFinding(ctx: ServiceContext & { planId: string; version: number; data: unknown }): Justification {
   const fields = parseOrThrow(JustificationFieldsSchema, authoredBy(ctx, ctx.data));
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const plan = readPlan(db, ctx.planId);
-    const programme = requireProgramme(ctx, plan.programmeId);
-    // A finding of the checks, or a mandatory value the form allows to excuse (the annual report's checklist).
-    const finding =
-      checkPlan(plan, programme, ctx.reference.catalogue).find((f) => f.key === fields.cle) ?? findMissingValue(plan, programme.years, fields.cle);
-    if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
-    const stored = plan.justifications.find((j) => j.cle === fields.cle);
-    if ((stored?.version ?? 0) !== ctx.version) {
-      throw new ConflictError(`La justification a été modifiée entre-temps (par ${stored?.auteur ?? 'quelqu’un'})`, stored ?? null);
-    }
-    // The same text by the same person for the same finding is not a change: no new date, no version, no audit entry.
-    if (stored && stored.texte === fields.texte && stored.auteur === fields.auteur && stored.constat === finding.message) return stored;
-    const justification: Justification = { ...fields, justifieLe: nowOf(ctx), constat: finding.message, version: ctx.version + 1 };
-    if (stored) {
-      db.update(justifications)
-        .set(justification)
-        .where(and(eq(justifications.planId, ctx.planId), eq(justifications.cle, fields.cle)))
-        .run();
-    } else {
-      db.insert(justifications).values({ planId: ctx.planId, ...justification }).run();
-    }
-    return justification;
-  }, { verifyIntegrity: false, addresses: () => ['justifications'], unchanged: (db) => readPlan(db, ctx.planId).justifications.find((j) => j.cle === fields.cle)! });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const plan = readPlan(db, ctx.planId);
+      const programme = requireProgramme(ctx, plan.programmeId);
+      // A finding of the checks, or a mandatory value the form allows to excuse (the annual report's checklist).
+      const finding =
+        checkPlan(plan, programme, ctx.reference.catalogue).find((f) => f.key === fields.cle) ?? findMissingValue(plan, programme.years, fields.cle);
+      if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
+      const stored = plan.justifications.find((j) => j.cle === fields.cle);
+      if ((stored?.version ?? 0) !== ctx.version) {
+        throw new ConflictError(`La justification a été modifiée entre-temps (par ${stored?.auteur ?? 'quelqu’un'})`, stored ?? null);
+      }
+      // The same text by the same person for the same finding is not a change: no new date, no version, no audit entry.
+      if (stored && stored.texte === fields.texte && stored.auteur === fields.auteur && stored.constat === finding.message) return stored;
+      const justification: Justification = { ...fields, justifieLe: nowOf(ctx), constat: finding.message, version: ctx.version + 1 };
+      if (stored) {
+        db.update(justifications)
+          .set(justification)
+          .where(and(eq(justifications.planId, ctx.planId), eq(justifications.cle, fields.cle)))
+          .run();
+      } else {
+        db.insert(justifications)
+          .values({ planId: ctx.planId, ...justification })
+          .run();
+      }
+      return justification;
+    },
+    {
+      verifyIntegrity: false,
+      addresses: () => ['justifications'],
+      unchanged: (db) => readPlan(db, ctx.planId).justifications.find((j) => j.cle === fields.cle)!,
+    },
+  );
 }
 
 export function removeJustification(ctx: ServiceContext & { planId: string; cle: string; version: number }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const where = and(eq(justifications.planId, ctx.planId), eq(justifications.cle, ctx.cle));
-    requireVersion(db.select().from(justifications).where(where).get(), ctx.version, 'La justification');
-    db.delete(justifications).where(where).run();
-  }, { verifyIntegrity: false, addresses: () => ['justifications'] });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const where = and(eq(justifications.planId, ctx.planId), eq(justifications.cle, ctx.cle));
+      requireVersion(db.select().from(justifications).where(where).get(), ctx.version, 'La justification');
+      db.delete(justifications).where(where).run();
+    },
+    { verifyIntegrity: false, addresses: () => ['justifications'] },
+  );
 }
 
 /** The reconciliation of one programme year, or of every year in programme order. */

@@ -53,16 +53,27 @@ function requireIndicatorOfPlan(db: Db, planId: string, indicatorId: string) {
 export function createIndicator(ctx: ServiceContext & { planId: string; actionId: string; data: unknown; position?: number | undefined }): Indicator {
   const fields = parseIndicatorFields(ctx.data);
   const id = newIdOf(ctx)();
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const action = db.select().from(actions).where(and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId))).get();
-    if (!action) throw new NotFoundError('Action introuvable');
-    const ids = indicatorIds(db, ctx.actionId);
-    db.insert(indicators).values({ id, actionId: ctx.actionId, position: ids.length, ...fields, version: 1 }).run();
-    if (ctx.position !== undefined) {
-      savePositions(db, indicators, reorder([...ids, id], id, ctx.position));
-    }
-    return findIndicator(db, ctx.planId, id)!;
-  }, { addresses: () => [`actions.${ctx.actionId}.indicators`] });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const action = db
+        .select()
+        .from(actions)
+        .where(and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId)))
+        .get();
+      if (!action) throw new NotFoundError('Action introuvable');
+      const ids = indicatorIds(db, ctx.actionId);
+      db.insert(indicators)
+        .values({ id, actionId: ctx.actionId, position: ids.length, ...fields, version: 1 })
+        .run();
+      if (ctx.position !== undefined) {
+        savePositions(db, indicators, reorder([...ids, id], id, ctx.position));
+      }
+      return findIndicator(db, ctx.planId, id)!;
+    },
+    { addresses: () => [`actions.${ctx.actionId}.indicators`] },
+  );
 }
 
 /**
@@ -73,27 +84,35 @@ export function updateIndicator(
   ctx: ServiceContext & { planId: string; indicatorId: string; version: number; data: unknown; position?: number | undefined },
 ): Indicator {
   const fields = parseIndicatorFields(ctx.data);
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
-    requireVersion(row, ctx.version, "L'indicateur", () => findIndicator(db, ctx.planId, ctx.indicatorId));
-    if (row!.unit !== fields.unit) {
-      const schema = indicatorValue(fields.unit);
-      const stored = db.select().from(cells).where(eq(cells.indicatorId, ctx.indicatorId)).all();
-      const bad = stored.find((c) => c.value !== null && !schema.safeParse(c.value).success);
-      if (bad) {
-        const message = `L'unité ne peut pas changer : la valeur de ${bad.period} ne convient pas à la nouvelle unité`;
-        throw new ValidationError(message, [{ path: 'unit', message }]);
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
+      requireVersion(row, ctx.version, "L'indicateur", () => findIndicator(db, ctx.planId, ctx.indicatorId));
+      if (row!.unit !== fields.unit) {
+        const schema = indicatorValue(fields.unit);
+        const stored = db.select().from(cells).where(eq(cells.indicatorId, ctx.indicatorId)).all();
+        const bad = stored.find((c) => c.value !== null && !schema.safeParse(c.value).success);
+        if (bad) {
+          const message = `L'unité ne peut pas changer : la valeur de ${bad.period} ne convient pas à la nouvelle unité`;
+          throw new ValidationError(message, [{ path: 'unit', message }]);
+        }
       }
-    }
-    db.update(indicators).set({ ...fields, version: ctx.version + 1 }).where(eq(indicators.id, ctx.indicatorId)).run();
-    if (ctx.position !== undefined) {
-      savePositions(db, indicators, reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position));
-    }
-    return findIndicator(db, ctx.planId, ctx.indicatorId)!;
-  }, {
-    addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)],
-    unchanged: (db) => findIndicator(db, ctx.planId, ctx.indicatorId)!,
-  });
+      db.update(indicators)
+        .set({ ...fields, version: ctx.version + 1 })
+        .where(eq(indicators.id, ctx.indicatorId))
+        .run();
+      if (ctx.position !== undefined) {
+        savePositions(db, indicators, reorder(indicatorIds(db, row!.actionId), ctx.indicatorId, ctx.position));
+      }
+      return findIndicator(db, ctx.planId, ctx.indicatorId)!;
+    },
+    {
+      addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)],
+      unchanged: (db) => findIndicator(db, ctx.planId, ctx.indicatorId)!,
+    },
+  );
 }
 
 /**
@@ -101,14 +120,19 @@ export function updateIndicator(
  * (409); justifications of its findings are listed (409 `in_use`) unless `detach` removes them with it.
  */
 export function deleteIndicator(ctx: ServiceContext & { planId: string; indicatorId: string; version: number; detach?: boolean }): void {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
-    requireVersion(row, ctx.version, "L'indicateur");
-    const action = readPlan(db, ctx.planId).actions.find((a) => a.id === row!.actionId)!;
-    const index = action.indicators.findIndex((i) => i.id === ctx.indicatorId);
-    const what = `L'indicateur ${index + 1} « ${row!.label} » de la ${describeAction(action).replace(/^Fiche/, 'fiche')}`;
-    guardRowDeletion(db, ctx.planId, `actions.${action.id}.indicators.${ctx.indicatorId}`, what, ctx.detach ?? false);
-    db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
-    savePositions(db, indicators, indicatorIds(db, row!.actionId));
-  }, { addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)] });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const row = requireIndicatorOfPlan(db, ctx.planId, ctx.indicatorId);
+      requireVersion(row, ctx.version, "L'indicateur");
+      const action = readPlan(db, ctx.planId).actions.find((a) => a.id === row!.actionId)!;
+      const index = action.indicators.findIndex((i) => i.id === ctx.indicatorId);
+      const what = `L'indicateur ${index + 1} « ${row!.label} » de la ${describeAction(action).replace(/^Fiche/, 'fiche')}`;
+      guardRowDeletion(db, ctx.planId, `actions.${action.id}.indicators.${ctx.indicatorId}`, what, ctx.detach ?? false);
+      db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
+      savePositions(db, indicators, indicatorIds(db, row!.actionId));
+    },
+    { addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)] },
+  );
 }

@@ -109,18 +109,10 @@ function rowOrderOf(plan: Plan): string {
 }
 
 /** The row must exist and carry the version the client last saw; else 404 or 409 with what is stored now. */
-export function requireVersion<R extends { version: number }>(
-  row: R | undefined,
-  expected: number,
-  what: string,
-  current: (row: R) => unknown = (r) => r,
-): R {
+export function requireVersion<R extends { version: number }>(row: R | undefined, expected: number, what: string, current: (row: R) => unknown = (r) => r): R {
   if (!row) throw new NotFoundError(`${what} est introuvable`);
   if (row.version !== expected) {
-    throw new ConflictError(
-      `${what} a été modifié(e) entre-temps (version ${row.version}, vous aviez la version ${expected})`,
-      current(row),
-    );
+    throw new ConflictError(`${what} a été modifié(e) entre-temps (version ${row.version}, vous aviez la version ${expected})`, current(row));
   }
   return row;
 }

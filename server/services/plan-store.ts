@@ -89,7 +89,13 @@ function rowToBudget(r: BudgetColumns): Budget {
 
 /** The years of the plan that are read-only: their latest submission is under review or approved. */
 export function readLockedYears(db: Db, planId: string): number[] {
-  return lockedYears(db.select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut }).from(submissions).where(eq(submissions.planId, planId)).all());
+  return lockedYears(
+    db
+      .select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
+      .from(submissions)
+      .where(eq(submissions.planId, planId))
+      .all(),
+  );
 }
 
 /** Assembles the whole plan document from its rows. */
@@ -112,16 +118,8 @@ export function readPlan(db: Db, planId: string): Plan {
     versions.budget = budgetRow.version;
   }
 
-  const rows = db
-    .select()
-    .from(planRows)
-    .where(eq(planRows.planId, planId))
-    .orderBy(asc(planRows.collection), asc(planRows.position))
-    .all();
-  const collections = Object.fromEntries(COLLECTION_KEYS.map((k) => [k, [] as unknown[]])) as Record<
-    CollectionKey,
-    unknown[]
-  >;
+  const rows = db.select().from(planRows).where(eq(planRows.planId, planId)).orderBy(asc(planRows.collection), asc(planRows.position)).all();
+  const collections = Object.fromEntries(COLLECTION_KEYS.map((k) => [k, [] as unknown[]])) as Record<CollectionKey, unknown[]>;
   for (const r of rows) {
     const data = COLLECTION_SCHEMAS[r.collection].parse(r.data);
     collections[r.collection].push({ id: r.id, version: r.version, ...data });
@@ -132,12 +130,7 @@ export function readPlan(db: Db, planId: string): Plan {
   const actionRows = db.select().from(actions).where(eq(actions.planId, planId)).orderBy(asc(actions.position)).all();
   const actionIds = actionRows.map((a) => a.id);
   const indicatorRows = actionIds.length
-    ? db
-        .select()
-        .from(indicators)
-        .where(inArray(indicators.actionId, actionIds))
-        .orderBy(asc(indicators.actionId), asc(indicators.position))
-        .all()
+    ? db.select().from(indicators).where(inArray(indicators.actionId, actionIds)).orderBy(asc(indicators.actionId), asc(indicators.position)).all()
     : [];
   const cellRows = db.select().from(cells).where(eq(cells.planId, planId)).all();
 
@@ -254,13 +247,7 @@ function readFinance(db: Db, planId: string): Pick<PlanDocument, 'budgetsAnnuels
         auteur: v.auteur,
         enregistreLe: v.enregistreLe,
       })),
-    imputations: db
-      .select()
-      .from(bookedLines)
-      .where(eq(bookedLines.planId, planId))
-      .orderBy(asc(bookedLines.position))
-      .all()
-      .map(bookedLineOut),
+    imputations: db.select().from(bookedLines).where(eq(bookedLines.planId, planId)).orderBy(asc(bookedLines.position)).all().map(bookedLineOut),
     justifications: db
       .select()
       .from(justifications)
@@ -326,7 +313,9 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
     if (key === 'budget') continue;
     db.insert(planSections).values({ planId, section: key, data: doc[key], version: 1 }).run();
   }
-  db.insert(budgets).values({ planId, ...budgetToRow(doc.budget), version: 1 }).run();
+  db.insert(budgets)
+    .values({ planId, ...budgetToRow(doc.budget), version: 1 })
+    .run();
 
   doc.transferts.forEach((t, position) => {
     db.insert(transfers)
@@ -339,7 +328,9 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
     doc[key].forEach((row, position) => {
       const { id, version: _version, ...data } = row;
       const stored = key === 'partenaires' && 'actionIds' in data ? { ...data, actionIds: data.actionIds.map(mapId) } : data;
-      db.insert(planRows).values({ id: mapId(id), planId, collection: key, position, data: stored, version: 1 }).run();
+      db.insert(planRows)
+        .values({ id: mapId(id), planId, collection: key, position, data: stored, version: 1 })
+        .run();
     });
   }
 
@@ -394,13 +385,21 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
   for (const t of doc.transferts) {
     for (const [year, value] of Object.entries(t.parAnnee)) cellWrites.push({ grid: 'transfer', rowKey: mapId(t.id), period: year, value });
   }
-  for (const v of doc.budgetsAnnuels) db.insert(budgetVersions).values(budgetVersionToRow(planId, { ...v, id: mapId(v.id) })).run();
+  for (const v of doc.budgetsAnnuels)
+    db.insert(budgetVersions)
+      .values(budgetVersionToRow(planId, { ...v, id: mapId(v.id) }))
+      .run();
   doc.imputations.forEach((l, position) => {
-    db.insert(bookedLines).values({ id: mapId(l.id), planId, position, ...bookedLineToRow(l), version: 1 }).run();
+    db.insert(bookedLines)
+      .values({ id: mapId(l.id), planId, position, ...bookedLineToRow(l), version: 1 })
+      .run();
   });
   // A justification's key names rows by id (`actions.#<id>…`): it follows its rows to their new ids.
   const remapKey = (key: string) => key.replace(/#([A-Za-z0-9_-]+)/g, (whole, id: string) => (idMap.has(id) ? `#${idMap.get(id)}` : whole));
-  for (const j of doc.justifications) db.insert(justifications).values({ planId, ...j, cle: remapKey(j.cle), version: 1 }).run();
+  for (const j of doc.justifications)
+    db.insert(justifications)
+      .values({ planId, ...j, cle: remapKey(j.cle), version: 1 })
+      .run();
   for (const c of cellWrites) {
     if (c.value === null) continue;
     db.insert(cells)
@@ -410,7 +409,9 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
 }
 
 export function deleteCellsOfRow(db: Db, planId: string, grid: CellGrid, rowKey: string): void {
-  db.delete(cells).where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey))).run();
+  db.delete(cells)
+    .where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey)))
+    .run();
 }
 
 const differs = (a: unknown, b: unknown) => !sameValue(a, b);
@@ -426,9 +427,15 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
     if (!differs(before[key], after[key])) continue;
     const version = before.versions[key] + 1;
     if (key === 'budget') {
-      db.update(budgets).set({ ...budgetToRow(after.budget), version }).where(eq(budgets.planId, planId)).run();
+      db.update(budgets)
+        .set({ ...budgetToRow(after.budget), version })
+        .where(eq(budgets.planId, planId))
+        .run();
     } else {
-      db.update(planSections).set({ data: after[key], version }).where(and(eq(planSections.planId, planId), eq(planSections.section, key))).run();
+      db.update(planSections)
+        .set({ data: after[key], version })
+        .where(and(eq(planSections.planId, planId), eq(planSections.section, key)))
+        .run();
     }
   }
   for (const key of COLLECTION_KEYS) {
@@ -436,7 +443,11 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
       const next = after[key][i]!;
       const { id, version, ...data } = next;
       const { id: _id, version: _version, ...old } = row;
-      if (differs(old, data)) db.update(planRows).set({ data, version: version + 1 }).where(eq(planRows.id, id)).run();
+      if (differs(old, data))
+        db.update(planRows)
+          .set({ data, version: version + 1 })
+          .where(eq(planRows.id, id))
+          .run();
     });
   }
   before.transferts.forEach((t, i) => {
@@ -455,7 +466,14 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
     const listOf = (x: Action) => [x.code, x.statut, x.droitVise, x.priorite, x.fiche];
     if (differs(listOf(a), listOf(next))) {
       db.update(actions)
-        .set({ code: next.code, statut: next.statut, droitVise: next.droitVise, priorite: next.priorite, fiche: ficheForStorage(next.fiche), version: a.version + 1 })
+        .set({
+          code: next.code,
+          statut: next.statut,
+          droitVise: next.droitVise,
+          priorite: next.priorite,
+          fiche: ficheForStorage(next.fiche),
+          version: a.version + 1,
+        })
         .where(eq(actions.id, a.id))
         .run();
     }
@@ -464,14 +482,38 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
       const fieldsOf = (x: Indicator) => [x.category, x.label, x.unit, x.aggregation, x.standard, x.exAnte];
       if (differs(fieldsOf(ind), fieldsOf(n))) {
         db.update(indicators)
-          .set({ category: n.category, label: n.label, unit: n.unit, aggregation: n.aggregation, standard: n.standard, exAnte: n.exAnte, version: ind.version + 1 })
+          .set({
+            category: n.category,
+            label: n.label,
+            unit: n.unit,
+            aggregation: n.aggregation,
+            standard: n.standard,
+            exAnte: n.exAnte,
+            version: ind.version + 1,
+          })
           .where(eq(indicators.id, ind.id))
           .run();
       }
       for (const [year, cell] of Object.entries(n.values)) {
         const old = ind.values[year];
-        if (differs(old?.target, cell.target)) cellWrites.push({ grid: 'indicator-target', rowKey: ind.id, period: year, value: cell.target, indicatorId: ind.id, version: old?.targetVersion ?? 0 });
-        if (differs(old?.actual, cell.actual)) cellWrites.push({ grid: 'indicator-actual', rowKey: ind.id, period: year, value: cell.actual, indicatorId: ind.id, version: old?.actualVersion ?? 0 });
+        if (differs(old?.target, cell.target))
+          cellWrites.push({
+            grid: 'indicator-target',
+            rowKey: ind.id,
+            period: year,
+            value: cell.target,
+            indicatorId: ind.id,
+            version: old?.targetVersion ?? 0,
+          });
+        if (differs(old?.actual, cell.actual))
+          cellWrites.push({
+            grid: 'indicator-actual',
+            rowKey: ind.id,
+            period: year,
+            value: cell.actual,
+            indicatorId: ind.id,
+            version: old?.actualVersion ?? 0,
+          });
       }
     });
   });
@@ -503,7 +545,9 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
  */
 export function storeCell(db: Db, planId: string, c: CellWrite, version: number): number {
   if (version === 0) {
-    db.insert(cells).values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 }).run();
+    db.insert(cells)
+      .values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 })
+      .run();
   } else {
     db.update(cells)
       .set({ value: c.value, version: version + 1 })

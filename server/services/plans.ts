@@ -3,12 +3,7 @@ import { actions, organisations, plans, submissions } from '../db/schema.ts';
 import { canSeePlan } from '../../schemas/access.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
-import {
-  PlanDocumentSchema,
-  PlanHeaderSchema,
-  type Plan,
-  type PlanSummary,
-} from '../../schemas/plan.ts';
+import { PlanDocumentSchema, PlanHeaderSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
 import { insertPlanContent, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { appendAudit } from './audit.ts';
@@ -87,14 +82,22 @@ export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
 
 /** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */
 export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): Plan {
-  mutatePlan(ctx, ctx.planId, (db) => {
-    const row = requirePlanRow(db, ctx.planId);
-    if (row.version !== ctx.version) {
-      throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
-    }
-    if (row.commune === ctx.commune) return;
-    db.update(plans).set({ commune: ctx.commune, version: row.version + 1 }).where(eq(plans.id, ctx.planId)).run();
-  }, { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined });
+  mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const row = requirePlanRow(db, ctx.planId);
+      if (row.version !== ctx.version) {
+        throw new ConflictError('Le plan a été modifié entre-temps', { commune: row.commune, version: row.version });
+      }
+      if (row.commune === ctx.commune) return;
+      db.update(plans)
+        .set({ commune: ctx.commune, version: row.version + 1 })
+        .where(eq(plans.id, ctx.planId))
+        .run();
+    },
+    { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined },
+  );
   return readPlan(ctx.db, ctx.planId);
 }
 
@@ -103,7 +106,10 @@ export function deletePlan(ctx: ServiceContext & { planId: string }): void {
   requirePlanRow(ctx.db, ctx.planId);
   const submitted = ctx.db.select({ annee: submissions.annee }).from(submissions).where(eq(submissions.planId, ctx.planId)).all();
   if (submitted.length) {
-    throw new ConflictError(`Ce plan a des rapports soumis à la DiCS (${[...new Set(submitted.map((s) => s.annee))].join(', ')}) : il ne peut pas être supprimé`, null);
+    throw new ConflictError(
+      `Ce plan a des rapports soumis à la DiCS (${[...new Set(submitted.map((s) => s.annee))].join(', ')}) : il ne peut pas être supprimé`,
+      null,
+    );
   }
   ctx.db.delete(plans).where(eq(plans.id, ctx.planId)).run();
 }

@@ -66,11 +66,23 @@ function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: s
   for (const r of references) {
     if (r.kind === 'operateur') {
       const actionId = r.path.split('.')[1]!;
-      const row = db.select({ version: actions.version }).from(actions).where(and(eq(actions.id, actionId), eq(actions.planId, planId))).get();
-      if (row) db.update(actions).set({ transferId: null, version: row.version + 1 }).where(eq(actions.id, actionId)).run();
+      const row = db
+        .select({ version: actions.version })
+        .from(actions)
+        .where(and(eq(actions.id, actionId), eq(actions.planId, planId)))
+        .get();
+      if (row)
+        db.update(actions)
+          .set({ transferId: null, version: row.version + 1 })
+          .where(eq(actions.id, actionId))
+          .run();
     } else if (r.kind === 'carte-partenaire') {
       const cardId = r.path.split('.')[1]!;
-      const card = db.select().from(planRows).where(and(eq(planRows.id, cardId), eq(planRows.planId, planId))).get();
+      const card = db
+        .select()
+        .from(planRows)
+        .where(and(eq(planRows.id, cardId), eq(planRows.planId, planId)))
+        .get();
       const data = card?.data as { actionIds?: string[] } | undefined;
       if (card && data) {
         db.update(planRows)
@@ -81,5 +93,8 @@ function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: s
     }
   }
   const keys = plan.justifications.filter((j) => references.some((r) => r.kind === 'justification' && r.path === justificationPath(j.cle))).map((j) => j.cle);
-  if (keys.length) db.delete(justifications).where(and(eq(justifications.planId, planId), inArray(justifications.cle, keys))).run();
+  if (keys.length)
+    db.delete(justifications)
+      .where(and(eq(justifications.planId, planId), inArray(justifications.cle, keys)))
+      .run();
 }

@@ -35,7 +35,12 @@ export function readReviewThreads(db: Db, planId: string, annee?: number): Revie
   const messages = db
     .select()
     .from(reviewMessages)
-    .where(inArray(reviewMessages.threadId, threads.map((t) => t.id)))
+    .where(
+      inArray(
+        reviewMessages.threadId,
+        threads.map((t) => t.id),
+      ),
+    )
     .orderBy(asc(reviewMessages.id))
     .all();
   return threads.map((t) => ({
@@ -92,7 +97,9 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
     throw new ValidationError(`L'année ${annee} n'appartient pas au programme`, [{ path: 'annee', message: 'Année hors programme' }]);
   }
   if (!isKnownPath(plan, chemin)) {
-    throw new ValidationError("La valeur questionnée n'existe pas dans ce plan (supprimée depuis ?)", [{ path: 'chemin', message: 'Valeur inconnue dans ce plan' }]);
+    throw new ValidationError("La valeur questionnée n'existe pas dans ce plan (supprimée depuis ?)", [
+      { path: 'chemin', message: 'Valeur inconnue dans ce plan' },
+    ]);
   }
   const id = newIdOf(ctx)();
   const libelle = describePath(plan, chemin);
@@ -145,7 +152,10 @@ export function resolveReviewThread(ctx: ServiceContext & { planId: string; thre
     const db = tx as unknown as Db;
     addMessage(ctx, db, thread.id, 'resolution', texte || 'Question résolue');
     db.update(reviewThreads).set({ statut: 'resolu' }).where(eq(reviewThreads.id, thread.id)).run();
-    appendAudit(ctx, db, ctx.planId, { event: 'resolution', summary: `Question résolue : « ${thread.libelle} » (${thread.annee})${texte ? ` — ${texte}` : ''}` });
+    appendAudit(ctx, db, ctx.planId, {
+      event: 'resolution',
+      summary: `Question résolue : « ${thread.libelle} » (${thread.annee})${texte ? ` — ${texte}` : ''}`,
+    });
   });
   return requireThread(ctx.db, ctx.planId, thread.id);
 }

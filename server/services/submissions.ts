@@ -44,7 +44,11 @@ type SubmissionRow = typeof submissions.$inferSelect;
 type FileJob = { progress: number; message: string; done: Promise<void> };
 const fileJobs = new Map<string, FileJob>();
 
-const FILE_MESSAGES = { 'en-cours': 'Génération du classeur et du PDF…', prets: 'Classeur et PDF enregistrés', echec: 'La génération des fichiers a échoué' } as const;
+const FILE_MESSAGES = {
+  'en-cours': 'Génération du classeur et du PDF…',
+  prets: 'Classeur et PDF enregistrés',
+  echec: 'La génération des fichiers a échoué',
+} as const;
 
 function submissionOut(row: SubmissionRow): Submission {
   const job = row.fichiers === 'en-cours' ? fileJobs.get(row.id) : undefined;
@@ -89,7 +93,9 @@ export function listSubmissions(ctx: ServiceContext & { planId: string }): Submi
 
 function requireYear(programme: Programme, annee: number): void {
   if (!isProgrammeYear(programme, String(annee))) {
-    throw new ValidationError(`L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`, [{ path: 'annee', message: 'Année hors programme' }]);
+    throw new ValidationError(`L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`, [
+      { path: 'annee', message: 'Année hors programme' },
+    ]);
   }
 }
 
@@ -161,7 +167,12 @@ export function submitReport(ctx: ServiceContext & { planId: string; input: unkn
       event: 'soumission',
       summary: `Rapport ${annee} soumis à la DiCS (soumission n°${row.numero}${changes.length ? `, ${changes.length} valeur(s) modifiée(s) depuis la précédente` : ''})`,
     });
-    const annex: ReviewAnnex = { submissionNumber: row.numero, previousSubmittedAt: previous?.soumisLe ?? null, changes, threads: readReviewThreads(db, ctx.planId, annee) };
+    const annex: ReviewAnnex = {
+      submissionNumber: row.numero,
+      previousSubmittedAt: previous?.soumisLe ?? null,
+      changes,
+      threads: readReviewThreads(db, ctx.planId, annee),
+    };
     return { row, plan, annex };
   });
   startFileGeneration(ctx, row, plan, annex);
@@ -184,9 +195,16 @@ function startFileGeneration(ctx: ServiceContext, row: SubmissionRow, plan: Plan
       Object.assign(job, { progress: 0.1, message: 'Génération du PDF…' });
       const onProgress = (p: RenderProgress) => {
         const fraction = p.stage === 'layout' ? 0.8 * p.fraction : p.stage === 'writing' ? 0.8 + 0.2 * p.fraction : 0;
-        Object.assign(job, { progress: 0.1 + 0.9 * fraction, message: p.stage === 'waiting' ? `Génération du PDF : en file d'attente (${p.queuePosition})` : 'Génération du PDF…' });
+        Object.assign(job, {
+          progress: 0.1 + 0.9 * fraction,
+          message: p.stage === 'waiting' ? `Génération du PDF : en file d'attente (${p.queuePosition})` : 'Génération du PDF…',
+        });
       };
-      const { bytes: pdf } = await pool.render({ ...input, reportYear: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) }, generatedAt, onProgress);
+      const { bytes: pdf } = await pool.render(
+        { ...input, reportYear: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) },
+        generatedAt,
+        onProgress,
+      );
       ctx.db
         .update(submissions)
         .set({ fichiers: 'prets', xlsx: Buffer.from(xlsx), xlsxSha256: sha256(xlsx), pdf: Buffer.from(pdf), pdfSha256: sha256(pdf) })
@@ -207,7 +225,11 @@ export async function settleSubmissionFiles(submissionId: string): Promise<void>
 }
 
 function requireSubmission(db: Db, planId: string, submissionId: string): SubmissionRow {
-  const row = db.select().from(submissions).where(and(eq(submissions.id, submissionId), eq(submissions.planId, planId))).get();
+  const row = db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.id, submissionId), eq(submissions.planId, planId)))
+    .get();
   if (!row) throw new NotFoundError(`Soumission introuvable : ${submissionId}`);
   return row;
 }

@@ -55,7 +55,8 @@ export async function importPlanWorkbook(
   requirePlanRow(ctx.db, ctx.planId);
   const opened = await openWorkbook(ctx.bytes);
   if ('problem' in opened) throw new ValidationError(opened.problem, [{ path: 'file', message: opened.problem }]);
-  if (ctx.apply && !ctx.fingerprint) throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
+  if (ctx.apply && !ctx.fingerprint)
+    throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
 
   // Reading and comparing are synchronous from here, inside one transaction: the plan cannot change meanwhile.
   const preview = (db: Db) => {
@@ -69,7 +70,10 @@ export async function importPlanWorkbook(
     const refused = refusedPaths(ctx, plan, all.changes);
     let edited = all.edited!;
     if (refused.size) {
-      const allowed = computeImportChanges(plan, read.values.filter((v) => !refused.has(v.binding.path)));
+      const allowed = computeImportChanges(
+        plan,
+        read.values.filter((v) => !refused.has(v.binding.path)),
+      );
       if (allowed.problems.length) throw problemsError(allowed.problems);
       edited = allowed.edited!;
     }
@@ -81,18 +85,23 @@ export async function importPlanWorkbook(
     return { fingerprint, changes };
   }
   let previewed: ImportChange[] = [];
-  return mutatePlan(ctx, ctx.planId, (db) => {
-    const { plan, edited, changes, fingerprint } = preview(db);
-    if (fingerprint !== ctx.fingerprint) {
-      throw new ConflictError("Le plan a été modifié depuis l'aperçu : relancez l'aperçu avant d'appliquer", { fingerprint });
-    }
-    previewed = changes;
-    writePlanEdits(db, plan, edited);
-    return { applied: true as const, fingerprint: fingerprintOf(readPlan(db, ctx.planId)), changes };
-  }, {
-    // Nothing applicable (every change refused, or none): nothing is written, not even the plan's date.
-    unchanged: () => ({ applied: true as const, fingerprint: ctx.fingerprint!, changes: previewed }),
-  });
+  return mutatePlan(
+    ctx,
+    ctx.planId,
+    (db) => {
+      const { plan, edited, changes, fingerprint } = preview(db);
+      if (fingerprint !== ctx.fingerprint) {
+        throw new ConflictError("Le plan a été modifié depuis l'aperçu : relancez l'aperçu avant d'appliquer", { fingerprint });
+      }
+      previewed = changes;
+      writePlanEdits(db, plan, edited);
+      return { applied: true as const, fingerprint: fingerprintOf(readPlan(db, ctx.planId)), changes };
+    },
+    {
+      // Nothing applicable (every change refused, or none): nothing is written, not even the plan's date.
+      unchanged: () => ({ applied: true as const, fingerprint: ctx.fingerprint!, changes: previewed }),
+    },
+  );
 }
 
 /** The changes' document paths (`actions.3.fiche.description`) that the signed-in person's role may not write. */

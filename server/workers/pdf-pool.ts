@@ -59,7 +59,9 @@ function tsxEsmApiPath(): string {
  * (questions, messages, changes) lives outside the plan's data, so a new message or change list is a new document.
  */
 export function pdfCacheKey(input: PlanPdfInput): string {
-  return createHash('sha256').update(`${input.dataHash}|${input.reportYear}|${input.status}|${reviewAnnexHash(input.review)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${input.dataHash}|${input.reportYear}|${input.status}|${reviewAnnexHash(input.review)}`)
+    .digest('hex');
 }
 
 /** SHA-256 (hex) of the review annexes, whatever the order of the keys of their objects. */

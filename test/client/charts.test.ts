@@ -69,11 +69,18 @@ function parseXml(xml: string): Element[] {
 }
 
 const unescape = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 /** Titles of the drawn bars (a `<rect>` holding a `<title>`), unescaped. */
-const barTitles = (svg: string) =>
-  [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\/title><\/rect>/g)].map((m) => unescape(m[1] ?? ''));
-const titlesOf = (svg: string) => parseXml(svg).filter((e) => e.name === 'title').map((e) => unescape(e.text));
+const barTitles = (svg: string) => [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\/title><\/rect>/g)].map((m) => unescape(m[1] ?? ''));
+const titlesOf = (svg: string) =>
+  parseXml(svg)
+    .filter((e) => e.name === 'title')
+    .map((e) => unescape(e.text));
 const count = (svg: string, name: string) => parseXml(svg).filter((e) => e.name === name).length;
 
 /** Rules every chart must follow to be inserted in the page and embedded by pdfmake. */
@@ -134,7 +141,7 @@ describe('svg helpers', () => {
     expect(truncate('Droit au logement et à un environnement sain', 28)).toBe('Droit au logement et à un…');
     expect(truncate('Court', 28)).toBe('Court');
     expect(wrapText('Droit au logement et à un…', 16, 3)).toEqual(['Droit au', 'logement et à un…']); // a final … is not counted
-    expect(wrapText('Droit à l\'épanouissement…', 16, 3)).toEqual(['Droit à', 'l\'épanouissement…']);
+    expect(wrapText("Droit à l'épanouissement…", 16, 3)).toEqual(['Droit à', "l'épanouissement…"]);
     const lines = wrapText('un deux trois quatre cinq six sept huit neuf dix', 10, 2);
     expect(lines).toHaveLength(2);
     expect(lines[1]!.endsWith('…')).toBe(true);
@@ -146,9 +153,7 @@ describe('renderIsadfRadar', () => {
   it('is a standalone SVG with explicit size, viewBox, role="img" and a French title', () => {
     const svg = renderIsadfRadar({ annee: 2021, valeur: 100, dimensions: DIMENSIONS });
     expectStandaloneSvg(svg, 520, 520);
-    expect(titlesOf(svg)[0]).toBe(
-      "Indicateur synthétique d'accès aux droits fondamentaux (ISADF) 2021 – ISADF de la commune : 0,10",
-    );
+    expect(titlesOf(svg)[0]).toBe("Indicateur synthétique d'accès aux droits fondamentaux (ISADF) 2021 – ISADF de la commune : 0,10");
     expectStandaloneSvg(renderIsadfRadar({ annee: 2021, valeur: 100, dimensions: DIMENSIONS }, { size: 400 }), 400, 400);
   });
 
@@ -319,9 +324,7 @@ describe('renderIndicatorChart', () => {
     expect(titles).toHaveLength(9);
     expect(titles).not.toContain('2022 – Réalisé : 0');
     expect(titles).toContain('2024 – Cible : 0');
-    expect(titlesOf(svg)).toEqual(
-      expect.arrayContaining(['2022 – Réalisé : non renseigné', '2023 – Cible : non renseigné', '2023 – Réalisé : non renseigné']),
-    );
+    expect(titlesOf(svg)).toEqual(expect.arrayContaining(['2022 – Réalisé : non renseigné', '2023 – Cible : non renseigné', '2023 – Réalisé : non renseigné']));
     const zero = parseXml(svg).find((e, i, all) => e.name === 'rect' && all[i + 1]?.text === '2024 – Cible : 0');
     expect(Number(zero?.attrs['height'])).toBeGreaterThan(0);
     expect(Number(zero?.attrs['height'])).toBeLessThanOrEqual(1);

@@ -6,7 +6,15 @@ type Row = Record<string, unknown>;
 const money: Column<Row> = { key: 'montant', title: 'Montant', kind: 'number', scale: 2 };
 const count: Column<Row> = { key: 'n', title: 'Nombre', kind: 'number', scale: 0 };
 const yesno: Column<Row> = { key: 'art20', title: 'Art.20', kind: 'yesno' };
-const select: Column<Row> = { key: 'unit', title: 'Unité', kind: 'select', options: [{ value: 'count', label: 'Nombre' }, { value: 'money', label: 'Montant (€)' }] };
+const select: Column<Row> = {
+  key: 'unit',
+  title: 'Unité',
+  kind: 'select',
+  options: [
+    { value: 'count', label: 'Nombre' },
+    { value: 'money', label: 'Montant (€)' },
+  ],
+};
 const dates: Column<Row> = { key: 'dates', title: 'Dates', kind: 'list', itemKind: 'date' };
 
 describe('parseCellText', () => {
@@ -44,7 +52,7 @@ describe('parseCellText', () => {
   it('maps a closed-list label to its code and refuses a value outside the list', () => {
     expect(parseCellText(select, 'montant (€)', {})).toEqual({ ok: true, value: 'money' });
     const r = parseCellText(select, 'Kilos', {});
-    expect(r.ok ? '' : r.message).toBe('« Kilos » n\'est pas dans la liste (Nombre, Montant (€))');
+    expect(r.ok ? '' : r.message).toBe("« Kilos » n'est pas dans la liste (Nombre, Montant (€))");
   });
 
   it('reads a list of dates in Belgian order and refuses a day that does not exist', () => {

@@ -27,7 +27,10 @@ const at = (row: number, c: number) => ({ row, col: c, rows: 1, cols: 1 });
 
 describe('cleanBlock', () => {
   it('drops the trailing empty lines of a spreadsheet copy and pads short lines with blanks', () => {
-    expect(cleanBlock([['1', '2'], ['3'], [''], ['']])).toEqual([['1', '2'], ['3', '']]);
+    expect(cleanBlock([['1', '2'], ['3'], [''], ['']])).toEqual([
+      ['1', '2'],
+      ['3', ''],
+    ]);
   });
   it('keeps a single blank cell (pasting a blank clears the cell)', () => {
     expect(cleanBlock([['']])).toEqual([['']]);
@@ -41,7 +44,10 @@ describe('planPaste', () => {
     expect(plan.written).toBe(8);
     expect(plan.note).toBe('8 cellules collées : indicateur 2 Réalisé → indicateur 3 Cible, 2022-2025 — Ctrl+Z pour annuler');
     expect(plan.leftOut).toBeNull();
-    expect(plan.data).toEqual([['1', '2', '3', '4'], ['5', '6', '7', '8']]);
+    expect(plan.data).toEqual([
+      ['1', '2', '3', '4'],
+      ['5', '6', '7', '8'],
+    ]);
   });
 
   it('trims a row of values running past the last year and says what was left out', () => {
@@ -77,7 +83,10 @@ describe('planPaste', () => {
 
   it('fills a larger selection with one value, as a spreadsheet does', () => {
     const plan = planPaste([['5']], { row: 0, col: col(YEARS, 2020), rows: 2, cols: 3 }, indicatorGrid(YEARS));
-    expect(plan.data).toEqual([['5', '5', '5'], ['5', '5', '5']]);
+    expect(plan.data).toEqual([
+      ['5', '5', '5'],
+      ['5', '5', '5'],
+    ]);
     expect(plan.written).toBe(6);
   });
 

@@ -51,8 +51,14 @@ describe('SaveQueue refusals', () => {
     const { queue, stored, requests } = fakeServer();
     queue.enqueue({ kind: 'cells', cells: [cell('y1', 12_00), cell('y2', 150_00), cell('y3', 40_00)] });
     await queue.idle();
-    expect(requests.map((r) => r.map((c) => c.period))).toEqual([['y1', 'y2', 'y3'], ['y1', 'y3']]);
-    expect([...stored.values()].map((s) => [s.period, s.value])).toEqual([['y1', 12_00], ['y3', 40_00]]);
+    expect(requests.map((r) => r.map((c) => c.period))).toEqual([
+      ['y1', 'y2', 'y3'],
+      ['y1', 'y3'],
+    ]);
+    expect([...stored.values()].map((s) => [s.period, s.value])).toEqual([
+      ['y1', 12_00],
+      ['y3', 40_00],
+    ]);
     expect(queue.status()).toEqual({ state: 'refused', cells: 1, message: 'Réalisé y2 : au plus 100 %', pending: 0 });
     expect(queue.refusal({ grid: 'indicator-actual', row: 'ind-1', period: 'y2' })).toBe('Réalisé y2 : au plus 100 %');
   });

@@ -191,7 +191,9 @@ describe('finances', () => {
     const justification = finding.getByTestId('justification');
     await justification.waitFor();
     expect(await justification.getByTestId('justification-text').innerText()).toContain('Arrondi du 4e versement SPW');
-    expect(await justification.getByTestId('justification-author').innerText()).toMatch(/^— Claire Dumont \(cheffe de projet PCS, Liège\), le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
+    expect(await justification.getByTestId('justification-author').innerText()).toMatch(
+      /^— Claire Dumont \(cheffe de projet PCS, Liège\), le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/,
+    );
     await screenshot(page, 'finance-justified');
 
     // Stored: after a reload, on the page and in the checks panel, whose finding leads back to the line.
@@ -204,7 +206,10 @@ describe('finances', () => {
     expect(await inPanel.locator('a').first().getAttribute('href')).toContain(`/finances/rapprochement/${year}?focus=finance.${year}.subvention-pcs`);
     const stored = (await getPlan(server)).justifications;
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ cle: `rapprochement-subvention-pcs:finance.${year}.subvention-pcs`, auteur: 'Claire Dumont (cheffe de projet PCS, Liège)' });
+    expect(stored[0]).toMatchObject({
+      cle: `rapprochement-subvention-pcs:finance.${year}.subvention-pcs`,
+      auteur: 'Claire Dumont (cheffe de projet PCS, Liège)',
+    });
     await screenshot(page, 'finance-checks-panel');
 
     // The figures change again: the justification stays, marked « à revoir ».
@@ -217,7 +222,9 @@ describe('finances', () => {
     const outdated = page.getByTestId('rec-findings').locator('[data-rule="rapprochement-subvention-pcs"] [data-testid="justification"]');
     expect(await outdated.getAttribute('class')).toContain('outdated');
     expect(await outdated.innerText()).toMatch(/^À revoir/);
-    expect(await page.getByTestId('rec-findings').locator('[data-rule="rapprochement-subvention-pcs"] [data-testid="justify-button"]').innerText()).toBe('Revoir la justification');
+    expect(await page.getByTestId('rec-findings').locator('[data-rule="rapprochement-subvention-pcs"] [data-testid="justify-button"]').innerText()).toBe(
+      'Revoir la justification',
+    );
     await page.close();
   });
 

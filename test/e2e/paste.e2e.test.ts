@@ -84,9 +84,9 @@ describe('paste into the indicator grid', () => {
     const last4 = years.slice(-4);
     await pasteAt(page, FICHE_GRID, 3, String(last4[0]), '5\t6\t7\t8\r\n9\t10\t11\t1.000\r\n');
     const note = noteOf(page, FICHE_GRID);
-    await expect.poll(() => note.innerText()).toBe(
-      `8 cellules collées : indicateur 2 Réalisé → indicateur 3 Cible, ${last4[0]}-${last4.at(-1)} — Ctrl+Z pour annuler`,
-    );
+    await expect
+      .poll(() => note.innerText())
+      .toBe(`8 cellules collées : indicateur 2 Réalisé → indicateur 3 Cible, ${last4[0]}-${last4.at(-1)} — Ctrl+Z pour annuler`);
     expect(await pastedCells(page, FICHE_GRID).count()).toBe(8);
     await waitSaved(page);
     const after = calif(await getPlan(suite.server));
@@ -223,9 +223,14 @@ describe('paste into the other grids', () => {
   it('imputations: a block of labels and amounts lands on the lines, each saved', { timeout: TIMEOUT }, async () => {
     const year = years[1]!;
     for (const libelle of ['Loyer', 'Fournitures']) {
-      const r = await suite.server.api('POST', `/api/plans/${suite.server.planId}/booked-lines`, {
-        data: { annee: year, codeFonctionnel: '84010', articleEconomique: '124-06', libelle, montant: 1000 },
-      }, 'finances@liege.demo');
+      const r = await suite.server.api(
+        'POST',
+        `/api/plans/${suite.server.planId}/booked-lines`,
+        {
+          data: { annee: year, codeFonctionnel: '84010', articleEconomique: '124-06', libelle, montant: 1000 },
+        },
+        'finances@liege.demo',
+      );
       expect(r.status).toBe(201);
     }
     const page = await openPage(suite.browser, suite.errors, suite.server, 'finances@liege.demo');

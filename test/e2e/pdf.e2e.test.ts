@@ -14,7 +14,6 @@ const suite = browserSuite();
 const TIMEOUT = 60_000;
 const FILENAME = 'PCS Liège 2020-2025 - rapport 2021.pdf';
 
-
 async function openBudget(page: Page): Promise<void> {
   await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/budget`);
   await page.locator('[data-testid="total-recettes"] .value').waitFor();

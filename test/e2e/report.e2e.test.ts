@@ -72,10 +72,15 @@ async function justifyError(): Promise<void> {
   const checks = await suite.server.api<{ level: string; key: string }[]>('GET', `/api/plans/${suite.server.planId}/checks`, undefined, CHEF);
   const error = checks.body.find((f) => f.level === 'error');
   expect(error).toBeDefined();
-  const res = await suite.server.api('PUT', `/api/plans/${suite.server.planId}/justifications`, {
-    version: 0,
-    data: { cle: error!.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'Claire Dumont' },
-  }, CHEF);
+  const res = await suite.server.api(
+    'PUT',
+    `/api/plans/${suite.server.planId}/justifications`,
+    {
+      version: 0,
+      data: { cle: error!.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'Claire Dumont' },
+    },
+    CHEF,
+  );
   expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(200);
 }
 
@@ -177,7 +182,9 @@ describe('the annual report page', () => {
     await waitSaved(page);
     const saved = calif(await getPlan(suite.server)).indicators[0]!;
     expect(saved.values['2022']!.actual).toBe(7);
-    expect(saved.values[String(YEAR)]!.actual).toBe(action.indicators[0]!.values[String(YEAR)]?.target ?? Math.max(1, unitBounds(action.indicators[0]!.unit).min));
+    expect(saved.values[String(YEAR)]!.actual).toBe(
+      action.indicators[0]!.values[String(YEAR)]?.target ?? Math.max(1, unitBounds(action.indicators[0]!.unit).min),
+    );
   });
 
   it('lets the DiCS return the report with a reason, after which 2021 is editable again', { timeout: TIMEOUT }, async () => {
@@ -185,7 +192,12 @@ describe('the annual report page', () => {
     const action = calif(plan);
     const indicator = action.indicators[0]!;
     const chemin = `actions.${action.id}.indicators.${indicator.id}.values.${YEAR}.actual`;
-    const asked = await suite.server.api('POST', `/api/plans/${suite.server.planId}/threads`, { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' }, DICS);
+    const asked = await suite.server.api(
+      'POST',
+      `/api/plans/${suite.server.planId}/threads`,
+      { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' },
+      DICS,
+    );
     expect(asked.status).toBe(201);
 
     const dics = await openPage(suite.browser, suite.errors, suite.server, DICS);
@@ -235,8 +247,12 @@ describe('the annual report page', () => {
     expect(await changes.locator('summary').innerText()).toBe('2 valeurs modifiées depuis la soumission précédente');
     await changes.locator('summary').click();
     const changed = await changes.locator('li').allInnerTexts();
-    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : .+ → 3$/));
-    expect(changed).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2022 : .+ → 7$/));
+    expect(changed).toContainEqual(
+      expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : .+ → 3$/),
+    );
+    expect(changed).toContainEqual(
+      expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2022 : .+ → 7$/),
+    );
     expect(await chef.locator('[data-testid="submission"][data-numero="1"] [data-testid="submission-status"]').innerText()).toBe('Retourné par la DiCS');
   });
 });

@@ -64,7 +64,13 @@ describe('the annual report, from the first submission to the re-submission', ()
 
     // Setup, as the chef de projet through the API: the 2021 actuals of every other fiche (175 values in all).
     const others = plan.actions.filter((a) => a.id !== action.id).flatMap((a) => a.indicators);
-    const cells = others.map((i) => ({ grid: 'indicator-actual', row: i.id, period: YEAR, value: i.values[YEAR]?.target ?? Math.max(1, unitBounds(i.unit).min), version: 0 }));
+    const cells = others.map((i) => ({
+      grid: 'indicator-actual',
+      row: i.id,
+      period: YEAR,
+      value: i.values[YEAR]?.target ?? Math.max(1, unitBounds(i.unit).min),
+      version: 0,
+    }));
     expect((await suite.server.api('PUT', `/api/plans/${suite.server.planId}/cells`, { cells }, 'chef@liege.demo')).status).toBe(200);
     // The mandatory values the sample's printed fiches lack, excused as the form allows.
     expect(await justifyMissingFicheValues((m, p, b) => suite.server.api(m, p, b, 'chef@liege.demo'), suite.server.planId, Number(YEAR))).toBe(50);
@@ -117,7 +123,8 @@ describe('the annual report, from the first submission to the re-submission', ()
     await openFiche(back, action);
     const questioned = await gridCell(back, grid, 1, YEAR);
     await back.waitForFunction(
-      ([label, year]) => document.querySelector(`.grid[aria-label="${label}"] .ht_master td[data-row="1"][data-key="${year}"]`)?.classList.contains('cell-thread-open') ?? false,
+      ([label, year]) =>
+        document.querySelector(`.grid[aria-label="${label}"] .ht_master td[data-row="1"][data-key="${year}"]`)?.classList.contains('cell-thread-open') ?? false,
       [grid, YEAR],
     );
     expect(await questioned.getAttribute('title')).toContain(QUESTION);
@@ -140,7 +147,9 @@ describe('the annual report, from the first submission to the re-submission', ()
     const href = await back.locator('[data-testid="submission"][data-numero="2"] [data-testid="submission-pdf"]').getAttribute('href');
     const pdf = await back.request.get(new URL(href!, suite.server.url).href);
     expect(pdf.status()).toBe(200);
-    const pdfText = pdfPages(savePdf(new Uint8Array(await pdf.body()), 'rapport-2021-soumission-2.pdf')).join('\n').replace(/\s+/g, ' ');
+    const pdfText = pdfPages(savePdf(new Uint8Array(await pdf.body()), 'rapport-2021-soumission-2.pdf'))
+      .join('\n')
+      .replace(/\s+/g, ' ');
     expect(pdfText).toContain('Soumis à la Direction de la Cohésion sociale');
     expect(pdfText).toContain('Annexe — Modifications depuis la dernière soumission');
     // The label may wrap in its column: the values (10 → 3) can fall inside it.
@@ -167,7 +176,10 @@ describe('the annual report, from the first submission to the re-submission', ()
       at(/Justification/),
       at(/Réalisé 2021 : vide → 10/),
     ];
-    expect(order.every((i) => i >= 0), JSON.stringify(order)).toBe(true);
+    expect(
+      order.every((i) => i >= 0),
+      JSON.stringify(order),
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     await screenshot(back, 'review-history');
   });

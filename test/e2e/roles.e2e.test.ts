@@ -25,7 +25,10 @@ const gridOf = (action: Plan['actions'][number]) => `Indicateurs de ${describeAc
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<void> {
   await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator('.fiche h1').waitFor();
-  await page.locator(`.grid[aria-label="${gridOf(action)}"] .ht_master tbody tr`).first().waitFor();
+  await page
+    .locator(`.grid[aria-label="${gridOf(action)}"] .ht_master tbody tr`)
+    .first()
+    .waitFor();
 }
 
 /** Counts the requests that would change the plan (anything but reading). */

@@ -28,7 +28,10 @@ function calif(plan: Plan): Plan['actions'][number] {
 async function openFiche(page: Page, action: Plan['actions'][number]): Promise<void> {
   await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/fiche/${action.id}`);
   await page.locator('.fiche h1').waitFor();
-  await page.locator(`.grid[aria-label="Indicateurs de ${describeAction(action)}"] .ht_master tbody tr`).first().waitFor();
+  await page
+    .locator(`.grid[aria-label="Indicateurs de ${describeAction(action)}"] .ht_master tbody tr`)
+    .first()
+    .waitFor();
 }
 
 /** The threads dialog once its questions are loaded from the suite.server. */
@@ -49,7 +52,8 @@ async function closeDialog(page: Page): Promise<void> {
 async function waitForMarker(page: Page, grid: string, key: string, marker: string, row = 1): Promise<string> {
   const cell = await gridCell(page, grid, row, key);
   await page.waitForFunction(
-    ([label, k, m, r]) => document.querySelector(`.grid[aria-label="${label}"] .ht_master td[data-row="${r}"][data-key="${k}"]`)?.classList.contains(m!) ?? false,
+    ([label, k, m, r]) =>
+      document.querySelector(`.grid[aria-label="${label}"] .ht_master td[data-row="${r}"][data-key="${k}"]`)?.classList.contains(m!) ?? false,
     [grid, key, marker, String(row)],
   );
   return (await cell.getAttribute('class')) ?? '';
@@ -177,12 +181,23 @@ describe('DiCS questions on the other yearly grids', () => {
     const category = TIME_CATEGORIES[0]!.code;
     const cases = [
       { href: `temps`, grid: 'Répartition de l’activité du chef de projet', row: 0, chemin: `repartitionTemps.${category}.2022` },
-      { href: `consommation`, grid: 'Consommation réelle par année (E-compte)', row: 2 /* 2022, the third year of 2020-2025 */, key: 'montant', chemin: 'consommation.2022' },
+      {
+        href: `consommation`,
+        grid: 'Consommation réelle par année (E-compte)',
+        row: 2 /* 2022, the third year of 2020-2025 */,
+        key: 'montant',
+        chemin: 'consommation.2022',
+      },
       { href: `finances/transferts/2022`, grid: 'Transferts par partenaire et par année', row: 0, chemin: `transferts.${transfer.id}.parAnnee.2022` },
     ];
     const ids: string[] = [];
     for (const c of cases) {
-      const res = await suite.server.api<ReviewThread>('POST', `/api/plans/${suite.server.planId}/threads`, { annee: 2022, chemin: c.chemin, texte: `Question sur ${c.chemin}` }, DICS);
+      const res = await suite.server.api<ReviewThread>(
+        'POST',
+        `/api/plans/${suite.server.planId}/threads`,
+        { annee: 2022, chemin: c.chemin, texte: `Question sur ${c.chemin}` },
+        DICS,
+      );
       expect(res.status).toBe(201);
       ids.push(res.body.id);
     }

@@ -37,7 +37,10 @@ async function truncatedHeaders(page: Page): Promise<string[]> {
           return probe.getBoundingClientRect().width > label.clientWidth + 1;
         });
         probe.remove();
-        if (cut || outside || broken) out.push(`${grid.getAttribute('aria-label')} › « ${label.textContent} » (${label.scrollWidth}×${label.scrollHeight} pour ${Math.round(box.width)}×${Math.round(box.height)})`);
+        if (cut || outside || broken)
+          out.push(
+            `${grid.getAttribute('aria-label')} › « ${label.textContent} » (${label.scrollWidth}×${label.scrollHeight} pour ${Math.round(box.width)}×${Math.round(box.height)})`,
+          );
       }
       // A taller header row must push the rows down, not cover the first one.
       const head = grid.querySelector('.ht_clone_top thead')?.getBoundingClientRect();
@@ -53,7 +56,20 @@ async function waitGrids(page: Page): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-const SECTIONS_WITH_GRIDS = ['porteur', 'equipe', 'budget', 'transferts', 'consommation', 'isadf', 'indicateurs', 'actions', 'temps', 'formations', 'reunions', 'partenaires'];
+const SECTIONS_WITH_GRIDS = [
+  'porteur',
+  'equipe',
+  'budget',
+  'transferts',
+  'consommation',
+  'isadf',
+  'indicateurs',
+  'actions',
+  'temps',
+  'formations',
+  'reunions',
+  'partenaires',
+];
 
 describe('column headers', () => {
   it('shows every grid header in full, on every page with a grid', async () => {
@@ -69,7 +85,12 @@ describe('column headers', () => {
     const truncated: string[] = [];
     for (const address of addresses) {
       await page.goto(address);
-      try { await waitGrids(page); } catch (e) { await screenshot(page, 'debug'); throw new Error(address); }
+      try {
+        await waitGrids(page);
+      } catch (e) {
+        await screenshot(page, 'debug');
+        throw new Error(address);
+      }
       truncated.push(...(await truncatedHeaders(page)).map((t) => `${address.replace(base, '')} : ${t}`));
     }
     await page.goto(`${base}/fiche/${plan.actions[0]!.id}`);
@@ -143,7 +164,9 @@ describe('the PDF progress', () => {
     const overlaps = await page.evaluate(() => {
       const box = document.querySelector('[data-testid="pdf-progress"]')!.getBoundingClientRect();
       const out: string[] = [];
-      for (const el of document.querySelectorAll<HTMLElement>('.app-header button, .app-header a, .app-header select, .app-header .account-who, .app-header .save-status')) {
+      for (const el of document.querySelectorAll<HTMLElement>(
+        '.app-header button, .app-header a, .app-header select, .app-header .account-who, .app-header .save-status',
+      )) {
         if (el.closest('[data-testid="pdf-progress"]')) continue;
         const r = el.getBoundingClientRect();
         if (r.width === 0) continue;
@@ -154,7 +177,9 @@ describe('the PDF progress', () => {
     expect(overlaps).toEqual([]);
     const signOut = page.getByRole('button', { name: 'Se déconnecter' });
     const at = (await signOut.boundingBox())!;
-    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.textContent?.trim(), [at.x + at.width / 2, at.y + at.height / 2])).toBe('Se déconnecter');
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.textContent?.trim(), [at.x + at.width / 2, at.y + at.height / 2])).toBe(
+      'Se déconnecter',
+    );
     await panel.getByTestId('pdf-download').waitFor({ timeout: 120_000 });
     await page.close();
   }, 150_000);
@@ -234,7 +259,10 @@ describe('what a role may never do', () => {
       await page.locator('main h1').first().waitFor();
       await page.waitForTimeout(500);
       const greyed = await page.locator('button:disabled:visible').allInnerTexts();
-      const writing = await page.locator('button:visible').filter({ hasText: /Importer|Ajouter|Supprimer|Retirer|Monter|Descendre|Nouvelle actualisation|Enregistrer le prévisionnel|Justifier/ }).allInnerTexts();
+      const writing = await page
+        .locator('button:visible')
+        .filter({ hasText: /Importer|Ajouter|Supprimer|Retirer|Monter|Descendre|Nouvelle actualisation|Enregistrer le prévisionnel|Justifier/ })
+        .allInnerTexts();
       for (const b of new Set([...greyed, ...writing])) offered.push(`${address.replace(base, '')} : ${b.trim()}`);
     }
     await page.goto(`${base}/fiche/${plan.actions[0]!.id}`);

@@ -7,7 +7,15 @@ describe('missingMandatoryValues', () => {
   const [first, second] = PCS_2026_2031.years;
   const plan = makePlan({
     programmeId: PCS_2026_2031.id,
-    actions: [{ id: 'a1', code: '1.3.03', statut: 'En cours', fiche: { operateur: { equipePcs: true } }, indicators: [indicator('i1', { values: { [String(first)]: { actual: 4 } } })] }],
+    actions: [
+      {
+        id: 'a1',
+        code: '1.3.03',
+        statut: 'En cours',
+        fiche: { operateur: { equipePcs: true } },
+        indicators: [indicator('i1', { values: { [String(first)]: { actual: 4 } } })],
+      },
+    ],
     repartitionTemps: { 'tableau-de-bord': { [String(first)]: 100_00 } },
   });
 
@@ -20,7 +28,12 @@ describe('missingMandatoryValues', () => {
 
   it('accepts the PCS team as the operator, and keys a fiche’s missing value by row id for a justification', () => {
     const fiches = missingMandatoryValues(plan, first!).fiches;
-    expect(fiches.map((d) => d.path)).toEqual(['actions.a1.fiche.problemesBesoins', 'actions.a1.fiche.publics', 'actions.a1.fiche.typeAction', 'actions.a1.fiche.description']);
+    expect(fiches.map((d) => d.path)).toEqual([
+      'actions.a1.fiche.problemesBesoins',
+      'actions.a1.fiche.publics',
+      'actions.a1.fiche.typeAction',
+      'actions.a1.fiche.description',
+    ]);
     expect(findMissingValue(plan, PCS_2026_2031.years, 'completude:actions.#a1.fiche.description')).toMatchObject({ path: 'actions.a1.fiche.description' });
     expect(findMissingValue(plan, PCS_2026_2031.years, 'completude:porteur.type')).toBeUndefined();
   });
@@ -29,7 +42,13 @@ describe('missingMandatoryValues', () => {
     const keys = missingMandatoryValues(plan, first!).fiches.map((d) => d.key!);
     const justified = makePlan({
       ...plan,
-      justifications: keys.map((cle) => ({ cle, texte: 'Fiche imprimée sans cette rubrique', auteur: 'x', justifieLe: '2026-03-01T10:00:00+01:00', constat: 'autre message' })),
+      justifications: keys.map((cle) => ({
+        cle,
+        texte: 'Fiche imprimée sans cette rubrique',
+        auteur: 'x',
+        justifieLe: '2026-03-01T10:00:00+01:00',
+        constat: 'autre message',
+      })),
     });
     const item = checkSubmission(justified, first!, []).find((i) => i.id === 'fiches')!;
     expect(item.ok).toBe(true);

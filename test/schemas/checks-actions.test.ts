@@ -19,8 +19,7 @@ import {
 
 const YEARS = PCS_2020_2025.years;
 const checkActions = (...actions: ActionInput[]) => checkPlan(makePlan({ actions }), PCS_2020_2025, CATALOGUE);
-const checkFunded = (transfers: TransferRow[], ...actions: ActionInput[]) =>
-  checkPlan(planWithTransfers(transfers, actions), PCS_2020_2025, CATALOGUE);
+const checkFunded = (transfers: TransferRow[], ...actions: ActionInput[]) => checkPlan(planWithTransfers(transfers, actions), PCS_2020_2025, CATALOGUE);
 
 describe('checkPlan: typed ex-ante vs the yearly targets (spec §4 I10)', () => {
   it('warns when a typed ex-ante differs from the computed one (Abri de nuit 1.100 vs 6 × 1.100)', () => {
@@ -32,7 +31,8 @@ describe('checkPlan: typed ex-ante vs the yearly targets (spec §4 I10)', () => 
         path: 'actions.0.indicators.0.exAnte',
         // The key names the rows by id, so that a justification follows the finding when rows move.
         key: 'indicateur-ex-ante:actions.#a1.indicators.#i1.exAnte',
-        message: "Fiche 1.1.05 (Opérateur a1), indicateur 1 « Nuitées » : l'ex-ante saisi (1.100) diffère de celui calculé à partir des cibles annuelles (6.600)",
+        message:
+          "Fiche 1.1.05 (Opérateur a1), indicateur 1 « Nuitées » : l'ex-ante saisi (1.100) diffère de celui calculé à partir des cibles annuelles (6.600)",
       },
     ]);
   });
@@ -208,7 +208,7 @@ describe('checkPlan: fields of an action', () => {
     ['Aucune implication', 3, '0', []],
     ['Aucune implication', 3, null, []],
     ['Impliquée à 100%', 0, '21,9', []], // time is expected when the team carries the action
-  ] as const)('degré d\'implication « %s… » (n°%i) with a time share of %j', (_label, degre, share, expected) => {
+  ] as const)("degré d'implication « %s… » (n°%i) with a time share of %j", (_label, degre, share, expected) => {
     const a = action('a1', { fiche: { degreImplication: DEGRES_IMPLICATION[degre] }, indicators: [standardRow('i1', 'temps-consacre', share)] });
     expect(brief(checkActions(a))).toEqual(expected);
   });

@@ -25,11 +25,8 @@ const TRANSFERTS = [
   { id: 't2', partenaire: 'Capfly', art20: true, montant: '111.981,08' },
 ];
 type Lines<T> = Partial<Record<keyof T, string | null>>;
-const budgetPlan = (
-  recettes: Lines<typeof RECETTES> = {},
-  depenses: Lines<typeof DEPENSES> = {},
-  transferts: typeof TRANSFERTS = TRANSFERTS,
-) => check({ budget: { recettes: { ...RECETTES, ...recettes }, depenses: { ...DEPENSES, ...depenses } }, transferts });
+const budgetPlan = (recettes: Lines<typeof RECETTES> = {}, depenses: Lines<typeof DEPENSES> = {}, transferts: typeof TRANSFERTS = TRANSFERTS) =>
+  check({ budget: { recettes: { ...RECETTES, ...recettes }, depenses: { ...DEPENSES, ...depenses } }, transferts });
 const PART_COMMUNALE_INFO = { rule: 'part-communale-ratio', level: 'info', path: 'budget.recettes.partCommunale' };
 
 describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
@@ -64,9 +61,7 @@ describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
   it('balances the sums of the lines when no total is typed', () => {
     expect(brief(budgetPlan({ total: null }, { total: null }))).toEqual([PART_COMMUNALE_INFO]);
     const unbalanced = budgetPlan({ total: null }, { total: null, fonctionnement: '21.904,01' });
-    expect(brief(unbalanced.filter((f) => f.level === 'error'))).toEqual([
-      { rule: 'budget-equilibre', level: 'error', path: 'budget.depenses.total' },
-    ]);
+    expect(brief(unbalanced.filter((f) => f.level === 'error'))).toEqual([{ rule: 'budget-equilibre', level: 'error', path: 'budget.depenses.total' }]);
     expect(unbalanced[0]?.message).toContain('écart € 0,01');
   });
 
@@ -103,8 +98,7 @@ describe('checkPlan: budget identities (spec §4 I1-I6)', () => {
 });
 
 describe('checkPlan: part communale ≥ 25 % of the subvention PCS', () => {
-  const partCommunale = (subventionPcs: string | null, part: string | null) =>
-    brief(check({ budget: { recettes: { subventionPcs, partCommunale: part } } }));
+  const partCommunale = (subventionPcs: string | null, part: string | null) => brief(check({ budget: { recettes: { subventionPcs, partCommunale: part } } }));
 
   it.each([
     ['416.509,42', 'info', 'part-communale-ratio'], // exactly 25 % of € 1.666.037,68
@@ -139,7 +133,12 @@ describe('checkPlan: each column of the chef de projet time is 100 %', () => {
     check({ repartitionTemps: Object.fromEntries(shares.map(([category, v]) => [category, { [period]: v }])) });
 
   it.each(['ex-ante', '2020', '2025', 'ex-post'])('accepts a %s column of exactly 100 %', (period) => {
-    expect(withColumn(period, [['tableau-de-bord', '60'], ['gestion-rh', '40']])).toEqual([]);
+    expect(
+      withColumn(period, [
+        ['tableau-de-bord', '60'],
+        ['gestion-rh', '40'],
+      ]),
+    ).toEqual([]);
     expect(withColumn(period, [['terrain', '100 %']])).toEqual([]);
   });
 
@@ -148,12 +147,18 @@ describe('checkPlan: each column of the chef de projet time is 100 %', () => {
     ['2021', '40,01'], // 100,01 %
     ['ex-ante', '35'], // 95 %, as in Liège
   ])('reports the %s column at %s + 60 as an error', (period, share) => {
-    const findings = withColumn(period, [['tableau-de-bord', '60'], ['gestion-rh', share]]);
+    const findings = withColumn(period, [
+      ['tableau-de-bord', '60'],
+      ['gestion-rh', share],
+    ]);
     expect(brief(findings)).toEqual([{ rule: 'temps-total', level: 'error', path: `repartitionTemps.${period}` }]);
   });
 
   it('names the column and its total', () => {
-    const [finding] = withColumn('ex-ante', [['tableau-de-bord', '60'], ['gestion-rh', '35']]);
+    const [finding] = withColumn('ex-ante', [
+      ['tableau-de-bord', '60'],
+      ['gestion-rh', '35'],
+    ]);
     expect(finding?.message).toBe("Répartition de l'activité du chef de projet, colonne Ex-ante : le total est 95,0\u00a0% au lieu de 100 %");
   });
 

@@ -50,34 +50,35 @@ describe('Liège sample: reconciliation of the fiche plan alone', () => {
     expect(PROGRAMME.years.length).toBeGreaterThan(0);
   });
 
-  for (const year of PROGRAMME.years) it(`${year}: budget € 2.424.996,74 balanced, transfers € 845.613,08 (art.20 € 111.981,08), part communale 38,83 %`, () => {
-    const rec = reconcileYear(LIEGE, year);
-    expect(rec.budget.version).toBeNull();
-    expect(rec.figures.totalRecettes).toBe(242499674);
-    expect(formatEuros(rec.figures.totalRecettes!)).toBe('€ 2.424.996,74');
-    expect(rec.transferred.total).toBe(84561308);
-    expect(rec.transferred.art20).toBe(ART20);
-    expect(rec.transferred.typed).toBe(0);
-    expect(rec.partCommunale.budgetRatio).toBe(3883);
-    expect(formatPercent(rec.partCommunale.budgetRatio!)).toBe('38,83\u00a0%');
-    expect(rec.partCommunale.bookedRatio).toBeNull();
+  for (const year of PROGRAMME.years)
+    it(`${year}: budget € 2.424.996,74 balanced, transfers € 845.613,08 (art.20 € 111.981,08), part communale 38,83 %`, () => {
+      const rec = reconcileYear(LIEGE, year);
+      expect(rec.budget.version).toBeNull();
+      expect(rec.figures.totalRecettes).toBe(242499674);
+      expect(formatEuros(rec.figures.totalRecettes!)).toBe('€ 2.424.996,74');
+      expect(rec.transferred.total).toBe(84561308);
+      expect(rec.transferred.art20).toBe(ART20);
+      expect(rec.transferred.typed).toBe(0);
+      expect(rec.partCommunale.budgetRatio).toBe(3883);
+      expect(formatPercent(rec.partCommunale.budgetRatio!)).toBe('38,83\u00a0%');
+      expect(rec.partCommunale.bookedRatio).toBeNull();
 
-    const s = statuses(rec);
-    expect(s.equilibre).toBe('ok');
-    expect(s.transferts).toBe('ok');
-    expect(s.art20).toBe('ok');
-    expect(s['part-communale-minimum']).toBe('ok');
-    // No imputation: nothing booked, the booked lines are incomplete (blank is not zero).
-    expect(rec.booked).toEqual({ 'subvention-pcs': null, 'part-communale': null, art20: null, total: null, lines: 0 });
-    for (const id of ['subvention-pcs', 'part-communale', 'pcs-et-communale'] as const) {
-      expect(lineOf(rec, id).booked).toBeNull();
-      expect(lineOf(rec, id).differences).toEqual([]);
-      expect(s[id]).toBe('incomplet');
-    }
-    expect(lineOf(rec, 'subvention-pcs').budget).toBe(SUBVENTION);
-    expect(lineOf(rec, 'part-communale').budget).toBe(PART_COMMUNALE);
-    expect(lineOf(rec, 'art20').budget).toBe(ART20);
-  });
+      const s = statuses(rec);
+      expect(s.equilibre).toBe('ok');
+      expect(s.transferts).toBe('ok');
+      expect(s.art20).toBe('ok');
+      expect(s['part-communale-minimum']).toBe('ok');
+      // No imputation: nothing booked, the booked lines are incomplete (blank is not zero).
+      expect(rec.booked).toEqual({ 'subvention-pcs': null, 'part-communale': null, art20: null, total: null, lines: 0 });
+      for (const id of ['subvention-pcs', 'part-communale', 'pcs-et-communale'] as const) {
+        expect(lineOf(rec, id).booked).toBeNull();
+        expect(lineOf(rec, id).differences).toEqual([]);
+        expect(s[id]).toBe('incomplet');
+      }
+      expect(lineOf(rec, 'subvention-pcs').budget).toBe(SUBVENTION);
+      expect(lineOf(rec, 'part-communale').budget).toBe(PART_COMMUNALE);
+      expect(lineOf(rec, 'art20').budget).toBe(ART20);
+    });
 
   it('raises no reconciliation finding: the fiche plan figures alone are checked by the fiche plan rules', () => {
     expect(checkFinance(LIEGE, PROGRAMME)).toEqual([]);
@@ -88,16 +89,23 @@ describe('Liège sample: reconciliation of the fiche plan alone', () => {
 describe('Liège sample: imputations equal to the budget', () => {
   const booked = withBookedBudget(LIEGE);
 
-  for (const year of PROGRAMME.years) it(`${year}: every line is ok, the booked part communale is 38,83 % too`, () => {
-    const rec = reconcileYear(booked, year);
-    expect(rec.booked).toEqual({ 'subvention-pcs': SUBVENTION, 'part-communale': PART_COMMUNALE, art20: ART20, total: SUBVENTION + PART_COMMUNALE + ART20, lines: 3 });
-    expect(rec.lines.map((l) => [l.id, l.status])).toEqual(rec.lines.map((l) => [l.id, 'ok']));
-    for (const line of rec.lines) {
-      if (line.id === 'part-communale-minimum') continue; // margins, positive here
-      for (const d of line.differences) expect(d.value, `${line.id} ${d.label}`).toBe(0);
-    }
-    expect(rec.partCommunale.bookedRatio).toBe(3883);
-  });
+  for (const year of PROGRAMME.years)
+    it(`${year}: every line is ok, the booked part communale is 38,83 % too`, () => {
+      const rec = reconcileYear(booked, year);
+      expect(rec.booked).toEqual({
+        'subvention-pcs': SUBVENTION,
+        'part-communale': PART_COMMUNALE,
+        art20: ART20,
+        total: SUBVENTION + PART_COMMUNALE + ART20,
+        lines: 3,
+      });
+      expect(rec.lines.map((l) => [l.id, l.status])).toEqual(rec.lines.map((l) => [l.id, 'ok']));
+      for (const line of rec.lines) {
+        if (line.id === 'part-communale-minimum') continue; // margins, positive here
+        for (const d of line.differences) expect(d.value, `${line.id} ${d.label}`).toBe(0);
+      }
+      expect(rec.partCommunale.bookedRatio).toBe(3883);
+    });
 
   it('raises no finding of the reconciliation', () => {
     expect(checkFinance(booked, PROGRAMME)).toEqual([]);

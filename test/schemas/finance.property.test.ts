@@ -19,14 +19,7 @@ import {
   type ReconciliationLineId,
   type YearReconciliation,
 } from '../../schemas/finance.ts';
-import {
-  MAX_CENTS,
-  formatBelgianNumber,
-  formatEuros,
-  parseBelgianNumber,
-  ratioHundredthsOfPercent,
-  sumOrNull,
-} from '../../schemas/numbers.ts';
+import { MAX_CENTS, formatBelgianNumber, formatEuros, parseBelgianNumber, ratioHundredthsOfPercent, sumOrNull } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type PlanDocument, type PlanDocumentInput } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 
@@ -72,7 +65,7 @@ function refRatio(a: number | null, b: number | null): number | null {
   const den = BigInt(b);
   const abs = (x: bigint) => (x < 0n ? -x : x);
   const rounded = (2n * abs(num) + abs(den)) / (2n * abs(den));
-  return Number((num < 0n) !== (den < 0n) ? -rounded : rounded);
+  return Number(num < 0n !== den < 0n ? -rounded : rounded);
 }
 
 function refNature(line: { codeFonctionnel: string; articleEconomique: string; nature: BookedNature | null }): BookedNature {
@@ -109,10 +102,7 @@ const centsArb: fc.Arbitrary<number> = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: MAX_CENTS / 4 }).map((n) => n * 4), weight: 1 },
   { arbitrary: fc.constantFrom(0, 1, 2, 3, 4, MAX_CENTS - 1, MAX_CENTS), weight: 1 },
 );
-const signedCentsArb: fc.Arbitrary<number> = fc.oneof(
-  { arbitrary: centsArb, weight: 4 },
-  { arbitrary: centsArb.map((c) => -c), weight: 1 },
-);
+const signedCentsArb: fc.Arbitrary<number> = fc.oneof({ arbitrary: centsArb, weight: 4 }, { arbitrary: centsArb.map((c) => -c), weight: 1 });
 /** A blank (null) about one time in three. */
 const optCentsArb: fc.Arbitrary<number | null> = fc.oneof({ arbitrary: centsArb, weight: 2 }, { arbitrary: fc.constant(null), weight: 1 });
 const optBoolArb = fc.constantFrom(true, false, null);
@@ -319,8 +309,7 @@ const lineOf = (rec: YearReconciliation, id: ReconciliationLineId): Reconciliati
   if (!line) throw new Error(`ligne ${id} absente`);
   return line;
 };
-const diffOf = (line: ReconciliationLine, labelStart: string): number | null =>
-  line.differences.find((d) => d.label.startsWith(labelStart))?.value ?? null;
+const diffOf = (line: ReconciliationLine, labelStart: string): number | null => line.differences.find((d) => d.label.startsWith(labelStart))?.value ?? null;
 
 /** For each line, each difference it may show with the two figures it compares, as the line and the year show them. */
 function operands(plan: PlanDocument, rec: YearReconciliation, line: ReconciliationLine): { label: string; a: number | null; b: number | null }[] {
@@ -449,7 +438,11 @@ describe('numbers: exact sums, Belgian format round trip, ratio and minimum', ()
 
   it('ratioHundredthsOfPercent rounds half away from zero like the BigInt reference, up to MAX_CENTS', () => {
     const nearMax = fc.integer({ min: MAX_CENTS - 100_000, max: MAX_CENTS });
-    const amount = fc.oneof(signedCentsArb, nearMax, nearMax.map((v) => -v));
+    const amount = fc.oneof(
+      signedCentsArb,
+      nearMax,
+      nearMax.map((v) => -v),
+    );
     // Exact halves: a·10⁴ / (2·10⁴·m) = (2j + 1) / 2 when a = m·(2j + 1).
     const halves = fc
       .record({ m: fc.integer({ min: 1, max: 500_000_000 }), j: fc.integer({ min: 0, max: 9_999 }), sa: fc.boolean(), sb: fc.boolean() })
@@ -480,9 +473,7 @@ describe('numbers: exact sums, Belgian format round trip, ratio and minimum', ()
 // ——— versions of a year, diffBudgets ——————————————————————————————————————————————————————————————————————————————
 
 describe('budget versions', () => {
-  const shuffledVersions = versionsArb.chain((vs) =>
-    fc.tuple(fc.constant(vs), fc.shuffledSubarray(vs, { minLength: vs.length, maxLength: vs.length })),
-  );
+  const shuffledVersions = versionsArb.chain((vs) => fc.tuple(fc.constant(vs), fc.shuffledSubarray(vs, { minLength: vs.length, maxLength: vs.length })));
 
   it('the latest version by (date of decision, recording time) is the budget of the year, whatever the array order', () => {
     fc.assert(
@@ -609,8 +600,12 @@ describe('reconcileYear', () => {
             .map(({ label, a, b }) => ({ label, value: refMinus(a, b) }))
             .filter((d): d is { label: string; value: number } => d.value !== null);
           // The combined line's difference against the budget is the sum of the two lines above: marked derived.
-          expect(line.differences.map(({ label, value }) => ({ label, value })), line.id).toEqual(expected);
-          for (const d of line.differences) expect(d.derived === true, `${line.id}: ${d.label}`).toBe(line.id === 'pcs-et-communale' && d.label === 'imputé − budget');
+          expect(
+            line.differences.map(({ label, value }) => ({ label, value })),
+            line.id,
+          ).toEqual(expected);
+          for (const d of line.differences)
+            expect(d.derived === true, `${line.id}: ${d.label}`).toBe(line.id === 'pcs-et-communale' && d.label === 'imputé − budget');
         }
       }),
       SOME,
@@ -674,8 +669,7 @@ describe('reconcileYear', () => {
         const nature = natureOf(plan.imputations[index]!);
         const before = reconcileYear(plan, year);
         const after = reconcileYear(withImputation(plan, index, 1), year);
-        const moved: ReconciliationLineId[] =
-          nature === 'art20' ? ['art20'] : [nature, 'pcs-et-communale', 'part-communale-minimum'];
+        const moved: ReconciliationLineId[] = nature === 'art20' ? ['art20'] : [nature, 'pcs-et-communale', 'part-communale-minimum'];
         for (const l0 of before.lines) {
           const l1 = lineOf(after, l0.id);
           if (moved.includes(l0.id)) continue;

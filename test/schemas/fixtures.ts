@@ -85,11 +85,7 @@ export type TransferRow = { id: string; montant: number | null; art20?: boolean 
  * A plan whose budget agrees with its transfers (subventions aux institutions = Σ transfers, art.20 = Σ art.20
  * transfers, recettes = dépenses), so that a check test sees only the findings of the rule it is about.
  */
-export function planWithTransfers(
-  transfers: TransferRow[],
-  actions: ActionInput[] = [],
-  overrides: Partial<PlanDocumentInput> = {},
-): PlanDocument {
+export function planWithTransfers(transfers: TransferRow[], actions: ActionInput[] = [], overrides: Partial<PlanDocumentInput> = {}): PlanDocument {
   const sum = (rows: TransferRow[]) => rows.reduce((s, t) => s + (t.montant ?? 0), 0);
   const art20 = sum(transfers.filter((t) => t.art20 === true));
   const others = sum(transfers) - art20;

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  IndicatorSchema,
-  aggregateIndicator,
-  aggregateValues,
-  effectiveAggregation,
-  type IndicatorInput,
-} from '../../schemas/indicator.ts';
+import { IndicatorSchema, aggregateIndicator, aggregateValues, effectiveAggregation, type IndicatorInput } from '../../schemas/indicator.ts';
 import type { Aggregation, Unit } from '../../schemas/numbers.ts';
 import { PCS_2020_2025, PCS_2026_2031, indicator, targets } from './fixtures.ts';
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import { PCS_2020_2025, PCS_2026_2031, action, indicator, makePlan } from './fixtures.ts';
 
-const OUTSIDE_2020_2025 = (year: number) =>
-  `L'année ${year} n'appartient pas au programme Plan de Cohésion sociale 2020-2025 (2020-2025)`;
+const OUTSIDE_2020_2025 = (year: number) => `L'année ${year} n'appartient pas au programme Plan de Cohésion sociale 2020-2025 (2020-2025)`;
 
 describe('findIntegrityIssues', () => {
   it('finds nothing in a minimal plan', () => {
@@ -26,9 +25,7 @@ describe('findIntegrityIssues', () => {
       const plan = makePlan({
         repartitionTemps: { 'tableau-de-bord': { 'ex-ante': 100, '2020': 100, '2026': 100, 'ex-post': 0 } },
       });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([
-        { path: 'repartitionTemps.tableau-de-bord.2026', message: OUTSIDE_2020_2025(2026) },
-      ]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'repartitionTemps.tableau-de-bord.2026', message: OUTSIDE_2020_2025(2026) }]);
     });
 
     it('flags a year of the E-compte consumption', () => {
@@ -65,9 +62,7 @@ describe('findIntegrityIssues', () => {
           { id: 't1', partenaire: 'Sidasol' },
         ],
       });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([
-        { path: 'transferts.1.id', message: 'Identifiant « t1 » déjà utilisé (transferts.0.id)' },
-      ]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'transferts.1.id', message: 'Identifiant « t1 » déjà utilisé (transferts.0.id)' }]);
     });
 
     it('flags an indicator id used in two actions', () => {
@@ -81,9 +76,7 @@ describe('findIntegrityIssues', () => {
 
     it('flags an id shared by rows of different kinds (an action and a transfer)', () => {
       const plan = makePlan({ transferts: [{ id: 'x1', partenaire: 'CASA' }], actions: [action('x1')] });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([
-        { path: 'actions.0.id', message: 'Identifiant « x1 » déjà utilisé (transferts.0.id)' },
-      ]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'actions.0.id', message: 'Identifiant « x1 » déjà utilisé (transferts.0.id)' }]);
     });
 
     it('flags duplicate rows of a list (team members)', () => {
@@ -115,9 +108,7 @@ describe('findIntegrityIssues', () => {
         actions: [action('a1')],
         partenaires: [{ id: 'p1', liste: 'portent', nom: 'CALIF', actionIds: ['a1', 'a9'] }],
       });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([
-        { path: 'partenaires.0.actionIds.1', message: "L'action « a9 » n'existe pas dans ce plan" },
-      ]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'partenaires.0.actionIds.1', message: "L'action « a9 » n'existe pas dans ce plan" }]);
     });
   });
 });

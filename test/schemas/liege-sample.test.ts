@@ -42,7 +42,7 @@ describe('Liège sample: figures of the fiche plan (spec §4 I1-I9)', () => {
     for (const year of PCS_3.years) expect(column(String(year))).toBe(10000);
   });
 
-  it('computes the ex-ante of the rows of Appendix A (Durée moyenne 7,00; Taux d\'occupation 83,50 %)', () => {
+  it("computes the ex-ante of the rows of Appendix A (Durée moyenne 7,00; Taux d'occupation 83,50 %)", () => {
     const row = (label: string) => LIEGE.actions.flatMap((a) => a.indicators).find((i) => i.label.startsWith(label))!;
     expect(aggregateIndicator(row("Durée moyenne d'un coaching"), PCS_3.years).exAnte).toBe(700);
     expect(aggregateIndicator(row("Taux d'occupation"), PCS_3.years).exAnte).toBe(8350);

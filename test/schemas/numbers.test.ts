@@ -13,8 +13,7 @@ import {
   type Unit,
 } from '../../schemas/numbers.ts';
 
-const NOT_BELGIAN = (s: string) =>
-  `« ${s} » n'est pas au format belge : la virgule sépare les décimales et le point les milliers (ex. 1.234,56)`;
+const NOT_BELGIAN = (s: string) => `« ${s} » n'est pas au format belge : la virgule sépare les décimales et le point les milliers (ex. 1.234,56)`;
 
 describe('parseBelgianNumber', () => {
   it.each([
@@ -125,8 +124,7 @@ describe('formatEuros / formatPercent', () => {
     [9999, '99,99\u00a0%'], // never rounded up to 100,0 %
     [25, '0,25\u00a0%'],
     [0, '0,0\u00a0%'],
-  ])('formats %i hundredths of a percent as %j: one decimal, two when needed, a no-break space before %', (h, text) =>
-    expect(formatPercent(h)).toBe(text));
+  ])('formats %i hundredths of a percent as %j: one decimal, two when needed, a no-break space before %', (h, text) => expect(formatPercent(h)).toBe(text));
 
   it('prints a percentage as fr-BE does (Intl.NumberFormat), with the spreadsheet format saying the same', () => {
     const intl = new Intl.NumberFormat('fr-BE', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 2 });

@@ -35,10 +35,31 @@ function plan(): PlanDocument {
   return {
     ...doc,
     budgetsAnnuels: [
-      { id: V1, annee: 2021, nature: 'previsionnel', libelle: 'Budget initial', dateDecision: '2020-12-15', budget: doc.budget, commentaire: null, auteur: 'X', enregistreLe: '2020-12-16T10:00:00Z' },
+      {
+        id: V1,
+        annee: 2021,
+        nature: 'previsionnel',
+        libelle: 'Budget initial',
+        dateDecision: '2020-12-15',
+        budget: doc.budget,
+        commentaire: null,
+        auteur: 'X',
+        enregistreLe: '2020-12-16T10:00:00Z',
+      },
     ],
-    imputations: [{ id: L1, annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside Région', montant: 100, nature: null, version: 0 }],
-    justifications: [{ cle: `code-action:actions.#${A3}.code`, texte: 'Code provisoire', auteur: 'Marie', justifieLe: '2021-03-01T10:00:00Z', constat: 'Fiche 2.4.01 : le code est absent du catalogue', version: 0 }],
+    imputations: [
+      { id: L1, annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside Région', montant: 100, nature: null, version: 0 },
+    ],
+    justifications: [
+      {
+        cle: `code-action:actions.#${A3}.code`,
+        texte: 'Code provisoire',
+        auteur: 'Marie',
+        justifieLe: '2021-03-01T10:00:00Z',
+        constat: 'Fiche 2.4.01 : le code est absent du catalogue',
+        version: 0,
+      },
+    ],
   } as PlanDocument;
 }
 
@@ -70,7 +91,10 @@ describe('labelPath', () => {
     ['repartitionTemps.terrain.ex-ante', "Répartition de l'activité du chef de projet · « à la mise en œuvre d'actions sur le terrain » · Ex-ante"],
     ['consommation.2021', 'Consommation réelle (E-compte) · 2021'],
     // Finance: budget versions and imputations keyed by year, justifications by finding, reconciliation lines.
-    [buildPath('budgetsAnnuels', 2021, V1, 'budget', 'recettes', 'autres'), 'Budget annuel 2021 · prévisionnel « Budget initial » · Recettes · Autre(s) subv./recette(s)'],
+    [
+      buildPath('budgetsAnnuels', 2021, V1, 'budget', 'recettes', 'autres'),
+      'Budget annuel 2021 · prévisionnel « Budget initial » · Recettes · Autre(s) subv./recette(s)',
+    ],
     [buildPath('imputations', 2021, L1, 'montant'), 'Imputation E-compte 2021 · « Subside Région » · Montant'],
     [`justifications.code-action:actions·#${A3}·code.texte`, 'Justification du constat « Fiche 2.4.01 : le code est absent du catalogue » · Texte'],
     ['finance.2021.part-communale', 'Rapprochement financier 2021 · Part communale'],
@@ -81,11 +105,15 @@ describe('labelPath', () => {
 
   it('names rows deleted since by the label stored with the change, else generically, never by id', () => {
     const gone = indicatorValuePath('5f5f5f5f-1111-4222-8333-444444444444', I1, 2021, 'actual');
-    expect(labelPath(p, gone, { storedLabel: 'Fiche 9.9.99 · indicateur 1 « Ancien » · Réalisé 2021' })).toBe('Fiche 9.9.99 · indicateur 1 « Ancien » · Réalisé 2021');
+    expect(labelPath(p, gone, { storedLabel: 'Fiche 9.9.99 · indicateur 1 « Ancien » · Réalisé 2021' })).toBe(
+      'Fiche 9.9.99 · indicateur 1 « Ancien » · Réalisé 2021',
+    );
     expect(labelPath(p, gone)).toBe('Fiche supprimée · indicateur · Réalisé 2021');
     // A label stored in an older format that carried an id is not shown.
     expect(labelPath(p, gone, { storedLabel: `Indicateur ${I1}, 2021` })).toBe('Fiche supprimée · indicateur · Réalisé 2021');
-    expect(labelPath(p, indicatorValuePath(A2, '5f5f5f5f-1111-4222-8333-444444444444', 2021, 'target'))).toBe('Fiche 1.3.03 (FOREM) · indicateur supprimé · Cible 2021');
+    expect(labelPath(p, indicatorValuePath(A2, '5f5f5f5f-1111-4222-8333-444444444444', 2021, 'target'))).toBe(
+      'Fiche 1.3.03 (FOREM) · indicateur supprimé · Cible 2021',
+    );
     expect(labelPath(p, buildPath('transferts', 'gone-1', 'montant'))).toBe('Transfert supprimé · Montant');
     expect(labelPath(p, buildPath('imputations', 2021, 'gone-1', 'montant'))).toBe('Imputation E-compte 2021 · ligne supprimée · Montant');
     expect(labelPath(p, buildPath('equipeMembres', M1.replace('9', '0'), 'etp'))).toBe("Membres de l'équipe · membre supprimé · ETP");
@@ -99,7 +127,9 @@ describe('labelPath', () => {
     expect(labelPath(doc, buildPath('imputations', 2021, 'line-4999', 'montant'))).toBe('Imputation E-compte 2021 · « Ligne 4999 » · Montant');
     expect(labelPath(doc, buildPath('imputations', 2021, 'line-gone', 'montant'))).toBe('Imputation E-compte 2021 · ligne supprimée · Montant');
     // Within the test's time limit only if rows are found by an index, not a scan of the list per value.
-    const labels = lines.flatMap((l) => ['annee', 'codeFonctionnel', 'articleEconomique', 'libelle', 'montant', 'nature'].map((f) => labelPath(doc, buildPath('imputations', 2021, l.id, f))));
+    const labels = lines.flatMap((l) =>
+      ['annee', 'codeFonctionnel', 'articleEconomique', 'libelle', 'montant', 'nature'].map((f) => labelPath(doc, buildPath('imputations', 2021, l.id, f))),
+    );
     expect(labels.filter((l) => l.includes('supprimée'))).toEqual([]);
   });
 
@@ -108,7 +138,11 @@ describe('labelPath', () => {
   });
 
   it('parses audit, position and stable paths to the same rows', () => {
-    const [a, b, c] = [indicatorValuePath(A2, I1, 2021, 'actual'), 'actions.1.indicators.0.values.2021.actual', `actions.#${A2}.indicators.#${I1}.values.2021.actual`].map((x) => parsePath(p, x).steps);
+    const [a, b, c] = [
+      indicatorValuePath(A2, I1, 2021, 'actual'),
+      'actions.1.indicators.0.values.2021.actual',
+      `actions.#${A2}.indicators.#${I1}.values.2021.actual`,
+    ].map((x) => parsePath(p, x).steps);
     for (const steps of [a, b, c]) expect(steps!.filter((s) => s.kind === 'row').map((s) => (s.kind === 'row' ? s.row?.id : null))).toEqual([A2, I1]);
   });
 });

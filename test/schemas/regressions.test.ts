@@ -32,9 +32,7 @@ describe('checkPlan: messages at the boundaries show the exact figure', () => {
   it('says how much part communale is missing, to the cent', () => {
     const findings = check({ budget: { recettes: { subventionPcs: '1.666.037,68', partCommunale: '416.509,41' } } });
     const f = findings.find((x) => x.rule === 'part-communale-minimum');
-    expect(f?.message).toBe(
-      "La part communale (€ 416.509,41) n'atteint pas 25,0\u00a0% de la subvention PCS (€ 1.666.037,68) : il manque € 0,01",
-    );
+    expect(f?.message).toBe("La part communale (€ 416.509,41) n'atteint pas 25,0\u00a0% de la subvention PCS (€ 1.666.037,68) : il manque € 0,01");
   });
 
   it('accepts a part communale of exactly a quarter rounded up to the cent', () => {

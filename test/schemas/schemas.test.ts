@@ -39,7 +39,10 @@ describe('PlanDocumentSchema', () => {
     [{ transferts: [{ id: 't1', partenaire: 'CASA', iban: 'BE00' }] }, 'transferts.0'],
     [{ actions: [{ id: 'a1', code: '1.1.05', fiche: { couleur: 'bleu' } }] }, 'actions.0.fiche'],
     [{ actions: [{ id: 'a1', code: '1.1.05', indicators: [{ ...indicator('i1'), note: 'x' }] }] }, 'actions.0.indicators.0'],
-    [{ actions: [{ id: 'a1', code: '1.1.05', indicators: [{ ...indicator('i1'), values: { '2020': { target: 1, cible: 2 } } }] }] }, 'actions.0.indicators.0.values.2020'],
+    [
+      { actions: [{ id: 'a1', code: '1.1.05', indicators: [{ ...indicator('i1'), values: { '2020': { target: 1, cible: 2 } } }] }] },
+      'actions.0.indicators.0.values.2020',
+    ],
   ])('rejects an unknown field (%j) at %j', (doc, path) => {
     expect(issuesOf(parsePlan(doc))).toEqual([expect.objectContaining({ code: 'unrecognized_keys', path })]);
   });
@@ -129,8 +132,7 @@ describe('PublicCibleSchema', () => {
 });
 
 describe('IndicatorSchema values by unit', () => {
-  const withTarget = (unit: Unit, target: number | string) =>
-    IndicatorSchema.safeParse(indicator('i1', { unit, values: { '2021': { target } } }));
+  const withTarget = (unit: Unit, target: number | string) => IndicatorSchema.safeParse(indicator('i1', { unit, values: { '2021': { target } } }));
 
   it.each([
     ['percent', '0', 0],

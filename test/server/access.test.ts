@@ -54,7 +54,7 @@ function concreteUrl(path: string, plan: ReturnType<typeof makeLiegeApp>['plan']
     year: '2021',
     kind: 'actual',
   };
-  return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : ids[name] ?? name));
+  return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : (ids[name] ?? name)));
 }
 
 async function send(app: TestApp, route: Route, url: string) {
@@ -63,7 +63,11 @@ async function send(app: TestApp, route: Route, url: string) {
     const res = await app.request(url, { method: route.method, body: new FormData(), headers: { origin: 'http://localhost' } });
     return { status: res.status, body: (await res.json()) as any };
   }
-  const res = await app.request(url + query, { method: route.method, headers: { 'content-type': 'application/json', origin: 'http://localhost' }, body: route.method === 'GET' ? undefined : '{}' });
+  const res = await app.request(url + query, {
+    method: route.method,
+    headers: { 'content-type': 'application/json', origin: 'http://localhost' },
+    body: route.method === 'GET' ? undefined : '{}',
+  });
   const json = res.headers.get('content-type')?.startsWith('application/json');
   return { status: res.status, body: json ? ((await res.json()) as any) : null };
 }
@@ -146,11 +150,17 @@ describe('the write rules of each role, whatever the route', () => {
   it('lets the finance officer change the budget but not a fiche text', async () => {
     const t = makeLiegeApp();
     const finance = t.as('finance');
-    const budget = await call(finance, 'PUT', `/api/plans/${t.plan.id}/sections/budget`, { version: t.plan.versions.budget, data: { ...t.plan.budget, recettes: { ...t.plan.budget.recettes, autres: 100 } } });
+    const budget = await call(finance, 'PUT', `/api/plans/${t.plan.id}/sections/budget`, {
+      version: t.plan.versions.budget,
+      data: { ...t.plan.budget, recettes: { ...t.plan.budget.recettes, autres: 100 } },
+    });
     expect(budget.status).toBe(200);
     const action = t.plan.actions[0]!;
     const { id, version, indicators, ...edit } = action;
-    const res = await call(finance, 'PUT', `/api/plans/${t.plan.id}/actions/${action.id}`, { version, data: { ...edit, fiche: { ...edit.fiche, description: 'Autre texte' } } });
+    const res = await call(finance, 'PUT', `/api/plans/${t.plan.id}/actions/${action.id}`, {
+      version,
+      data: { ...edit, fiche: { ...edit.fiche, description: 'Autre texte' } },
+    });
     expect(res.status).toBe(403);
   });
 
@@ -239,7 +249,11 @@ describe('the write rules of each role, whatever the route', () => {
   it('refuses an upload from another site (CSRF)', async () => {
     const t = makeLiegeApp();
     const cookie = await signIn(t.anonymous, ACCOUNTS.chef);
-    const res = await t.anonymous.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', headers: { cookie, origin: 'https://evil.example' }, body: new FormData() });
+    const res = await t.anonymous.request(`/api/plans/${t.plan.id}/import.xlsx`, {
+      method: 'POST',
+      headers: { cookie, origin: 'https://evil.example' },
+      body: new FormData(),
+    });
     expect(res.status).toBe(403);
     expect((await res.json()).code).toBe('forbidden');
   });

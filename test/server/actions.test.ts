@@ -70,7 +70,13 @@ describe('PUT /api/plans/:planId/actions/:actionId', () => {
     const data = { code: '1.3.03', statut: 'Non entamée', droitVise: 'Le travail', priorite: 2, fiche: { description: 'Coaching', gratuite: true } };
     const res = await call(app, 'PUT', `/api/plans/${plan.id}/actions/${second.id}`, { version: 1, data, position: 0 });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: second.id, version: 2, statut: 'Non entamée', droitVise: 'Le travail', fiche: { description: 'Coaching', gratuite: true } });
+    expect(res.body).toMatchObject({
+      id: second.id,
+      version: 2,
+      statut: 'Non entamée',
+      droitVise: 'Le travail',
+      fiche: { description: 'Coaching', gratuite: true },
+    });
     expect(res.body.indicators).toEqual(second.indicators);
     expect((await getPlan(app, plan.id)).actions.map((a) => a.id)).toEqual([second.id, first.id]);
   });
@@ -89,12 +95,14 @@ describe('PUT /api/plans/:planId/actions/:actionId', () => {
 });
 
 describe('DELETE /api/plans/:planId/actions/:actionId', () => {
-  it("refuses while partner cards name the action (409 in_use), then with detacher=1 removes it from them and deletes it", async () => {
+  it('refuses while partner cards name the action (409 in_use), then with detacher=1 removes it from them and deletes it', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
     const kept = await postAction(app, plan.id, { code: '1.1.05' });
     const gone = await postAction(app, plan.id, { code: '1.3.03' });
-    const card = (await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [gone.id, kept.id] } })).body;
+    const card = (
+      await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [gone.id, kept.id] } })
+    ).body;
     expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${gone.id}?version=1`), 409, 'in_use', `partenaires.${card.id}.actionIds`);
     expect(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${gone.id}?version=1&detacher=1`)).toEqual({ status: 204, body: null });
     const after = await getPlan(app, plan.id);
@@ -161,7 +169,10 @@ describe('indicator rows', () => {
     const action = await postAction(app, plan.id, { code: '9.9.99' });
     const row = action.indicators[0]!;
     await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${row.id}/values/2022/target`, { value: 150_00, version: 0 });
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${row.id}`, { version: 1, data: { category: row.category, label: row.label, unit: 'percent' } });
+    const res = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${row.id}`, {
+      version: 1,
+      data: { category: row.category, label: row.label, unit: 'percent' },
+    });
     expectApiError(res, 400, 'validation', 'unit');
     expect(res.body.message).toBe("L'unité ne peut pas changer : la valeur de 2022 ne convient pas à la nouvelle unité");
     expect((await getPlan(app, plan.id)).actions[0]!.indicators[0]).toMatchObject({ unit: 'count', version: 1 });

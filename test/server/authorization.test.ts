@@ -18,7 +18,9 @@ const auditCount = (t: Liege) => (t.db.$client.prepare('select count(*) as n fro
 /** The action operated by the demo partner (Opération Thermos), and one they do not operate. */
 function actionsOf(plan: Plan): { own: Action; other: Action } {
   const own = plan.actions.find((a) => a.fiche.operateur.organisme === 'Asbl Opération Thermos')!;
-  const other = plan.actions.find((a) => a.id !== own.id && a.indicators.some((i) => i.values['2021']?.target !== null && i.values['2021']?.target !== undefined))!;
+  const other = plan.actions.find(
+    (a) => a.id !== own.id && a.indicators.some((i) => i.values['2021']?.target !== null && i.values['2021']?.target !== undefined),
+  )!;
   return { own, other };
 }
 
@@ -87,7 +89,10 @@ describe('a write addressed to what the role may not write is refused, even with
   });
 
   it.each([
-    ['the actual of a fiche indicator', (p: Plan) => ({ grid: 'indicator-actual', row: actionsOf(p).other.indicators.find((i) => !i.standard)!.id, period: '2021' })],
+    [
+      'the actual of a fiche indicator',
+      (p: Plan) => ({ grid: 'indicator-actual', row: actionsOf(p).other.indicators.find((i) => !i.standard)!.id, period: '2021' }),
+    ],
     ['a time share of the chef de projet', () => ({ grid: 'time', row: 'terrain', period: '2021' })],
   ])('refuses the finance officer %s, unchanged', async (_, cellOf) => {
     const t = makeLiegeApp();
@@ -95,28 +100,45 @@ describe('a write addressed to what the role may not write is refused, even with
     const current = (await call(t.app, 'PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ ...cell, value: null, version: 0 }] })).body;
     // Whatever is stored, sending it back as it is.
     const stored = Array.isArray(current) ? current[0] : current.current[0];
-    await expectRefusedUnchanged(t, t.as('finance'), ['PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ ...cell, value: stored.value, version: stored.version }] }]);
+    await expectRefusedUnchanged(t, t.as('finance'), [
+      'PUT',
+      `/api/plans/${t.plan.id}/cells`,
+      { cells: [{ ...cell, value: stored.value, version: stored.version }] },
+    ]);
   });
 
   it('still lets the partner operator write their actuals and texts, and the finance officer the finance cells', async () => {
     const t = makeLiegeApp();
     const { own } = actionsOf(t.plan);
     const indicator = own.indicators[0]!;
-    const actual = await call(t.as('partenaire'), 'PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 12, version: 0 }] });
+    const actual = await call(t.as('partenaire'), 'PUT', `/api/plans/${t.plan.id}/cells`, {
+      cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 12, version: 0 }],
+    });
     expect(actual.status).toBe(200);
     expect(actual.body[0]).toMatchObject({ value: 12, version: 1 });
     const edit = actionEdit(own);
-    const text = await call(t.as('partenaire'), 'PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, { ...edit, data: { ...edit.data, fiche: { ...edit.data.fiche, description: 'Nouveau texte' } } });
+    const text = await call(t.as('partenaire'), 'PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, {
+      ...edit,
+      data: { ...edit.data, fiche: { ...edit.data.fiche, description: 'Nouveau texte' } },
+    });
     expect(text.status).toBe(200);
     expect(text.body.version).toBe(own.version + 1);
-    const consumption = await call(t.as('finance'), 'PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'consumption', row: 'e-compte', period: '2021', value: 100, version: 0 }] });
+    const consumption = await call(t.as('finance'), 'PUT', `/api/plans/${t.plan.id}/cells`, {
+      cells: [{ grid: 'consumption', row: 'e-compte', period: '2021', value: 100, version: 0 }],
+    });
     expect(consumption.status).toBe(200);
   });
 });
 
 describe('only a real change moves a version', () => {
   /** Sends `request` twice-identical data and checks the answer carries the stored version and no audit entry follows. */
-  async function expectNoChange(t: Liege, who: TestApp, request: [string, string, Record<string, unknown>], versionOf: (body: any) => number, expected: number) {
+  async function expectNoChange(
+    t: Liege,
+    who: TestApp,
+    request: [string, string, Record<string, unknown>],
+    versionOf: (body: any) => number,
+    expected: number,
+  ) {
     const before = fingerprintOf(readPlan(t.db, t.plan.id));
     const updatedAt = (await getPlan(t.app, t.plan.id)).updatedAt;
     const audit = auditCount(t);
@@ -132,23 +154,53 @@ describe('only a real change moves a version', () => {
     const t = makeLiegeApp();
     for (const section of ['textes', 'identite', 'budget'] as const) {
       const version = t.plan.versions[section];
-      await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/sections/${section}`, { version, data: t.plan[section] }], (b) => b.version, version);
+      await expectNoChange(
+        t,
+        t.as('chef'),
+        ['PUT', `/api/plans/${t.plan.id}/sections/${section}`, { version, data: t.plan[section] }],
+        (b) => b.version,
+        version,
+      );
     }
-    await expectNoChange(t, t.as('finance'), ['PUT', `/api/plans/${t.plan.id}/sections/budget`, { version: t.plan.versions.budget, data: t.plan.budget }], (b) => b.version, t.plan.versions.budget);
+    await expectNoChange(
+      t,
+      t.as('finance'),
+      ['PUT', `/api/plans/${t.plan.id}/sections/budget`, { version: t.plan.versions.budget, data: t.plan.budget }],
+      (b) => b.version,
+      t.plan.versions.budget,
+    );
   });
 
   it('a list row, a transfer, an action and an indicator saved as stored', async () => {
     const t = makeLiegeApp();
     const { id: rowId, version: rowVersion, ...row } = t.plan.partenaires[0]!;
-    await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/lists/partenaires/${rowId}`, { version: rowVersion, data: row }], (b) => b.version, rowVersion);
+    await expectNoChange(
+      t,
+      t.as('chef'),
+      ['PUT', `/api/plans/${t.plan.id}/lists/partenaires/${rowId}`, { version: rowVersion, data: row }],
+      (b) => b.version,
+      rowVersion,
+    );
     const transfer = t.plan.transferts[0]!;
     const transferData = { partenaire: transfer.partenaire, art20: transfer.art20, montant: transfer.montant };
-    await expectNoChange(t, t.as('finance'), ['PUT', `/api/plans/${t.plan.id}/transfers/${transfer.id}`, { version: transfer.version, data: transferData }], (b) => b.version, transfer.version);
+    await expectNoChange(
+      t,
+      t.as('finance'),
+      ['PUT', `/api/plans/${t.plan.id}/transfers/${transfer.id}`, { version: transfer.version, data: transferData }],
+      (b) => b.version,
+      transfer.version,
+    );
     const { own } = actionsOf(t.plan);
     await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, actionEdit(own)], (b) => b.version, own.version);
     await expectNoChange(t, t.as('partenaire'), ['PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, actionEdit(own)], (b) => b.version, own.version);
     const position = t.plan.actions.findIndex((a) => a.id === own.id);
-    await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, { ...actionEdit(own), position }], (b) => b.version, own.version);
+    await expectNoChange(
+      t,
+      t.as('chef'),
+      ['PUT', `/api/plans/${t.plan.id}/actions/${own.id}`, { ...actionEdit(own), position }],
+      (b) => b.version,
+      own.version,
+    );
     const indicator = own.indicators[0]!;
     const { id: _id, version, values: _v, ...fields } = indicator;
     await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}`, { version, data: fields }], (b) => b.version, version);
@@ -167,10 +219,28 @@ describe('only a real change moves a version', () => {
     const t = makeLiegeApp();
     const { own } = actionsOf(t.plan);
     const { indicator, value, version } = storedTarget(own);
-    await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2021', value, version }] }], (b) => b[0].version, version);
-    await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/target`, { value, version }], (b) => b.version, version);
+    await expectNoChange(
+      t,
+      t.as('chef'),
+      ['PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2021', value, version }] }],
+      (b) => b[0].version,
+      version,
+    );
+    await expectNoChange(
+      t,
+      t.as('chef'),
+      ['PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/target`, { value, version }],
+      (b) => b.version,
+      version,
+    );
     // Blank stays blank: no row is created.
-    await expectNoChange(t, t.as('chef'), ['PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'consumption', row: 'e-compte', period: '2022', value: null, version: 0 }] }], (b) => b[0].version, 0);
+    await expectNoChange(
+      t,
+      t.as('chef'),
+      ['PUT', `/api/plans/${t.plan.id}/cells`, { cells: [{ grid: 'consumption', row: 'e-compte', period: '2022', value: null, version: 0 }] }],
+      (b) => b[0].version,
+      0,
+    );
     const block = await call(t.as('chef'), 'PUT', `/api/plans/${t.plan.id}/cells`, {
       cells: [
         { grid: 'indicator-target', row: indicator.id, period: '2021', value, version },
@@ -189,8 +259,15 @@ describe('only a real change moves a version', () => {
     await expectNoChange(t, t.as('finance'), ['PUT', `${url}/booked-lines/${line.id}`, { version: line.version, data }], (b) => b.version, line.version);
 
     const finding = (await call(t.app, 'GET', `${url}/checks`)).body.find((f: { level: string }) => f.level === 'warning');
-    const justified = (await call(t.as('finance'), 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Expliqué', auteur: 'x' } })).body;
-    await expectNoChange(t, t.as('finance'), ['PUT', `${url}/justifications`, { version: justified.version, data: { cle: finding.key, texte: 'Expliqué', auteur: 'x' } }], (b) => b.version, justified.version);
+    const justified = (await call(t.as('finance'), 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Expliqué', auteur: 'x' } }))
+      .body;
+    await expectNoChange(
+      t,
+      t.as('finance'),
+      ['PUT', `${url}/justifications`, { version: justified.version, data: { cle: finding.key, texte: 'Expliqué', auteur: 'x' } }],
+      (b) => b.version,
+      justified.version,
+    );
 
     const header = await getPlan(t.app, t.plan.id);
     const version = header.versions.header;
@@ -228,7 +305,8 @@ describe('a plan is carried by the commune of the person who creates or edits it
     const version = t.plan.versions.header;
     const before = fingerprintOf(readPlan(t.db, t.plan.id));
     expectApiError(await call(chef, 'PUT', url, { version, commune: 'Namur' }), 403, 'forbidden', 'commune');
-    const porteur = (data: Record<string, unknown>) => call(chef, 'PUT', `${url}/sections/porteur`, { version: t.plan.versions.porteur, data: { ...t.plan.porteur, ...data } });
+    const porteur = (data: Record<string, unknown>) =>
+      call(chef, 'PUT', `${url}/sections/porteur`, { version: t.plan.versions.porteur, data: { ...t.plan.porteur, ...data } });
     expectApiError(await porteur({ communesAssociees: ['Namur'] }), 403, 'forbidden', 'porteur.communesAssociees.0');
     expectApiError(await porteur({ denomination: 'la Ville de Namur' }), 403, 'forbidden', 'porteur.denomination');
     expect(fingerprintOf(readPlan(t.db, t.plan.id))).toBe(before);

@@ -21,7 +21,7 @@ const csv = (...rows: string[]) => rows.join('\r\n') + '\r\n';
 
 /** windows-1252 bytes of a text made of Latin-1 characters and the few windows-1252 signs used here. */
 function cp1252(s: string): Uint8Array {
-  const high: Record<string, number> = { '€': 0x80, '’': 0x92, 'œ': 0x9c };
+  const high: Record<string, number> = { '€': 0x80, '’': 0x92, œ: 0x9c };
   return Uint8Array.from([...s], (ch) => {
     const c = high[ch] ?? ch.charCodeAt(0);
     if (c > 0xff) throw new Error(`not windows-1252: ${ch}`);
@@ -186,7 +186,9 @@ ici";30,00;`,
   });
 
   it('skips blank lines (also a row of empty cells) but keeps counting them', async () => {
-    const r = await read(['', '  ', HEADER, `${first};84010;111-01;a;1,00;`, '', ';;;;;', `${first};84010;111-01;b;;`, `${first};84010;111-01;c;3,00;`, ''].join('\n'));
+    const r = await read(
+      ['', '  ', HEADER, `${first};84010;111-01;a;1,00;`, '', ';;;;;', `${first};84010;111-01;b;;`, `${first};84010;111-01;c;3,00;`, ''].join('\n'),
+    );
     expect(r.lines.map((l) => [l.line, l.fields.libelle])).toEqual([
       [4, 'a'],
       [8, 'c'],
@@ -202,16 +204,36 @@ describe('refusals, each with its line and column', () => {
     ['a year that is not a number', line('deux mille', '84010', '111-01', '1,00'), 'annee', `« deux mille » : année attendue, en chiffres (ex. ${first})`],
     ['a year with decimals', line(`${first},5`, '84010', '111-01', '1,00'), 'annee', `« ${first},5 » : année attendue, en chiffres (ex. ${first})`],
     ['a blank year', line('', '84010', '111-01', '1,00'), 'annee', 'Année manquante'],
-    ['a year after the programme', line(`${last + 1}`, '84010', '111-01', '1,00'), 'annee', `L'année ${last + 1} n'appartient pas au programme (${first}-${last})`],
-    ['a year before the programme', line(`${first - 1}`, '84010', '111-01', '1,00'), 'annee', `L'année ${first - 1} n'appartient pas au programme (${first}-${last})`],
-    ['an unknown functional code', line(`${first}`, '84020', '111-01', '1,00'), 'codeFonctionnel', 'Code fonctionnel attendu : 84010 (PCS) ou 84011 (subside aux associations, art.20)'],
+    [
+      'a year after the programme',
+      line(`${last + 1}`, '84010', '111-01', '1,00'),
+      'annee',
+      `L'année ${last + 1} n'appartient pas au programme (${first}-${last})`,
+    ],
+    [
+      'a year before the programme',
+      line(`${first - 1}`, '84010', '111-01', '1,00'),
+      'annee',
+      `L'année ${first - 1} n'appartient pas au programme (${first}-${last})`,
+    ],
+    [
+      'an unknown functional code',
+      line(`${first}`, '84020', '111-01', '1,00'),
+      'codeFonctionnel',
+      'Code fonctionnel attendu : 84010 (PCS) ou 84011 (subside aux associations, art.20)',
+    ],
     ['a blank functional code', line(`${first}`, '', '111-01', '1,00'), 'codeFonctionnel', 'Code fonctionnel manquant'],
     ['a bad economic article', line(`${first}`, '84010', '4654', '1,00'), 'articleEconomique', 'Article économique attendu sous la forme 465-48'],
     ['a blank economic article', line(`${first}`, '84010', '', '1,00'), 'articleEconomique', 'Article économique manquant'],
     ['a blank amount', line(`${first}`, '84010', '111-01', ''), 'montant', 'Montant manquant'],
     ['a US-formatted amount', line(`${first}`, '84010', '111-01', '1,234.56'), 'montant', (parseBelgianNumber('1,234.56', 2) as { message: string }).message],
     ['an amount with three decimals', line(`${first}`, '84010', '111-01', '1,234'), 'montant', '« 1,234 » a trop de décimales (au plus 2)'],
-    ['an amount that is not a number', line(`${first}`, '84010', '111-01', '12,3,4'), 'montant', "« 12,3,4 » n'est pas un nombre au format belge (ex. 1.234,56)"],
+    [
+      'an amount that is not a number',
+      line(`${first}`, '84010', '111-01', '12,3,4'),
+      'montant',
+      "« 12,3,4 » n'est pas un nombre au format belge (ex. 1.234,56)",
+    ],
     [
       'an unknown nature',
       line(`${first}`, '84010', '111-01', '1,00', 'Dotation'),
@@ -367,7 +389,13 @@ describe('XLSX', () => {
   });
 
   it('reads the header below blank rows and skips blank rows, keeping row numbers', async () => {
-    const bytes = await xlsx([[], ['Année', 'Code fonctionnel', 'Article économique', 'Libellé', 'Montant'], [first, '84010', '111-01', 'a', 1], [], [first, '84010', '111-01', 'b', 2]]);
+    const bytes = await xlsx([
+      [],
+      ['Année', 'Code fonctionnel', 'Article économique', 'Libellé', 'Montant'],
+      [first, '84010', '111-01', 'a', 1],
+      [],
+      [first, '84010', '111-01', 'b', 2],
+    ]);
     const r = await readBookedFile(bytes, programme);
     expect(r.problems).toEqual([]);
     expect(r.lines.map((l) => [l.line, l.fields.montant])).toEqual([
@@ -400,7 +428,13 @@ describe('XLSX', () => {
   });
 
   it('refuses a workbook whose first sheet lacks a column', async () => {
-    const r = await readBookedFile(await xlsx([['Année', 'Code fonctionnel', 'Libellé', 'Montant'], [first, '84010', 'x', 1]]), programme);
+    const r = await readBookedFile(
+      await xlsx([
+        ['Année', 'Code fonctionnel', 'Libellé', 'Montant'],
+        [first, '84010', 'x', 1],
+      ]),
+      programme,
+    );
     expect(r.problems).toEqual([expect.objectContaining({ line: 1, column: 'articleEconomique' })]);
   });
 });

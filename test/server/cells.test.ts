@@ -24,7 +24,12 @@ describe('PUT /api/plans/:planId/cells', () => {
     const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells });
     expect(res.status).toBe(200);
     expect(res.body.map((c: { value: number; version: number }) => [c.value, c.version])).toEqual([
-      [300, 1], [280, 1], [3_508_200, 1], [4000, 1], [6000, 1], [123_456, 1],
+      [300, 1],
+      [280, 1],
+      [3_508_200, 1],
+      [4000, 1],
+      [6000, 1],
+      [123_456, 1],
     ]);
     const after = await getPlan(app, plan.id);
     const indicators = after.actions[0]!.indicators;
@@ -44,7 +49,9 @@ describe('PUT /api/plans/:planId/cells', () => {
     const { app } = makeTestApp();
     const ids = await planWithAction(app);
     const row = ids[unit === 'count' ? 'count' : unit];
-    const res = await call(app, 'PUT', `/api/plans/${ids.plan.id}/cells`, { cells: [{ grid: 'indicator-target', row, period: '2023', value: typed, version: 0 }] });
+    const res = await call(app, 'PUT', `/api/plans/${ids.plan.id}/cells`, {
+      cells: [{ grid: 'indicator-target', row, period: '2023', value: typed, version: 0 }],
+    });
     expect(res.body[0]).toMatchObject({ value: stored, version: 1 });
   });
 
@@ -73,15 +80,37 @@ describe('PUT /api/plans/:planId/cells', () => {
       cells: [{ grid: 'indicator-target', row: row.id, period: '2021', value: -1, version: row.values['2021']!.targetVersion }],
     });
     expectApiError(res, 400, 'validation', 'cells.0.value');
-    expect(res.body.message).toBe('Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d\'un coaching (x séances) » · Cible 2021 : La valeur ne peut pas être négative');
+    expect(res.body.message).toBe(
+      "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2021 : La valeur ne peut pas être négative",
+    );
   });
 
   it.each([
-    ['a time cell', { grid: 'time', row: 'terrain', period: '2026', value: 1 }, "Répartition de l'activité du chef de projet · « à la mise en œuvre d'actions sur le terrain » · 2026 : Colonne inconnue : 2026 (Ex-ante, 2020-2025 ou Ex-post)"],
-    ['an unknown time category', { grid: 'time', row: 'sieste', period: '2021', value: 1 }, "Répartition de l'activité du chef de projet · « sieste » · 2021 : Catégorie de temps inconnue : sieste"],
-    ['a consumption cell', { grid: 'consumption', row: 'e-compte', period: '2019', value: 1 }, "Consommation réelle (E-compte) · 2019 : L'année 2019 n'appartient pas au programme (2020-2025)"],
-    ['a consumption cell of an unknown row', { grid: 'consumption', row: 'banque', period: '2021', value: 1 }, 'Consommation réelle (E-compte) · 2021 : Ligne inconnue : banque'],
-    ['an unknown indicator', { grid: 'indicator-target', row: 'inconnu', period: '2021', value: 1 }, 'Indicateur inconnu · Cible 2021 : Indicateur introuvable dans ce plan : inconnu'],
+    [
+      'a time cell',
+      { grid: 'time', row: 'terrain', period: '2026', value: 1 },
+      "Répartition de l'activité du chef de projet · « à la mise en œuvre d'actions sur le terrain » · 2026 : Colonne inconnue : 2026 (Ex-ante, 2020-2025 ou Ex-post)",
+    ],
+    [
+      'an unknown time category',
+      { grid: 'time', row: 'sieste', period: '2021', value: 1 },
+      "Répartition de l'activité du chef de projet · « sieste » · 2021 : Catégorie de temps inconnue : sieste",
+    ],
+    [
+      'a consumption cell',
+      { grid: 'consumption', row: 'e-compte', period: '2019', value: 1 },
+      "Consommation réelle (E-compte) · 2019 : L'année 2019 n'appartient pas au programme (2020-2025)",
+    ],
+    [
+      'a consumption cell of an unknown row',
+      { grid: 'consumption', row: 'banque', period: '2021', value: 1 },
+      'Consommation réelle (E-compte) · 2021 : Ligne inconnue : banque',
+    ],
+    [
+      'an unknown indicator',
+      { grid: 'indicator-target', row: 'inconnu', period: '2021', value: 1 },
+      'Indicateur inconnu · Cible 2021 : Indicateur introuvable dans ce plan : inconnu',
+    ],
   ])('answers 400 with a located French message for %s', async (_, cell, message) => {
     const { app } = makeTestApp();
     const { plan } = await planWithAction(app);
@@ -114,9 +143,24 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
   });
 
   it.each([
-    ['2019', 'target', { value: 1, version: 0 }, "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2025)"],
-    ['2026', 'actual', { value: 1, version: 0 }, "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Réalisé 2026 : L'année 2026 n'appartient pas au programme (2020-2025)"],
-    ['2021', 'target', { value: 1_000_000_000_01, version: 0 }, 'Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2021 : Valeur trop grande'],
+    [
+      '2019',
+      'target',
+      { value: 1, version: 0 },
+      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2025)",
+    ],
+    [
+      '2026',
+      'actual',
+      { value: 1, version: 0 },
+      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Réalisé 2026 : L'année 2026 n'appartient pas au programme (2020-2025)",
+    ],
+    [
+      '2021',
+      'target',
+      { value: 1_000_000_000_01, version: 0 },
+      'Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2021 : Valeur trop grande',
+    ],
   ])('answers 400 for year %s, %s, %j, writing nothing', async (year, kind, body, message) => {
     const { app } = makeTestApp();
     const { plan, count } = await planWithAction(app);

@@ -22,7 +22,10 @@ async function emptyPlan() {
   const url = `/api/plans/${plan.id}`;
   const year = t.reference.programmes.find((p) => p.id === plan.programmeId)!.years[1]!;
   // A balanced budget, part communale ≥ 25 %: what used to be enough.
-  const budget = { recettes: { total: 100_000_00, subventionPcs: 75_000_00, partCommunale: 25_000_00 }, depenses: { total: 100_000_00, personnel: 100_000_00 } };
+  const budget = {
+    recettes: { total: 100_000_00, subventionPcs: 75_000_00, partCommunale: 25_000_00 },
+    depenses: { total: 100_000_00, personnel: 100_000_00 },
+  };
   expect((await call(chef, 'PUT', `${url}/sections/budget`, { version: plan.versions.budget, data: budget })).status).toBe(200);
   return { ...t, chef, plan, url, year };
 }
@@ -74,26 +77,63 @@ describe('the checklist of an empty plan whose budget balances', () => {
     ]);
     expect(fichePlan.details[0]!.message).toBe(`${describeScope(describePath(await getPlan(chef, url.split('/').pop()!), 'porteur.type'))} : à remplir`);
     expect(fichePlan.details.every((d) => d.key === null)).toBe(true);
-    expect(itemOf(checklist, 'actions')).toMatchObject({ ok: false, details: [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }] });
+    expect(itemOf(checklist, 'actions')).toMatchObject({
+      ok: false,
+      details: [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }],
+    });
 
     const refused = await call(chef, 'POST', `${url}/submissions`, { annee: year });
     expectApiError(refused, 400, 'validation', 'actions');
-    expect(refused.body.message).toMatch(new RegExp(`^Le rapport ${year} ne peut pas encore être soumis : les rubriques obligatoires de la fiche plan sont remplies \\(27 à compléter\\) ; le plan compte au moins une fiche action \\(1 à compléter\\)$`));
+    expect(refused.body.message).toMatch(
+      new RegExp(
+        `^Le rapport ${year} ne peut pas encore être soumis : les rubriques obligatoires de la fiche plan sont remplies \\(27 à compléter\\) ; le plan compte au moins une fiche action \\(1 à compléter\\)$`,
+      ),
+    );
     expect(refused.body.issues).toHaveLength(28);
     const portrait = describeScope(describePath(await getPlan(chef, url.split('/').pop()!), 'textes.portrait'));
-    expect(refused.body.issues).toContainEqual({ path: 'textes.portrait', message: `Les rubriques obligatoires de la fiche plan sont remplies : ${portrait} : à remplir` });
+    expect(refused.body.issues).toContainEqual({
+      path: 'textes.portrait',
+      message: `Les rubriques obligatoires de la fiche plan sont remplies : ${portrait} : à remplir`,
+    });
   });
 
   it('lists each fiche’s missing fields and each indicator’s actual; filling them (or excusing one actual) lets it be submitted', async () => {
     const { chef, url, year, plan: created } = await emptyPlan();
     let plan = await getPlan(chef, created.id);
     await putSection(chef, url, plan, 'porteur', { type: 'Un seul pouvoir local', porteParQui: 'La commune', dateApprobation: '2019-05-27' });
-    await putSection(chef, url, plan, 'identite', { adresse: 'Place du Marché 1, 4000 Liège', representants: [{ civilite: 'Mme', nom: 'Martin', prenom: 'Anne' }], directeurFinancier: 'Dupont Marc', population: 1000, province: 'Liège' });
-    await putSection(chef, url, plan, 'equipe', { adressePcs: 'Rue du PCS 2, 4000 Liège', chefDeProjet: { civilite: 'Mme', nom: 'Dumont', prenom: 'Claire' }, telephone: '04/2385005', courriel1: 'claire.dumont@example.be', presidentCa: { nom: 'Martin', prenom: 'Anne' } });
-    await putSection(chef, url, plan, 'chefDeProjet', { dateEntreeFonction: '2020-01-01', typeContrat: 'Contractuel', etp: 100, engagementOuDetachement: 'Engagement', anneesExperience: 5, diplome: 'Master' });
+    await putSection(chef, url, plan, 'identite', {
+      adresse: 'Place du Marché 1, 4000 Liège',
+      representants: [{ civilite: 'Mme', nom: 'Martin', prenom: 'Anne' }],
+      directeurFinancier: 'Dupont Marc',
+      population: 1000,
+      province: 'Liège',
+    });
+    await putSection(chef, url, plan, 'equipe', {
+      adressePcs: 'Rue du PCS 2, 4000 Liège',
+      chefDeProjet: { civilite: 'Mme', nom: 'Dumont', prenom: 'Claire' },
+      telephone: '04/2385005',
+      courriel1: 'claire.dumont@example.be',
+      presidentCa: { nom: 'Martin', prenom: 'Anne' },
+    });
+    await putSection(chef, url, plan, 'chefDeProjet', {
+      dateEntreeFonction: '2020-01-01',
+      typeContrat: 'Contractuel',
+      etp: 100,
+      engagementOuDetachement: 'Engagement',
+      anneesExperience: 5,
+      diplome: 'Master',
+    });
     await putSection(chef, url, plan, 'serviceCitoyen', { recours: false });
-    await putSection(chef, url, plan, 'textes', { portrait: 'Portrait', problemesBesoins: 'Besoins', vision: 'Vision', plusValue: 'Plus-value', objectifStrategique: 'Objectif' });
-    const time = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'time', row: 'tableau-de-bord', period: String(year), value: 100_00, version: 0 }] });
+    await putSection(chef, url, plan, 'textes', {
+      portrait: 'Portrait',
+      problemesBesoins: 'Besoins',
+      vision: 'Vision',
+      plusValue: 'Plus-value',
+      objectifStrategique: 'Objectif',
+    });
+    const time = await call(chef, 'PUT', `${url}/cells`, {
+      cells: [{ grid: 'time', row: 'tableau-de-bord', period: String(year), value: 100_00, version: 0 }],
+    });
     expect(time.status).toBe(200);
 
     // One fiche action, with only its code: its fields and its indicators' actuals are listed.
@@ -129,7 +169,10 @@ describe('the checklist of an empty plan whose budget balances', () => {
       typeAction: 'Individuelle',
       description: 'Coaching individuel',
     };
-    const put = await call(chef, 'PUT', `${url}/actions/${action.id}`, { version: 1, data: { code: '1.3.03', statut: 'En cours', droitVise: null, priorite: null, fiche } });
+    const put = await call(chef, 'PUT', `${url}/actions/${action.id}`, {
+      version: 1,
+      data: { code: '1.3.03', statut: 'En cours', droitVise: null, priorite: null, fiche },
+    });
     expect(put.status, JSON.stringify(put.body).slice(0, 300)).toBe(200);
     // Every actual but the last one; the last one cannot be measured this year: excused, in the signed-in person's name.
     const [last, ...others] = [...action.indicators].reverse();
@@ -141,13 +184,20 @@ describe('the checklist of an empty plan whose budget balances', () => {
     expect(missing.map((d) => d.path)).toEqual([`actions.${action.id}.indicators.${last!.id}.values.${year}.actual`]);
     expectApiError(await call(chef, 'POST', `${url}/submissions`, { annee: year }), 400, 'validation', missing[0]!.path);
 
-    const justified = await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: missing[0]!.key, texte: 'Donnée non disponible cette année', auteur: 'x' } });
+    const justified = await call(chef, 'PUT', `${url}/justifications`, {
+      version: 0,
+      data: { cle: missing[0]!.key, texte: 'Donnée non disponible cette année', auteur: 'x' },
+    });
     expect(justified.status).toBe(200);
     expect(justified.body).toMatchObject({ auteur: 'Claire Dumont (cheffe de projet PCS, Liège)', constat: missing[0]!.message });
     checklist = await checklistOf(chef, url, year);
     const constats = itemOf(checklist, 'constats');
     expect(constats.details, JSON.stringify(constats.details)).toEqual([]);
-    expect(itemOf(checklist, 'realises')).toMatchObject({ ok: true, details: [], justified: [{ path: missing[0]!.path, justification: { texte: 'Donnée non disponible cette année', outdated: false } }] });
+    expect(itemOf(checklist, 'realises')).toMatchObject({
+      ok: true,
+      details: [],
+      justified: [{ path: missing[0]!.path, justification: { texte: 'Donnée non disponible cette année', outdated: false } }],
+    });
     expect(checklist.pret).toBe(true);
     const submitted = await call(chef, 'POST', `${url}/submissions`, { annee: year });
     expect(submitted.status, JSON.stringify(submitted.body).slice(0, 400)).toBe(202);

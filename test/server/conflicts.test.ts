@@ -32,7 +32,9 @@ describe('concurrent edits of a cell', () => {
       ],
     });
     expectApiError(second, 409, 'conflict');
-    expect(second.body.message).toBe('Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d\'un coaching (x séances) » · Cible 2021 a été modifié(e) entre-temps : choisissez la valeur à garder');
+    expect(second.body.message).toBe(
+      "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2021 a été modifié(e) entre-temps : choisissez la valeur à garder",
+    );
     expect(second.body.current).toEqual([{ grid: 'indicator-target', row: indicator.id, period: '2021', value: 650, version: 2 }]);
 
     const stored = (await readSada(app, plan.id)).indicator.values['2021'];
@@ -102,7 +104,10 @@ describe('concurrent edits of an action', () => {
 
     const first = await call(app, 'PUT', url, { version, data: { ...fields, fiche: { ...fields.fiche, description: 'Par le premier' } } });
     expect(first.status).toBe(200);
-    const second = await call(app, 'PUT', url, { version, data: { ...fields, statut: 'Non entamée', fiche: { ...fields.fiche, description: 'Par le second' } } });
+    const second = await call(app, 'PUT', url, {
+      version,
+      data: { ...fields, statut: 'Non entamée', fiche: { ...fields.fiche, description: 'Par le second' } },
+    });
     expectApiError(second, 409, 'conflict');
     expect(second.body.message).toBe(`L'action a été modifié(e) entre-temps (version ${version + 1}, vous aviez la version ${version})`);
     expect(second.body.current).toEqual(first.body);

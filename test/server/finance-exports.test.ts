@@ -55,13 +55,23 @@ function financeDocument(): PlanDocument {
     auteur: AUTHOR,
     enregistreLe,
   });
-  const line = (id: string, fields: Omit<BookedLineFields, 'libelle' | 'nature'> & Partial<BookedLineFields>) => ({ id, libelle: null, nature: null, version: 0, ...fields });
+  const line = (id: string, fields: Omit<BookedLineFields, 'libelle' | 'nature'> & Partial<BookedLineFields>) => ({
+    id,
+    libelle: null,
+    nature: null,
+    version: 0,
+    ...fields,
+  });
   const r = updated.recettes;
   const doc: PlanDocumentInput = {
     ...sample,
     transferts: base.transferts.map((t, i) =>
       // Two partners receive a yearly amount in the first year: one 100 € more, the other 100 € less.
-      i === 0 ? { ...t, parAnnee: { [String(firstYear)]: t.montant! + euros(100) } } : i === 1 ? { ...t, parAnnee: { [String(firstYear)]: t.montant! - euros(100) } } : t,
+      i === 0
+        ? { ...t, parAnnee: { [String(firstYear)]: t.montant! + euros(100) } }
+        : i === 1
+          ? { ...t, parAnnee: { [String(firstYear)]: t.montant! - euros(100) } }
+          : t,
     ),
     // The consumption declared in the fiche plan for the first year is 1 € under what is booked.
     consommation: { [String(firstYear)]: r.subventionPcs! + 1 + r.partCommunale! - euros(1) },
@@ -72,9 +82,22 @@ function financeDocument(): PlanDocument {
     imputations: [
       // The subvention PCS booked in two parts, one cent above the actualised budget.
       line('i1', { annee: firstYear, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention PCS, avance', montant: euros(1_000_000) }),
-      line('i2', { annee: firstYear, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: FORMULA_LIKE_LABEL, montant: r.subventionPcs! + 1 - euros(1_000_000) }),
+      line('i2', {
+        annee: firstYear,
+        codeFonctionnel: '84010',
+        articleEconomique: '465-48',
+        libelle: FORMULA_LIKE_LABEL,
+        montant: r.subventionPcs! + 1 - euros(1_000_000),
+      }),
       line('i3', { annee: firstYear, codeFonctionnel: '84010', articleEconomique: '111-01', libelle: 'Part communale (personnel)', montant: r.partCommunale! }),
-      line('i4', { annee: firstYear, codeFonctionnel: '84011', articleEconomique: '435-01', libelle: 'Subsides art.20', montant: r.subventionsArt20!, nature: 'art20' }),
+      line('i4', {
+        annee: firstYear,
+        codeFonctionnel: '84011',
+        articleEconomique: '435-01',
+        libelle: 'Subsides art.20',
+        montant: r.subventionsArt20!,
+        nature: 'art20',
+      }),
       line('i5', { annee: secondYear, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: null, montant: euros(500_000) }),
     ],
   };
@@ -89,7 +112,14 @@ const storedDocument: PlanDocument = {
   ...document,
   justifications: [
     { cle: subventionFinding.key, texte: JUSTIFICATION, auteur: AUTHOR, justifieLe: JUSTIFIED_AT, constat: subventionFinding.message, version: 0 },
-    { cle: consumptionFinding.key, texte: OUTDATED_TEXT, auteur: AUTHOR, justifieLe: JUSTIFIED_AT, constat: 'un autre constat, avant la dernière imputation', version: 0 },
+    {
+      cle: consumptionFinding.key,
+      texte: OUTDATED_TEXT,
+      auteur: AUTHOR,
+      justifieLe: JUSTIFIED_AT,
+      constat: 'un autre constat, avant la dernière imputation',
+      version: 0,
+    },
   ],
 };
 
@@ -167,7 +197,13 @@ describe('the workbook of a plan with finance data', () => {
     expect(rowAfter(ws, diffs, 'Subvention PCS').getCell(3).value).toBe(0.01);
     expect(rowAfter(ws, diffs, 'Part communale').getCell(3).value).toBe(-0.01);
     expect(rowAfter(ws, diffs, 'Total des recettes').getCell(3).value).toBe(0);
-    expect(rowAfter(ws, `Budget ${secondYear}`, `Budget qui s'applique en ${secondYear} : Budget annuel de la fiche plan (aucune version enregistrée pour cette année)`)).toBeDefined();
+    expect(
+      rowAfter(
+        ws,
+        `Budget ${secondYear}`,
+        `Budget qui s'applique en ${secondYear} : Budget annuel de la fiche plan (aucune version enregistrée pour cette année)`,
+      ),
+    ).toBeDefined();
   });
 
   it('lists every imputation with its nature and where the nature comes from, then the totals per year and nature', () => {
@@ -177,7 +213,15 @@ describe('the workbook of a plan with finance data', () => {
     expect(rows[header]!.cells).toEqual(['Année', 'Code fonctionnel', 'Fonction', 'Article économique', 'Libellé', 'Montant', 'Nature', 'Nature établie par']);
     const lines = rows.slice(header + 1, header + 6);
     expect(lines.map((r) => r.cells[0])).toEqual([firstYear, firstYear, firstYear, firstYear, secondYear]);
-    expect(lines[0]!.cells.slice(1, 8)).toEqual(['84010', 'Plan de cohésion sociale', '465-48', 'Subvention PCS, avance', 1000000, 'Subvention PCS', 'Règle de classement (fonction et article)']);
+    expect(lines[0]!.cells.slice(1, 8)).toEqual([
+      '84010',
+      'Plan de cohésion sociale',
+      '465-48',
+      'Subvention PCS, avance',
+      1000000,
+      'Subvention PCS',
+      'Règle de classement (fonction et article)',
+    ]);
     const formulaLike = ws.getRow(lines[1]!.n).getCell(6);
     // Written with the apostrophe that keeps it text after a re-save as CSV (the importer takes it off).
     expect(formulaLike.value).toBe(inertSpreadsheetText(FORMULA_LIKE_LABEL));
@@ -188,7 +232,13 @@ describe('the workbook of a plan with finance data', () => {
     const totals = rows.slice(header + 6).find((r) => r.cells[0] === 'Année')!;
     expect(totals.cells).toEqual(['Année', 'Subvention PCS', 'Part communale', 'Art.20', 'Total', "Nombre d'imputations"]);
     const first = ws.getRow(totals.n + 1);
-    expect([first.getCell(2).value, first.getCell(3).value, first.getCell(4).value, first.getCell(5).value, first.getCell(7).value]).toEqual([firstYear, 1666037.7, 646977.97, 111981.08, 4]);
+    expect([first.getCell(2).value, first.getCell(3).value, first.getCell(4).value, first.getCell(5).value, first.getCell(7).value]).toEqual([
+      firstYear,
+      1666037.7,
+      646977.97,
+      111981.08,
+      4,
+    ]);
     const second = ws.getRow(totals.n + 2);
     expect(second.getCell(3).value).toBe(500000);
     // No part communale booked in the second year: blank, not 0.
@@ -198,7 +248,18 @@ describe('the workbook of a plan with finance data', () => {
   it('shows the reconciliation of each year with the one-cent difference on the subvention PCS row', () => {
     const ws = wb.getWorksheet('Rapprochement')!;
     const block = `Rapprochement ${firstYear}`;
-    expect(rowAfter(ws, block, 'Ligne').values).toEqual([undefined, undefined, 'Ligne', 'Budget', 'Imputé', 'Transféré', 'Écart', 'Écart calculé', 'Statut', 'Origine des chiffres']);
+    expect(rowAfter(ws, block, 'Ligne').values).toEqual([
+      undefined,
+      undefined,
+      'Ligne',
+      'Budget',
+      'Imputé',
+      'Transféré',
+      'Écart',
+      'Écart calculé',
+      'Statut',
+      'Origine des chiffres',
+    ]);
     const sub = rowAfter(ws, block, 'Subvention PCS');
     expect([sub.getCell(3).value, sub.getCell(4).value, sub.getCell(5).value, sub.getCell(6).value, sub.getCell(7).value, sub.getCell(8).value]).toEqual([
       1666037.69,
@@ -236,7 +297,15 @@ describe('the workbook of a plan with finance data', () => {
 
   it('gives the checks a justification, its author and its date, and marks one written for other figures', () => {
     const ws = wb.getWorksheet('Contrôles')!;
-    expect((ws.getRow(1).values as unknown[]).slice(2)).toEqual(['Niveau', 'Message', 'Emplacement dans le plan', 'Cellule', 'Justification', 'Justifiée par', 'Le']);
+    expect((ws.getRow(1).values as unknown[]).slice(2)).toEqual([
+      'Niveau',
+      'Message',
+      'Emplacement dans le plan',
+      'Cellule',
+      'Justification',
+      'Justifiée par',
+      'Le',
+    ]);
     const rows = rowsOf(ws);
     // The place of each finding by its French name, never its path.
     expect(rows.some((r) => /^(actions|budget|finance)\./.test(String(r.cells[2])))).toBe(false);
@@ -251,19 +320,28 @@ describe('the workbook of a plan with finance data', () => {
     expect(wb.getWorksheet('Rapprochement')!.getCell(link.split('!')[1]!).value).toBe('Subvention PCS');
     const outdated = ws.getRow(rows.find((r) => r.cells[2] === labelPath(plan, consumptionFinding.path))!.n);
     expect(outdated.getCell(6).value).toBe(`${OUTDATED_TEXT} (à revoir : les chiffres ont changé depuis)`);
-    const unjustified = ws.getRow(rows.find((r) => r.cells[0] === 'Avertissement' && r.cells[2] !== labelPath(plan, subventionFinding.path) && r.cells[2] !== labelPath(plan, consumptionFinding.path))!.n);
+    const unjustified = ws.getRow(
+      rows.find(
+        (r) =>
+          r.cells[0] === 'Avertissement' && r.cells[2] !== labelPath(plan, subventionFinding.path) && r.cells[2] !== labelPath(plan, consumptionFinding.path),
+      )!.n,
+    );
     expect([unjustified.getCell(6).value, unjustified.getCell(7).value, unjustified.getCell(8).value]).toEqual([null, null, null]);
   });
 
-  it('imports back its own export without change: the finance sheets are read-only', async () => {
-    const bytes = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-    const form = new FormData();
-    form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
-    const res = await t.app.request(`/api/plans/${plan.id}/import.xlsx`, { method: 'POST', body: form });
-    const body = (await res.json()) as { changes: unknown[] };
-    expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
-    expect(body.changes).toEqual([]);
-  }, TIMEOUT);
+  it(
+    'imports back its own export without change: the finance sheets are read-only',
+    async () => {
+      const bytes = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+      const form = new FormData();
+      form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
+      const res = await t.app.request(`/api/plans/${plan.id}/import.xlsx`, { method: 'POST', body: form });
+      const body = (await res.json()) as { changes: unknown[] };
+      expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
+      expect(body.changes).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('the PDF of a plan with finance data', () => {
@@ -291,7 +369,7 @@ describe('the PDF of a plan with finance data', () => {
     savePageImage(file, start + 1, 'page-rapprochement');
   });
 
-  it('prints the report year\'s reconciliation with the Liège figures in Belgian format', () => {
+  it("prints the report year's reconciliation with the Liège figures in Belgian format", () => {
     const { text } = section();
     expect(text).toMatch(/Équilibre du budget \(recettes −[^\n]*€ 2\.424\.996,74/);
     expect(text).toMatch(/€ 845\.613,08/);

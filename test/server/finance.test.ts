@@ -30,7 +30,15 @@ const reconciliation = async (app: TestApp, url: string, year: number) =>
 const lineOf = (rec: YearReconciliation, id: string) => rec.lines.find((l) => l.id === id)!;
 
 const versionBody = (annee: number, nature: string, budget: unknown, extra: Record<string, unknown> = {}) => ({
-  data: { annee, nature, libelle: nature === 'previsionnel' ? 'Budget initial' : 'Modification budgétaire n°1', dateDecision: `${annee}-01-15`, budget, auteur: 'Directrice financière', ...extra },
+  data: {
+    annee,
+    nature,
+    libelle: nature === 'previsionnel' ? 'Budget initial' : 'Modification budgétaire n°1',
+    dateDecision: `${annee}-01-15`,
+    budget,
+    auteur: 'Directrice financière',
+    ...extra,
+  },
 });
 
 describe('GET /api/plans/:planId/reconciliation', () => {
@@ -112,7 +120,12 @@ describe('POST /api/plans/:planId/budget-versions', () => {
     const { app, url, years, plan } = liege();
     const year = years[0]!;
     expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', plan.budget)), 400, 'validation', 'nature');
-    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)), 400, 'validation', 'annee');
+    expectApiError(
+      await call(app, 'POST', `${url}/budget-versions`, versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)),
+      400,
+      'validation',
+      'annee',
+    );
     const bad = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', { recettes: { subventionPcs: '1,234.56' } }));
     expectApiError(bad, 400, 'validation', 'budget.recettes.subventionPcs');
     expect((await getPlan(app, plan.id)).budgetsAnnuels).toEqual([]);
@@ -124,7 +137,9 @@ describe('yearly transfers (PUT /api/plans/:planId/cells, grid "transfer")', () 
     const { app, url, years, plan } = liege();
     const year = String(years[2]);
     const t = plan.transferts.find((x) => x.art20 === true)!;
-    const put = await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: year, value: String(t.montant! + 1).replace(/(\d\d)$/, ',$1'), version: 0 }] });
+    const put = await call(app, 'PUT', `${url}/cells`, {
+      cells: [{ grid: 'transfer', row: t.id, period: year, value: String(t.montant! + 1).replace(/(\d\d)$/, ',$1'), version: 0 }],
+    });
     expect(put.status).toBe(200);
     const stored = (await getPlan(app, plan.id)).transferts.find((x) => x.id === t.id)!;
     expect(stored.parAnnee).toEqual({ [year]: t.montant! + 1 });
@@ -139,11 +154,21 @@ describe('yearly transfers (PUT /api/plans/:planId/cells, grid "transfer")', () 
   it('refuses a year outside the programme, an unknown transfer and a negative amount, naming the partner', async () => {
     const { app, url, years, plan } = liege();
     const t = plan.transferts[0]!;
-    const outside = await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[years.length - 1]! + 1), value: 1, version: 0 }] });
+    const outside = await call(app, 'PUT', `${url}/cells`, {
+      cells: [{ grid: 'transfer', row: t.id, period: String(years[years.length - 1]! + 1), value: 1, version: 0 }],
+    });
     expectApiError(outside, 400, 'validation', 'cells.0.value');
     expect(outside.body.message).toContain(`« ${t.partenaire} »`);
-    expectApiError(await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: 'inconnu', period: String(years[0]), value: 1, version: 0 }] }), 400, 'validation');
-    expectApiError(await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: '-5', version: 0 }] }), 400, 'validation');
+    expectApiError(
+      await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: 'inconnu', period: String(years[0]), value: 1, version: 0 }] }),
+      400,
+      'validation',
+    );
+    expectApiError(
+      await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: '-5', version: 0 }] }),
+      400,
+      'validation',
+    );
   });
 
   it('deletes the yearly amounts with their transfer', async () => {
@@ -162,14 +187,31 @@ describe('imputations (booked lines)', () => {
     const plan = await postPlan(app);
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
     const url = `/api/plans/${plan.id}/booked-lines`;
-    const created = await call(app, 'POST', url, { data: { annee: year, codeFonctionnel: '84010', articleEconomique: '46548', libelle: 'Subside Région', montant: '1.000,01' } });
+    const created = await call(app, 'POST', url, {
+      data: { annee: year, codeFonctionnel: '84010', articleEconomique: '46548', libelle: 'Subside Région', montant: '1.000,01' },
+    });
     expect(created).toEqual({
       status: 201,
-      body: { id: expect.any(String), version: 1, annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside Région', montant: 100_001, nature: null },
+      body: {
+        id: expect.any(String),
+        version: 1,
+        annee: year,
+        codeFonctionnel: '84010',
+        articleEconomique: '465-48',
+        libelle: 'Subside Région',
+        montant: 100_001,
+        nature: null,
+      },
     });
-    const put = await call(app, 'PUT', `${url}/${created.body.id}`, { version: 1, data: { ...created.body, id: undefined, version: undefined, montant: 100_002, nature: 'part-communale' } });
+    const put = await call(app, 'PUT', `${url}/${created.body.id}`, {
+      version: 1,
+      data: { ...created.body, id: undefined, version: undefined, montant: 100_002, nature: 'part-communale' },
+    });
     expect(put.body).toMatchObject({ version: 2, montant: 100_002, nature: 'part-communale' });
-    const stale = await call(app, 'PUT', `${url}/${created.body.id}`, { version: 1, data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 } });
+    const stale = await call(app, 'PUT', `${url}/${created.body.id}`, {
+      version: 1,
+      data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 },
+    });
     expectApiError(stale, 409, 'conflict');
     expect(stale.body.current).toMatchObject({ version: 2, montant: 100_002 });
     expect(((await getPlan(app, plan.id)).imputations as BookedLine[]).map((l) => l.montant)).toEqual([100_002]);
@@ -197,8 +239,19 @@ describe('imputations (booked lines)', () => {
     const plan = await postPlan(app);
     const other = await postPlan(app, 'Arlon');
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
-    const line = (await call(app, 'POST', `/api/plans/${other.id}/booked-lines`, { data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 5 } })).body;
-    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}/booked-lines/${line.id}`, { version: 1, data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 6 } }), 404, 'not_found');
+    const line = (
+      await call(app, 'POST', `/api/plans/${other.id}/booked-lines`, {
+        data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 5 },
+      })
+    ).body;
+    expectApiError(
+      await call(app, 'PUT', `/api/plans/${plan.id}/booked-lines/${line.id}`, {
+        version: 1,
+        data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 6 },
+      }),
+      404,
+      'not_found',
+    );
     expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/booked-lines/${line.id}?version=1`), 404, 'not_found');
   });
 });
@@ -216,7 +269,11 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
     expect(preview.body.format).toBe('csv');
     expect(preview.body.lines[0].line).toBe(2);
     const [year] = preview.body.years;
-    expect(year).toMatchObject({ existing: 0, incoming: preview.body.lines.length, after: { 'subvention-pcs': 166_603_768, 'part-communale': 64_697_798, art20: 11_198_108 } });
+    expect(year).toMatchObject({
+      existing: 0,
+      incoming: preview.body.lines.length,
+      after: { 'subvention-pcs': 166_603_768, 'part-communale': 64_697_798, art20: 11_198_108 },
+    });
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
 
     const applied = await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint });
@@ -273,8 +330,14 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
   it('justifies a warning with its author and date, shows it with the finding, marks it outdated when the figures change', async () => {
     const { app, url, plan } = liege();
     const warning = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'warning')!;
-    const put = await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Convention signée en cours d’année', auteur: 'M. Dupont' } });
-    expect(put).toMatchObject({ status: 200, body: { cle: warning.key, auteur: 'Administrateur Cohésio', version: 1, constat: warning.message, justifieLe: expect.any(String) } });
+    const put = await call(app, 'PUT', `${url}/justifications`, {
+      version: 0,
+      data: { cle: warning.key, texte: 'Convention signée en cours d’année', auteur: 'M. Dupont' },
+    });
+    expect(put).toMatchObject({
+      status: 200,
+      body: { cle: warning.key, auteur: 'Administrateur Cohésio', version: 1, constat: warning.message, justifieLe: expect.any(String) },
+    });
     const shown = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === warning.key)!;
     expect(shown.justification).toMatchObject({ texte: 'Convention signée en cours d’année', auteur: 'Administrateur Cohésio', outdated: false });
 
@@ -309,10 +372,18 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
     await call(chef, 'PUT', `${url}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
     const error = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'error')!;
     expectApiError(await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
-    expectApiError(await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }), 400, 'validation', 'texte');
+    expectApiError(
+      await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }),
+      400,
+      'validation',
+      'texte',
+    );
     expect((await getPlan(chef, plan.id)).justifications).toEqual([]);
     // The typed author is ignored: a signed-in person justifies in their own name.
-    const stored = await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Total du formulaire officiel', auteur: 'Quelqu’un d’autre' } });
+    const stored = await call(chef, 'PUT', `${url}/justifications`, {
+      version: 0,
+      data: { cle: error.key, texte: 'Total du formulaire officiel', auteur: 'Quelqu’un d’autre' },
+    });
     expect(stored.body).toMatchObject({ auteur: 'Claire Dumont (cheffe de projet PCS, Liège)', version: 1 });
     const checked = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === error.key)!;
     expect(checked.justification).toMatchObject({ texte: 'Total du formulaire officiel', outdated: false });

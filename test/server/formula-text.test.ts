@@ -35,13 +35,16 @@ describe('inertSpreadsheetText / readSpreadsheetText', () => {
 });
 
 describe('action codes follow the catalogue pattern', () => {
-  it.each(['=1+1', '1.3.3', '1.3.03.', 'A.T.NN', '=HYPERLINK("http://example.invalid","x")'])('refuses the code %j with a French message (400)', async (code) => {
-    const { app } = makeTestApp();
-    const plan = await postPlan(app, 'Testville');
-    const res = await call(app, 'POST', `/api/plans/${plan.id}/actions`, { code });
-    expectApiError(res, 400, 'validation', 'code');
-    expect(res.body.issues.find((i: { path: string }) => i.path === 'code').message).toMatch(/forme du catalogue A\.T\.NN/);
-  });
+  it.each(['=1+1', '1.3.3', '1.3.03.', 'A.T.NN', '=HYPERLINK("http://example.invalid","x")'])(
+    'refuses the code %j with a French message (400)',
+    async (code) => {
+      const { app } = makeTestApp();
+      const plan = await postPlan(app, 'Testville');
+      const res = await call(app, 'POST', `/api/plans/${plan.id}/actions`, { code });
+      expectApiError(res, 400, 'validation', 'code');
+      expect(res.body.issues.find((i: { path: string }) => i.path === 'code').message).toMatch(/forme du catalogue A\.T\.NN/);
+    },
+  );
 
   it('refuses a code changed to a formula on an existing fiche, and keeps a well-formed code absent from the catalogue', async () => {
     const { app } = makeTestApp();
@@ -78,14 +81,22 @@ function formulaPlanDocument() {
 function cellsOf(wb: ExcelJS.Workbook): { where: string; value: ExcelJS.CellValue }[] {
   const out: { where: string; value: ExcelJS.CellValue }[] = [];
   for (const ws of wb.worksheets) {
-    ws.eachRow({ includeEmpty: false }, (row) => row.eachCell({ includeEmpty: false }, (cell) => out.push({ where: `${ws.name}!${cell.address}`, value: cell.value })));
+    ws.eachRow({ includeEmpty: false }, (row) =>
+      row.eachCell({ includeEmpty: false }, (cell) => out.push({ where: `${ws.name}!${cell.address}`, value: cell.value })),
+    );
   }
   return out;
 }
 
 const isFormula = (v: ExcelJS.CellValue) => v !== null && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v);
 const textOf = (v: ExcelJS.CellValue): string | null =>
-  typeof v === 'string' ? v : v && typeof v === 'object' && 'richText' in v ? v.richText.map((t) => t.text).join('') : v && typeof v === 'object' && 'text' in v ? String(v.text) : null;
+  typeof v === 'string'
+    ? v
+    : v && typeof v === 'object' && 'richText' in v
+      ? v.richText.map((t) => t.text).join('')
+      : v && typeof v === 'object' && 'text' in v
+        ? String(v.text)
+        : null;
 
 describe('formula-shaped text through LibreOffice', () => {
   let app: TestApp;
@@ -116,8 +127,14 @@ describe('formula-shaped text through LibreOffice', () => {
   it('writes every such text as an inert string in our XLSX, and reads our own export back as no change', async () => {
     const cells = cellsOf(await openWorkbook(exported));
     for (const p of PAYLOADS) {
-      expect(cells.some((c) => c.value === `'${p}`), p).toBe(true);
-      expect(cells.filter((c) => textOf(c.value) === p), p).toEqual([]);
+      expect(
+        cells.some((c) => c.value === `'${p}`),
+        p,
+      ).toBe(true);
+      expect(
+        cells.filter((c) => textOf(c.value) === p),
+        p,
+      ).toEqual([]);
     }
     const r = await upload(exported);
     expect(r.status, JSON.stringify(r.body.issues?.slice(0, 3))).toBe(200);
@@ -131,10 +148,19 @@ describe('formula-shaped text through LibreOffice', () => {
       const cells = cellsOf(await openWorkbook(resaved));
       const formulas = cells.filter((c) => isFormula(c.value)).map((c) => (c.value as ExcelJS.CellFormulaValue).formula ?? '');
       for (const p of PAYLOADS) {
-        expect(cells.some((c) => textOf(c.value) === `'${p}`), p).toBe(true);
-        expect(cells.filter((c) => textOf(c.value) === p), p).toEqual([]);
+        expect(
+          cells.some((c) => textOf(c.value) === `'${p}`),
+          p,
+        ).toBe(true);
+        expect(
+          cells.filter((c) => textOf(c.value) === p),
+          p,
+        ).toEqual([]);
         // Only the layout's own formulas (totals, ex-ante, résultats): none of ours.
-        expect(formulas.filter((f) => f.replace(/^=/, '') === p.replace(/^[=+@]/, '')), p).toEqual([]);
+        expect(
+          formulas.filter((f) => f.replace(/^=/, '') === p.replace(/^[=+@]/, '')),
+          p,
+        ).toEqual([]);
       }
       const r = await upload(await editWithLibreOffice(exported, []));
       expect(r.status, JSON.stringify(r.body.issues?.slice(0, 3))).toBe(200);

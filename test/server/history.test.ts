@@ -118,7 +118,13 @@ describe('GET /api/plans/:planId/history', () => {
     current = await getPlan(chef, plan.id);
     expect((await editCell(chef, current, 11)).status).toBe(200);
     // Another value of the same fiche, and a value of another part of the plan.
-    const data = { code: action.code, statut: action.statut, droitVise: action.droitVise, priorite: action.priorite, fiche: { ...action.fiche, description: 'Nouvelle description' } };
+    const data = {
+      code: action.code,
+      statut: action.statut,
+      droitVise: action.droitVise,
+      priorite: action.priorite,
+      fiche: { ...action.fiche, description: 'Nouvelle description' },
+    };
     expect((await call(chef, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version: action.version, data })).status).toBe(200);
     const budget = { ...current.budget, recettes: { ...current.budget.recettes, autres: 1234 } };
     expect((await call(chef, 'PUT', `/api/plans/${plan.id}/sections/budget`, { version: current.versions.budget, data: budget })).status).toBe(200);
@@ -149,12 +155,24 @@ describe('GET /api/plans/:planId/history', () => {
     const count = (await historyOf(finance, plan.id)).length;
 
     // A fiche's text: not the finance officer's (capability of the route).
-    const data = { code: action.code, statut: action.statut, droitVise: action.droitVise, priorite: action.priorite, fiche: { ...action.fiche, description: 'Réécrite' } };
+    const data = {
+      code: action.code,
+      statut: action.statut,
+      droitVise: action.droitVise,
+      priorite: action.priorite,
+      fiche: { ...action.fiche, description: 'Réécrite' },
+    };
     expectApiError(await call(finance, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version: action.version, data }), 403, 'forbidden');
     // An indicator's actual: the route is open to the finance officer, the value rule refuses it.
-    const cell = await send(finance, 'PUT', `/api/plans/${plan.id}/cells`, {
-      cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 999, version: indicator.values['2021']?.actualVersion ?? 0 }],
-    }, { [ORIGIN_HEADER]: 'grille' });
+    const cell = await send(
+      finance,
+      'PUT',
+      `/api/plans/${plan.id}/cells`,
+      {
+        cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 999, version: indicator.values['2021']?.actualVersion ?? 0 }],
+      },
+      { [ORIGIN_HEADER]: 'grille' },
+    );
     expectApiError(cell, 403, 'forbidden', cellPath(before, '2021', 'actual'));
 
     expect(await historyOf(finance, plan.id)).toHaveLength(count);
@@ -183,11 +201,23 @@ describe('GET /api/plans/:planId/history.xlsx', () => {
     const before = await getPlan(chef, plan.id);
     expect((await editCell(chef, before)).status).toBe(200);
     const { action } = califOf(before);
-    const data = { code: action.code, statut: action.statut, droitVise: action.droitVise, priorite: action.priorite, fiche: { ...action.fiche, description: '=SUM(A1)' } };
-    const put = await send(chef, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version: action.version, data }, {
-      [ORIGIN_HEADER]: 'grille',
-      [REASON_HEADER]: encodeURIComponent('=HYPERLINK("http://x")'),
-    });
+    const data = {
+      code: action.code,
+      statut: action.statut,
+      droitVise: action.droitVise,
+      priorite: action.priorite,
+      fiche: { ...action.fiche, description: '=SUM(A1)' },
+    };
+    const put = await send(
+      chef,
+      'PUT',
+      `/api/plans/${plan.id}/actions/${action.id}`,
+      { version: action.version, data },
+      {
+        [ORIGIN_HEADER]: 'grille',
+        [REASON_HEADER]: encodeURIComponent('=HYPERLINK("http://x")'),
+      },
+    );
     expect(put.status).toBe(200);
 
     const res = await chef.request(`/api/plans/${plan.id}/history.xlsx?chemin=actions.${action.id}`);

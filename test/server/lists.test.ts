@@ -4,7 +4,11 @@ import { call, expectApiError, getPlan, makeTestApp, postAction, postPlan } from
 
 /** A valid row of each list of the fiche plan, and a second content to edit it to. */
 const ROWS: [CollectionKey, Record<string, unknown>, Record<string, unknown>][] = [
-  ['equipeMembres', { nomPrenom: 'Alice Martin', fonction: 'Juriste', etp: '0,5' }, { nomPrenom: 'Alice Martin', fonction: 'Autre', fonctionAutre: 'Médiatrice', etp: 100 }],
+  [
+    'equipeMembres',
+    { nomPrenom: 'Alice Martin', fonction: 'Juriste', etp: '0,5' },
+    { nomPrenom: 'Alice Martin', fonction: 'Autre', fonctionAutre: 'Médiatrice', etp: 100 },
+  ],
   ['formations', { thematique: 'Gestion de projet', annee: 2021, satisfaction: 8 }, { thematique: 'Gestion de projet', annee: 2022, satisfaction: 9 }],
   ['reunionsOrganisees', { thematique: 'Logement', dates: ['2021-02-01'] }, { thematique: 'Logement', dates: ['2021-02-01', '2021-06-01'] }],
   ['reunionsInvite', { thematique: 'Santé', plusValues: ['Echanger des informations'] }, { thematique: 'Santé mentale', institution: 'AViQ' }],
@@ -114,10 +118,17 @@ describe('POST/PUT/DELETE /api/plans/:planId/transfers', () => {
     expect(first).toEqual({ status: 201, body: { id: expect.any(String), version: 1, partenaire: 'CPAS de Namur', art20: true, montant: 1_234_567 } });
     const second = await call(app, 'POST', url, { data: { partenaire: 'Asbl Lire', montant: 500_000 } });
 
-    const put = await call(app, 'PUT', `${url}/${second.body.id}`, { version: 1, data: { partenaire: 'Asbl Lire et Écrire', art20: false, montant: '5.000' }, position: 0 });
+    const put = await call(app, 'PUT', `${url}/${second.body.id}`, {
+      version: 1,
+      data: { partenaire: 'Asbl Lire et Écrire', art20: false, montant: '5.000' },
+      position: 0,
+    });
     expect(put).toEqual({ status: 200, body: { id: second.body.id, version: 2, partenaire: 'Asbl Lire et Écrire', art20: false, montant: 500_000 } });
     // In the plan, a transfer also carries its yearly amounts (none typed yet).
-    expect((await getPlan(app, plan.id)).transferts).toEqual([{ ...put.body, parAnnee: {} }, { ...first.body, parAnnee: {} }]);
+    expect((await getPlan(app, plan.id)).transferts).toEqual([
+      { ...put.body, parAnnee: {} },
+      { ...first.body, parAnnee: {} },
+    ]);
 
     expect((await call(app, 'DELETE', `${url}/${first.body.id}?version=1`)).status).toBe(204);
     expect((await getPlan(app, plan.id)).transferts).toEqual([{ ...put.body, parAnnee: {} }]);

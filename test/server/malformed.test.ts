@@ -17,18 +17,20 @@ type Fixture = Awaited<ReturnType<typeof fixture>>;
 type Case = [string, (f: Fixture) => [method: string, url: string, body: unknown], path: string];
 
 const LONG = 'x'.repeat(100_000);
-const section = (name: string, data: unknown): Case[1] => (f) => ['PUT', `/api/plans/${f.plan.id}/sections/${name}`, { version: 1, data }];
+const section =
+  (name: string, data: unknown): Case[1] =>
+  (f) => ['PUT', `/api/plans/${f.plan.id}/sections/${name}`, { version: 1, data }];
 const budget = (amount: unknown) => section('budget', { depenses: { personnel: amount } });
-const actionEdit = (fields: Record<string, unknown>, fiche: Record<string, unknown> = {}): Case[1] => (f) => [
-  'PUT',
-  `/api/plans/${f.plan.id}/actions/${f.action.id}`,
-  { version: 1, data: { code: '1.3.03', ...fields, fiche: { operateur: { organisme: 'CPAS de Namur', transferId: f.transfer.id }, ...fiche } } },
-];
-const cell = (pick: (f: Fixture) => string, period: string, value: unknown, grid = 'indicator-target'): Case[1] => (f) => [
-  'PUT',
-  `/api/plans/${f.plan.id}/cells`,
-  { cells: [{ grid, row: pick(f), period, value, version: 0 }] },
-];
+const actionEdit =
+  (fields: Record<string, unknown>, fiche: Record<string, unknown> = {}): Case[1] =>
+  (f) => [
+    'PUT',
+    `/api/plans/${f.plan.id}/actions/${f.action.id}`,
+    { version: 1, data: { code: '1.3.03', ...fields, fiche: { operateur: { organisme: 'CPAS de Namur', transferId: f.transfer.id }, ...fiche } } },
+  ];
+const cell =
+  (pick: (f: Fixture) => string, period: string, value: unknown, grid = 'indicator-target'): Case[1] =>
+  (f) => ['PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid, row: pick(f), period, value, version: 0 }] }];
 const money = (f: Fixture) => f.action.indicators.find((i) => i.standard === 'montant-convention')!.id;
 
 const CASES: Case[] = [
@@ -42,14 +44,26 @@ const CASES: Case[] = [
   // unknown fields
   ['an unknown field in a section', section('identite', { fax: '081' }), 'identite'],
   ['an unknown field in a fiche', actionEdit({}, { budget: 1 }), 'fiche'],
-  ['an unknown field in a list row', (f) => ['PUT', `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`, { version: 1, data: { liste: 'portent', nom: 'CPAS', tva: 'BE0' } }], 'partenaires'],
-  ['an unknown field in a cell', (f) => ['PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0, unit: '%' }] }], 'cells.0'],
+  [
+    'an unknown field in a list row',
+    (f) => ['PUT', `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`, { version: 1, data: { liste: 'portent', nom: 'CPAS', tva: 'BE0' } }],
+    'partenaires',
+  ],
+  [
+    'an unknown field in a cell',
+    (f) => ['PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0, unit: '%' }] }],
+    'cells.0',
+  ],
   ['an unknown field next to data', (f) => ['POST', `/api/plans/${f.plan.id}/transfers`, { data: { partenaire: 'A' }, id: 'x' }], ''],
   // 100 000-character strings
   ['a 100 000-character long text', section('textes', { vision: LONG }), 'textes.vision'],
   ['a 100 000-character short text', section('identite', { directeurFinancier: LONG }), 'identite.directeurFinancier'],
   ['a 100 000-character fiche description', actionEdit({}, { description: LONG }), 'fiche.description'],
-  ['a 100 000-character partner name', (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: LONG } }], 'transferts.partenaire'],
+  [
+    'a 100 000-character partner name',
+    (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: LONG } }],
+    'transferts.partenaire',
+  ],
   ['a 100 000-character cell value', cell((f) => f.count.id, '2021', LONG), 'cells.0.value'],
   // amounts
   ['a negative amount -1', budget(-1), 'budget.depenses.personnel'],
@@ -57,7 +71,11 @@ const CASES: Case[] = [
   ['the amount "1,234.56" (not Belgian)', budget('1,234.56'), 'budget.depenses.personnel'],
   ['the amount "1.5" (decimal point)', budget('1.5'), 'budget.depenses.personnel'],
   ['an amount with a fraction of a cent', budget(1.5), 'budget.depenses.personnel'],
-  ['a negative transfer', (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: 'A', montant: '-1,00' } }], 'transferts.montant'],
+  [
+    'a negative transfer',
+    (f) => ['PUT', `/api/plans/${f.plan.id}/transfers/${f.transfer.id}`, { version: 1, data: { partenaire: 'A', montant: '-1,00' } }],
+    'transferts.montant',
+  ],
   ['a negative money cell', cell(money, '2021', -1), 'cells.0.value'],
   ['a money cell "-1,00"', cell(money, '2021', '-1,00'), 'cells.0.value'],
   ['a money cell "1,234.56"', cell(money, '2021', '1,234.56'), 'cells.0.value'],
@@ -67,8 +85,16 @@ const CASES: Case[] = [
   ['a province outside the list', section('identite', { province: 'Bruxelles' }), 'identite.province'],
   ['a communication mode outside the list', section('communication', { externe: ['Pigeon voyageur'] }), 'communication.externe.0'],
   ['an action status outside the list', actionEdit({ statut: 'Terminée' }), 'statut'],
-  ['a public value outside its dimension', actionEdit({}, { publics: [{ id: 'p1', dimension: "Tranche d'âge", valeur: 'Seniors' }] }), 'fiche.publics.0.valeur'],
-  ['a partner list outside the list', (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'autres', nom: 'X' } }], 'partenaires.liste'],
+  [
+    'a public value outside its dimension',
+    actionEdit({}, { publics: [{ id: 'p1', dimension: "Tranche d'âge", valeur: 'Seniors' }] }),
+    'fiche.publics.0.valeur',
+  ],
+  [
+    'a partner list outside the list',
+    (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'autres', nom: 'X' } }],
+    'partenaires.liste',
+  ],
   // percent indicator cells
   ['a percent over 100 %', cell((f) => f.percent.id, '2021', 100_01), 'cells.0.value'],
   ['a percent typed "101 %"', cell((f) => f.percent.id, '2021', '101 %'), 'cells.0.value'],
@@ -78,9 +104,25 @@ const CASES: Case[] = [
   ['an actual in 2026', cell((f) => f.count.id, '2026', 1, 'indicator-actual'), 'cells.0.value'],
   ['commission dates in 2026', section('commissions', { dates: { '2026': ['2026-02-01'] } }), 'commissions.dates.2026'],
   // references
-  ['a partner card naming an unknown action', (f) => ['PUT', `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`, { version: 1, data: { liste: 'portent', nom: 'CPAS', actionIds: [f.action.id, 'inconnue'] } }], 'partenaires.0.actionIds.1'],
-  ['a new partner card naming an unknown action', (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'X', actionIds: ['inconnue'] } }], 'partenaires.1.actionIds.0'],
-  ["an operator funded by another plan's transfer", (f) => actionEdit({}, { operateur: { transferId: f.foreignTransfer.id } })(f), 'fiche.operateur.transferId'],
+  [
+    'a partner card naming an unknown action',
+    (f) => [
+      'PUT',
+      `/api/plans/${f.plan.id}/lists/partenaires/${f.card.id}`,
+      { version: 1, data: { liste: 'portent', nom: 'CPAS', actionIds: [f.action.id, 'inconnue'] } },
+    ],
+    'partenaires.0.actionIds.1',
+  ],
+  [
+    'a new partner card naming an unknown action',
+    (f) => ['POST', `/api/plans/${f.plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'X', actionIds: ['inconnue'] } }],
+    'partenaires.1.actionIds.0',
+  ],
+  [
+    "an operator funded by another plan's transfer",
+    (f) => actionEdit({}, { operateur: { transferId: f.foreignTransfer.id } })(f),
+    'fiche.operateur.transferId',
+  ],
 ];
 
 describe('malformed input', () => {
@@ -118,7 +160,12 @@ describe('malformed input', () => {
       ],
     });
     expectApiError(res, 400, 'validation');
-    expect(res.body.issues).toEqual([{ path: 'cells.2.value', message: 'Fiche 1.3.03 · indicateur 5 « Sur le total des actions, % de temps consacré à cette action (% annuel) » · Cible 2022 : Valeur trop grande' }]);
+    expect(res.body.issues).toEqual([
+      {
+        path: 'cells.2.value',
+        message: 'Fiche 1.3.03 · indicateur 5 « Sur le total des actions, % de temps consacré à cette action (% annuel) » · Cible 2022 : Valeur trop grande',
+      },
+    ]);
     expect(await getPlan(app, f.plan.id)).toEqual(before);
   });
 
@@ -186,9 +233,28 @@ type Malformed = { name: string; init: RequestInit; says: RegExp; namesField?: b
 const JSON_CASES: Malformed[] = [
   { name: 'a body that is not JSON', init: { headers: { 'content-type': 'application/json' }, body: '{"version": 1, "data": {' }, says: /JSON valide/ },
   { name: 'an empty JSON body', init: { headers: { 'content-type': 'application/json' }, body: '' }, says: /vide/ },
-  { name: 'JSON sent as text/plain', init: { headers: { 'content-type': 'text/plain' }, body: '{"version": 1}' }, says: /Content-Type: application\/json.*« text\/plain »/ },
-  { name: 'a form sent to a JSON route', init: { body: (() => { const f = new FormData(); f.set('version', '1'); return f; })() }, says: /JSON.*multipart\/form-data/ },
-  { name: 'JSON of the wrong shape', init: { headers: { 'content-type': 'application/json' }, body: '{"champInconnu": 1, "version": "x"}' }, says: /./, namesField: true },
+  {
+    name: 'JSON sent as text/plain',
+    init: { headers: { 'content-type': 'text/plain' }, body: '{"version": 1}' },
+    says: /Content-Type: application\/json.*« text\/plain »/,
+  },
+  {
+    name: 'a form sent to a JSON route',
+    init: {
+      body: (() => {
+        const f = new FormData();
+        f.set('version', '1');
+        return f;
+      })(),
+    },
+    says: /JSON.*multipart\/form-data/,
+  },
+  {
+    name: 'JSON of the wrong shape',
+    init: { headers: { 'content-type': 'application/json' }, body: '{"champInconnu": 1, "version": "x"}' },
+    says: /./,
+    namesField: true,
+  },
   { name: 'a JSON list instead of an object', init: { headers: { 'content-type': 'application/json' }, body: '[1, 2]' }, says: /./ },
 ];
 
@@ -198,7 +264,11 @@ const UPLOAD_CASES: Malformed[] = [
     init: { headers: { 'content-type': 'multipart/form-data; boundary=xyz' }, body: '--xyz\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc' },
     says: /formulaire envoyé \(multipart\/form-data\) est mal formé/,
   },
-  { name: 'JSON instead of a form', init: { headers: { 'content-type': 'application/json' }, body: '{"file": "x"}' }, says: /multipart\/form-data.*« application\/json »/ },
+  {
+    name: 'JSON instead of a form',
+    init: { headers: { 'content-type': 'application/json' }, body: '{"file": "x"}' },
+    says: /multipart\/form-data.*« application\/json »/,
+  },
   { name: 'a form without its file', init: { body: new FormData() }, says: /file/, namesField: true },
   { name: 'text instead of a form', init: { headers: { 'content-type': 'text/plain' }, body: 'abc' }, says: /multipart\/form-data.*« text\/plain »/ },
 ];
@@ -220,7 +290,11 @@ describe('every route answers a malformed request in French, naming the field an
       await postAction(app, plan.id, { code: '1.3.03' });
       const url = urlOf(route.path, await getPlan(app, plan.id));
       for (const c of cases) {
-        const res = await app.request(url, { ...c.init, method: route.method, headers: { origin: 'http://localhost', ...(c.init.headers as Record<string, string>) } });
+        const res = await app.request(url, {
+          ...c.init,
+          method: route.method,
+          headers: { origin: 'http://localhost', ...(c.init.headers as Record<string, string>) },
+        });
         const where = `${key} with ${c.name}`;
         if (NO_BODY.has(key)) {
           expect(res.status, where).toBeLessThan(300);
@@ -261,6 +335,10 @@ describe('every route answers a malformed request in French, naming the field an
     const { app } = makeTestApp();
     const plan = await postPlan(app);
     const res = await call(app, 'POST', `/api/plans/${plan.id}/submissions/00000000-0000-4000-8000-000000000004/return`, {});
-    expect(res.body).toEqual({ code: 'validation', message: 'Données invalides (motif) : Indiquez le motif', issues: [{ path: 'motif', message: 'Indiquez le motif' }] });
+    expect(res.body).toEqual({
+      code: 'validation',
+      message: 'Données invalides (motif) : Indiquez le motif',
+      issues: [{ path: 'motif', message: 'Indiquez le motif' }],
+    });
   });
 });

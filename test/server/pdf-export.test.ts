@@ -89,7 +89,14 @@ describe('the Liège PDF', () => {
     for (const code of codes) {
       const title = `ACTION ${code}`;
       // The title is the first thing under the running header.
-      const starts = pages.flatMap((p, i) => (p.split('\n').map((l) => l.trim()).filter(Boolean)[1] === title ? [i] : []));
+      const starts = pages.flatMap((p, i) =>
+        p
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)[1] === title
+          ? [i]
+          : [],
+      );
       expect(starts, title).toHaveLength(t.plan.actions.filter((a) => a.code === code).length);
       for (const i of starts) expect(sizes[i]!.width, `${title}, page ${i + 1} en paysage`).toBeGreaterThan(sizes[i]!.height);
     }
@@ -128,7 +135,11 @@ describe('the Liège PDF', () => {
   it('keeps pictures of a few pages in test-output/pdf', () => {
     const budgetPage = pages.findIndex((p) => p.includes('Total des recettes retenu')) + 1;
     const fichePage = pages.findIndex((p) => /^\s*ACTION 1\.3\.03\s*$/m.test(p)) + 1;
-    for (const [page, name] of [[1, 'page-cover'], [budgetPage, 'page-budget'], [fichePage, 'page-fiche-1.3.03']] as const) {
+    for (const [page, name] of [
+      [1, 'page-cover'],
+      [budgetPage, 'page-budget'],
+      [fichePage, 'page-fiche-1.3.03'],
+    ] as const) {
       const png = savePageImage(file, page, name);
       expect(existsSync(png)).toBe(true);
       expect(statSync(png).size).toBeGreaterThan(10_000);
@@ -137,28 +148,32 @@ describe('the Liège PDF', () => {
 });
 
 describe('pictures drawn from the data', () => {
-  it('draws the ISADF radar when the plan has at least three dimensions, with the web page\'s drawing code', async () => {
-    const fresh = makeLiegeApp();
-    try {
-      const dimensions = ['Alimentation', 'Logement', 'Santé', 'Travail', 'Formation'].map((label, i) => ({ label, valeur: 200 + i * 100 }));
-      const version = fresh.plan.versions.isadf;
-      const put = await call(fresh.app, 'PUT', `/api/plans/${fresh.plan.id}/sections/isadf`, { version, data: { ...fresh.plan.isadf, dimensions } });
-      expect(put.status).toBe(200);
-      const { bytes: pdf } = await fetchPdf(fresh.app, fresh.plan.id, '?annee=2021');
-      const pdfFile = savePdf(pdf, 'liege-radar.pdf');
-      const radarPage = pdfPages(pdfFile).findIndex((p) => p.includes("ISADF de la commune : 0,10") && p.includes('Alimentation'));
-      expect(radarPage).toBeGreaterThan(0);
-      savePageImage(pdfFile, radarPage + 1, 'page-radar-isadf');
-    } finally {
-      await fresh.ctx.pdf?.pool.close();
-    }
-  }, TIMEOUT);
+  it(
+    "draws the ISADF radar when the plan has at least three dimensions, with the web page's drawing code",
+    async () => {
+      const fresh = makeLiegeApp();
+      try {
+        const dimensions = ['Alimentation', 'Logement', 'Santé', 'Travail', 'Formation'].map((label, i) => ({ label, valeur: 200 + i * 100 }));
+        const version = fresh.plan.versions.isadf;
+        const put = await call(fresh.app, 'PUT', `/api/plans/${fresh.plan.id}/sections/isadf`, { version, data: { ...fresh.plan.isadf, dimensions } });
+        expect(put.status).toBe(200);
+        const { bytes: pdf } = await fetchPdf(fresh.app, fresh.plan.id, '?annee=2021');
+        const pdfFile = savePdf(pdf, 'liege-radar.pdf');
+        const radarPage = pdfPages(pdfFile).findIndex((p) => p.includes('ISADF de la commune : 0,10') && p.includes('Alimentation'));
+        expect(radarPage).toBeGreaterThan(0);
+        savePageImage(pdfFile, radarPage + 1, 'page-radar-isadf');
+      } finally {
+        await fresh.ctx.pdf?.pool.close();
+      }
+    },
+    TIMEOUT,
+  );
 
   it('does not draw an empty radar for the Liège sample, which gives the ISADF value without dimensions', () => {
     expect(pages.some((p) => p.includes('au moins trois dimensions'))).toBe(false);
   });
 
-  it('charts the targets and actuals of each fiche\'s indicators', () => {
+  it("charts the targets and actuals of each fiche's indicators", () => {
     const fiche = pages.findIndex((p) => /^\s*ACTION 1\.3\.03\s*$/m.test(p));
     const charts = pages.slice(fiche, fiche + 6).join('\n');
     expect(charts).toContain('Cibles et réalisés par année');
@@ -167,77 +182,93 @@ describe('pictures drawn from the data', () => {
 });
 
 describe('serving the PDF', () => {
-  it('answers other requests while a PDF renders in a worker thread', async () => {
-    const fresh = makeLiegeApp();
-    try {
-      let pdfDone = false;
-      const pdf = fetchPdf(fresh.app, fresh.plan.id).then((r) => {
-        pdfDone = true;
-        return r;
-      });
-      const health = await call(fresh.app, 'GET', '/api/health');
-      expect(health.status).toBe(200);
-      expect(pdfDone).toBe(false);
-      const plan = await call(fresh.app, 'GET', `/api/plans/${fresh.plan.id}`);
-      expect(plan.status).toBe(200);
-      expect(pdfDone).toBe(false);
-      expect((await pdf).res.status).toBe(200);
-    } finally {
-      await fresh.ctx.pdf?.pool.close();
-    }
-  }, TIMEOUT);
+  it(
+    'answers other requests while a PDF renders in a worker thread',
+    async () => {
+      const fresh = makeLiegeApp();
+      try {
+        let pdfDone = false;
+        const pdf = fetchPdf(fresh.app, fresh.plan.id).then((r) => {
+          pdfDone = true;
+          return r;
+        });
+        const health = await call(fresh.app, 'GET', '/api/health');
+        expect(health.status).toBe(200);
+        expect(pdfDone).toBe(false);
+        const plan = await call(fresh.app, 'GET', `/api/plans/${fresh.plan.id}`);
+        expect(plan.status).toBe(200);
+        expect(pdfDone).toBe(false);
+        expect((await pdf).res.status).toBe(200);
+      } finally {
+        await fresh.ctx.pdf?.pool.close();
+      }
+    },
+    TIMEOUT,
+  );
 
-  it('serves an unchanged plan from the cache and renders again once the data changed', async () => {
-    const again = await fetchPdf(t.app, t.plan.id, '?annee=2021');
-    expect(again.res.headers.get('x-cohesio-cache')).toBe('hit');
-    expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(bytes))).toBe(0);
+  it(
+    'serves an unchanged plan from the cache and renders again once the data changed',
+    async () => {
+      const again = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+      expect(again.res.headers.get('x-cohesio-cache')).toBe('hit');
+      expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(bytes))).toBe(0);
 
-    const indicator = t.plan.actions[0]!.indicators[0]!;
-    const put = await call(t.app, 'PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/actual`, { value: 42, version: 0 });
-    expect(put.status).toBe(200);
-    const changed = await fetchPdf(t.app, t.plan.id, '?annee=2021');
-    expect(changed.res.headers.get('x-cohesio-cache')).toBe('miss');
-    const plan: Plan = await getPlan(t.app, t.plan.id);
-    const cover = pdfPages(savePdf(changed.bytes, 'liege-2021-changed.pdf'))[0]!;
-    expect(cover).toContain(fingerprintOf(plan));
-    expect(cover).not.toContain(fingerprintOf(t.plan));
-  }, TIMEOUT);
+      const indicator = t.plan.actions[0]!.indicators[0]!;
+      const put = await call(t.app, 'PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/actual`, { value: 42, version: 0 });
+      expect(put.status).toBe(200);
+      const changed = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+      expect(changed.res.headers.get('x-cohesio-cache')).toBe('miss');
+      const plan: Plan = await getPlan(t.app, t.plan.id);
+      const cover = pdfPages(savePdf(changed.bytes, 'liege-2021-changed.pdf'))[0]!;
+      expect(cover).toContain(fingerprintOf(plan));
+      expect(cover).not.toContain(fingerprintOf(t.plan));
+    },
+    TIMEOUT,
+  );
 
-  it('runs a job whose progress the page can follow, then serves its file', async () => {
-    const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2022 });
-    expect(started.status).toBe(202);
-    let job: PdfJob = PdfJobSchema.parse(started.body);
-    expect(job.reportYear).toBe(2022);
-    const seen: PdfJob[] = [job];
-    while (job.state !== 'done' && job.state !== 'failed') {
-      await new Promise((r) => setTimeout(r, 50));
-      job = PdfJobSchema.parse((await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body);
-      seen.push(job);
-    }
-    expect(job.state).toBe('done');
-    expect(job.progress).toBe(1);
-    expect(job.filename).toBe('PCS Liège 2020-2025 - rapport 2022.pdf');
-    // Progress never goes back, and the page saw the layout or the writing on the way.
-    for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
-    expect(seen.some((s) => s.stage === 'layout' || s.stage === 'writing')).toBe(true);
-    const res = await t.app.request(job.fileUrl!);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('application/pdf');
-    const text = pdfPages(savePdf(new Uint8Array(await res.arrayBuffer()), 'liege-2022.pdf'))[0]!;
-    expect(text).toMatch(/Rapport annuel\s+2022/);
-  }, TIMEOUT);
+  it(
+    'runs a job whose progress the page can follow, then serves its file',
+    async () => {
+      const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2022 });
+      expect(started.status).toBe(202);
+      let job: PdfJob = PdfJobSchema.parse(started.body);
+      expect(job.reportYear).toBe(2022);
+      const seen: PdfJob[] = [job];
+      while (job.state !== 'done' && job.state !== 'failed') {
+        await new Promise((r) => setTimeout(r, 50));
+        job = PdfJobSchema.parse((await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body);
+        seen.push(job);
+      }
+      expect(job.state).toBe('done');
+      expect(job.progress).toBe(1);
+      expect(job.filename).toBe('PCS Liège 2020-2025 - rapport 2022.pdf');
+      // Progress never goes back, and the page saw the layout or the writing on the way.
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
+      expect(seen.some((s) => s.stage === 'layout' || s.stage === 'writing')).toBe(true);
+      const res = await t.app.request(job.fileUrl!);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      const text = pdfPages(savePdf(new Uint8Array(await res.arrayBuffer()), 'liege-2022.pdf'))[0]!;
+      expect(text).toMatch(/Rapport annuel\s+2022/);
+    },
+    TIMEOUT,
+  );
 
-  it('answers 409 for the file of a job still rendering', async () => {
-    const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2023 });
-    const res = await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${started.body.id}/file`);
-    expectApiError(res, 409, 'conflict');
-    // Let it finish so no render outlives the test.
-    let job: PdfJob = started.body;
-    while (job.state !== 'done' && job.state !== 'failed') {
-      await new Promise((r) => setTimeout(r, 100));
-      job = (await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body;
-    }
-  }, TIMEOUT);
+  it(
+    'answers 409 for the file of a job still rendering',
+    async () => {
+      const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2023 });
+      const res = await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${started.body.id}/file`);
+      expectApiError(res, 409, 'conflict');
+      // Let it finish so no render outlives the test.
+      let job: PdfJob = started.body;
+      while (job.state !== 'done' && job.state !== 'failed') {
+        await new Promise((r) => setTimeout(r, 100));
+        job = (await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body;
+      }
+    },
+    TIMEOUT,
+  );
 
   it('refuses a year outside the programme at "annee", an unknown plan and an unknown job', async () => {
     const res = await t.app.request(`/api/plans/${t.plan.id}/export.pdf?annee=2026`);
@@ -254,15 +285,19 @@ describe('serving the PDF', () => {
 });
 
 describe('texts longer than a page', () => {
-  it('prints every word of a cell taller than a page, continued on the next pages', async () => {
-    const plan = structuredClone(t.plan);
-    const long = Array.from({ length: 1200 }, (_, i) => `mot${i} lorem ipsum`).join(' ');
-    plan.actions[0]!.fiche.gratuiteCommentaire = long;
-    plan.equipeMembres[0]!.nomPrenom = long;
-    const doc = buildPlanPdf(gatherPdfInput(t.ctx, plan, 2021), { generatedAt: '2026-11-21T10:00:00Z' });
-    const text = pdfPages(savePdf(await renderPdfDocument(doc), 'long-texts.pdf')).join('\n');
-    for (const word of ['mot0', 'mot600', 'mot1199']) expect(text.match(new RegExp(`\\b${word}\\b`, 'g'))?.length, word).toBe(2);
-  }, TIMEOUT);
+  it(
+    'prints every word of a cell taller than a page, continued on the next pages',
+    async () => {
+      const plan = structuredClone(t.plan);
+      const long = Array.from({ length: 1200 }, (_, i) => `mot${i} lorem ipsum`).join(' ');
+      plan.actions[0]!.fiche.gratuiteCommentaire = long;
+      plan.equipeMembres[0]!.nomPrenom = long;
+      const doc = buildPlanPdf(gatherPdfInput(t.ctx, plan, 2021), { generatedAt: '2026-11-21T10:00:00Z' });
+      const text = pdfPages(savePdf(await renderPdfDocument(doc), 'long-texts.pdf')).join('\n');
+      for (const word of ['mot0', 'mot600', 'mot1199']) expect(text.match(new RegExp(`\\b${word}\\b`, 'g'))?.length, word).toBe(2);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('renderPdfDocument', () => {
@@ -275,7 +310,10 @@ describe('renderPdfDocument', () => {
   });
 
   it('prints user text that looks like a URL or markup as text', async () => {
-    const pdf = await renderPdfDocument({ content: [{ text: '<img src="http://x/y.png"> =HYPERLINK("http://x") 1\u202f234,56 €' }], defaultStyle: { font: 'Liberation Sans' } });
+    const pdf = await renderPdfDocument({
+      content: [{ text: '<img src="http://x/y.png"> =HYPERLINK("http://x") 1\u202f234,56 €' }],
+      defaultStyle: { font: 'Liberation Sans' },
+    });
     const text = pdfPages(savePdf(pdf, 'hostile-text.pdf')).join('');
     expect(text).toContain('<img src="http://x/y.png">');
     expect(text).toContain('=HYPERLINK("http://x")');

@@ -39,7 +39,9 @@ describe('formatPercent, the one percentage format of the product', () => {
   });
 
   it('is what the checks say, for the figure and for the minimum', () => {
-    const finding = checkPlan(plan, t.reference.programmes.find((p) => p.id === plan.programmeId)!, t.reference.catalogue).find((f) => f.rule === 'part-communale-ratio');
+    const finding = checkPlan(plan, t.reference.programmes.find((p) => p.id === plan.programmeId)!, t.reference.catalogue).find(
+      (f) => f.rule === 'part-communale-ratio',
+    );
     expect(finding?.message).toBe(`Part communale : ${formatPercent(ratio)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_TEXT})`);
     expect(PART_COMMUNALE_MINIMUM_TEXT).toBe(formatPercent(2500));
   });
@@ -67,12 +69,16 @@ describe('the workbook', () => {
     expect([...new Set(cells.map((c) => c.numFmt))]).toEqual([PERCENT_SPREADSHEET_FORMAT]);
   });
 
-  it.runIf(HAS_LIBREOFFICE)('shows the part communale as the formatter prints it when Calc opens it in Belgian French', async () => {
-    const csv = new TextDecoder().decode(await convertWithLibreOffice(xlsx, 'xlsx', 'csv', { locale: 'fr-BE' }));
-    // Column A holds the hidden row keys: the label is in B.
-    const line = csv.split('\n').find((l) => l.startsWith(`,${LABEL},`));
-    expect(line?.startsWith(`,${LABEL},"${formatPercent(ratio)}"`)).toBe(true);
-  }, 90_000);
+  it.runIf(HAS_LIBREOFFICE)(
+    'shows the part communale as the formatter prints it when Calc opens it in Belgian French',
+    async () => {
+      const csv = new TextDecoder().decode(await convertWithLibreOffice(xlsx, 'xlsx', 'csv', { locale: 'fr-BE' }));
+      // Column A holds the hidden row keys: the label is in B.
+      const line = csv.split('\n').find((l) => l.startsWith(`,${LABEL},`));
+      expect(line?.startsWith(`,${LABEL},"${formatPercent(ratio)}"`)).toBe(true);
+    },
+    90_000,
+  );
 });
 
 describe('the PDF', () => {

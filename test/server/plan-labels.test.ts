@@ -37,17 +37,35 @@ async function changePlan(app: TestApp, plan: Plan): Promise<Plan> {
   const calif = plan.actions.find((a) => a.code === '1.1.05')!;
   const ind = calif.indicators[0]!;
   const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
-  ok(await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ grid: 'indicator-actual', row: ind.id, period: '2021', value: 42, version: ind.values['2021']?.actualVersion ?? 0 }] }));
+  ok(
+    await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
+      cells: [{ grid: 'indicator-actual', row: ind.id, period: '2021', value: 42, version: ind.values['2021']?.actualVersion ?? 0 }],
+    }),
+  );
   // A fiche field, its operator moved to another transfer (a reference to a row: named, not shown as an id).
   const other = plan.transferts.find((t) => t.id !== calif.fiche.operateur.transferId)!;
   const fiche = { ...calif.fiche, description: 'Nouvelle description', operateur: { ...calif.fiche.operateur, transferId: other.id } };
-  ok(await call(app, 'PUT', `/api/plans/${plan.id}/actions/${calif.id}`, { version: calif.version, data: { code: calif.code, statut: calif.statut, droitVise: calif.droitVise, priorite: calif.priorite, fiche } }));
+  ok(
+    await call(app, 'PUT', `/api/plans/${plan.id}/actions/${calif.id}`, {
+      version: calif.version,
+      data: { code: calif.code, statut: calif.statut, droitVise: calif.droitVise, priorite: calif.priorite, fiche },
+    }),
+  );
   const transfer = plan.transferts[0]!;
-  ok(await call(app, 'PUT', `/api/plans/${plan.id}/transfers/${transfer.id}`, { version: transfer.version, data: { partenaire: transfer.partenaire, art20: transfer.art20, montant: 123_456 } }));
+  ok(
+    await call(app, 'PUT', `/api/plans/${plan.id}/transfers/${transfer.id}`, {
+      version: transfer.version,
+      data: { partenaire: transfer.partenaire, art20: transfer.art20, montant: 123_456 },
+    }),
+  );
   // A fiche with values, deleted: its past changes still read as a label.
   const doomed = plan.actions.find((a) => a.code === '2.4.01')!;
   const doomedInd = doomed.indicators[0]!;
-  ok(await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: doomedInd.id, period: '2022', value: 7, version: doomedInd.values['2022']?.targetVersion ?? 0 }] }));
+  ok(
+    await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
+      cells: [{ grid: 'indicator-target', row: doomedInd.id, period: '2022', value: 7, version: doomedInd.values['2022']?.targetVersion ?? 0 }],
+    }),
+  );
   const fresh = (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
   // Its partner card names it: the deletion detaches it (asked for explicitly, as the interface does).
   const d = fresh.actions.find((a) => a.id === doomed.id)!;
@@ -71,7 +89,10 @@ describe('the history names values, never paths or ids', () => {
     const entries = res.body as AuditEntry[];
     const values = entries.slice(0, 10).flatMap((e) => e.values);
     expect(values.length).toBeGreaterThan(5);
-    expectReadable(entries.slice(0, 10).flatMap((e) => [e.summary, e.reason, ...e.values.flatMap((v) => [v.label, v.oldText, v.newText])]), 'history');
+    expectReadable(
+      entries.slice(0, 10).flatMap((e) => [e.summary, e.reason, ...e.values.flatMap((v) => [v.label, v.oldText, v.newText])]),
+      'history',
+    );
     expect(values.map((v) => v.label)).toContainEqual(expect.stringMatching(/^Fiche 1\.1\.05 · indicateur 1 « .+ » · Réalisé 2021$/));
     expect(values.map((v) => v.label)).toContain('Fiche 1.1.05 · Description');
     expect(values.map((v) => v.label)).toContainEqual(expect.stringMatching(/^Fiche 2\.4\.01 .*· indicateur 1 « .+ » · Cible 2022$/));
@@ -112,13 +133,18 @@ describe('the changes annex names values, never paths or ids', () => {
   it('labels each change from the plan (a deleted fiche from the previous state)', () => {
     const { changes } = review();
     expect(changes.length).toBeGreaterThan(10);
-    expectReadable(changes.flatMap((c) => [c.label, c.oldText, c.newText]), 'changes');
+    expectReadable(
+      changes.flatMap((c) => [c.label, c.oldText, c.newText]),
+      'changes',
+    );
   });
 
   it(
     'the Modifications sheet of the workbook',
     async () => {
-      const bytes = await renderWorkbook(buildWorkbookLayout({ ...gatherWorkbookInput(t.ctx, after), review: review() }), { generatedAt: new Date('2026-11-21T10:00:00Z') });
+      const bytes = await renderWorkbook(buildWorkbookLayout({ ...gatherWorkbookInput(t.ctx, after), review: review() }), {
+        generatedAt: new Date('2026-11-21T10:00:00Z'),
+      });
       const wb = await openWorkbook(bytes);
       const ws = wb.getWorksheet(CHANGES_SHEET)!;
       const texts: string[] = [];
@@ -127,7 +153,9 @@ describe('the changes annex names values, never paths or ids', () => {
       expectReadable(texts, CHANGES_SHEET);
       // The Contrôles sheet names where each finding is, not its path.
       const checks: string[] = [];
-      wb.getWorksheet('Contrôles')!.getColumn(4).eachCell((c) => checks.push(String(c.text ?? '')));
+      wb.getWorksheet('Contrôles')!
+        .getColumn(4)
+        .eachCell((c) => checks.push(String(c.text ?? '')));
       expectReadable(checks, 'Contrôles');
       expect(checks.some((c) => /^actions\.\d/.test(c))).toBe(false);
     },

@@ -80,7 +80,20 @@ describe('GET /api/plans/:planId', () => {
     const res = await call(app, 'GET', `/api/plans/${plan.id}`);
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.versions).sort()).toEqual(
-      ['header', 'porteur', 'identite', 'equipe', 'chefDeProjet', 'serviceCitoyen', 'budget', 'isadf', 'indicateursPlan', 'textes', 'commissions', 'communication'].sort(),
+      [
+        'header',
+        'porteur',
+        'identite',
+        'equipe',
+        'chefDeProjet',
+        'serviceCitoyen',
+        'budget',
+        'isadf',
+        'indicateursPlan',
+        'textes',
+        'commissions',
+        'communication',
+      ].sort(),
     );
   });
 

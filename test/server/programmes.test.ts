@@ -33,7 +33,9 @@ describe('programme years are data (PCS 2026-2031)', () => {
 
     const target2025 = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/2025/target`, { value: 40, version: 0 });
     expectApiError(target2025, 400, 'validation');
-    expect(target2025.body.message).toBe("Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2025 : L'année 2025 n'appartient pas au programme (2026-2031)");
+    expect(target2025.body.message).toBe(
+      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2025 : L'année 2025 n'appartient pas au programme (2026-2031)",
+    );
 
     const cells = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
       cells: [

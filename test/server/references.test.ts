@@ -87,7 +87,8 @@ describe('DELETE of an action named on partner cards', () => {
     const url = `/api/plans/${plan.id}`;
     const kept = await postAction(app, plan.id, { code: '1.1.05' });
     const gone = await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS' } });
-    const card = (await call(app, 'POST', `${url}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS de Namur', actionIds: [gone.id, kept.id] } })).body;
+    const card = (await call(app, 'POST', `${url}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS de Namur', actionIds: [gone.id, kept.id] } }))
+      .body;
     const refused = await call(app, 'DELETE', `${url}/actions/${gone.id}?version=1`);
     expectApiError(refused, 409, 'in_use', `partenaires.${card.id}.actionIds`);
     expect(refused.body.message).toBe("La fiche 1.3.03 (CPAS) figure sur la fiche partenaire « CPAS de Namur » : détachez-la d'abord");
@@ -113,7 +114,9 @@ describe('rows a DiCS question is about', () => {
   }
 
   it('keeps an indicator and its action, even with detacher=1 (409 in_use naming the question)', async () => {
-    const { plan, url, chef, thread } = await liegeWithQuestion((p) => `actions.${p.actions[0]!.id}.indicators.${p.actions[0]!.indicators[0]!.id}.values.2021.target`);
+    const { plan, url, chef, thread } = await liegeWithQuestion(
+      (p) => `actions.${p.actions[0]!.id}.indicators.${p.actions[0]!.indicators[0]!.id}.values.2021.target`,
+    );
     const action = plan.actions[0]!;
     const indicator = action.indicators[0]!;
     for (const detacher of ['', '&detacher=1']) {
@@ -141,7 +144,11 @@ describe('rows a DiCS question is about', () => {
     const t = makeLiegeApp();
     const url = `/api/plans/${t.plan.id}`;
     const chef = t.as('chef');
-    const line = (await call(chef, 'POST', `${url}/booked-lines`, { data: { annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside SPW', montant: 100_00 } })).body;
+    const line = (
+      await call(chef, 'POST', `${url}/booked-lines`, {
+        data: { annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside SPW', montant: 100_00 },
+      })
+    ).body;
     const chemin = `imputations.2021.${line.id}.montant`;
     expect((await call(t.as('dics'), 'POST', `${url}/threads`, { annee: 2021, chemin, texte: 'Montant ?' })).status).toBe(201);
     const res = await call(chef, 'DELETE', `${url}/booked-lines/${line.id}?version=1`);
@@ -172,12 +179,17 @@ describe('rows a justification names', () => {
     const action = await postAction(app, plan.id, { code: '1.3.03' });
     const indicator = action.indicators[0]!;
     // A typed ex-ante that differs from the targets: a warning on this indicator, justified.
-    const put = await call(app, 'PUT', `${url}/indicators/${indicator.id}`, { version: 1, data: { category: indicator.category, label: indicator.label, unit: indicator.unit, exAnte: 12 } });
+    const put = await call(app, 'PUT', `${url}/indicators/${indicator.id}`, {
+      version: 1,
+      data: { category: indicator.category, label: indicator.label, unit: indicator.unit, exAnte: 12 },
+    });
     expect(put.status).toBe(200);
     await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2020', value: 3, version: 0 }] });
     const finding = (await call(app, 'GET', `${url}/checks`)).body.find((f: { key: string }) => f.key.includes(`#${indicator.id}`));
     expect(finding).toBeDefined();
-    expect((await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Chiffre du formulaire papier', auteur: 'x' } })).status).toBe(200);
+    expect(
+      (await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Chiffre du formulaire papier', auteur: 'x' } })).status,
+    ).toBe(200);
 
     const res = await call(app, 'DELETE', `${url}/indicators/${indicator.id}?version=2`);
     expectApiError(res, 409, 'in_use');

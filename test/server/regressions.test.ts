@@ -30,7 +30,9 @@ describe('API answers with the right status and field for each mistake', () => {
     );
     const bad = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${ind.id}/values/2021/target`, { value: 'abc', version: 0 });
     expectApiError(bad, 400, 'validation', 'value');
-    expect(bad.body.message).toBe("Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2021 : « abc » n'est pas un nombre au format belge (ex. 1.234,56)");
+    expect(bad.body.message).toBe(
+      "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2021 : « abc » n'est pas un nombre au format belge (ex. 1.234,56)",
+    );
   });
 
   it('answers 400 at programmeId for a plan of an unknown programme', async () => {

@@ -46,7 +46,14 @@ function fabricateReview(): ReviewAnnex {
       ouvertLe: '2026-03-02T09:15:00Z',
       ouvertPar: INSPECTOR,
       messages: [
-        { id: 1, at: '2026-03-02T09:15:00Z', auteur: INSPECTOR, role: 'DiCS', nature: 'question', texte: 'Le réalisé 2021 double par rapport à 2020 : pouvez-vous en préciser la source ?' },
+        {
+          id: 1,
+          at: '2026-03-02T09:15:00Z',
+          auteur: INSPECTOR,
+          role: 'DiCS',
+          nature: 'question',
+          texte: 'Le réalisé 2021 double par rapport à 2020 : pouvez-vous en préciser la source ?',
+        },
         { id: 2, at: '2026-03-03T16:40:00Z', auteur: CHEF, role: 'Chef de projet', nature: 'reponse', texte: FORMULA_TEXT },
       ],
     },
@@ -145,23 +152,31 @@ describe('the workbook with review annexes', () => {
     }
   });
 
-  it('imports back without change: the review sheets are read-only', async () => {
-    const form = new FormData();
-    form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
-    const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
-    const body = (await res.json()) as { changes: unknown[] };
-    expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
-    expect(body.changes).toEqual([]);
-  }, TIMEOUT);
+  it(
+    'imports back without change: the review sheets are read-only',
+    async () => {
+      const form = new FormData();
+      form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
+      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
+      const body = (await res.json()) as { changes: unknown[] };
+      expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
+      expect(body.changes).toEqual([]);
+    },
+    TIMEOUT,
+  );
 
-  it('imports back without change after being saved again by a spreadsheet program (exceljs)', async () => {
-    const resaved = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-    const form = new FormData();
-    form.set('file', new File([resaved as BlobPart], 'plan.xlsx'));
-    const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { changes: unknown[] }).changes).toEqual([]);
-  }, TIMEOUT);
+  it(
+    'imports back without change after being saved again by a spreadsheet program (exceljs)',
+    async () => {
+      const resaved = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+      const form = new FormData();
+      form.set('file', new File([resaved as BlobPart], 'plan.xlsx'));
+      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { changes: unknown[] }).changes).toEqual([]);
+    },
+    TIMEOUT,
+  );
 });
 
 describe('the PDF with review annexes', () => {
@@ -251,7 +266,11 @@ describe('an export without review', () => {
 
     const pdfInput = { ...gatherPdfInput(t.ctx, t.plan, 2021), review: EMPTY_REVIEW_ANNEX };
     expect(buildPrintLayout(pdfInput).map((s) => s.name)).not.toEqual(expect.arrayContaining([CHANGES_SHEET]));
-    expect(buildPrintLayout(pdfInput).map((s) => s.name).at(-1)).toBe('Contrôles');
+    expect(
+      buildPrintLayout(pdfInput)
+        .map((s) => s.name)
+        .at(-1),
+    ).toBe('Contrôles');
     const doc = JSON.stringify(buildPlanPdf(pdfInput, { generatedAt: GENERATED_AT }).content);
     expect(doc).toContain('Annexe — Contrôles du plan');
     expect(doc).not.toContain(CHANGES_ANNEX_TITLE);

@@ -33,7 +33,11 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
   it('has a test case for every section of the fiche plan', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    expect(SECTION_EDITS.map(([key]) => key).sort()).toEqual(Object.keys(plan.versions).filter((k) => k !== 'header').sort());
+    expect(SECTION_EDITS.map(([key]) => key).sort()).toEqual(
+      Object.keys(plan.versions)
+        .filter((k) => k !== 'header')
+        .sort(),
+    );
   });
 
   it.each(SECTION_EDITS)('replaces section %s, bumps its version and only its version', async (section, data, stored) => {

@@ -20,7 +20,13 @@ function actualsOf(plan: Plan, year: number, bump = 0) {
   return plan.actions.flatMap((a) =>
     a.indicators.map((i) => {
       const cell = i.values[String(year)];
-      return { grid: 'indicator-actual', row: i.id, period: String(year), value: (cell?.target ?? Math.max(1, unitBounds(i.unit).min)) + bump, version: cell?.actualVersion ?? 0 };
+      return {
+        grid: 'indicator-actual',
+        row: i.id,
+        period: String(year),
+        value: (cell?.target ?? Math.max(1, unitBounds(i.unit).min)) + bump,
+        version: cell?.actualVersion ?? 0,
+      };
     }),
   );
 }
@@ -36,7 +42,10 @@ async function readyLiege() {
   expect((await call(chef, 'PUT', `${url}/cells`, { cells: actualsOf(t.plan, YEAR) })).status).toBe(200);
   expect(await justifyMissingFicheValues((m, p, b) => call(chef, m, p, b as never), t.plan.id, YEAR)).toBe(50);
   const error = (await call(chef, 'GET', `${url}/checks`)).body.find((f: { level: string }) => f.level === 'error');
-  const justified = await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'x' } });
+  const justified = await call(chef, 'PUT', `${url}/justifications`, {
+    version: 0,
+    data: { cle: error.key, texte: 'Le formulaire officiel imprimait 95 %', auteur: 'x' },
+  });
   expect(justified.status).toBe(200);
   return { ...t, chef, url };
 }
@@ -58,7 +67,9 @@ describe('the completeness checklist', () => {
     const byId = Object.fromEntries(checklist.elements.map((e: { id: string }) => [e.id, e]));
     expect(byId.realises.ok).toBe(false);
     expect(byId.realises.details).toHaveLength(175);
-    expect(byId.realises.details[0].message).toMatch(/^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021$/);
+    expect(byId.realises.details[0].message).toMatch(
+      /^Fiche 1\.1\.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021$/,
+    );
     // What the printed form really lacks: fiches printed with their header only, and a few fields of others.
     expect(byId['fiche-plan'].ok).toBe(true);
     expect(byId.actions.ok).toBe(true);
@@ -104,9 +115,13 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     // The year is read-only, whatever the route; another year is not.
     const plan = await getPlan(chef, t.plan.id);
     const indicator = plan.actions[0]!.indicators[0]!;
-    const locked = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 5, version: indicator.values['2021']!.actualVersion }] });
+    const locked = await call(chef, 'PUT', `${url}/cells`, {
+      cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 5, version: indicator.values['2021']!.actualVersion }],
+    });
     expectApiError(locked, 409, 'year_locked');
-    expect(locked.body.message).toBe('Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : le rapport 2021 est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)');
+    expect(locked.body.message).toBe(
+      'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021 : le rapport 2021 est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)',
+    );
     const other = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2022', value: 5, version: 0 }] });
     expect(other.status).toBe(200);
     const deleteAction = await call(chef, 'DELETE', `${url}/actions/${plan.actions[0]!.id}?version=${plan.actions[0]!.version}`);
@@ -118,22 +133,35 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const chemin = `actions.${plan.actions[0]!.id}.indicators.${indicator.id}.values.2021.actual`;
     const thread = await call(dics, 'POST', `${url}/threads`, { annee: YEAR, chemin, texte: 'Cette valeur paraît élevée : pouvez-vous vérifier ?' });
     expect(thread.status).toBe(201);
-    expect(thread.body).toMatchObject({ libelle: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021', statut: 'ouvert', ouvertPar: 'Luc Renard (DiCS)' });
+    expect(thread.body).toMatchObject({
+      libelle: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021',
+      statut: 'ouvert',
+      ouvertPar: 'Luc Renard (DiCS)',
+    });
     expectApiError(await call(chef, 'POST', `${url}/threads`, { annee: YEAR, chemin, texte: 'x' }), 403, 'forbidden');
     expectApiError(await call(chef, 'POST', `${url}/submissions/${first.id}/approve`, {}), 403, 'forbidden');
     expectApiError(await call(dics, 'POST', `${url}/submissions/${first.id}/return`, { motif: ' ' }), 400, 'validation', 'motif');
     const returned = await call(dics, 'POST', `${url}/submissions/${first.id}/return`, { motif: 'Une valeur à vérifier (voir la question)' });
-    expect(returned.body).toMatchObject({ statut: 'retourne', motif: 'Une valeur à vérifier (voir la question)', decidePar: 'Luc Renard (DiCS) (Agent de la DiCS)' });
+    expect(returned.body).toMatchObject({
+      statut: 'retourne',
+      motif: 'Une valeur à vérifier (voir la question)',
+      decidePar: 'Luc Renard (DiCS) (Agent de la DiCS)',
+    });
 
     const answered = await call(chef, 'POST', `${url}/threads/${thread.body.id}/messages`, { texte: 'Erreur de saisie : corrigé à 3.' });
     expect(answered.body.statut).toBe('repondu');
-    const fixed = await call(chef, 'PUT', `${url}/cells`, { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 3, version: indicator.values['2021']!.actualVersion }] }, );
+    const fixed = await call(chef, 'PUT', `${url}/cells`, {
+      cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 3, version: indicator.values['2021']!.actualVersion }],
+    });
     expect(fixed.status).toBe(200);
 
     const second = await submit(chef, url);
     expect(second.numero).toBe(2);
     const changedCell = second.changements.find((c) => c.path === chemin);
-    expect(changedCell).toMatchObject({ label: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021', newText: '3' });
+    expect(changedCell).toMatchObject({
+      label: 'Fiche 1.1.05 · indicateur 1 « Nombre de personnes différentes qui ont fréquenté le cours » · Réalisé 2021',
+      newText: '3',
+    });
     // The 2022 value typed in between is a change too.
     expect(second.changements.some((c) => c.path.endsWith('.values.2022.actual'))).toBe(true);
     const secondPdf = pdfText(new Uint8Array(await (await chef.request(`${url}/submissions/${second.id}/report.pdf`)).arrayBuffer()), 'soumission-2021-2.pdf');
@@ -141,7 +169,11 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     expect(secondPdf).toMatch(/Questions de la DiCS/);
     // The first submission's files are kept as they were.
     const again = await chef.request(`${url}/submissions/${first.id}/report.pdf`);
-    expect(createHash('sha256').update(new Uint8Array(await again.arrayBuffer())).digest('hex')).toBe(stored!.pdfSha256);
+    expect(
+      createHash('sha256')
+        .update(new Uint8Array(await again.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(stored!.pdfSha256);
 
     // The DiCS resolves the question and approves; only the DiCS can reopen an approved report.
     expect((await call(dics, 'POST', `${url}/threads/${thread.body.id}/resolve`, { texte: 'Merci' })).body.statut).toBe('resolu');

@@ -77,7 +77,9 @@ describe('POST /api/plans/:id/import.xlsx by a partner operator', { timeout: 120
 
     // The same workbook again: the applied values are no longer changes, the refused ones still are.
     const again = await upload(edited);
-    expect((again.body.changes as ImportChange[]).map((c) => [c.path, c.refusal])).toEqual(refused.map((e) => [e.path, ROLE_REFUSAL]).sort((a, b) => changes.findIndex((c) => c.path === a[0]) - changes.findIndex((c) => c.path === b[0])));
+    expect((again.body.changes as ImportChange[]).map((c) => [c.path, c.refusal])).toEqual(
+      refused.map((e) => [e.path, ROLE_REFUSAL]).sort((a, b) => changes.findIndex((c) => c.path === a[0]) - changes.findIndex((c) => c.path === b[0])),
+    );
   });
 
   it('writes nothing, not even a date, when every change is refused', async () => {
@@ -126,7 +128,9 @@ describe('POST /api/plans/:id/import.xlsx by the finance officer', { timeout: 12
     expect(after.actions[action]!.indicators[money]!.values['2021']!.target).toBe(250000);
     expect(after.textes).toEqual(plan.textes);
     expect(after.repartitionTemps).toEqual(plan.repartitionTemps);
-    expect(after.actions[action]!.indicators[plain]!.values['2021']?.actual ?? null).toBe(plan.actions[action]!.indicators[plain]!.values['2021']?.actual ?? null);
+    expect(after.actions[action]!.indicators[plain]!.values['2021']?.actual ?? null).toBe(
+      plan.actions[action]!.indicators[plain]!.values['2021']?.actual ?? null,
+    );
   });
 });
 

@@ -73,7 +73,11 @@ describe('POST /api/plans/:id/import.xlsx — round trip', () => {
       expect(c.after).toBe(e.after);
       expect(`${c.sheet}!${c.cell}`).toBe(`${cellOf(plan, e.path).sheet}!${cellOf(plan, e.path).cell}`);
     }
-    expect(changes.find((c) => c.path === 'budget.recettes.autres')).toMatchObject({ sheet: 'Fiche plan', before: '€ 0,00', label: 'Fiche plan, Autre(s) subv./recette(s)' });
+    expect(changes.find((c) => c.path === 'budget.recettes.autres')).toMatchObject({
+      sheet: 'Fiche plan',
+      before: '€ 0,00',
+      label: 'Fiche plan, Autre(s) subv./recette(s)',
+    });
 
     const applied = await upload(bytes, { apply: 'true', fingerprint: preview.body.fingerprint });
     expect(applied.status).toBe(200);
@@ -179,7 +183,11 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
 
   it('refuses a formula typed in a text cell, naming the cell', async () => {
     const at = cellOf(plan, 'textes.vision');
-    const bytes = await editWorkbookCells(exported, [{ path: 'textes.vision', value: { formula: 'HYPERLINK("http://x")', result: 'x' } as ExcelJS.CellFormulaValue }], plan);
+    const bytes = await editWorkbookCells(
+      exported,
+      [{ path: 'textes.vision', value: { formula: 'HYPERLINK("http://x")', result: 'x' } as ExcelJS.CellFormulaValue }],
+      plan,
+    );
     await expectRefused(bytes, 400, /formule n’est pas admise/, `${at.sheet}!${at.cell}`);
   });
 
@@ -227,7 +235,12 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
       edit(wb);
       return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
     };
-    await expectRefused(await drop((wb) => wb.removeWorksheet(wb.getWorksheet('1.3.03 CPAS de Liège - SADA')!.id)), 400, /Feuille absente/, '1.3.03 CPAS de Liège - SADA');
+    await expectRefused(
+      await drop((wb) => wb.removeWorksheet(wb.getWorksheet('1.3.03 CPAS de Liège - SADA')!.id)),
+      400,
+      /Feuille absente/,
+      '1.3.03 CPAS de Liège - SADA',
+    );
     await expectRefused(await drop((wb) => wb.removeWorksheet(wb.getWorksheet('Fiche plan')!.id)), 400, /Feuille absente/, 'Fiche plan');
     await expectRefused(await drop((wb) => wb.addWorksheet('Mes calculs')), 400, /Feuille inconnue/, 'Mes calculs');
     await expectRefused(await drop((wb) => (wb.getWorksheet('Fiche plan')!.getCell('A1').value = 'plan:un-autre-plan')), 400, /autre plan/);

@@ -61,7 +61,13 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       null,
       h('th', { scope: 'col' }, 'Poste'),
       ofYear.map((v, i) =>
-        h('th', { scope: 'col', 'data-testid': `version-head-${i}` }, v.nature === 'previsionnel' ? 'Prévisionnel' : `Actualisation ${ofYear.slice(0, i + 1).filter((x) => x.nature === 'actualisation').length}`, h('br'), h('span', { class: 'muted' }, formatDate(v.dateDecision))),
+        h(
+          'th',
+          { scope: 'col', 'data-testid': `version-head-${i}` },
+          v.nature === 'previsionnel' ? 'Prévisionnel' : `Actualisation ${ofYear.slice(0, i + 1).filter((x) => x.nature === 'actualisation').length}`,
+          h('br'),
+          h('span', { class: 'muted' }, formatDate(v.dateDecision)),
+        ),
       ),
     );
     const body = lines.map((line, li) => {
@@ -69,7 +75,11 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       return h(
         'tr',
         { class: isTotal ? 'row-total' : null, 'data-line': `${line.side}.${line.key}`, 'data-testid': `version-line-${line.side}-${line.key}` },
-        h('th', { scope: 'row' }, line.side === 'recettes' && !isTotal ? `Recettes : ${line.label}` : line.side === 'depenses' && !isTotal ? `Dépenses : ${line.label}` : line.label),
+        h(
+          'th',
+          { scope: 'row' },
+          line.side === 'recettes' && !isTotal ? `Recettes : ${line.label}` : line.side === 'depenses' && !isTotal ? `Dépenses : ${line.label}` : line.label,
+        ),
         ofYear.map((_, vi) => {
           const change = diffs[vi]?.[li] ?? null;
           const value = vi === 0 ? line.after : (change?.after ?? null);
@@ -120,7 +130,11 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
                 ),
               ),
             ),
-            h('p', { class: 'hint' }, 'La dernière version s’applique au rapprochement. Les montants modifiés par rapport à la version précédente sont surlignés, avec leur écart.'),
+            h(
+              'p',
+              { class: 'hint' },
+              'La dernière version s’applique au rapprochement. Les montants modifiés par rapport à la version précédente sont surlignés, avec leur écart.',
+            ),
             versionsTable(ofYear),
           ],
     );
@@ -132,7 +146,11 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
     const hasPrevisionnel = ofYear.some((v) => v.nature === 'previsionnel');
     const kind: BudgetVersionKind = hasPrevisionnel ? 'actualisation' : 'previsionnel';
     const label = hasPrevisionnel ? 'Nouvelle actualisation' : `Enregistrer le prévisionnel ${year}`;
-    const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'new-version', 'aria-expanded': String(formOpen), disabled: formOpen }, label);
+    const button = h(
+      'button',
+      { type: 'button', class: 'primary', 'data-testid': 'new-version', 'aria-expanded': String(formOpen), disabled: formOpen },
+      label,
+    );
     button.addEventListener('click', () => {
       formOpen = true;
       const source = latest ? latest.budget : store.plan.budget;
@@ -227,14 +245,42 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       const f = computeBudgetFigures({ budget: b, transferts: [] });
       const balance = f.totalRecettes !== null && f.totalDepenses !== null ? f.totalRecettes - f.totalDepenses : null;
       const row = (label: string, value: string, status?: string, note?: string, testId?: string) =>
-        h('div', { class: `figure ${status ?? ''}`, 'data-testid': testId ?? null }, h('dt', null, label), h('dd', null, h('span', { class: 'value' }, value), note ? h('span', { class: 'note' }, ` ${note}`) : null));
+        h(
+          'div',
+          { class: `figure ${status ?? ''}`, 'data-testid': testId ?? null },
+          h('dt', null, label),
+          h('dd', null, h('span', { class: 'value' }, value), note ? h('span', { class: 'note' }, ` ${note}`) : null),
+        );
       const typedMismatch = (typed: number | null, sum: number | null) => typed !== null && typed !== (sum ?? 0);
       replaceChildren(
         figures,
-        row('Σ recettes', eurosOrBlank(f.recettesSum, '—'), typedMismatch(b.recettes.total, f.recettesSum) ? 'error' : undefined, typedMismatch(b.recettes.total, f.recettesSum) ? `≠ total saisi ${formatEuros(b.recettes.total!)}` : undefined, 'version-sum-recettes'),
-        row('Σ dépenses', eurosOrBlank(f.depensesSum, '—'), typedMismatch(b.depenses.total, f.depensesSum) ? 'error' : undefined, typedMismatch(b.depenses.total, f.depensesSum) ? `≠ total saisi ${formatEuros(b.depenses.total!)}` : undefined, 'version-sum-depenses'),
-        row('Équilibre recettes − dépenses', balance === null ? '—' : formatEuros(balance), balance === null ? undefined : balance === 0 ? 'ok' : 'error', balance === null || balance === 0 ? undefined : 'une version en déséquilibre sera signalée comme erreur bloquante', 'version-balance'),
-        row('Part communale / subvention PCS', f.partCommunaleRatio === null ? 'non calculable' : formatPercent(f.partCommunaleRatio), undefined, `minimum ${PART_COMMUNALE_MINIMUM_TEXT}`),
+        row(
+          'Σ recettes',
+          eurosOrBlank(f.recettesSum, '—'),
+          typedMismatch(b.recettes.total, f.recettesSum) ? 'error' : undefined,
+          typedMismatch(b.recettes.total, f.recettesSum) ? `≠ total saisi ${formatEuros(b.recettes.total!)}` : undefined,
+          'version-sum-recettes',
+        ),
+        row(
+          'Σ dépenses',
+          eurosOrBlank(f.depensesSum, '—'),
+          typedMismatch(b.depenses.total, f.depensesSum) ? 'error' : undefined,
+          typedMismatch(b.depenses.total, f.depensesSum) ? `≠ total saisi ${formatEuros(b.depenses.total!)}` : undefined,
+          'version-sum-depenses',
+        ),
+        row(
+          'Équilibre recettes − dépenses',
+          balance === null ? '—' : formatEuros(balance),
+          balance === null ? undefined : balance === 0 ? 'ok' : 'error',
+          balance === null || balance === 0 ? undefined : 'une version en déséquilibre sera signalée comme erreur bloquante',
+          'version-balance',
+        ),
+        row(
+          'Part communale / subvention PCS',
+          f.partCommunaleRatio === null ? 'non calculable' : formatPercent(f.partCommunaleRatio),
+          undefined,
+          `minimum ${PART_COMMUNALE_MINIMUM_TEXT}`,
+        ),
       );
     }
 
@@ -243,7 +289,11 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
     const dateDecision = h('input', { type: 'date', 'data-testid': 'version-date', min: `${year - 1}-01-01`, max: `${year + 1}-12-31` });
     const commentaire = h('textarea', { rows: 3, maxlength: 2000, 'data-testid': 'version-commentaire' });
 
-    const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'version-save' }, kind === 'previsionnel' ? `Enregistrer le prévisionnel ${year}` : 'Enregistrer l’actualisation');
+    const submit = h(
+      'button',
+      { type: 'submit', class: 'primary', 'data-testid': 'version-save' },
+      kind === 'previsionnel' ? `Enregistrer le prévisionnel ${year}` : 'Enregistrer l’actualisation',
+    );
     const cancel = h('button', { type: 'button', 'data-testid': 'version-cancel' }, 'Annuler');
     cancel.addEventListener('click', closeForm);
 
@@ -321,7 +371,9 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
       submit.disabled = true;
       form.setAttribute('aria-busy', 'true');
       try {
-        const stored = (await send(api.plans[':planId']['budget-versions'].$post({ param: { planId }, json: { data: parsed.data } }))) as unknown as BudgetVersion;
+        const stored = (await send(
+          api.plans[':planId']['budget-versions'].$post({ param: { planId }, json: { data: parsed.data } }),
+        )) as unknown as BudgetVersion;
         store.plan.budgetsAnnuels = [...store.plan.budgetsAnnuels, stored];
         toast(`${describeBudgetVersion(store.plan.budgetsAnnuels, stored)} enregistré${stored.nature === 'actualisation' ? 'e' : ''}`);
         closeForm();
@@ -344,7 +396,13 @@ export function renderBudgets(ctx: PageContext, year: number): Page {
           'div',
           { class: 'import-errors', role: 'alert', 'data-testid': 'version-errors' },
           h('p', { class: 'import-message error' }, 'La version n’est pas enregistrée.'),
-          lines.length ? h('ul', null, lines.map((l) => h('li', null, l))) : null,
+          lines.length
+            ? h(
+                'ul',
+                null,
+                lines.map((l) => h('li', null, l)),
+              )
+            : null,
         ),
       );
       form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();

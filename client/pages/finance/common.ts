@@ -50,4 +50,3 @@ export function yearSelector(planId: string, view: FinanceView, years: readonly 
 export function signedInName(): string {
   return currentMe()?.nom ?? '';
 }
-

@@ -48,7 +48,10 @@ const FUNCTIONAL_OPTIONS: Option[] = Object.entries(FUNCTIONAL_CODES).map(([code
 
 /** "Automatique (Subvention PCS)" — the documented rule's answer for this line — then the natures one may force. */
 function natureOptions(line: Pick<BookedLineFields, 'codeFonctionnel' | 'articleEconomique'>): Option[] {
-  return [{ value: AUTO, label: `Automatique (${BOOKED_NATURE_LABELS[classifyBookedLine(line)]})` }, ...BOOKED_NATURES.map((n) => ({ value: n, label: BOOKED_NATURE_LABELS[n] }))];
+  return [
+    { value: AUTO, label: `Automatique (${BOOKED_NATURE_LABELS[classifyBookedLine(line)]})` },
+    ...BOOKED_NATURES.map((n) => ({ value: n, label: BOOKED_NATURE_LABELS[n] })),
+  ];
 }
 
 function fieldsOf(line: BookedLine): BookedLineFields {
@@ -77,7 +80,10 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       width: 210,
       options: (r) => natureOptions(r),
       get: (r) => r.nature ?? AUTO,
-      note: (r) => (r.nature === null ? 'Nature déduite du code fonctionnel et de l’article (règle documentée)' : 'Nature choisie (la règle donnerait : ' + BOOKED_NATURE_LABELS[classifyBookedLine(r)] + ')'),
+      note: (r) =>
+        r.nature === null
+          ? 'Nature déduite du code fonctionnel et de l’article (règle documentée)'
+          : 'Nature choisie (la règle donnerait : ' + BOOKED_NATURE_LABELS[classifyBookedLine(r)] + ')',
       className: (r) => (r.nature === null ? undefined : 'cell-override'),
     },
   ];
@@ -104,7 +110,13 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
         touched.add(c.row);
       }
       for (const line of touched) {
-        queue.enqueue({ kind: 'row', target: { type: 'booked-line', id: line.id }, label: `l’imputation « ${line.libelle ?? line.articleEconomique} »`, data: fieldsOf(line), version: line.version });
+        queue.enqueue({
+          kind: 'row',
+          target: { type: 'booked-line', id: line.id },
+          label: `l’imputation « ${line.libelle ?? line.articleEconomique} »`,
+          data: fieldsOf(line),
+          version: line.version,
+        });
       }
       if (touched.size === 0) return;
       grid.refresh();
@@ -128,7 +140,14 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
           h(
             'thead',
             null,
-            h('tr', null, h('th', { scope: 'col' }, 'Année'), BOOKED_NATURES.map((n) => h('th', { scope: 'col' }, BOOKED_NATURE_LABELS[n])), h('th', { scope: 'col' }, 'Imputations'), h('th', { scope: 'col' }, 'Rapprochement')),
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, 'Année'),
+              BOOKED_NATURES.map((n) => h('th', { scope: 'col' }, BOOKED_NATURE_LABELS[n])),
+              h('th', { scope: 'col' }, 'Imputations'),
+              h('th', { scope: 'col' }, 'Rapprochement'),
+            ),
           ),
           h(
             'tbody',
@@ -171,8 +190,9 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     if (!(await confirmDialog('Supprimer l’imputation', `Supprimer ${what} ? Cette suppression est définitive.`, 'Supprimer'))) return;
     try {
       await queue.idle();
-      const outcome = await deleteRow((detacher) =>
-        send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
+      const outcome = await deleteRow(
+        (detacher) =>
+          send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
         permissions,
       );
       if (outcome === 'kept') return;
@@ -198,16 +218,30 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     return new Promise((resolve) => {
       const titleId = uid('add-line');
       const ids = { annee: uid('a'), code: uid('a'), article: uid('a'), libelle: uid('a'), montant: uid('a'), nature: uid('a') };
-      const anneeSel = h('select', { id: ids.annee }, years.map((y) => h('option', { value: y, selected: y === (year ?? years[years.length - 1]) }, String(y))));
-      const codeSel = h('select', { id: ids.code }, FUNCTIONAL_OPTIONS.map((o) => h('option', { value: o.value }, o.label)));
+      const anneeSel = h(
+        'select',
+        { id: ids.annee },
+        years.map((y) => h('option', { value: y, selected: y === (year ?? years[years.length - 1]) }, String(y))),
+      );
+      const codeSel = h(
+        'select',
+        { id: ids.code },
+        FUNCTIONAL_OPTIONS.map((o) => h('option', { value: o.value }, o.label)),
+      );
       const article = h('input', { type: 'text', id: ids.article, maxlength: 6, autocomplete: 'off', placeholder: '465-48' });
       const libelle = h('input', { type: 'text', id: ids.libelle, maxlength: 300, autocomplete: 'off' });
       const montant = h('input', { type: 'text', id: ids.montant, inputmode: 'decimal', class: 'num', autocomplete: 'off' });
       const natureSel = h('select', { id: ids.nature });
       const refreshNature = () => {
         const current = natureSel.value || AUTO;
-        const opts = natureOptions({ codeFonctionnel: codeSel.value as BookedLineFields['codeFonctionnel'], articleEconomique: article.value.trim() || '000-00' });
-        replaceChildren(natureSel, opts.map((o) => h('option', { value: o.value, selected: o.value === current }, o.label)));
+        const opts = natureOptions({
+          codeFonctionnel: codeSel.value as BookedLineFields['codeFonctionnel'],
+          articleEconomique: article.value.trim() || '000-00',
+        });
+        replaceChildren(
+          natureSel,
+          opts.map((o) => h('option', { value: o.value, selected: o.value === current }, o.label)),
+        );
       };
       refreshNature();
       codeSel.addEventListener('change', refreshNature);
@@ -220,7 +254,13 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
         'form',
         { novalidate: true },
         h('h2', { id: titleId }, 'Nouvelle imputation E-compte'),
-        h('div', { class: 'columns' }, field(ids.annee, 'Année', anneeSel), field(ids.code, 'Code fonctionnel', codeSel), field(ids.article, 'Article économique', article)),
+        h(
+          'div',
+          { class: 'columns' },
+          field(ids.annee, 'Année', anneeSel),
+          field(ids.code, 'Code fonctionnel', codeSel),
+          field(ids.article, 'Article économique', article),
+        ),
         field(ids.libelle, 'Libellé', libelle),
         h('div', { class: 'columns' }, field(ids.montant, 'Montant (€)', montant), field(ids.nature, 'Nature', natureSel)),
         errors,
@@ -229,7 +269,18 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'data-testid': 'booked-add-dialog' }, form);
       const close = showModal(dialog, { onClosed: resolve, focus: article, dismissWith: cancel });
       const showProblems = (messages: string[]) =>
-        replaceChildren(errors, h('div', { class: 'import-errors', role: 'alert' }, h('ul', null, messages.map((m) => h('li', null, m)))));
+        replaceChildren(
+          errors,
+          h(
+            'div',
+            { class: 'import-errors', role: 'alert' },
+            h(
+              'ul',
+              null,
+              messages.map((m) => h('li', null, m)),
+            ),
+          ),
+        );
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
         const amount = montant.value.trim() === '' ? { ok: false as const, message: 'Le montant est obligatoire' } : parseBelgianNumber(montant.value, 2);
@@ -272,7 +323,12 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   const el = h(
     'article',
     { class: 'section-page wide finance-page', 'data-testid': 'imputations-page' },
-    h('div', { class: 'finance-title' }, h('h1', null, 'Imputations E-compte'), yearSelector(planId, 'imputations', years, year, { allLabel: 'Toutes les années' })),
+    h(
+      'div',
+      { class: 'finance-title' },
+      h('h1', null, 'Imputations E-compte'),
+      yearSelector(planId, 'imputations', years, year, { allLabel: 'Toutes les années' }),
+    ),
     h(
       'p',
       { class: 'hint' },
@@ -373,7 +429,11 @@ function renderBookedPreview(p: BookedImportPreview): Node {
   return h(
     'div',
     { class: 'import-preview', 'data-testid': 'booked-import-preview', 'data-count': p.lines.length },
-    h('p', { class: 'import-count', 'data-testid': 'booked-import-count' }, `${plural(p.lines.length, 'imputation')} lue${p.lines.length > 1 ? 's' : ''} (${p.format.toUpperCase()})`),
+    h(
+      'p',
+      { class: 'import-count', 'data-testid': 'booked-import-count' },
+      `${plural(p.lines.length, 'imputation')} lue${p.lines.length > 1 ? 's' : ''} (${p.format.toUpperCase()})`,
+    ),
     p.years.map(yearSummary),
     h(
       'div',
@@ -381,7 +441,15 @@ function renderBookedPreview(p: BookedImportPreview): Node {
       h(
         'table',
         { class: 'finance-table' },
-        h('thead', null, h('tr', null, ['Ligne', 'Année', 'Code fonctionnel', 'Article', 'Libellé', 'Montant', 'Nature'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Ligne', 'Année', 'Code fonctionnel', 'Article', 'Libellé', 'Montant', 'Nature'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
         h('tbody', null, p.lines.map(line)),
       ),
     ),
@@ -407,7 +475,9 @@ export function openBookedImportDialog(ctx: PageContext): Promise<void> {
     },
     send: async (file, fingerprint) => {
       const form = fingerprint ? { file, apply: 'true' as const, fingerprint } : { file, apply: 'false' as const };
-      return (await send(api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }))) as unknown as BookedImportPreview | BookedImportResult;
+      return (await send(api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }))) as unknown as
+        | BookedImportPreview
+        | BookedImportResult;
     },
     renderPreview: renderBookedPreview,
     applyLabel: () => 'Importer',
@@ -419,7 +489,10 @@ export function openBookedImportDialog(ctx: PageContext): Promise<void> {
       const issues = all.filter((i) => i.message);
       return {
         issues,
-        heading: issues.length > 0 ? `Import refusé, rien n’a été modifié : ${plural(issues.length, 'problème')} dans le fichier.` : message || 'Le fichier ne peut pas être importé.',
+        heading:
+          issues.length > 0
+            ? `Import refusé, rien n’a été modifié : ${plural(issues.length, 'problème')} dans le fichier.`
+            : message || 'Le fichier ne peut pas être importé.',
       };
     },
     retryHint: 'Corrigez le fichier puis choisissez-le à nouveau.',

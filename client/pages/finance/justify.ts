@@ -149,7 +149,14 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
           return;
         }
         if (err instanceof Error && err.message === 'pending') {
-          replaceChildren(message, h('p', { class: 'import-message error', role: 'alert' }, 'Des modifications du plan ne sont pas encore enregistrées : attendez « Enregistré » puis réessayez.'));
+          replaceChildren(
+            message,
+            h(
+              'p',
+              { class: 'import-message error', role: 'alert' },
+              'Des modifications du plan ne sont pas encore enregistrées : attendez « Enregistré » puis réessayez.',
+            ),
+          );
           return;
         }
         fail(err);

@@ -82,7 +82,12 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
   const budgetLink = (rec: YearReconciliation, line: ReconciliationLine | null, value: number | null, testId: string) => {
     if (rec.budget.version) return figureLink(budgetsHref, eurosOrBlank(value), `Budget ${year} : ${rec.budget.label}`, testId);
     const field = line ? BUDGET_FIELD[line.id] : 'budget.recettes.total';
-    return figureLink(sectionHref(planId, 'budget', field), eurosOrBlank(value), 'Budget annuel de la fiche plan (aucune version enregistrée pour cette année)', testId);
+    return figureLink(
+      sectionHref(planId, 'budget', field),
+      eurosOrBlank(value),
+      'Budget annuel de la fiche plan (aucune version enregistrée pour cette année)',
+      testId,
+    );
   };
 
   function card(title: string, value: Node | string, detail: (Node | string | null)[], testId: string, status?: string): HTMLElement {
@@ -148,8 +153,16 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
         { 'data-testid': `rec-line-${line.id}`, 'data-path': line.path, 'data-status': line.status, tabindex: '-1', class: `status-${line.status}` },
         h('th', { scope: 'row' }, line.label),
         h('td', { class: 'num', 'data-testid': 'budget' }, line.budget === null ? '—' : budgetLink(rec, line, line.budget, `rec-line-${line.id}-budget`)),
-        h('td', { class: 'num', 'data-testid': 'booked' }, line.booked === null ? '—' : figureLink(bookedHref, formatEuros(line.booked), `Imputations E-compte ${year}`)),
-        h('td', { class: 'num', 'data-testid': 'transferred' }, line.transferred === null ? '—' : figureLink(transfersHref, formatEuros(line.transferred), `Transferts ${year}`)),
+        h(
+          'td',
+          { class: 'num', 'data-testid': 'booked' },
+          line.booked === null ? '—' : figureLink(bookedHref, formatEuros(line.booked), `Imputations E-compte ${year}`),
+        ),
+        h(
+          'td',
+          { class: 'num', 'data-testid': 'transferred' },
+          line.transferred === null ? '—' : figureLink(transfersHref, formatEuros(line.transferred), `Transferts ${year}`),
+        ),
         differencesCell(line.differences, line.status === 'ecart'),
         h('td', null, statusBadge(line.status, 'status')),
         h('td', { class: 'origin' }, line.origin),
@@ -286,7 +299,8 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
   function renderFindings(): void {
     const findings = findingsOfYear(store.justifiedChecks(), year);
     // A line's finding points at its line of this page; a partner's, at the year's transfers and conventions.
-    const item = (f: JustifiedFinding) => findingItem(ctx, f, f.path.startsWith('finance.') ? financeHref(planId, 'rapprochement', year, f.path) : transfersHref);
+    const item = (f: JustifiedFinding) =>
+      findingItem(ctx, f, f.path.startsWith('finance.') ? financeHref(planId, 'rapprochement', year, f.path) : transfersHref);
     const lines = findings.filter((f) => f.rule.startsWith('rapprochement-'));
     const conventions = findings.filter((f) => !f.rule.startsWith('rapprochement-'));
     const justified = findings.filter((f) => f.justification && !f.justification.outdated).length;
@@ -295,7 +309,11 @@ export function renderRapprochement(ctx: PageContext, year: number): Page {
       h('h2', { id: 'rec-findings-title' }, `Constats ${year}`),
       findings.length === 0
         ? h('p', { 'data-testid': 'rec-no-findings' }, `Aucun constat de rapprochement pour ${year}.`)
-        : h('p', { class: 'hint' }, `${findings.length} constat${findings.length > 1 ? 's' : ''}, dont ${justified} justifié${justified > 1 ? 's' : ''}. Une erreur se corrige ; un avertissement peut se justifier.`),
+        : h(
+            'p',
+            { class: 'hint' },
+            `${findings.length} constat${findings.length > 1 ? 's' : ''}, dont ${justified} justifié${justified > 1 ? 's' : ''}. Une erreur se corrige ; un avertissement peut se justifier.`,
+          ),
       lines.length === 0 ? null : h('ul', { class: 'findings-list', 'data-testid': 'rec-findings' }, lines.map(item)),
       conventions.length === 0
         ? null

@@ -50,7 +50,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     { kind: 'budget', label: 'Budget : subvention(s) art.20', line: 'subventionsArt20' },
   ];
   const budgetLine = (row: YearRow & { kind: 'budget' }, y: number) =>
-    row.line === 'subventionsArt20' ? budgetOfYear(store.plan, y).budget.recettes.subventionsArt20 : budgetOfYear(store.plan, y).budget.depenses.subventionsInstitutions;
+    row.line === 'subventionsArt20'
+      ? budgetOfYear(store.plan, y).budget.recettes.subventionsArt20
+      : budgetOfYear(store.plan, y).budget.depenses.subventionsInstitutions;
 
   const yearColumns = years.map(
     (y): Column<YearRow> => ({
@@ -105,7 +107,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
         r.kind === 'partner'
           ? r.transfer.montant
           : r.kind === 'sum'
-            ? (r.art20Only ? computeBudgetFigures(store.plan).art20Sum : computeBudgetFigures(store.plan).transfersSum)
+            ? r.art20Only
+              ? computeBudgetFigures(store.plan).art20Sum
+              : computeBudgetFigures(store.plan).transfersSum
             : r.line === 'subventionsArt20'
               ? store.plan.budget.recettes.subventionsArt20
               : store.plan.budget.depenses.subventionsInstitutions,
@@ -114,7 +118,13 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
   ];
 
   const pathOf = (row: YearRow, key: string) =>
-    row.kind !== 'partner' ? null : /^\d{4}$/.test(key) ? `transferts.${row.transfer.id}.parAnnee.${key}` : key === 'montant' ? `transferts.${row.transfer.id}.montant` : null;
+    row.kind !== 'partner'
+      ? null
+      : /^\d{4}$/.test(key)
+        ? `transferts.${row.transfer.id}.parAnnee.${key}`
+        : key === 'montant'
+          ? `transferts.${row.transfer.id}.montant`
+          : null;
   const values = valueCells<YearRow>(ctx, pathOf);
   const transfersHost = h('div', { class: 'grid-host', 'data-path': 'transferts' });
   let rows = buildRows();
@@ -127,7 +137,8 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     height: Math.min(620, 34 + rows.length * 29 + 18),
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
     rowLabel: (row) => (row.kind === 'partner' ? row.transfer.partenaire : row.label),
-    canEdit: (row, key) => row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
+    canEdit: (row, key) =>
+      row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
     ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];
@@ -144,7 +155,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
   });
   const unwatchReview = values.watch(grid);
   const refusals = watchRefusals(ctx, grid, () =>
-    rows.flatMap((r, rowIndex) => (r.kind === 'partner' ? years.map((y) => ({ rowIndex, key: String(y), cell: { grid: 'transfer', row: r.transfer.id, period: String(y) } })) : [])),
+    rows.flatMap((r, rowIndex) =>
+      r.kind === 'partner' ? years.map((y) => ({ rowIndex, key: String(y), cell: { grid: 'transfer', row: r.transfer.id, period: String(y) } })) : [],
+    ),
   );
 
   // ——— Conventions of the chosen year ———
@@ -190,7 +203,11 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
       'Convention (€)',
       'La fiche n’a pas de ligne « Montant du transfert financier dans le cadre d’une convention » : ajoutez l’indicateur dans la fiche pour le saisir.',
     ),
-    targetColumn('partBudget', 'Part budget (%)', 'La fiche n’a pas de ligne « Part du budget PCS affecté à l’action » : ajoutez l’indicateur dans la fiche pour la saisir.'),
+    targetColumn(
+      'partBudget',
+      'Part budget (%)',
+      'La fiche n’a pas de ligne « Part du budget PCS affecté à l’action » : ajoutez l’indicateur dans la fiche pour la saisir.',
+    ),
     { key: 'transfer', title: 'Transfert (€)', kind: 'number', scale: 2, readOnly: true, width: 105, get: (r) => groupFigure(r, (p) => p.transfer.amount) },
     { key: 'sum', title: 'Σ conv. (€)', kind: 'number', scale: 2, readOnly: true, width: 105, get: (r) => groupFigure(r, (p) => p.conventionsSum) },
     { key: 'difference', title: 'Écart (€)', kind: 'number', scale: 2, readOnly: true, width: 90, get: (r) => groupFigure(r, (p) => p.difference) },
@@ -239,9 +256,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
   const fichesList = h(
     'ul',
     { class: 'inline-links' },
-    conventionRows.filter((r) => r.action.conventionIndicatorId === null || r.action.partBudgetIndicatorId === null).map((r) =>
-      h('li', null, h('a', { href: ficheHref(planId, r.action.actionId) }, r.action.label)),
-    ),
+    conventionRows
+      .filter((r) => r.action.conventionIndicatorId === null || r.action.partBudgetIndicatorId === null)
+      .map((r) => h('li', null, h('a', { href: ficheHref(planId, r.action.actionId) }, r.action.label))),
   );
 
   const el = h(

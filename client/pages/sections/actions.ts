@@ -21,7 +21,11 @@ import { guardButton } from '../read-only.ts';
  * operator tells them apart.
  */
 
-const normalise = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const normalise = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /** Catalogue entries matching a query: a code prefix ("1.3") or every word in the title, thématique or axe. */
 export function searchCatalogue(catalogue: Catalogue, query: string): CatalogueEntry[] {
@@ -83,7 +87,12 @@ async function chooseCatalogueAction(catalogue: Catalogue): Promise<{ entry: Cat
     body: [
       h('div', { class: 'field' }, h('label', { for: 'catalogue-search' }, 'Rechercher par code ou par mots'), search),
       results,
-      h('div', { class: 'field' }, h('label', { for: 'new-action-operator' }, 'Opérateur / partenaire principal (Association/Organisme/Administration)'), organisme),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'new-action-operator' }, 'Opérateur / partenaire principal (Association/Organisme/Administration)'),
+        organisme,
+      ),
       h('div', { class: 'field' }, h('label', { class: 'inline', for: 'new-action-equipe' }, equipe, 'L’action est portée par l’équipe PCS')),
     ],
     buttons: [
@@ -190,8 +199,9 @@ export function renderActionsList(ctx: PageContext): Page {
     if (!ok) return;
     try {
       await queue.idle();
-      const outcome = await deleteRow((detacher) =>
-        send(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: s.a.id }, query: deleteQuery(s.a.version, detacher) })),
+      const outcome = await deleteRow(
+        (detacher) =>
+          send(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: s.a.id }, query: deleteQuery(s.a.version, detacher) })),
         permissions,
       );
       if (outcome !== 'kept') await reloadPlan();
@@ -207,7 +217,14 @@ export function renderActionsList(ctx: PageContext): Page {
     if (to < 0 || to >= list.length) return;
     list.splice(s.i, 1);
     list.splice(to, 0, s.a);
-    queue.enqueue({ kind: 'row', target: { type: 'action', id: s.a.id }, label: describeAction(s.a), data: actionEditOf(s.a), version: s.a.version, position: to });
+    queue.enqueue({
+      kind: 'row',
+      target: { type: 'action', id: s.a.id },
+      label: describeAction(s.a),
+      data: actionEditOf(s.a),
+      version: s.a.version,
+      position: to,
+    });
     grid.setRows(list);
     grid.focusCell(to, 'title');
     store.emit('local');

@@ -11,8 +11,7 @@ import { totalsBox, type Figure } from '../totals.ts';
 
 const GRID = 'consumption';
 const ROW = 'e-compte';
-const TITLE =
-  'Consommation réelle de la subvention PCS et de la part communale, telle que mentionnée dans E-compte (= imputations)';
+const TITLE = 'Consommation réelle de la subvention PCS et de la part communale, telle que mentionnée dans E-compte (= imputations)';
 
 type YearRow = { year: number };
 
@@ -50,8 +49,7 @@ export function renderConsommation(ctx: PageContext): Page {
       scale: 2,
       width: 200,
       get: (r) => store.cellValue(GRID, ROW, String(r.year)),
-      check: (v) =>
-        typeof v !== 'number' ? null : v < 0 ? 'Le montant ne peut pas être négatif' : v > MAX_CENTS ? 'Montant trop grand' : null,
+      check: (v) => (typeof v !== 'number' ? null : v < 0 ? 'Le montant ne peut pas être négatif' : v > MAX_CENTS ? 'Montant trop grand' : null),
     },
   ];
 

@@ -137,19 +137,8 @@ export function renderEquipe(ctx: PageContext): Page {
       diplomeAutre,
       chef.text('orientation', 'Si master ou bachelier, orientation'),
     ),
-    h(
-      'section',
-      null,
-      h('h2', null, `A propos des autres travailleurs de l’équipe financés par le ${programme.shortName}`),
-      editor.el,
-      totals.el,
-    ),
-    h(
-      'section',
-      null,
-      h('h2', null, 'Service citoyen'),
-      service.yesno('recours', 'Le pouvoir local fait-il appel au service citoyen ?'),
-    ),
+    h('section', null, h('h2', null, `A propos des autres travailleurs de l’équipe financés par le ${programme.shortName}`), editor.el, totals.el),
+    h('section', null, h('h2', null, 'Service citoyen'), service.yesno('recours', 'Le pouvoir local fait-il appel au service citoyen ?')),
   );
 
   return {

@@ -36,8 +36,7 @@ export function renderFormations(ctx: PageContext): Page {
       width: 90,
       // A year, not a quantity: no thousands separator.
       format: (v) => String(v),
-      check: (v) =>
-        typeof v === 'number' && !years.includes(v) ? `L'année doit être une année du programme (${yearRange})` : null,
+      check: (v) => (typeof v === 'number' && !years.includes(v) ? `L'année doit être une année du programme (${yearRange})` : null),
     },
     { key: 'organisateur', title: 'Organisateur', kind: 'text', maxLength: 300, width: 260 },
     {

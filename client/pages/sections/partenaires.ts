@@ -15,8 +15,7 @@ type Liste = (typeof LISTES_PARTENAIRES)[number];
 /** The headings of the two lists of partner cards, verbatim from the form (spec §1.21). */
 const LISTE_LABELS: Record<Liste, string> = {
   portent: "Partenaires qui PORTENT la mise en œuvre d'une ou plusieurs action(s) du plan",
-  'part-active':
-    "Partenaires qui prennent UNE PART ACTIVE dans la mise en œuvre d'une ou plusieurs action(s) portée(s) par l'équipe PCS",
+  'part-active': "Partenaires qui prennent UNE PART ACTIVE dans la mise en œuvre d'une ou plusieurs action(s) portée(s) par l'équipe PCS",
 };
 const LISTE_OPTIONS: Option[] = LISTES_PARTENAIRES.map((value) => ({ value, label: LISTE_LABELS[value] }));
 
@@ -65,9 +64,7 @@ export function renderPartenaires(ctx: PageContext): Page {
       check: (v) => {
         const bad = (v as string[]).find((item) => !email.safeParse(item).success);
         if (bad === undefined) return null;
-        return /\s/.test(bad)
-          ? `« ${bad} » : séparez les adresses électroniques par « ; »`
-          : `« ${bad} » n'est pas une adresse électronique valide`;
+        return /\s/.test(bad) ? `« ${bad} » : séparez les adresses électroniques par « ; »` : `« ${bad} » n'est pas une adresse électronique valide`;
       },
     },
   ];

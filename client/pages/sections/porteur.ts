@@ -35,7 +35,12 @@ export function renderPorteur(ctx: PageContext): Page {
     'article',
     { class: 'section-page' },
     h('h1', null, 'Porteur et identité'),
-    h('details', { class: 'rgpd' }, h('summary', null, RGPD_TITLE), rgpdParagraphs(ctx.store.programme).map((p) => h('p', null, p))),
+    h(
+      'details',
+      { class: 'rgpd' },
+      h('summary', null, RGPD_TITLE),
+      rgpdParagraphs(ctx.store.programme).map((p) => h('p', null, p)),
+    ),
     h(
       'section',
       null,

@@ -94,13 +94,7 @@ export function renderReunions(ctx: PageContext): Page {
     h('h1', null, 'Réunions et plateformes'),
     h('p', { class: 'hint' }, 'Dates au format JJ/MM/AAAA et plus-values séparées par « ; ».'),
     h('section', null, h('h2', null, TITLE_ORGANISEES), organisees.el),
-    h(
-      'section',
-      null,
-      h('h2', null, TITLE_INVITE),
-      h('p', { class: 'hint' }, `Plus values possibles : ${PLUS_VALUES_REUNIONS.join(' ; ')}.`),
-      invite.el,
-    ),
+    h('section', null, h('h2', null, TITLE_INVITE), h('p', { class: 'hint' }, `Plus values possibles : ${PLUS_VALUES_REUNIONS.join(' ; ')}.`), invite.el),
   );
   const editors = [
     { collection: 'reunionsOrganisees' as const, editor: organisees },

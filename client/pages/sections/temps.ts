@@ -85,7 +85,11 @@ export function renderTemps(ctx: PageContext): Page {
     'article',
     { class: 'section-page wide' },
     h('h1', null, 'Répartition de l’activité du chef de projet'),
-    h('p', { class: 'hint' }, 'Pourcentages du temps de travail ; chaque colonne doit totaliser 100 %. Collez un bloc depuis un tableur : il est enregistré en une fois.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Pourcentages du temps de travail ; chaque colonne doit totaliser 100 %. Collez un bloc depuis un tableur : il est enregistré en une fois.',
+    ),
     host,
   );
   return {
@@ -97,7 +101,13 @@ export function renderTemps(ctx: PageContext): Page {
         // Paths name a period (column check) or a category and a period.
         const [a, b] = [m[1], m[2]];
         const period = periods.includes(a ?? '') ? a! : periods.includes(b ?? '') ? b! : periods[0]!;
-        const rowIndex = b && !periods.includes(a ?? '') ? Math.max(0, rows.findIndex((r) => r.code === a)) : rows.length - 1;
+        const rowIndex =
+          b && !periods.includes(a ?? '')
+            ? Math.max(
+                0,
+                rows.findIndex((r) => r.code === a),
+              )
+            : rows.length - 1;
         grid.focusCell(rowIndex, period);
         return true;
       }

@@ -14,11 +14,7 @@ export function renderTextes(ctx: PageContext): Page {
     { class: 'section-page' },
     h('h1', null, 'Textes du plan'),
     textes.text('portrait', 'Portrait de la commune / du territoire couvert par l’association de pouvoirs locaux', long),
-    textes.text(
-      'problemesBesoins',
-      'Problèmes/Besoins auxquels la commune ou le territoire couvert par l’association de pouvoirs locaux est confronté',
-      long,
-    ),
+    textes.text('problemesBesoins', 'Problèmes/Besoins auxquels la commune ou le territoire couvert par l’association de pouvoirs locaux est confronté', long),
     textes.text('vision', `Vision de la situation désirée en ${last} sur le territoire couvert par le PCS`, long),
     textes.text('plusValue', `Plus value / Valeur ajoutée par le plan pour passer de la situation de ${first} à ${last}`, long),
     textes.text('objectifStrategique', 'Objectif stratégique du plan', long),

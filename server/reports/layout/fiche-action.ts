@@ -66,13 +66,24 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   if (entry?.objectif) b.add([{ col: 2, value: entry.objectif, style: 'note', span: lastCol - 1 }], { height: wrappedHeight(entry.objectif, 140) });
   const catalogueLine = (title: string, head: { title: string | null; objective: string | null } | null) => {
     const text = head ? [head.title, head.objective].filter(Boolean).join(' — ') : '—';
-    b.add([{ col: 2, value: title, style: 'label' }, { col: 3, value: text, style: 'static', span: lastCol - 2 }], { height: wrappedHeight(text, 110) });
+    b.add(
+      [
+        { col: 2, value: title, style: 'label' },
+        { col: 3, value: text, style: 'static', span: lastCol - 2 },
+      ],
+      { height: wrappedHeight(text, 110) },
+    );
   };
   catalogueLine('THÉMATIQUE', entry?.thematique ?? null);
   catalogueLine('AXE', entry?.axe ?? null);
   b.add([
     { col: 2, value: 'Liste des actions : statut, droit visé, priorité', style: 'label' },
-    { col: 3, value: [action.statut, action.droitVise, action.priorite === null ? null : `priorité ${action.priorite}`].filter(Boolean).join(' · ') || '—', style: 'static', span: lastCol - 2 },
+    {
+      col: 3,
+      value: [action.statut, action.droitVise, action.priorite === null ? null : `priorité ${action.priorite}`].filter(Boolean).join(' · ') || '—',
+      style: 'static',
+      span: lastCol - 2,
+    },
   ]);
 
   w.section("Description de l'action");
@@ -89,7 +100,9 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   w.longText("Solidarité / Coresponsabilité — Justifier en quoi l'action renforce la solidarité et la coresponsabilité:", `${f}.solidarite`);
   w.field("L'action est-elle gratuite pour les bénéficiaires?", `${f}.gratuite`, codecs.yesno, { narrow: true });
   w.field('Gratuité — commentaire', `${f}.gratuiteCommentaire`, codecs.text, { long: true });
-  w.field("Lutte contre la pauvreté — L'action lutte-t-elle DIRECTEMENT contre la pauvreté économique?:", `${f}.luttePauvreteDirecte`, codecs.yesno, { narrow: true });
+  w.field("Lutte contre la pauvreté — L'action lutte-t-elle DIRECTEMENT contre la pauvreté économique?:", `${f}.luttePauvreteDirecte`, codecs.yesno, {
+    narrow: true,
+  });
   w.longText('Si oui, justifier en quoi:', `${f}.luttePauvreteJustification`);
 
   w.section("Opérateur/partenaire principal qui met en œuvre l'action");
@@ -102,7 +115,9 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
     { col: 2, value: 'Transfert financier (ventilation des transferts)', style: 'label' },
     {
       col: 3,
-      value: transfer ? `${transfer.partenaire}${transfer.montant === null ? '' : ` — ${formatEuros(transfer.montant)}`}${transfer.art20 ? ' (art.20)' : ''}` : '—',
+      value: transfer
+        ? `${transfer.partenaire}${transfer.montant === null ? '' : ` — ${formatEuros(transfer.montant)}`}${transfer.art20 ? ' (art.20)' : ''}`
+        : '—',
       style: 'static',
       span: lastCol - 2,
     },
@@ -168,7 +183,10 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   w.section('Action supracommunale (hors plan en supracommunalité)');
   w.field('Oui/Non?', `${f}.supracommunal.active`, codecs.yesno, { narrow: true });
   w.field('Communes concernées? (une par ligne)', `${f}.supracommunal.communes`, codecs.lines);
-  w.longText('Justification en cas de suppression/ajout/réorientation de l\'action en cours de plan, changement de partenaires,... :', `${f}.justificationModifications`);
+  w.longText(
+    "Justification en cas de suppression/ajout/réorientation de l'action en cours de plan, changement de partenaires,... :",
+    `${f}.justificationModifications`,
+  );
 
   w.section("Calendrier de l'action");
   w.field("Fréquence de l'action", `${f}.calendrier.frequence`, codecs.choice('FREQUENCES'));
@@ -217,7 +235,13 @@ function layoutIndicator(
   const exAnte: LayoutCell =
     ind.exAnte !== null
       ? { col: 5, value: asCell(ind.exAnte) as number, style: 'inputOverride', bind: exAnteBinding }
-      : { col: 5, formula: aggregateFormula(range(targetRow), yearCells(targetRow), rule, decimals), result: asCell(agg.computedExAnte), style: 'computed', bind: exAnteBinding };
+      : {
+          col: 5,
+          formula: aggregateFormula(range(targetRow), yearCells(targetRow), rule, decimals),
+          result: asCell(agg.computedExAnte),
+          style: 'computed',
+          bind: exAnteBinding,
+        };
   if (numFmt) exAnte.numFmt = numFmt;
 
   b.add(
@@ -231,7 +255,12 @@ function layoutIndicator(
     ],
     { key: `indicator:${ind.id}:target`, height: wrappedHeight(ind.label, 48) },
   );
-  const result: LayoutCell = { col: resultCol, formula: aggregateFormula(range(actualRow), yearCells(actualRow), rule, decimals), result: asCell(agg.resultats), style: 'computed' };
+  const result: LayoutCell = {
+    col: resultCol,
+    formula: aggregateFormula(range(actualRow), yearCells(actualRow), rule, decimals),
+    result: asCell(agg.resultats),
+    style: 'computed',
+  };
   if (numFmt) result.numFmt = numFmt;
   b.add(
     [

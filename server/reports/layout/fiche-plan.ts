@@ -11,7 +11,6 @@ import { codecs, NUMBER_FORMATS, SheetBuilder, address, toSpreadsheetNumber, wra
 
 export const PLAN_SHEET = 'Fiche plan';
 
-
 const euro = (cents: number | null) => (cents === null ? '' : toSpreadsheetNumber(cents, 2));
 
 /**
@@ -33,7 +32,7 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   for (const p of rgpdParagraphs(programme)) w.note(p);
 
   w.section('Porteur');
-  w.field("Est-ce que le plan est porté par un seul pouvoir local ou une association de pouvoirs locaux?", 'porteur.type', codecs.choice('PORTEUR_TYPES'));
+  w.field('Est-ce que le plan est porté par un seul pouvoir local ou une association de pouvoirs locaux?', 'porteur.type', codecs.choice('PORTEUR_TYPES'));
   w.field('Commune(s) concernée(s) (la commune porteuse en premier, une par ligne)', 'porteur.communesAssociees', codecs.lines);
   w.subtitle('Le pouvoir local porteur du PCS');
   w.field('Par qui est porté le PCS?', 'porteur.porteParQui', codecs.choice('PORTE_PAR'));
@@ -94,12 +93,15 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   plan.equipeMembres.forEach((m, i) => {
     const p = `equipeMembres.${i}`;
     const l = `équipe, ligne ${i + 1} (${m.nomPrenom})`;
-    b.add([
-      w.input(2, `${p}.nomPrenom`, codecs.text, `${l}, nom/prénom`),
-      w.input(3, `${p}.fonction`, codecs.choice('FONCTIONS_EQUIPE'), `${l}, fonction`),
-      w.input(4, `${p}.fonctionAutre`, codecs.text, `${l}, fonction (autre)`),
-      w.input(5, `${p}.etp`, codecs.etp, `${l}, ETP`),
-    ], { key: `equipeMembres:${m.id}` });
+    b.add(
+      [
+        w.input(2, `${p}.nomPrenom`, codecs.text, `${l}, nom/prénom`),
+        w.input(3, `${p}.fonction`, codecs.choice('FONCTIONS_EQUIPE'), `${l}, fonction`),
+        w.input(4, `${p}.fonctionAutre`, codecs.text, `${l}, fonction (autre)`),
+        w.input(5, `${p}.etp`, codecs.etp, `${l}, ETP`),
+      ],
+      { key: `equipeMembres:${m.id}` },
+    );
   });
   const teamEtp = sumOrNull(plan.equipeMembres.map((m) => m.etp));
   b.add([
@@ -118,7 +120,10 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   const rPart = w.field('Part communale', 'budget.recettes.partCommunale', codecs.euro, { narrow: true });
   w.field('Subvention(s) art.20', 'budget.recettes.subventionsArt20', codecs.euro, { narrow: true });
   const rLast = w.field('Autre(s) subv./recette(s)', 'budget.recettes.autres', codecs.euro, { narrow: true });
-  const rSum = b.add([{ col: 2, value: 'Total des recettes (somme des lignes)', style: 'total' }, sumFormula(3, rSub, rLast, euro(figures.recettesSum), NUMBER_FORMATS.euro)]);
+  const rSum = b.add([
+    { col: 2, value: 'Total des recettes (somme des lignes)', style: 'total' },
+    sumFormula(3, rSub, rLast, euro(figures.recettesSum), NUMBER_FORMATS.euro),
+  ]);
   const rTyped = w.field('Total des recettes indiqué sur le formulaire (laisser vide pour la somme)', 'budget.recettes.total', codecs.euro, { narrow: true });
   const rKept = b.add([
     { col: 2, value: 'Total des recettes retenu', style: 'total' },
@@ -128,8 +133,13 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   const dFirst = w.field('Frais de personnel', 'budget.depenses.personnel', codecs.euro, { narrow: true });
   w.field('Frais de fonctionnement', 'budget.depenses.fonctionnement', codecs.euro, { narrow: true });
   w.field("Frais d'investissement", 'budget.depenses.investissement', codecs.euro, { narrow: true });
-  const dSubv = w.field('Subventions aux institutions et associations (y compris art.20)', 'budget.depenses.subventionsInstitutions', codecs.euro, { narrow: true });
-  const dSum = b.add([{ col: 2, value: 'Total des dépenses (somme des lignes)', style: 'total' }, sumFormula(3, dFirst, dSubv, euro(figures.depensesSum), NUMBER_FORMATS.euro)]);
+  const dSubv = w.field('Subventions aux institutions et associations (y compris art.20)', 'budget.depenses.subventionsInstitutions', codecs.euro, {
+    narrow: true,
+  });
+  const dSum = b.add([
+    { col: 2, value: 'Total des dépenses (somme des lignes)', style: 'total' },
+    sumFormula(3, dFirst, dSubv, euro(figures.depensesSum), NUMBER_FORMATS.euro),
+  ]);
   const dTyped = w.field('Total des dépenses indiqué sur le formulaire (laisser vide pour la somme)', 'budget.depenses.total', codecs.euro, { narrow: true });
   const dKept = b.add([
     { col: 2, value: 'Total des dépenses retenu', style: 'total' },
@@ -167,25 +177,43 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   plan.transferts.forEach((t, i) => {
     const p = `transferts.${i}`;
     const l = `transfert ${i + 1} (${t.partenaire})`;
-    b.add([
-      w.input(2, `${p}.partenaire`, codecs.text, `${l}, partenaire`),
-      w.input(3, `${p}.art20`, codecs.yesno, `${l}, art.20`),
-      w.input(4, `${p}.montant`, codecs.euro, `${l}, montant`),
-    ], { key: `transfert:${t.id}` });
+    b.add(
+      [
+        w.input(2, `${p}.partenaire`, codecs.text, `${l}, partenaire`),
+        w.input(3, `${p}.art20`, codecs.yesno, `${l}, art.20`),
+        w.input(4, `${p}.montant`, codecs.euro, `${l}, montant`),
+      ],
+      { key: `transfert:${t.id}` },
+    );
   });
   const tLast = b.next - 1;
   if (tLast >= tFirst) {
     const names = `C${tFirst}:C${tLast}`;
     const amounts = `D${tFirst}:D${tLast}`;
-    const gap = figures.transfersSum === null || plan.budget.depenses.subventionsInstitutions === null ? null : plan.budget.depenses.subventionsInstitutions - figures.transfersSum;
+    const gap =
+      figures.transfersSum === null || plan.budget.depenses.subventionsInstitutions === null
+        ? null
+        : plan.budget.depenses.subventionsInstitutions - figures.transfersSum;
     b.add([{ col: 2, value: 'Total des transferts', style: 'total', span: 2 }, sumFormula(4, tFirst, tLast, euro(figures.transfersSum), NUMBER_FORMATS.euro)]);
     b.add([
       { col: 2, value: 'dont art.20', style: 'total', span: 2 },
-      { col: 4, formula: `IF(COUNTIF(${names},"${YES}")=0,"",SUMIF(${names},"${YES}",${amounts}))`, result: euro(figures.art20Sum), style: 'total', numFmt: NUMBER_FORMATS.euro },
+      {
+        col: 4,
+        formula: `IF(COUNTIF(${names},"${YES}")=0,"",SUMIF(${names},"${YES}",${amounts}))`,
+        result: euro(figures.art20Sum),
+        style: 'total',
+        numFmt: NUMBER_FORMATS.euro,
+      },
     ]);
     b.add([
       { col: 2, value: 'Écart avec « Subventions aux institutions et associations »', style: 'total', span: 2 },
-      { col: 4, formula: `IF(OR(ISBLANK(C${dSubv}),COUNT(${amounts})=0),"",C${dSubv}-SUM(${amounts}))`, result: euro(gap), style: 'total', numFmt: NUMBER_FORMATS.euro },
+      {
+        col: 4,
+        formula: `IF(OR(ISBLANK(C${dSubv}),COUNT(${amounts})=0),"",C${dSubv}-SUM(${amounts}))`,
+        result: euro(gap),
+        style: 'total',
+        numFmt: NUMBER_FORMATS.euro,
+      },
     ]);
   }
 
@@ -203,7 +231,10 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.header(['Dimension', 'Valeur (0 à 1)']);
   plan.isadf.dimensions.forEach((d, i) => {
     const l = `ISADF, dimension ${i + 1} (${d.label})`;
-    b.add([w.input(2, `isadf.dimensions.${i}.label`, codecs.text, `${l}, libellé`), w.input(3, `isadf.dimensions.${i}.valeur`, codecs.thousandths, `${l}, valeur`)]);
+    b.add([
+      w.input(2, `isadf.dimensions.${i}.label`, codecs.text, `${l}, libellé`),
+      w.input(3, `isadf.dimensions.${i}.valeur`, codecs.thousandths, `${l}, valeur`),
+    ]);
   });
   b.add([], { figure: { kind: 'isadf' } });
 
@@ -213,11 +244,14 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   const half = Math.floor((lastCol - 2) / 2);
   plan.indicateursPlan.rows.forEach((r, i) => {
     const l = `indicateur du plan ${i + 1} (${r.libelle})`;
-    b.add([
-      w.input(2, `indicateursPlan.rows.${i}.libelle`, codecs.text, `${l}, libellé`),
-      w.input(3, `indicateursPlan.rows.${i}.exAnte`, codecs.text, `${l}, situation ex-ante`, { span: half }),
-      w.input(3 + half, `indicateursPlan.rows.${i}.exPost`, codecs.text, `${l}, situation ex-post`, { span: lastCol - 2 - half }),
-    ], { key: `indicateurPlan:${r.id}` });
+    b.add(
+      [
+        w.input(2, `indicateursPlan.rows.${i}.libelle`, codecs.text, `${l}, libellé`),
+        w.input(3, `indicateursPlan.rows.${i}.exAnte`, codecs.text, `${l}, situation ex-ante`, { span: half }),
+        w.input(3 + half, `indicateursPlan.rows.${i}.exPost`, codecs.text, `${l}, situation ex-post`, { span: lastCol - 2 - half }),
+      ],
+      { key: `indicateurPlan:${r.id}` },
+    );
   });
   w.longText('Remarque', 'indicateursPlan.remarque');
 
@@ -227,7 +261,10 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.longText(`Vision de la situation désirée en ${years[years.length - 1]} sur le territoire couvert par le PCS:`, 'textes.vision');
   w.longText(`Plus value / Valeur ajoutée par le plan pour passer de la situation de ${years[0]} à ${years[years.length - 1]}:`, 'textes.plusValue');
   w.longText('Objectif stratégique du plan:', 'textes.objectifStrategique');
-  w.longText('Commentaires facultatifs en cas de modifications substantielles apportées à la "fiche plan" en cours de plan:', 'textes.commentairesModifications');
+  w.longText(
+    'Commentaires facultatifs en cas de modifications substantielles apportées à la "fiche plan" en cours de plan:',
+    'textes.commentairesModifications',
+  );
 
   w.section('Liste des actions:');
   w.header(["N° et intitulé de l'action", 'Statut', 'Droits visés', 'Priorité', 'Opérateur', null, 'Fiche']);
@@ -260,7 +297,9 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     b.add(
       [
         { col: 2, value: cat.label, style: 'label' },
-        ...periods.map((p, i) => w.input(3 + i, `repartitionTemps.${cat.code}.${p}`, codecs.percent, `répartition du temps, « ${cat.label} », ${periodTitle(p)}`)),
+        ...periods.map((p, i) =>
+          w.input(3 + i, `repartitionTemps.${cat.code}.${p}`, codecs.percent, `répartition du temps, « ${cat.label} », ${periodTitle(p)}`),
+        ),
       ],
       { height: wrappedHeight(cat.label, 60) },
     );
@@ -278,12 +317,15 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.header(['Thématique', 'Année', 'Organisateur', null, 'Satisfaction (1 à 10)']);
   plan.formations.forEach((f, i) => {
     const l = `formation ${i + 1} (${f.thematique})`;
-    b.add([
-      w.input(2, `formations.${i}.thematique`, codecs.text, `${l}, thématique`),
-      w.input(3, `formations.${i}.annee`, codecs.year, `${l}, année`),
-      w.input(4, `formations.${i}.organisateur`, codecs.text, `${l}, organisateur`, { span: 2 }),
-      w.input(6, `formations.${i}.satisfaction`, codecs.count, `${l}, satisfaction`),
-    ], { key: `formation:${f.id}` });
+    b.add(
+      [
+        w.input(2, `formations.${i}.thematique`, codecs.text, `${l}, thématique`),
+        w.input(3, `formations.${i}.annee`, codecs.year, `${l}, année`),
+        w.input(4, `formations.${i}.organisateur`, codecs.text, `${l}, organisateur`, { span: 2 }),
+        w.input(6, `formations.${i}.satisfaction`, codecs.count, `${l}, satisfaction`),
+      ],
+      { key: `formation:${f.id}` },
+    );
   });
 
   w.section("Dates des commissions d'accompagnement");
@@ -368,4 +410,3 @@ function sumFormula(col: number, first: number, last: number, result: number | s
 function periodTitle(period: string): string {
   return period === TIME_PERIOD_EX_ANTE ? 'Ex-ante' : period === TIME_PERIOD_EX_POST ? 'Ex-post' : period;
 }
-

@@ -19,7 +19,17 @@ import {
 } from '../../../schemas/finance.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import type { Plan } from '../../../schemas/plan.ts';
-import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, isoToDate, toSpreadsheetNumber, wrappedHeight, type CellStyle, type LayoutCell, type SheetLayout } from './model.ts';
+import {
+  DATE_FORMAT,
+  NUMBER_FORMATS,
+  SheetBuilder,
+  isoToDate,
+  toSpreadsheetNumber,
+  wrappedHeight,
+  type CellStyle,
+  type LayoutCell,
+  type SheetLayout,
+} from './model.ts';
 
 /**
  * The finance officer's records as read-only sheets: the budget versions of each year with their differences, the
@@ -84,7 +94,10 @@ export function layoutBudgetVersions(plan: Plan, years: readonly number[], { nam
 
     const names = versions.map((v) => describeBudgetVersion(all, v));
     b.add(headerRow(['Version', ...names]), { height: Math.max(...names.map((n) => wrappedHeight(n, 22))) });
-    b.add([text(2, 'Date de la décision', 'label'), ...versions.map((v, i) => ({ col: 3 + i, value: isoToDate(v.dateDecision), style: 'static' as const, numFmt: DATE_FORMAT }))]);
+    b.add([
+      text(2, 'Date de la décision', 'label'),
+      ...versions.map((v, i) => ({ col: 3 + i, value: isoToDate(v.dateDecision), style: 'static' as const, numFmt: DATE_FORMAT })),
+    ]);
     b.add([text(2, 'Auteur', 'label'), ...versions.map((v, i) => text(3 + i, v.auteur))]);
     b.add([text(2, 'Enregistrée le', 'label'), ...versions.map((v, i) => text(3 + i, formatDateTime(v.enregistreLe)))]);
     const comments = versions.map((v) => v.commentaire);
@@ -200,7 +213,16 @@ export function layoutReconciliation(plan: Plan, years: readonly number[], { nam
 
     b.add([text(2, `Transferts aux partenaires ${year} et conventions des fiches`, 'subtitle', lastCol - 1)]);
     b.add(
-      headerRow(['Partenaire', 'Art.20', `Transfert ${year}`, 'Source du montant', 'Σ conventions des fiches', 'Écart (conventions − transfert)', 'Statut', `Fiches liées (montant de convention ${year})`]),
+      headerRow([
+        'Partenaire',
+        'Art.20',
+        `Transfert ${year}`,
+        'Source du montant',
+        'Σ conventions des fiches',
+        'Écart (conventions − transfert)',
+        'Statut',
+        `Fiches liées (montant de convention ${year})`,
+      ]),
       { height: 32 },
     );
     for (const p of rec.partners) {

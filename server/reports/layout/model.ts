@@ -269,7 +269,6 @@ export function isoToDate(iso: string): Date {
   return new Date(`${iso}T00:00:00Z`);
 }
 
-
 /** Excel forbids `* ? : \ / [ ]` in sheet names and 31+ characters; an apostrophe breaks print titles. */
 export function sheetName(base: string, taken: Set<string>): string {
   const clean = base

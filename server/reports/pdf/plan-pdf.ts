@@ -45,10 +45,7 @@ const RADAR_MIN_DIMENSIONS = 3;
  * workbook's layouts, so the PDF, the XLSX and the grid show the same figures. Pure: no clock, no files;
  * `onSheetLayout` only observes how far pdfmake's layout has come (index of the section being laid out).
  */
-export function buildPlanPdf(
-  input: PlanPdfInput,
-  opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
-): TDocumentDefinitions {
+export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void }): TDocumentDefinitions {
   const { plan, programme } = input;
   const printed = buildPrintLayout(input);
   // A link to any part of a section leads to the section's first page.
@@ -155,7 +152,13 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
     { text: 'Plan de Cohésion sociale', style: 'coverTitle' },
     { text: runningHeader(plan), style: 'coverSubtitle' },
     {
-      table: { widths: [170, '*'], body: rows.map(([k, v]) => [{ text: k, bold: true, fillColor: '#f3f5f8' }, { text: v, style: k.startsWith('Empreinte') ? 'hash' : 'cell' }]) },
+      table: {
+        widths: [170, '*'],
+        body: rows.map(([k, v]) => [
+          { text: k, bold: true, fillColor: '#f3f5f8' },
+          { text: v, style: k.startsWith('Empreinte') ? 'hash' : 'cell' },
+        ]),
+      },
       layout: FORM_TABLE_LAYOUT,
     },
     { text: 'Sommaire', style: 'coverHeading' },

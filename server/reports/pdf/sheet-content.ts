@@ -142,7 +142,8 @@ export function sheetContent(sheet: SheetLayout, opts: SheetContentOptions): Con
     table!.hasTallRow ||= estimatedRowHeight(row, widths, opts.doc) > opts.pageHeight / 2;
   }
   emit({ text: '' }, false);
-  if (!titled && opts.titleId !== null) out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
+  if (!titled && opts.titleId !== null)
+    out.unshift({ text: opts.heading?.title ?? sheet.name, style: 'title', id: opts.titleId }, ...(opts.heading?.intro ?? []));
   return out;
 }
 
@@ -230,7 +231,13 @@ function tableCell(cell: LayoutCell, span: number, opts: SheetContentOptions): T
   // A link to another sheet names its page; the page number is a paragraph of its own because pdfmake fills in
   // page references on the first line of a paragraph only.
   const node: TableCell = target
-    ? { stack: [{ text, linkToDestination: target, color: '#1f5f99' }, { text: [{ text: 'p. ' }, { pageReference: target }], linkToDestination: target }], style: 'cell' }
+    ? {
+        stack: [
+          { text, linkToDestination: target, color: '#1f5f99' },
+          { text: [{ text: 'p. ' }, { pageReference: target }], linkToDestination: target },
+        ],
+        style: 'cell',
+      }
     : { text, style: 'cell' };
   if (span > 1) node.colSpan = span;
   if (isNumber && cell.style !== 'tableHeader') node.alignment = 'right';
