@@ -1,5 +1,5 @@
 import { uploadFormSchema } from './workbook-import.ts';
-import { BOOKED_NATURES, type BookedLineFields, type BookedTotals } from './finance.ts';
+import type { BOOKED_NATURES, BookedLineFields, BookedTotals } from './finance.ts';
 
 /**
  * Import of the amounts booked in the municipal accounts (E-compte imputations) from a CSV or XLSX file:

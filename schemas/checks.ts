@@ -4,7 +4,7 @@ import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicat
 import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
 import { formatEuros, formatPercent, formatUnitValue, sumOrNull } from './numbers.ts';
-import { PART_COMMUNALE_MINIMUM_PERCENT, PART_COMMUNALE_MINIMUM_TEXT, computeBudgetFigures } from './budget.ts';
+import { PART_COMMUNALE_MINIMUM_TEXT, computeBudgetFigures } from './budget.ts';
 import { CONVENTION_TOLERANCE_CENTS, checkFinance, transferOfYear, type Justification } from './finance.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type PlanDocument } from './plan.ts';
 import { ACTION_CODE_PATTERN, axeOfCode, type Catalogue, type Programme } from './reference.ts';

@@ -3,7 +3,6 @@ import type { Action } from './action.ts';
 import {
   BudgetSchema,
   DEPENSES_LINES,
-  PART_COMMUNALE_MINIMUM_PERCENT,
   PART_COMMUNALE_MINIMUM_TEXT,
   RECETTES_LINES,
   computeBudgetFigures,

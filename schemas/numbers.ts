@@ -111,12 +111,12 @@ export function formatBelgianNumber(value: number, scale: number, decimals: numb
   const intPart = abs.slice(0, abs.length - s);
   const fracPart = abs.slice(abs.length - s);
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
-  return (negative ? '-' : '') + grouped + (s > 0 ? ',' + fracPart : '');
+  return (negative ? '-' : '') + grouped + (s > 0 ? `,${fracPart}` : '');
 }
 
 /** `€ 2.424.996,74`, as printed in the fiche plan. */
 export function formatEuros(cents: number): string {
-  return '€ ' + formatBelgianNumber(cents, 2);
+  return `€ ${formatBelgianNumber(cents, 2)}`;
 }
 
 /**

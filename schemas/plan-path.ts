@@ -393,13 +393,13 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
   const stored = options.storedLabel && isReadableLabel(options.storedLabel) ? options.storedLabel : null;
   if (stored && steps.some((s) => s.kind === 'row' && s.row === null)) return stored;
   const [head, ...rest] = steps;
-  if (!head || head.kind !== 'field') return stored ?? 'Valeur du plan';
+  if (head?.kind !== 'field') return stored ?? 'Valeur du plan';
   const join = (parts: (string | null | undefined)[]) => parts.filter((p): p is string => !!p).join(LABEL_SEPARATOR);
 
   switch (head.key) {
     case 'actions': {
       const [row, ...inner] = rest;
-      if (!row || row.kind !== 'row') return SECTION_LABELS.actions!;
+      if (row?.kind !== 'row') return SECTION_LABELS.actions!;
       const action = row.row as Action | null;
       const fiche = action ? ficheLabel(plan, action) : 'Fiche supprimée';
       const [f1, f2, ...after] = inner;
@@ -411,7 +411,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
     }
     case 'transferts': {
       const [row, ...inner] = rest;
-      if (!row || row.kind !== 'row') return join([SECTION_LABELS.transferts, ...fieldsLabel(rest)]);
+      if (row?.kind !== 'row') return join([SECTION_LABELS.transferts, ...fieldsLabel(rest)]);
       const partner = row.row && typeof row.row.partenaire === 'string' ? `Transfert à « ${row.row.partenaire} »` : 'Transfert supprimé';
       return join([partner, ...fieldsLabel(inner)]);
     }
@@ -422,7 +422,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
     }
     case 'budgetsAnnuels': {
       const [row, ...inner] = rest;
-      if (!row || row.kind !== 'row') return join([SECTION_LABELS.budgetsAnnuels, ...fieldsLabel(rest)]);
+      if (row?.kind !== 'row') return join([SECTION_LABELS.budgetsAnnuels, ...fieldsLabel(rest)]);
       const v = row.row as { annee?: number; libelle?: string; nature?: string } | null;
       const year = v?.annee ?? row.year;
       const version = v ? `${v.nature === 'previsionnel' ? 'prévisionnel' : 'actualisation'}${v.libelle ? ` « ${v.libelle} »` : ''}` : 'version supprimée';
@@ -434,7 +434,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
     }
     case 'imputations': {
       const [row, ...inner] = rest;
-      if (!row || row.kind !== 'row') return join([SECTION_LABELS.imputations, ...fieldsLabel(rest)]);
+      if (row?.kind !== 'row') return join([SECTION_LABELS.imputations, ...fieldsLabel(rest)]);
       const line = row.row as { annee?: number; libelle?: string | null } | null;
       const year = line?.annee ?? row.year;
       const name = line ? (line.libelle ? `« ${line.libelle} »` : row.index !== null ? `ligne ${row.index + 1}` : null) : 'ligne supprimée';
@@ -442,7 +442,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
     }
     case 'justifications': {
       const [row, ...inner] = rest;
-      if (!row || row.kind !== 'row') return join([SECTION_LABELS.justifications, ...fieldsLabel(rest)]);
+      if (row?.kind !== 'row') return join([SECTION_LABELS.justifications, ...fieldsLabel(rest)]);
       const j = row.row as { constat?: string } | null;
       const about = j?.constat ? `du constat « ${j.constat} »` : justifiedPlace(plan, row.key);
       return join([`${SECTION_LABELS.justifications} ${about}`, ...fieldsLabel(inner)]);

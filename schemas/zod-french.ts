@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /**
  * The French message of every zod issue our schemas do not word themselves, for people reading an API error or a

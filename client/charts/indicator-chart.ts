@@ -90,7 +90,7 @@ export function renderIndicatorChart(input: IndicatorChartInput, options: Indica
 
   const docTitle = `${input.label} – Cible et réalisé par année (${unitLabel})`;
   const summary = input.years.map((y) => `${y} : cible ${show(cell(y, 'target'))}, réalisé ${show(cell(y, 'actual'))}`).join(' ; ');
-  const aria = `Graphique en barres : ${input.label} (${unitLabel}), cible et réalisé par année.` + (summary === '' ? '' : ` ${summary}.`);
+  const aria = `Graphique en barres : ${input.label} (${unitLabel}), cible et réalisé par année.${summary === '' ? '' : ` ${summary}.`}`;
 
   const filled = input.years.flatMap((y) =>
     SERIES.flatMap((s) => {

@@ -94,7 +94,7 @@ export function renderIsadfRadar(input: IsadfRadarInput, options: IsadfRadarOpti
       'font-size': 13,
       fill: COLOR_MUTED,
     });
-    const aria = `${titleText}. ${communeText}. ${message}.` + (summary === '' ? '' : ` Dimensions : ${summary}.`);
+    const aria = `${titleText}. ${communeText}. ${message}.${summary === '' ? '' : ` Dimensions : ${summary}.`}`;
     return svgDocument(size, size, docTitle, aria, body);
   }
 

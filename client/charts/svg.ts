@@ -8,6 +8,7 @@
 export const FONT_FAMILY = 'Liberation Sans, Arial, sans-serif';
 
 /** Characters that XML 1.0 forbids anywhere in a document (C0 controls except tab/LF/CR, lone surrogates, FFFE/FFFF). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are what the pattern removes
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
@@ -55,7 +56,7 @@ export function truncate(text: string, max: number): string {
   let kept = chars.slice(0, room).join('');
   const space = kept.lastIndexOf(' ');
   if (chars[room] !== ' ' && space >= room / 2) kept = kept.slice(0, space);
-  return kept.trimEnd() + '…';
+  return `${kept.trimEnd()}…`;
 }
 
 /**
@@ -85,7 +86,7 @@ export function wrapText(text: string, maxChars: number, maxLines: number): stri
     }
     const rest = w.join('');
     if (current === '') current = rest;
-    else if ([...current].length + 1 + length(w) <= width) current += ' ' + rest;
+    else if ([...current].length + 1 + length(w) <= width) current += ` ${rest}`;
     else {
       lines.push(current);
       current = rest;

@@ -75,7 +75,7 @@ export class FormBinder {
       this.timers.delete(path);
       const r = this.binding.schema.safeParse(this.binding.doc);
       for (const [p, el] of this.errors) {
-        const issue = r.success ? undefined : r.error.issues.find((i) => i.path.join('.') === p || i.path.join('.').startsWith(p + '.'));
+        const issue = r.success ? undefined : r.error.issues.find((i) => i.path.join('.') === p || i.path.join('.').startsWith(`${p}.`));
         showError(el, issue?.message ?? null);
       }
       localRefusalsChanged();

@@ -1,5 +1,5 @@
 import { formatDate, parseDate } from '../../schemas/dates.ts';
-import { NO, YES, YES_NO } from '../../schemas/enums.ts';
+import { NO, YES } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { inertSpreadsheetText, readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 
@@ -58,7 +58,7 @@ export function scaleOf<R>(col: Column<R> & { kind: 'number' }, row: R): number 
   return typeof col.scale === 'function' ? col.scale(row) : col.scale;
 }
 
-export function valueOf<R>(col: Column<R>, row: R): unknown {
+export function cellValueOf<R>(col: Column<R>, row: R): unknown {
   return col.get ? col.get(row) : (row as Record<string, unknown>)[col.key];
 }
 
@@ -69,7 +69,7 @@ function matchOption(options: Option[], text: string): Option | undefined {
 
 /** The text a cell shows for a row's value. */
 export function toCellText<R>(col: Column<R>, row: R): string {
-  const v = valueOf(col, row);
+  const v = cellValueOf(col, row);
   if (v === null || v === undefined) return '';
   switch (col.kind) {
     case 'text':

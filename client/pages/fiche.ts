@@ -1,7 +1,7 @@
 import { runningHeader } from '../../schemas/form-text.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
-import { ActionEditSchema, type Action } from '../../schemas/action.ts';
+import { ActionEditSchema } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import {
   CADRES_EXISTANTS,

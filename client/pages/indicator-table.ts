@@ -38,8 +38,6 @@ export function formatExact(value: number, unit: Unit): string {
 /** How people name the two rows of an indicator, as the official workbook does. */
 const KIND_LABELS = { target: 'Cible', actual: 'Réalisé' } as const;
 
-const categoryLabel = (code: string) => INDICATOR_CATEGORIES.find((c) => c.code === code)?.label ?? code;
-
 export function indicatorFieldsOf(ind: Indicator) {
   return { category: ind.category, label: ind.label, unit: ind.unit, aggregation: ind.aggregation, standard: ind.standard, exAnte: ind.exAnte };
 }

@@ -45,13 +45,17 @@ function replaceRow(plan: Plan, target: RowTarget, row: Record<string, unknown>)
   };
   switch (target.type) {
     case 'list':
-      return swap(plan[target.collection] as RowLike[]);
+      swap(plan[target.collection] as RowLike[]);
+      return;
     case 'transfer':
-      return swap(plan.transferts);
+      swap(plan.transferts);
+      return;
     case 'action':
-      return swap(plan.actions);
+      swap(plan.actions);
+      return;
     case 'booked-line':
-      return swap(plan.imputations);
+      swap(plan.imputations);
+      return;
     case 'indicator':
       for (const a of plan.actions) swap(a.indicators);
   }

@@ -178,7 +178,7 @@ const MAX_CELL_TEXT = 32_767;
  * text after a re-save as CSV. Every text our workbooks write goes through it; the importer strips the apostrophe.
  */
 export function spreadsheetText(text: string | null | undefined): string {
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these control characters are what the pattern removes
   const clean = inertSpreadsheetText((text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ''));
   return clean.length > MAX_CELL_TEXT ? `${clean.slice(0, MAX_CELL_TEXT - 1)}…` : clean;
 }

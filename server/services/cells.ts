@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { and, eq, inArray } from 'drizzle-orm';
 import { actions, cells, indicators, transfers } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
@@ -42,7 +43,7 @@ function validateCell(
 ): { value: number | null; indicatorId: string | null } | string {
   const isYear = isProgrammeYear(programme, cell.period);
   const yearsText = programmeSpan(programme);
-  let schema;
+  let schema: z.ZodType<number>;
   let indicatorId: string | null = null;
   if (cell.grid === 'indicator-target' || cell.grid === 'indicator-actual') {
     const unit = units.get(cell.row);

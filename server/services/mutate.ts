@@ -1,5 +1,5 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
-import { actions, bookedLines, indicators, planRows, transfers } from '../db/schema.ts';
+import type { actions, bookedLines, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import type { Db } from '../db/open.ts';

@@ -68,7 +68,7 @@ function parseXml(xml: string): Element[] {
   return elements;
 }
 
-const unescape = (s: string) =>
+const unescapeXml = (s: string) =>
   s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -76,7 +76,7 @@ const unescape = (s: string) =>
     .replace(/&apos;/g, "'")
     .replace(/&amp;/g, '&');
 /** Titles of the drawn bars (a `<rect>` holding a `<title>`), unescaped. */
-const barTitles = (svg: string) => [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\/title><\/rect>/g)].map((m) => unescape(m[1] ?? ''));
+const barTitles = (svg: string) => [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\/title><\/rect>/g)].map((m) => unescapeXml(m[1] ?? ''));
 const titlesOf = (svg: string) =>
   parseXml(svg)
     .filter((e) => e.name === 'title')
@@ -172,7 +172,7 @@ describe('renderIsadfRadar', () => {
     const elements = parseXml(svg);
     const polygons = elements.filter((e) => e.name === 'polygon');
     expect(polygons).toHaveLength(5);
-    for (const p of polygons) expect(p.attrs['points']!.split(' ')).toHaveLength(5);
+    for (const p of polygons) expect(p.attrs.points!.split(' ')).toHaveLength(5);
     expect(elements.filter((e) => e.name === 'line')).toHaveLength(5);
     expect(elements.filter((e) => e.name === 'circle')).toHaveLength(5);
     for (const label of ['0,25', '0,5', '0,75', '1']) expect(svg).toContain(`>${label}</text>`);
@@ -212,9 +212,9 @@ describe('renderIsadfRadar', () => {
     const elements = parseXml(svg);
     // 3 values, a real 0 included: 3 dots and a triangle through them; the two blanks have no point.
     expect(elements.filter((e) => e.name === 'circle')).toHaveLength(3);
-    const data = elements.filter((e) => e.name === 'polygon' && e.attrs['fill'] !== 'none');
+    const data = elements.filter((e) => e.name === 'polygon' && e.attrs.fill !== 'none');
     expect(data).toHaveLength(1);
-    expect(data[0]!.attrs['points']!.split(' ')).toHaveLength(3);
+    expect(data[0]!.attrs.points!.split(' ')).toHaveLength(3);
     expect(titlesOf(svg)).toEqual(expect.arrayContaining(['A : 0,50', 'C : 0,00', 'E : 0,70']));
     expect(svg.match(/non renseigné<\/text>/g)?.length).toBe(2 + 1); // B, D and the commune line
   });
@@ -223,7 +223,7 @@ describe('renderIsadfRadar', () => {
     const dims = DIMENSIONS.map((d, i) => ({ ...d, valeur: i < 2 ? d.valeur : null }));
     const svg = renderIsadfRadar({ annee: 2021, valeur: 100, dimensions: dims });
     expect(count(svg, 'circle')).toBe(2);
-    expect(parseXml(svg).filter((e) => e.name === 'polygon' && e.attrs['fill'] !== 'none')).toHaveLength(0);
+    expect(parseXml(svg).filter((e) => e.name === 'polygon' && e.attrs.fill !== 'none')).toHaveLength(0);
     expect(count(svg, 'polygon')).toBe(4);
   });
 
@@ -245,8 +245,8 @@ describe('renderIsadfRadar', () => {
     expectStandaloneSvg(svg, 520, 520);
     expect(count(svg, 'circle')).toBe(30);
     for (const c of parseXml(svg).filter((e) => e.name === 'circle')) {
-      expect(Number(c.attrs['cx'])).toBeGreaterThanOrEqual(0);
-      expect(Number(c.attrs['cx'])).toBeLessThanOrEqual(520);
+      expect(Number(c.attrs.cx)).toBeGreaterThanOrEqual(0);
+      expect(Number(c.attrs.cx)).toBeLessThanOrEqual(520);
     }
   });
 
@@ -326,8 +326,8 @@ describe('renderIndicatorChart', () => {
     expect(titles).toContain('2024 – Cible : 0');
     expect(titlesOf(svg)).toEqual(expect.arrayContaining(['2022 – Réalisé : non renseigné', '2023 – Cible : non renseigné', '2023 – Réalisé : non renseigné']));
     const zero = parseXml(svg).find((e, i, all) => e.name === 'rect' && all[i + 1]?.text === '2024 – Cible : 0');
-    expect(Number(zero?.attrs['height'])).toBeGreaterThan(0);
-    expect(Number(zero?.attrs['height'])).toBeLessThanOrEqual(1);
+    expect(Number(zero?.attrs.height)).toBeGreaterThan(0);
+    expect(Number(zero?.attrs.height)).toBeLessThanOrEqual(1);
   });
 
   it('labels the groups with the input years, whatever the programme', () => {
@@ -351,8 +351,8 @@ describe('renderIndicatorChart', () => {
     expect(svg).not.toContain('2023');
     // Axis 0..5 by 1: the bars keep a sensible width.
     for (const tick of ['0', '1', '2', '3', '4', '5']) expect(svg).toContain(`>${tick}</text>`);
-    const bar = parseXml(svg).find((e) => e.name === 'rect' && e.attrs['fill'] === '#9cc3e6' && e.attrs['width'] !== '10');
-    expect(Number(bar?.attrs['width'])).toBeLessThanOrEqual(28);
+    const bar = parseXml(svg).find((e) => e.name === 'rect' && e.attrs.fill === '#9cc3e6' && e.attrs.width !== '10');
+    expect(Number(bar?.attrs.width)).toBeLessThanOrEqual(28);
   });
 
   it('labels 3 to 5 gridlines above 0 in Belgian format', () => {

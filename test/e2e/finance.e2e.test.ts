@@ -69,8 +69,8 @@ function importFiles(): { good: string; bad: string; year: number } {
   ];
   const good = join(dir, `imputations-${year}.csv`);
   const bad = join(dir, `imputations-${year}-erreur.csv`);
-  writeFileSync(good, lines.join('\n') + '\n');
-  writeFileSync(bad, lines.map((l, i) => (i === 4 ? l.replace('416.509,42', '12,3,4') : l)).join('\n') + '\n');
+  writeFileSync(good, `${lines.join('\n')}\n`);
+  writeFileSync(bad, `${lines.map((l, i) => (i === 4 ? l.replace('416.509,42', '12,3,4') : l)).join('\n')}\n`);
   return { good, bad, year };
 }
 

@@ -23,7 +23,7 @@ async function truncatedHeaders(page: Page): Promise<string[]> {
       const heads = grid.querySelectorAll<HTMLElement>('.ht_clone_top thead th, .ht_clone_top_inline_start_corner thead th');
       for (const th of heads) {
         const label = th.querySelector<HTMLElement>('.colHeader');
-        if (!label || !label.textContent) continue;
+        if (!label?.textContent) continue;
         const box = th.getBoundingClientRect();
         const text = label.getBoundingClientRect();
         const cut = label.scrollWidth > label.clientWidth + 1 || label.scrollHeight > label.clientHeight + 1;
@@ -87,7 +87,7 @@ describe('column headers', () => {
       await page.goto(address);
       try {
         await waitGrids(page);
-      } catch (e) {
+      } catch {
         await screenshot(page, 'debug');
         throw new Error(address);
       }

@@ -682,7 +682,11 @@ describe('reconcileYear', () => {
         const shift = (id: ReconciliationLineId, label: string) => {
           const d0 = diffOf(lineOf(before, id), label);
           const d1 = diffOf(lineOf(after, id), label);
-          return d0 === null || d1 === null ? (expect(d1).toBe(d0), null) : d1 - d0;
+          if (d0 === null || d1 === null) {
+            expect(d1).toBe(d0);
+            return null;
+          }
+          return d1 - d0;
         };
         if (nature === 'art20') {
           const line = lineOf(before, 'art20');

@@ -17,7 +17,7 @@ const last = programme.years[programme.years.length - 1]!;
 const HEADER = 'Année;Code fonctionnel;Article économique;Libellé;Montant;Nature';
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const read = (text: string) => readBookedFile(utf8(text), programme);
-const csv = (...rows: string[]) => rows.join('\r\n') + '\r\n';
+const csv = (...rows: string[]) => `${rows.join('\r\n')}\r\n`;
 
 /** windows-1252 bytes of a text made of Latin-1 characters and the few windows-1252 signs used here. */
 function cp1252(s: string): Uint8Array {
@@ -113,7 +113,7 @@ ici";30,00;`,
   });
 
   it('strips a UTF-8 BOM', async () => {
-    const r = await read('\uFEFF' + csv(HEADER, `${first};84010;465-48;Subvention;1,00;`));
+    const r = await read(`\uFEFF${csv(HEADER, `${first};84010;465-48;Subvention;1,00;`)}`);
     expect(r.problems).toEqual([]);
     expect(r.lines).toHaveLength(1);
   });
@@ -324,7 +324,7 @@ describe('whole-file refusals (one problem, no line)', () => {
 
   it('a file over the size limit', async () => {
     const row = `${first};84010;111-01;${'x'.repeat(200)};1,00;\n`;
-    const big = utf8(HEADER + '\n' + row.repeat(Math.ceil(MAX_BOOKED_FILE_BYTES / row.length) + 1));
+    const big = utf8(`${HEADER}\n${row.repeat(Math.ceil(MAX_BOOKED_FILE_BYTES / row.length) + 1)}`);
     expect(big.length).toBeGreaterThan(MAX_BOOKED_FILE_BYTES);
     await refused(big, '2 Mo');
   });

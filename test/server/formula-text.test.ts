@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeTestApp, postPlan, postAction, expectApiError, type TestApp } from '../helpers.ts';
 import { convertSheetsToCsv, convertWithLibreOffice, editWithLibreOffice, openCsvWithLibreOffice } from '../libreoffice.ts';

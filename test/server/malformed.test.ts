@@ -208,7 +208,7 @@ function urlOf(path: string, plan: Awaited<ReturnType<typeof getPlan>>): string 
   const ids: Record<string, string> = {
     planId: plan.id,
     actionId: action?.id ?? fake,
-    indicatorId: action?.indicators[0]!.id ?? fake,
+    indicatorId: action?.indicators[0]?.id ?? fake,
     transferId: plan.transferts[0]?.id ?? fake,
     collection: 'formations',
     rowId: '00000000-0000-4000-8000-000000000001',

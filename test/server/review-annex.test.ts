@@ -6,7 +6,6 @@ import { describeCell } from '../../schemas/cells.ts';
 import { EMPTY_REVIEW_ANNEX, type ReviewAnnex, type ReviewThread, type SubmissionChange } from '../../schemas/submission.ts';
 import { CHANGES_ANNEX_TITLE, QUESTIONS_ANNEX_TITLE, buildPlanPdf, type PlanPdfInput } from '../../server/reports/pdf/plan-pdf.ts';
 import { buildPrintLayout, buildWorkbookLayout, CHANGES_SHEET, QUESTIONS_SHEET } from '../../server/reports/workbook-layout.ts';
-import { layoutQuestions } from '../../server/reports/layout/review.ts';
 import { renderWorkbook } from '../../server/reports/xlsx.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { gatherWorkbookInput } from '../../server/services/workbook.ts';

@@ -83,7 +83,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       note: (r) =>
         r.nature === null
           ? 'Nature déduite du code fonctionnel et de l’article (règle documentée)'
-          : 'Nature choisie (la règle donnerait : ' + BOOKED_NATURE_LABELS[classifyBookedLine(r)] + ')',
+          : `Nature choisie (la règle donnerait : ${BOOKED_NATURE_LABELS[classifyBookedLine(r)]})`,
       className: (r) => (r.nature === null ? undefined : 'cell-override'),
     },
   ];

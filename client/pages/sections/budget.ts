@@ -59,7 +59,7 @@ export function renderBudget(ctx: PageContext): Page {
   const totals = totalsBox('Contrôles du budget');
   const grids: GridHandle<Line>[] = [];
 
-  const valueOf = (line: Line): number | null => {
+  const amountOf = (line: Line): number | null => {
     if (line.computed) {
       const f = computeBudgetFigures({ budget: doc, transferts: [] });
       return line.side === 'recettes' ? f.recettesSum : f.depensesSum;
@@ -76,7 +76,7 @@ export function renderBudget(ctx: PageContext): Page {
         kind: 'number',
         scale: 2,
         width: 160,
-        get: valueOf,
+        get: amountOf,
         readOnly: (line) => line.computed === true,
         computed: (line) => line.computed === true,
       },

@@ -1,4 +1,4 @@
-import { DATE_FORMAT, NUMBER_FORMATS, SheetBuilder, toCellValue, valueAt, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
+import { DATE_FORMAT, NUMBER_FORMATS, type SheetBuilder, toCellValue, valueAt, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
 
 /**
  * Writes the form's recurring shapes (section titles, a labelled field, a table header) onto a sheet. Values are
