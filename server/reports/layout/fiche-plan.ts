@@ -6,12 +6,25 @@ import { RGPD_TITLE, rgpdParagraphs, runningHeader } from '../../../schemas/form
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST, type Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type Programme } from '../../../schemas/reference.ts';
 import { sumOrNull } from '../../../schemas/numbers.ts';
+import { buildPath } from '../../../schemas/plan-path.ts';
 import { FormWriter } from './form-writer.ts';
 import { codecs, NUMBER_FORMATS, SheetBuilder, address, toSpreadsheetNumber, wrappedHeight, type LayoutCell, type SheetLayout } from './model.ts';
 
 export const PLAN_SHEET = 'Fiche plan';
 
 const euro = (cents: number | null) => (cents === null ? '' : toSpreadsheetNumber(cents, 2));
+
+/** What every section of the sheet writes with: the plan, its programme's years and periods, the sheet and its form. */
+type PlanSheet = {
+  plan: Plan;
+  programme: Programme;
+  years: string[];
+  /** Ex-ante, the programme's years, ex-post: the columns of the time split. */
+  periods: string[];
+  lastCol: number;
+  b: SheetBuilder;
+  w: FormWriter;
+};
 
 /**
  * The "Fiche plan" sheet: every section of the form in its order, with the running header, the RGPD notice and
@@ -23,14 +36,50 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   const lastCol = 2 + periods.length;
   const b = new SheetBuilder();
   const widths = [2, 62, ...periods.map(() => 15)];
-  const w = new FormWriter(b, plan, lastCol, 'Fiche plan', widths);
+  const s: PlanSheet = { plan, programme, years, periods, lastCol, b, w: new FormWriter(b, plan, lastCol, 'Fiche plan', widths) };
 
+  layoutHeading(s);
+  layoutPorteur(s);
+  layoutIdentite(s);
+  layoutEquipe(s);
+  layoutChefDeProjet(s);
+  layoutEquipeMembres(s);
+  layoutServiceCitoyen(s);
+  const budget = layoutBudget(s);
+  layoutTransferts(s, budget);
+  layoutConsommation(s);
+  layoutIsadf(s);
+  layoutIndicateursPlan(s);
+  layoutTextes(s);
+  layoutActionList(s, catalogue, actionSheets);
+  layoutRepartitionTemps(s);
+  layoutFormations(s);
+  layoutCommissions(s);
+  layoutReunionsOrganisees(s);
+  layoutReunionsInvite(s);
+  layoutCommunication(s);
+  layoutPartenaires(s);
+
+  return {
+    name: PLAN_SHEET,
+    key: `plan:${plan.id}`,
+    widths,
+    rows: b.rows,
+    frozenRows: 2,
+    landscape: true,
+    protect: true,
+  };
+}
+
+/** The running header, the sheet's title and the RGPD notice. */
+function layoutHeading({ plan, programme, lastCol, b, w }: PlanSheet): void {
   b.add([{ col: 2, value: runningHeader(plan), style: 'runningHeader', span: lastCol - 1 }], { key: `plan:${plan.id}` });
   b.add([{ col: 2, value: `Fiche plan — ${programme.label}`, style: 'title', span: lastCol - 1 }]);
-
   w.section(RGPD_TITLE);
   for (const p of rgpdParagraphs(programme)) w.note(p);
+}
 
+function layoutPorteur({ w }: PlanSheet): void {
   w.section('Porteur');
   w.field('Est-ce que le plan est porté par un seul pouvoir local ou une association de pouvoirs locaux?', 'porteur.type', codecs.choice('PORTEUR_TYPES'));
   w.field('Commune(s) concernée(s) (la commune porteuse en premier, une par ligne)', 'porteur.communesAssociees', codecs.lines);
@@ -38,18 +87,20 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.field('Par qui est porté le PCS?', 'porteur.porteParQui', codecs.choice('PORTE_PAR'));
   w.field('Plan approuvé par le Conseil communal/ CPAS le', 'porteur.dateApprobation', codecs.date, { narrow: true });
   w.field("Dénomination dans l'en-tête (ex. « la Ville de Liège »)", 'porteur.denomination', codecs.text);
+}
 
+function layoutIdentite({ plan, programme, lastCol, b, w }: PlanSheet): void {
   w.section('Identité de la commune / du CPAS');
   w.field('Adresse de la commune/CPAS:', 'identite.adresse', codecs.text);
   w.header(['Représentant(s) — Nom', 'Prénom', 'Civ.', 'Fonction']);
   plan.identite.representants.forEach((_, i) => {
-    const p = `identite.representants.${i}`;
+    const path = (field: string) => buildPath('identite', 'representants', i, field);
     const l = `représentant ${i + 1}`;
     b.add([
-      w.input(2, `${p}.nom`, codecs.text, `${l}, nom`),
-      w.input(3, `${p}.prenom`, codecs.text, `${l}, prénom`),
-      w.input(4, `${p}.civilite`, codecs.choice('CIVILITES'), `${l}, civilité`),
-      w.input(5, `${p}.fonction`, codecs.text, `${l}, fonction`, { span: lastCol - 4 }),
+      w.input(2, path('nom'), codecs.text, `${l}, nom`),
+      w.input(3, path('prenom'), codecs.text, `${l}, prénom`),
+      w.input(4, path('civilite'), codecs.choice('CIVILITES'), `${l}, civilité`),
+      w.input(5, path('fonction'), codecs.text, `${l}, fonction`, { span: lastCol - 4 }),
     ]);
   });
   w.field('Tél.général:', 'identite.telephone', codecs.text);
@@ -58,7 +109,9 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.field('Site internet de la commune/CPAS:', 'identite.siteInternet', codecs.text);
   w.field(`Population (${formatDate(programme.populationReferenceDate)}):`, 'identite.population', codecs.count, { narrow: true });
   w.field('Province:', 'identite.province', codecs.choice('PROVINCES'));
+}
 
+function layoutEquipe({ years, w }: PlanSheet): void {
   w.section(`L'équipe en charge du PCS ${years[0]}-${years[years.length - 1]}`);
   w.field('Adresse principale du PCS:', 'equipe.adressePcs', codecs.text);
   w.field('Chef de projet — Civ.', 'equipe.chefDeProjet.civilite', codecs.choice('CIVILITES'), { narrow: true });
@@ -74,7 +127,9 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.field('Attribution/fonction:', 'equipe.presidentCa.fonction', codecs.text);
   w.field('Adresse site internet PCS:', 'equipe.siteInternetPcs', codecs.text);
   w.field('Adresse page Facebook PCS:', 'equipe.facebookPcs', codecs.text);
+}
 
+function layoutChefDeProjet({ w }: PlanSheet): void {
   w.section('A propos du chef de projet');
   w.field("Date d'entrée en fonction en tant que chef de projet du PCS:", 'chefDeProjet.dateEntreeFonction', codecs.date, { narrow: true });
   w.field('Type de contrat:', 'chefDeProjet.typeContrat', codecs.choice('TYPES_CONTRAT'));
@@ -86,19 +141,22 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
   w.field('Diplôme le plus élevé?', 'chefDeProjet.diplome', codecs.choice('DIPLOMES'));
   w.field('Diplôme (si autre):', 'chefDeProjet.diplomeAutre', codecs.text);
   w.field('Si master ou bachelier orientation:', 'chefDeProjet.orientation', codecs.text);
+}
 
+/** The other workers of the team, one row each, and their total ETP. */
+function layoutEquipeMembres({ plan, b, w }: PlanSheet): void {
   w.section("A propos des autres travailleurs de l'équipe financés par le PCS");
   w.header(['Nom/prénom', "Fonction au sein de l'équipe", 'Fonction (si autre)', 'ETP']);
   const teamFirst = b.next;
   plan.equipeMembres.forEach((m, i) => {
-    const p = `equipeMembres.${i}`;
+    const path = (field: string) => buildPath('equipeMembres', i, field);
     const l = `équipe, ligne ${i + 1} (${m.nomPrenom})`;
     b.add(
       [
-        w.input(2, `${p}.nomPrenom`, codecs.text, `${l}, nom/prénom`),
-        w.input(3, `${p}.fonction`, codecs.choice('FONCTIONS_EQUIPE'), `${l}, fonction`),
-        w.input(4, `${p}.fonctionAutre`, codecs.text, `${l}, fonction (autre)`),
-        w.input(5, `${p}.etp`, codecs.etp, `${l}, ETP`),
+        w.input(2, path('nomPrenom'), codecs.text, `${l}, nom/prénom`),
+        w.input(3, path('fonction'), codecs.choice('FONCTIONS_EQUIPE'), `${l}, fonction`),
+        w.input(4, path('fonctionAutre'), codecs.text, `${l}, fonction (autre)`),
+        w.input(5, path('etp'), codecs.etp, `${l}, ETP`),
       ],
       { key: `equipeMembres:${m.id}` },
     );
@@ -108,11 +166,18 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     { col: 2, value: "Total de l'équipe (ETP)", style: 'total', span: 3 },
     sumFormula(5, teamFirst, b.next - 1, teamEtp === null ? '' : toSpreadsheetNumber(teamEtp, 2), NUMBER_FORMATS.etp),
   ]);
+}
 
+function layoutServiceCitoyen({ w }: PlanSheet): void {
   w.section('Service citoyen');
   w.field('Le pouvoir local fait-il appel au service citoyen?', 'serviceCitoyen.recours', codecs.yesno, { narrow: true });
+}
 
-  // Budget: the lines, the totals typed on the form, and live sums.
+/** What the transfers' table checks against: the budget's figures and the row of its subsidies to institutions. */
+type BudgetRows = { figures: ReturnType<typeof computeBudgetFigures>; subventionsInstitutionsRow: number };
+
+/** Budget: the lines, the totals typed on the form, and live sums. */
+function layoutBudget({ plan, b, w }: PlanSheet): BudgetRows {
   const figures = computeBudgetFigures(plan);
   w.section('Budget annuel du PCS (prévisionnel puis à actualiser)');
   w.header(['Recettes:', 'Montant']);
@@ -170,91 +235,102 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
       numFmt: NUMBER_FORMATS.euro,
     },
   ]);
+  return { figures, subventionsInstitutionsRow: dSubv };
+}
 
+/** The transfers by partner and, when there are some, their totals checked against the budget's subsidies line. */
+function layoutTransferts({ plan, b, w }: PlanSheet, { figures, subventionsInstitutionsRow: dSubv }: BudgetRows): void {
   w.section('Ventilation des transferts par partenaire:');
   w.header(["Partenaires, nom de l'association/institution", 'Art.20?', 'Montants transférés']);
   const tFirst = b.next;
   plan.transferts.forEach((t, i) => {
-    const p = `transferts.${i}`;
+    const path = (field: string) => buildPath('transferts', i, field);
     const l = `transfert ${i + 1} (${t.partenaire})`;
     b.add(
       [
-        w.input(2, `${p}.partenaire`, codecs.text, `${l}, partenaire`),
-        w.input(3, `${p}.art20`, codecs.yesno, `${l}, art.20`),
-        w.input(4, `${p}.montant`, codecs.euro, `${l}, montant`),
+        w.input(2, path('partenaire'), codecs.text, `${l}, partenaire`),
+        w.input(3, path('art20'), codecs.yesno, `${l}, art.20`),
+        w.input(4, path('montant'), codecs.euro, `${l}, montant`),
       ],
       { key: `transfert:${t.id}` },
     );
   });
   const tLast = b.next - 1;
-  if (tLast >= tFirst) {
-    const names = `C${tFirst}:C${tLast}`;
-    const amounts = `D${tFirst}:D${tLast}`;
-    const gap =
-      figures.transfersSum === null || plan.budget.depenses.subventionsInstitutions === null
-        ? null
-        : plan.budget.depenses.subventionsInstitutions - figures.transfersSum;
-    b.add([{ col: 2, value: 'Total des transferts', style: 'total', span: 2 }, sumFormula(4, tFirst, tLast, euro(figures.transfersSum), NUMBER_FORMATS.euro)]);
-    b.add([
-      { col: 2, value: 'dont art.20', style: 'total', span: 2 },
-      {
-        col: 4,
-        formula: `IF(COUNTIF(${names},"${YES}")=0,"",SUMIF(${names},"${YES}",${amounts}))`,
-        result: euro(figures.art20Sum),
-        style: 'total',
-        numFmt: NUMBER_FORMATS.euro,
-      },
-    ]);
-    b.add([
-      { col: 2, value: 'Écart avec « Subventions aux institutions et associations »', style: 'total', span: 2 },
-      {
-        col: 4,
-        formula: `IF(OR(ISBLANK(C${dSubv}),COUNT(${amounts})=0),"",C${dSubv}-SUM(${amounts}))`,
-        result: euro(gap),
-        style: 'total',
-        numFmt: NUMBER_FORMATS.euro,
-      },
-    ]);
-  }
+  if (tLast < tFirst) return;
+  const names = `C${tFirst}:C${tLast}`;
+  const amounts = `D${tFirst}:D${tLast}`;
+  const gap =
+    figures.transfersSum === null || plan.budget.depenses.subventionsInstitutions === null
+      ? null
+      : plan.budget.depenses.subventionsInstitutions - figures.transfersSum;
+  b.add([{ col: 2, value: 'Total des transferts', style: 'total', span: 2 }, sumFormula(4, tFirst, tLast, euro(figures.transfersSum), NUMBER_FORMATS.euro)]);
+  b.add([
+    { col: 2, value: 'dont art.20', style: 'total', span: 2 },
+    {
+      col: 4,
+      formula: `IF(COUNTIF(${names},"${YES}")=0,"",SUMIF(${names},"${YES}",${amounts}))`,
+      result: euro(figures.art20Sum),
+      style: 'total',
+      numFmt: NUMBER_FORMATS.euro,
+    },
+  ]);
+  b.add([
+    { col: 2, value: 'Écart avec « Subventions aux institutions et associations »', style: 'total', span: 2 },
+    {
+      col: 4,
+      formula: `IF(OR(ISBLANK(C${dSubv}),COUNT(${amounts})=0),"",C${dSubv}-SUM(${amounts}))`,
+      result: euro(gap),
+      style: 'total',
+      numFmt: NUMBER_FORMATS.euro,
+    },
+  ]);
+}
 
+function layoutConsommation({ years, b, w }: PlanSheet): void {
   w.section('Consommation réelle de la subvention PCS et de la part communale, telle que mentionnée dans E-compte (= imputations):');
   w.header(years, 3);
   b.add([
     { col: 2, value: 'Montant imputé', style: 'label' },
-    ...years.map((y, i) => w.input(3 + i, `consommation.${y}`, codecs.euro, `consommation E-compte ${y}`)),
+    ...years.map((y, i) => w.input(3 + i, buildPath('consommation', y), codecs.euro, `consommation E-compte ${y}`)),
   ]);
+}
 
+function layoutIsadf({ plan, b, w }: PlanSheet): void {
   w.section('Radar ISADF');
   w.subtitle("Indicateur synthétique d'accès aux droits fondamentaux (ISADF)");
   w.field('Année de référence', 'isadf.annee', codecs.year, { narrow: true });
   w.field('ISADF de la commune (0 à 1)', 'isadf.valeur', codecs.thousandths, { narrow: true });
   w.header(['Dimension', 'Valeur (0 à 1)']);
   plan.isadf.dimensions.forEach((d, i) => {
+    const path = (field: string) => buildPath('isadf', 'dimensions', i, field);
     const l = `ISADF, dimension ${i + 1} (${d.label})`;
-    b.add([
-      w.input(2, `isadf.dimensions.${i}.label`, codecs.text, `${l}, libellé`),
-      w.input(3, `isadf.dimensions.${i}.valeur`, codecs.thousandths, `${l}, valeur`),
-    ]);
+    b.add([w.input(2, path('label'), codecs.text, `${l}, libellé`), w.input(3, path('valeur'), codecs.thousandths, `${l}, valeur`)]);
   });
   b.add([], { figure: { kind: 'isadf' } });
+}
 
+function layoutIndicateursPlan({ plan, lastCol, b, w }: PlanSheet): void {
   w.section('Indicateurs de suivi du plan');
   w.subtitle('Indicateurs subjectifs et/ou propres à la commune:');
   w.header(['Indicateur', 'Situation ex-ante', null, null, 'Situation Ex-post']);
   const half = Math.floor((lastCol - 2) / 2);
   plan.indicateursPlan.rows.forEach((r, i) => {
+    const path = (field: string) => buildPath('indicateursPlan', 'rows', i, field);
     const l = `indicateur du plan ${i + 1} (${r.libelle})`;
     b.add(
       [
-        w.input(2, `indicateursPlan.rows.${i}.libelle`, codecs.text, `${l}, libellé`),
-        w.input(3, `indicateursPlan.rows.${i}.exAnte`, codecs.text, `${l}, situation ex-ante`, { span: half }),
-        w.input(3 + half, `indicateursPlan.rows.${i}.exPost`, codecs.text, `${l}, situation ex-post`, { span: lastCol - 2 - half }),
+        w.input(2, path('libelle'), codecs.text, `${l}, libellé`),
+        w.input(3, path('exAnte'), codecs.text, `${l}, situation ex-ante`, { span: half }),
+        w.input(3 + half, path('exPost'), codecs.text, `${l}, situation ex-post`, { span: lastCol - 2 - half }),
       ],
       { key: `indicateurPlan:${r.id}` },
     );
   });
   w.longText('Remarque', 'indicateursPlan.remarque');
+}
 
+/** "Le plan": the portrait, needs, vision and objective, as long texts. */
+function layoutTextes({ years, w }: PlanSheet): void {
   w.section('Le plan');
   w.longText("Portrait de la commune / du territoire couvert par l'association de pouvoirs locaux:", 'textes.portrait');
   w.longText("Problèmes/Besoins auxquels la commune ou le territoire couvert par l'association de pouvoirs locaux est confronté:", 'textes.problemesBesoins');
@@ -265,10 +341,14 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     'Commentaires facultatifs en cas de modifications substantielles apportées à la "fiche plan" en cours de plan:',
     'textes.commentairesModifications',
   );
+}
 
+/** "Liste des actions": one row per fiche action, with a link to its sheet. */
+function layoutActionList({ plan, lastCol, b, w }: PlanSheet, catalogue: Catalogue, actionSheets: Map<string, string>): void {
   w.section('Liste des actions:');
   w.header(["N° et intitulé de l'action", 'Statut', 'Droits visés', 'Priorité', 'Opérateur', null, 'Fiche']);
   plan.actions.forEach((a, i) => {
+    const path = (field: string) => buildPath('actions', i, field);
     const entry = resolveCatalogueEntry(catalogue, a.code);
     const l = `liste des actions, ${describeAction(a)}`;
     const sheet = actionSheets.get(a.id);
@@ -277,16 +357,19 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
     b.add(
       [
         { col: 2, value: titleText, style: 'static' },
-        w.input(3, `actions.${i}.statut`, codecs.choice('STATUTS_ACTION'), `${l}, statut`),
-        w.input(4, `actions.${i}.droitVise`, codecs.choice('DROIT_VISE_LABELS'), `${l}, droit visé`),
-        w.input(5, `actions.${i}.priorite`, codecs.count, `${l}, priorité`),
+        w.input(3, path('statut'), codecs.choice('STATUTS_ACTION'), `${l}, statut`),
+        w.input(4, path('droitVise'), codecs.choice('DROIT_VISE_LABELS'), `${l}, droit visé`),
+        w.input(5, path('priorite'), codecs.count, `${l}, priorité`),
         { col: 6, value: who, style: 'static', span: 2 },
         sheet ? { col: 8, value: 'Voir la fiche', link: sheet, style: 'static', span: lastCol - 7 } : { col: 8, value: null, style: 'static' },
       ],
       { key: `liste:${a.id}`, height: wrappedHeight(titleText, 55) },
     );
   });
+}
 
+/** The project leader's time split: one row per category, one column per period, and the totals. */
+function layoutRepartitionTemps({ plan, periods, b, w }: PlanSheet): void {
   w.section("Répartition de l'activité du chef de projet — Etat d'avancement");
   b.add([
     { col: 2, value: 'Temps consacré en %:', style: 'tableHeader' },
@@ -298,7 +381,7 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
       [
         { col: 2, value: cat.label, style: 'label' },
         ...periods.map((p, i) =>
-          w.input(3 + i, `repartitionTemps.${cat.code}.${p}`, codecs.percent, `répartition du temps, « ${cat.label} », ${periodTitle(p)}`),
+          w.input(3 + i, buildPath('repartitionTemps', cat.code, p), codecs.percent, `répartition du temps, « ${cat.label} », ${periodTitle(p)}`),
         ),
       ],
       { height: wrappedHeight(cat.label, 60) },
@@ -312,92 +395,99 @@ export function layoutFichePlan(plan: Plan, programme: Programme, catalogue: Cat
       return sumFormula(3 + i, timeFirst, timeLast, total === null ? '' : toSpreadsheetNumber(total, 4), NUMBER_FORMATS.percent);
     }),
   ]);
+}
 
+function layoutFormations({ plan, b, w }: PlanSheet): void {
   w.section('Formations suivies par le chef de projet');
   w.header(['Thématique', 'Année', 'Organisateur', null, 'Satisfaction (1 à 10)']);
   plan.formations.forEach((f, i) => {
+    const path = (field: string) => buildPath('formations', i, field);
     const l = `formation ${i + 1} (${f.thematique})`;
     b.add(
       [
-        w.input(2, `formations.${i}.thematique`, codecs.text, `${l}, thématique`),
-        w.input(3, `formations.${i}.annee`, codecs.year, `${l}, année`),
-        w.input(4, `formations.${i}.organisateur`, codecs.text, `${l}, organisateur`, { span: 2 }),
-        w.input(6, `formations.${i}.satisfaction`, codecs.count, `${l}, satisfaction`),
+        w.input(2, path('thematique'), codecs.text, `${l}, thématique`),
+        w.input(3, path('annee'), codecs.year, `${l}, année`),
+        w.input(4, path('organisateur'), codecs.text, `${l}, organisateur`, { span: 2 }),
+        w.input(6, path('satisfaction'), codecs.count, `${l}, satisfaction`),
       ],
       { key: `formation:${f.id}` },
     );
   });
+}
 
+function layoutCommissions({ years, w }: PlanSheet): void {
   w.section("Dates des commissions d'accompagnement");
-  for (const y of years) w.field(y, `commissions.dates.${y}`, codecs.dateLines);
+  for (const y of years) w.field(y, buildPath('commissions', 'dates', y), codecs.dateLines);
+}
 
+function layoutReunionsOrganisees({ plan, lastCol, b, w }: PlanSheet): void {
   w.section('Réunions/plateformes/groupes de travail thématiques organisés par le PCS');
   w.header(['Thématique', 'Rôle du chef de projet', null, 'Dates (une par ligne)']);
   plan.reunionsOrganisees.forEach((r, i) => {
+    const path = (field: string) => buildPath('reunionsOrganisees', i, field);
     const l = `réunion organisée ${i + 1} (${r.thematique})`;
-    const dates = w.input(5, `reunionsOrganisees.${i}.dates`, codecs.dateLines, `${l}, dates`, { span: lastCol - 4 });
+    const dates = w.input(5, path('dates'), codecs.dateLines, `${l}, dates`, { span: lastCol - 4 });
     b.add(
       [
-        w.input(2, `reunionsOrganisees.${i}.thematique`, codecs.text, `${l}, thématique`),
-        w.input(3, `reunionsOrganisees.${i}.roleChefDeProjet`, codecs.text, `${l}, rôle du chef de projet`, { span: 2 }),
+        w.input(2, path('thematique'), codecs.text, `${l}, thématique`),
+        w.input(3, path('roleChefDeProjet'), codecs.text, `${l}, rôle du chef de projet`, { span: 2 }),
         dates,
       ],
       { key: `reunionOrganisee:${r.id}`, height: wrappedHeight(String(dates.value ?? ''), 10) },
     );
   });
+}
 
+function layoutReunionsInvite({ plan, lastCol, b, w }: PlanSheet): void {
   w.section("Participation à des réunions/plateformes/groupes de travail thématiques en tant qu'invité");
   w.header(['Thématique', 'Institution', null, 'Plus values principales pour le PCS', null, null, 'Dates (une par ligne)']);
   plan.reunionsInvite.forEach((r, i) => {
+    const path = (field: string) => buildPath('reunionsInvite', i, field);
     const l = `réunion en tant qu'invité ${i + 1} (${r.thematique})`;
-    const plus = w.input(5, `reunionsInvite.${i}.plusValues`, codecs.lines, `${l}, plus-values`, { span: 3 });
-    const dates = w.input(8, `reunionsInvite.${i}.dates`, codecs.dateLines, `${l}, dates`, { span: lastCol - 7 });
+    const plus = w.input(5, path('plusValues'), codecs.lines, `${l}, plus-values`, { span: 3 });
+    const dates = w.input(8, path('dates'), codecs.dateLines, `${l}, dates`, { span: lastCol - 7 });
     b.add(
       [
-        w.input(2, `reunionsInvite.${i}.thematique`, codecs.text, `${l}, thématique`),
-        w.input(3, `reunionsInvite.${i}.institution`, codecs.text, `${l}, institution`, { span: 2 }),
+        w.input(2, path('thematique'), codecs.text, `${l}, thématique`),
+        w.input(3, path('institution'), codecs.text, `${l}, institution`, { span: 2 }),
         plus,
         dates,
       ],
       { key: `reunionInvite:${r.id}`, height: Math.max(wrappedHeight(String(plus.value ?? ''), 40), wrappedHeight(String(dates.value ?? ''), 10)) },
     );
   });
+}
 
+function layoutCommunication({ w }: PlanSheet): void {
   w.section('Communication autour du plan');
   w.field('Communication externe (une par ligne)', 'communication.externe', codecs.lines);
   w.field('Communication externe — autre', 'communication.externeAutre', codecs.text);
   w.field('Communication interne (une par ligne)', 'communication.interne', codecs.lines);
   w.field('Communication interne — autre', 'communication.interneAutre', codecs.text);
+}
 
+/** The partners, with the codes of the fiches they take part in. */
+function layoutPartenaires({ plan, lastCol, b, w }: PlanSheet): void {
   w.section('Partenaires');
   w.header(['Nom:', 'Liste', "Champs d'action:", "Champs d'action (si autre)", 'Tél.:', 'N°action(s):', 'Courriel:']);
   const codeOf = new Map(plan.actions.map((a) => [a.id, a.code]));
   plan.partenaires.forEach((p, i) => {
+    const path = (field: string) => buildPath('partenaires', i, field);
     const l = `partenaire ${i + 1} (${p.nom})`;
-    const mails = w.input(8, `partenaires.${i}.courriels`, codecs.lines, `${l}, courriels`, { span: lastCol - 7 });
+    const mails = w.input(8, path('courriels'), codecs.lines, `${l}, courriels`, { span: lastCol - 7 });
     b.add(
       [
-        w.input(2, `partenaires.${i}.nom`, codecs.text, `${l}, nom`),
+        w.input(2, path('nom'), codecs.text, `${l}, nom`),
         { col: 3, value: p.liste === 'portent' ? 'Portent des actions' : 'Part active', style: 'static' },
-        w.input(4, `partenaires.${i}.champAction`, codecs.choice('CHAMPS_ACTION_PARTENAIRE'), `${l}, champ d'action`),
-        w.input(5, `partenaires.${i}.champActionAutre`, codecs.text, `${l}, champ d'action (autre)`),
-        w.input(6, `partenaires.${i}.telephone`, codecs.text, `${l}, téléphone`),
+        w.input(4, path('champAction'), codecs.choice('CHAMPS_ACTION_PARTENAIRE'), `${l}, champ d'action`),
+        w.input(5, path('champActionAutre'), codecs.text, `${l}, champ d'action (autre)`),
+        w.input(6, path('telephone'), codecs.text, `${l}, téléphone`),
         { col: 7, value: p.actionIds.map((id) => codeOf.get(id) ?? '').join(' '), style: 'static' },
         mails,
       ],
       { key: `partenaire:${p.id}`, height: wrappedHeight(String(mails.value ?? ''), 30) },
     );
   });
-
-  return {
-    name: PLAN_SHEET,
-    key: `plan:${plan.id}`,
-    widths,
-    rows: b.rows,
-    frozenRows: 2,
-    landscape: true,
-    protect: true,
-  };
 }
 
 /** Σ of a column's rows first..last, blank when none is filled; an empty table (last < first) has no formula. */
