@@ -1,11 +1,10 @@
 import { summariseFindings } from '../../schemas/checks.ts';
-import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
 import type { PageContext, Page } from './context.ts';
-import { SECTIONS, sectionOfPath } from './sections/index.ts';
+import { SECTIONS } from './sections/index.ts';
 import { renderFichePage } from './fiche.ts';
 import { workbookControls } from './workbook.ts';
 import { pdfExportControl } from './pdf-export.ts';
@@ -13,7 +12,8 @@ import { FINANCE_PAGES, renderFinancePage } from './finance/index.ts';
 import { findingItem } from './finance/justify.ts';
 import { planHistoryButton } from './history.ts';
 import { planBanners } from './read-only.ts';
-import { renderReportPage } from './report.ts';
+import { renderReportPage } from './report/index.ts';
+import { findingHref } from './hrefs.ts';
 import { reviewOf } from '../state/review.ts';
 import { writeSummary } from '../state/permissions.ts';
 import { localRefusalsChanged } from '../state/local-refusals.ts';
@@ -25,18 +25,6 @@ import { accountMenu } from './account.ts';
  * action), the page, and the checks panel whose findings lead to their field or cell.
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
-
-export function findingHref(planId: string, plan: Plan, path: string): string {
-  const parts = path.split('.');
-  // `finance.<year>.<line>`: a line of that year's reconciliation.
-  if (parts[0] === 'finance' && /^\d{4}$/.test(parts[1] ?? '')) return financeHref(planId, 'rapprochement', Number(parts[1]), path);
-  if (parts[0] === 'actions' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
-    const action = plan.actions[Number(parts[1])];
-    if (action && (parts[2] === 'fiche' || parts[2] === 'indicators')) return ficheHref(planId, action.id, path);
-    return sectionHref(planId, 'actions', path);
-  }
-  return sectionHref(planId, sectionOfPath(parts[0] ?? ''), path);
-}
 
 export function renderPlanShell(ctx: PageContext): Shell {
   const { store, planId } = ctx;

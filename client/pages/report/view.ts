@@ -1,0 +1,194 @@
+import type { ChecklistItem } from '../../../schemas/submission.ts';
+import { api, send } from '../../api.ts';
+import { h, replaceChildren } from '../../dom.ts';
+import { reportHref } from '../../router.ts';
+import { permissionsOf } from '../../state/permissions.ts';
+import { reviewOf } from '../../state/review.ts';
+import { confirmDialog, toast } from '../../ui/dialog.ts';
+import { yearSelect } from '../../ui/year-select.ts';
+import type { Page, PageContext } from '../context.ts';
+import { valueHref } from '../hrefs.ts';
+import { waitForSaves } from '../saves.ts';
+import { checklistView, submitView, type ReportView } from './checklist-view.ts';
+import { createReportModel, type ReportAlert, type ReportApi } from './model.ts';
+import { submissionView, threadView } from './submissions-view.ts';
+
+/**
+ * "Rapport annuel {année}": what is still missing before the year can be submitted to the DiCS (the checklist of
+ * `checkSubmission`, on the plan as edited), "Soumettre le rapport {année}" and the generation of its files, then
+ * every submission of the year with its files and their SHA-256, the DiCS's decision and, for a re-submission, the
+ * values changed since the previous one; the DiCS approves or returns it, the commune or the DiCS reopens it. The
+ * DiCS's questions of the year are listed (they are answered from the cell they are on). The rules are the model's
+ * (`model.ts`); this draws it.
+ */
+export function renderReportPage(ctx: PageContext, requested: number | null): Page {
+  const { store, planId } = ctx;
+  const model = createReportModel({
+    store,
+    requestedYear: requested,
+    review: reviewOf(store),
+    permissions: permissionsOf(store),
+    api: reportApi(planId),
+    saves: { pending: () => ctx.queue.pending, waitForAll: () => waitForSaves(ctx) },
+    toast,
+  });
+  const view: ReportView = { ctx, model, href: (path) => valueHref(planId, store.plan, path) };
+  const year = model.year;
+
+  const yearField = yearSelect({
+    years: model.years,
+    value: year,
+    testId: 'report-year',
+    onChange: (y) => {
+      location.hash = reportHref(planId, y);
+    },
+  });
+  const status = h('strong', { 'data-testid': 'report-status' });
+  const lockNote = h('p', { class: 'hint', 'data-testid': 'report-lock' });
+  const alert = h('div', { class: 'report-alert', role: 'alert', 'data-testid': 'report-alert' });
+  const checklistHost = h('div', null);
+  const submitHost = h('div', { class: 'report-submit' });
+  const bar = h('progress', { max: 1, value: 0, 'data-testid': 'report-progress-bar', 'aria-label': 'Avancement de la génération des fichiers' });
+  const progressMessage = h('p', { class: 'report-progress-message', 'data-testid': 'report-progress-message' });
+  const progress = h(
+    'div',
+    { class: 'report-progress', role: 'status', 'aria-live': 'polite', 'data-testid': 'report-progress', hidden: true },
+    bar,
+    progressMessage,
+  );
+  const submissionsHost = h('div', { 'data-testid': 'report-submissions' });
+  const threadsHost = h('div', { 'data-testid': 'report-threads' });
+  const section = (id: string, title: string, ...content: HTMLElement[]) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...content);
+  const el = h(
+    'article',
+    { class: 'section-page report-page', 'data-year': year },
+    h('h1', null, `Rapport annuel ${year}`),
+    h('div', { class: 'report-head' }, yearField.el, h('p', { class: 'report-status' }, 'Statut : ', status)),
+    lockNote,
+    alert,
+    section('report-checklist-title', 'Avant la soumission', checklistHost, submitHost, progress),
+    section('report-submissions-title', `Soumissions du rapport ${year}`, submissionsHost),
+    section('report-threads-title', `Questions de la DiCS sur ${year}`, threadsHost),
+  );
+
+  const onSubmit = async () => {
+    if (model.isBusy()) return;
+    const title = `Soumettre le rapport ${year}`;
+    const text = `Le rapport ${year} sera transmis à la DiCS avec son classeur et son PDF. Les valeurs ${year} du plan passeront en lecture seule pour tout le monde, jusqu’à ce que la DiCS retourne le rapport ou qu’il soit rouvert avec un motif.`;
+    if (await confirmDialog(title, text, title)) await model.submit();
+  };
+
+  // What was drawn last: the lists, the submit area and the alert are redrawn only when they change, so that
+  // polling keeps the focus.
+  let shown: { checklist: readonly ChecklistItem[] | null; submit: string; lists: string; alert: ReportAlert | null } = {
+    checklist: null,
+    submit: '',
+    lists: '',
+    alert: null,
+  };
+  function draw(): void {
+    const { label, key } = model.status();
+    status.textContent = label;
+    status.dataset.status = key;
+    const lock = model.lockNote();
+    lockNote.hidden = lock === null;
+    lockNote.textContent = lock ?? '';
+    const p = model.progress();
+    progress.hidden = p === null;
+    if (p) {
+      bar.value = p.value;
+      progressMessage.textContent = p.message;
+    }
+    const next = { checklist: model.checklist(), submit: JSON.stringify(model.submitState()), lists: model.listsKey(), alert: model.alert() };
+    if (next.alert !== shown.alert) drawAlert(alert, view, next.alert);
+    if (next.checklist !== shown.checklist) replaceChildren(checklistHost, checklistView(view));
+    if (next.submit !== shown.submit)
+      replaceChildren(
+        submitHost,
+        submitView(year, model.submitState(), () => void onSubmit()),
+      );
+    if (next.lists !== shown.lists) drawLists(view, submissionsHost, threadsHost);
+    shown = next;
+  }
+
+  model.subscribe(draw);
+  const stop = model.start();
+  let checklistTimer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    el,
+    refresh() {
+      // An edit elsewhere (or here): the checklist follows, computed as the checks panel is.
+      if (checklistTimer) clearTimeout(checklistTimer);
+      checklistTimer = setTimeout(() => model.recomputeChecklist(), 150);
+    },
+    dispose() {
+      stop();
+      model.dispose();
+      if (checklistTimer) clearTimeout(checklistTimer);
+    },
+  };
+}
+
+/** The page's requests, through the typed client. */
+function reportApi(planId: string): ReportApi {
+  return {
+    submit: (annee) => send(api.plans[':planId'].submissions.$post({ param: { planId }, json: { annee } })),
+    decide(kind, submissionId, motif) {
+      const param = { planId, submissionId };
+      const route = api.plans[':planId'].submissions[':submissionId'];
+      if (kind === 'approve') return send(route.approve.$post({ param, json: { motif } }));
+      if (kind === 'return') return send(route.return.$post({ param, json: { motif } }));
+      return send(route.reopen.$post({ param, json: { motif } }));
+    },
+  };
+}
+
+function drawAlert(host: HTMLElement, view: ReportView, alert: ReportAlert | null): void {
+  if (alert === null) {
+    replaceChildren(host);
+    return;
+  }
+  const { issues } = alert;
+  replaceChildren(
+    host,
+    h('p', { class: 'import-message error' }, alert.text),
+    issues.length
+      ? h(
+          'details',
+          null,
+          h('summary', null, `Détail (${issues.length})`),
+          h(
+            'ul',
+            null,
+            issues.map((i) => h('li', null, h('a', { href: view.href(i.path) }, i.message))),
+          ),
+        )
+      : null,
+  );
+}
+
+function drawLists(view: ReportView, submissionsHost: HTMLElement, threadsHost: HTMLElement): void {
+  const { model } = view;
+  const entries = model.submissions();
+  const threads = model.threads();
+  replaceChildren(
+    submissionsHost,
+    entries.length
+      ? h(
+          'ol',
+          { class: 'submissions' },
+          entries.map((e) => submissionView(view, e)),
+        )
+      : h('p', { class: 'hint' }, `Le rapport ${model.year} n’a pas encore été soumis.`),
+  );
+  replaceChildren(
+    threadsHost,
+    threads.length
+      ? h(
+          'ul',
+          { class: 'report-threads' },
+          threads.map((t) => threadView(view, t)),
+        )
+      : h('p', { class: 'hint' }, `Aucune question de la DiCS sur le rapport ${model.year}.`),
+  );
+}
