@@ -81,17 +81,21 @@ function layoutHeading({ plan, programme, lastCol, b, w }: PlanSheet): void {
 
 function layoutPorteur({ w }: PlanSheet): void {
   w.section('Porteur');
-  w.field('Est-ce que le plan est porté par un seul pouvoir local ou une association de pouvoirs locaux?', 'porteur.type', codecs.choice('PORTEUR_TYPES'));
-  w.field('Commune(s) concernée(s) (la commune porteuse en premier, une par ligne)', 'porteur.communesAssociees', codecs.lines);
+  w.field(
+    'Est-ce que le plan est porté par un seul pouvoir local ou une association de pouvoirs locaux?',
+    buildPath('porteur', 'type'),
+    codecs.choice('PORTEUR_TYPES'),
+  );
+  w.field('Commune(s) concernée(s) (la commune porteuse en premier, une par ligne)', buildPath('porteur', 'communesAssociees'), codecs.lines);
   w.subtitle('Le pouvoir local porteur du PCS');
-  w.field('Par qui est porté le PCS?', 'porteur.porteParQui', codecs.choice('PORTE_PAR'));
-  w.field('Plan approuvé par le Conseil communal/ CPAS le', 'porteur.dateApprobation', codecs.date, { narrow: true });
-  w.field("Dénomination dans l'en-tête (ex. « la Ville de Liège »)", 'porteur.denomination', codecs.text);
+  w.field('Par qui est porté le PCS?', buildPath('porteur', 'porteParQui'), codecs.choice('PORTE_PAR'));
+  w.field('Plan approuvé par le Conseil communal/ CPAS le', buildPath('porteur', 'dateApprobation'), codecs.date, { narrow: true });
+  w.field("Dénomination dans l'en-tête (ex. « la Ville de Liège »)", buildPath('porteur', 'denomination'), codecs.text);
 }
 
 function layoutIdentite({ plan, programme, lastCol, b, w }: PlanSheet): void {
   w.section('Identité de la commune / du CPAS');
-  w.field('Adresse de la commune/CPAS:', 'identite.adresse', codecs.text);
+  w.field('Adresse de la commune/CPAS:', buildPath('identite', 'adresse'), codecs.text);
   w.header(['Représentant(s) — Nom', 'Prénom', 'Civ.', 'Fonction']);
   plan.identite.representants.forEach((_, i) => {
     const path = (field: string) => buildPath('identite', 'representants', i, field);
@@ -103,44 +107,46 @@ function layoutIdentite({ plan, programme, lastCol, b, w }: PlanSheet): void {
       w.input(5, path('fonction'), codecs.text, `${l}, fonction`, { span: lastCol - 4 }),
     ]);
   });
-  w.field('Tél.général:', 'identite.telephone', codecs.text);
-  w.field('Directeur Financier:', 'identite.directeurFinancier', codecs.text);
-  w.field('Courriel de la commune/CPAS:', 'identite.courriel', codecs.text);
-  w.field('Site internet de la commune/CPAS:', 'identite.siteInternet', codecs.text);
-  w.field(`Population (${formatDate(programme.populationReferenceDate)}):`, 'identite.population', codecs.count, { narrow: true });
-  w.field('Province:', 'identite.province', codecs.choice('PROVINCES'));
+  w.field('Tél.général:', buildPath('identite', 'telephone'), codecs.text);
+  w.field('Directeur Financier:', buildPath('identite', 'directeurFinancier'), codecs.text);
+  w.field('Courriel de la commune/CPAS:', buildPath('identite', 'courriel'), codecs.text);
+  w.field('Site internet de la commune/CPAS:', buildPath('identite', 'siteInternet'), codecs.text);
+  w.field(`Population (${formatDate(programme.populationReferenceDate)}):`, buildPath('identite', 'population'), codecs.count, { narrow: true });
+  w.field('Province:', buildPath('identite', 'province'), codecs.choice('PROVINCES'));
 }
 
 function layoutEquipe({ years, w }: PlanSheet): void {
   w.section(`L'équipe en charge du PCS ${years[0]}-${years[years.length - 1]}`);
-  w.field('Adresse principale du PCS:', 'equipe.adressePcs', codecs.text);
-  w.field('Chef de projet — Civ.', 'equipe.chefDeProjet.civilite', codecs.choice('CIVILITES'), { narrow: true });
-  w.field('Chef de projet — Nom', 'equipe.chefDeProjet.nom', codecs.text);
-  w.field('Chef de projet — Prénom', 'equipe.chefDeProjet.prenom', codecs.text);
-  w.field('Tél.du chef de projet:', 'equipe.telephone', codecs.text);
-  w.field('GSM du chef de projet:', 'equipe.gsm', codecs.text);
-  w.field('Courriel 1 chef de projet:', 'equipe.courriel1', codecs.text);
-  w.field('Courriel 2 (si spam):', 'equipe.courriel2', codecs.text);
-  w.field('Président de la CA — Civ.', 'equipe.presidentCa.civilite', codecs.choice('CIVILITES'), { narrow: true });
-  w.field('Président de la CA — Nom', 'equipe.presidentCa.nom', codecs.text);
-  w.field('Président de la CA — Prénom', 'equipe.presidentCa.prenom', codecs.text);
-  w.field('Attribution/fonction:', 'equipe.presidentCa.fonction', codecs.text);
-  w.field('Adresse site internet PCS:', 'equipe.siteInternetPcs', codecs.text);
-  w.field('Adresse page Facebook PCS:', 'equipe.facebookPcs', codecs.text);
+  w.field('Adresse principale du PCS:', buildPath('equipe', 'adressePcs'), codecs.text);
+  w.field('Chef de projet — Civ.', buildPath('equipe', 'chefDeProjet', 'civilite'), codecs.choice('CIVILITES'), { narrow: true });
+  w.field('Chef de projet — Nom', buildPath('equipe', 'chefDeProjet', 'nom'), codecs.text);
+  w.field('Chef de projet — Prénom', buildPath('equipe', 'chefDeProjet', 'prenom'), codecs.text);
+  w.field('Tél.du chef de projet:', buildPath('equipe', 'telephone'), codecs.text);
+  w.field('GSM du chef de projet:', buildPath('equipe', 'gsm'), codecs.text);
+  w.field('Courriel 1 chef de projet:', buildPath('equipe', 'courriel1'), codecs.text);
+  w.field('Courriel 2 (si spam):', buildPath('equipe', 'courriel2'), codecs.text);
+  w.field('Président de la CA — Civ.', buildPath('equipe', 'presidentCa', 'civilite'), codecs.choice('CIVILITES'), { narrow: true });
+  w.field('Président de la CA — Nom', buildPath('equipe', 'presidentCa', 'nom'), codecs.text);
+  w.field('Président de la CA — Prénom', buildPath('equipe', 'presidentCa', 'prenom'), codecs.text);
+  w.field('Attribution/fonction:', buildPath('equipe', 'presidentCa', 'fonction'), codecs.text);
+  w.field('Adresse site internet PCS:', buildPath('equipe', 'siteInternetPcs'), codecs.text);
+  w.field('Adresse page Facebook PCS:', buildPath('equipe', 'facebookPcs'), codecs.text);
 }
 
 function layoutChefDeProjet({ w }: PlanSheet): void {
   w.section('A propos du chef de projet');
-  w.field("Date d'entrée en fonction en tant que chef de projet du PCS:", 'chefDeProjet.dateEntreeFonction', codecs.date, { narrow: true });
-  w.field('Type de contrat:', 'chefDeProjet.typeContrat', codecs.choice('TYPES_CONTRAT'));
-  w.field('Type de contrat (si autre):', 'chefDeProjet.typeContratAutre', codecs.text);
-  w.field('ETP (en tant que chef de projet):', 'chefDeProjet.etp', codecs.etp, { narrow: true });
-  w.field('Engagement ou détachement?', 'chefDeProjet.engagementOuDetachement', codecs.choice('ENGAGEMENT_DETACHEMENT'));
-  w.field('Avez-vous une autre fonction (ex.animateur) au sein du PCS?', 'chefDeProjet.autreFonction', codecs.yesno, { narrow: true });
-  w.field("Années d'expérience en gestion de projet lors de la prise en charge du PCS:", 'chefDeProjet.anneesExperience', codecs.count, { narrow: true });
-  w.field('Diplôme le plus élevé?', 'chefDeProjet.diplome', codecs.choice('DIPLOMES'));
-  w.field('Diplôme (si autre):', 'chefDeProjet.diplomeAutre', codecs.text);
-  w.field('Si master ou bachelier orientation:', 'chefDeProjet.orientation', codecs.text);
+  w.field("Date d'entrée en fonction en tant que chef de projet du PCS:", buildPath('chefDeProjet', 'dateEntreeFonction'), codecs.date, { narrow: true });
+  w.field('Type de contrat:', buildPath('chefDeProjet', 'typeContrat'), codecs.choice('TYPES_CONTRAT'));
+  w.field('Type de contrat (si autre):', buildPath('chefDeProjet', 'typeContratAutre'), codecs.text);
+  w.field('ETP (en tant que chef de projet):', buildPath('chefDeProjet', 'etp'), codecs.etp, { narrow: true });
+  w.field('Engagement ou détachement?', buildPath('chefDeProjet', 'engagementOuDetachement'), codecs.choice('ENGAGEMENT_DETACHEMENT'));
+  w.field('Avez-vous une autre fonction (ex.animateur) au sein du PCS?', buildPath('chefDeProjet', 'autreFonction'), codecs.yesno, { narrow: true });
+  w.field("Années d'expérience en gestion de projet lors de la prise en charge du PCS:", buildPath('chefDeProjet', 'anneesExperience'), codecs.count, {
+    narrow: true,
+  });
+  w.field('Diplôme le plus élevé?', buildPath('chefDeProjet', 'diplome'), codecs.choice('DIPLOMES'));
+  w.field('Diplôme (si autre):', buildPath('chefDeProjet', 'diplomeAutre'), codecs.text);
+  w.field('Si master ou bachelier orientation:', buildPath('chefDeProjet', 'orientation'), codecs.text);
 }
 
 /** The other workers of the team, one row each, and their total ETP. */
@@ -170,7 +176,7 @@ function layoutEquipeMembres({ plan, b, w }: PlanSheet): void {
 
 function layoutServiceCitoyen({ w }: PlanSheet): void {
   w.section('Service citoyen');
-  w.field('Le pouvoir local fait-il appel au service citoyen?', 'serviceCitoyen.recours', codecs.yesno, { narrow: true });
+  w.field('Le pouvoir local fait-il appel au service citoyen?', buildPath('serviceCitoyen', 'recours'), codecs.yesno, { narrow: true });
 }
 
 /** What the transfers' table checks against: the budget's figures and the row of its subsidies to institutions. */
@@ -181,31 +187,40 @@ function layoutBudget({ plan, b, w }: PlanSheet): BudgetRows {
   const figures = computeBudgetFigures(plan);
   w.section('Budget annuel du PCS (prévisionnel puis à actualiser)');
   w.header(['Recettes:', 'Montant']);
-  const rSub = w.field('Subvention PCS', 'budget.recettes.subventionPcs', codecs.euro, { narrow: true });
-  const rPart = w.field('Part communale', 'budget.recettes.partCommunale', codecs.euro, { narrow: true });
-  w.field('Subvention(s) art.20', 'budget.recettes.subventionsArt20', codecs.euro, { narrow: true });
-  const rLast = w.field('Autre(s) subv./recette(s)', 'budget.recettes.autres', codecs.euro, { narrow: true });
+  const rSub = w.field('Subvention PCS', buildPath('budget', 'recettes', 'subventionPcs'), codecs.euro, { narrow: true });
+  const rPart = w.field('Part communale', buildPath('budget', 'recettes', 'partCommunale'), codecs.euro, { narrow: true });
+  w.field('Subvention(s) art.20', buildPath('budget', 'recettes', 'subventionsArt20'), codecs.euro, { narrow: true });
+  const rLast = w.field('Autre(s) subv./recette(s)', buildPath('budget', 'recettes', 'autres'), codecs.euro, { narrow: true });
   const rSum = b.add([
     { col: 2, value: 'Total des recettes (somme des lignes)', style: 'total' },
     sumFormula(3, rSub, rLast, euro(figures.recettesSum), NUMBER_FORMATS.euro),
   ]);
-  const rTyped = w.field('Total des recettes indiqué sur le formulaire (laisser vide pour la somme)', 'budget.recettes.total', codecs.euro, { narrow: true });
+  const rTyped = w.field('Total des recettes indiqué sur le formulaire (laisser vide pour la somme)', buildPath('budget', 'recettes', 'total'), codecs.euro, {
+    narrow: true,
+  });
   const rKept = b.add([
     { col: 2, value: 'Total des recettes retenu', style: 'total' },
     { col: 3, formula: `IF(ISBLANK(C${rTyped}),C${rSum},C${rTyped})`, result: euro(figures.totalRecettes), style: 'total', numFmt: NUMBER_FORMATS.euro },
   ]);
   w.header(['Dépenses:', 'Montant']);
-  const dFirst = w.field('Frais de personnel', 'budget.depenses.personnel', codecs.euro, { narrow: true });
-  w.field('Frais de fonctionnement', 'budget.depenses.fonctionnement', codecs.euro, { narrow: true });
-  w.field("Frais d'investissement", 'budget.depenses.investissement', codecs.euro, { narrow: true });
-  const dSubv = w.field('Subventions aux institutions et associations (y compris art.20)', 'budget.depenses.subventionsInstitutions', codecs.euro, {
-    narrow: true,
-  });
+  const dFirst = w.field('Frais de personnel', buildPath('budget', 'depenses', 'personnel'), codecs.euro, { narrow: true });
+  w.field('Frais de fonctionnement', buildPath('budget', 'depenses', 'fonctionnement'), codecs.euro, { narrow: true });
+  w.field("Frais d'investissement", buildPath('budget', 'depenses', 'investissement'), codecs.euro, { narrow: true });
+  const dSubv = w.field(
+    'Subventions aux institutions et associations (y compris art.20)',
+    buildPath('budget', 'depenses', 'subventionsInstitutions'),
+    codecs.euro,
+    {
+      narrow: true,
+    },
+  );
   const dSum = b.add([
     { col: 2, value: 'Total des dépenses (somme des lignes)', style: 'total' },
     sumFormula(3, dFirst, dSubv, euro(figures.depensesSum), NUMBER_FORMATS.euro),
   ]);
-  const dTyped = w.field('Total des dépenses indiqué sur le formulaire (laisser vide pour la somme)', 'budget.depenses.total', codecs.euro, { narrow: true });
+  const dTyped = w.field('Total des dépenses indiqué sur le formulaire (laisser vide pour la somme)', buildPath('budget', 'depenses', 'total'), codecs.euro, {
+    narrow: true,
+  });
   const dKept = b.add([
     { col: 2, value: 'Total des dépenses retenu', style: 'total' },
     { col: 3, formula: `IF(ISBLANK(C${dTyped}),C${dSum},C${dTyped})`, result: euro(figures.totalDepenses), style: 'total', numFmt: NUMBER_FORMATS.euro },
@@ -298,8 +313,8 @@ function layoutConsommation({ years, b, w }: PlanSheet): void {
 function layoutIsadf({ plan, b, w }: PlanSheet): void {
   w.section('Radar ISADF');
   w.subtitle("Indicateur synthétique d'accès aux droits fondamentaux (ISADF)");
-  w.field('Année de référence', 'isadf.annee', codecs.year, { narrow: true });
-  w.field('ISADF de la commune (0 à 1)', 'isadf.valeur', codecs.thousandths, { narrow: true });
+  w.field('Année de référence', buildPath('isadf', 'annee'), codecs.year, { narrow: true });
+  w.field('ISADF de la commune (0 à 1)', buildPath('isadf', 'valeur'), codecs.thousandths, { narrow: true });
   w.header(['Dimension', 'Valeur (0 à 1)']);
   plan.isadf.dimensions.forEach((d, i) => {
     const path = (field: string) => buildPath('isadf', 'dimensions', i, field);
@@ -326,20 +341,26 @@ function layoutIndicateursPlan({ plan, lastCol, b, w }: PlanSheet): void {
       { key: `indicateurPlan:${r.id}` },
     );
   });
-  w.longText('Remarque', 'indicateursPlan.remarque');
+  w.longText('Remarque', buildPath('indicateursPlan', 'remarque'));
 }
 
 /** "Le plan": the portrait, needs, vision and objective, as long texts. */
 function layoutTextes({ years, w }: PlanSheet): void {
   w.section('Le plan');
-  w.longText("Portrait de la commune / du territoire couvert par l'association de pouvoirs locaux:", 'textes.portrait');
-  w.longText("Problèmes/Besoins auxquels la commune ou le territoire couvert par l'association de pouvoirs locaux est confronté:", 'textes.problemesBesoins');
-  w.longText(`Vision de la situation désirée en ${years[years.length - 1]} sur le territoire couvert par le PCS:`, 'textes.vision');
-  w.longText(`Plus value / Valeur ajoutée par le plan pour passer de la situation de ${years[0]} à ${years[years.length - 1]}:`, 'textes.plusValue');
-  w.longText('Objectif stratégique du plan:', 'textes.objectifStrategique');
+  w.longText("Portrait de la commune / du territoire couvert par l'association de pouvoirs locaux:", buildPath('textes', 'portrait'));
+  w.longText(
+    "Problèmes/Besoins auxquels la commune ou le territoire couvert par l'association de pouvoirs locaux est confronté:",
+    buildPath('textes', 'problemesBesoins'),
+  );
+  w.longText(`Vision de la situation désirée en ${years[years.length - 1]} sur le territoire couvert par le PCS:`, buildPath('textes', 'vision'));
+  w.longText(
+    `Plus value / Valeur ajoutée par le plan pour passer de la situation de ${years[0]} à ${years[years.length - 1]}:`,
+    buildPath('textes', 'plusValue'),
+  );
+  w.longText('Objectif stratégique du plan:', buildPath('textes', 'objectifStrategique'));
   w.longText(
     'Commentaires facultatifs en cas de modifications substantielles apportées à la "fiche plan" en cours de plan:',
-    'textes.commentairesModifications',
+    buildPath('textes', 'commentairesModifications'),
   );
 }
 
@@ -460,10 +481,10 @@ function layoutReunionsInvite({ plan, lastCol, b, w }: PlanSheet): void {
 
 function layoutCommunication({ w }: PlanSheet): void {
   w.section('Communication autour du plan');
-  w.field('Communication externe (une par ligne)', 'communication.externe', codecs.lines);
-  w.field('Communication externe — autre', 'communication.externeAutre', codecs.text);
-  w.field('Communication interne (une par ligne)', 'communication.interne', codecs.lines);
-  w.field('Communication interne — autre', 'communication.interneAutre', codecs.text);
+  w.field('Communication externe (une par ligne)', buildPath('communication', 'externe'), codecs.lines);
+  w.field('Communication externe — autre', buildPath('communication', 'externeAutre'), codecs.text);
+  w.field('Communication interne (une par ligne)', buildPath('communication', 'interne'), codecs.lines);
+  w.field('Communication interne — autre', buildPath('communication', 'interneAutre'), codecs.text);
 }
 
 /** The partners, with the codes of the fiches they take part in. */
