@@ -14,7 +14,7 @@ import {
 } from '../../../schemas/finance.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../../schemas/numbers.ts';
 import { buildPath } from '../../../schemas/plan-path.ts';
-import type { Plan } from '../../../schemas/plan.ts';
+import type { PlanDocument } from '../../../schemas/plan.ts';
 import type { Programme } from '../../../schemas/reference.ts';
 import { ApiFailure, failureMessage } from '../../api.ts';
 import type { Permissions } from '../../state/permissions.ts';
@@ -111,7 +111,7 @@ export type DraftCheck = { ok: true; fields: BudgetVersionFields } | VersionIssu
 export type SaveOutcome = { ok: true; version: BudgetVersion; message: string } | VersionIssues | { ok: false; failure: string };
 
 export type BudgetsModelDeps = {
-  store: { plan: Plan; readonly programme: Programme };
+  store: { plan: Pick<PlanDocument, 'budget' | 'budgetsAnnuels'>; readonly programme: Programme };
   year: number;
   permissions: Pick<Permissions, 'can' | 'canSave' | 'yearLock' | 'denial'>;
   /** The signed-in person's name, recorded as the author. */

@@ -1,7 +1,6 @@
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
 import { reconcileYear, type ReconciliationLine, type ReconciliationLineId, type YearReconciliation } from '../../../schemas/finance.ts';
 import { buildPath } from '../../../schemas/plan-path.ts';
-import type { Plan } from '../../../schemas/plan.ts';
 import { financeHref, sectionHref } from '../../router.ts';
 
 /**
@@ -54,7 +53,7 @@ export type FindingsView = {
 };
 
 export type RapprochementModelDeps = {
-  store: { readonly plan: Plan; justifiedChecks(): JustifiedFinding[] };
+  store: { readonly plan: Parameters<typeof reconcileYear>[0]; justifiedChecks(): JustifiedFinding[] };
   planId: string;
   year: number;
 };
