@@ -303,7 +303,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
         }
         save.disabled = true;
         try {
-          const line = (await send(api.plans[':planId']['booked-lines'].$post({ param: { planId }, json: { data: parsed.data } }))) as unknown as BookedLine;
+          const line: BookedLine = await send(api.plans[':planId']['booked-lines'].$post({ param: { planId }, json: { data: parsed.data } }));
           store.plan.imputations = [...store.plan.imputations, line];
           close();
           reload();
@@ -475,9 +475,10 @@ export function openBookedImportDialog(ctx: PageContext): Promise<void> {
     },
     send: async (file, fingerprint) => {
       const form = fingerprint ? { file, apply: 'true' as const, fingerprint } : { file, apply: 'false' as const };
-      return (await send(api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }))) as unknown as
-        | BookedImportPreview
-        | BookedImportResult;
+      const answer: BookedImportPreview | BookedImportResult = await send(
+        api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }),
+      );
+      return answer;
     },
     renderPreview: renderBookedPreview,
     applyLabel: () => 'Importer',
