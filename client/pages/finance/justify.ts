@@ -131,9 +131,9 @@ export function openJustifyDialog(ctx: PageContext, finding: JustifiedFinding): 
         // The server justifies the finding as it computes it: the edits that produced it must be saved first.
         if (!(await waitForSaves(ctx))) throw new Error('pending');
         const current = ctx.store.plan.justifications.find((j) => j.cle === finding.key);
-        const stored = (await send(
+        const stored: Justification = await send(
           api.plans[':planId'].justifications.$put({ param: { planId: ctx.planId }, json: { version: current?.version ?? 0, data: parsed.data } }),
-        )) as unknown as Justification;
+        );
         close();
         storeJustification(ctx, stored, finding.key);
         toast('Justification enregistrée');
