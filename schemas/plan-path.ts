@@ -97,7 +97,12 @@ export function splitPath(path: string): string[] {
 
 /** Whether `path` is `prefix` or a path under it: `actions.a1.statut` is within `actions.a1`, `actions.a10` is not. */
 export function isPathWithin(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(prefix + SEPARATOR);
+  return path === prefix || isPathUnder(path, prefix);
+}
+
+/** Whether `path` is strictly under `prefix` (a value of the row, not the row): `finance.<année>.<ligne>` is under `finance`. */
+export function isPathUnder(path: string, prefix: string): boolean {
+  return path.startsWith(prefix + SEPARATOR);
 }
 
 /** The path and the paths enclosing it, closest first: `a.b.c` → `a.b.c`, `a.b`, `a`. */
