@@ -1,6 +1,7 @@
 import { summariseFindings } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { splitPath } from '../../schemas/plan-path.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
@@ -27,7 +28,7 @@ import { accountMenu } from './account.ts';
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
 export function findingHref(planId: string, plan: Plan, path: string): string {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   // `finance.<year>.<line>`: a line of that year's reconciliation.
   if (parts[0] === 'finance' && /^\d{4}$/.test(parts[1] ?? '')) return financeHref(planId, 'rapprochement', Number(parts[1]), path);
   if (parts[0] === 'actions' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
