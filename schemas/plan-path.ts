@@ -156,6 +156,27 @@ export function idPathOf(doc: unknown, positionPath: string): string {
 }
 
 /**
+ * The document path (rows by position, as pages find a field or a cell) of an audit path (rows by id): the inverse of
+ * `idPathOf`. A part that is already a position stays; one naming no row (deleted since) stays as it is.
+ */
+export function positionPathOf(doc: unknown, idPath: string): string {
+  let node: unknown = doc;
+  return buildPath(
+    ...splitPath(idPath).map((part) => {
+      if (Array.isArray(node)) {
+        const list: unknown[] = node;
+        const byId = list.findIndex((row) => row !== null && typeof row === 'object' && (row as { id?: unknown }).id === part);
+        const index = byId >= 0 ? byId : /^\d+$/.test(part) ? Number(part) : -1;
+        node = index >= 0 ? list[index] : undefined;
+        return index >= 0 ? String(index) : part;
+      }
+      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+      return part;
+    }),
+  );
+}
+
+/**
  * `actions.3.indicators.2.exAnte` → `actions.#<id>.indicators.#<id>.exAnte`: positions replaced by the ids of the
  * rows they point at, so that a finding keeps its identity when rows are added, moved or removed.
  */

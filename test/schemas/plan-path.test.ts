@@ -26,6 +26,7 @@ import {
   listRowPath,
   parsePath,
   pathOfIssue,
+  positionPathOf,
   setValueAtPath,
   splitPath,
   stablePath,
@@ -281,6 +282,14 @@ describe('position paths and id paths', () => {
     expect(idPathOf(p, 'actions.1.indicators.0.values.2021.actual')).toBe(indicatorValuePath(A2, I1, 2021, 'actual'));
     expect(stablePath(p, 'actions.1.indicators.0.exAnte')).toBe(`actions.#${A2}.indicators.#${I1}.exAnte`);
     expect(stablePathOfIds(indicatorPath(A2, I1, 'exAnte'))).toBe(stablePath(p, 'actions.1.indicators.0.exAnte'));
+  });
+
+  it('turns an audit path back into the position path of the same row (round trip)', () => {
+    const position = 'actions.1.indicators.0.values.2021.actual';
+    expect(positionPathOf(p, indicatorValuePath(A2, I1, 2021, 'actual'))).toBe(position);
+    expect(positionPathOf(p, idPathOf(p, position))).toBe(position);
+    // A row deleted since keeps its id: there is no position to give it.
+    expect(positionPathOf(p, actionFieldPath('gone-1', 'statut'))).toBe('actions.gone-1.statut');
   });
 
   it('keeps the position of a row that has no id, and of a row that does not exist', () => {
