@@ -43,13 +43,8 @@ export function diffPlans(before: FlatPlan, after: FlatPlan): ValueChange[] {
   return changes;
 }
 
-/** The programme year a path belongs to (an indicator value, a time share, a transfer, a budget version…), if any. */
-export function yearOfPath(path: string, years: readonly number[]): number | null {
-  for (const part of path.split(/[.·]/)) {
-    if (/^\d{4}$/.test(part) && years.includes(Number(part))) return Number(part);
-  }
-  return null;
-}
+/** The programme year of a path: read in schemas/plan-path.ts, known to its callers under this module. */
+export { yearOfPath } from './plan-path.ts';
 
 // ——— Describing a path to people ————————————————————————————————————————————————————————————————————————————————
 
@@ -81,7 +76,7 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
   if (value === null) return 'vide';
   if (typeof value === 'boolean') return value ? YES : NO;
   if (typeof value === 'string') {
-    const leaf = path.slice(path.lastIndexOf('.') + 1);
+    const leaf = splitPath(path).pop();
     if (leaf === 'transferId') {
       const partner = plan.transferts?.find((t) => t.id === value)?.partenaire;
       return partner ? `Transfert à « ${partner} »` : 'transfert supprimé';

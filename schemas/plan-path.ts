@@ -82,8 +82,11 @@ export const imputationPath = (year: number | string, lineId: string, ...fields:
 /** A line of a year's financial reconciliation (`finance.<année>.<ligne>`). */
 export const financeLinePath = (year: number | string, line: string) => buildPath('finance', year, line);
 
+/** What stands for a dot of a justification's key inside one part of a path. */
+const JUSTIFICATION_KEY_SEPARATOR = '·';
+
 /** A justification's key as one part of a path: its finding key, with `·` for the key's own dots. */
-export const justificationPathKey = (cle: string) => cle.replace(/\./g, '·');
+export const justificationPathKey = (cle: string) => cle.replaceAll(SEPARATOR, JUSTIFICATION_KEY_SEPARATOR);
 
 /** The path of a justification (`justifications.<clé>`), as `flattenPlan` names it. */
 export const justificationPath = (cle: string) => buildPath('justifications', justificationPathKey(cle));
@@ -93,6 +96,17 @@ export const justificationPath = (cle: string) => buildPath('justifications', ju
 /** The parts of a path: `actions.<id>.statut` → `['actions', '<id>', 'statut']` (the inverse of `buildPath`). */
 export function splitPath(path: string): string[] {
   return path.split(SEPARATOR);
+}
+
+/**
+ * The programme year a path belongs to (an indicator value, a time share, a transfer, a budget version…), if any;
+ * a justification's key is read too (its parts are joined by `·`).
+ */
+export function yearOfPath(path: string, years: readonly number[]): number | null {
+  for (const part of splitPath(path).flatMap((p) => p.split(JUSTIFICATION_KEY_SEPARATOR))) {
+    if (/^\d{4}$/.test(part) && years.includes(Number(part))) return Number(part);
+  }
+  return null;
 }
 
 /** Whether `path` is `prefix` or a path under it: `actions.a1.statut` is within `actions.a1`, `actions.a10` is not. */
@@ -348,7 +362,7 @@ export function parsePath(plan: Partial<PlanDocument>, path: string): ParsedPath
 
 /** A justification row by its finding key (`·` in the path for the key's dots). */
 function findJustification(list: readonly unknown[], part: string): { row: Row | null; index: number | null } {
-  const cle = part.replace(/·/g, '.');
+  const cle = part.replaceAll(JUSTIFICATION_KEY_SEPARATOR, SEPARATOR);
   const index = list.findIndex((r) => (r as { cle?: unknown }).cle === cle);
   return index >= 0 ? { row: list[index] as Row, index } : findRow(list, part);
 }
@@ -701,7 +715,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
 
 /** "sur Fiche 1.3.03 · Code" for a justification whose row is gone: its key is `rule:stable path`. */
 function justifiedPlace(plan: Partial<PlanDocument> & Pick<PlanDocument, 'actions'>, key: string): string {
-  const cle = key.replace(/·/g, '.');
+  const cle = key.replaceAll(JUSTIFICATION_KEY_SEPARATOR, SEPARATOR);
   const at = cle.indexOf(':');
   if (at < 0) return 'supprimée';
   const place = cle.slice(at + 1).replace(/~\d+$/, '');

@@ -36,6 +36,7 @@ import {
   transferYearPath,
   validatePath,
   valueAtPath,
+  yearOfPath,
 } from '../../schemas/plan-path.ts';
 import type { PlanDocument } from '../../schemas/plan.ts';
 import { action, indicator, makePlan } from './fixtures.ts';
@@ -247,6 +248,17 @@ describe('building and splitting paths', () => {
     expect(r.error!.issues.map((i) => pathOfIssue(i.path))).toEqual(['actions.1.statut']);
     expect(pathOfIssue(['cells', 4, 'value'])).toBe('cells.4.value');
     expect(pathOfIssue([])).toBe('');
+  });
+});
+
+describe('yearOfPath', () => {
+  it('reads the programme year of a value, also inside a justification key, and no other number', () => {
+    const years = [2021, 2022];
+    expect(yearOfPath(indicatorValuePath(A2, I1, 2022, 'target'), years)).toBe(2022);
+    expect(yearOfPath(imputationPath(2021, L1, 'montant'), years)).toBe(2021);
+    expect(yearOfPath(justificationPath(`completude:actions.#${A2}.indicators.#${I1}.values.2021.actual`), years)).toBe(2021);
+    expect(yearOfPath(consumptionPath(2030), years)).toBeNull();
+    expect(yearOfPath('identite.representants.0.nom', years)).toBeNull();
   });
 });
 
