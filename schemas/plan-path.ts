@@ -45,7 +45,7 @@ export const actionFieldPath = (actionId: string, ...fields: readonly (string | 
 /** The list of a fiche's indicators (`actions.<id>.indicators`): adding, removing or moving one is written there. */
 export const indicatorsPath = (actionId: string) => actionFieldPath(actionId, 'indicators');
 
-/** One indicator (`actions.<id>.indicators.<id>`), or one of its fields with `field`. */
+/** One indicator (`actions.<id>.indicators.<id>`), or one of its fields with `fields`. */
 export const indicatorPath = (actionId: string, indicatorId: string, ...fields: readonly (string | number)[]) =>
   buildPath(indicatorsPath(actionId), indicatorId, ...fields);
 
