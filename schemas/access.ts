@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { shortText } from './primitives.ts';
 import type { PlanDocument } from './plan.ts';
+import { splitPath } from './plan-path.ts';
 
 /**
  * Who may do what, shared by the server (which enforces it) and the browser (which shows read-only what the
@@ -179,7 +180,7 @@ export function writeScopeOf(plan: ScopePlan, actor: Pick<Actor, 'partenaire'>):
  * `actions.<id>.indicators.<id>.values.<année>.actual`, `actions.<id>.fiche.description`…)?
  */
 export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   switch (actor.role) {
     case 'admin':
     case 'chef-de-projet':
@@ -205,8 +206,9 @@ export function canWritePath(actor: Pick<Actor, 'role'>, path: string, scope: Wr
  */
 export function canWriteUnder(actor: Pick<Actor, 'role'>, path: string, scope: WriteScope): boolean {
   if (canWritePath(actor, path, scope)) return true;
-  const [head, actionId, part, key, sub, , kind] = path.split('.');
-  const depth = path.split('.').length;
+  const parts = splitPath(path);
+  const [head, actionId, part, key, sub, , kind] = parts;
+  const depth = parts.length;
   switch (actor.role) {
     case 'admin':
     case 'chef-de-projet':

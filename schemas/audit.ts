@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PlanDocument } from './plan.ts';
-import { ficheLabel, justificationPathKey, labelPath } from './plan-path.ts';
+import { ficheLabel, labelPath, splitPath, type FlatPlan, type FlatValue } from './plan-path.ts';
 import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
 import { formatEuros, formatPercent, formatUnitValue } from './numbers.ts';
 import { NO, YES } from './enums.ts';
@@ -26,51 +26,9 @@ export const ORIGIN_HEADER = 'x-cohesio-origine';
 export const REASON_HEADER = 'x-cohesio-motif';
 export const MAX_REASON_LENGTH = 500;
 
-export type FlatValue = string | number | boolean | null;
-export type FlatPlan = Map<string, FlatValue>;
-
-/** Bookkeeping that is not data: versions of rows and cells, timestamps. */
-const SKIPPED_KEYS = new Set(['id', 'version', 'targetVersion', 'actualVersion', 'versions', 'cellVersions', 'createdAt', 'updatedAt']);
-
-/** The key of a row of a list: its id, a justification's finding key; budget versions and imputations under their year. */
-function rowKeyOf(list: string, row: Record<string, unknown>, index: number): string {
-  if (list === 'justifications' && typeof row.cle === 'string') return justificationPathKey(row.cle);
-  const id = typeof row.id === 'string' ? row.id : String(index);
-  if ((list === 'budgetsAnnuels' || list === 'imputations') && typeof row.annee === 'number') return `${row.annee}.${id}`;
-  return id;
-}
-
-function flattenInto(out: FlatPlan, prefix: string, value: unknown, list: string): void {
-  if (value === undefined) return;
-  if (value === null || typeof value !== 'object') {
-    out.set(prefix, value as FlatValue);
-    return;
-  }
-  if (Array.isArray(value)) {
-    if (value.every((v) => v === null || typeof v !== 'object')) {
-      // A multiple choice or a list of e-mails: one value.
-      out.set(prefix, value.length ? JSON.stringify(value) : null);
-      return;
-    }
-    value.forEach((row, i) => flattenInto(out, `${prefix}.${rowKeyOf(list, row as Record<string, unknown>, i)}`, row, list));
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (SKIPPED_KEYS.has(k)) continue;
-    flattenInto(out, prefix ? `${prefix}.${k}` : k, v, prefix ? list : k);
-  }
-}
-
-/** Every value of a plan document by path; an empty value is `null` (blank is not zero). */
-export function flattenPlan(doc: Partial<PlanDocument>): FlatPlan {
-  const out: FlatPlan = new Map();
-  for (const [k, v] of Object.entries(doc)) {
-    if (SKIPPED_KEYS.has(k) || k === 'programmeId') continue;
-    flattenInto(out, k, v, k);
-  }
-  for (const [k, v] of out) if (v === null || v === '') out.delete(k);
-  return out;
-}
+export type { FlatPlan, FlatValue } from './plan-path.ts';
+/** The audit trail's paths are built in schemas/plan-path.ts; its callers know it under this module. */
+export { flattenPlan } from './plan-path.ts';
 
 export type ValueChange = { path: string; old: FlatValue; new: FlatValue };
 
@@ -85,13 +43,8 @@ export function diffPlans(before: FlatPlan, after: FlatPlan): ValueChange[] {
   return changes;
 }
 
-/** The programme year a path belongs to (an indicator value, a time share, a transfer, a budget version…), if any. */
-export function yearOfPath(path: string, years: readonly number[]): number | null {
-  for (const part of path.split(/[.·]/)) {
-    if (/^\d{4}$/.test(part) && years.includes(Number(part))) return Number(part);
-  }
-  return null;
-}
+/** The programme year of a path: read in schemas/plan-path.ts, known to its callers under this module. */
+export { yearOfPath } from './plan-path.ts';
 
 // ——— Describing a path to people ————————————————————————————————————————————————————————————————————————————————
 
@@ -123,7 +76,7 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
   if (value === null) return 'vide';
   if (typeof value === 'boolean') return value ? YES : NO;
   if (typeof value === 'string') {
-    const leaf = path.slice(path.lastIndexOf('.') + 1);
+    const leaf = splitPath(path).pop();
     if (leaf === 'transferId') {
       const partner = plan.transferts?.find((t) => t.id === value)?.partenaire;
       return partner ? `Transfert à « ${partner} »` : 'transfert supprimé';
@@ -147,7 +100,7 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
     }
     return value;
   }
-  const parts = path.split('.');
+  const parts = splitPath(path);
   if (isMoneyPath(parts)) return formatEuros(value);
   if (parts[0] === 'repartitionTemps') return formatPercent(value);
   if (parts[0] === 'actions' && parts[2] === 'indicators') {

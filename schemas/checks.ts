@@ -1,5 +1,6 @@
 import type { Action } from './action.ts';
 import { describeAction } from './cells.ts';
+import { buildPath, stablePath } from './plan-path.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
 import { FINDING_LEVELS } from './enums.ts';
 import { aggregateIndicator } from './indicator.ts';
@@ -120,7 +121,7 @@ function checkTimeAllocation({ plan, programme }: CheckInput): RawFinding[] {
       out.push({
         rule: 'temps-total',
         level: 'error',
-        path: `repartitionTemps.${period}`,
+        path: buildPath('repartitionTemps', period),
         message: `Répartition de l'activité du chef de projet, colonne ${label} : le total est ${formatPercent(total)} au lieu de 100 %`,
       });
     }
@@ -141,7 +142,7 @@ function checkIndicators({ plan, programme }: CheckInput): RawFinding[] {
         out.push({
           rule: 'indicateur-ex-ante',
           level: 'warning',
-          path: `actions.${ai}.indicators.${ii}.exAnte`,
+          path: buildPath('actions', ai, 'indicators', ii, 'exAnte'),
           message: `${describeAction(action)}, indicateur ${ii + 1} « ${ind.label} » : l'ex-ante saisi (${formatUnitValue(ind.exAnte!, ind.unit)}) diffère de celui calculé à partir des cibles annuelles (${formatUnitValue(agg.computedExAnte!, ind.unit)})`,
         });
       }
@@ -206,7 +207,7 @@ function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
           out.push({
             rule: 'convention-transfert',
             level: 'warning',
-            path: `transferts.${ti}.montant`,
+            path: buildPath('transferts', ti, 'montant'),
             message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)} par an) : l'ex-ante des montants de convention des fiches liées (${fiches}) est ${formatEuros(total)} au lieu de ${formatEuros(expected)} sur ${programme.years.length} ans`,
           });
         }
@@ -215,14 +216,14 @@ function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
       out.push({
         rule: 'convention-transfert',
         level: 'warning',
-        path: `transferts.${ti}.montant`,
+        path: buildPath('transferts', ti, 'montant'),
         message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)}) : aucun montant de convention n'est indiqué dans ${linked.length > 1 ? 'les fiches liées' : 'la fiche liée'} (${fiches})`,
       });
     } else if (gaps.length) {
       out.push({
         rule: 'convention-transfert',
         level: 'warning',
-        path: `transferts.${ti}.montant`,
+        path: buildPath('transferts', ti, 'montant'),
         message: `Transfert à « ${t.partenaire} » (${annual}) : les montants de convention des fiches liées (${fiches}) totalisent ${gaps.join(', ')}`,
       });
     }
@@ -235,7 +236,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
   const transfersById = new Map(plan.transferts.map((t) => [t.id, t]));
   plan.actions.forEach((a, ai) => {
     const who = describeAction(a);
-    const at = (field: string) => `actions.${ai}.${field}`;
+    const at = (...fields: (string | number)[]) => buildPath('actions', ai, ...fields);
     const axe = axeOfCode(a.code);
     if (!ACTION_CODE_PATTERN.test(a.code)) {
       out.push({ rule: 'code-action', level: 'warning', path: at('code'), message: `${who} : le code « ${a.code} » n'a pas la forme A.T.NN (ex. 1.3.03)` });
@@ -263,7 +264,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
         out.push({
           rule: 'calendrier-hors-programme',
           level: 'warning',
-          path: at(`fiche.calendrier.${field}`),
+          path: at('fiche', 'calendrier', field),
           message: `${who} : la date de ${field === 'debut' ? 'début' : 'fin'} (${date}) est hors du programme (${programme.start} – ${programme.end})`,
         });
       }
@@ -272,7 +273,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'calendrier-ordre',
         level: 'warning',
-        path: at('fiche.calendrier.fin'),
+        path: at('fiche', 'calendrier', 'fin'),
         message: `${who} : la fin (${fin}) précède le début (${debut})`,
       });
     }
@@ -283,7 +284,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
         out.push({
           rule: 'valeurs-apres-fin',
           level: 'warning',
-          path: at('fiche.calendrier.fin'),
+          path: at('fiche', 'calendrier', 'fin'),
           message: `${who} : l'action se termine le ${fin} mais des cibles sont prévues en ${late.join(', ')}`,
         });
       }
@@ -295,7 +296,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'operateur-transfert-inconnu',
         level: 'error',
-        path: at('fiche.operateur.transferId'),
+        path: at('fiche', 'operateur', 'transferId'),
         message: `${who} : l'opérateur est lié à un transfert qui n'existe plus (« ${a.fiche.operateur.transferId} ») : choisissez son transfert ou aucun`,
       });
     }
@@ -303,7 +304,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'convention-sans-transfert',
         level: 'warning',
-        path: at('fiche.conventionPartenariat'),
+        path: at('fiche', 'conventionPartenariat'),
         message: `${who} : « Convention de partenariat? » est Non alors que l'opérateur reçoit ${formatEuros(transfer.montant!)} (${transfer.partenaire})`,
       });
     }
@@ -311,7 +312,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'art20-fiche-transfert',
         level: 'warning',
-        path: at('fiche.art20'),
+        path: at('fiche', 'art20'),
         message: `${who} : « Art.20? » vaut ${a.fiche.art20 ? 'Oui' : 'Non'} dans la fiche et ${transfer.art20 ? 'Oui' : 'Non'} pour le transfert à « ${transfer.partenaire} »`,
       });
     }
@@ -321,7 +322,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'part-budget-art20',
         level: 'warning',
-        path: at(`indicators.${a.indicators.indexOf(partBudget)}`),
+        path: at('indicators', a.indicators.indexOf(partBudget)),
         message: `${who} : action financée par l'art.20, sa « Part du budget PCS (hors art.20) » devrait être nulle`,
       });
     }
@@ -330,7 +331,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       out.push({
         rule: 'temps-sans-implication',
         level: 'warning',
-        path: at(`indicators.${a.indicators.indexOf(temps)}`),
+        path: at('indicators', a.indicators.indexOf(temps)),
         message: `${who} : aucune implication de l'équipe PCS, mais du temps de l'équipe est prévu pour l'action`,
       });
     }
@@ -350,23 +351,6 @@ const RULES: ((input: CheckInput) => RawFinding[])[] = [
 ];
 
 const LEVEL_ORDER: Record<FindingLevel, number> = { error: 0, warning: 1, info: 2 };
-
-/**
- * `actions.3.indicators.2.exAnte` → `actions.#<id>.indicators.#<id>.exAnte`: positions replaced by the ids of the
- * rows they point at, so that a finding keeps its identity when rows are added, moved or removed.
- */
-export function stablePath(plan: PlanDocument, path: string): string {
-  let node: unknown = plan;
-  return path
-    .split('.')
-    .map((part) => {
-      const next = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-      const id = Array.isArray(node) && next !== null && typeof next === 'object' ? (next as { id?: unknown }).id : undefined;
-      node = next;
-      return typeof id === 'string' ? `#${id}` : part;
-    })
-    .join('.');
-}
 
 /** Every finding of the plan, errors first, in form order within a level, each with its stable key. */
 export function checkPlan(plan: PlanDocument, programme: Programme, catalogue: Catalogue): Finding[] {

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'internal',
 ] as const;
 
+/** `path` names the value refused, rows by position (`actions.3.indicators.2.values.<année>.actual`): see `pathOfIssue`. */
 export const ApiIssueSchema = z.object({ path: z.string(), message: z.string() });
 export type ApiIssue = z.infer<typeof ApiIssueSchema>;
 
@@ -25,8 +26,3 @@ export const ApiErrorSchema = z.object({
   current: z.unknown().optional(),
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
-
-/** `actions.3.indicators.2.values.<année>.actual` from a zod path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
-}

@@ -12,6 +12,7 @@ import {
 } from './budget.ts';
 import { describeAction } from './cells.ts';
 import { formatDate } from './dates.ts';
+import { financeLinePath } from './plan-path.ts';
 import { YearKey } from './indicator.ts';
 import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { RowId, Version, isoDate, mediumText, scaledNumber, shortText } from './primitives.ts';
@@ -381,7 +382,7 @@ export function reconcileYear(plan: ReconcilablePlan, year: number): YearReconci
     hasBooked ? `imputé : ${nature} des ${booked.lines} imputation${booked.lines > 1 ? 's' : ''} E-compte ${year}` : `imputé : aucune imputation ${year}`;
   const transferOrigin = (what: string) =>
     `transféré : ${what} (${typed} montant${typed > 1 ? 's' : ''} ${year} saisi${typed > 1 ? 's' : ''}, ${fromFichePlan} montant${fromFichePlan > 1 ? 's' : ''} annuel${fromFichePlan > 1 ? 's' : ''} de la fiche plan)`;
-  const path = (id: ReconciliationLineId) => `finance.${year}.${id}`;
+  const path = (id: ReconciliationLineId) => financeLinePath(year, id);
 
   const lines: ReconciliationLine[] = [];
   const add = (line: Omit<ReconciliationLine, 'path'>) => lines.push({ ...line, path: path(line.id) });

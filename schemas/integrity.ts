@@ -1,6 +1,6 @@
 import type { ApiIssue } from './errors.ts';
 import { describeAction } from './cells.ts';
-import { justificationPath } from './plan-path.ts';
+import { actionFieldPath, buildPath, consumptionPath, isPathWithin, justificationPath, listRowPath, splitPath, timeSharePath } from './plan-path.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from './reference.ts';
@@ -27,60 +27,60 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
 
   const transferIds = new Set(doc.transferts.map((t) => t.id));
   const actionIds = new Set(doc.actions.map((a) => a.id));
-  doc.transferts.forEach((t, i) => checkUnique(t.id, `transferts.${i}.id`));
+  doc.transferts.forEach((t, i) => checkUnique(t.id, buildPath('transferts', i, 'id')));
 
   doc.actions.forEach((a, ai) => {
-    checkUnique(a.id, `actions.${ai}.id`);
+    checkUnique(a.id, buildPath('actions', ai, 'id'));
     const transferId = a.fiche.operateur.transferId;
     if (transferId !== null && !transferIds.has(transferId)) {
       issues.push({
-        path: `actions.${ai}.fiche.operateur.transferId`,
+        path: buildPath('actions', ai, 'fiche', 'operateur', 'transferId'),
         message: `Le transfert « ${transferId} » n'existe pas dans ce plan`,
       });
     }
     a.indicators.forEach((ind, ii) => {
-      checkUnique(ind.id, `actions.${ai}.indicators.${ii}.id`);
-      for (const year of Object.keys(ind.values)) checkYear(year, `actions.${ai}.indicators.${ii}.values.${year}`);
+      checkUnique(ind.id, buildPath('actions', ai, 'indicators', ii, 'id'));
+      for (const year of Object.keys(ind.values)) checkYear(year, buildPath('actions', ai, 'indicators', ii, 'values', year));
     });
   });
 
   for (const [category, periods] of Object.entries(doc.repartitionTemps)) {
     for (const period of Object.keys(periods ?? {})) {
       if (period !== TIME_PERIOD_EX_ANTE && period !== TIME_PERIOD_EX_POST) {
-        checkYear(period, `repartitionTemps.${category}.${period}`);
+        checkYear(period, timeSharePath(category, period));
       }
     }
   }
-  for (const year of Object.keys(doc.consommation)) checkYear(year, `consommation.${year}`);
+  for (const year of Object.keys(doc.consommation)) checkYear(year, consumptionPath(year));
   doc.transferts.forEach((t, i) => {
-    for (const year of Object.keys(t.parAnnee)) checkYear(year, `transferts.${i}.parAnnee.${year}`);
+    for (const year of Object.keys(t.parAnnee)) checkYear(year, buildPath('transferts', i, 'parAnnee', year));
   });
   doc.budgetsAnnuels.forEach((v, i) => {
-    checkUnique(v.id, `budgetsAnnuels.${i}.id`);
-    checkYear(String(v.annee), `budgetsAnnuels.${i}.annee`);
+    checkUnique(v.id, buildPath('budgetsAnnuels', i, 'id'));
+    checkYear(String(v.annee), buildPath('budgetsAnnuels', i, 'annee'));
   });
   doc.imputations.forEach((l, i) => {
-    checkUnique(l.id, `imputations.${i}.id`);
-    checkYear(String(l.annee), `imputations.${i}.annee`);
+    checkUnique(l.id, buildPath('imputations', i, 'id'));
+    checkYear(String(l.annee), buildPath('imputations', i, 'annee'));
   });
   for (const [year, dates] of Object.entries(doc.commissions.dates)) {
-    checkYear(year, `commissions.dates.${year}`);
+    checkYear(year, buildPath('commissions', 'dates', year));
     dates.forEach((date, i) => {
       if (!date.startsWith(`${year}-`)) {
-        issues.push({ path: `commissions.dates.${year}.${i}`, message: `La date ${date} n'est pas en ${year}` });
+        issues.push({ path: buildPath('commissions', 'dates', year, i), message: `La date ${date} n'est pas en ${year}` });
       }
     });
   }
   doc.formations.forEach((f, i) => {
-    if (f.annee !== null) checkYear(String(f.annee), `formations.${i}.annee`);
+    if (f.annee !== null) checkYear(String(f.annee), buildPath('formations', i, 'annee'));
   });
 
   const lists = ['equipeMembres', 'formations', 'reunionsOrganisees', 'reunionsInvite', 'partenaires'] as const;
-  for (const list of lists) doc[list].forEach((row, i) => checkUnique(row.id, `${list}.${i}.id`));
+  for (const list of lists) doc[list].forEach((row, i) => checkUnique(row.id, buildPath(list, i, 'id')));
   doc.partenaires.forEach((p, pi) =>
     p.actionIds.forEach((id, k) => {
       if (!actionIds.has(id)) {
-        issues.push({ path: `partenaires.${pi}.actionIds.${k}`, message: `L'action « ${id} » n'existe pas dans ce plan` });
+        issues.push({ path: buildPath('partenaires', pi, 'actionIds', k), message: `L'action « ${id} » n'existe pas dans ce plan` });
       }
     }),
   );
@@ -125,7 +125,7 @@ function keyNamesRow(cle: string, ids: ReadonlySet<string>): boolean {
  * `<liste>.<id>`, `imputations.<année>.<id>`), in the order people fix them: links first, then what cannot move.
  */
 export function findRowReferences(plan: PlanDocument, rowPath: string, sources: ReferenceSources): RowReference[] {
-  const parts = rowPath.split('.');
+  const parts = splitPath(rowPath);
   const [head] = parts;
   const id = parts[parts.length - 1]!;
   const out: RowReference[] = [];
@@ -135,13 +135,19 @@ export function findRowReferences(plan: PlanDocument, rowPath: string, sources: 
   if (head === 'transferts') {
     for (const a of plan.actions) {
       if (a.fiche.operateur.transferId === id) {
-        out.push({ kind: 'operateur', path: `actions.${a.id}.fiche.operateur.transferId`, label: describeAction(a).replace(/^Fiche /, ''), detachable: true });
+        out.push({
+          kind: 'operateur',
+          path: actionFieldPath(a.id, 'fiche', 'operateur', 'transferId'),
+          label: describeAction(a).replace(/^Fiche /, ''),
+          detachable: true,
+        });
       }
     }
   }
   if (head === 'actions' && parts.length === 2) {
     for (const p of plan.partenaires) {
-      if (p.actionIds.includes(id)) out.push({ kind: 'carte-partenaire', path: `partenaires.${p.id}.actionIds`, label: `« ${p.nom} »`, detachable: true });
+      if (p.actionIds.includes(id))
+        out.push({ kind: 'carte-partenaire', path: listRowPath('partenaires', p.id, 'actionIds'), label: `« ${p.nom} »`, detachable: true });
     }
   }
   for (const j of plan.justifications) {
@@ -150,7 +156,7 @@ export function findRowReferences(plan: PlanDocument, rowPath: string, sources: 
     }
   }
   for (const t of sources.threads) {
-    if (t.chemin === rowPath || t.chemin.startsWith(`${rowPath}.`)) {
+    if (isPathWithin(t.chemin, rowPath)) {
       out.push({ kind: 'question', path: t.chemin, label: `« ${t.libelle} » (${t.annee})`, detachable: false });
     }
   }

@@ -8,6 +8,7 @@ import { budgetOfYear } from './finance.ts';
 import { formatBelgianNumber, formatEuros } from './numbers.ts';
 import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from './audit.ts';
 import { PORTEUR_TYPES } from './enums.ts';
+import { actionFieldPath, actionPathPrefix, indicatorValuePath, indicatorsPath, stablePathOfIds, valueAtPath } from './plan-path.ts';
 import type { Justification } from './finance.ts';
 
 /**
@@ -108,9 +109,7 @@ export const COMPLETENESS_RULE = 'completude';
 
 /** `actions.<id>.indicators.<id>.values.<année>.actual` → `completude:actions.#<id>.indicators.#<id>.values.<année>.actual`. */
 function completenessKey(path: string): string {
-  const parts = path.split('.');
-  const stable = parts.map((p, i) => ((parts[i - 1] === 'actions' || parts[i - 1] === 'indicators') && i % 2 === 1 ? `#${p}` : p));
-  return `${COMPLETENESS_RULE}:${stable.join('.')}`;
+  return `${COMPLETENESS_RULE}:${stablePathOfIds(path)}`;
 }
 
 const isBlank = (v: unknown) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0);
@@ -153,10 +152,6 @@ const FICHE_PLAN_FIELDS = [
   'textes.objectifStrategique',
 ] as const;
 
-function valueAt(doc: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), doc);
-}
-
 /**
  * The fields of each fiche action the form requires (spec §1.15 and §2.2): its statut in the Liste des actions, an
  * operator — the PCS team or a named partner (§2.2 #13; §5: "a mandatory operator link") —, the problems it answers
@@ -164,13 +159,14 @@ function valueAt(doc: unknown, path: string): unknown {
  * excused by a justification: the official print itself carries fiches with only their header (spec §6.3 #33).
  */
 function missingOfFiche(a: PlanDocument['actions'][number]): { path: string; what: string }[] {
-  const at = (field: string) => `actions.${a.id}.${field}`;
+  const at = (...fields: string[]) => actionFieldPath(a.id, ...fields);
   const out: { path: string; what: string }[] = [];
   if (a.statut === null) out.push({ path: at('statut'), what: 'à remplir' });
   const op = a.fiche.operateur;
-  if (!op.equipePcs && isBlank(op.organisme)) out.push({ path: at('fiche.operateur.organisme'), what: 'opérateur à désigner (équipe PCS ou partenaire)' });
+  if (!op.equipePcs && isBlank(op.organisme))
+    out.push({ path: at('fiche', 'operateur', 'organisme'), what: 'opérateur à désigner (équipe PCS ou partenaire)' });
   for (const field of ['problemesBesoins', 'publics', 'typeAction', 'description'] as const) {
-    if (isBlank(a.fiche[field])) out.push({ path: at(`fiche.${field}`), what: 'à remplir' });
+    if (isBlank(a.fiche[field])) out.push({ path: at('fiche', field), what: 'à remplir' });
   }
   if (a.indicators.length === 0) out.push({ path: at('indicators'), what: 'au moins un indicateur' });
   return out;
@@ -184,7 +180,7 @@ function missingOfFiche(a: PlanDocument['actions'][number]): { path: string; wha
 export function missingMandatoryValues(plan: PlanDocument, year: number): Record<'fiche-plan' | 'actions' | 'fiches' | 'realises', ChecklistDetail[]> {
   const period = String(year);
   const label = (path: string) => describeScope(describePath(plan, path));
-  const fichePlan: ChecklistDetail[] = FICHE_PLAN_FIELDS.filter((path) => isBlank(valueAt(plan, path))).map((path) => ({
+  const fichePlan: ChecklistDetail[] = FICHE_PLAN_FIELDS.filter((path) => isBlank(valueAtPath(plan, path))).map((path) => ({
     message: `${label(path)} : à remplir`,
     path,
     key: null,
@@ -205,7 +201,7 @@ export function missingMandatoryValues(plan: PlanDocument, year: number): Record
     : [{ message: 'Liste des actions : le plan ne compte aucune fiche action', path: 'actions', key: null }];
   const fiches = plan.actions.flatMap((a) =>
     missingOfFiche(a).map(({ path, what }) => ({
-      message: path.endsWith('.indicators') ? `${describeScope(describePath(plan, `actions.${a.id}`))} : ${what}` : `${label(path)} : ${what}`,
+      message: path === indicatorsPath(a.id) ? `${describeScope(describePath(plan, actionPathPrefix(a.id)))} : ${what}` : `${label(path)} : ${what}`,
       path,
       key: completenessKey(path),
     })),
@@ -214,7 +210,7 @@ export function missingMandatoryValues(plan: PlanDocument, year: number): Record
     a.indicators
       .filter((i) => (i.values[period]?.actual ?? null) === null)
       .map((i) => {
-        const path = `actions.${a.id}.indicators.${i.id}.values.${period}.actual`;
+        const path = indicatorValuePath(a.id, i.id, period, 'actual');
         return { message: describeCell(plan, { grid: 'indicator-actual', row: i.id, period }), path, key: completenessKey(path) };
       }),
   );

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { formatPath, type ApiError, type ApiIssue } from '../schemas/errors.ts';
+import type { ApiError, ApiIssue } from '../schemas/errors.ts';
+import { pathOfIssue } from '../schemas/plan-path.ts';
 
 /** Typed errors thrown by services; `app.onError` maps them to the API error shape. */
 export class AppError extends Error {
@@ -56,7 +57,7 @@ export class ValidationError extends AppError {
   }
 
   static fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): ValidationError {
-    const issues = error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+    const issues = error.issues.map((i) => ({ path: pathOfIssue([...prefix, ...i.path]), message: i.message }));
     return new ValidationError(summarise(issues), issues);
   }
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
+import { buildPath, isPathWithin, pathOfIssue, splitPath } from '../../schemas/plan-path.ts';
 import { h, uid } from '../dom.ts';
 import { addLocalRefusals, localRefusalsChanged } from '../state/local-refusals.ts';
 
@@ -44,7 +45,8 @@ export function setAt(doc: Record<string, unknown>, path: Path, value: unknown):
   cur[path[path.length - 1]!] = value;
 }
 
-const splitPath = (path: string): Path => path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+/** The keys of a path in the form's document: its rows are positions, so numeric parts index arrays. */
+const keysOf = (path: string): Path => splitPath(path).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
 export class FormBinder {
   private errors = new Map<string, HTMLElement>();
@@ -70,12 +72,12 @@ export class FormBinder {
    */
   commit(path: string, value: unknown, delay = 0): readonly z.core.$ZodIssue[] {
     if (!this.canWrite(path)) return [];
-    setAt(this.binding.doc, splitPath(path), value);
+    setAt(this.binding.doc, keysOf(path), value);
     const run = (): readonly z.core.$ZodIssue[] => {
       this.timers.delete(path);
       const r = this.binding.schema.safeParse(this.binding.doc);
       for (const [p, el] of this.errors) {
-        const issue = r.success ? undefined : r.error.issues.find((i) => i.path.join('.') === p || i.path.join('.').startsWith(`${p}.`));
+        const issue = r.success ? undefined : r.error.issues.find((i) => isPathWithin(pathOfIssue(i.path), p));
         showError(el, issue?.message ?? null);
       }
       localRefusalsChanged();
@@ -95,14 +97,14 @@ export class FormBinder {
     for (const [path, t] of this.timers) {
       clearTimeout(t);
       this.timers.delete(path);
-      this.commit(path, getAt(this.binding.doc, splitPath(path)));
+      this.commit(path, getAt(this.binding.doc, keysOf(path)));
     }
   }
 
   private wrap(path: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
     const id = uid('f');
     control.id = id;
-    control.dataset.path = `${this.binding.pathPrefix}.${path}`;
+    control.dataset.path = buildPath(this.binding.pathPrefix, path);
     const error = h('p', { class: 'field-error', id: `${id}-err`, role: 'alert', hidden: true });
     control.setAttribute('aria-describedby', `${id}-err`);
     this.errors.set(path, error);
@@ -127,7 +129,7 @@ export class FormBinder {
   }
 
   text(path: string, label: string, opts: { long?: boolean; type?: string; hint?: string } = {}): HTMLElement {
-    const value = (getAt(this.binding.doc, splitPath(path)) as string | null) ?? '';
+    const value = (getAt(this.binding.doc, keysOf(path)) as string | null) ?? '';
     const control = opts.long ? h('textarea', { rows: 5 }) : h('input', { type: opts.type ?? 'text', autocomplete: 'off' });
     (control as HTMLInputElement).value = value;
     control.addEventListener('input', () => {
@@ -139,7 +141,7 @@ export class FormBinder {
 
   /** A Belgian number; `plain` shows it without thousands separators (a year reads "AAAA", never with a thousands dot). */
   number(path: string, label: string, scale: number, opts: { suffix?: string; plain?: boolean } = {}): HTMLElement {
-    const current = getAt(this.binding.doc, splitPath(path)) as number | null;
+    const current = getAt(this.binding.doc, keysOf(path)) as number | null;
     const show = (v: number) => (opts.plain ? formatBelgianNumber(v, scale).replace(/\./g, '') : formatBelgianNumber(v, scale));
     const control = h('input', { type: 'text', inputmode: 'decimal', class: 'num', autocomplete: 'off' });
     control.value = current === null || current === undefined ? '' : show(current);
@@ -162,7 +164,7 @@ export class FormBinder {
 
   date(path: string, label: string): HTMLElement {
     const control = h('input', { type: 'date' });
-    control.value = (getAt(this.binding.doc, splitPath(path)) as string | null) ?? '';
+    control.value = (getAt(this.binding.doc, keysOf(path)) as string | null) ?? '';
     control.addEventListener('change', () => this.commit(path, control.value === '' ? null : control.value));
     return this.wrap(path, label, control);
   }
@@ -173,7 +175,7 @@ export class FormBinder {
     options: readonly (string | { value: string; label: string })[],
     opts: { onChange?: (v: string | null) => void } = {},
   ): HTMLElement {
-    const current = getAt(this.binding.doc, splitPath(path)) as string | null;
+    const current = getAt(this.binding.doc, keysOf(path)) as string | null;
     const control = h(
       'select',
       null,
@@ -192,7 +194,7 @@ export class FormBinder {
   }
 
   yesno(path: string, label: string): HTMLElement {
-    const current = getAt(this.binding.doc, splitPath(path)) as boolean | null;
+    const current = getAt(this.binding.doc, keysOf(path)) as boolean | null;
     const name = uid('yn');
     const choice = (value: string, text: string, checked: boolean) => {
       const input = h('input', { type: 'radio', name, value, checked });
@@ -210,7 +212,7 @@ export class FormBinder {
   }
 
   checkboxes(path: string, label: string, options: readonly string[]): HTMLElement {
-    const current = new Set((getAt(this.binding.doc, splitPath(path)) as string[] | null) ?? []);
+    const current = new Set((getAt(this.binding.doc, keysOf(path)) as string[] | null) ?? []);
     const group = h(
       'div',
       { class: 'checks' },
@@ -233,7 +235,7 @@ export class FormBinder {
   /** A list of short texts, one per line (communes, e-mail addresses…). */
   lines(path: string, label: string, hint = 'Une entrée par ligne'): HTMLElement {
     const control = h('textarea', { rows: 3 });
-    control.value = ((getAt(this.binding.doc, splitPath(path)) as string[] | null) ?? []).join('\n');
+    control.value = ((getAt(this.binding.doc, keysOf(path)) as string[] | null) ?? []).join('\n');
     control.addEventListener('input', () => {
       const items = control.value
         .split('\n')
@@ -246,7 +248,7 @@ export class FormBinder {
 
   private wrapGroup(path: string, label: string, group: HTMLElement): HTMLElement {
     const id = uid('g');
-    group.dataset.path = `${this.binding.pathPrefix}.${path}`;
+    group.dataset.path = buildPath(this.binding.pathPrefix, path);
     group.setAttribute('aria-labelledby', `${id}-label`);
     group.setAttribute('tabindex', '-1');
     const error = h('p', { class: 'field-error', role: 'alert', hidden: true });

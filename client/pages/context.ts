@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { SECTION_SCHEMAS, type Plan, type SectionKey } from '../../schemas/plan.ts';
+import { buildPath, enclosingPaths } from '../../schemas/plan-path.ts';
 import { FormBinder } from '../forms/fields.ts';
 import type { PlanSession } from '../state/session.ts';
 import { permissionsOf } from '../state/permissions.ts';
@@ -32,7 +33,7 @@ export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K
     doc,
     schema: SECTION_SCHEMAS[section] as z.ZodType,
     pathPrefix: section,
-    canWrite: (path) => permissions.canSave(section === 'budget' ? WRITE_CAPABILITIES.budgetSection : WRITE_CAPABILITIES.plan, `${section}.${path}`),
+    canWrite: (path) => permissions.canSave(section === 'budget' ? WRITE_CAPABILITIES.budgetSection : WRITE_CAPABILITIES.plan, buildPath(section, path)),
     readOnlyReason: permissions.denial('modifier cette partie du plan'),
     save(data) {
       store.setSection(section, structuredClone(data) as Plan[K]);
@@ -44,15 +45,14 @@ export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K
 
 /** Focuses the control whose `data-path` is `path` (or the closest parent path) inside `root`. */
 export function focusPath(root: HTMLElement, path: string): boolean {
-  let p = path;
-  while (p) {
+  for (const p of enclosingPaths(path)) {
+    if (p === '') break;
     const el = root.querySelector<HTMLElement>(`[data-path="${CSS.escape(p)}"]`);
     if (el) {
       el.scrollIntoView({ block: 'center' });
       (el.matches('input, select, textarea, [tabindex]') ? el : (el.querySelector<HTMLElement>('input, select, textarea') ?? el)).focus();
       return true;
     }
-    p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
   }
   return false;
 }

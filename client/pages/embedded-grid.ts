@@ -1,4 +1,5 @@
 import { h } from '../dom.ts';
+import { buildPath, splitPath } from '../../schemas/plan-path.ts';
 import { getAt, type FormBinder } from '../forms/fields.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
@@ -29,9 +30,9 @@ export type EmbeddedGridSpec<R> = {
 };
 
 export function embeddedGrid<R>(spec: EmbeddedGridSpec<R>): { el: HTMLElement; grid: GridHandle<R>; rows(): R[] } {
-  const segments = spec.path.split('.');
+  const segments = splitPath(spec.path);
   const rows = () => (getAt(spec.binder.binding.doc, segments) as R[] | undefined) ?? [];
-  const host = h('div', { class: 'grid-host', 'data-path': `${spec.binder.binding.pathPrefix}.${spec.path}` });
+  const host = h('div', { class: 'grid-host', 'data-path': buildPath(spec.binder.binding.pathPrefix, spec.path) });
 
   const commit = (list: R[]) => {
     for (const issue of spec.binder.commit(spec.path, list)) {
@@ -43,12 +44,12 @@ export function embeddedGrid<R>(spec: EmbeddedGridSpec<R>): { el: HTMLElement; g
   };
 
   // A row's path in the document: its id when it has one (as in the audit trail), else its position.
-  const rowPath = (row: R, index: number) => `${spec.path}.${(row as { id?: unknown }).id ?? index}`;
+  const rowPath = (row: R, index: number) => buildPath(spec.path, String((row as { id?: unknown }).id ?? index));
   const grid: GridHandle<R> = createGrid<R>(host, {
     label: spec.label,
     columns: spec.columns,
     rows: rows(),
-    canEdit: (row, key, index) => spec.binder.canWrite(`${rowPath(row, index)}.${key}`),
+    canEdit: (row, key, index) => spec.binder.canWrite(buildPath(rowPath(row, index), key)),
     onChange(changes) {
       for (const c of changes) {
         Object.assign(c.row as object, { [c.key]: c.value });

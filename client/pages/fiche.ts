@@ -3,6 +3,7 @@ import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
 import { ActionEditSchema } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { actionFieldPath, buildPath } from '../../schemas/plan-path.ts';
 import {
   CADRES_EXISTANTS,
   DEGRES_IMPLICATION,
@@ -59,9 +60,9 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const binder = new FormBinder({
     doc: structuredClone(actionEditOf(action)) as unknown as Record<string, unknown>,
     schema: ActionEditSchema as z.ZodType,
-    pathPrefix: `actions.${index}`,
+    pathPrefix: buildPath('actions', index),
     // A partner operator writes the texts of the fiches they operate; the finance officer and the DiCS none.
-    canWrite: (path) => permissions.canSave(WRITE_CAPABILITIES.action, `actions.${action.id}.${path}`),
+    canWrite: (path) => permissions.canSave(WRITE_CAPABILITIES.action, actionFieldPath(action.id, path)),
     readOnlyReason: permissions.denial('modifier cette partie de la fiche'),
     save(data) {
       const edit = structuredClone(data) as ReturnType<typeof actionEditOf>;

@@ -1,4 +1,5 @@
 import type { Plan } from '../../schemas/plan.ts';
+import { positionPathOf, splitPath } from '../../schemas/plan-path.ts';
 import { ficheHref, financeHref, sectionHref } from '../router.ts';
 import { sectionOfPath } from './sections/index.ts';
 
@@ -9,7 +10,7 @@ import { sectionOfPath } from './sections/index.ts';
 
 /** The page and field of a finding's path (rows by position, `finance.<année>.<ligne>` for the reconciliation). */
 export function findingHref(planId: string, plan: Plan, path: string): string {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   // `finance.<year>.<line>`: a line of that year's reconciliation.
   if (parts[0] === 'finance' && /^\d{4}$/.test(parts[1] ?? '')) return financeHref(planId, 'rapprochement', Number(parts[1]), path);
   if (parts[0] === 'actions' && parts[1] !== undefined && /^\d+$/.test(parts[1])) {
@@ -20,36 +21,12 @@ export function findingHref(planId: string, plan: Plan, path: string): string {
   return sectionHref(planId, sectionOfPath(parts[0] ?? ''), path);
 }
 
-const isRecord = (node: unknown): node is Record<string, unknown> => node !== null && typeof node === 'object';
-
-/**
- * `actions.<id>.indicators.<id>.values.<année>.actual` → `actions.3.indicators.0.values.<année>.actual`: the pages find
- * a field or a cell by its position in the plan, the review's paths name rows by id.
- */
-function positionalPath(plan: Plan, path: string): string {
-  let node: unknown = plan;
-  return path
-    .split('.')
-    .map((part) => {
-      if (Array.isArray(node)) {
-        const list: unknown[] = node;
-        const byId = list.findIndex((row) => isRecord(row) && row.id === part);
-        const index = byId >= 0 ? byId : /^\d+$/.test(part) ? Number(part) : -1;
-        node = index >= 0 ? list[index] : undefined;
-        return index >= 0 ? String(index) : part;
-      }
-      node = isRecord(node) ? node[part] : undefined;
-      return part;
-    })
-    .join('.');
-}
-
 /** The address of the page and field where the value at `path` (by ids or by positions) is entered. */
 export function valueHref(planId: string, plan: Plan, path: string): string {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   const yearAt = (i: number) => (/^\d{4}$/.test(parts[i] ?? '') ? Number(parts[i]) : null);
   if (parts[0] === 'budgetsAnnuels') return financeHref(planId, 'budgets', yearAt(1));
   if (parts[0] === 'imputations') return financeHref(planId, 'imputations', yearAt(1));
   if (parts[0] === 'transferts' && parts[2] === 'parAnnee') return financeHref(planId, 'transferts', yearAt(3));
-  return findingHref(planId, plan, positionalPath(plan, path));
+  return findingHref(planId, plan, positionPathOf(plan, path));
 }

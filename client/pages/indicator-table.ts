@@ -6,6 +6,7 @@ import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../..
 import { AGGREGATIONS, UNITS, formatBelgianNumber, formatPercent, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 import type { Action } from '../../schemas/action.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { indicatorPath, indicatorValuePath, indicatorsPath, splitPath } from '../../schemas/plan-path.ts';
 import { api, send, failureMessage } from '../api.ts';
 import { h } from '../dom.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
@@ -59,11 +60,10 @@ export function indicatorTable(
   // Yearly values are cells (their own route); the other fields are the indicator's row, a change of the plan's
   // structure. Each is writable when the route's capability and the value rule of its path allow it.
   const permissions = permissionsOf(store);
-  const indicatorPath = (r: IndicatorRow) => `actions.${action.id}.indicators.${r.ind.id}`;
   const canEdit = (r: IndicatorRow, key: string) =>
     /^\d{4}$/.test(key)
-      ? permissions.canSave(WRITE_CAPABILITIES.cells, `${indicatorPath(r)}.values.${key}.${r.kind}`)
-      : permissions.canSave(WRITE_CAPABILITIES.indicator, `${indicatorPath(r)}.${key}`);
+      ? permissions.canSave(WRITE_CAPABILITIES.cells, indicatorValuePath(action.id, r.ind.id, key, r.kind))
+      : permissions.canSave(WRITE_CAPABILITIES.indicator, indicatorPath(action.id, r.ind.id, key));
 
   const columns: Column<IndicatorRow>[] = [
     {
@@ -157,8 +157,8 @@ export function indicatorTable(
 
   // The audit path of a cell: a yearly value, or a field of the indicator (its Cible row); computed cells have none.
   const pathOf = (r: IndicatorRow, key: string): string | null => {
-    if (/^\d{4}$/.test(key)) return `${indicatorPath(r)}.values.${key}.${r.kind}`;
-    return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? `${indicatorPath(r)}.${key}` : null;
+    if (/^\d{4}$/.test(key)) return indicatorValuePath(action.id, r.ind.id, key, r.kind);
+    return isTarget(r) && ['category', 'label', 'unit', 'exAnte'].includes(key) ? indicatorPath(action.id, r.ind.id, key) : null;
   };
   const values = valueCells<IndicatorRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'indicators' });
@@ -309,7 +309,7 @@ export function indicatorTable(
     saveFields(ind);
     reset(action.indicators.indexOf(ind), 'exAnte');
   });
-  const canChangeIndicators = permissions.canSave(WRITE_CAPABILITIES.indicator, `actions.${action.id}.indicators`);
+  const canChangeIndicators = permissions.canSave(WRITE_CAPABILITIES.indicator, indicatorsPath(action.id));
   const reason = permissions.denial('ajouter, supprimer, déplacer ou redéfinir les indicateurs');
   for (const button of [add, remove, up, down, override, computed]) guardButton(button, canChangeIndicators, reason);
   category.disabled = unit.disabled = !canChangeIndicators;
@@ -348,7 +348,7 @@ export function indicatorTable(
     grid,
     refresh: () => grid.refresh(),
     focusIndicator(index, field) {
-      const key = field === 'exAnte' ? 'exAnte' : field && /^values\.\d{4}/.test(field) ? field.split('.')[1]! : 'label';
+      const key = field === 'exAnte' ? 'exAnte' : field && /^values\.\d{4}/.test(field) ? splitPath(field)[1]! : 'label';
       // `values.<année>.actual` is on the indicator's Réalisé row, under its Cible row.
       grid.focusCell(index * 2 + (field?.endsWith('.actual') ? 1 : 0), key);
     },

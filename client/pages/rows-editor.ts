@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
+import { listRowPath } from '../../schemas/plan-path.ts';
 import { h } from '../dom.ts';
 import { createGrid, type GridHandle } from '../grid/grid.ts';
 import type { Column } from '../grid/columns.ts';
@@ -56,7 +57,7 @@ export function rowsEditor<R extends { id: string; version: number }>(
     columns: spec.columns,
     rows: spec.rows(),
     height: spec.height,
-    canEdit: (row, key) => permissions.canSave(capability, `${spec.path}.${row.id}.${key}`),
+    canEdit: (row, key) => permissions.canSave(capability, listRowPath(spec.path, row.id, key)),
     onChange(changes) {
       const touched = new Map<number, R>();
       for (const c of changes) {

@@ -1,5 +1,6 @@
-import { actionPathPrefix, describePath, yearOfPath } from '../../schemas/audit.ts';
+import { describePath, yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { actionPathPrefix, isPathWithin } from '../../schemas/plan-path.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { MESSAGE_KIND_LABELS, THREAD_STATUS_LABELS, ThreadMessageSchema, type ReviewThread } from '../../schemas/submission.ts';
 import { api, send, ApiFailure, failureMessage } from '../api.ts';
@@ -26,7 +27,7 @@ function loadedReview(store: PlanStore): { review: ReviewState; ready: Promise<v
   return { review, ready: review.ready() };
 }
 
-const isOnFiche = (chemin: string, actionId: string) => chemin === actionPathPrefix(actionId) || chemin.startsWith(`${actionPathPrefix(actionId)}.`);
+const isOnFiche = (chemin: string, actionId: string) => isPathWithin(chemin, actionPathPrefix(actionId));
 
 function threadsOf(review: ReviewState, scope: ThreadScope): readonly ReviewThread[] {
   return scope.kind === 'value' ? review.threadsAt(scope.path) : review.threads().filter((t) => isOnFiche(t.chemin, scope.actionId));

@@ -1,5 +1,6 @@
 import { describeCell, type StoredCell } from '../../schemas/cells.ts';
 import { formatEuros, formatPercent, formatUnitValue } from '../../schemas/numbers.ts';
+import { extendPath } from '../../schemas/plan-path.ts';
 import type { Plan, SectionKey } from '../../schemas/plan.ts';
 import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import { h } from '../dom.ts';
@@ -78,7 +79,7 @@ function formatCell(store: PlanStore, cell: { grid: CellOp['grid']; row: string 
 
 function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
   if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (k !== 'id' && k !== 'version') flatten(v, prefix ? `${prefix}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value)) if (k !== 'id' && k !== 'version') flatten(v, extendPath(prefix, k), out);
   } else {
     out.set(prefix, value === null || value === undefined ? '(vide)' : value === true ? 'Oui' : value === false ? 'Non' : String(value));
   }

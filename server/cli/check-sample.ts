@@ -8,6 +8,7 @@ import { PlanDocumentSchema } from '../../schemas/plan.ts';
 import { ActionSchema } from '../../schemas/action.ts';
 import { aggregateIndicator } from '../../schemas/indicator.ts';
 import { formatUnitValue } from '../../schemas/numbers.ts';
+import { pathOfIssue } from '../../schemas/plan-path.ts';
 import programmes from '../../templates/programmes.json' with { type: 'json' };
 
 const args = process.argv.slice(2);
@@ -22,7 +23,7 @@ for (const raw of doc.actions ?? []) {
   const id = (raw as { id?: string }).id ?? '?';
   if (!r.success) {
     failed = true;
-    for (const i of r.error.issues) console.log(`ERREUR action ${id} ${i.path.join('.')}: ${i.message}`);
+    for (const i of r.error.issues) console.log(`ERREUR action ${id} ${pathOfIssue(i.path)}: ${i.message}`);
     continue;
   }
   if (only && id !== only) continue;
@@ -42,7 +43,7 @@ for (const raw of doc.actions ?? []) {
 const full = PlanDocumentSchema.safeParse(doc);
 if (!full.success) {
   failed = true;
-  for (const i of full.error.issues) console.log(`ERREUR plan ${i.path.join('.')}: ${i.message}`);
+  for (const i of full.error.issues) console.log(`ERREUR plan ${pathOfIssue(i.path)}: ${i.message}`);
 } else {
   console.log(`\nDocument valide : ${full.data.actions.length} actions, ${full.data.transferts.length} transferts.`);
 }

@@ -1,4 +1,4 @@
-import { labelPath } from '../../schemas/plan-path.ts';
+import { enclosingPaths, isPathUnder, labelPath } from '../../schemas/plan-path.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/checks.ts';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
@@ -271,7 +271,7 @@ function locationsOf(sheets: readonly SheetLayout[]): Map<string, InputCell | { 
   const cells: Map<string, InputCell | { sheet: string; cell: string }> = inputCellsOf(sheets);
   for (const sheet of sheets) {
     sheet.rows.forEach((row, r) => {
-      if (row.key?.startsWith('finance.') && !cells.has(row.key)) cells.set(row.key, { sheet: sheet.name, cell: address(2, r + 1) });
+      if (row.key !== undefined && isPathUnder(row.key, 'finance') && !cells.has(row.key)) cells.set(row.key, { sheet: sheet.name, cell: address(2, r + 1) });
     });
   }
   return cells;
@@ -279,9 +279,8 @@ function locationsOf(sheets: readonly SheetLayout[]): Map<string, InputCell | { 
 
 /** The cell of a path, or of its closest parent that has one (a finding on `actions.3.indicators` → none). */
 function nearestCell<T>(cellOf: Map<string, T>, path: string): T | null {
-  const parts = path.split('.');
-  for (let n = parts.length; n > 0; n--) {
-    const hit = cellOf.get(parts.slice(0, n).join('.'));
+  for (const p of enclosingPaths(path)) {
+    const hit = cellOf.get(p);
     if (hit) return hit;
   }
   return null;

@@ -11,6 +11,7 @@ import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from '
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { actionPathPrefix } from '../../schemas/plan-path.ts';
 
 /** Adding an action: its catalogue code and, optionally, its operator and list fields. */
 export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: true, droitVise: true, priorite: true })
@@ -116,7 +117,7 @@ export function updateAction(
     },
     {
       // A partner operator edits the actions they operate, and no other, even with their current values.
-      addresses: () => [`actions.${ctx.actionId}`],
+      addresses: () => [actionPathPrefix(ctx.actionId)],
       unchanged: (db) => findAction(db, ctx.planId, ctx.actionId)!,
     },
   );
@@ -135,7 +136,7 @@ export function deleteAction(ctx: ServiceContext & { planId: string; actionId: s
       const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
       requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action");
       const action = findAction(db, ctx.planId, ctx.actionId)!;
-      guardRowDeletion(db, ctx.planId, `actions.${ctx.actionId}`, `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
+      guardRowDeletion(db, ctx.planId, actionPathPrefix(ctx.actionId), `La ${describeAction(action).replace(/^Fiche/, 'fiche')}`, ctx.detach ?? false);
       db.delete(actions).where(where).run();
       savePositions(db, actions, actionIdsOf(db, ctx.planId));
     },

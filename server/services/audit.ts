@@ -90,7 +90,7 @@ export function recordPlanChanges(
   return described;
 }
 
-/** `path` itself or a path under it: `LIKE` with its wildcards escaped. */
+/** `path` itself or a path under it (`isPathWithin` of schemas/plan-path.ts, said in SQL): `LIKE` with its wildcards escaped. */
 function underPath(path: string): SQL {
   const escaped = path.replace(/[\\%_]/g, (ch) => `\\${ch}`);
   return or(eq(auditValues.path, path), like(auditValues.path, `${escaped}.%`))!;

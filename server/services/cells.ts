@@ -10,6 +10,7 @@ import { cents, percentHundredths } from '../../schemas/primitives.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../schemas/plan.ts';
 import type { Unit } from '../../schemas/numbers.ts';
 import type { ApiIssue } from '../../schemas/errors.ts';
+import { pathOfIssue } from '../../schemas/plan-path.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { CONSUMPTION_ROW, readPlan, requirePlanRow, storeCell } from './plan-store.ts';
 import { mutatePlan } from './mutate.ts';
@@ -107,7 +108,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
       if (problems.length) {
         const planActions = describe();
         const issues: ApiIssue[] = problems.map((p) => ({
-          path: `cells.${p.index}.value`,
+          path: pathOfIssue(['cells', p.index, 'value']),
           message: `${describeCell(planActions, p.cell)} : ${p.message}`,
         }));
         throw new ValidationError(issues[0]!.message, issues);

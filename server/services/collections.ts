@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { planRows, transfers } from '../db/schema.ts';
 import { parseOrThrow } from '../errors.ts';
 import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
+import { listRowPath, transferPath } from '../../schemas/plan-path.ts';
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { deleteCellsOfRow } from './plan-store.ts';
@@ -63,7 +64,7 @@ export function updateCollectionRow(ctx: ServiceContext & { planId: string; coll
       return { id: ctx.rowId, version: ctx.version + 1, ...data };
     },
     {
-      addresses: () => [`${ctx.collection}.${ctx.rowId}`],
+      addresses: () => [listRowPath(ctx.collection, ctx.rowId)],
       unchanged: (db) => {
         const row = db.select().from(planRows).where(eq(planRows.id, ctx.rowId)).get()!;
         return { id: row.id, version: row.version, ...(row.data as Record<string, unknown>) };
@@ -92,10 +93,10 @@ export function deleteCollectionRow(
     (db) => {
       const where = and(eq(planRows.id, ctx.rowId), eq(planRows.planId, ctx.planId), eq(planRows.collection, ctx.collection));
       const row = requireVersion(db.select().from(planRows).where(where).get(), ctx.version, COLLECTION_LABELS[ctx.collection]);
-      guardRowDeletion(db, ctx.planId, `${ctx.collection}.${ctx.rowId}`, `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
+      guardRowDeletion(db, ctx.planId, listRowPath(ctx.collection, ctx.rowId), `${COLLECTION_LABELS[ctx.collection]}${rowName(row.data)}`, ctx.detach ?? false);
       db.delete(planRows).where(where).run();
     },
-    { addresses: () => [`${ctx.collection}.${ctx.rowId}`] },
+    { addresses: () => [listRowPath(ctx.collection, ctx.rowId)] },
   );
 }
 
@@ -146,7 +147,7 @@ export function updateTransfer(ctx: ServiceContext & { planId: string; transferI
       return { id: ctx.transferId, version: ctx.version + 1, ...data };
     },
     {
-      addresses: () => [`transferts.${ctx.transferId}`],
+      addresses: () => [transferPath(ctx.transferId)],
       unchanged: (db) => transferOut(db.select().from(transfers).where(eq(transfers.id, ctx.transferId)).get()!),
     },
   );
@@ -165,10 +166,10 @@ export function deleteTransfer(ctx: ServiceContext & { planId: string; transferI
     (db) => {
       const where = and(eq(transfers.id, ctx.transferId), eq(transfers.planId, ctx.planId));
       const row = requireVersion(db.select().from(transfers).where(where).get(), ctx.version, 'Le transfert', transferOut);
-      guardRowDeletion(db, ctx.planId, `transferts.${ctx.transferId}`, `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
+      guardRowDeletion(db, ctx.planId, transferPath(ctx.transferId), `Le transfert « ${row.partenaire} »`, ctx.detach ?? false);
       db.delete(transfers).where(where).run();
       deleteCellsOfRow(db, ctx.planId, 'transfer', ctx.transferId);
     },
-    { addresses: () => [`transferts.${ctx.transferId}`] },
+    { addresses: () => [transferPath(ctx.transferId)] },
   );
 }

@@ -21,6 +21,7 @@ import {
   type YearReconciliation,
 } from '../../schemas/finance.ts';
 import type { Plan } from '../../schemas/plan.ts';
+import { imputationPath } from '../../schemas/plan-path.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
@@ -119,7 +120,7 @@ export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId:
       const where = lineWhere(ctx.planId, ctx.lineId);
       const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
       const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
-      guardRowDeletion(db, ctx.planId, `imputations.${row.annee}.${ctx.lineId}`, what, ctx.detach ?? false);
+      guardRowDeletion(db, ctx.planId, imputationPath(row.annee, ctx.lineId), what, ctx.detach ?? false);
       db.delete(bookedLines).where(where).run();
     },
     { verifyIntegrity: false, addresses: () => ['imputations'] },
@@ -196,7 +197,7 @@ export async function importBookedFile(
       guardRowsDeletion(
         db,
         ctx.planId,
-        replaced.map((l) => ({ rowPath: `imputations.${l.annee}.${l.id}`, what: what(l) })),
+        replaced.map((l) => ({ rowPath: imputationPath(l.annee, l.id), what: what(l) })),
         false,
       );
       db.delete(bookedLines)

@@ -9,6 +9,7 @@ import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from '
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
 import { describeAction } from '../../schemas/cells.ts';
+import { indicatorPath, indicatorsPath } from '../../schemas/plan-path.ts';
 
 /**
  * Indicator rows of a fiche action: category, label, unit, aggregation override and typed ex-ante.
@@ -35,9 +36,9 @@ function findIndicator(db: Db, planId: string, indicatorId: string): Indicator |
 }
 
 /** `actions.<id>.indicators.<id>`; `actions` for an indicator of no action of the plan (then 404 follows). */
-function indicatorPath(plan: Plan, indicatorId: string): string {
+function indicatorPathIn(plan: Plan, indicatorId: string): string {
   const action = plan.actions.find((a) => a.indicators.some((i) => i.id === indicatorId));
-  return action ? `actions.${action.id}.indicators.${indicatorId}` : `actions`;
+  return action ? indicatorPath(action.id, indicatorId) : 'actions';
 }
 
 function requireIndicatorOfPlan(db: Db, planId: string, indicatorId: string) {
@@ -72,7 +73,7 @@ export function createIndicator(ctx: ServiceContext & { planId: string; actionId
       }
       return findIndicator(db, ctx.planId, id)!;
     },
-    { addresses: () => [`actions.${ctx.actionId}.indicators`] },
+    { addresses: () => [indicatorsPath(ctx.actionId)] },
   );
 }
 
@@ -109,7 +110,7 @@ export function updateIndicator(
       return findIndicator(db, ctx.planId, ctx.indicatorId)!;
     },
     {
-      addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)],
+      addresses: (plan) => [indicatorPathIn(plan, ctx.indicatorId)],
       unchanged: (db) => findIndicator(db, ctx.planId, ctx.indicatorId)!,
     },
   );
@@ -129,10 +130,10 @@ export function deleteIndicator(ctx: ServiceContext & { planId: string; indicato
       const action = readPlan(db, ctx.planId).actions.find((a) => a.id === row!.actionId)!;
       const index = action.indicators.findIndex((i) => i.id === ctx.indicatorId);
       const what = `L'indicateur ${index + 1} « ${row!.label} » de la ${describeAction(action).replace(/^Fiche/, 'fiche')}`;
-      guardRowDeletion(db, ctx.planId, `actions.${action.id}.indicators.${ctx.indicatorId}`, what, ctx.detach ?? false);
+      guardRowDeletion(db, ctx.planId, indicatorPath(action.id, ctx.indicatorId), what, ctx.detach ?? false);
       db.delete(indicators).where(eq(indicators.id, ctx.indicatorId)).run();
       savePositions(db, indicators, indicatorIds(db, row!.actionId));
     },
-    { addresses: (plan) => [indicatorPath(plan, ctx.indicatorId)] },
+    { addresses: (plan) => [indicatorPathIn(plan, ctx.indicatorId)] },
   );
 }

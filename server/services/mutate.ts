@@ -11,6 +11,7 @@ import { ROLE_LABELS, canWriteUnder, writeScopeOf, type Actor } from '../../sche
 import { describePath, diffPlans, flattenPlan } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/cells.ts';
 import type { Plan } from '../../schemas/plan.ts';
+import { buildPath, splitPath } from '../../schemas/plan-path.ts';
 
 /** What a change may tell `mutatePlan` besides the change itself. */
 export type MutateOptions<T> = {
@@ -83,7 +84,7 @@ export function requireWritable(actor: Actor, plan: Plan, paths: readonly string
 
 /** How people name the place a write is addressed to: a value, a row, an action, a section. */
 function describeAddress(plan: Plan, path: string): string {
-  const parts = path.split('.');
+  const parts = splitPath(path);
   if (parts[0] === 'actions' && parts.length === 2) {
     const action = plan.actions.find((a) => a.id === parts[1]);
     return action ? describeAction(action) : 'Fiche supprimée';
@@ -99,9 +100,9 @@ function rowOrderOf(plan: Plan): string {
       if (value.some((v) => v && typeof v === 'object' && typeof (v as { id?: unknown }).id === 'string')) {
         out.push(`${path}:${value.map((v) => (v as { id: string }).id).join(',')}`);
       }
-      value.forEach((v, i) => walk(v, `${path}.${i}`));
+      value.forEach((v, i) => walk(v, buildPath(path, i)));
     } else if (value && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object') walk(v, `${path}.${k}`);
+      for (const [k, v] of Object.entries(value)) if (v && typeof v === 'object') walk(v, buildPath(path, k));
     }
   };
   walk(plan, '');

@@ -5,7 +5,7 @@ import { AppError, InUseError } from '../errors.ts';
 import { describeRowReferences, detachLabel, findRowReferences, type ReferenceSources, type RowReferences } from '../../schemas/integrity.ts';
 import { LOCKING_STATUSES } from '../../schemas/submission.ts';
 import type { PlanDocument } from '../../schemas/plan.ts';
-import { justificationPath } from '../../schemas/plan-path.ts';
+import { justificationPath, splitPath } from '../../schemas/plan-path.ts';
 import { readPlan } from './plan-store.ts';
 
 /**
@@ -62,10 +62,10 @@ function lockedSnapshotsOf(db: Db, planId: string): { annee: number; plan: Pick<
 /** Undoes the detachable references to the row (each row changed takes a new version). */
 function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: string): void {
   const references = findRowReferences(plan, rowPath, { threads: [], lockedSnapshots: [] });
-  const id = rowPath.split('.').pop()!;
+  const id = splitPath(rowPath).pop()!;
   for (const r of references) {
     if (r.kind === 'operateur') {
-      const actionId = r.path.split('.')[1]!;
+      const actionId = splitPath(r.path)[1]!;
       const row = db
         .select({ version: actions.version })
         .from(actions)
@@ -77,7 +77,7 @@ function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: s
           .where(eq(actions.id, actionId))
           .run();
     } else if (r.kind === 'carte-partenaire') {
-      const cardId = r.path.split('.')[1]!;
+      const cardId = splitPath(r.path)[1]!;
       const card = db
         .select()
         .from(planRows)

@@ -3,7 +3,8 @@ import { reviewMessages, reviewThreads } from '../db/schema.ts';
 import type { Db } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
-import { describePath, flattenPlan } from '../../schemas/audit.ts';
+import { describePath } from '../../schemas/audit.ts';
+import { isPlanPath } from '../../schemas/plan-path.ts';
 import { isProgrammeYear } from '../../schemas/reference.ts';
 import {
   ThreadMessageSchema,
@@ -13,7 +14,6 @@ import {
   type ReviewThread,
   type ThreadStatus,
 } from '../../schemas/submission.ts';
-import type { Plan } from '../../schemas/plan.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -62,19 +62,6 @@ export function listReviewThreads(ctx: ServiceContext & { planId: string; annee?
   return readReviewThreads(ctx.db, ctx.planId, ctx.annee);
 }
 
-/** A path names a value of the plan: one it holds, or a blank cell of an indicator, the time shares, E-compte or a transfer. */
-function isKnownPath(plan: Plan, path: string): boolean {
-  for (const key of flattenPlan(plan).keys()) if (key === path || key.startsWith(`${path}.`)) return true;
-  const [head, a, b, c, d, e] = path.split('.');
-  if (head === 'actions') {
-    const action = plan.actions.find((x) => x.id === a);
-    if (!action) return false;
-    if (b === undefined || b === 'fiche') return true;
-    return b === 'indicators' && action.indicators.some((i) => i.id === c) && (d === undefined || (d === 'values' && !!e));
-  }
-  return ['repartitionTemps', 'consommation', 'transferts', 'budget'].includes(head ?? '');
-}
-
 function addMessage(ctx: ServiceContext, db: Db, threadId: string, nature: MessageKind, texte: string): void {
   db.insert(reviewMessages)
     .values({
@@ -96,7 +83,7 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
   if (!isProgrammeYear(programme, String(annee))) {
     throw new ValidationError(`L'année ${annee} n'appartient pas au programme`, [{ path: 'annee', message: 'Année hors programme' }]);
   }
-  if (!isKnownPath(plan, chemin)) {
+  if (!isPlanPath(plan, chemin)) {
     throw new ValidationError("La valeur questionnée n'existe pas dans ce plan (supprimée depuis ?)", [
       { path: 'chemin', message: 'Valeur inconnue dans ce plan' },
     ]);

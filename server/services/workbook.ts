@@ -8,7 +8,8 @@ import { renderWorkbook } from '../reports/xlsx.ts';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { computeImportChanges, flatPathOf } from '../imports/plan-changes.ts';
+import { computeImportChanges } from '../imports/plan-changes.ts';
+import { idPathOf } from '../../schemas/plan-path.ts';
 import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
 import { mutatePlan } from './mutate.ts';
 import { readReviewThreads } from './review.ts';
@@ -109,7 +110,7 @@ function refusedPaths(ctx: ServiceContext, plan: Plan, changes: readonly ImportC
   const actor = ctx.actor;
   if (!actor) return new Set();
   const scope = writeScopeOf(plan, actor);
-  return new Set(changes.filter((c) => !canWritePath(actor, flatPathOf(plan, c.path), scope)).map((c) => c.path));
+  return new Set(changes.filter((c) => !canWritePath(actor, idPathOf(plan, c.path), scope)).map((c) => c.path));
 }
 
 /** Identifies the plan's content and versions: a preview is applied only to the plan it was computed against. */

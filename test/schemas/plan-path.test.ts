@@ -1,6 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { describePath, formatPathValue } from '../../schemas/audit.ts';
-import { ROW_ID_PATTERN, buildPath, indicatorValuePath, labelPath, parsePath } from '../../schemas/plan-path.ts';
+import { z } from 'zod';
+import {
+  ROW_ID_PATTERN,
+  actionFieldPath,
+  actionPathPrefix,
+  budgetLinePath,
+  budgetVersionPath,
+  buildPath,
+  consumptionPath,
+  enclosingPaths,
+  extendPath,
+  financeLinePath,
+  flattenPlan,
+  idPathOf,
+  imputationPath,
+  indicatorPath,
+  indicatorValuePath,
+  indicatorsPath,
+  isPathUnder,
+  isPathWithin,
+  isPlanPath,
+  justificationPath,
+  labelPath,
+  listRowPath,
+  parsePath,
+  pathOfIssue,
+  positionPathOf,
+  setValueAtPath,
+  splitPath,
+  stablePath,
+  stablePathOfIds,
+  timeSharePath,
+  transferPath,
+  transferYearPath,
+  validatePath,
+  valueAtPath,
+  yearOfPath,
+} from '../../schemas/plan-path.ts';
 import type { PlanDocument } from '../../schemas/plan.ts';
 import { action, indicator, makePlan } from './fixtures.ts';
 
@@ -153,5 +190,179 @@ describe('formatPathValue', () => {
     expect(formatPathValue(p, buildPath('actions', A1, 'fiche', 'operateur', 'transferId'), T1)).toBe('Transfert à « CPAS de Testville »');
     expect(formatPathValue(p, buildPath('actions', A1, 'fiche', 'operateur', 'transferId'), 'gone')).toBe('transfert supprimé');
     expect(formatPathValue(p, 'partenaires.x.actionIds', JSON.stringify([A3, A2]))).toBe('Fiche 2.4.01, Fiche 1.3.03 (FOREM)');
+  });
+});
+
+describe('building and splitting paths', () => {
+  it('builds each kind of value with its builder, as the audit trail stores it', () => {
+    expect(indicatorValuePath(A2, I1, 2021, 'actual')).toBe(`actions.${A2}.indicators.${I1}.values.2021.actual`);
+    expect(indicatorPath(A2, I1, 'exAnte')).toBe(`actions.${A2}.indicators.${I1}.exAnte`);
+    expect(indicatorsPath(A2)).toBe(`actions.${A2}.indicators`);
+    expect(actionPathPrefix(A3)).toBe(`actions.${A3}`);
+    expect(actionFieldPath(A3, 'fiche', 'description')).toBe(`actions.${A3}.fiche.description`);
+    expect(listRowPath('equipeMembres', M1, 'etp')).toBe(`equipeMembres.${M1}.etp`);
+    expect(listRowPath('identite.representants', 0, 'nom')).toBe('identite.representants.0.nom');
+    expect(transferPath(T1)).toBe(`transferts.${T1}`);
+    expect(transferYearPath(T1, 2022)).toBe(`transferts.${T1}.parAnnee.2022`);
+    expect(budgetLinePath('recettes', 'subventionPcs')).toBe('budget.recettes.subventionPcs');
+    expect(timeSharePath('terrain', 'ex-ante')).toBe('repartitionTemps.terrain.ex-ante');
+    expect(consumptionPath(2021)).toBe('consommation.2021');
+    expect(budgetVersionPath(2021)).toBe('budgetsAnnuels.2021');
+    expect(budgetVersionPath(2021, V1)).toBe(`budgetsAnnuels.2021.${V1}`);
+    expect(imputationPath(2021, L1, 'montant')).toBe(`imputations.2021.${L1}.montant`);
+    expect(financeLinePath(2021, 'part-communale')).toBe('finance.2021.part-communale');
+    // A justification's key keeps its own dots out of the path's parts.
+    expect(justificationPath(`code-action:actions.#${A3}.code`)).toBe(`justifications.code-action:actions·#${A3}·code`);
+  });
+
+  it('names the same values flattenPlan finds in the plan (the builders and the audit trail agree)', () => {
+    const flat = flattenPlan(plan());
+    for (const path of [
+      transferPath(T1, 'montant'),
+      listRowPath('equipeMembres', M1, 'nomPrenom'),
+      imputationPath(2021, L1, 'montant'),
+      buildPath(budgetVersionPath(2021, V1), 'libelle'),
+      buildPath(justificationPath(`code-action:actions.#${A3}.code`), 'texte'),
+      actionFieldPath(A3, 'code'),
+    ]) {
+      expect(flat.has(path), path).toBe(true);
+    }
+  });
+
+  it('splits a built path back into its parts, and parses it to the rows it was built from', () => {
+    const parts = ['actions', A2, 'indicators', I1, 'values', '2021', 'actual'];
+    expect(splitPath(buildPath(...parts))).toEqual(parts);
+    const { steps } = parsePath(plan(), indicatorValuePath(A2, I1, 2021, 'actual'));
+    expect(steps.map((s) => (s.kind === 'row' ? `#${s.index}` : s.key))).toEqual(['actions', '#1', 'indicators', '#0', 'values', '2021', 'actual']);
+  });
+
+  it('extends the root of a document without a leading dot', () => {
+    expect(extendPath('', 'textes')).toBe('textes');
+    expect(extendPath('textes', 'vision')).toBe('textes.vision');
+  });
+
+  it('names an API issue by the path zod gives it, rows by position', () => {
+    const schema = z.object({ actions: z.array(z.object({ statut: z.string() })) });
+    const r = schema.safeParse({ actions: [{ statut: 'ok' }, { statut: 3 }] });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.map((i) => pathOfIssue(i.path))).toEqual(['actions.1.statut']);
+    expect(pathOfIssue(['cells', 4, 'value'])).toBe('cells.4.value');
+    expect(pathOfIssue([])).toBe('');
+  });
+});
+
+describe('yearOfPath', () => {
+  it('reads the programme year of a value, also inside a justification key, and no other number', () => {
+    const years = [2021, 2022];
+    expect(yearOfPath(indicatorValuePath(A2, I1, 2022, 'target'), years)).toBe(2022);
+    expect(yearOfPath(imputationPath(2021, L1, 'montant'), years)).toBe(2021);
+    expect(yearOfPath(justificationPath(`completude:actions.#${A2}.indicators.#${I1}.values.2021.actual`), years)).toBe(2021);
+    expect(yearOfPath(consumptionPath(2030), years)).toBeNull();
+    expect(yearOfPath('identite.representants.0.nom', years)).toBeNull();
+  });
+});
+
+describe('prefixes of paths', () => {
+  it('holds a path within its row, but not within a row whose id it merely starts with', () => {
+    expect(isPathWithin(actionFieldPath(A1, 'fiche', 'description'), actionPathPrefix(A1))).toBe(true);
+    expect(isPathWithin(actionPathPrefix(A1), actionPathPrefix(A1))).toBe(true);
+    expect(isPathWithin('actions.a10.statut', 'actions.a1')).toBe(false);
+    expect(isPathWithin('budget.recettes', 'budget.recettes.subventionPcs')).toBe(false);
+  });
+
+  it('tells a value under a prefix from the prefix itself', () => {
+    expect(isPathUnder('finance.2021.equilibre', 'finance')).toBe(true);
+    expect(isPathUnder('finance', 'finance')).toBe(false);
+    expect(isPathUnder('financement.2021', 'finance')).toBe(false);
+  });
+
+  it('lists the enclosing paths of a value, closest first', () => {
+    expect(enclosingPaths('actions.3.indicators.2.exAnte')).toEqual([
+      'actions.3.indicators.2.exAnte',
+      'actions.3.indicators.2',
+      'actions.3.indicators',
+      'actions.3',
+      'actions',
+    ]);
+  });
+});
+
+describe('position paths and id paths', () => {
+  const p = plan();
+
+  it('turns a position path (API issues, workbook bindings) into the audit path and the stable key of the same row', () => {
+    expect(idPathOf(p, 'actions.1.indicators.0.values.2021.actual')).toBe(indicatorValuePath(A2, I1, 2021, 'actual'));
+    expect(stablePath(p, 'actions.1.indicators.0.exAnte')).toBe(`actions.#${A2}.indicators.#${I1}.exAnte`);
+    expect(stablePathOfIds(indicatorPath(A2, I1, 'exAnte'))).toBe(stablePath(p, 'actions.1.indicators.0.exAnte'));
+  });
+
+  it('turns an audit path back into the position path of the same row (round trip)', () => {
+    const position = 'actions.1.indicators.0.values.2021.actual';
+    expect(positionPathOf(p, indicatorValuePath(A2, I1, 2021, 'actual'))).toBe(position);
+    expect(positionPathOf(p, idPathOf(p, position))).toBe(position);
+    // A row deleted since keeps its id: there is no position to give it.
+    expect(positionPathOf(p, actionFieldPath('gone-1', 'statut'))).toBe('actions.gone-1.statut');
+  });
+
+  it('keeps the position of a row that has no id, and of a row that does not exist', () => {
+    expect(idPathOf(p, 'identite.representants.0.nom')).toBe('identite.representants.0.nom');
+    expect(idPathOf(p, 'actions.9.statut')).toBe('actions.9.statut');
+  });
+
+  it('reads and writes a value of a document by its position path', () => {
+    expect(valueAtPath(p, 'actions.2.code')).toBe('2.4.01');
+    expect(valueAtPath(p, 'actions.9.code')).toBeUndefined();
+    const doc: Record<string, unknown> = {};
+    setValueAtPath(doc, 'consommation.2021', 12);
+    expect(doc).toEqual({ consommation: { 2021: 12 } });
+    expect(valueAtPath(doc, consumptionPath(2021))).toBe(12);
+  });
+});
+
+describe('validatePath', () => {
+  const p = plan();
+
+  it('accepts what the plan holds, a row of it, and a blank cell that may be filled', () => {
+    for (const path of [
+      actionFieldPath(A3, 'code'),
+      actionPathPrefix(A3),
+      transferPath(T1, 'montant'),
+      'textes.vision',
+      // Blank values that a reviewer may still question: an indicator's year, a time share, E-compte, a budget line.
+      indicatorValuePath(A2, I1, 2021, 'actual'),
+      indicatorPath(A2, I1),
+      timeSharePath('terrain', 2021),
+      consumptionPath(2024),
+      budgetLinePath('depenses', 'personnel'),
+    ]) {
+      expect(validatePath(p, path), path).toEqual({ ok: true });
+      expect(isPlanPath(p, path)).toBe(true);
+    }
+  });
+
+  it('refuses a path naming a deleted fiche or indicator, in French', () => {
+    expect(validatePath(p, indicatorValuePath('5f5f5f5f-1111-4222-8333-444444444444', I1, 2021, 'actual'))).toEqual({
+      ok: false,
+      reason: "La fiche action n'existe pas dans ce plan (supprimée depuis ?)",
+    });
+    expect(validatePath(p, indicatorValuePath(A2, '5f5f5f5f-1111-4222-8333-444444444444', 2021, 'actual'))).toEqual({
+      ok: false,
+      reason: "L'indicateur n'existe pas dans cette fiche (supprimé depuis ?)",
+    });
+    expect(validatePath(p, buildPath('formations', 'gone-1', 'nom'))).toEqual({
+      ok: false,
+      reason: "Cette valeur n'existe pas dans ce plan (supprimée depuis ?)",
+    });
+  });
+
+  it('refuses a position path: the audit trail names rows by id', () => {
+    expect(isPlanPath(p, 'actions.1.indicators.0.values.2021.actual')).toBe(false);
+    expect(isPlanPath(p, idPathOf(p, 'actions.1.indicators.0.values.2021.actual'))).toBe(true);
+  });
+
+  it('refuses an empty path and a value an indicator does not have, saying which', () => {
+    expect(validatePath(p, '')).toEqual({ ok: false, reason: 'Le chemin est vide' });
+    expect(validatePath(p, indicatorPath(A2, I1, 'couleur'))).toEqual({ ok: false, reason: "L'indicateur n'a pas de valeur « couleur »" });
+    expect(validatePath(p, actionFieldPath(A3, 'couleur'))).toEqual({ ok: false, reason: "La fiche action n'a pas de valeur « couleur »" });
   });
 });

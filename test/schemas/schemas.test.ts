@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { PublicCibleSchema } from '../../schemas/action.ts';
-import { formatPath } from '../../schemas/errors.ts';
+import { pathOfIssue } from '../../schemas/plan-path.ts';
 import { IndicatorSchema } from '../../schemas/indicator.ts';
 import type { Unit } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema } from '../../schemas/plan.ts';
@@ -15,7 +15,7 @@ const parsePlan = (doc: object) => PlanDocumentSchema.safeParse({ ...HEADER, ...
 /** Issues as the API reports them: a dotted path and a message. */
 function issuesOf(result: { success: boolean; error?: z.ZodError }) {
   expect(result.success).toBe(false);
-  return (result.error?.issues ?? []).map((i) => ({ path: formatPath(i.path), message: i.message, code: i.code }));
+  return (result.error?.issues ?? []).map((i) => ({ path: pathOfIssue(i.path), message: i.message, code: i.code }));
 }
 const pathsOf = (result: { success: boolean; error?: z.ZodError }) => issuesOf(result).map((i) => i.path);
 

@@ -2,6 +2,7 @@ import { deleteQuery, deleteRow } from '../references.ts';
 import { ActionEditSchema, type Action } from '../../../schemas/action.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { describeAction } from '../../../schemas/cells.ts';
+import { actionFieldPath } from '../../../schemas/plan-path.ts';
 import { DROIT_VISE_LABELS, STATUTS_ACTION } from '../../../schemas/enums.ts';
 import type { Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type CatalogueEntry } from '../../../schemas/reference.ts';
@@ -130,7 +131,7 @@ export function renderActionsList(ctx: PageContext): Page {
     rows: store.plan.actions,
     fixedColumns: 1,
     height: 520,
-    canEdit: (a, key) => permissions.canSave(WRITE_CAPABILITIES.action, `actions.${a.id}.${key}`),
+    canEdit: (a, key) => permissions.canSave(WRITE_CAPABILITIES.action, actionFieldPath(a.id, key)),
     onChange(changes) {
       const touched = new Set<Action>();
       for (const c of changes) {

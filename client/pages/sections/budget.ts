@@ -1,5 +1,6 @@
 import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
 import { formatEuros, formatPercent } from '../../../schemas/numbers.ts';
+import { buildPath } from '../../../schemas/plan-path.ts';
 import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_TEXT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
 import { h } from '../../dom.ts';
 import { createGrid, type GridHandle } from '../../grid/grid.ts';
@@ -81,14 +82,14 @@ export function renderBudget(ctx: PageContext): Page {
         computed: (line) => line.computed === true,
       },
     ];
-    const host = h('div', { class: 'grid-host', 'data-path': `budget.${side}` });
+    const host = h('div', { class: 'grid-host', 'data-path': buildPath('budget', side) });
     const grid = createGrid<Line>(host, {
       label: `Budget : ${title}`,
       columns,
       rows: LINES[side],
       rowClassName: (line) => (line.computed ? 'row-total' : line.field === 'total' ? 'row-typed-total' : undefined),
       rowLabel: (line) => `« ${line.label} »`,
-      canEdit: (line, key) => key !== 'amount' || binder.canWrite(`${line.side}.${line.field}`),
+      canEdit: (line, key) => key !== 'amount' || binder.canWrite(buildPath(line.side, line.field)),
       onChange(changes) {
         for (const c of changes) {
           (doc[side] as Record<string, number | null>)[c.row.field] = c.value as number | null;

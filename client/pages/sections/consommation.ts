@@ -1,5 +1,6 @@
 import { MAX_CENTS, formatEuros, sumOrNull } from '../../../schemas/numbers.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
+import { consumptionPath } from '../../../schemas/plan-path.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -54,14 +55,14 @@ export function renderConsommation(ctx: PageContext): Page {
   ];
 
   const totals = totalsBox('Totaux');
-  const pathOf = (r: YearRow, key: string) => (key === 'montant' ? `consommation.${r.year}` : null);
+  const pathOf = (r: YearRow, key: string) => (key === 'montant' ? consumptionPath(r.year) : null);
   const values = valueCells<YearRow>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'consommation' });
   const grid = createGrid<YearRow>(host, {
     label: 'Consommation réelle par année (E-compte)',
     columns,
     rows,
-    canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `consommation.${r.year}`),
+    canEdit: (r, key) => key !== 'montant' || permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, consumptionPath(r.year)),
     ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];

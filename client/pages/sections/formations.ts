@@ -4,6 +4,7 @@ import { api, send } from '../../api.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import { formatDate } from '../../../schemas/dates.ts';
+import { buildPath } from '../../../schemas/plan-path.ts';
 import type { Column } from '../../grid/columns.ts';
 import { focusPath, sectionBinder, type Page, type PageContext } from '../context.ts';
 import { rowsEditor } from '../rows-editor.ts';
@@ -97,7 +98,7 @@ export function renderFormations(ctx: PageContext): Page {
     label: "Dates des commissions d'accompagnement",
     columns: commissionColumns,
     rows: commissionRows,
-    canEdit: (row, key) => key !== 'dates' || commissions.canWrite(`dates.${row.year}`),
+    canEdit: (row, key) => key !== 'dates' || commissions.canWrite(buildPath('dates', row.year)),
     onChange(changes) {
       let next: Record<string, string[]> | null = null;
       for (const c of changes) {

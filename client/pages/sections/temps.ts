@@ -1,5 +1,6 @@
 import { TIME_CATEGORIES } from '../../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
+import { timeSharePath } from '../../../schemas/plan-path.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../../schemas/plan.ts';
 import { formatPercent, sumOrNull } from '../../../schemas/numbers.ts';
 import { h } from '../../dom.ts';
@@ -48,7 +49,7 @@ export function renderTemps(ctx: PageContext): Page {
     ),
   ];
 
-  const pathOf = (row: Row, key: string) => (row.total || key === 'label' ? null : `repartitionTemps.${row.code}.${key}`);
+  const pathOf = (row: Row, key: string) => (row.total || key === 'label' ? null : timeSharePath(row.code, key));
   const values = valueCells<Row>(ctx, pathOf);
   const host = h('div', { class: 'grid-host', 'data-path': 'repartitionTemps' });
   const grid = createGrid<Row>(host, {
@@ -58,7 +59,7 @@ export function renderTemps(ctx: PageContext): Page {
     fixedColumns: 1,
     height: 34 + rows.length * 29 + 20,
     rowClassName: (row) => (row.total ? 'row-total' : undefined),
-    canEdit: (row, key) => permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, `repartitionTemps.${row.code}.${key}`),
+    canEdit: (row, key) => permissionsOf(store).canSave(WRITE_CAPABILITIES.cells, timeSharePath(row.code, key)),
     ...values.options,
     onChange(changes) {
       const cells: CellOp[] = [];

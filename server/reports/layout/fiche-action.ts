@@ -1,5 +1,6 @@
 import type { Action } from '../../../schemas/action.ts';
 import { describeAction } from '../../../schemas/cells.ts';
+import { buildPath } from '../../../schemas/plan-path.ts';
 import { INDICATOR_CATEGORIES } from '../../../schemas/enums.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';
 import { aggregateIndicator, effectiveAggregation, type Indicator } from '../../../schemas/indicator.ts';
@@ -55,8 +56,8 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   const where = describeAction(action);
   const widths = [2, 52, 12, 9, 13, ...years.map(() => 11), 13];
   const w = new FormWriter(b, plan, lastCol, where, widths);
-  const p = `actions.${index}`;
-  const f = `${p}.fiche`;
+  const p = buildPath('actions', index);
+  const f = buildPath(p, 'fiche');
   const entry = resolveCatalogueEntry(catalogue, action.code);
 
   b.add([{ col: 2, value: runningHeader(plan), style: 'runningHeader', span: lastCol - 1 }], { key: `action:${action.id}` });
@@ -87,29 +88,29 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   ]);
 
   w.section("Description de l'action");
-  w.longText("Problèmes/besoins en lien avec l'action auxquels le territoire est confronté", `${f}.problemesBesoins`);
-  w.field("Degré d'implication de l'équipe PCS dans la mise en œuvre de l'action", `${f}.degreImplication`, codecs.choice('DEGRES_IMPLICATION'));
-  w.field('Convention de partenariat?', `${f}.conventionPartenariat`, codecs.yesno, { narrow: true });
-  w.field('Art.20?', `${f}.art20`, codecs.yesno, { narrow: true });
-  w.field("Est-ce que l'action existe déjà sur le territoire?", `${f}.existeDeja`, codecs.yesno, { narrow: true });
-  w.field('Précisez dans quel cadre elle est mise en œuvre?', `${f}.cadreExistant`, codecs.choice('CADRES_EXISTANTS'));
-  w.longText("Plus value/valeur apportée à l'action par le PCS:", `${f}.plusValue`);
-  w.field("Est-ce que l'action découle d'une démarche de participation citoyenne?", `${f}.participationCitoyenne`, codecs.yesno, { narrow: true });
-  w.field('Démarche de participation', `${f}.participationDemarche`, codecs.choice('DEMARCHES_PARTICIPATION'));
-  w.field('Démarche de participation — précision', `${f}.participationDemarchePrecision`, codecs.text);
-  w.longText("Solidarité / Coresponsabilité — Justifier en quoi l'action renforce la solidarité et la coresponsabilité:", `${f}.solidarite`);
-  w.field("L'action est-elle gratuite pour les bénéficiaires?", `${f}.gratuite`, codecs.yesno, { narrow: true });
-  w.field('Gratuité — commentaire', `${f}.gratuiteCommentaire`, codecs.text, { long: true });
-  w.field("Lutte contre la pauvreté — L'action lutte-t-elle DIRECTEMENT contre la pauvreté économique?:", `${f}.luttePauvreteDirecte`, codecs.yesno, {
+  w.longText("Problèmes/besoins en lien avec l'action auxquels le territoire est confronté", buildPath(f, 'problemesBesoins'));
+  w.field("Degré d'implication de l'équipe PCS dans la mise en œuvre de l'action", buildPath(f, 'degreImplication'), codecs.choice('DEGRES_IMPLICATION'));
+  w.field('Convention de partenariat?', buildPath(f, 'conventionPartenariat'), codecs.yesno, { narrow: true });
+  w.field('Art.20?', buildPath(f, 'art20'), codecs.yesno, { narrow: true });
+  w.field("Est-ce que l'action existe déjà sur le territoire?", buildPath(f, 'existeDeja'), codecs.yesno, { narrow: true });
+  w.field('Précisez dans quel cadre elle est mise en œuvre?', buildPath(f, 'cadreExistant'), codecs.choice('CADRES_EXISTANTS'));
+  w.longText("Plus value/valeur apportée à l'action par le PCS:", buildPath(f, 'plusValue'));
+  w.field("Est-ce que l'action découle d'une démarche de participation citoyenne?", buildPath(f, 'participationCitoyenne'), codecs.yesno, { narrow: true });
+  w.field('Démarche de participation', buildPath(f, 'participationDemarche'), codecs.choice('DEMARCHES_PARTICIPATION'));
+  w.field('Démarche de participation — précision', buildPath(f, 'participationDemarchePrecision'), codecs.text);
+  w.longText("Solidarité / Coresponsabilité — Justifier en quoi l'action renforce la solidarité et la coresponsabilité:", buildPath(f, 'solidarite'));
+  w.field("L'action est-elle gratuite pour les bénéficiaires?", buildPath(f, 'gratuite'), codecs.yesno, { narrow: true });
+  w.field('Gratuité — commentaire', buildPath(f, 'gratuiteCommentaire'), codecs.text, { long: true });
+  w.field("Lutte contre la pauvreté — L'action lutte-t-elle DIRECTEMENT contre la pauvreté économique?:", buildPath(f, 'luttePauvreteDirecte'), codecs.yesno, {
     narrow: true,
   });
-  w.longText('Si oui, justifier en quoi:', `${f}.luttePauvreteJustification`);
+  w.longText('Si oui, justifier en quoi:', buildPath(f, 'luttePauvreteJustification'));
 
   w.section("Opérateur/partenaire principal qui met en œuvre l'action");
-  w.field("L'équipe PCS met en œuvre l'action", `${f}.operateur.equipePcs`, codecs.yesno, { narrow: true });
-  w.field('Association/Organisme/Administration', `${f}.operateur.organisme`, codecs.text);
-  w.field('Personne de contact', `${f}.operateur.personneContact`, codecs.text);
-  w.field('Coordonnées', `${f}.operateur.coordonnees`, codecs.text, { long: true });
+  w.field("L'équipe PCS met en œuvre l'action", buildPath(f, 'operateur', 'equipePcs'), codecs.yesno, { narrow: true });
+  w.field('Association/Organisme/Administration', buildPath(f, 'operateur', 'organisme'), codecs.text);
+  w.field('Personne de contact', buildPath(f, 'operateur', 'personneContact'), codecs.text);
+  w.field('Coordonnées', buildPath(f, 'operateur', 'coordonnees'), codecs.text, { long: true });
   const transfer = plan.transferts.find((t) => t.id === action.fiche.operateur.transferId);
   b.add([
     { col: 2, value: 'Transfert financier (ventilation des transferts)', style: 'label' },
@@ -130,16 +131,16 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
   ]);
   action.fiche.autresPartenaires.forEach((ap, i) => {
     const l = `autre partenaire ${i + 1} (${ap.nom})`;
-    const contribution = w.input(3, `${f}.autresPartenaires.${i}.contribution`, codecs.text, `${l}, contribution`, { span: lastCol - 2 });
-    b.add([w.input(2, `${f}.autresPartenaires.${i}.nom`, codecs.text, `${l}, nom`), contribution], {
+    const contribution = w.input(3, buildPath(f, 'autresPartenaires', i, 'contribution'), codecs.text, `${l}, contribution`, { span: lastCol - 2 });
+    b.add([w.input(2, buildPath(f, 'autresPartenaires', i, 'nom'), codecs.text, `${l}, nom`), contribution], {
       key: `partner:${ap.id}`,
       height: wrappedHeight(String(contribution.value ?? ''), 110),
     });
   });
 
   w.section("Mode de communication autour de l'action");
-  w.field('Modes (un par ligne)', `${f}.communication.modes`, codecs.lines);
-  w.field('Autre mode', `${f}.communication.autre`, codecs.text);
+  w.field('Modes (un par ligne)', buildPath(f, 'communication', 'modes'), codecs.lines);
+  w.field('Autre mode', buildPath(f, 'communication', 'autre'), codecs.text);
 
   w.section('Publics cibles / Bénéficiaires visés');
   b.add([
@@ -151,15 +152,15 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
     const l = `public ${i + 1}`;
     b.add(
       [
-        w.input(2, `${f}.publics.${i}.dimension`, codecs.choice('PUBLIC_DIMENSIONS'), `${l}, en termes de`),
-        w.input(3, `${f}.publics.${i}.valeur`, codecs.choice(`PUBLICS:${pub.dimension}`), `${l}, précisez`, { span: 4 }),
-        w.input(7, `${f}.publics.${i}.autre`, codecs.text, `${l}, autre`, { span: lastCol - 6 }),
+        w.input(2, buildPath(f, 'publics', i, 'dimension'), codecs.choice('PUBLIC_DIMENSIONS'), `${l}, en termes de`),
+        w.input(3, buildPath(f, 'publics', i, 'valeur'), codecs.choice(`PUBLICS:${pub.dimension}`), `${l}, précisez`, { span: 4 }),
+        w.input(7, buildPath(f, 'publics', i, 'autre'), codecs.text, `${l}, autre`, { span: lastCol - 6 }),
       ],
       { key: `public:${pub.id}` },
     );
   });
-  w.field("Type d'action:", `${f}.typeAction`, codecs.choice('TYPES_ACTION'));
-  w.longText("Description de l'action", `${f}.description`);
+  w.field("Type d'action:", buildPath(f, 'typeAction'), codecs.choice('TYPES_ACTION'));
+  w.longText("Description de l'action", buildPath(f, 'description'));
 
   w.section("Indicateurs (de la plus value apportée par l'intervention/l'implication du PCS)");
   for (const cat of INDICATOR_CATEGORIES) {
@@ -173,27 +174,27 @@ export function layoutFicheAction(plan: Plan, index: number, programme: Programm
       ...years.map((y, i) => ({ col: firstYearCol + i, value: y, style: 'tableHeader' as const })),
       { col: resultCol, value: 'Résultats', style: 'tableHeader' },
     ]);
-    for (const { ind, j } of rows) layoutIndicator(b, w, action, ind, `${p}.indicators.${j}`, j, years, firstYearCol, resultCol);
+    for (const { ind, j } of rows) layoutIndicator(b, w, action, ind, buildPath(p, 'indicators', j), j, years, firstYearCol, resultCol);
   }
   if (action.indicators.length > 0) b.add([], { figure: { kind: 'indicators', actionIndex: index } });
 
-  w.longText("Moyens logistiques et organisationnels nécessaires du point de vue de l'équipe", `${f}.moyensLogistiques`);
-  w.longText('Commentaires en cas de différence entre indicateurs projetés et résultats:', `${f}.commentairesEcarts`);
+  w.longText("Moyens logistiques et organisationnels nécessaires du point de vue de l'équipe", buildPath(f, 'moyensLogistiques'));
+  w.longText('Commentaires en cas de différence entre indicateurs projetés et résultats:', buildPath(f, 'commentairesEcarts'));
 
   w.section('Action supracommunale (hors plan en supracommunalité)');
-  w.field('Oui/Non?', `${f}.supracommunal.active`, codecs.yesno, { narrow: true });
-  w.field('Communes concernées? (une par ligne)', `${f}.supracommunal.communes`, codecs.lines);
+  w.field('Oui/Non?', buildPath(f, 'supracommunal', 'active'), codecs.yesno, { narrow: true });
+  w.field('Communes concernées? (une par ligne)', buildPath(f, 'supracommunal', 'communes'), codecs.lines);
   w.longText(
     "Justification en cas de suppression/ajout/réorientation de l'action en cours de plan, changement de partenaires,... :",
-    `${f}.justificationModifications`,
+    buildPath(f, 'justificationModifications'),
   );
 
   w.section("Calendrier de l'action");
-  w.field("Fréquence de l'action", `${f}.calendrier.frequence`, codecs.choice('FREQUENCES'));
-  w.field('Fréquence (si autre)', `${f}.calendrier.frequenceAutre`, codecs.text);
-  w.field('Sur la durée du plan', `${f}.calendrier.surLaDureeDuPlan`, codecs.yesno, { narrow: true });
-  w.field('Début:', `${f}.calendrier.debut`, codecs.date, { narrow: true });
-  w.field('Fin:', `${f}.calendrier.fin`, codecs.date, { narrow: true });
+  w.field("Fréquence de l'action", buildPath(f, 'calendrier', 'frequence'), codecs.choice('FREQUENCES'));
+  w.field('Fréquence (si autre)', buildPath(f, 'calendrier', 'frequenceAutre'), codecs.text);
+  w.field('Sur la durée du plan', buildPath(f, 'calendrier', 'surLaDureeDuPlan'), codecs.yesno, { narrow: true });
+  w.field('Début:', buildPath(f, 'calendrier', 'debut'), codecs.date, { narrow: true });
+  w.field('Fin:', buildPath(f, 'calendrier', 'fin'), codecs.date, { narrow: true });
 
   return {
     name,
@@ -231,7 +232,7 @@ function layoutIndicator(
   const yearCells = (row: number) => years.map((_, i) => address(firstYearCol + i, row));
   const range = (row: number) => `${address(firstYearCol, row)}:${address(firstYearCol + years.length - 1, row)}`;
 
-  const exAnteBinding = { path: `${path}.exAnte`, label: `${describeAction(action)}, ${name}, ex-ante`, codec, formulaMeansBlank: true };
+  const exAnteBinding = { path: buildPath(path, 'exAnte'), label: `${describeAction(action)}, ${name}, ex-ante`, codec, formulaMeansBlank: true };
   const exAnte: LayoutCell =
     ind.exAnte !== null
       ? { col: 5, value: asCell(ind.exAnte) as number, style: 'inputOverride', bind: exAnteBinding }
@@ -246,11 +247,11 @@ function layoutIndicator(
 
   b.add(
     [
-      w.input(2, `${path}.label`, codecs.text, `${name}, libellé`),
+      w.input(2, buildPath(path, 'label'), codecs.text, `${name}, libellé`),
       { col: 3, value: unitLabel, style: 'static' },
       { col: 4, value: 'Cible', style: 'static' },
       exAnte,
-      ...years.map((y, i) => w.input(firstYearCol + i, `${path}.values.${y}.target`, codec, `${name}, ${y}, cible`)),
+      ...years.map((y, i) => w.input(firstYearCol + i, buildPath(path, 'values', y, 'target'), codec, `${name}, ${y}, cible`)),
       { col: resultCol, value: null, style: 'static' },
     ],
     { key: `indicator:${ind.id}:target`, height: wrappedHeight(ind.label, 48) },
@@ -268,7 +269,7 @@ function layoutIndicator(
       { col: 3, value: unitLabel, style: 'static' },
       { col: 4, value: 'Réalisé', style: 'static' },
       { col: 5, value: null, style: 'static' },
-      ...years.map((y, i) => w.input(firstYearCol + i, `${path}.values.${y}.actual`, codec, `${name}, ${y}, réalisé`)),
+      ...years.map((y, i) => w.input(firstYearCol + i, buildPath(path, 'values', y, 'actual'), codec, `${name}, ${y}, réalisé`)),
       result,
     ],
     { key: `indicator:${ind.id}:actual` },

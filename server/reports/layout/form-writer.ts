@@ -1,4 +1,5 @@
-import { DATE_FORMAT, NUMBER_FORMATS, type SheetBuilder, toCellValue, valueAt, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
+import { DATE_FORMAT, NUMBER_FORMATS, type SheetBuilder, toCellValue, wrappedHeight, type Codec, type LayoutCell } from './model.ts';
+import { valueAtPath } from '../../../schemas/plan-path.ts';
 
 /**
  * Writes the form's recurring shapes (section titles, a labelled field, a table header) onto a sheet. Values are
@@ -30,7 +31,7 @@ export class FormWriter {
 
   /** An input cell bound to `path`, holding the plan's value. */
   input(col: number, path: string, codec: Codec, label: string, extra: Partial<LayoutCell> = {}): LayoutCell {
-    const value = toCellValue(codec, valueAt(this.doc, path));
+    const value = toCellValue(codec, valueAtPath(this.doc, path));
     const cell: LayoutCell = { col, value, style: 'input', bind: { path, label: `${this.where}, ${label}`, codec }, ...extra };
     const numFmt = numFmtOf(codec);
     if (numFmt) cell.numFmt = numFmt;

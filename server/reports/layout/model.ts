@@ -1,6 +1,7 @@
 import { formatDate } from '../../../schemas/dates.ts';
 import { NO, YES } from '../../../schemas/enums.ts';
 import { PERCENT_SPREADSHEET_FORMAT, formatBelgianNumber, formatEuros, formatPercent } from '../../../schemas/numbers.ts';
+import { valueAtPath } from '../../../schemas/plan-path.ts';
 
 /**
  * The official workbook described as data: sheets of rows of cells, each input cell bound to a path of the plan
@@ -232,22 +233,12 @@ export function displayValue(codec: Codec, value: unknown): string {
   }
 }
 
-/** The value at `path` ("actions.3.fiche.description") of a plan document; undefined when absent. */
-export function valueAt(doc: unknown, path: string): unknown {
-  let node: unknown = doc;
-  for (const part of path.split('.')) {
-    if (node === null || node === undefined || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
 /**
  * How a printed copy shows a cell: the Belgian text of the grid. A bound value is formatted from the plan's own
  * integer; a computed one from its result, brought back to minor units through the codec its number format names.
  */
 export function printedValue(cell: LayoutCell, doc: unknown): string {
-  if (cell.bind && cell.formula === undefined) return displayValue(cell.bind.codec, valueAt(doc, cell.bind.path));
+  if (cell.bind && cell.formula === undefined) return displayValue(cell.bind.codec, valueAtPath(doc, cell.bind.path));
   const v = cell.formula !== undefined ? cell.result : cell.value;
   if (v === null || v === undefined || v === '') return '';
   if (v instanceof Date) return formatDate(v.toISOString().slice(0, 10));
