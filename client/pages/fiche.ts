@@ -19,7 +19,7 @@ import {
 import type { Indicator } from '../../schemas/indicator.ts';
 import { formatEuros } from '../../schemas/numbers.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
-import { renderIndicatorChart } from '../charts/indicator-chart.ts';
+import { renderIndicatorChart } from '../../schemas/charts/indicator-chart.ts';
 import { h, newRowId, replaceChildren, svgNode } from '../dom.ts';
 import { FormBinder } from '../forms/fields.ts';
 import { sectionHref } from '../router.ts';

@@ -1,6 +1,6 @@
 import type { Content, ContentSection, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { renderIndicatorChart } from '../../../client/charts/indicator-chart.ts';
-import { renderIsadfRadar } from '../../../client/charts/radar.ts';
+import { renderIndicatorChart } from '../../../schemas/charts/indicator-chart.ts';
+import { renderIsadfRadar } from '../../../schemas/charts/radar.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { summariseFindings } from '../../../schemas/checks.ts';
 import { describeAction } from '../../../schemas/cells.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { niceAxis, renderIndicatorChart } from '../../client/charts/indicator-chart.ts';
-import { renderIsadfRadar } from '../../client/charts/radar.ts';
-import { escapeXml, fmt, truncate, wrapText } from '../../client/charts/svg.ts';
+import { niceAxis, renderIndicatorChart } from '../../schemas/charts/indicator-chart.ts';
+import { renderIsadfRadar } from '../../schemas/charts/radar.ts';
+import { escapeXml, fmt, truncate, wrapText } from '../../schemas/charts/svg.ts';
 import { formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 
 type Element = { name: string; attrs: Record<string, string>; text: string };
@@ -80,7 +80,7 @@ const barTitles = (svg: string) => [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\
 const titlesOf = (svg: string) =>
   parseXml(svg)
     .filter((e) => e.name === 'title')
-    .map((e) => unescape(e.text));
+    .map((e) => unescapeXml(e.text));
 const count = (svg: string, name: string) => parseXml(svg).filter((e) => e.name === name).length;
 
 /** Rules every chart must follow to be inserted in the page and embedded by pdfmake. */
