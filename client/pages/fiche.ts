@@ -1,8 +1,7 @@
 import { runningHeader } from '../../schemas/form-text.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
-import { ActionEditSchema } from '../../schemas/action.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { ActionEditSchema, describeAction } from '../../schemas/action.ts';
 import {
   CADRES_EXISTANTS,
   DEGRES_IMPLICATION,

@@ -1,5 +1,5 @@
 import { CHANGE_ORIGIN_LABELS, actionPathPrefix, describeEvent, describePath, describeScope, type AuditEntry } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';

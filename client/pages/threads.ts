@@ -1,5 +1,5 @@
 import { actionPathPrefix, describePath, yearOfPath } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { MESSAGE_KIND_LABELS, THREAD_STATUS_LABELS, ThreadMessageSchema, type ReviewThread } from '../../schemas/submission.ts';
 import { api, send, ApiFailure, failureMessage } from '../api.ts';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { actions, indicators, transfers } from '../db/schema.ts';
 import { ValidationError, parseOrThrow } from '../errors.ts';
-import { ActionEditSchema, FicheSchema, OperateurSchema, type Action } from '../../schemas/action.ts';
+import { ActionEditSchema, FicheSchema, OperateurSchema, describeAction, type Action } from '../../schemas/action.ts';
 import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
 import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
@@ -10,7 +10,6 @@ import { ficheForStorage, readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
-import { describeAction } from '../../schemas/cells.ts';
 
 /** Adding an action: its catalogue code and, optionally, its operator and list fields. */
 export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: true, droitVise: true, priorite: true })

@@ -8,7 +8,7 @@ import { readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 
 /**
  * Indicator rows of a fiche action: category, label, unit, aggregation override and typed ex-ante.

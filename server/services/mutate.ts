@@ -9,7 +9,7 @@ import { recordPlanChanges } from './audit.ts';
 import { porteurNamesChanged, requireOwnPorteur } from './porteur.ts';
 import { ROLE_LABELS, canWriteUnder, writeScopeOf, type Actor } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import type { Plan } from '../../schemas/plan.ts';
 
 /** What a change may tell `mutatePlan` besides the change itself. */

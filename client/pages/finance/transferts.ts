@@ -2,7 +2,7 @@ import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { RECONCILIATION_STATUS_LABELS, budgetOfYear, reconcileYear, type PartnerActionFigures, type PartnerReconciliation } from '../../../schemas/finance.ts';
 import { MAX_CENTS, formatBelgianNumber, formatEuros, formatUnitValue, unitBounds, unitScale } from '../../../schemas/numbers.ts';
-import type { Transfer } from '../../../schemas/plan.ts';
+import type { Transfer } from '../../../schemas/transfer.ts';
 import { h } from '../../dom.ts';
 import { createGrid } from '../../grid/grid.ts';
 import type { Column } from '../../grid/columns.ts';

@@ -1,5 +1,4 @@
-import type { Action } from '../../../schemas/action.ts';
-import { describeAction } from '../../../schemas/cells.ts';
+import { describeAction, type Action } from '../../../schemas/action.ts';
 import { INDICATOR_CATEGORIES } from '../../../schemas/enums.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';
 import { aggregateIndicator, effectiveAggregation, type Indicator } from '../../../schemas/indicator.ts';
