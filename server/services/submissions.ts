@@ -24,7 +24,7 @@ import {
 } from '../../schemas/submission.ts';
 import { buildWorkbookLayout } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
-import type { RenderProgress } from '../workers/pdf-pool.ts';
+import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -126,7 +126,7 @@ const describeSubmission = (row: Pick<SubmissionRow, 'annee' | 'numero'>) => `ra
  * Submits the year: checks the checklist, freezes the year in a snapshot, then generates the files off the request.
  * 409 when the year is already under review or approved; 400 with every missing item otherwise.
  */
-export function submitReport(ctx: ServiceContext & { planId: string; input: unknown }): Submission {
+export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: unknown }): Submission {
   const { annee } = parseOrThrow(SubmitSchema, ctx.input);
   const { row, plan, annex } = ctx.db.transaction((tx) => {
     const db = tx as unknown as Db;
@@ -182,9 +182,8 @@ export function submitReport(ctx: ServiceContext & { planId: string; input: unkn
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Renders the workbook and the PDF of the snapshot and stores them with their SHA-256; the page follows the progress. */
-function startFileGeneration(ctx: ServiceContext, row: SubmissionRow, plan: Plan, review: ReviewAnnex): void {
-  if (!ctx.pdf) throw new Error('PDF renderer missing from the service context');
-  const pool = ctx.pdf.pool;
+function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: SubmissionRow, plan: Plan, review: ReviewAnnex): void {
+  const pool = ctx.pdfPool;
   const job: FileJob = { progress: 0, message: 'Génération du classeur…', done: Promise.resolve() };
   fileJobs.set(row.id, job);
   job.done = (async () => {
