@@ -65,12 +65,11 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   if (issues.length) throw new ValidationError(`Données invalides (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
   const id = newIdOf(ctx)();
   const now = nowOf(ctx);
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as typeof ctx.db;
+  ctx.db.transaction((db) => {
     requireOwnPorteur(ctx, db, { commune: doc.commune, communePorteuse: doc.porteur.communesAssociees[0] ?? null, denomination: doc.porteur.denomination });
     // A person of a commune creates their commune's plan; the DiCS or an admin creates it for the commune it names.
-    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation({ ...ctx, db }, doc.commune);
-    tx.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
+    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation(ctx, db, doc.commune);
+    db.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
     insertPlanContent(db, id, doc, newIdOf(ctx));
     appendAudit(ctx, db, id, { event: 'modification', summary: `Plan créé : ${doc.commune}, ${programme.label}` });
   });
