@@ -19,11 +19,10 @@ export function cellOf(plan: Plan, path: string): { sheet: string; cell: string 
   return { sheet: at.sheet, cell: at.cell };
 }
 
-/** Opens the bytes of a workbook with exceljs (which reads an ArrayBuffer: the bytes' own range of it). */
+/** Opens the bytes of a workbook with exceljs (which reads an ArrayBuffer: a copy of exactly these bytes). */
 export async function openWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
-  const buffer = bytes instanceof ArrayBuffer ? bytes : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  await wb.xlsx.load(buffer);
+  await wb.xlsx.load(bytes instanceof ArrayBuffer ? bytes : new Uint8Array(bytes).buffer);
   return wb;
 }
 

@@ -51,7 +51,8 @@ function parseXml(xml: string): Element[] {
       let rest = inner.slice(name.length);
       const attr = /^\s+([a-zA-Z][\w:-]*)="([^"]*)"/;
       for (let m = attr.exec(rest); m !== null; m = attr.exec(rest)) {
-        const [all, key, value] = m as unknown as [string, string, string];
+        // Both groups are required by the pattern: a match always has them.
+        const [all, key, value] = [m[0], m[1]!, m[2]!];
         if (key in attrs) throw new Error(`duplicate attribute ${key} on <${name}>`);
         checkText(value, `attribute ${key}`);
         attrs[key] = value;
