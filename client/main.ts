@@ -61,7 +61,7 @@ async function loadReview(s: PlanSession): Promise<void> {
 async function openPlan(planId: string): Promise<PlanSession & { planId: string }> {
   if (session?.planId === planId) return session;
   const ref = await loadReference();
-  const plan = (await send(api.plans[':planId'].$get({ param: { planId } }))) as unknown as Plan;
+  const plan = await send(api.plans[':planId'].$get({ param: { planId } }));
   const programme = ref.programmes.find((p) => p.id === plan.programmeId);
   if (!programme) throw new Error(`Programme inconnu : ${plan.programmeId}`);
   shell?.dispose();

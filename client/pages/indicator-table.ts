@@ -237,12 +237,12 @@ export function indicatorTable(
   const add = h('button', { type: 'button' }, 'Ajouter un indicateur');
   add.addEventListener('click', async () => {
     try {
-      const created = (await send(
+      const created = await send(
         api.plans[':planId'].actions[':actionId'].indicators.$post({
           param: { planId, actionId: action.id },
           json: { data: { category: category.value, unit: unit.value, label: 'Nouvel indicateur' } },
         }),
-      )) as unknown as Indicator;
+      );
       action.indicators.push(created);
       reset(action.indicators.length - 1);
     } catch (err) {

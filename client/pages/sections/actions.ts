@@ -157,7 +157,7 @@ export function renderActionsList(ctx: PageContext): Page {
   };
   const failed = (err: unknown) => toast(failureMessage(err), 'error');
   const reloadPlan = async () => {
-    store.plan = (await send(api.plans[':planId'].$get({ param: { planId } }))) as unknown as Plan;
+    store.plan = await send(api.plans[':planId'].$get({ param: { planId } }));
     store.emit('external');
   };
 
@@ -166,12 +166,12 @@ export function renderActionsList(ctx: PageContext): Page {
     const choice = await chooseCatalogueAction(catalogue);
     if (!choice) return;
     try {
-      const created = (await send(
+      const created = await send(
         api.plans[':planId'].actions.$post({
           param: { planId },
           json: { code: choice.entry.code, operateur: { organisme: choice.organisme, equipePcs: choice.equipePcs } },
         }),
-      )) as unknown as Action;
+      );
       store.plan.actions.push(created);
       grid.setRows(store.plan.actions);
       store.emit('local');
