@@ -1,5 +1,4 @@
 import './styles.css';
-import type { Plan } from '../schemas/plan.ts';
 import type { Catalogue, Programme } from '../schemas/reference.ts';
 import type { Me } from '../schemas/access.ts';
 import { api, send, ApiFailure, SessionExpired, onSessionLost } from './api.ts';

@@ -1,4 +1,3 @@
-import type { Plan } from '../../schemas/plan.ts';
 import { api, send } from '../api.ts';
 import type { PageContext } from './context.ts';
 

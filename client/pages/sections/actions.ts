@@ -2,7 +2,6 @@ import { deleteQuery, deleteRow } from '../references.ts';
 import { ActionEditSchema, describeAction, type Action } from '../../../schemas/action.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { DROIT_VISE_LABELS, STATUTS_ACTION } from '../../../schemas/enums.ts';
-import type { Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type CatalogueEntry } from '../../../schemas/reference.ts';
 import { api, send, failureMessage } from '../../api.ts';
 import { h, replaceChildren } from '../../dom.ts';
