@@ -56,7 +56,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const entry = resolveCatalogueEntry(store.catalogue, action.code);
   const permissions = permissionsOf(store);
   const binder = new FormBinder({
-    doc: structuredClone(actionEditOf(action)) as unknown as Record<string, unknown>,
+    doc: structuredClone(actionEditOf(action)),
     schema: ActionEditSchema as z.ZodType,
     pathPrefix: `actions.${index}`,
     // A partner operator writes the texts of the fiches they operate; the finance officer and the DiCS none.

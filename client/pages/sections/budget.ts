@@ -1,4 +1,4 @@
-import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
+import { BudgetSchema } from '../../../schemas/plan.ts';
 import { formatEuros, formatPercent } from '../../../schemas/numbers.ts';
 import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_TEXT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
 import { h } from '../../dom.ts';
@@ -55,7 +55,7 @@ function budgetFigures(ctx: PageContext): Figure[] {
 
 export function renderBudget(ctx: PageContext): Page {
   const binder = sectionBinder(ctx, 'budget');
-  const doc = binder.binding.doc as unknown as Budget;
+  const doc = binder.binding.doc;
   const totals = totalsBox('Contrôles du budget');
   const grids: GridHandle<Line>[] = [];
 
