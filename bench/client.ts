@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus, totalmem } from 'node:os';
 import { build } from 'vite';
-import { launchBrowser, openPage, startServer } from '../test/e2e/harness.ts';
+import { launchBrowser, openPage, startServer } from './browser.ts';
 import type { Action } from '../schemas/action.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

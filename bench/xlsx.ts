@@ -13,7 +13,7 @@ import { openDatabase } from '../server/db/open.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../server/services/workbook.ts';
-import { editWorkbookCells } from '../test/workbook-edit.ts';
+import { editWorkbookCells } from './workbook-edit.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const db = openDatabase(':memory:');

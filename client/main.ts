@@ -1,5 +1,4 @@
 import './styles.css';
-import type { Plan } from '../schemas/plan.ts';
 import type { Catalogue, Programme } from '../schemas/reference.ts';
 import type { Me } from '../schemas/access.ts';
 import { api, send, ApiFailure, SessionExpired, onSessionLost } from './api.ts';
@@ -61,7 +60,7 @@ async function loadReview(s: PlanSession): Promise<void> {
 async function openPlan(planId: string): Promise<PlanSession & { planId: string }> {
   if (session?.planId === planId) return session;
   const ref = await loadReference();
-  const plan = (await send(api.plans[':planId'].$get({ param: { planId } }))) as unknown as Plan;
+  const plan = await send(api.plans[':planId'].$get({ param: { planId } }));
   const programme = ref.programmes.find((p) => p.id === plan.programmeId);
   if (!programme) throw new Error(`Programme inconnu : ${plan.programmeId}`);
   shell?.dispose();

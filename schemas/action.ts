@@ -136,3 +136,10 @@ export const ActionSchema = ActionEditSchema.extend({
 }).strict();
 export type Action = z.output<typeof ActionSchema>;
 export type ActionInput = z.input<typeof ActionSchema>;
+
+/** "Fiche 1.3.03 (CPAS de Liège - SADA)": how people name an action. */
+export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
+  const op = action.fiche.operateur;
+  const who = op.organisme ?? (op.equipePcs ? 'équipe PCS' : null);
+  return `Fiche ${action.code}${who ? ` (${who})` : ''}`;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { optCents } from './primitives.ts';
-import type { Transfer } from './plan.ts';
+import type { Transfer } from './transfer.ts';
 
 /** The budget of the fiche plan (spec §1.9) and of each yearly version: integer cents, blank = null. */
 export const BudgetSchema = z

@@ -28,13 +28,6 @@ export const CellsEditSchema = z.object({ cells: z.array(CellEditSchema).min(1).
 
 export type StoredCell = { grid: CellGrid; row: string; period: string; value: number | null; version: number };
 
-/** "Fiche 1.3.03 (CPAS de Liège - SADA)": how people name an action. */
-export function describeAction(action: Pick<Action, 'code' | 'fiche'>): string {
-  const op = action.fiche.operateur;
-  const who = op.organisme ?? (op.equipePcs ? 'équipe PCS' : null);
-  return `Fiche ${action.code}${who ? ` (${who})` : ''}`;
-}
-
 /**
  * French location of a cell, as schemas/plan-path.ts labels its path: "Fiche 1.3.03 · indicateur 2 « … » · Cible
  * <année>", "Transfert à « CPAS » · <année>".

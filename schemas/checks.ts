@@ -1,5 +1,4 @@
-import type { Action } from './action.ts';
-import { describeAction } from './cells.ts';
+import { describeAction, type Action } from './action.ts';
 import { buildPath, stablePath } from './plan-path.ts';
 import { DEGRES_IMPLICATION, DROITS_VISES, TIME_CATEGORIES, type StandardIndicator } from './enums.ts';
 import { FINDING_LEVELS } from './enums.ts';

@@ -1,3 +1,5 @@
+import { mapNonEmpty } from './non-empty.ts';
+
 /**
  * Closed lists of the official PCS forms (spec §3), declared once and reused by zod, drizzle and the UI.
  * Values are the official French labels verbatim (typos of the print corrected where the spec names the intended
@@ -35,10 +37,7 @@ export const DROITS_VISES = [
   { label: "L'épanouissement social", axe: 5 },
   { label: "L'épanouissement familial", axe: 5 },
 ] as const;
-export const DROIT_VISE_LABELS = DROITS_VISES.map((d) => d.label) as unknown as readonly [
-  (typeof DROITS_VISES)[number]['label'],
-  ...(typeof DROITS_VISES)[number]['label'][],
-];
+export const DROIT_VISE_LABELS = mapNonEmpty(DROITS_VISES, (d) => d.label);
 
 export const DEGRES_IMPLICATION = [
   "L'équipe PCS est impliquée à 100%",
@@ -181,7 +180,7 @@ export const TIME_CATEGORIES = [
   },
 ] as const;
 export type TimeCategory = (typeof TIME_CATEGORIES)[number]['code'];
-export const TIME_CATEGORY_CODES = TIME_CATEGORIES.map((c) => c.code) as unknown as readonly [TimeCategory, ...TimeCategory[]];
+export const TIME_CATEGORY_CODES = mapNonEmpty(TIME_CATEGORIES, (c) => c.code);
 
 /** Indicator categories: sub-table headings of the fiche action (spec §2.3). */
 export const INDICATOR_CATEGORIES = [
@@ -198,7 +197,7 @@ export const INDICATOR_CATEGORIES = [
   { code: 'resultat', label: 'Indicateurs de résultat' },
 ] as const;
 export type IndicatorCategory = (typeof INDICATOR_CATEGORIES)[number]['code'];
-export const INDICATOR_CATEGORY_CODES = INDICATOR_CATEGORIES.map((c) => c.code) as unknown as readonly [IndicatorCategory, ...IndicatorCategory[]];
+export const INDICATOR_CATEGORY_CODES = mapNonEmpty(INDICATOR_CATEGORIES, (c) => c.code);
 
 /** The form's standard rows of "Indicateurs d'activité" (spec §2.3), known to the checks by a stable code. */
 export const STANDARD_INDICATORS = [
@@ -240,7 +239,7 @@ export const STANDARD_INDICATORS = [
   },
 ] as const;
 export type StandardIndicator = (typeof STANDARD_INDICATORS)[number]['code'];
-export const STANDARD_INDICATOR_CODES = STANDARD_INDICATORS.map((s) => s.code) as unknown as readonly [StandardIndicator, ...StandardIndicator[]];
+export const STANDARD_INDICATOR_CODES = mapNonEmpty(STANDARD_INDICATORS, (s) => s.code);
 
 /** How yes/no answers read on the form, in the grid and in the workbook. */
 export const YES = 'Oui';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Action } from './action.ts';
+import { describeAction, type Action } from './action.ts';
 import {
   BudgetSchema,
   DEPENSES_LINES,
@@ -10,14 +10,13 @@ import {
   type Budget,
   type BudgetFigures,
 } from './budget.ts';
-import { describeAction } from './cells.ts';
 import { formatDate } from './dates.ts';
 import { financeLinePath } from './plan-path.ts';
 import { YearKey } from './indicator.ts';
 import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
-import { RowId, Version, isoDate, mediumText, scaledNumber, shortText } from './primitives.ts';
-import type { PlanDocument, Transfer } from './plan.ts';
+import { RowId, Version, isoDate, mediumText, optCents, scaledNumber, shortText } from './primitives.ts';
 import { programmeSpan, type Programme } from './reference.ts';
+import type { Transfer } from './transfer.ts';
 
 /**
  * The finance officer's part of a plan (issue: reconciliation to the cent): the budget of each programme year kept
@@ -142,7 +141,7 @@ export function diffBudgets(before: Budget, after: Budget): BudgetLineChange[] {
 /** The budget that applies to a year: its latest version, else the annual budget of the fiche plan (the form's prévisionnel). */
 export type YearBudget = { budget: Budget; version: BudgetVersion | null; label: string };
 
-export function budgetOfYear(plan: Pick<PlanDocument, 'budget' | 'budgetsAnnuels'>, year: number): YearBudget {
+export function budgetOfYear(plan: { budget: Budget; budgetsAnnuels: readonly BudgetVersion[] }, year: number): YearBudget {
   const ofYear = versionsOfYear(plan.budgetsAnnuels, year);
   const latest = ofYear[ofYear.length - 1];
   if (latest) return { budget: latest.budget, version: latest, label: describeBudgetVersion(plan.budgetsAnnuels, latest) };
@@ -150,9 +149,6 @@ export function budgetOfYear(plan: Pick<PlanDocument, 'budget' | 'budgetsAnnuels
 }
 
 // ——— Transfers per year ——————————————————————————————————————————————————————————————————————————————————————————
-
-/** Amount per programme year transferred to a partner; a blank year means the annual amount of the fiche plan. */
-export const TransferYearsSchema = z.record(YearKey, scaledNumber(2, 0, MAX_CENTS).nullable());
 
 export type TransferOfYear = { amount: number | null; source: 'annee' | 'fiche-plan' | null };
 
@@ -169,6 +165,10 @@ export function transferOfYear(t: Pick<Transfer, 'montant' | 'parAnnee'>, year: 
   if (t.montant !== null) return { amount: t.montant, source: 'fiche-plan' };
   return { amount: null, source: null };
 }
+
+/** Money per programme year, as booked in E-compte (the fiche plan's consumption grid). */
+export const ConsommationSchema = z.record(YearKey, optCents);
+export type Consommation = z.output<typeof ConsommationSchema>;
 
 // ——— Booked amounts (E-compte imputations) ————————————————————————————————————————————————————————————————————
 
@@ -340,7 +340,15 @@ export type YearReconciliation = {
   actionShares: ActionShares;
 };
 
-type ReconcilablePlan = Pick<PlanDocument, 'budget' | 'budgetsAnnuels' | 'transferts' | 'imputations' | 'consommation' | 'actions'>;
+/** The parts of a plan document (schemas/plan.ts) the reconciliation reads, named here so that finance does not import the plan. */
+type ReconcilablePlan = {
+  budget: Budget;
+  budgetsAnnuels: readonly BudgetVersion[];
+  transferts: readonly Transfer[];
+  imputations: readonly BookedLine[];
+  consommation: Consommation;
+  actions: readonly Action[];
+};
 
 const minus = (a: number | null, b: number | null): number | null => (a === null || b === null ? null : a - b);
 

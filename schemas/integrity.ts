@@ -1,5 +1,5 @@
 import type { ApiIssue } from './errors.ts';
-import { describeAction } from './cells.ts';
+import { describeAction } from './action.ts';
 import { actionFieldPath, buildPath, consumptionPath, isPathWithin, justificationPath, listRowPath, splitPath, timeSharePath } from './plan-path.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';

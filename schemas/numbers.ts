@@ -1,3 +1,5 @@
+import { mapNonEmpty } from './non-empty.ts';
+
 /**
  * Fixed-point numbers and the Belgian number format, shared by the API, the grid and the exports.
  *
@@ -15,7 +17,7 @@ export const UNITS = [
   { code: 'etp', label: 'ETP', scale: 2, aggregation: 'mean' },
 ] as const;
 export type Unit = (typeof UNITS)[number]['code'];
-export const UNIT_CODES = UNITS.map((u) => u.code) as unknown as readonly [Unit, ...Unit[]];
+export const UNIT_CODES = mapNonEmpty(UNITS, (u) => u.code);
 
 export const AGGREGATIONS = [
   { code: 'sum', label: 'Somme des années' },
@@ -24,7 +26,7 @@ export const AGGREGATIONS = [
   { code: 'last', label: 'Dernière année renseignée' },
 ] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number]['code'];
-export const AGGREGATION_CODES = AGGREGATIONS.map((a) => a.code) as unknown as readonly [Aggregation, ...Aggregation[]];
+export const AGGREGATION_CODES = mapNonEmpty(AGGREGATIONS, (a) => a.code);
 
 export function unitScale(unit: Unit): number {
   return UNITS.find((u) => u.code === unit)!.scale;

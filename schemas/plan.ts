@@ -16,24 +16,10 @@ import {
   TYPES_CONTRAT,
 } from './enums.ts';
 import { ActionSchema } from './action.ts';
-import { BookedLineSchema, BudgetVersionSchema, JustificationSchema, TransferYearsSchema } from './finance.ts';
+import { BookedLineSchema, BudgetVersionSchema, ConsommationSchema, JustificationSchema } from './finance.ts';
 import { YearKey } from './indicator.ts';
-import {
-  RowId,
-  Version,
-  email,
-  isoDate,
-  optBool,
-  optCents,
-  optDate,
-  optEtp,
-  optLong,
-  optMedium,
-  optShort,
-  phone,
-  scaledNumber,
-  shortText,
-} from './primitives.ts';
+import { TransferSchema } from './transfer.ts';
+import { RowId, Version, email, isoDate, optBool, optDate, optEtp, optLong, optMedium, optShort, phone, scaledNumber, shortText } from './primitives.ts';
 
 /**
  * The fiche plan (spec §1), section by section in form order, and the whole plan document.
@@ -104,21 +90,6 @@ export const ServiceCitoyenSchema = z.object({ recours: optBool }).strict();
 
 import { BudgetSchema, type Budget } from './budget.ts';
 export { BudgetSchema, type Budget };
-
-export const TransferFieldsSchema = z
-  .object({
-    partenaire: shortText.min(1, 'Le nom du partenaire est obligatoire'),
-    art20: optBool,
-    montant: optCents,
-  })
-  .strict();
-export const TransferSchema = TransferFieldsSchema.extend({
-  id: RowId,
-  version: Version.default(0),
-  /** Amount transferred per programme year (cells, versioned one by one); a blank year = the annual `montant`. */
-  parAnnee: TransferYearsSchema.default({}),
-}).strict();
-export type Transfer = z.output<typeof TransferSchema>;
 
 /** ISADF values are fractions between 0 and 1, kept in thousandths (0,10 → 100). */
 const isadfValue = scaledNumber(3, 0, 1000).nullable().default(null);
@@ -219,9 +190,6 @@ export const TIME_PERIOD_EX_ANTE = 'ex-ante';
 export const TIME_PERIOD_EX_POST = 'ex-post';
 export const TimePeriodKey = z.union([z.literal(TIME_PERIOD_EX_ANTE), z.literal(TIME_PERIOD_EX_POST), YearKey]);
 export const RepartitionTempsSchema = z.partialRecord(z.enum(TIME_CATEGORY_CODES), z.record(TimePeriodKey, scaledNumber(2, 0, 100_00).nullable()));
-
-/** Money per programme year, as booked in E-compte. */
-export const ConsommationSchema = z.record(YearKey, optCents);
 
 function listOf<T extends z.ZodRawShape>(fields: z.ZodObject<T>) {
   return z

@@ -22,7 +22,7 @@ import { authRoutes } from './routes/auth.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
-import { createPdfPool } from './workers/pdf-pool.ts';
+import { createPdfExports, type PdfExports } from './services/pdf.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
 import { MAX_BOOKED_FILE_BYTES } from '../schemas/booked-import.ts';
 
@@ -62,9 +62,13 @@ const bookedImportLimit = limitBody(MAX_BOOKED_FILE_BYTES + 64 * 1024, 'Fichier 
  */
 export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/auth/login', '/api/auth/logout', '/api/auth/session']);
 
+/** What the application is made from: the services' context and, optionally, the PDF renderer to use. */
+export type AppContext = ServiceContext & { pdf?: PdfExports };
+
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {
-  const ctx: ServiceContext = appCtx.pdf ? appCtx : { ...appCtx, pdf: { pool: createPdfPool(), jobs: new Map() } };
+export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {
+  // The renderer goes to the routes that render, not into the context every service receives.
+  const { pdf = createPdfExports(), ...ctx } = appCtx;
   const secret = cookieSecretOf(ctx.db);
   const api = new Hono<AppEnv>()
     .use(authenticate(ctx, secret, PUBLIC_API_PATHS))
@@ -82,10 +86,10 @@ export function createApp(appCtx: ServiceContext, client: ClientOptions = DEFAUL
     .route('/plans', listRoutes())
     .route('/plans', actionRoutes())
     .route('/plans', workbookRoutes())
-    .route('/plans', pdfRoutes())
+    .route('/plans', pdfRoutes(pdf))
     .route('/plans', financeRoutes())
     .route('/plans', historyRoutes())
-    .route('/plans', submissionRoutes());
+    .route('/plans', submissionRoutes(pdf.pool));
 
   const app = new Hono()
     .use(

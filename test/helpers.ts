@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
-import { createApp } from '../server/app.ts';
+import { createApp, type AppContext } from '../server/app.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { seedSample } from '../server/services/seed.ts';
-import type { ServiceContext } from '../server/services/context.ts';
+import { createPdfExports } from '../server/services/pdf.ts';
 import type { Plan } from '../schemas/plan.ts';
 import type { Action } from '../schemas/action.ts';
 import { hashSync } from '@node-rs/argon2';
@@ -58,7 +58,7 @@ export function signedIn(app: TestApp, email: string): TestApp {
  */
 export function makeTestApp() {
   const db = openDatabase(':memory:');
-  const ctx: ServiceContext = { db, reference };
+  const ctx: AppContext = { db, reference, pdf: createPdfExports() };
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);
   const as = (name: AccountName) => signedIn(anonymous, ACCOUNTS[name]);

@@ -31,8 +31,8 @@ async function buildWorkbook(): Promise<Uint8Array> {
 
 async function openWorkbook(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const wb = new ExcelJS.Workbook();
-  // exceljs declares its own global `Buffer` interface that clashes with Node's typings; the runtime takes a Buffer.
-  await wb.xlsx.load(Buffer.from(bytes) as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  // exceljs reads an ArrayBuffer (its typings call it Buffer): a copy of exactly these bytes.
+  await wb.xlsx.load(new Uint8Array(bytes).buffer);
   return wb;
 }
 

@@ -1,38 +1,5 @@
-import ExcelJS from 'exceljs';
-import type { Plan } from '../schemas/plan.ts';
-import { loadReferenceData } from '../server/reference.ts';
-import { buildWorkbookLayout, locateInputCell } from '../server/reports/workbook-layout.ts';
-import type { WorkbookLayout } from '../server/reports/layout/model.ts';
-import { EMPTY_REVIEW_ANNEX } from '../schemas/submission.ts';
-
-/** The layout of a plan's workbook, to find the cell of a plan path in tests. */
-export function layoutOf(plan: Plan): WorkbookLayout {
-  const reference = loadReferenceData();
-  const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
-  return buildWorkbookLayout({ plan, programme, catalogue: reference.catalogue, findings: [], review: EMPTY_REVIEW_ANNEX });
-}
-
-/** `{ sheet, cell }` of the input cell of `path` in the plan's workbook; throws when the path has no cell. */
-export function cellOf(plan: Plan, path: string): { sheet: string; cell: string } {
-  const at = locateInputCell(layoutOf(plan), path);
-  if (!at) throw new Error(`Aucune cellule pour ${path}`);
-  return { sheet: at.sheet, cell: at.cell };
-}
-
-/** Opens the bytes of a workbook with exceljs (which reads an ArrayBuffer: the bytes' own range of it). */
-export async function openWorkbook(bytes: Uint8Array | ArrayBuffer): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  const buffer = bytes instanceof ArrayBuffer ? bytes : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-  await wb.xlsx.load(buffer);
-  return wb;
-}
-
-/** Edits cells of an exported workbook with exceljs, as a user would type them (numbers in euros, %, text…). */
-export async function editWorkbookCells(bytes: Uint8Array, edits: { path: string; value: ExcelJS.CellValue }[], plan: Plan): Promise<Uint8Array> {
-  const wb = await openWorkbook(bytes);
-  for (const e of edits) {
-    const { sheet, cell } = cellOf(plan, e.path);
-    wb.getWorksheet(sheet)!.getCell(cell).value = e.value;
-  }
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-}
+/**
+ * The workbook editing helpers live in bench/ because the benchmarks use them too, and nothing outside test/ may
+ * import test/ (test/architecture.test.ts); the tests keep importing them from here.
+ */
+export { cellOf, editWorkbookCells, layoutOf, openWorkbook } from '../bench/workbook-edit.ts';

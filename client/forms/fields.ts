@@ -11,9 +11,9 @@ import { addLocalRefusals, localRefusalsChanged } from '../state/local-refusals.
  * in the save status line until fixed.
  */
 
-export type Binding = {
-  /** The document being edited (a working copy the controls mutate). */
-  doc: Record<string, unknown>;
+export type Binding<D extends object = Record<string, unknown>> = {
+  /** The document being edited (a working copy the controls mutate, path by path). */
+  doc: D;
   schema: z.ZodType;
   /** Path of the document in the plan, for `data-path` (e.g. `budget`, `actions.3`). */
   pathPrefix: string;
@@ -36,8 +36,8 @@ export function getAt(doc: unknown, path: Path): unknown {
   return cur;
 }
 
-export function setAt(doc: Record<string, unknown>, path: Path, value: unknown): void {
-  let cur: Record<string | number, unknown> = doc;
+export function setAt(doc: object, path: Path, value: unknown): void {
+  let cur = doc as Record<string | number, unknown>;
   path.slice(0, -1).forEach((p, i) => {
     if (cur[p] === null || typeof cur[p] !== 'object') cur[p] = typeof path[i + 1] === 'number' ? [] : {};
     cur = cur[p] as Record<string | number, unknown>;
@@ -48,11 +48,11 @@ export function setAt(doc: Record<string, unknown>, path: Path, value: unknown):
 /** The keys of a path in the form's document: its rows are positions, so numeric parts index arrays. */
 const keysOf = (path: string): Path => splitPath(path).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
-export class FormBinder {
+export class FormBinder<D extends object = Record<string, unknown>> {
   private errors = new Map<string, HTMLElement>();
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(readonly binding: Binding) {
+  constructor(readonly binding: Binding<D>) {
     // The fields showing a refusal; the form is gone once none of its fields is on screen any more.
     addLocalRefusals('field', () => {
       const fields = [...this.errors.values()];

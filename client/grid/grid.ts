@@ -27,9 +27,10 @@ import { addLocalRefusals, localRefusalsChanged } from '../state/local-refusals.
  * with a note naming it until the next action, and what it left out is said.
  */
 
-// The package types `handsontable/base` as CommonJS under NodeNext; the ES build's default export is the factory.
+// The package types `handsontable/base` as CommonJS under NodeNext (a namespace with `default`); the ES build's
+// default export is the factory itself. Either way, this is the factory.
 type HandsontableFactory = typeof HandsontableModule extends { default: infer D } ? D : typeof HandsontableModule;
-const Handsontable = ((HandsontableModule as unknown as { default?: unknown }).default ?? HandsontableModule) as HandsontableFactory;
+const Handsontable: HandsontableFactory = 'default' in HandsontableModule ? HandsontableModule.default : HandsontableModule;
 
 registerCellType(TextCellType);
 registerCellType(DropdownCellType);

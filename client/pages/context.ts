@@ -25,9 +25,9 @@ export type Page = {
  * A form bound to one section of the fiche plan: validated with the section's schema and saved as a whole. Its
  * fields are read-only for a person whose role may not change them (the budget is saved by a finance route).
  */
-export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K): FormBinder {
+export function sectionBinder<K extends SectionKey>(ctx: PageContext, section: K): FormBinder<Plan[K]> {
   const { store, queue } = ctx;
-  const doc = structuredClone(store.plan[section]) as Record<string, unknown>;
+  const doc = structuredClone(store.plan[section]);
   const permissions = permissionsOf(store);
   return new FormBinder({
     doc,

@@ -1,8 +1,7 @@
 import { runningHeader } from '../../schemas/form-text.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
-import { ActionEditSchema } from '../../schemas/action.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { ActionEditSchema, describeAction } from '../../schemas/action.ts';
 import { actionFieldPath, buildPath } from '../../schemas/plan-path.ts';
 import {
   CADRES_EXISTANTS,
@@ -20,7 +19,7 @@ import {
 import type { Indicator } from '../../schemas/indicator.ts';
 import { formatEuros } from '../../schemas/numbers.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
-import { renderIndicatorChart } from '../charts/indicator-chart.ts';
+import { renderIndicatorChart } from '../../schemas/charts/indicator-chart.ts';
 import { h, newRowId, replaceChildren, svgNode } from '../dom.ts';
 import { FormBinder } from '../forms/fields.ts';
 import { sectionHref } from '../router.ts';
@@ -58,7 +57,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const entry = resolveCatalogueEntry(store.catalogue, action.code);
   const permissions = permissionsOf(store);
   const binder = new FormBinder({
-    doc: structuredClone(actionEditOf(action)) as unknown as Record<string, unknown>,
+    doc: structuredClone(actionEditOf(action)),
     schema: ActionEditSchema as z.ZodType,
     pathPrefix: buildPath('actions', index),
     // A partner operator writes the texts of the fiches they operate; the finance officer and the DiCS none.

@@ -1,5 +1,5 @@
 import { CHANGE_ORIGIN_LABELS, actionPathPrefix, describeEvent, describePath, describeScope, type AuditEntry } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, failureMessage } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
@@ -123,7 +123,7 @@ export function openHistory(ctx: PageContext, scope: HistoryScope): void {
     try {
       const path = chemin(scope);
       const query = path ? { chemin: path, limite: String(PANEL_LIMIT) } : { limite: String(PANEL_LIMIT) };
-      const entries = (await send(api.plans[':planId'].history.$get({ param: { planId: ctx.planId }, query }))) as unknown as AuditEntry[];
+      const entries = await send(api.plans[':planId'].history.$get({ param: { planId: ctx.planId }, query }));
       if (!open) return;
       replaceChildren(list, entries.map(entryItem));
       const pending = saved ? '' : ' Des modifications en cours d’enregistrement n’y figurent pas encore.';

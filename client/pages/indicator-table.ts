@@ -4,8 +4,7 @@ import { INDICATOR_CATEGORIES } from '../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../../schemas/indicator.ts';
 import { AGGREGATIONS, UNITS, formatBelgianNumber, formatPercent, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
-import type { Action } from '../../schemas/action.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction, type Action } from '../../schemas/action.ts';
 import { indicatorPath, indicatorValuePath, indicatorsPath, splitPath } from '../../schemas/plan-path.ts';
 import { api, send, failureMessage } from '../api.ts';
 import { h } from '../dom.ts';
@@ -238,12 +237,12 @@ export function indicatorTable(
   const add = h('button', { type: 'button' }, 'Ajouter un indicateur');
   add.addEventListener('click', async () => {
     try {
-      const created = (await send(
+      const created = await send(
         api.plans[':planId'].actions[':actionId'].indicators.$post({
           param: { planId, actionId: action.id },
           json: { data: { category: category.value, unit: unit.value, label: 'Nouvel indicateur' } },
         }),
-      )) as unknown as Indicator;
+      );
       action.indicators.push(created);
       reset(action.indicators.length - 1);
     } catch (err) {

@@ -40,9 +40,9 @@ export type RowsEditorSpec<R extends { id: string; version: number }> = {
   capability?: Capability;
 };
 
-function fieldsOf(row: Record<string, unknown>): Record<string, unknown> {
-  const { id: _id, version: _version, ...rest } = row;
-  return rest;
+/** What the schema checks and the API receives of a row: every field but its `id` and `version`. */
+function fieldsOf(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([key]) => key !== 'id' && key !== 'version'));
 }
 
 export function rowsEditor<R extends { id: string; version: number }>(
@@ -61,14 +61,12 @@ export function rowsEditor<R extends { id: string; version: number }>(
     onChange(changes) {
       const touched = new Map<number, R>();
       for (const c of changes) {
-        const row = c.row as unknown as Record<string, unknown>;
-        const next = { ...row, [c.key]: c.value } as unknown as R;
-        const r = spec.schema.safeParse(fieldsOf(next as unknown as Record<string, unknown>));
+        const r = spec.schema.safeParse(fieldsOf({ ...c.row, [c.key]: c.value }));
         if (!r.success) {
           grid.setError(c.rowIndex, c.key, r.error.issues[0]?.message ?? 'Valeur refusée');
           continue;
         }
-        Object.assign(row, { [c.key]: c.value });
+        Object.assign(c.row, { [c.key]: c.value });
         touched.set(c.rowIndex, c.row);
       }
       for (const row of touched.values()) {
@@ -76,7 +74,7 @@ export function rowsEditor<R extends { id: string; version: number }>(
           kind: 'row',
           target: spec.target(row),
           label: spec.describe(row),
-          data: fieldsOf(row as unknown as Record<string, unknown>),
+          data: fieldsOf(row),
           version: row.version,
         });
       }
@@ -143,7 +141,7 @@ export function rowsEditor<R extends { id: string; version: number }>(
       kind: 'row',
       target: spec.target(s.row),
       label: spec.describe(s.row),
-      data: fieldsOf(s.row as unknown as Record<string, unknown>),
+      data: fieldsOf(s.row),
       version: s.row.version,
       position: to,
     });

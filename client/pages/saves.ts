@@ -1,4 +1,3 @@
-import type { Plan } from '../../schemas/plan.ts';
 import { api, send } from '../api.ts';
 import type { PageContext } from './context.ts';
 
@@ -16,7 +15,7 @@ export async function waitForSaves(ctx: PageContext): Promise<boolean> {
 
 /** Replaces the plan of the page with the server's and redraws the page, the navigation and the checks. */
 export async function reloadPlan(ctx: PageContext): Promise<void> {
-  const plan = (await send(api.plans[':planId'].$get({ param: { planId: ctx.planId } }))) as unknown as Plan;
+  const plan = await send(api.plans[':planId'].$get({ param: { planId: ctx.planId } }));
   ctx.store.plan = plan;
   ctx.store.emit('external');
 }

@@ -1,5 +1,5 @@
+import { describeAction } from '../../schemas/action.ts';
 import { describePath, yearOfPath } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
 import { actionPathPrefix, isPathWithin } from '../../schemas/plan-path.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { MESSAGE_KIND_LABELS, THREAD_STATUS_LABELS, ThreadMessageSchema, type ReviewThread } from '../../schemas/submission.ts';

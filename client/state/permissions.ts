@@ -10,7 +10,7 @@ import {
   type WriteScope,
 } from '../../schemas/access.ts';
 import { yearOfPath } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import type { Submission } from '../../schemas/submission.ts';
 import type { PlanStore } from './plan-store.ts';
 import { currentMe } from './me.ts';

@@ -50,8 +50,8 @@ function createReviewState(planId: string): ReviewState {
         send(api.plans[':planId'].submissions.$get({ param: { planId } })),
         send(api.plans[':planId'].threads.$get({ param: { planId }, query: {} })),
       ]);
-      submissions = s as unknown as Submission[];
-      threads = t as unknown as ReviewThread[];
+      submissions = s;
+      threads = t;
       locked = lockedYears(submissions);
       byPath = new Map();
       for (const thread of threads) byPath.set(thread.chemin, [...(byPath.get(thread.chemin) ?? []), thread]);

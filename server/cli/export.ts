@@ -11,8 +11,7 @@ import { openDatabase } from '../db/open.ts';
 import { loadReferenceData } from '../reference.ts';
 import { listPlans } from '../services/plans.ts';
 import { exportPlanWorkbook } from '../services/workbook.ts';
-import { exportPlanPdf } from '../services/pdf.ts';
-import { createPdfPool } from '../workers/pdf-pool.ts';
+import { createPdfExports, exportPlanPdf } from '../services/pdf.ts';
 
 const FORMATS = ['xlsx', 'pdf'];
 
@@ -30,7 +29,7 @@ if (values.annee !== undefined && !/^\d{4}$/.test(values.annee)) fail(`Année in
 
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
-const ctx = { db, reference: loadReferenceData(), pdf: { pool: createPdfPool({ maxWorkers: 1 }), jobs: new Map() } };
+const ctx = { db, reference: loadReferenceData(), pdf: createPdfExports({ maxWorkers: 1 }) };
 const plans = listPlans(ctx);
 const planId = values.plan ?? (plans.length === 1 ? plans[0]!.id : null);
 if (!planId) {

@@ -25,7 +25,8 @@ export async function openWorkbook(bytes: Uint8Array): Promise<{ workbook: Excel
   if (refused) return { problem: refused };
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+    // exceljs reads an ArrayBuffer (its typings call it Buffer): a copy of exactly these bytes.
+    await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   } catch {
     return { problem: "Le fichier n'a pas pu être lu comme un classeur XLSX (fichier endommagé ou d'un autre format)" };
   }

@@ -1,5 +1,5 @@
+import { describeAction } from '../../schemas/action.ts';
 import { enclosingPaths, isPathUnder, labelPath } from '../../schemas/plan-path.ts';
-import { describeAction } from '../../schemas/cells.ts';
 import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/checks.ts';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { formatDateTime } from '../../schemas/dates.ts';

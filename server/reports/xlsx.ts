@@ -4,6 +4,13 @@ import { LISTS_SHEET } from './workbook-layout.ts';
 import { deflateStoredZip } from '../zip.ts';
 import { inertSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 
+declare module 'exceljs' {
+  interface Worksheet {
+    /** Validations of whole ranges ("B4:B40"): exceljs writes them, its typings omit them. */
+    readonly dataValidations: { add(range: string, validation: DataValidation): void };
+  }
+}
+
 /**
  * Renders a workbook layout to XLSX bytes with exceljs. Pure: reads no database, clock or environment (the date
  * of the document is an option). User text is always written as a string value, never as a formula; formulas come
@@ -137,8 +144,7 @@ async function writeSheet(wb: ExcelJS.Workbook, sheet: SheetLayout, listRanges: 
     if (!formula) continue;
     for (const [from, to] of contiguous(run.rows)) {
       const letter = columnLetter(run.col);
-      // exceljs supports range validations but its typings omit `dataValidations`.
-      (ws as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}${from}:${letter}${to}`, {
+      ws.dataValidations.add(`${letter}${from}:${letter}${to}`, {
         type: 'list',
         allowBlank: true,
         formulae: [formula],

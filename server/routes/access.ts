@@ -1,13 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { getSignedCookie } from 'hono/cookie';
-import { eq } from 'drizzle-orm';
-import { plans } from '../db/schema.ts';
 import { RowId } from '../../schemas/primitives.ts';
-import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationError } from '../errors.ts';
-import { ROLE_LABELS, canSeePlan, hasCapability, roleDenial, type Actor, type Capability } from '../../schemas/access.ts';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from '../errors.ts';
+import { ROLE_LABELS, hasCapability, roleDenial, type Actor, type Capability } from '../../schemas/access.ts';
 import { CHANGE_ORIGINS, MAX_REASON_LENGTH, ORIGIN_HEADER, REASON_HEADER, type ChangeOrigin } from '../../schemas/audit.ts';
 import { actorOfSession, SESSION_COOKIE } from '../services/auth.ts';
+import { requireVisiblePlan } from '../services/plans.ts';
 import type { ServiceContext } from '../services/context.ts';
 
 /** What every API handler finds on its context: the services' context for this request, with the person behind it. */
@@ -80,12 +79,9 @@ export function authenticate(ctx: ServiceContext, secret: string, publicPaths: R
  */
 export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
-    const { actor, db } = c.var.ctx;
+    const { actor } = c.var.ctx;
     const planId = c.req.param('planId');
-    if (planId !== undefined && RowId.safeParse(planId).success) {
-      const row = db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, planId)).get();
-      if (!row || !canSeePlan(actor, row.organisationId)) throw new NotFoundError(`Plan introuvable : ${planId}`);
-    }
+    if (planId !== undefined && RowId.safeParse(planId).success) requireVisiblePlan({ ...c.var.ctx, planId });
     if (!hasCapability(actor, capability)) {
       throw new ForbiddenError(roleDenial(ROLE_LABELS[actor.role], CAPABILITY_WORDS[capability]));
     }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PdfRequestSchema } from '../../schemas/pdf-export.ts';
-import { exportPlanPdf, getPdfJob, startPdfJob, takePdfJobFile } from '../services/pdf.ts';
+import { exportPlanPdf, getPdfJob, startPdfJob, takePdfJobFile, type PdfExports } from '../services/pdf.ts';
 import { allow, type AppEnv } from './access.ts';
 import { PlanParam, validate } from './validate.ts';
 import { attachmentHeaders } from './attachment.ts';
@@ -13,18 +13,18 @@ function pdfResponse(filename: string, bytes: Uint8Array, extra: Record<string, 
 }
 
 /** The official PDF: at once (waiting for it), or as a job whose progress the page shows. */
-export function pdfRoutes() {
+export function pdfRoutes(pdf: PdfExports) {
   return new Hono<AppEnv>()
     .get('/:planId/export.pdf', allow('read'), validate('param', PlanParam), validate('query', PdfRequestSchema), async (c) => {
-      const { filename, bytes, cached } = await exportPlanPdf({ ...c.var.ctx, planId: c.req.valid('param').planId, annee: c.req.valid('query').annee });
+      const { filename, bytes, cached } = await exportPlanPdf({ ...c.var.ctx, pdf, planId: c.req.valid('param').planId, annee: c.req.valid('query').annee });
       return pdfResponse(filename, bytes, { 'x-cohesio-cache': cached ? 'hit' : 'miss' });
     })
     .post('/:planId/pdf-jobs', allow('read'), validate('param', PlanParam), validate('json', PdfRequestSchema), (c) =>
-      c.json(startPdfJob({ ...c.var.ctx, planId: c.req.valid('param').planId, annee: c.req.valid('json').annee }), 202),
+      c.json(startPdfJob({ ...c.var.ctx, pdf, planId: c.req.valid('param').planId, annee: c.req.valid('json').annee }), 202),
     )
-    .get('/:planId/pdf-jobs/:jobId', allow('read'), validate('param', JobParam), (c) => c.json(getPdfJob({ ...c.var.ctx, ...c.req.valid('param') })))
+    .get('/:planId/pdf-jobs/:jobId', allow('read'), validate('param', JobParam), (c) => c.json(getPdfJob({ ...c.var.ctx, pdf, ...c.req.valid('param') })))
     .get('/:planId/pdf-jobs/:jobId/file', allow('read'), validate('param', JobParam), (c) => {
-      const { filename, bytes } = takePdfJobFile({ ...c.var.ctx, ...c.req.valid('param') });
+      const { filename, bytes } = takePdfJobFile({ ...c.var.ctx, pdf, ...c.req.valid('param') });
       return pdfResponse(filename, bytes);
     });
 }

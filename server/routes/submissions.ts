@@ -13,6 +13,7 @@ import {
   submitReport,
 } from '../services/submissions.ts';
 import { listReviewThreads, openReviewThread, postReviewMessage, resolveReviewThread } from '../services/review.ts';
+import type { PdfPool } from '../workers/pdf-pool.ts';
 import { allow, type AppEnv } from './access.ts';
 import { attachmentHeaders } from './attachment.ts';
 import { PlanParam, validate } from './validate.ts';
@@ -30,14 +31,14 @@ const submittedFile = (kind: 'pdf' | 'xlsx') =>
   });
 
 /** The annual report's submission to the DiCS, its review (approve, return, reopen) and the DiCS's questions. */
-export function submissionRoutes() {
+export function submissionRoutes(pdfPool: PdfPool) {
   return new Hono<AppEnv>()
     .get('/:planId/submissions', allow('read'), validate('param', PlanParam), (c) => c.json(listSubmissions({ ...c.var.ctx, ...c.req.valid('param') })))
     .get('/:planId/submissions/checklist', allow('read'), validate('param', PlanParam), validate('query', YearQuery), (c) =>
       c.json(getSubmissionChecklist({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
     )
     .post('/:planId/submissions', allow('submit'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
-      c.json(submitReport({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 202),
+      c.json(submitReport({ ...c.var.ctx, pdfPool, ...c.req.valid('param'), input: c.req.valid('json') }), 202),
     )
     .post('/:planId/submissions/:submissionId/approve', allow('review'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
       c.json(approveSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),

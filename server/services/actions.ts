@@ -1,16 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import { actions, indicators, transfers } from '../db/schema.ts';
 import { ValidationError, parseOrThrow } from '../errors.ts';
-import { ActionEditSchema, FicheSchema, OperateurSchema, type Action } from '../../schemas/action.ts';
+import { ActionEditSchema, FicheSchema, OperateurSchema, describeAction, type Action } from '../../schemas/action.ts';
 import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
 import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ficheForStorage, readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
-import { describeAction } from '../../schemas/cells.ts';
 import { actionPathPrefix } from '../../schemas/plan-path.ts';
 
 /** Adding an action: its catalogue code and, optionally, its operator and list fields. */
@@ -18,11 +17,11 @@ export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: tr
   .extend({ operateur: OperateurSchema.optional() })
   .strict();
 
-export function actionIdsOf(db: Db, planId: string): string[] {
+export function actionIdsOf(db: DbOrTx, planId: string): string[] {
   return orderedIds(db, actions, eq(actions.planId, planId));
 }
 
-function requireTransferOfPlan(db: Db, planId: string, transferId: string | null, path: string): void {
+function requireTransferOfPlan(db: DbOrTx, planId: string, transferId: string | null, path: string): void {
   if (transferId === null) return;
   const t = db
     .select({ id: transfers.id })
@@ -36,7 +35,7 @@ function requireTransferOfPlan(db: Db, planId: string, transferId: string | null
   }
 }
 
-function findAction(db: Db, planId: string, actionId: string): Action | undefined {
+function findAction(db: DbOrTx, planId: string, actionId: string): Action | undefined {
   return readPlan(db, planId).actions.find((a) => a.id === actionId);
 }
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
 import { auditChanges, auditValues } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
 import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import {
@@ -23,7 +23,7 @@ type Described = ValueChange & { label: string };
 /** Writes one entry of the trail (a change of values, or an event such as a submission) in the caller's transaction. */
 export function appendAudit(
   ctx: ServiceContext,
-  db: Db,
+  db: DbOrTx,
   planId: string,
   entry: { event: AuditEvent; summary?: string | null; values?: readonly Described[] },
 ): void {
@@ -55,7 +55,7 @@ export function appendAudit(
  */
 export function recordPlanChanges(
   ctx: ServiceContext,
-  db: Db,
+  db: DbOrTx,
   planId: string,
   before: Plan,
   after: Plan,

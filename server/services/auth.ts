@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { eq, lt } from 'drizzle-orm';
 import { organisations, sessions, settings, users } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
 import { ROLE_CAPABILITIES, ROLE_LABELS, LoginSchema, PasswordChangeSchema, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
 import { newIdOf, nowOf, type ServiceContext } from './context.ts';
@@ -15,7 +15,7 @@ export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** The key that signs session cookies: generated at the first start and kept in the database, never in the repository. */
-export function cookieSecretOf(db: Db): string {
+export function cookieSecretOf(db: DbOrTx): string {
   const row = db.select().from(settings).where(eq(settings.key, 'cookie-secret')).get();
   if (row) return row.value;
   const value = randomBytes(32).toString('base64url');
@@ -24,7 +24,7 @@ export function cookieSecretOf(db: Db): string {
 }
 
 /** Does the database hold any account (a database older than accounts has none until `npm run user:add`)? */
-export function hasAccounts(db: Db): boolean {
+export function hasAccounts(db: DbOrTx): boolean {
   return db.select({ id: users.id }).from(users).limit(1).get() !== undefined;
 }
 
@@ -33,12 +33,11 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /** The organisation of that name, created (as a commune unless told) when it does not exist. */
-export function ensureOrganisation(ctx: ServiceContext, nom: string, association = false): string {
-  const found = ctx.db.select().from(organisations).where(eq(organisations.nom, nom)).get();
+export function ensureOrganisation(ctx: ServiceContext, db: DbOrTx, nom: string, association = false): string {
+  const found = db.select().from(organisations).where(eq(organisations.nom, nom)).get();
   if (found) return found.id;
   const id = newIdOf(ctx)();
-  ctx.db
-    .insert(organisations)
+  db.insert(organisations)
     .values({ id, nom, nature: association ? 'association' : 'commune' })
     .run();
   return id;
@@ -53,7 +52,7 @@ export async function createUser(ctx: ServiceContext & { input: unknown }): Prom
   const passwordHash = await hashPassword(u.motDePasse);
   const id = newIdOf(ctx)();
   ctx.db.transaction((tx) => {
-    const organisationId = u.organisation ? ensureOrganisation({ ...ctx, db: tx as unknown as Db }, u.organisation, u.association) : null;
+    const organisationId = u.organisation ? ensureOrganisation(ctx, tx, u.organisation, u.association) : null;
     tx.insert(users)
       .values({ id, email: u.email, nom: u.nom, role: u.role, organisationId, partenaire: u.partenaire, passwordHash, createdAt: nowOf(ctx) })
       .run();
@@ -61,13 +60,13 @@ export async function createUser(ctx: ServiceContext & { input: unknown }): Prom
   return meOf(ctx.db, actorOfUser(ctx.db, id)!);
 }
 
-function actorOfUser(db: Db, userId: string): Actor | null {
+function actorOfUser(db: DbOrTx, userId: string): Actor | null {
   const u = db.select().from(users).where(eq(users.id, userId)).get();
   if (!u) return null;
   return { userId: u.id, email: u.email, nom: u.nom, role: u.role, organisationId: u.organisationId, partenaire: u.partenaire };
 }
 
-export function meOf(db: Db, actor: Actor): Me {
+export function meOf(db: DbOrTx, actor: Actor): Me {
   const organisation = actor.organisationId ? (db.select().from(organisations).where(eq(organisations.id, actor.organisationId)).get()?.nom ?? null) : null;
   return { ...actor, roleLabel: ROLE_LABELS[actor.role], organisation, capabilities: [...ROLE_CAPABILITIES[actor.role]] };
 }
@@ -162,7 +161,7 @@ export function actorOfSession(ctx: ServiceContext, sessionId: string): Actor | 
   return actorOfUser(ctx.db, s.userId);
 }
 
-export function closeSession(db: Db, sessionId: string): void {
+export function closeSession(db: DbOrTx, sessionId: string): void {
   db.delete(sessions)
     .where(eq(sessions.idHash, sha256(sessionId)))
     .run();

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { and, eq, inArray } from 'drizzle-orm';
 import { actions, cells, indicators, transfers } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { CellsEditSchema, cellPathOf, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
 import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
@@ -21,7 +21,7 @@ type IndicatorUnits = Map<string, Unit>;
 type CellTargets = { units: IndicatorUnits; transferIds: Set<string> };
 
 /** Units of the plan's indicators, by id. */
-function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
+function indicatorUnitsOf(db: DbOrTx, planId: string): IndicatorUnits {
   const rows = db
     .select({ id: indicators.id, unit: indicators.unit })
     .from(indicators)
@@ -31,7 +31,7 @@ function indicatorUnitsOf(db: Db, planId: string): IndicatorUnits {
   return new Map(rows.map((r) => [r.id, r.unit]));
 }
 
-function cellTargetsOf(db: Db, planId: string): CellTargets {
+function cellTargetsOf(db: DbOrTx, planId: string): CellTargets {
   const ids = db.select({ id: transfers.id }).from(transfers).where(eq(transfers.planId, planId)).all();
   return { units: indicatorUnitsOf(db, planId), transferIds: new Set(ids.map((r) => r.id)) };
 }
@@ -153,7 +153,7 @@ export function updateCells(ctx: ServiceContext & { planId: string; input: unkno
 }
 
 /** The cells of `edits` as stored now (version 0 and blank for a cell never written). */
-function storedCellsOf(db: Db, planId: string, edits: readonly CellEdit[]): StoredCell[] {
+function storedCellsOf(db: DbOrTx, planId: string, edits: readonly CellEdit[]): StoredCell[] {
   return edits.map((e) => {
     const stored = db
       .select()

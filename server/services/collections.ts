@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { and, eq } from 'drizzle-orm';
 import { planRows, transfers } from '../db/schema.ts';
 import { parseOrThrow } from '../errors.ts';
-import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
+import { COLLECTION_SCHEMAS, type CollectionKey } from '../../schemas/plan.ts';
+import { TransferFieldsSchema } from '../../schemas/transfer.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { listRowPath, transferPath } from '../../schemas/plan-path.ts';
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
@@ -26,7 +28,7 @@ const COLLECTION_LABELS: Record<CollectionKey, string> = {
   partenaires: 'La fiche partenaire',
 };
 
-function collectionIds(db: Db, planId: string, collection: CollectionKey): string[] {
+function collectionIds(db: DbOrTx, planId: string, collection: CollectionKey): string[] {
   return orderedIds(db, planRows, and(eq(planRows.planId, planId), eq(planRows.collection, collection)));
 }
 
@@ -100,7 +102,7 @@ export function deleteCollectionRow(
   );
 }
 
-function transferIds(db: Db, planId: string): string[] {
+function transferIds(db: DbOrTx, planId: string): string[] {
   return orderedIds(db, transfers, eq(transfers.planId, planId));
 }
 

@@ -3,7 +3,6 @@ import type { Db } from '../db/open.ts';
 import type { ReferenceData } from '../reference.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Programme } from '../../schemas/reference.ts';
-import type { PdfExports } from './pdf.ts';
 import type { Actor } from '../../schemas/access.ts';
 import type { ChangeOrigin } from '../../schemas/audit.ts';
 
@@ -13,8 +12,6 @@ export type ServiceContext = {
   reference: ReferenceData;
   now?: () => string;
   newId?: () => string;
-  /** The PDF renderer (worker threads) and its jobs; `createApp` makes one when absent. */
-  pdf?: PdfExports;
   /** The signed-in person a request runs for; absent for the server's own work (sample, command line). */
   actor?: Actor;
   /** Where a change comes from and why, for the audit trail. */

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { users } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
 import { parseOrThrow } from '../errors.ts';
 import { UserCreateSchema, type UserCreate } from '../../schemas/access.ts';
 import { ensureOrganisation, hashPassword } from './auth.ts';
@@ -28,12 +27,11 @@ type AccountInput = Omit<UserCreate, 'motDePasse' | 'organisation' | 'partenaire
 
 /** Stores accounts that all share one already-hashed password (demo and test accounts); existing e-mails are skipped. */
 export function insertAccounts(ctx: ServiceContext, accounts: readonly AccountInput[], passwordHash: string): void {
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  ctx.db.transaction((db) => {
     for (const a of accounts) {
       const u = parseOrThrow(UserCreateSchema, { organisation: null, partenaire: null, ...a, motDePasse: 'x'.repeat(20) });
       if (db.select({ id: users.id }).from(users).where(eq(users.email, u.email)).get()) continue;
-      const organisationId = u.organisation ? ensureOrganisation({ ...ctx, db }, u.organisation) : null;
+      const organisationId = u.organisation ? ensureOrganisation(ctx, db, u.organisation) : null;
       db.insert(users)
         .values({ id: newIdOf(ctx)(), email: u.email, nom: u.nom, role: u.role, organisationId, partenaire: u.partenaire, passwordHash, createdAt: nowOf(ctx) })
         .run();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { bookedLines, budgetVersions, justifications } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { BOOKED_FILE_COLUMNS, type BookedFileProblem, type BookedImportPreview, type BookedImportResult } from '../../schemas/booked-import.ts';
 import { checkPlan } from '../../schemas/checks.ts';
@@ -34,7 +34,7 @@ import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context
  * replacing the years it covers), justifications of findings, and the reconciliation computed by `schemas/finance.ts`.
  */
 
-function programmeOf(ctx: ServiceContext, db: Db, planId: string): Programme {
+function programmeOf(ctx: ServiceContext, db: DbOrTx, planId: string): Programme {
   return requireProgramme(ctx, requirePlanRow(db, planId).programmeId);
 }
 

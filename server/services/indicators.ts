@@ -2,13 +2,13 @@ import { and, eq } from 'drizzle-orm';
 import { actions, cells, indicators } from '../db/schema.ts';
 import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { IndicatorFieldsSchema, indicatorValue, type Indicator } from '../../schemas/indicator.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { readPlan } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { indicatorPath, indicatorsPath } from '../../schemas/plan-path.ts';
 
 /**
@@ -23,11 +23,11 @@ function parseIndicatorFields(data: unknown) {
   return { ...fields, exAnte };
 }
 
-function indicatorIds(db: Db, actionId: string): string[] {
+function indicatorIds(db: DbOrTx, actionId: string): string[] {
   return orderedIds(db, indicators, eq(indicators.actionId, actionId));
 }
 
-function findIndicator(db: Db, planId: string, indicatorId: string): Indicator | undefined {
+function findIndicator(db: DbOrTx, planId: string, indicatorId: string): Indicator | undefined {
   for (const a of readPlan(db, planId).actions) {
     const found = a.indicators.find((i) => i.id === indicatorId);
     if (found) return found;
@@ -41,7 +41,7 @@ function indicatorPathIn(plan: Plan, indicatorId: string): string {
   return action ? indicatorPath(action.id, indicatorId) : 'actions';
 }
 
-function requireIndicatorOfPlan(db: Db, planId: string, indicatorId: string) {
+function requireIndicatorOfPlan(db: DbOrTx, planId: string, indicatorId: string) {
   const row = db
     .select({ indicator: indicators })
     .from(indicators)

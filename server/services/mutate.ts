@@ -2,14 +2,14 @@ import { asc, eq, type SQL } from 'drizzle-orm';
 import type { actions, bookedLines, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { recordPlanChanges } from './audit.ts';
 import { porteurNamesChanged, requireOwnPorteur } from './porteur.ts';
 import { ROLE_LABELS, canWriteUnder, writeScopeOf, type Actor } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan } from '../../schemas/audit.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { buildPath, splitPath } from '../../schemas/plan-path.ts';
 
@@ -28,7 +28,7 @@ export type MutateOptions<T> = {
    * The answer when the change alters no value and no order of rows: the write is then rolled back, so that no
    * version moves and no audit entry is written (saving identical data is not a change).
    */
-  unchanged?: (db: Db) => T;
+  unchanged?: (db: DbOrTx) => T;
 };
 
 /** Thrown inside the transaction to roll back a change that changed nothing. */
@@ -41,11 +41,10 @@ const NOTHING_CHANGED = Symbol('nothing changed');
  * edits) may skip the integrity rules with `verifyIntegrity: false`. The person's right to write where the change
  * is addressed (`addresses`) is decided first, before anything is compared.
  */
-export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: Db) => T, options: MutateOptions<T> = {}): T {
+export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: DbOrTx) => T, options: MutateOptions<T> = {}): T {
   const { verifyIntegrity = true, addresses, unchanged } = options;
   try {
-    return ctx.db.transaction((tx) => {
-      const db = tx as unknown as Db;
+    return ctx.db.transaction((db) => {
       const planRow = requirePlanRow(db, planId);
       const before = readPlan(db, planId);
       if (addresses && ctx.actor) requireWritable(ctx.actor, before, addresses(before));
@@ -128,7 +127,7 @@ export function reorder(ids: readonly string[], id: string, position: number): s
 type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows | typeof bookedLines;
 
 /** Ids of an ordered list (actions of a plan, indicators of an action, …) in their stored order. */
-export function orderedIds(db: Db, table: OrderedTable, where: SQL | undefined): string[] {
+export function orderedIds(db: DbOrTx, table: OrderedTable, where: SQL | undefined): string[] {
   return db
     .select({ id: table.id, position: table.position })
     .from(table)
@@ -139,6 +138,6 @@ export function orderedIds(db: Db, table: OrderedTable, where: SQL | undefined):
 }
 
 /** Stores positions 0..n-1 in the order of `ids`. */
-export function savePositions(db: Db, table: OrderedTable, ids: readonly string[]): void {
+export function savePositions(db: DbOrTx, table: OrderedTable, ids: readonly string[]): void {
   ids.forEach((id, position) => db.update(table).set({ position }).where(eq(table.id, id)).run());
 }

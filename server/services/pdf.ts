@@ -5,23 +5,29 @@ import type { Plan } from '../../schemas/plan.ts';
 import { formatPercent } from '../../schemas/numbers.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
-import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
+import { createPdfPool, type PdfPool, type PdfPoolOptions, type RenderProgress } from '../workers/pdf-pool.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
 
-/** The PDF renderer and the jobs it runs for people waiting on the page; one per server. */
+/**
+ * The PDF renderer and the jobs it runs for people waiting on the page; one per server. Only the services that
+ * render receive it (next to their ServiceContext), so the shared context does not depend on this module.
+ */
 export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord> };
+
+/** What the PDF services work with: the usual context and the server's renderer. */
+export type PdfContext = ServiceContext & { pdf: PdfExports };
 
 type JobRecord = { job: PdfJob; startedAt: number; bytes: Uint8Array | null };
 
+/** A renderer with no job yet. */
+export function createPdfExports(options: PdfPoolOptions = {}): PdfExports {
+  return { pool: createPdfPool(options), jobs: new Map() };
+}
+
 /** A finished job's PDF stays downloadable this long. */
 const JOB_TTL_MS = 15 * 60 * 1000;
-
-function pdfExportsOf(ctx: ServiceContext): PdfExports {
-  if (!ctx.pdf) throw new Error('PDF renderer missing from the service context');
-  return ctx.pdf;
-}
 
 /**
  * The report year asked for, or by default the last finished calendar year inside the programme (the annual
@@ -52,15 +58,15 @@ export function pdfFilename(input: PlanPdfInput): string {
 }
 
 /** The plan's official PDF, waiting for it (served from the cache when the plan has not changed). */
-export async function exportPlanPdf(ctx: ServiceContext & { planId: string; annee?: number | undefined }) {
+export async function exportPlanPdf(ctx: PdfContext & { planId: string; annee?: number | undefined }) {
   const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
-  const { bytes, cached } = await pdfExportsOf(ctx).pool.render(input, nowOf(ctx));
+  const { bytes, cached } = await ctx.pdf.pool.render(input, nowOf(ctx));
   return { filename: pdfFilename(input), bytes, cached };
 }
 
 /** Starts a render and answers at once with a job whose progress the page follows. */
-export function startPdfJob(ctx: ServiceContext & { planId: string; annee?: number | undefined }): PdfJob {
-  const { pool, jobs } = pdfExportsOf(ctx);
+export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number | undefined }): PdfJob {
+  const { pool, jobs } = ctx.pdf;
   purgeJobs(jobs);
   const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
   const id = randomUUID();
@@ -113,19 +119,19 @@ export function startPdfJob(ctx: ServiceContext & { planId: string; annee?: numb
 }
 
 /** Where a job is now. */
-export function getPdfJob(ctx: ServiceContext & { planId: string; jobId: string }): PdfJob {
+export function getPdfJob(ctx: PdfContext & { planId: string; jobId: string }): PdfJob {
   return snapshot(requireJob(ctx));
 }
 
 /** A finished job's PDF; 409 while it is still rendering. */
-export function takePdfJobFile(ctx: ServiceContext & { planId: string; jobId: string }) {
+export function takePdfJobFile(ctx: PdfContext & { planId: string; jobId: string }) {
   const record = requireJob(ctx);
   if (!record.bytes) throw new ConflictError(`Le PDF n'est pas encore prêt (${record.job.message})`, snapshot(record));
   return { filename: record.job.filename, bytes: record.bytes };
 }
 
-function requireJob(ctx: ServiceContext & { planId: string; jobId: string }): JobRecord {
-  const { jobs } = pdfExportsOf(ctx);
+function requireJob(ctx: PdfContext & { planId: string; jobId: string }): JobRecord {
+  const { jobs } = ctx.pdf;
   purgeJobs(jobs);
   const record = jobs.get(ctx.jobId);
   if (!record || record.job.planId !== ctx.planId) throw new NotFoundError(`Génération PDF inconnue ou expirée : ${ctx.jobId}`);

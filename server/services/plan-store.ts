@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import {
   actions,
   bookedLines,
@@ -41,13 +41,13 @@ import {
 
 export const CONSUMPTION_ROW = 'e-compte';
 
-export function requirePlanRow(db: Db, planId: string) {
+export function requirePlanRow(db: DbOrTx, planId: string) {
   const row = db.select().from(plans).where(eq(plans.id, planId)).get();
   if (!row) throw new NotFoundError(`Plan introuvable : ${planId}`);
   return row;
 }
 
-export function touchPlan(db: Db, planId: string, now: string): void {
+export function touchPlan(db: DbOrTx, planId: string, now: string): void {
   db.update(plans).set({ updatedAt: now }).where(eq(plans.id, planId)).run();
 }
 
@@ -88,7 +88,7 @@ function rowToBudget(r: BudgetColumns): Budget {
 }
 
 /** The years of the plan that are read-only: their latest submission is under review or approved. */
-export function readLockedYears(db: Db, planId: string): number[] {
+export function readLockedYears(db: DbOrTx, planId: string): number[] {
   return lockedYears(
     db
       .select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
@@ -99,7 +99,7 @@ export function readLockedYears(db: Db, planId: string): number[] {
 }
 
 /** Assembles the whole plan document from its rows. */
-export function readPlan(db: Db, planId: string): Plan {
+export function readPlan(db: DbOrTx, planId: string): Plan {
   const plan = requirePlanRow(db, planId);
   const sectionRows = db.select().from(planSections).where(eq(planSections.planId, planId)).all();
   const versions = { header: plan.version } as Plan['versions'];
@@ -228,7 +228,7 @@ export function readPlan(db: Db, planId: string): Plan {
 }
 
 /** The finance officer's records of a plan: budget versions, imputations (in list order), justifications. */
-function readFinance(db: Db, planId: string): Pick<PlanDocument, 'budgetsAnnuels' | 'imputations' | 'justifications'> {
+function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnnuels' | 'imputations' | 'justifications'> {
   return {
     budgetsAnnuels: db
       .select()
@@ -298,7 +298,7 @@ export type CellWrite = { grid: CellGrid; rowKey: string; period: string; value:
  * Inserts a validated document as the content of plan `planId` (an empty plan), giving every row a fresh id
  * and rewriting the references between rows. Runs inside the caller's transaction.
  */
-export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, newId: () => string): void {
+export function insertPlanContent(db: DbOrTx, planId: string, doc: PlanDocument, newId: () => string): void {
   const idMap = new Map<string, string>();
   const mapId = (old: string) => {
     let id = idMap.get(old);
@@ -408,7 +408,7 @@ export function insertPlanContent(db: Db, planId: string, doc: PlanDocument, new
   }
 }
 
-export function deleteCellsOfRow(db: Db, planId: string, grid: CellGrid, rowKey: string): void {
+export function deleteCellsOfRow(db: DbOrTx, planId: string, grid: CellGrid, rowKey: string): void {
   db.delete(cells)
     .where(and(eq(cells.planId, planId), eq(cells.grid, grid), eq(cells.rowKey, rowKey)))
     .run();
@@ -421,7 +421,7 @@ const differs = (a: unknown, b: unknown) => !sameValue(a, b);
  * never of structure): each changed section, row, action, indicator and cell is written with its version + 1.
  * Runs inside the caller's transaction.
  */
-export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void {
+export function writePlanEdits(db: DbOrTx, before: Plan, after: PlanDocument): void {
   const planId = before.id;
   for (const key of SECTION_KEYS) {
     if (!differs(before[key], after[key])) continue;
@@ -543,7 +543,7 @@ export function writePlanEdits(db: Db, before: Plan, after: PlanDocument): void 
  * Writes one cell of a yearly grid whose stored version is `version` (0 = no row yet): inserted at version 1 or
  * updated to version + 1. A blanked cell keeps its row, so versions never go back.
  */
-export function storeCell(db: Db, planId: string, c: CellWrite, version: number): number {
+export function storeCell(db: DbOrTx, planId: string, c: CellWrite, version: number): number {
   if (version === 0) {
     db.insert(cells)
       .values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 })

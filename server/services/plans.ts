@@ -1,7 +1,7 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { actions, organisations, plans, submissions } from '../db/schema.ts';
-import { canSeePlan } from '../../schemas/access.ts';
-import { ConflictError, ValidationError } from '../errors.ts';
+import { canSeePlan, type Actor } from '../../schemas/access.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import { PlanDocumentSchema, PlanHeaderSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
 import { insertPlanContent, readPlan, requirePlanRow } from './plan-store.ts';
@@ -10,6 +10,15 @@ import { appendAudit } from './audit.ts';
 import { ensureOrganisation } from './auth.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireOwnPorteur } from './porteur.ts';
+
+/**
+ * Refuses a plan the person does not see with 404, the same answer as for an unknown id, so that nothing tells
+ * another commune's plans apart from plans that do not exist.
+ */
+export function requireVisiblePlan(ctx: ServiceContext & { actor: Actor; planId: string }): void {
+  const row = ctx.db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, ctx.planId)).get();
+  if (!row || !canSeePlan(ctx.actor, row.organisationId)) throw new NotFoundError(`Plan introuvable : ${ctx.planId}`);
+}
 
 /** The plans the person may see (all for the DiCS and admins), with commune and programme, by commune. */
 export function listPlans(ctx: ServiceContext): PlanSummary[] {
@@ -56,12 +65,11 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   if (issues.length) throw new ValidationError(`Données invalides (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
   const id = newIdOf(ctx)();
   const now = nowOf(ctx);
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as typeof ctx.db;
+  ctx.db.transaction((db) => {
     requireOwnPorteur(ctx, db, { commune: doc.commune, communePorteuse: doc.porteur.communesAssociees[0] ?? null, denomination: doc.porteur.denomination });
     // A person of a commune creates their commune's plan; the DiCS or an admin creates it for the commune it names.
-    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation({ ...ctx, db }, doc.commune);
-    tx.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
+    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation(ctx, db, doc.commune);
+    db.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
     insertPlanContent(db, id, doc, newIdOf(ctx));
     appendAudit(ctx, db, id, { event: 'modification', summary: `Plan créé : ${doc.commune}, ${programme.label}` });
   });

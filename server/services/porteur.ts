@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { organisations } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ForbiddenError } from '../errors.ts';
 import { porteurIssues, type PorteurNames } from '../../schemas/access.ts';
 import type { ValueChange } from '../../schemas/audit.ts';
@@ -11,7 +11,7 @@ import type { ServiceContext } from './context.ts';
  * A person of a commune or association creates and edits plans carried by it only: 403 when the plan's commune,
  * its lead commune or the header's name designate another one. The DiCS and administrators are not asked.
  */
-export function requireOwnPorteur(ctx: ServiceContext, db: Db, names: PorteurNames): void {
+export function requireOwnPorteur(ctx: ServiceContext, db: DbOrTx, names: PorteurNames): void {
   const organisationId = ctx.actor?.organisationId;
   if (!organisationId) return;
   const organisation = db.select().from(organisations).where(eq(organisations.id, organisationId)).get();

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { actions, justifications, planRows, reviewThreads, submissions } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { AppError, InUseError } from '../errors.ts';
 import { describeRowReferences, detachLabel, findRowReferences, type ReferenceSources, type RowReferences } from '../../schemas/integrity.ts';
 import { LOCKING_STATUSES } from '../../schemas/submission.ts';
@@ -15,12 +15,12 @@ import { readPlan } from './plan-store.ts';
  * card changed is a value of the audit trail — and the row goes. A DiCS question always keeps its value (409
  * `in_use`), a report under review or approved keeps what it holds (409 `year_locked`).
  */
-export function guardRowDeletion(db: Db, planId: string, rowPath: string, what: string, detach: boolean): void {
+export function guardRowDeletion(db: DbOrTx, planId: string, rowPath: string, what: string, detach: boolean): void {
   guardRowsDeletion(db, planId, [{ rowPath, what }], detach);
 }
 
 /** The same rule for rows deleted together (the imputations an E-compte import replaces): the plan is read once. */
-export function guardRowsDeletion(db: Db, planId: string, rows: readonly { rowPath: string; what: string }[], detach: boolean): void {
+export function guardRowsDeletion(db: DbOrTx, planId: string, rows: readonly { rowPath: string; what: string }[], detach: boolean): void {
   if (!rows.length) return;
   const plan = readPlan(db, planId);
   const threads = db
@@ -32,7 +32,7 @@ export function guardRowsDeletion(db: Db, planId: string, rows: readonly { rowPa
   for (const { rowPath, what } of rows) guardOne(db, planId, plan, rowPath, what, detach, sources);
 }
 
-function guardOne(db: Db, planId: string, plan: PlanDocument, rowPath: string, what: string, detach: boolean, sources: ReferenceSources): void {
+function guardOne(db: DbOrTx, planId: string, plan: PlanDocument, rowPath: string, what: string, detach: boolean, sources: ReferenceSources): void {
   const references = findRowReferences(plan, rowPath, sources);
   if (!references.length) return;
   const message = describeRowReferences(what, references);
@@ -45,7 +45,7 @@ function guardOne(db: Db, planId: string, plan: PlanDocument, rowPath: string, w
 }
 
 /** The snapshots of the reports whose latest submission is under review or approved. */
-function lockedSnapshotsOf(db: Db, planId: string): { annee: number; plan: Pick<PlanDocument, 'actions' | 'transferts'> }[] {
+function lockedSnapshotsOf(db: DbOrTx, planId: string): { annee: number; plan: Pick<PlanDocument, 'actions' | 'transferts'> }[] {
   const rows = db
     .select({ annee: submissions.annee, statut: submissions.statut, snapshot: submissions.snapshot })
     .from(submissions)
@@ -60,7 +60,7 @@ function lockedSnapshotsOf(db: Db, planId: string): { annee: number; plan: Pick<
 }
 
 /** Undoes the detachable references to the row (each row changed takes a new version). */
-function detachReferences(db: Db, planId: string, plan: PlanDocument, rowPath: string): void {
+function detachReferences(db: DbOrTx, planId: string, plan: PlanDocument, rowPath: string): void {
   const references = findRowReferences(plan, rowPath, { threads: [], lockedSnapshots: [] });
   const id = splitPath(rowPath).pop()!;
   for (const r of references) {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { reviewMessages, reviewThreads } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath } from '../../schemas/audit.ts';
@@ -24,7 +24,7 @@ import { readPlan, requirePlanRow } from './plan-store.ts';
  */
 
 /** Every thread of a plan (of one year if asked), oldest first, with its messages. */
-export function readReviewThreads(db: Db, planId: string, annee?: number): ReviewThread[] {
+export function readReviewThreads(db: DbOrTx, planId: string, annee?: number): ReviewThread[] {
   const threads = db
     .select()
     .from(reviewThreads)
@@ -62,7 +62,7 @@ export function listReviewThreads(ctx: ServiceContext & { planId: string; annee?
   return readReviewThreads(ctx.db, ctx.planId, ctx.annee);
 }
 
-function addMessage(ctx: ServiceContext, db: Db, threadId: string, nature: MessageKind, texte: string): void {
+function addMessage(ctx: ServiceContext, db: DbOrTx, threadId: string, nature: MessageKind, texte: string): void {
   db.insert(reviewMessages)
     .values({
       threadId,
@@ -90,8 +90,7 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
   }
   const id = newIdOf(ctx)();
   const libelle = describePath(plan, chemin);
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  ctx.db.transaction((db) => {
     db.insert(reviewThreads)
       .values({ id, planId: ctx.planId, annee, chemin, libelle, statut: 'ouvert', ouvertLe: nowOf(ctx), ouvertPar: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME })
       .run();
@@ -101,7 +100,7 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
   return requireThread(ctx.db, ctx.planId, id);
 }
 
-function requireThread(db: Db, planId: string, threadId: string): ReviewThread {
+function requireThread(db: DbOrTx, planId: string, threadId: string): ReviewThread {
   const thread = readReviewThreads(db, planId).find((t) => t.id === threadId);
   if (!thread) throw new NotFoundError(`Question introuvable : ${threadId}`);
   return thread;
@@ -118,8 +117,7 @@ export function postReviewMessage(ctx: ServiceContext & { planId: string; thread
   const reviewer = ctx.actor ? hasCapability(ctx.actor, 'review') && !hasCapability(ctx.actor, 'answer') : false;
   const nature: MessageKind = reviewer ? 'question' : 'reponse';
   const statut: ThreadStatus = reviewer ? 'ouvert' : 'repondu';
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  ctx.db.transaction((db) => {
     addMessage(ctx, db, thread.id, nature, texte);
     db.update(reviewThreads).set({ statut }).where(eq(reviewThreads.id, thread.id)).run();
     appendAudit(ctx, db, ctx.planId, {
@@ -135,8 +133,7 @@ export function resolveReviewThread(ctx: ServiceContext & { planId: string; thre
   const { texte } = parseOrThrow(ThreadResolveSchema, ctx.input);
   const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
   if (thread.statut === 'resolu') return thread;
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  ctx.db.transaction((db) => {
     addMessage(ctx, db, thread.id, 'resolution', texte || 'Question résolue');
     db.update(reviewThreads).set({ statut: 'resolu' }).where(eq(reviewThreads.id, thread.id)).run();
     appendAudit(ctx, db, ctx.planId, {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { submissions } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../schemas/audit.ts';
@@ -24,7 +24,7 @@ import {
 } from '../../schemas/submission.ts';
 import { buildWorkbookLayout } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
-import type { RenderProgress } from '../workers/pdf-pool.ts';
+import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -71,11 +71,11 @@ function submissionOut(row: SubmissionRow): Submission {
   };
 }
 
-function rowsOf(db: Db, planId: string): SubmissionRow[] {
+function rowsOf(db: DbOrTx, planId: string): SubmissionRow[] {
   return db.select().from(submissions).where(eq(submissions.planId, planId)).orderBy(asc(submissions.annee), asc(submissions.numero)).all();
 }
 
-function latestOfYear(db: Db, planId: string, annee: number): SubmissionRow | undefined {
+function latestOfYear(db: DbOrTx, planId: string, annee: number): SubmissionRow | undefined {
   return db
     .select()
     .from(submissions)
@@ -126,10 +126,9 @@ const describeSubmission = (row: Pick<SubmissionRow, 'annee' | 'numero'>) => `ra
  * Submits the year: checks the checklist, freezes the year in a snapshot, then generates the files off the request.
  * 409 when the year is already under review or approved; 400 with every missing item otherwise.
  */
-export function submitReport(ctx: ServiceContext & { planId: string; input: unknown }): Submission {
+export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: unknown }): Submission {
   const { annee } = parseOrThrow(SubmitSchema, ctx.input);
-  const { row, plan, annex } = ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  const { row, plan, annex } = ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
     requireYear(requireProgramme(ctx, plan.programmeId), annee);
     const previous = latestOfYear(db, ctx.planId, annee);
@@ -182,9 +181,8 @@ export function submitReport(ctx: ServiceContext & { planId: string; input: unkn
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Renders the workbook and the PDF of the snapshot and stores them with their SHA-256; the page follows the progress. */
-function startFileGeneration(ctx: ServiceContext, row: SubmissionRow, plan: Plan, review: ReviewAnnex): void {
-  if (!ctx.pdf) throw new Error('PDF renderer missing from the service context');
-  const pool = ctx.pdf.pool;
+function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: SubmissionRow, plan: Plan, review: ReviewAnnex): void {
+  const pool = ctx.pdfPool;
   const job: FileJob = { progress: 0, message: 'Génération du classeur…', done: Promise.resolve() };
   fileJobs.set(row.id, job);
   job.done = (async () => {
@@ -224,7 +222,7 @@ export async function settleSubmissionFiles(submissionId: string): Promise<void>
   await fileJobs.get(submissionId)?.done;
 }
 
-function requireSubmission(db: Db, planId: string, submissionId: string): SubmissionRow {
+function requireSubmission(db: DbOrTx, planId: string, submissionId: string): SubmissionRow {
   const row = db
     .select()
     .from(submissions)
@@ -235,7 +233,7 @@ function requireSubmission(db: Db, planId: string, submissionId: string): Submis
 }
 
 /** Only the latest submission of its year can change status, and only from the given statuses. */
-function requireLatest(db: Db, row: SubmissionRow, from: readonly SubmissionStatus[], what: string): void {
+function requireLatest(db: DbOrTx, row: SubmissionRow, from: readonly SubmissionStatus[], what: string): void {
   const latest = latestOfYear(db, row.planId, row.annee)!;
   if (latest.id !== row.id) throw new ConflictError(`Une soumission plus récente du rapport ${row.annee} existe (n°${latest.numero})`, submissionOut(latest));
   if (!from.includes(row.statut)) {
@@ -250,8 +248,7 @@ function decide(
   event: 'approbation' | 'retour' | 'reouverture',
   summary: (row: SubmissionRow) => string,
 ): Submission {
-  ctx.db.transaction((tx) => {
-    const db = tx as unknown as Db;
+  ctx.db.transaction((db) => {
     const row = requireSubmission(db, ctx.planId, ctx.submissionId);
     db.update(submissions)
       .set({ statut: to, decideLe: nowOf(ctx), decidePar: ctx.actor ? `${ctx.actor.nom} (${ROLE_LABELS[ctx.actor.role]})` : SYSTEM_ACTOR_NAME, motif })

@@ -6,7 +6,7 @@ import { canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import { buildWorkbookLayout, type WorkbookInput } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { computeImportChanges } from '../imports/plan-changes.ts';
 import { idPathOf } from '../../schemas/plan-path.ts';
@@ -60,7 +60,7 @@ export async function importPlanWorkbook(
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
 
   // Reading and comparing are synchronous from here, inside one transaction: the plan cannot change meanwhile.
-  const preview = (db: Db) => {
+  const preview = (db: DbOrTx) => {
     const plan = readPlan(db, ctx.planId);
     const layout = buildWorkbookLayout(gatherWorkbookInput(ctx, plan));
     const read = readWorkbookValues(opened.workbook, layout);

@@ -79,7 +79,7 @@ describe('history panel', () => {
     expect(res.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers()['content-disposition']).toContain(encodeURIComponent('PCS Liège 2020-2025 - historique.xlsx'));
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await res.body()) as unknown as ArrayBuffer);
+    await book.xlsx.load(new Uint8Array(await res.body()).buffer);
     const firstRow = book.getWorksheet('Historique')!.getRow(5);
     expect(firstRow.getCell(2).value).toMatch(new RegExp(`^${CHEF}`));
     expect(firstRow.getCell(4).value).toBe('Application');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Download, Page } from 'playwright-core';
+import type { Download, JSHandle, Page } from 'playwright-core';
 import type { Programme } from '../../schemas/reference.ts';
 import type { ApiError } from '../../schemas/errors.ts';
 import { browserSuite, getPlan, openPage, screenshot } from './harness.ts';
@@ -19,11 +19,12 @@ async function openBudget(page: Page): Promise<void> {
   await page.locator('[data-testid="total-recettes"] .value').waitFor();
 }
 
-/** Records, in the page, every state the button and the panel go through (however short). */
-async function watchControl(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const seen: { disabled: boolean[]; states: string[]; messages: string[] } = { disabled: [], states: [], messages: [] };
-    (window as unknown as { pdfSeen: typeof seen }).pdfSeen = seen;
+type Seen = { disabled: boolean[]; states: string[]; messages: string[] };
+
+/** Records, in the page, every state the button and the panel go through (however short); read it with `jsonValue()`. */
+async function watchControl(page: Page): Promise<JSHandle<Seen>> {
+  return page.evaluateHandle(() => {
+    const seen: Seen = { disabled: [], states: [], messages: [] };
     const button = document.querySelector<HTMLButtonElement>('[data-testid="export-pdf"]')!;
     const panel = document.querySelector<HTMLElement>('[data-testid="pdf-progress"]')!;
     new MutationObserver(() => {
@@ -33,11 +34,8 @@ async function watchControl(page: Page): Promise<void> {
       const message = panel.querySelector('.pdf-progress-message')?.textContent ?? '';
       if (seen.messages.at(-1) !== message) seen.messages.push(message);
     }).observe(panel.parentElement!, { attributes: true, childList: true, subtree: true, characterData: true });
+    return seen;
   });
-}
-
-function seenInPage(page: Page) {
-  return page.evaluate(() => (window as unknown as { pdfSeen: { disabled: boolean[]; states: string[]; messages: string[] } }).pdfSeen);
 }
 
 async function pdfBytes(download: Download): Promise<Uint8Array> {
@@ -65,7 +63,7 @@ describe('PDF report', () => {
     expect(await panel.isVisible()).toBe(false);
 
     await page.getByTestId('pdf-year').selectOption('2021');
-    await watchControl(page);
+    const watched = await watchControl(page);
     const downloaded = page.waitForEvent('download', { timeout: TIMEOUT });
     await button.click();
 
@@ -86,7 +84,7 @@ describe('PDF report', () => {
     expect(await panel.locator('.pdf-progress-message').innerText()).toBe('Terminé');
     expect(await panel.locator('.pdf-progress-detail').innerText()).toMatch(/^Temps écoulé : \d+,\d s$/);
     await expect.poll(() => button.isEnabled()).toBe(true);
-    const seen = await seenInPage(page);
+    const seen = await watched.jsonValue();
     // Disabled while the render ran, followed through the suite.server's stages in French.
     expect(seen.disabled).toContain(true);
     expect(seen.states.at(-1)).toBe('done');

@@ -2,7 +2,7 @@ import { justifyMissingFicheValues } from '../checklist.ts';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { unitBounds } from '../../schemas/numbers.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
 import { browserSuite, getPlan, gridCell, openPage, screenshot, typeInCell, waitSaved } from './harness.ts';

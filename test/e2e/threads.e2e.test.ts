@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Plan } from '../../schemas/plan.ts';
 import type { ReviewThread } from '../../schemas/submission.ts';
-import { describeAction } from '../../schemas/cells.ts';
+import { describeAction } from '../../schemas/action.ts';
 import { TIME_CATEGORIES } from '../../schemas/enums.ts';
 import { browserSuite, getPlan, gridCell, openPage, screenshot } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { budgetOfYear, reconcileYear, type PartnerActionFigures, type PartnerReconciliation } from '../../../schemas/finance.ts';
 import { MAX_CENTS, formatEuros } from '../../../schemas/numbers.ts';
-import type { Transfer } from '../../../schemas/plan.ts';
+import type { Transfer } from '../../../schemas/transfer.ts';
 import type { PlanStore } from '../../state/plan-store.ts';
 import type { CellOp } from '../../state/save-queue.ts';
 

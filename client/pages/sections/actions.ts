@@ -1,10 +1,8 @@
 import { deleteQuery, deleteRow } from '../references.ts';
-import { ActionEditSchema, type Action } from '../../../schemas/action.ts';
+import { ActionEditSchema, describeAction, type Action } from '../../../schemas/action.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
-import { describeAction } from '../../../schemas/cells.ts';
 import { actionFieldPath } from '../../../schemas/plan-path.ts';
 import { DROIT_VISE_LABELS, STATUTS_ACTION } from '../../../schemas/enums.ts';
-import type { Plan } from '../../../schemas/plan.ts';
 import { resolveCatalogueEntry, type Catalogue, type CatalogueEntry } from '../../../schemas/reference.ts';
 import { api, send, failureMessage } from '../../api.ts';
 import { h, replaceChildren } from '../../dom.ts';
@@ -159,7 +157,7 @@ export function renderActionsList(ctx: PageContext): Page {
   };
   const failed = (err: unknown) => toast(failureMessage(err), 'error');
   const reloadPlan = async () => {
-    store.plan = (await send(api.plans[':planId'].$get({ param: { planId } }))) as unknown as Plan;
+    store.plan = await send(api.plans[':planId'].$get({ param: { planId } }));
     store.emit('external');
   };
 
@@ -168,12 +166,12 @@ export function renderActionsList(ctx: PageContext): Page {
     const choice = await chooseCatalogueAction(catalogue);
     if (!choice) return;
     try {
-      const created = (await send(
+      const created = await send(
         api.plans[':planId'].actions.$post({
           param: { planId },
           json: { code: choice.entry.code, operateur: { organisme: choice.organisme, equipePcs: choice.equipePcs } },
         }),
-      )) as unknown as Action;
+      );
       store.plan.actions.push(created);
       grid.setRows(store.plan.actions);
       store.emit('local');

@@ -1,4 +1,4 @@
-import { BudgetSchema, type Budget } from '../../../schemas/plan.ts';
+import { BudgetSchema } from '../../../schemas/plan.ts';
 import { formatEuros, formatPercent } from '../../../schemas/numbers.ts';
 import { buildPath } from '../../../schemas/plan-path.ts';
 import { DEPENSES_LINES, PART_COMMUNALE_MINIMUM_TEXT, RECETTES_LINES, computeBudgetFigures } from '../../../schemas/budget.ts';
@@ -56,7 +56,7 @@ function budgetFigures(ctx: PageContext): Figure[] {
 
 export function renderBudget(ctx: PageContext): Page {
   const binder = sectionBinder(ctx, 'budget');
-  const doc = binder.binding.doc as unknown as Budget;
+  const doc = binder.binding.doc;
   const totals = totalsBox('Contrôles du budget');
   const grids: GridHandle<Line>[] = [];
 

@@ -1,4 +1,4 @@
-import { renderIsadfRadar } from '../../charts/radar.ts';
+import { renderIsadfRadar } from '../../../schemas/charts/radar.ts';
 import { h, replaceChildren, svgNode } from '../../dom.ts';
 import type { Column } from '../../grid/columns.ts';
 import { promptText } from '../../ui/dialog.ts';

@@ -1,5 +1,5 @@
 import { deleteQuery } from '../references.ts';
-import { describeAction } from '../../../schemas/cells.ts';
+import { describeAction } from '../../../schemas/action.ts';
 import { CHAMPS_ACTION_PARTENAIRE, LISTES_PARTENAIRES } from '../../../schemas/enums.ts';
 import { PartenaireFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { email } from '../../../schemas/primitives.ts';

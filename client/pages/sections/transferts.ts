@@ -1,5 +1,5 @@
 import { deleteQuery } from '../references.ts';
-import { TransferFieldsSchema, type Transfer } from '../../../schemas/plan.ts';
+import { TransferFieldsSchema, type Transfer } from '../../../schemas/transfer.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';

@@ -1,5 +1,4 @@
-import type { Action } from '../../../schemas/action.ts';
-import { describeAction } from '../../../schemas/cells.ts';
+import { describeAction, type Action } from '../../../schemas/action.ts';
 import { buildPath } from '../../../schemas/plan-path.ts';
 import { INDICATOR_CATEGORIES } from '../../../schemas/enums.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';

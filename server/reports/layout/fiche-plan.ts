@@ -1,5 +1,5 @@
 import { computeBudgetFigures, PART_COMMUNALE_MINIMUM_PERCENT, PART_COMMUNALE_MINIMUM_TEXT } from '../../../schemas/budget.ts';
-import { describeAction } from '../../../schemas/cells.ts';
+import { describeAction } from '../../../schemas/action.ts';
 import { formatDate } from '../../../schemas/dates.ts';
 import { TIME_CATEGORIES, YES } from '../../../schemas/enums.ts';
 import { RGPD_TITLE, rgpdParagraphs, runningHeader } from '../../../schemas/form-text.ts';

@@ -1,9 +1,9 @@
 import type { Content, ContentSection, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { renderIndicatorChart } from '../../../client/charts/indicator-chart.ts';
-import { renderIsadfRadar } from '../../../client/charts/radar.ts';
+import { renderIndicatorChart } from '../../../schemas/charts/indicator-chart.ts';
+import { renderIsadfRadar } from '../../../schemas/charts/radar.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
 import { summariseFindings } from '../../../schemas/checks.ts';
-import { describeAction } from '../../../schemas/cells.ts';
+import { describeAction } from '../../../schemas/action.ts';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';

@@ -1,4 +1,4 @@
-import { formatBelgianNumber } from '../../schemas/numbers.ts';
+import { formatBelgianNumber } from '../numbers.ts';
 import { FONT_FAMILY, attrs, escapeXml, fmt, svgDocument, textBlock, truncate, wrapText } from './svg.ts';
 
 /** ISADF section of a plan: values are fractions 0..1 in thousandths (0,10 → 100); blank is `null`. */

@@ -1,4 +1,4 @@
-import { UNITS, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
+import { UNITS, formatUnitValue, unitScale, type Unit } from '../numbers.ts';
 import { FONT_FAMILY, approxTextWidth, attrs, escapeXml, svgDocument, textBlock, wrapText } from './svg.ts';
 
 /** One indicator row: per programme year (keyed by the year as text) a target and an actual, integers in the unit's minor unit. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { niceAxis, renderIndicatorChart } from '../../client/charts/indicator-chart.ts';
-import { renderIsadfRadar } from '../../client/charts/radar.ts';
-import { escapeXml, fmt, truncate, wrapText } from '../../client/charts/svg.ts';
+import { niceAxis, renderIndicatorChart } from '../../schemas/charts/indicator-chart.ts';
+import { renderIsadfRadar } from '../../schemas/charts/radar.ts';
+import { escapeXml, fmt, truncate, wrapText } from '../../schemas/charts/svg.ts';
 import { formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
 
 type Element = { name: string; attrs: Record<string, string>; text: string };
@@ -51,7 +51,8 @@ function parseXml(xml: string): Element[] {
       let rest = inner.slice(name.length);
       const attr = /^\s+([a-zA-Z][\w:-]*)="([^"]*)"/;
       for (let m = attr.exec(rest); m !== null; m = attr.exec(rest)) {
-        const [all, key, value] = m as unknown as [string, string, string];
+        // Both groups are required by the pattern: a match always has them.
+        const [all, key, value] = [m[0], m[1]!, m[2]!];
         if (key in attrs) throw new Error(`duplicate attribute ${key} on <${name}>`);
         checkText(value, `attribute ${key}`);
         attrs[key] = value;
@@ -80,7 +81,7 @@ const barTitles = (svg: string) => [...svg.matchAll(/<rect[^>]*><title>([^<]*)<\
 const titlesOf = (svg: string) =>
   parseXml(svg)
     .filter((e) => e.name === 'title')
-    .map((e) => unescape(e.text));
+    .map((e) => unescapeXml(e.text));
 const count = (svg: string, name: string) => parseXml(svg).filter((e) => e.name === name).length;
 
 /** Rules every chart must follow to be inserted in the page and embedded by pdfmake. */
