@@ -11,7 +11,7 @@ import {
   type BudgetFigures,
 } from './budget.ts';
 import { formatDate } from './dates.ts';
-import { financeLinePath } from './plan-path.ts';
+import { financeLinePath } from './plan-path-syntax.ts';
 import { YearKey } from './indicator.ts';
 import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { RowId, Version, isoDate, mediumText, optCents, scaledNumber, shortText } from './primitives.ts';
