@@ -460,7 +460,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
           required: true,
           confirmLabel: 'Retourner à la commune',
           testId: 'return-dialog',
-          run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].return.$post({ param, json: { motif } })),
+          run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].return.$post({ param, json: { motif: motif ?? '' } })),
         }),
       );
     }
@@ -474,7 +474,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
           required: true,
           confirmLabel: 'Rouvrir le rapport',
           testId: 'reopen-dialog',
-          run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].reopen.$post({ param, json: { motif } })),
+          run: (motif) => send(api.plans[':planId'].submissions[':submissionId'].reopen.$post({ param, json: { motif: motif ?? '' } })),
         }),
       );
     }

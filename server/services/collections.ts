@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { and, eq } from 'drizzle-orm';
 import { planRows, transfers } from '../db/schema.ts';
 import { parseOrThrow } from '../errors.ts';
-import { COLLECTION_SCHEMAS, TransferFieldsSchema, type CollectionKey } from '../../schemas/plan.ts';
+import { COLLECTION_SCHEMAS, type CollectionKey } from '../../schemas/plan.ts';
+import type { CreateTransferBody, UpdateTransferBody } from '../../schemas/requests/lists.ts';
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { deleteCellsOfRow } from './plan-store.ts';
@@ -111,8 +112,8 @@ const transferOut = (r: typeof transfers.$inferSelect) => ({
   montant: r.montantCents,
 });
 
-export function createTransfer(ctx: ServiceContext & { planId: string; data: unknown }) {
-  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+export function createTransfer(ctx: ServiceContext & { planId: string } & CreateTransferBody) {
+  const { data } = ctx;
   const id = newIdOf(ctx)();
   return mutatePlan(
     ctx,
@@ -128,8 +129,8 @@ export function createTransfer(ctx: ServiceContext & { planId: string; data: unk
   );
 }
 
-export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & RowEdit) {
-  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & UpdateTransferBody) {
+  const { data } = ctx;
   return mutatePlan(
     ctx,
     ctx.planId,
