@@ -92,7 +92,8 @@ export function clientOf(app: TestApp) {
 }
 export type Api = ReturnType<typeof clientOf>;
 
-type AnyResponse = ClientResponse<unknown, number, string>;
+/** Any response of the typed client. */
+export type AnyResponse = ClientResponse<unknown, number, string>;
 /** The body a route answers, as its handler types it (`null` for a response without JSON, such as a 204). */
 export type BodyOf<R> = R extends ClientResponse<infer T, number, infer F> ? (F extends 'json' ? T : null) : never;
 /** A typed request's answer: its status and its body, typed from the route's answer. */
