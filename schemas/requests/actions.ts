@@ -47,3 +47,8 @@ export type UpdateCellsBody = z.infer<typeof UpdateCellsBody>;
 /** `PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind`: one target or actual. */
 export const UpdateIndicatorValueBody = z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict();
 export type UpdateIndicatorValueBody = z.infer<typeof UpdateIndicatorValueBody>;
+
+/** Answers: an action with its indicators, an indicator row, the cells written. */
+export type { Action as ActionResponse } from '../action.ts';
+export type { Indicator as IndicatorResponse } from '../indicator.ts';
+export type { StoredCell as CellResponse } from '../cells.ts';

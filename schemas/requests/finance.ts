@@ -41,3 +41,12 @@ export type ImportBookedLinesForm = z.infer<typeof ImportBookedLinesForm>;
 /** `PUT /api/plans/:planId/justifications`: version 0 for a first justification; the author is the person. */
 export const JustifyBody = withServiceData<{ version: typeof Version }, AuthoredBy<typeof JustificationFieldsSchema>>({ version: Version });
 export type JustifyBody = z.infer<typeof JustifyBody>;
+
+/** Answers: a recorded budget version, an imputation, a justification, a year's reconciliation, a file's import. */
+export type {
+  BookedLine as BookedLineResponse,
+  BudgetVersion as BudgetVersionResponse,
+  Justification as JustificationResponse,
+  YearReconciliation,
+} from '../finance.ts';
+export type { BookedImportPreview, BookedImportResult } from '../booked-import.ts';

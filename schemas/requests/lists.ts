@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COLLECTION_KEYS, TransferFieldsSchema } from '../plan.ts';
+import { COLLECTION_KEYS, TransferFieldsSchema, type Transfer } from '../plan.ts';
 import { RowId, Version } from '../primitives.ts';
 import { Position, withData, withServiceData, type JsonObject } from './shared.ts';
 
@@ -34,3 +34,6 @@ export type CreateTransferBody = z.infer<typeof CreateTransferBody>;
 /** `PUT /api/plans/:planId/transfers/:transferId`. */
 export const UpdateTransferBody = withData({ version: Version, position: Position.optional() }, TransferFieldsSchema, ['transferts']);
 export type UpdateTransferBody = z.infer<typeof UpdateTransferBody>;
+
+/** Answer of a transfer's creation or edit (without its yearly amounts, which are cells). */
+export type TransferResponse = Omit<Transfer, 'parAnnee'>;

@@ -12,3 +12,6 @@ export type PdfQuery = z.infer<typeof PdfQuery>;
 /** `POST /api/plans/:planId/pdf-jobs`: the same choice, as a job. */
 export const StartPdfJobBody = PdfRequestSchema;
 export type StartPdfJobBody = z.infer<typeof StartPdfJobBody>;
+
+/** Answer of a PDF job's start and progress. */
+export type { PdfJob as PdfJobResponse } from '../pdf-export.ts';

@@ -27,3 +27,6 @@ export type SectionData = JsonObject;
 /** `PUT /api/plans/:planId/sections/:section`: the section's new content and the version the client last saw. */
 export const UpdateSectionBody = withServiceData<{ version: typeof Version }, SectionData>({ version: Version });
 export type UpdateSectionBody = z.infer<typeof UpdateSectionBody>;
+
+/** Answers: the list of plans, and the whole plan (creation, reading, renaming). */
+export type { Plan as PlanResponse, PlanSummary as PlanListItem } from '../plan.ts';

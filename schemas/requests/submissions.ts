@@ -39,3 +39,6 @@ export type PostMessageBody = z.infer<typeof PostMessageBody>;
 /** `POST …/threads/:threadId/resolve`: an optional closing word. */
 export const ResolveThreadBody = ThreadResolveSchema;
 export type ResolveThreadBody = z.infer<typeof ResolveThreadBody>;
+
+/** Answers: a submission, a DiCS question with its messages. */
+export type { ReviewThread as ReviewThreadResponse, Submission as SubmissionResponse } from '../submission.ts';

@@ -6,3 +6,6 @@ import { ImportFormSchema } from '../workbook-import.ts';
 /** `POST /api/plans/:planId/import.xlsx`: an edited export, previewed then applied. */
 export const ImportWorkbookForm = ImportFormSchema;
 export type ImportWorkbookForm = z.infer<typeof ImportWorkbookForm>;
+
+/** Answers of the import: the preview of the changes, then the applied result. */
+export type { ImportPreview, ImportResult } from '../workbook-import.ts';
