@@ -26,6 +26,8 @@ export type UpdateActionBody = z.infer<typeof UpdateActionBody>;
 
 /** An indicator row's fields, its ex-ante judged against its unit once the unit is known (`exAnte`). */
 export const IndicatorData = IndicatorFieldsSchema.transform((fields, ctx) => {
+  // The ex-ante is judged once the fields are right (an unknown field included), as one step after the other.
+  if (ctx.issues.length) return z.NEVER;
   const exAnte = indicatorValue(fields.unit).nullable().safeParse(fields.exAnte);
   if (exAnte.success) return { ...fields, exAnte: exAnte.data };
   for (const issue of exAnte.error.issues) ctx.issues.push({ ...issue, path: ['exAnte', ...issue.path] } as z.core.$ZodRawIssue);
