@@ -52,7 +52,7 @@ await time('write one indicator cell (validate, version, audit, tx)', (i) => {
   const [c] = updateCells({
     ...ctx,
     planId: plan.id,
-    input: { cells: [{ grid: 'indicator-target', row: indicator.id, period: year, value: 300 + (i & 1), version }] },
+    cells: [{ grid: 'indicator-target', row: indicator.id, period: year, value: 300 + (i & 1), version }],
   });
   version = c!.version;
 });

@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
+import { testClient } from 'hono/testing';
+import type { ClientResponse } from 'hono/client';
 import { createApp, type AppContext } from '../server/app.ts';
+import { ApiErrorSchema, type ApiError } from '../schemas/errors.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { seedSample } from '../server/services/seed.ts';
@@ -8,6 +11,8 @@ import type { Plan } from '../schemas/plan.ts';
 import type { Action } from '../schemas/action.ts';
 import { hashSync } from '@node-rs/argon2';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../server/services/demo-accounts.ts';
+import type { CreateActionBody } from '../schemas/requests/actions.ts';
+import type { z } from 'zod';
 
 const reference = loadReferenceData();
 
@@ -62,7 +67,10 @@ export function makeTestApp() {
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);
   const as = (name: AccountName) => signedIn(anonymous, ACCOUNTS[name]);
-  return { db, ctx, app: as('admin'), as, anonymous, reference };
+  const app = as('admin');
+  /** The typed client signed in as `name` (see `clientOf`). */
+  const apiAs = (name: AccountName) => clientOf(as(name));
+  return { db, ctx, app, as, anonymous, reference, api: clientOf(app), apiAs, anonymousApi: clientOf(anonymous) };
 }
 
 /** Same, with the Liège sample loaded. */
@@ -74,7 +82,61 @@ export function makeLiegeApp() {
 
 type Json = Record<string, unknown> | unknown[] | null;
 
-/** Sends a JSON request to the app and answers status and parsed body. */
+/**
+ * The API of `app` through Hono's typed client (`api.plans[':planId'].$get({ param: { planId } })`): paths,
+ * parameters, queries and bodies are checked against the routes' schemas at compile time, so that renaming a
+ * request field breaks the tests that send it. Over `as(name)` it is signed in as that person.
+ */
+export function clientOf(app: TestApp) {
+  return testClient(app).api;
+}
+export type Api = ReturnType<typeof clientOf>;
+
+/** Any response of the typed client. */
+export type AnyResponse = ClientResponse<unknown, number, string>;
+/** The body a route answers, as its handler types it (`null` for a response without JSON, such as a 204). */
+export type BodyOf<R> = R extends ClientResponse<infer T, number, infer F> ? (F extends 'json' ? T : null) : never;
+/** A typed request's answer: its status and its body, typed from the route's answer. */
+export type Reply<R extends AnyResponse> = { status: number; body: BodyOf<R> };
+
+/**
+ * Awaits a typed client's request and answers `{ status, body }`, the body typed from the route's answer. An error
+ * answer (4xx) has our error shape instead: read it through `expectApiError` or `failure`.
+ */
+export async function reply<R extends AnyResponse>(request: Promise<R>): Promise<Reply<R>> {
+  const res = await request;
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as BodyOf<R> };
+}
+
+/** Awaits a request that must fail and answers `{ status, body }`, the body checked to be our error shape. */
+export async function failure(request: Promise<AnyResponse>): Promise<{ status: number; body: ApiError }> {
+  const res = await reply(request);
+  return { status: res.status, body: errorBody(res.body) };
+}
+
+function errorBody(body: unknown): ApiError {
+  expect(ApiErrorSchema.safeParse(body).success, `error shape: ${JSON.stringify(body)}`).toBe(true);
+  return body as ApiError;
+}
+
+/**
+ * Sends a request the typed client cannot send: malformed or hostile on purpose (a field of the wrong type, an
+ * unknown field, a body that is not JSON). Answers the status and the parsed body, unknown until checked.
+ */
+export async function sendRaw(app: TestApp, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await app.request(path, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+}
+
+/**
+ * Sends a JSON request to the app and answers status and parsed body.
+ * @deprecated Untyped: a renamed request field goes unnoticed. Use `clientOf(app)` with `reply`, or `sendRaw` for a
+ * request malformed on purpose.
+ */
 export async function call(app: ReturnType<typeof createApp>, method: string, path: string, body?: Json | string) {
   const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -83,35 +145,41 @@ export async function call(app: ReturnType<typeof createApp>, method: string, pa
   return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
 }
 
-export async function getPlan(app: ReturnType<typeof createApp>, id: string): Promise<Plan> {
-  return (await call(app, 'GET', `/api/plans/${id}`)).body as Plan;
+/** The whole plan as the API answers it. */
+export async function getPlan(app: TestApp, id: string): Promise<Plan> {
+  const res = await reply(clientOf(app).plans[':planId'].$get({ param: { planId: id } }));
+  if (res.status !== 200) throw new Error(`GET /api/plans/${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  // The answer is `readPlan`'s `Plan`, serialised: the JSON type hono infers is the same data.
+  return res.body as Plan;
 }
 
 export type TestApp = ReturnType<typeof createApp>;
-type Reply = Awaited<ReturnType<typeof call>>;
 
 /** Creates an empty plan through the API (PCS 2020-2025 unless told) and answers it as stored. */
 export async function postPlan(app: TestApp, commune = 'Namur', programmeId = 'pcs-2020-2025'): Promise<Plan> {
-  const res = await call(app, 'POST', '/api/plans', { commune, programmeId });
+  const res = await reply(clientOf(app).plans.$post({ json: { commune, programmeId } }));
   if (res.status !== 201) throw new Error(`POST /api/plans answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as Plan;
 }
 
 /** Adds an action to a plan through the API and answers it as stored. */
-export async function postAction(app: TestApp, planId: string, body: Record<string, unknown>): Promise<Action> {
-  const res = await call(app, 'POST', `/api/plans/${planId}/actions`, body);
+export async function postAction(app: TestApp, planId: string, body: CreateActionInput): Promise<Action> {
+  const res = await reply(clientOf(app).plans[':planId'].actions.$post({ param: { planId }, json: body }));
   if (res.status !== 201) throw new Error(`POST actions answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as Action;
 }
+type CreateActionInput = z.input<typeof CreateActionBody>;
 
 /**
  * Asserts the one error shape of the API: `{ code, message, issues: [{ path, message }] }` with a French message,
- * and, when `path` is given, an issue at that field.
+ * and, when `path` is given, an issue at that field. Answers the error, typed.
  */
-export function expectApiError(res: Reply, status: number, code: string, path?: string): void {
+export function expectApiError(res: { status: number; body: unknown }, status: number, code: string, path?: string): ApiError {
   expect(res.status).toBe(status);
   expect(res.body).toMatchObject({ code, message: expect.any(String), issues: expect.any(Array) });
-  expect(res.body.message.length).toBeGreaterThan(0);
-  for (const issue of res.body.issues) expect(issue).toEqual({ path: expect.any(String), message: expect.any(String) });
-  if (path !== undefined) expect(res.body.issues.map((i: { path: string }) => i.path)).toContain(path);
+  const body = errorBody(res.body);
+  expect(body.message.length).toBeGreaterThan(0);
+  for (const issue of body.issues) expect(issue).toEqual({ path: expect.any(String), message: expect.any(String) });
+  if (path !== undefined) expect(body.issues.map((i) => i.path)).toContain(path);
+  return body;
 }

@@ -1,6 +1,6 @@
 import { reloadPlan } from './saves.ts';
 import { deleteQuery, deleteRow } from './references.ts';
-import { INDICATOR_CATEGORIES } from '../../schemas/enums.ts';
+import { INDICATOR_CATEGORIES, type IndicatorCategory } from '../../schemas/enums.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { IndicatorFieldsSchema, aggregateIndicator, type Indicator } from '../../schemas/indicator.ts';
 import { AGGREGATIONS, UNITS, formatBelgianNumber, formatPercent, formatUnitValue, unitScale, type Unit } from '../../schemas/numbers.ts';
@@ -240,7 +240,8 @@ export function indicatorTable(
       const created = await send(
         api.plans[':planId'].actions[':actionId'].indicators.$post({
           param: { planId, actionId: action.id },
-          json: { data: { category: category.value, unit: unit.value, label: 'Nouvel indicateur' } },
+          // The selects offer only the categories and units of the lists above.
+          json: { data: { category: category.value as IndicatorCategory, unit: unit.value as Unit, label: 'Nouvel indicateur' } },
         }),
       );
       action.indicators.push(created);

@@ -1,25 +1,30 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
-import { RowId, Version } from '../../schemas/primitives.ts';
-import { YearKey } from '../../schemas/indicator.ts';
 import { createAction, deleteAction, updateAction } from '../services/actions.ts';
 import { createIndicator, deleteIndicator, updateIndicator } from '../services/indicators.ts';
 import { updateCells, updateIndicatorValue } from '../services/cells.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { CreateBody, EditBody, PlanParam, DeleteQuery, isDetach, validate } from './validate.ts';
-
-const ActionParam = z.object({ planId: RowId, actionId: RowId });
-const IndicatorParam = z.object({ planId: RowId, indicatorId: RowId });
-const ValueParam = IndicatorParam.extend({ year: YearKey, kind: z.enum(['target', 'actual']) });
+import {
+  ActionParam,
+  CreateActionBody,
+  CreateIndicatorBody,
+  IndicatorParam,
+  IndicatorValueParam,
+  UpdateActionBody,
+  UpdateCellsBody,
+  UpdateIndicatorBody,
+  UpdateIndicatorValueBody,
+} from '../../schemas/requests/actions.ts';
+import { DeleteQuery, PlanParam, isDetach } from '../../schemas/requests/shared.ts';
+import { validate } from './validate.ts';
 
 /** Actions (list row + fiche), their indicator rows, and the versioned cells of the yearly grids. */
 export function actionRoutes() {
   return new Hono<AppEnv>()
-    .post('/:planId/actions', allow(WRITE_CAPABILITIES.actionList), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/actions', allow(WRITE_CAPABILITIES.actionList), validate('param', PlanParam), validate('json', CreateActionBody), (c) =>
       c.json(createAction({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') }), 201),
     )
-    .put('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.action), validate('param', ActionParam), validate('json', EditBody), (c) =>
+    .put('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.action), validate('param', ActionParam), validate('json', UpdateActionBody), (c) =>
       c.json(updateAction({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
     .delete('/:planId/actions/:actionId', allow(WRITE_CAPABILITIES.actionList), validate('param', ActionParam), validate('query', DeleteQuery), (c) => {
@@ -30,24 +35,28 @@ export function actionRoutes() {
       '/:planId/actions/:actionId/indicators',
       allow(WRITE_CAPABILITIES.indicator),
       validate('param', ActionParam),
-      validate('json', CreateBody.extend({ position: z.number().int().min(0).max(10_000).optional() })),
+      validate('json', CreateIndicatorBody),
       (c) => c.json(createIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
     )
-    .put('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('json', EditBody), (c) =>
-      c.json(updateIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    .put(
+      '/:planId/indicators/:indicatorId',
+      allow(WRITE_CAPABILITIES.indicator),
+      validate('param', IndicatorParam),
+      validate('json', UpdateIndicatorBody),
+      (c) => c.json(updateIndicator({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
     .delete('/:planId/indicators/:indicatorId', allow(WRITE_CAPABILITIES.indicator), validate('param', IndicatorParam), validate('query', DeleteQuery), (c) => {
       deleteIndicator({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
       return c.body(null, 204);
     })
-    .put('/:planId/cells', allow(WRITE_CAPABILITIES.cells), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
-      c.json(updateCells({ ...c.var.ctx, planId: c.req.valid('param').planId, input: c.req.valid('json') })),
+    .put('/:planId/cells', allow(WRITE_CAPABILITIES.cells), validate('param', PlanParam), validate('json', UpdateCellsBody), (c) =>
+      c.json(updateCells({ ...c.var.ctx, planId: c.req.valid('param').planId, cells: c.req.valid('json').cells })),
     )
     .put(
       '/:planId/indicators/:indicatorId/values/:year/:kind',
       allow(WRITE_CAPABILITIES.cells),
-      validate('param', ValueParam),
-      validate('json', z.object({ value: z.union([z.number(), z.string().max(40)]).nullable(), version: Version }).strict()),
+      validate('param', IndicatorValueParam),
+      validate('json', UpdateIndicatorValueBody),
       (c) => c.json(updateIndicatorValue({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     );
 }

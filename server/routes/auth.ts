@@ -1,10 +1,10 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, setSignedCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { z } from 'zod';
 import { changePassword, closeSession, LoginThrottle, login, meOf, SESSION_COOKIE, SESSION_TTL_MS } from '../services/auth.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { AppEnv } from './access.ts';
+import { LoginBody, PasswordBody } from '../../schemas/requests/auth.ts';
 import { validate } from './validate.ts';
 
 /** The session cookie: signed, HttpOnly, SameSite=Lax, Secure when served over HTTPS. */
@@ -31,7 +31,7 @@ function addressOf(c: Context): string {
 export function authRoutes(ctx: ServiceContext, secret: string, throttle: LoginThrottle = new LoginThrottle()) {
   return (
     new Hono<AppEnv>()
-      .post('/login', validate('json', z.unknown()), async (c) => {
+      .post('/login', validate('json', LoginBody), async (c) => {
         const { sessionId, me } = await login({ ...ctx, input: c.req.valid('json'), address: addressOf(c), throttle, previousSessionId: c.var.sessionId });
         await setSessionCookie(c, sessionId, secret);
         return c.json(me);
@@ -45,7 +45,7 @@ export function authRoutes(ctx: ServiceContext, secret: string, throttle: LoginT
       // The interface's first question: a page opened without a session asks it without failing (no 401 logged in
       // the browser's console). It reveals nothing: `{ me: null }` to anyone without a valid session.
       .get('/session', (c) => c.json({ me: c.var.sessionId ? meOf(ctx.db, c.var.ctx.actor) : null }))
-      .put('/password', validate('json', z.unknown()), async (c) => {
+      .put('/password', validate('json', PasswordBody), async (c) => {
         const { sessionId } = await changePassword({ ...c.var.ctx, input: c.req.valid('json') });
         await setSessionCookie(c, sessionId, secret);
         return c.body(null, 204);

@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
 import { createFactory } from 'hono/factory';
-import { z } from 'zod';
-import { RowId } from '../../schemas/primitives.ts';
 import {
   approveSubmission,
   getSubmissionChecklist,
@@ -16,12 +14,21 @@ import { listReviewThreads, openReviewThread, postReviewMessage, resolveReviewTh
 import type { PdfPool } from '../workers/pdf-pool.ts';
 import { allow, type AppEnv } from './access.ts';
 import { attachmentHeaders } from './attachment.ts';
-import { PlanParam, validate } from './validate.ts';
-
-const SubmissionParam = PlanParam.extend({ submissionId: RowId });
-const ThreadParam = PlanParam.extend({ threadId: RowId });
-const YearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100) }).strict();
-const OptionalYearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100).optional() }).strict();
+import {
+  ApproveBody,
+  ChecklistQuery,
+  OpenThreadBody,
+  PostMessageBody,
+  ReopenBody,
+  ResolveThreadBody,
+  ReturnBody,
+  SubmissionParam,
+  SubmitReportBody,
+  ThreadParam,
+  ThreadsQuery,
+} from '../../schemas/requests/submissions.ts';
+import { PlanParam } from '../../schemas/requests/shared.ts';
+import { validate } from './validate.ts';
 
 /** A submission's stored file, with its SHA-256 in a header. */
 const submittedFile = (kind: 'pdf' | 'xlsx') =>
@@ -34,19 +41,19 @@ const submittedFile = (kind: 'pdf' | 'xlsx') =>
 export function submissionRoutes(pdfPool: PdfPool) {
   return new Hono<AppEnv>()
     .get('/:planId/submissions', allow('read'), validate('param', PlanParam), (c) => c.json(listSubmissions({ ...c.var.ctx, ...c.req.valid('param') })))
-    .get('/:planId/submissions/checklist', allow('read'), validate('param', PlanParam), validate('query', YearQuery), (c) =>
+    .get('/:planId/submissions/checklist', allow('read'), validate('param', PlanParam), validate('query', ChecklistQuery), (c) =>
       c.json(getSubmissionChecklist({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
     )
-    .post('/:planId/submissions', allow('submit'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/submissions', allow('submit'), validate('param', PlanParam), validate('json', SubmitReportBody), (c) =>
       c.json(submitReport({ ...c.var.ctx, pdfPool, ...c.req.valid('param'), input: c.req.valid('json') }), 202),
     )
-    .post('/:planId/submissions/:submissionId/approve', allow('review'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/submissions/:submissionId/approve', allow('review'), validate('param', SubmissionParam), validate('json', ApproveBody), (c) =>
       c.json(approveSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
     )
-    .post('/:planId/submissions/:submissionId/return', allow('review'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/submissions/:submissionId/return', allow('review'), validate('param', SubmissionParam), validate('json', ReturnBody), (c) =>
       c.json(returnSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
     )
-    .post('/:planId/submissions/:submissionId/reopen', allow('reopen'), validate('param', SubmissionParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/submissions/:submissionId/reopen', allow('reopen'), validate('param', SubmissionParam), validate('json', ReopenBody), (c) =>
       c.json(reopenSubmission({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
     )
     .get('/:planId/submissions/:submissionId/snapshot.json', allow('read'), validate('param', SubmissionParam), (c) =>
@@ -54,16 +61,16 @@ export function submissionRoutes(pdfPool: PdfPool) {
     )
     .get('/:planId/submissions/:submissionId/report.pdf', allow('read'), ...submittedFile('pdf'))
     .get('/:planId/submissions/:submissionId/report.xlsx', allow('read'), ...submittedFile('xlsx'))
-    .get('/:planId/threads', allow('read'), validate('param', PlanParam), validate('query', OptionalYearQuery), (c) =>
+    .get('/:planId/threads', allow('read'), validate('param', PlanParam), validate('query', ThreadsQuery), (c) =>
       c.json(listReviewThreads({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
     )
-    .post('/:planId/threads', allow('review'), validate('param', PlanParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/threads', allow('review'), validate('param', PlanParam), validate('json', OpenThreadBody), (c) =>
       c.json(openReviewThread({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 201),
     )
-    .post('/:planId/threads/:threadId/messages', allow('discuss'), validate('param', ThreadParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/threads/:threadId/messages', allow('discuss'), validate('param', ThreadParam), validate('json', PostMessageBody), (c) =>
       c.json(postReviewMessage({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') }), 201),
     )
-    .post('/:planId/threads/:threadId/resolve', allow('review'), validate('param', ThreadParam), validate('json', z.unknown()), (c) =>
+    .post('/:planId/threads/:threadId/resolve', allow('review'), validate('param', ThreadParam), validate('json', ResolveThreadBody), (c) =>
       c.json(resolveReviewThread({ ...c.var.ctx, ...c.req.valid('param'), input: c.req.valid('json') })),
     );
 }

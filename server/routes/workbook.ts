@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
-import { ImportFormSchema } from '../../schemas/workbook-import.ts';
+import { ImportWorkbookForm } from '../../schemas/requests/workbook.ts';
+import { PlanParam } from '../../schemas/requests/shared.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../services/workbook.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { PlanParam, validate } from './validate.ts';
+import { validate } from './validate.ts';
 import { attachmentHeaders } from './attachment.ts';
 
 export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -15,7 +16,7 @@ export function workbookRoutes() {
       const { filename, bytes } = await exportPlanWorkbook({ ...c.var.ctx, planId: c.req.valid('param').planId });
       return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
     })
-    .post('/:planId/import.xlsx', allow(WRITE_CAPABILITIES.workbookImport), validate('param', PlanParam), validate('form', ImportFormSchema), async (c) => {
+    .post('/:planId/import.xlsx', allow(WRITE_CAPABILITIES.workbookImport), validate('param', PlanParam), validate('form', ImportWorkbookForm), async (c) => {
       const { file, apply, fingerprint } = c.req.valid('form');
       const bytes = new Uint8Array(await file.arrayBuffer());
       const result = await importPlanWorkbook({

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { actions, indicators, transfers } from '../db/schema.ts';
-import { ValidationError, parseOrThrow } from '../errors.ts';
-import { ActionEditSchema, FicheSchema, OperateurSchema, describeAction, type Action } from '../../schemas/action.ts';
+import { ValidationError } from '../errors.ts';
+import { FicheSchema, describeAction, type Action } from '../../schemas/action.ts';
+import type { CreateActionBody, UpdateActionBody } from '../../schemas/requests/actions.ts';
 import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
 import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
@@ -11,11 +12,6 @@ import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from '
 import { newIdOf, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
 import { actionPathPrefix } from '../../schemas/plan-path.ts';
-
-/** Adding an action: its catalogue code and, optionally, its operator and list fields. */
-export const ActionCreateSchema = ActionEditSchema.pick({ code: true, statut: true, droitVise: true, priorite: true })
-  .extend({ operateur: OperateurSchema.optional() })
-  .strict();
 
 export function actionIdsOf(db: DbOrTx, planId: string): string[] {
   return orderedIds(db, actions, eq(actions.planId, planId));
@@ -43,8 +39,8 @@ function findAction(db: DbOrTx, planId: string, actionId: string): Action | unde
  * Adds an action to the plan's list, after the last one. Its fiche starts with the form's standard activity
  * indicators and the catalogue's default rows for its code; an unknown code is accepted and reported by the checks.
  */
-export function createAction(ctx: ServiceContext & { planId: string; input: unknown }): Action {
-  const input = parseOrThrow(ActionCreateSchema, ctx.input);
+export function createAction(ctx: ServiceContext & { planId: string; input: CreateActionBody }): Action {
+  const { input } = ctx;
   const id = newIdOf(ctx)();
   const fiche = FicheSchema.parse({ operateur: input.operateur ?? {} });
   const entry = resolveCatalogueEntry(ctx.reference.catalogue, input.code);
@@ -86,10 +82,8 @@ export function createAction(ctx: ServiceContext & { planId: string; input: unkn
 }
 
 /** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
-export function updateAction(
-  ctx: ServiceContext & { planId: string; actionId: string; version: number; data: unknown; position?: number | undefined },
-): Action {
-  const data = parseOrThrow(ActionEditSchema, ctx.data);
+export function updateAction(ctx: ServiceContext & { planId: string; actionId: string } & UpdateActionBody): Action {
+  const { data } = ctx;
   return mutatePlan(
     ctx,
     ctx.planId,

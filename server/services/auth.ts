@@ -4,7 +4,8 @@ import { eq, lt } from 'drizzle-orm';
 import { organisations, sessions, settings, users } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
-import { ROLE_CAPABILITIES, ROLE_LABELS, LoginSchema, PasswordChangeSchema, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
+import { ROLE_CAPABILITIES, ROLE_LABELS, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
+import type { LoginBody, PasswordBody } from '../../schemas/requests/auth.ts';
 import { newIdOf, nowOf, type ServiceContext } from './context.ts';
 
 /** Name of the session cookie (signed, HttpOnly, SameSite=Lax). */
@@ -118,9 +119,9 @@ let decoyHash: Promise<string> | null = null;
  * sign-in, and `previousSessionId`, if any, is closed). Answers the session id for the cookie.
  */
 export async function login(
-  ctx: ServiceContext & { input: unknown; address: string; throttle: LoginThrottle; previousSessionId: string | null },
+  ctx: ServiceContext & { input: LoginBody; address: string; throttle: LoginThrottle; previousSessionId: string | null },
 ): Promise<{ sessionId: string; me: Me }> {
-  const { email, motDePasse } = parseOrThrow(LoginSchema, ctx.input);
+  const { email, motDePasse } = ctx.input;
   const now = Date.parse(nowOf(ctx));
   ctx.throttle.check(email, ctx.address, now);
   const user = ctx.db.select().from(users).where(eq(users.email, email)).get();
@@ -171,8 +172,8 @@ export function closeSession(db: DbOrTx, sessionId: string): void {
  * Changes the signed-in person's password after checking the current one; every session of the account is closed
  * and a new one opened for this browser.
  */
-export async function changePassword(ctx: ServiceContext & { actor: Actor; input: unknown }): Promise<{ sessionId: string }> {
-  const { actuel, nouveau } = parseOrThrow(PasswordChangeSchema, ctx.input);
+export async function changePassword(ctx: ServiceContext & { actor: Actor; input: PasswordBody }): Promise<{ sessionId: string }> {
+  const { actuel, nouveau } = ctx.input;
   const user = ctx.db.select().from(users).where(eq(users.id, ctx.actor.userId)).get();
   if (!user) throw new UnauthenticatedError();
   if (!(await verify(user.passwordHash, actuel).catch(() => false))) {

@@ -3,7 +3,8 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { actions, cells, indicators, transfers } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
-import { CellsEditSchema, cellPathOf, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
+import { cellPathOf, describeCell, type CellEdit, type StoredCell } from '../../schemas/cells.ts';
+import { UpdateCellsBody } from '../../schemas/requests/actions.ts';
 import { TIME_CATEGORY_CODES } from '../../schemas/enums.ts';
 import { indicatorValue } from '../../schemas/indicator.ts';
 import { cents, percentHundredths } from '../../schemas/primitives.ts';
@@ -79,8 +80,8 @@ function validateCell(
  * A written cell's version goes up by one, a cell sent with its stored value keeps its version; a blanked cell keeps
  * its row (so versions never go back).
  */
-export function updateCells(ctx: ServiceContext & { planId: string; input: unknown }): StoredCell[] {
-  const { cells: edits } = parseOrThrow(CellsEditSchema, ctx.input);
+export function updateCells(ctx: ServiceContext & { planId: string } & UpdateCellsBody): StoredCell[] {
+  const edits = ctx.cells;
   return mutatePlan(
     ctx,
     ctx.planId,
@@ -181,7 +182,9 @@ export function updateIndicatorValue(
     version: ctx.version,
   };
   try {
-    const [stored] = updateCells({ ...ctx, input: { cells: [cell] } });
+    // The value comes from the route's body: parsed here as a cell of the grid, its issues named below.
+    const { cells: edits } = parseOrThrow(UpdateCellsBody, { cells: [cell] });
+    const [stored] = updateCells({ ...ctx, cells: edits });
     return { value: stored!.value, version: stored!.version };
   } catch (e) {
     if (e instanceof ConflictError && Array.isArray(e.current)) {

@@ -6,6 +6,7 @@ import { COLLECTION_SCHEMAS, type CollectionKey } from '../../schemas/plan.ts';
 import { TransferFieldsSchema } from '../../schemas/transfer.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { listRowPath, transferPath } from '../../schemas/plan-path.ts';
+import type { CreateTransferBody, UpdateTransferBody } from '../../schemas/requests/lists.ts';
 import type { Db } from '../db/open.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { deleteCellsOfRow } from './plan-store.ts';
@@ -114,8 +115,8 @@ const transferOut = (r: typeof transfers.$inferSelect) => ({
   montant: r.montantCents,
 });
 
-export function createTransfer(ctx: ServiceContext & { planId: string; data: unknown }) {
-  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+export function createTransfer(ctx: ServiceContext & { planId: string } & CreateTransferBody) {
+  const { data } = ctx;
   const id = newIdOf(ctx)();
   return mutatePlan(
     ctx,
@@ -131,8 +132,8 @@ export function createTransfer(ctx: ServiceContext & { planId: string; data: unk
   );
 }
 
-export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & RowEdit) {
-  const data = parseOrThrow(TransferFieldsSchema, ctx.data, ['transferts']);
+export function updateTransfer(ctx: ServiceContext & { planId: string; transferId: string } & UpdateTransferBody) {
+  const { data } = ctx;
   return mutatePlan(
     ctx,
     ctx.planId,

@@ -7,7 +7,6 @@ import { BOOKED_FILE_COLUMNS, type BookedFileProblem, type BookedImportPreview, 
 import { checkPlan } from '../../schemas/checks.ts';
 import { findMissingValue } from '../../schemas/submission.ts';
 import {
-  BookedLineFieldsSchema,
   BudgetVersionFieldsSchema,
   JustificationFieldsSchema,
   bookedTotals,
@@ -24,6 +23,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readBookedFile } from '../imports/booked-file.ts';
+import type { CreateBookedLineBody, UpdateBookedLineBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
@@ -70,8 +70,8 @@ export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data
 
 const lineWhere = (planId: string, lineId: string) => and(eq(bookedLines.id, lineId), eq(bookedLines.planId, planId));
 
-export function createBookedLine(ctx: ServiceContext & { planId: string; data: unknown }): BookedLine {
-  const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
+export function createBookedLine(ctx: ServiceContext & { planId: string } & CreateBookedLineBody): BookedLine {
+  const fields = ctx.data;
   return mutatePlan(
     ctx,
     ctx.planId,
@@ -88,8 +88,8 @@ export function createBookedLine(ctx: ServiceContext & { planId: string; data: u
   );
 }
 
-export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; data: unknown }): BookedLine {
-  const fields = parseOrThrow(BookedLineFieldsSchema, ctx.data);
+export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string } & UpdateBookedLineBody): BookedLine {
+  const fields = ctx.data;
   return mutatePlan(
     ctx,
     ctx.planId,

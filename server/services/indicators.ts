@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { actions, cells, indicators } from '../db/schema.ts';
-import { NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
-import { IndicatorFieldsSchema, indicatorValue, type Indicator } from '../../schemas/indicator.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import { indicatorValue, type Indicator } from '../../schemas/indicator.ts';
+import type { CreateIndicatorBody, UpdateIndicatorBody } from '../../schemas/requests/actions.ts';
 import type { DbOrTx } from '../db/open.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { readPlan } from './plan-store.ts';
@@ -15,13 +16,6 @@ import { indicatorPath, indicatorsPath } from '../../schemas/plan-path.ts';
  * Indicator rows of a fiche action: category, label, unit, aggregation override and typed ex-ante.
  * Their yearly targets and actuals are cells (see cells.ts).
  */
-
-/** Validates the fields and the typed ex-ante against the row's unit; ex-ante in minor units or Belgian text. */
-function parseIndicatorFields(data: unknown) {
-  const fields = parseOrThrow(IndicatorFieldsSchema, data);
-  const exAnte = parseOrThrow(indicatorValue(fields.unit).nullable(), fields.exAnte, ['exAnte']);
-  return { ...fields, exAnte };
-}
 
 function indicatorIds(db: DbOrTx, actionId: string): string[] {
   return orderedIds(db, indicators, eq(indicators.actionId, actionId));
@@ -51,8 +45,8 @@ function requireIndicatorOfPlan(db: DbOrTx, planId: string, indicatorId: string)
   return row?.indicator;
 }
 
-export function createIndicator(ctx: ServiceContext & { planId: string; actionId: string; data: unknown; position?: number | undefined }): Indicator {
-  const fields = parseIndicatorFields(ctx.data);
+export function createIndicator(ctx: ServiceContext & { planId: string; actionId: string } & CreateIndicatorBody): Indicator {
+  const fields = ctx.data;
   const id = newIdOf(ctx)();
   return mutatePlan(
     ctx,
@@ -81,10 +75,8 @@ export function createIndicator(ctx: ServiceContext & { planId: string; actionId
  * Edits an indicator row. Changing its unit is refused while a stored value would not fit the new unit
  * (e.g. 150 as a percentage).
  */
-export function updateIndicator(
-  ctx: ServiceContext & { planId: string; indicatorId: string; version: number; data: unknown; position?: number | undefined },
-): Indicator {
-  const fields = parseIndicatorFields(ctx.data);
+export function updateIndicator(ctx: ServiceContext & { planId: string; indicatorId: string } & UpdateIndicatorBody): Indicator {
+  const fields = ctx.data;
   return mutatePlan(
     ctx,
     ctx.planId,

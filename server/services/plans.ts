@@ -3,7 +3,8 @@ import { actions, organisations, plans, submissions } from '../db/schema.ts';
 import { canSeePlan, type Actor } from '../../schemas/access.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
-import { PlanDocumentSchema, PlanHeaderSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
+import { PlanDocumentSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
+import type { CreatePlanBody } from '../../schemas/requests/plans.ts';
 import { insertPlanContent, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { appendAudit } from './audit.ts';
@@ -77,15 +78,14 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
 }
 
 /** A new, empty plan for a commune and a programme; a person of a commune creates their own commune's plans only (403). */
-export function createPlan(ctx: ServiceContext & { input: unknown }): Plan {
-  const parsed = PlanHeaderSchema.safeParse(ctx.input);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  if (!ctx.reference.programmes.some((p) => p.id === parsed.data.programmeId)) {
+export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Plan {
+  const { input } = ctx;
+  if (!ctx.reference.programmes.some((p) => p.id === input.programmeId)) {
     const known = ctx.reference.programmes.map((p) => p.id).join(', ');
-    const message = `Programme inconnu : ${parsed.data.programmeId} (programmes : ${known})`;
+    const message = `Programme inconnu : ${input.programmeId} (programmes : ${known})`;
     throw new ValidationError(message, [{ path: 'programmeId', message }]);
   }
-  return importPlanDocument({ ...ctx, document: parsed.data });
+  return importPlanDocument({ ...ctx, document: input });
 }
 
 /** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */

@@ -1,19 +1,14 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { reviewMessages, reviewThreads } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
-import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath } from '../../schemas/audit.ts';
 import { isPlanPath } from '../../schemas/plan-path.ts';
 import { isProgrammeYear } from '../../schemas/reference.ts';
-import {
-  ThreadMessageSchema,
-  ThreadOpenSchema,
-  ThreadResolveSchema,
-  type MessageKind,
-  type ReviewThread,
-  type ThreadStatus,
-} from '../../schemas/submission.ts';
+import type { MessageKind, ReviewThread, ThreadStatus } from '../../schemas/submission.ts';
+import type { Plan } from '../../schemas/plan.ts';
+import type { OpenThreadBody, PostMessageBody, ResolveThreadBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -76,8 +71,8 @@ function addMessage(ctx: ServiceContext, db: DbOrTx, threadId: string, nature: M
 }
 
 /** A reviewer's question on one value of a programme year. */
-export function openReviewThread(ctx: ServiceContext & { planId: string; input: unknown }): ReviewThread {
-  const { annee, chemin, texte } = parseOrThrow(ThreadOpenSchema, ctx.input);
+export function openReviewThread(ctx: ServiceContext & { planId: string; input: OpenThreadBody }): ReviewThread {
+  const { annee, chemin, texte } = ctx.input;
   const plan = readPlan(ctx.db, ctx.planId);
   const programme = requireProgramme(ctx, plan.programmeId);
   if (!isProgrammeYear(programme, String(annee))) {
@@ -110,8 +105,8 @@ function requireThread(db: DbOrTx, planId: string, threadId: string): ReviewThre
  * A message in a thread: the commune's answer (the thread becomes "Réponse donnée"), or the reviewer asking again
  * (open again). A resolved thread takes no more messages.
  */
-export function postReviewMessage(ctx: ServiceContext & { planId: string; threadId: string; input: unknown }): ReviewThread {
-  const { texte } = parseOrThrow(ThreadMessageSchema, ctx.input);
+export function postReviewMessage(ctx: ServiceContext & { planId: string; threadId: string; input: PostMessageBody }): ReviewThread {
+  const { texte } = ctx.input;
   const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
   if (thread.statut === 'resolu') throw new ConflictError('Cette question est résolue : ouvrez-en une nouvelle', thread);
   const reviewer = ctx.actor ? hasCapability(ctx.actor, 'review') && !hasCapability(ctx.actor, 'answer') : false;
@@ -129,8 +124,8 @@ export function postReviewMessage(ctx: ServiceContext & { planId: string; thread
 }
 
 /** The reviewer closes a thread, with an optional last word. */
-export function resolveReviewThread(ctx: ServiceContext & { planId: string; threadId: string; input: unknown }): ReviewThread {
-  const { texte } = parseOrThrow(ThreadResolveSchema, ctx.input);
+export function resolveReviewThread(ctx: ServiceContext & { planId: string; threadId: string; input: ResolveThreadBody }): ReviewThread {
+  const { texte } = ctx.input;
   const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
   if (thread.statut === 'resolu') return thread;
   ctx.db.transaction((db) => {

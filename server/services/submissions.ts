@@ -2,20 +2,17 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../schemas/audit.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
 import {
-  ApprovalSchema,
   checkSubmission,
-  DecisionSchema,
   isReadyToSubmit,
   LOCKING_STATUSES,
   SUBMISSION_STATUS_LABELS,
-  SubmitSchema,
   type ChecklistItem,
   type ReviewAnnex,
   type Submission,
@@ -25,6 +22,7 @@ import {
 import { buildWorkbookLayout } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
 import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
+import type { ApproveBody, ReopenBody, ReturnBody, SubmitReportBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -126,8 +124,8 @@ const describeSubmission = (row: Pick<SubmissionRow, 'annee' | 'numero'>) => `ra
  * Submits the year: checks the checklist, freezes the year in a snapshot, then generates the files off the request.
  * 409 when the year is already under review or approved; 400 with every missing item otherwise.
  */
-export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: unknown }): Submission {
-  const { annee } = parseOrThrow(SubmitSchema, ctx.input);
+export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: SubmitReportBody }): Submission {
+  const { annee } = ctx.input;
   const { row, plan, annex } = ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
     requireYear(requireProgramme(ctx, plan.programmeId), annee);
@@ -260,15 +258,15 @@ function decide(
 }
 
 /** The DiCS approves the submission under review. */
-export function approveSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: unknown }): Submission {
-  const { motif } = parseOrThrow(ApprovalSchema, ctx.input);
+export function approveSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ApproveBody }): Submission {
+  const { motif } = ctx.input;
   requireLatest(ctx.db, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
   return decide(ctx, 'approuve', motif, 'approbation', (r) => `Rapport ${r.annee} approuvé par la DiCS (soumission n°${r.numero})`);
 }
 
 /** The DiCS returns the submission to the commune, with a reason: the year is editable again. */
-export function returnSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: unknown }): Submission {
-  const { motif } = parseOrThrow(DecisionSchema, ctx.input);
+export function returnSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReturnBody }): Submission {
+  const { motif } = ctx.input;
   requireLatest(ctx.db, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'retourner');
   return decide(ctx, 'retourne', motif, 'retour', (r) => `Rapport ${r.annee} retourné à la commune (soumission n°${r.numero}) : ${motif}`);
 }
@@ -277,8 +275,8 @@ export function returnSubmission(ctx: ServiceContext & { planId: string; submiss
  * Reopens a submitted year, with a reason: the commune may do it while the DiCS has not decided, an approved report
  * only the DiCS or an administrator.
  */
-export function reopenSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: unknown }): Submission {
-  const { motif } = parseOrThrow(DecisionSchema, ctx.input);
+export function reopenSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReopenBody }): Submission {
+  const { motif } = ctx.input;
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
   requireLatest(ctx.db, row, ['soumis', 'approuve'], 'rouvrir');
   if (row.statut === 'approuve' && ctx.actor && !hasCapability(ctx.actor, 'review')) {

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { call, expectApiError, getPlan, makeLiegeApp, makeTestApp, postAction, postPlan, type TestApp } from '../helpers.ts';
+import type { UpdateCellsBody } from '../../schemas/requests/actions.ts';
+import { clientOf, expectApiError, failure, getPlan, makeLiegeApp, makeTestApp, postAction, postPlan, reply, sendRaw, type TestApp } from '../helpers.ts';
+
+type CellInput = UpdateCellsBody['cells'][number];
+
+/** `PUT /api/plans/:planId/cells` through the typed client. */
+const putCells = (app: TestApp, planId: string, cells: CellInput[]) => clientOf(app).plans[':planId'].cells.$put({ param: { planId }, json: { cells } });
+/** `PUT …/indicators/:indicatorId/values/:year/:kind` through the typed client. */
+const putValue = (
+  app: TestApp,
+  planId: string,
+  indicatorId: string,
+  year: string,
+  kind: 'target' | 'actual',
+  json: { value: number | string | null; version: number },
+) => clientOf(app).plans[':planId'].indicators[':indicatorId'].values[':year'][':kind'].$put({ param: { planId, indicatorId, year, kind }, json });
 
 /** An empty PCS 2020-2025 plan with one action from the catalogue (1.3.03: 3 realisation rows, then the standard rows). */
 async function planWithAction(app: TestApp) {
@@ -13,7 +28,7 @@ describe('PUT /api/plans/:planId/cells', () => {
   it('saves a block of cells of every grid as one change and answers each with its new version', async () => {
     const { app } = makeTestApp();
     const { plan, count, money } = await planWithAction(app);
-    const cells = [
+    const cells: CellInput[] = [
       { grid: 'indicator-target', row: count, period: '2021', value: 300, version: 0 },
       { grid: 'indicator-actual', row: count, period: '2021', value: '280', version: 0 },
       { grid: 'indicator-target', row: money, period: '2022', value: '35.082,00', version: 0 },
@@ -21,9 +36,9 @@ describe('PUT /api/plans/:planId/cells', () => {
       { grid: 'time', row: 'coordination', period: '2021', value: 6000, version: 0 },
       { grid: 'consumption', row: 'e-compte', period: '2021', value: '1.234,56', version: 0 },
     ];
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells });
+    const res = await reply(putCells(app, plan.id, cells));
     expect(res.status).toBe(200);
-    expect(res.body.map((c: { value: number; version: number }) => [c.value, c.version])).toEqual([
+    expect(res.body.map((c) => [c.value, c.version])).toEqual([
       [300, 1],
       [280, 1],
       [3_508_200, 1],
@@ -49,9 +64,7 @@ describe('PUT /api/plans/:planId/cells', () => {
     const { app } = makeTestApp();
     const ids = await planWithAction(app);
     const row = ids[unit === 'count' ? 'count' : unit];
-    const res = await call(app, 'PUT', `/api/plans/${ids.plan.id}/cells`, {
-      cells: [{ grid: 'indicator-target', row, period: '2023', value: typed, version: 0 }],
-    });
+    const res = await reply(putCells(app, ids.plan.id, [{ grid: 'indicator-target', row, period: '2023', value: typed, version: 0 }]));
     expect(res.body[0]).toMatchObject({ value: stored, version: 1 });
   });
 
@@ -59,7 +72,7 @@ describe('PUT /api/plans/:planId/cells', () => {
     const { app } = makeTestApp();
     const { plan, count } = await planWithAction(app);
     const put = (value: number | null, version: number) =>
-      call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ grid: 'indicator-target', row: count, period: '2024', value, version }] });
+      reply(putCells(app, plan.id, [{ grid: 'indicator-target', row: count, period: '2024', value, version }]));
     expect((await put(5, 0)).body[0]).toMatchObject({ value: 5, version: 1 });
     expect((await put(null, 1)).body[0]).toMatchObject({ value: null, version: 2 });
     expect((await getPlan(app, plan.id)).actions[0]!.indicators[0]!.values['2024']).toMatchObject({ target: null, targetVersion: 2 });
@@ -68,7 +81,7 @@ describe('PUT /api/plans/:planId/cells', () => {
 
   it('answers 404 for an unknown plan', async () => {
     const { app } = makeTestApp();
-    const res = await call(app, 'PUT', '/api/plans/inconnu/cells', { cells: [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0 }] });
+    const res = await reply(putCells(app, 'inconnu', [{ grid: 'time', row: 'terrain', period: '2021', value: 1, version: 0 }]));
     expectApiError(res, 404, 'not_found');
   });
 
@@ -76,16 +89,16 @@ describe('PUT /api/plans/:planId/cells', () => {
     const { app, plan } = makeLiegeApp();
     const sada = plan.actions.find((a) => a.fiche.operateur.organisme === 'CPAS de Liège - SADA')!;
     const row = sada.indicators[1]!;
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
-      cells: [{ grid: 'indicator-target', row: row.id, period: '2021', value: -1, version: row.values['2021']!.targetVersion }],
-    });
+    const res = await failure(
+      putCells(app, plan.id, [{ grid: 'indicator-target', row: row.id, period: '2021', value: -1, version: row.values['2021']!.targetVersion }]),
+    );
     expectApiError(res, 400, 'validation', 'cells.0.value');
     expect(res.body.message).toBe(
       "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2021 : La valeur ne peut pas être négative",
     );
   });
 
-  it.each([
+  it.each<[string, Omit<CellInput, 'version'>, string]>([
     [
       'a time cell',
       { grid: 'time', row: 'terrain', period: '2026', value: 1 },
@@ -114,9 +127,9 @@ describe('PUT /api/plans/:planId/cells', () => {
   ])('answers 400 with a located French message for %s', async (_, cell, message) => {
     const { app } = makeTestApp();
     const { plan } = await planWithAction(app);
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/cells`, { cells: [{ ...cell, version: 0 }] });
+    const res = await failure(putCells(app, plan.id, [{ ...cell, version: 0 }]));
     expectApiError(res, 400, 'validation', 'cells.0.value');
-    expect(res.body.issues[0].message).toBe(message);
+    expect(res.body.issues[0]!.message).toBe(message);
   });
 });
 
@@ -124,10 +137,11 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
   it('writes one target or actual and answers its value and version', async () => {
     const { app } = makeTestApp();
     const { plan, percent } = await planWithAction(app);
-    const url = `/api/plans/${plan.id}/indicators/${percent}/values/2021`;
-    expect(await call(app, 'PUT', `${url}/target`, { value: '12,5%', version: 0 })).toEqual({ status: 200, body: { value: 1250, version: 1 } });
-    expect(await call(app, 'PUT', `${url}/actual`, { value: 1100, version: 0 })).toEqual({ status: 200, body: { value: 1100, version: 1 } });
-    expect(await call(app, 'PUT', `${url}/target`, { value: null, version: 1 })).toEqual({ status: 200, body: { value: null, version: 2 } });
+    const put = (kind: 'target' | 'actual', json: { value: number | string | null; version: number }) =>
+      reply(putValue(app, plan.id, percent, '2021', kind, json));
+    expect(await put('target', { value: '12,5%', version: 0 })).toEqual({ status: 200, body: { value: 1250, version: 1 } });
+    expect(await put('actual', { value: 1100, version: 0 })).toEqual({ status: 200, body: { value: 1100, version: 1 } });
+    expect(await put('target', { value: null, version: 1 })).toEqual({ status: 200, body: { value: null, version: 2 } });
     const row = (await getPlan(app, plan.id)).actions[0]!.indicators.find((i) => i.id === percent)!;
     expect(row.values).toEqual({ '2021': { target: null, actual: 1100, targetVersion: 2, actualVersion: 1 } });
   });
@@ -135,14 +149,13 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
   it('answers 409 with current = { value, version } when the version is stale', async () => {
     const { app } = makeTestApp();
     const { plan, count } = await planWithAction(app);
-    const url = `/api/plans/${plan.id}/indicators/${count}/values/2025/actual`;
-    await call(app, 'PUT', url, { value: 12, version: 0 });
-    const res = await call(app, 'PUT', url, { value: 13, version: 0 });
+    await reply(putValue(app, plan.id, count, '2025', 'actual', { value: 12, version: 0 }));
+    const res = await failure(putValue(app, plan.id, count, '2025', 'actual', { value: 13, version: 0 }));
     expectApiError(res, 409, 'conflict');
     expect(res.body.current).toEqual({ value: 12, version: 1 });
   });
 
-  it.each([
+  it.each<[string, 'target' | 'actual', { value: number; version: number }, string]>([
     [
       '2019',
       'target',
@@ -164,7 +177,7 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
   ])('answers 400 for year %s, %s, %j, writing nothing', async (year, kind, body, message) => {
     const { app } = makeTestApp();
     const { plan, count } = await planWithAction(app);
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/${year}/${kind}`, body);
+    const res = await failure(putValue(app, plan.id, count, year, kind, body));
     expectApiError(res, 400, 'validation');
     expect(res.body.message).toBe(message);
     expect((await getPlan(app, plan.id)).actions[0]!.indicators[0]!.values).toEqual({});
@@ -179,11 +192,12 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
   ])('answers 400 for %s', async (_, tail, body, path) => {
     const { app } = makeTestApp();
     const { plan, count } = await planWithAction(app);
-    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/${tail}`, body), 400, 'validation', path);
+    // A kind, a year or a body the typed client refuses to send: sent raw on purpose.
+    expectApiError(await sendRaw(app, 'PUT', `/api/plans/${plan.id}/indicators/${count}/values/${tail}`, body), 400, 'validation', path);
   });
 
   it('answers 404 for an unknown plan', async () => {
     const { app } = makeTestApp();
-    expectApiError(await call(app, 'PUT', '/api/plans/inconnu/indicators/abc/values/2021/target', { value: 1, version: 0 }), 404, 'not_found');
+    expectApiError(await reply(putValue(app, 'inconnu', 'abc', '2021', 'target', { value: 1, version: 0 })), 404, 'not_found');
   });
 });

@@ -13,7 +13,7 @@ import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { importPlanDocument } from '../../server/services/plans.ts';
-import { makeTestApp } from '../helpers.ts';
+import { makeTestApp, reply } from '../helpers.ts';
 import { pdfFonts, pdfPages, savePageImage, savePdf } from '../pdf-tools.ts';
 
 /**
@@ -147,7 +147,7 @@ function rowAfter(ws: ExcelJS.Worksheet, after: string, label: string): ExcelJS.
 beforeAll(async () => {
   t = makeTestApp();
   plan = importPlanDocument({ ...t.ctx, document: storedDocument });
-  const res = await t.app.request(`/api/plans/${plan.id}/export.xlsx`);
+  const res = await t.api.plans[':planId']['export.xlsx'].$get({ param: { planId: plan.id } });
   expect(res.status).toBe(200);
   wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
@@ -333,12 +333,10 @@ describe('the workbook of a plan with finance data', () => {
     'imports back its own export without change: the finance sheets are read-only',
     async () => {
       const bytes = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-      const form = new FormData();
-      form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
-      const res = await t.app.request(`/api/plans/${plan.id}/import.xlsx`, { method: 'POST', body: form });
-      const body = (await res.json()) as { changes: unknown[] };
-      expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
-      expect(body.changes).toEqual([]);
+      const file = new File([bytes as BlobPart], 'plan.xlsx');
+      const res = await reply(t.api.plans[':planId']['import.xlsx'].$post({ param: { planId: plan.id }, form: { file } }));
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(200);
+      expect(res.body.changes).toEqual([]);
     },
     TIMEOUT,
   );

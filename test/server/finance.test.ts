@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../../samples/load-sample.ts';
 import type { BudgetVersion, BookedLine, YearReconciliation } from '../../schemas/finance.ts';
-import type { JustifiedFinding } from '../../schemas/checks.ts';
-import { call, expectApiError, getPlan, makeLiegeApp, makeTestApp, postPlan, type TestApp } from '../helpers.ts';
+import type { z } from 'zod';
+import type { CreateBookedLineBody, CreateBudgetVersionBody, JustifyBody, UpdateBookedLineBody } from '../../schemas/requests/finance.ts';
+import type { UpdateCellsBody } from '../../schemas/requests/actions.ts';
+import { clientOf, expectApiError, failure, getPlan, makeLiegeApp, makeTestApp, postPlan, reply, sendRaw, type TestApp } from '../helpers.ts';
 
 /** The finance officer's API: budget versions, yearly transfers, imputations (rows and file), justifications, reconciliation. */
 
@@ -14,22 +16,34 @@ const BAD_FILE = join(SAMPLES_DIR, 'imputations', 'liege-imputations-2021-erreur
 function liege() {
   const t = makeLiegeApp();
   const programme = t.reference.programmes.find((p) => p.id === t.plan.programmeId)!;
-  return { ...t, years: programme.years, url: `/api/plans/${t.plan.id}` };
+  return { ...t, years: programme.years, planId: t.plan.id };
 }
 
-async function upload(app: TestApp, url: string, bytes: Uint8Array, fields: Record<string, string> = {}, name = 'imputations.csv') {
-  const form = new FormData();
-  form.set('file', new File([new Uint8Array(bytes)], name));
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  const res = await app.request(`${url}/booked-lines/import`, { method: 'POST', body: form });
-  return { status: res.status, body: (await res.json()) as any };
-}
+/** The finance routes of one plan through the typed client, as the person `app` is signed in as. */
+const financeOf = (app: TestApp, planId: string) => {
+  const plan = clientOf(app).plans[':planId'];
+  const param = { planId };
+  return {
+    checks: async () => (await reply(plan.checks.$get({ param }))).body,
+    putCells: (json: z.input<typeof UpdateCellsBody>) => reply(plan.cells.$put({ param, json })),
+    postVersion: (json: z.input<typeof CreateBudgetVersionBody>) => reply(plan['budget-versions'].$post({ param, json })),
+    postLine: (json: z.input<typeof CreateBookedLineBody>) => reply(plan['booked-lines'].$post({ param, json })),
+    putLine: (lineId: string, json: z.input<typeof UpdateBookedLineBody>) => reply(plan['booked-lines'][':lineId'].$put({ param: { ...param, lineId }, json })),
+    deleteLine: (lineId: string, version: number) =>
+      reply(plan['booked-lines'][':lineId'].$delete({ param: { ...param, lineId }, query: { version: String(version) } })),
+    justify: (json: z.input<typeof JustifyBody>) => reply(plan.justifications.$put({ param, json })),
+    unjustify: (cle: string, version: number) => reply(plan.justifications.$delete({ param, query: { cle, version: String(version) } })),
+    upload: (bytes: Uint8Array, fields: { apply?: 'true' | 'false'; fingerprint?: string } = {}, name = 'imputations.csv') =>
+      reply(plan['booked-lines'].import.$post({ param, form: { file: new File([new Uint8Array(bytes)], name), ...fields } })),
+  };
+};
 
-const reconciliation = async (app: TestApp, url: string, year: number) =>
-  (await call(app, 'GET', `${url}/reconciliation?annee=${year}`)).body as YearReconciliation;
+const reconciliation = async (app: TestApp, planId: string, year: number): Promise<YearReconciliation> =>
+  (await reply(clientOf(app).plans[':planId'].reconciliation.$get({ param: { planId }, query: { annee: String(year) } }))).body as YearReconciliation;
 const lineOf = (rec: YearReconciliation, id: string) => rec.lines.find((l) => l.id === id)!;
 
-const versionBody = (annee: number, nature: string, budget: unknown, extra: Record<string, unknown> = {}) => ({
+type VersionData = z.input<typeof CreateBudgetVersionBody>['data'];
+const versionBody = (annee: number, nature: VersionData['nature'], budget: VersionData['budget'], extra: Partial<VersionData> = {}) => ({
   data: {
     annee,
     nature,
@@ -43,8 +57,8 @@ const versionBody = (annee: number, nature: string, budget: unknown, extra: Reco
 
 describe('GET /api/plans/:planId/reconciliation', () => {
   it('shows the Liège figures for every programme year, from the fiche plan budget and annual transfers', async () => {
-    const { app, url, years } = liege();
-    const all = (await call(app, 'GET', `${url}/reconciliation`)).body as YearReconciliation[];
+    const { api, planId, years } = liege();
+    const all = (await reply(api.plans[':planId'].reconciliation.$get({ param: { planId }, query: {} }))).body as YearReconciliation[];
     expect(all.map((r) => r.year)).toEqual(years);
     for (const rec of all) {
       expect(rec.figures.totalRecettes).toBe(242_499_674);
@@ -57,20 +71,21 @@ describe('GET /api/plans/:planId/reconciliation', () => {
   });
 
   it('answers 400 for a year outside the programme and 404 for an unknown plan', async () => {
-    const { app, url, years } = liege();
-    expectApiError(await call(app, 'GET', `${url}/reconciliation?annee=${years[years.length - 1]! + 1}`), 400, 'validation', 'annee');
-    expectApiError(await call(app, 'GET', '/api/plans/inconnu/reconciliation'), 404, 'not_found');
+    const { api, planId, years } = liege();
+    const get = api.plans[':planId'].reconciliation.$get;
+    expectApiError(await reply(get({ param: { planId }, query: { annee: String(years[years.length - 1]! + 1) } })), 400, 'validation', 'annee');
+    expectApiError(await reply(get({ param: { planId: 'inconnu' }, query: {} })), 404, 'not_found');
   });
 });
 
 describe('POST /api/plans/:planId/budget-versions', () => {
   it('keeps the prévisionnel and each actualisation as dated versions; the latest applies and the difference is visible', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const year = years[1]!;
-    const first = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget));
+    const first = await financeOf(app, planId).postVersion(versionBody(year, 'previsionnel', plan.budget));
     expect(first.status).toBe(201);
     const changed = { ...plan.budget, recettes: { ...plan.budget.recettes, total: null, subventionPcs: plan.budget.recettes.subventionPcs! + 1 } };
-    const second = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', changed, { dateDecision: `${year}-06-30` }));
+    const second = await financeOf(app, planId).postVersion(versionBody(year, 'actualisation', changed, { dateDecision: `${year}-06-30` }));
     expect(second.status).toBe(201);
     // The author is the signed-in person, whatever name the body types.
     expect(second.body).toMatchObject({ annee: year, nature: 'actualisation', auteur: 'Administrateur Cohésio', enregistreLe: expect.any(String) });
@@ -79,22 +94,23 @@ describe('POST /api/plans/:planId/budget-versions', () => {
     expect(stored.map((v) => v.id)).toEqual([first.body.id, second.body.id]);
     expect(stored[0]!.budget).toEqual(plan.budget);
 
-    const rec = await reconciliation(app, url, year);
+    const rec = await reconciliation(app, planId, year);
     expect(rec.budget.version?.id).toBe(second.body.id);
     expect(lineOf(rec, 'subvention-pcs').budget).toBe(plan.budget.recettes.subventionPcs! + 1);
     // One cent more subvention unbalances the actualisation: a blocking finding of that year.
-    const checks = (await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[];
+    const checks = await financeOf(app, planId).checks();
     expect(checks).toContainEqual(expect.objectContaining({ rule: 'rapprochement-equilibre', level: 'error', path: `finance.${year}.equilibre` }));
     expect(checks.find((f) => f.rule === 'rapprochement-equilibre')!.message).toContain('€ 0,01');
     // Other years still use the fiche plan's budget.
-    expect((await reconciliation(app, url, years[0]!)).budget.version).toBeNull();
+    expect((await reconciliation(app, planId, years[0]!)).budget.version).toBeNull();
   });
 
   it('never changes a recorded version: no route edits one and the database refuses an update', async () => {
-    const { app, url, years, plan, db } = liege();
-    const v = (await call(app, 'POST', `${url}/budget-versions`, versionBody(years[0]!, 'previsionnel', plan.budget))).body as BudgetVersion;
-    expect((await call(app, 'PUT', `${url}/budget-versions/${v.id}`, { data: {} })).status).toBe(404);
-    expect((await call(app, 'DELETE', `${url}/budget-versions/${v.id}`)).status).toBe(404);
+    const { app, planId, years, plan, db } = liege();
+    const v = (await financeOf(app, planId).postVersion(versionBody(years[0]!, 'previsionnel', plan.budget))).body as BudgetVersion;
+    // Routes that do not exist: the typed client cannot name them, sent raw on purpose.
+    expect((await sendRaw(app, 'PUT', `/api/plans/${planId}/budget-versions/${v.id}`, { data: {} })).status).toBe(404);
+    expect((await sendRaw(app, 'DELETE', `/api/plans/${planId}/budget-versions/${v.id}`)).status).toBe(404);
     expect(() => db.$client.prepare('update budget_versions set subvention_pcs = 0 where id = ?').run(v.id)).toThrow(/never updated/);
     expect((await getPlan(app, plan.id)).budgetsAnnuels[0]!.budget).toEqual(plan.budget);
   });
@@ -103,30 +119,29 @@ describe('POST /api/plans/:planId/budget-versions', () => {
     ['a second prévisionnel', 'previsionnel', 'nature', /déjà enregistré/],
     ['an actualisation dated before the prévisionnel', 'actualisation-early', 'dateDecision', /précéder/],
   ])('answers 400 for %s', async (_case, kind, path, message) => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const year = years[0]!;
-    await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', plan.budget));
+    await financeOf(app, planId).postVersion(versionBody(year, 'previsionnel', plan.budget));
     const body =
       kind === 'previsionnel'
         ? versionBody(year, 'previsionnel', plan.budget)
         : versionBody(year, 'actualisation', plan.budget, { dateDecision: `${year - 1}-12-31` });
-    const res = await call(app, 'POST', `${url}/budget-versions`, body);
-    expectApiError(res, 400, 'validation', path);
-    expect(res.body.message).toMatch(message);
+    const res = await financeOf(app, planId).postVersion(body);
+    expect(expectApiError(res, 400, 'validation', path).message).toMatch(message);
     expect((await getPlan(app, plan.id)).budgetsAnnuels).toHaveLength(1);
   });
 
   it('answers 400 for an actualisation without prévisionnel, a year outside the programme, a bad amount and a missing author', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const year = years[0]!;
-    expectApiError(await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'actualisation', plan.budget)), 400, 'validation', 'nature');
+    expectApiError(await financeOf(app, planId).postVersion(versionBody(year, 'actualisation', plan.budget)), 400, 'validation', 'nature');
     expectApiError(
-      await call(app, 'POST', `${url}/budget-versions`, versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)),
+      await financeOf(app, planId).postVersion(versionBody(years[years.length - 1]! + 1, 'previsionnel', plan.budget)),
       400,
       'validation',
       'annee',
     );
-    const bad = await call(app, 'POST', `${url}/budget-versions`, versionBody(year, 'previsionnel', { recettes: { subventionPcs: '1,234.56' } }));
+    const bad = await financeOf(app, planId).postVersion(versionBody(year, 'previsionnel', { recettes: { subventionPcs: '1,234.56' } }));
     expectApiError(bad, 400, 'validation', 'budget.recettes.subventionPcs');
     expect((await getPlan(app, plan.id)).budgetsAnnuels).toEqual([]);
   });
@@ -134,49 +149,52 @@ describe('POST /api/plans/:planId/budget-versions', () => {
 
 describe('yearly transfers (PUT /api/plans/:planId/cells, grid "transfer")', () => {
   it('stores an amount per partner and year; a blank year keeps the annual amount; the reconciliation follows to the cent', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const year = String(years[2]);
     const t = plan.transferts.find((x) => x.art20 === true)!;
-    const put = await call(app, 'PUT', `${url}/cells`, {
+    const put = await financeOf(app, planId).putCells({
       cells: [{ grid: 'transfer', row: t.id, period: year, value: String(t.montant! + 1).replace(/(\d\d)$/, ',$1'), version: 0 }],
     });
     expect(put.status).toBe(200);
     const stored = (await getPlan(app, plan.id)).transferts.find((x) => x.id === t.id)!;
     expect(stored.parAnnee).toEqual({ [year]: t.montant! + 1 });
 
-    const rec = await reconciliation(app, url, Number(year));
+    const rec = await reconciliation(app, planId, Number(year));
     expect(lineOf(rec, 'transferts')).toMatchObject({ transferred: 84_561_309, status: 'ecart', differences: [{ label: 'transféré − budget', value: 1 }] });
     expect(lineOf(rec, 'art20').differences).toEqual([{ label: 'transféré − budget', value: 1 }]);
     expect(rec.partners.find((p) => p.transferId === t.id)!.transfer).toEqual({ amount: t.montant! + 1, source: 'annee' });
-    expect(lineOf(await reconciliation(app, url, years[0]!), 'transferts').status).toBe('ok');
+    expect(lineOf(await reconciliation(app, planId, years[0]!), 'transferts').status).toBe('ok');
   });
 
   it('refuses a year outside the programme, an unknown transfer and a negative amount, naming the partner', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const t = plan.transferts[0]!;
-    const outside = await call(app, 'PUT', `${url}/cells`, {
+    const outside = await financeOf(app, planId).putCells({
       cells: [{ grid: 'transfer', row: t.id, period: String(years[years.length - 1]! + 1), value: 1, version: 0 }],
     });
-    expectApiError(outside, 400, 'validation', 'cells.0.value');
-    expect(outside.body.message).toContain(`« ${t.partenaire} »`);
+    expect(expectApiError(outside, 400, 'validation', 'cells.0.value').message).toContain(`« ${t.partenaire} »`);
     expectApiError(
-      await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: 'inconnu', period: String(years[0]), value: 1, version: 0 }] }),
+      await financeOf(app, planId).putCells({ cells: [{ grid: 'transfer', row: 'inconnu', period: String(years[0]), value: 1, version: 0 }] }),
       400,
       'validation',
     );
     expectApiError(
-      await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: '-5', version: 0 }] }),
+      await financeOf(app, planId).putCells({ cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: '-5', version: 0 }] }),
       400,
       'validation',
     );
   });
 
   it('deletes the yearly amounts with their transfer', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, api, planId, years, plan } = liege();
     const t = plan.transferts[0]!;
-    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: 100, version: 0 }] });
+    await financeOf(app, planId).putCells({ cells: [{ grid: 'transfer', row: t.id, period: String(years[0]), value: 100, version: 0 }] });
     // The transfer funds a fiche's operator: detached with it.
-    expect((await call(app, 'DELETE', `${url}/transfers/${t.id}?version=${t.version}&detacher=1`)).status).toBe(204);
+    const remove = api.plans[':planId'].transfers[':transferId'].$delete({
+      param: { planId, transferId: t.id },
+      query: { version: String(t.version), detacher: '1' },
+    });
+    expect((await reply(remove)).status).toBe(204);
     expect((await getPlan(app, plan.id)).cellVersions.transfer[t.id]).toBeUndefined();
   });
 });
@@ -186,8 +204,8 @@ describe('imputations (booked lines)', () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
-    const url = `/api/plans/${plan.id}/booked-lines`;
-    const created = await call(app, 'POST', url, {
+    const lines = financeOf(app, plan.id);
+    const created = await lines.postLine({
       data: { annee: year, codeFonctionnel: '84010', articleEconomique: '46548', libelle: 'Subside Région', montant: '1.000,01' },
     });
     expect(created).toEqual({
@@ -203,19 +221,19 @@ describe('imputations (booked lines)', () => {
         nature: null,
       },
     });
-    const put = await call(app, 'PUT', `${url}/${created.body.id}`, {
-      version: 1,
-      data: { ...created.body, id: undefined, version: undefined, montant: 100_002, nature: 'part-communale' },
-    });
+    const { id: _id, version: _version, ...fields } = created.body;
+    const put = await lines.putLine(created.body.id, { version: 1, data: { ...fields, montant: 100_002, nature: 'part-communale' } });
     expect(put.body).toMatchObject({ version: 2, montant: 100_002, nature: 'part-communale' });
-    const stale = await call(app, 'PUT', `${url}/${created.body.id}`, {
-      version: 1,
-      data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 },
-    });
+    const stale = await failure(
+      clientOf(app).plans[':planId']['booked-lines'][':lineId'].$put({
+        param: { planId: plan.id, lineId: created.body.id },
+        json: { version: 1, data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 } },
+      }),
+    );
     expectApiError(stale, 409, 'conflict');
     expect(stale.body.current).toMatchObject({ version: 2, montant: 100_002 });
     expect(((await getPlan(app, plan.id)).imputations as BookedLine[]).map((l) => l.montant)).toEqual([100_002]);
-    expect((await call(app, 'DELETE', `${url}/${created.body.id}?version=2`)).status).toBe(204);
+    expect((await lines.deleteLine(created.body.id, 2)).status).toBe(204);
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
   });
 
@@ -230,7 +248,8 @@ describe('imputations (booked lines)', () => {
     const plan = await postPlan(app);
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
     const data = { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1, ...change };
-    expectApiError(await call(app, 'POST', `/api/plans/${plan.id}/booked-lines`, { data }), 400, 'validation', path);
+    // Codes, articles and amounts the typed client refuses to send are among them: all sent raw on purpose.
+    expectApiError(await sendRaw(app, 'POST', `/api/plans/${plan.id}/booked-lines`, { data }), 400, 'validation', path);
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
   });
 
@@ -239,36 +258,29 @@ describe('imputations (booked lines)', () => {
     const plan = await postPlan(app);
     const other = await postPlan(app, 'Arlon');
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
-    const line = (
-      await call(app, 'POST', `/api/plans/${other.id}/booked-lines`, {
-        data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 5 },
-      })
-    ).body;
+    const line = (await financeOf(app, other.id).postLine({ data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 5 } })).body;
+    const lines = financeOf(app, plan.id);
     expectApiError(
-      await call(app, 'PUT', `/api/plans/${plan.id}/booked-lines/${line.id}`, {
-        version: 1,
-        data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 6 },
-      }),
+      await lines.putLine(line.id, { version: 1, data: { annee: year, codeFonctionnel: '84011', articleEconomique: '435-01', montant: 6 } }),
       404,
       'not_found',
     );
-    expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/booked-lines/${line.id}?version=1`), 404, 'not_found');
+    expectApiError(await lines.deleteLine(line.id, 1), 404, 'not_found');
   });
 });
 
 describe('POST /api/plans/:planId/booked-lines/import', () => {
   it('refuses a file with one wrong line, naming the line, and writes nothing; the corrected file is previewed, applied and reconciled', async () => {
-    const { app, url, plan } = liege();
-    const refused = await upload(app, url, readFileSync(BAD_FILE));
-    expectApiError(refused, 400, 'validation', 'lignes.5.montant');
-    expect(refused.body.message).toMatch(/^Import refusé, rien n'a été modifié\. Ligne 5 \(Montant\) : /);
+    const { app, planId, plan } = liege();
+    const refused = await financeOf(app, planId).upload(readFileSync(BAD_FILE));
+    expect(expectApiError(refused, 400, 'validation', 'lignes.5.montant').message).toMatch(/^Import refusé, rien n'a été modifié\. Ligne 5 \(Montant\) : /);
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
 
-    const preview = await upload(app, url, readFileSync(GOOD_FILE));
+    const preview = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
     expect(preview.status).toBe(200);
     expect(preview.body.format).toBe('csv');
-    expect(preview.body.lines[0].line).toBe(2);
-    const [year] = preview.body.years;
+    expect(preview.body.lines[0]!.line).toBe(2);
+    const year = preview.body.years[0]!;
     expect(year).toMatchObject({
       existing: 0,
       incoming: preview.body.lines.length,
@@ -276,22 +288,22 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
     });
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
 
-    const applied = await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint });
-    expect(applied.body.applied).toBe(true);
+    const applied = await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint });
+    expect(applied.body).toMatchObject({ applied: true });
     expect((await getPlan(app, plan.id)).imputations).toHaveLength(preview.body.lines.length);
-    const rec = await reconciliation(app, url, year.annee);
+    const rec = await reconciliation(app, planId, year.annee);
     for (const id of ['subvention-pcs', 'part-communale', 'art20', 'part-communale-minimum']) expect(lineOf(rec, id).status).toBe('ok');
     expect(rec.partCommunale.bookedRatio).toBe(38_83);
 
     // One cent less on one imputation: one cent on the subvention line, nowhere else among the accounts.
     const line = ((await getPlan(app, plan.id)).imputations as BookedLine[]).find((l) => l.articleEconomique.startsWith('46'))!;
     const { id, version, ...fields } = line;
-    await call(app, 'PUT', `${url}/booked-lines/${id}`, { version, data: { ...fields, montant: line.montant - 1 } });
-    const after = await reconciliation(app, url, year.annee);
+    await financeOf(app, planId).putLine(id, { version, data: { ...fields, montant: line.montant - 1 } });
+    const after = await reconciliation(app, planId, year.annee);
     expect(lineOf(after, 'subvention-pcs').differences).toEqual([{ label: 'imputé − budget', value: -1 }]);
     expect(lineOf(after, 'part-communale').status).toBe('ok');
     expect(lineOf(after, 'art20').status).toBe('ok');
-    const checks = (await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[];
+    const checks = await financeOf(app, planId).checks();
     // One cent is one finding, on its line (the combined line shows it as the sum of the lines above).
     expect(checks.filter((f) => f.rule.startsWith('rapprochement-')).map((f) => f.rule)).toEqual(['rapprochement-subvention-pcs']);
     const finding = checks.find((f) => f.rule === 'rapprochement-subvention-pcs')!;
@@ -300,37 +312,38 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
   });
 
   it('replaces only the years of the file, and refuses a preview that is out of date (409) or missing (400)', async () => {
-    const { app, url, years, plan } = liege();
+    const { app, planId, years, plan } = liege();
     const otherYear = years.find((y) => String(y) !== readFileSync(GOOD_FILE, 'utf8').split('\n')[1]!.split(';')[0])!;
-    await call(app, 'POST', `${url}/booked-lines`, { data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 7 } });
-    const preview = await upload(app, url, readFileSync(GOOD_FILE));
-    expectApiError(await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true' }), 400, 'validation', 'fingerprint');
-    await call(app, 'POST', `${url}/booked-lines`, { data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 8 } });
-    expectApiError(await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint }), 409, 'conflict');
+    await financeOf(app, planId).postLine({ data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 7 } });
+    const preview = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
+    expectApiError(await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true' }), 400, 'validation', 'fingerprint');
+    await financeOf(app, planId).postLine({ data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 8 } });
+    expectApiError(await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint }), 409, 'conflict');
 
-    const again = await upload(app, url, readFileSync(GOOD_FILE));
-    await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: again.body.fingerprint });
-    const twice = await upload(app, url, readFileSync(GOOD_FILE));
-    expect(twice.body.years[0].existing).toBe(preview.body.lines.length);
-    await upload(app, url, readFileSync(GOOD_FILE), { apply: 'true', fingerprint: twice.body.fingerprint });
+    const again = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
+    await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: again.body.fingerprint });
+    const twice = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
+    expect(twice.body.years[0]!.existing).toBe(preview.body.lines.length);
+    await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: twice.body.fingerprint });
     const stored = (await getPlan(app, plan.id)).imputations as BookedLine[];
     expect(stored.filter((l) => l.annee === otherYear).map((l) => l.montant)).toEqual([7, 8]);
     expect(stored.filter((l) => l.annee !== otherYear)).toHaveLength(preview.body.lines.length);
   });
 
   it('answers 413 for a file over the limit and 400 without a file', async () => {
-    const { app, url } = liege();
-    expectApiError(await upload(app, url, new Uint8Array(3 * 1024 * 1024).fill(59)), 413, 'payload_too_large');
-    const res = await app.request(`${url}/booked-lines/import`, { method: 'POST', body: new FormData() });
+    const { app, planId } = liege();
+    expectApiError(await financeOf(app, planId).upload(new Uint8Array(3 * 1024 * 1024).fill(59)), 413, 'payload_too_large');
+    // A form without its file: the typed client refuses to send it, sent raw on purpose.
+    const res = await app.request(`/api/plans/${planId}/booked-lines/import`, { method: 'POST', body: new FormData() });
     expect(res.status).toBe(400);
   });
 });
 
 describe('PUT/DELETE /api/plans/:planId/justifications', () => {
   it('justifies a warning with its author and date, shows it with the finding, marks it outdated when the figures change', async () => {
-    const { app, url, plan } = liege();
-    const warning = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'warning')!;
-    const put = await call(app, 'PUT', `${url}/justifications`, {
+    const { app, planId, plan } = liege();
+    const warning = (await financeOf(app, planId).checks()).find((f) => f.level === 'warning')!;
+    const put = await financeOf(app, planId).justify({
       version: 0,
       data: { cle: warning.key, texte: 'Convention signée en cours d’année', auteur: 'M. Dupont' },
     });
@@ -338,29 +351,29 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
       status: 200,
       body: { cle: warning.key, auteur: 'Administrateur Cohésio', version: 1, constat: warning.message, justifieLe: expect.any(String) },
     });
-    const shown = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === warning.key)!;
+    const shown = (await financeOf(app, planId).checks()).find((f) => f.key === warning.key)!;
     expect(shown.justification).toMatchObject({ texte: 'Convention signée en cours d’année', auteur: 'Administrateur Cohésio', outdated: false });
 
-    expectApiError(await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: warning.key, texte: 'Autre', auteur: 'X' } }), 409, 'conflict');
-    const replaced = await call(app, 'PUT', `${url}/justifications`, { version: 1, data: { cle: warning.key, texte: 'Texte revu', auteur: 'Mme Martin' } });
+    expectApiError(await financeOf(app, planId).justify({ version: 0, data: { cle: warning.key, texte: 'Autre', auteur: 'X' } }), 409, 'conflict');
+    const replaced = await financeOf(app, planId).justify({ version: 1, data: { cle: warning.key, texte: 'Texte revu', auteur: 'Mme Martin' } });
     expect(replaced.body).toMatchObject({ version: 2, texte: 'Texte revu' });
     expect((await getPlan(app, plan.id)).justifications).toHaveLength(1);
 
     expect((await getPlan(app, plan.id)).justifications[0]!.constat).toBe(warning.message);
-    expectApiError(await call(app, 'DELETE', `${url}/justifications?cle=${encodeURIComponent(warning.key)}&version=1`), 409, 'conflict');
-    expect((await call(app, 'DELETE', `${url}/justifications?cle=${encodeURIComponent(warning.key)}&version=2`)).status).toBe(204);
+    expectApiError(await financeOf(app, planId).unjustify(warning.key, 1), 409, 'conflict');
+    expect((await financeOf(app, planId).unjustify(warning.key, 2)).status).toBe(204);
     expect((await getPlan(app, plan.id)).justifications).toEqual([]);
   });
 
   it('shows a justification as outdated once its finding says something else', async () => {
-    const { app, url, plan, years } = liege();
+    const { app, planId, plan, years } = liege();
     const year = years[0]!;
     const t = plan.transferts[0]!;
-    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 100, version: 0 }] });
-    const finding = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.rule === 'rapprochement-transferts')!;
-    await call(app, 'PUT', `${url}/justifications`, { version: 0, data: { cle: finding.key, texte: 'Avance versée en décembre', auteur: 'M. Dupont' } });
-    await call(app, 'PUT', `${url}/cells`, { cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 200, version: 1 }] });
-    const now = ((await call(app, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === finding.key)!;
+    await financeOf(app, planId).putCells({ cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 100, version: 0 }] });
+    const finding = (await financeOf(app, planId).checks()).find((f) => f.rule === 'rapprochement-transferts')!;
+    await financeOf(app, planId).justify({ version: 0, data: { cle: finding.key, texte: 'Avance versée en décembre', auteur: 'M. Dupont' } });
+    await financeOf(app, planId).putCells({ cells: [{ grid: 'transfer', row: t.id, period: String(year), value: t.montant! + 200, version: 1 }] });
+    const now = (await financeOf(app, planId).checks()).find((f) => f.key === finding.key)!;
     expect(now.justification).toMatchObject({ texte: 'Avance versée en décembre', outdated: true });
   });
 
@@ -368,24 +381,24 @@ describe('PUT/DELETE /api/plans/:planId/justifications', () => {
     const { as } = makeTestApp();
     const chef = as('chef');
     const plan = await postPlan(chef, 'Liège');
-    const url = `/api/plans/${plan.id}`;
-    await call(chef, 'PUT', `${url}/sections/budget`, { version: 1, data: { recettes: { total: '1.234,56' } } });
-    const error = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.level === 'error')!;
-    expectApiError(await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
-    expectApiError(
-      await call(chef, 'PUT', `${url}/justifications`, { version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }),
-      400,
-      'validation',
-      'texte',
+    const planId = plan.id;
+    await reply(
+      clientOf(chef).plans[':planId'].sections[':section'].$put({
+        param: { planId, section: 'budget' },
+        json: { version: 1, data: { recettes: { total: '1.234,56' } } },
+      }),
     );
+    const error = (await financeOf(chef, planId).checks()).find((f) => f.level === 'error')!;
+    expectApiError(await financeOf(chef, planId).justify({ version: 0, data: { cle: 'inconnue:x', texte: 'Non', auteur: 'X' } }), 404, 'not_found');
+    expectApiError(await financeOf(chef, planId).justify({ version: 0, data: { cle: error.key, texte: ' ', auteur: 'X' } }), 400, 'validation', 'texte');
     expect((await getPlan(chef, plan.id)).justifications).toEqual([]);
     // The typed author is ignored: a signed-in person justifies in their own name.
-    const stored = await call(chef, 'PUT', `${url}/justifications`, {
+    const stored = await financeOf(chef, planId).justify({
       version: 0,
       data: { cle: error.key, texte: 'Total du formulaire officiel', auteur: 'Quelqu’un d’autre' },
     });
     expect(stored.body).toMatchObject({ auteur: 'Claire Dumont (cheffe de projet PCS, Liège)', version: 1 });
-    const checked = ((await call(chef, 'GET', `${url}/checks`)).body as JustifiedFinding[]).find((f) => f.key === error.key)!;
+    const checked = (await financeOf(chef, planId).checks()).find((f) => f.key === error.key)!;
     expect(checked.justification).toMatchObject({ texte: 'Total du formulaire officiel', outdated: false });
   });
 });

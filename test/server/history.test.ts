@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { call, expectApiError, getPlan, makeLiegeApp, type TestApp } from '../helpers.ts';
+import { clientOf, expectApiError, getPlan, makeLiegeApp, reply, sendRaw, type TestApp } from '../helpers.ts';
 import { ORIGIN_HEADER, REASON_HEADER, type AuditEntry } from '../../schemas/audit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { HISTORY_COLUMNS, HISTORY_SHEET, brusselsWallClock, renderHistoryWorkbook } from '../../server/reports/history-xlsx.ts';
@@ -21,33 +21,33 @@ const cellPath = (plan: Plan, year: string, kind: 'target' | 'actual') => {
   return `actions.${action.id}.indicators.${indicator.id}.values.${year}.${kind}`;
 };
 
-/** A request with the headers the browser application sends: the screen it comes from, the reason of the change. */
-async function send(app: TestApp, method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await app.request(path, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+/** The headers the browser application sends: the screen a change comes from, and its reason. */
+const fromScreen = (reason?: string) => ({
+  headers: { [ORIGIN_HEADER]: 'grille', ...(reason === undefined ? {} : { [REASON_HEADER]: encodeURIComponent(reason) }) },
+});
 
-async function historyOf(app: TestApp, planId: string, query = ''): Promise<AuditEntry[]> {
-  const res = await call(app, 'GET', `/api/plans/${planId}/history${query}`);
+async function historyOf(app: TestApp, planId: string, query: { chemin?: string; limite?: string } = {}): Promise<AuditEntry[]> {
+  const res = await reply(clientOf(app).plans[':planId'].history.$get({ param: { planId }, query }));
   expect(res.status).toBe(200);
-  return res.body as AuditEntry[];
+  return res.body;
 }
 
 /** Types 42 in CALIF's 2021 actual, as the chef, from the grid, with a reason. */
 async function editCell(app: TestApp, plan: Plan, value: number | null = 42) {
   const { indicator } = califOf(plan);
   const current = indicator.values['2021'] ?? { actual: null, actualVersion: 0 };
-  return send(
-    app,
-    'PUT',
-    `/api/plans/${plan.id}/cells`,
-    { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value, version: current.actualVersion ?? 0 }] },
-    { [ORIGIN_HEADER]: 'grille', [REASON_HEADER]: encodeURIComponent('Correction du rapport') },
+  return reply(
+    clientOf(app).plans[':planId'].cells.$put(
+      {
+        param: { planId: plan.id },
+        json: { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value, version: current.actualVersion ?? 0 }] },
+      },
+      fromScreen('Correction du rapport'),
+    ),
   );
 }
 
-async function openXlsx(res: Response) {
+async function openXlsx(res: { arrayBuffer(): Promise<ArrayBuffer> }) {
   const book = new ExcelJS.Workbook();
   await book.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
   return book;
@@ -73,7 +73,7 @@ describe('GET /api/plans/:planId/history', () => {
     const old = califOf(before).indicator.values['2021']?.actual ?? null;
     expect((await editCell(chef, before)).status).toBe(200);
 
-    const [entry, ...rest] = await historyOf(chef, plan.id, `?chemin=${encodeURIComponent(cellPath(before, '2021', 'actual'))}`);
+    const [entry, ...rest] = await historyOf(chef, plan.id, { chemin: cellPath(before, '2021', 'actual') });
     expect(rest).toEqual([]);
     expect(entry).toMatchObject({
       event: 'modification',
@@ -101,11 +101,14 @@ describe('GET /api/plans/:planId/history', () => {
     const chef = as('chef');
     const before = await getPlan(chef, plan.id);
     const { indicator } = califOf(before);
-    const res = await call(chef, 'PUT', `/api/plans/${plan.id}/cells`, {
-      cells: [{ grid: 'indicator-target', row: indicator.id, period: '2022', value: 7, version: indicator.values['2022']?.targetVersion ?? 0 }],
-    });
+    const res = await reply(
+      clientOf(chef).plans[':planId'].cells.$put({
+        param: { planId: plan.id },
+        json: { cells: [{ grid: 'indicator-target', row: indicator.id, period: '2022', value: 7, version: indicator.values['2022']?.targetVersion ?? 0 }] },
+      }),
+    );
     expect(res.status).toBe(200);
-    const [entry] = await historyOf(chef, plan.id, `?chemin=${encodeURIComponent(cellPath(before, '2022', 'target'))}`);
+    const [entry] = await historyOf(chef, plan.id, { chemin: cellPath(before, '2022', 'target') });
     expect(entry).toMatchObject({ origin: 'api', reason: null, values: [{ new: 7 }] });
   });
 
@@ -125,16 +128,20 @@ describe('GET /api/plans/:planId/history', () => {
       priorite: action.priorite,
       fiche: { ...action.fiche, description: 'Nouvelle description' },
     };
-    expect((await call(chef, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version: action.version, data })).status).toBe(200);
+    const api = clientOf(chef).plans[':planId'];
+    expect(
+      (await reply(api.actions[':actionId'].$put({ param: { planId: plan.id, actionId: action.id }, json: { version: action.version, data } }))).status,
+    ).toBe(200);
     const budget = { ...current.budget, recettes: { ...current.budget.recettes, autres: 1234 } };
-    expect((await call(chef, 'PUT', `/api/plans/${plan.id}/sections/budget`, { version: current.versions.budget, data: budget })).status).toBe(200);
+    const section = { planId: plan.id, section: 'budget' } as const;
+    expect((await reply(api.sections[':section'].$put({ param: section, json: { version: current.versions.budget, data: budget } }))).status).toBe(200);
 
-    const cell = await historyOf(chef, plan.id, `?chemin=${encodeURIComponent(cellPath(current, '2021', 'actual'))}`);
+    const cell = await historyOf(chef, plan.id, { chemin: cellPath(current, '2021', 'actual') });
     expect(cell.map((e) => e.values.map((v) => v.new))).toEqual([[11], [10]]);
     expect(cell[0]!.values[0]!.old).toBe(10);
     expect(cell[0]!.id).toBeGreaterThan(cell[1]!.id);
 
-    const fiche = await historyOf(chef, plan.id, `?chemin=actions.${action.id}`);
+    const fiche = await historyOf(chef, plan.id, { chemin: `actions.${action.id}` });
     expect(fiche).toHaveLength(3);
     expect(fiche[0]!.values).toEqual([expect.objectContaining({ path: `actions.${action.id}.fiche.description`, new: 'Nouvelle description' })]);
     expect(fiche.flatMap((e) => e.values).every((v) => v.path.startsWith(`actions.${action.id}.`))).toBe(true);
@@ -142,9 +149,9 @@ describe('GET /api/plans/:planId/history', () => {
     const whole = await historyOf(chef, plan.id);
     expect(whole[0]!.values.map((v) => v.path)).toContain('budget.recettes.autres');
     expect(whole.length).toBeGreaterThanOrEqual(4);
-    expect(await historyOf(chef, plan.id, '?limite=1')).toHaveLength(1);
-    expect(await historyOf(chef, plan.id, `?chemin=actions.${action.id}&limite=2`)).toHaveLength(2);
-    expect(await historyOf(chef, plan.id, '?chemin=actions.inconnue')).toEqual([]);
+    expect(await historyOf(chef, plan.id, { limite: '1' })).toHaveLength(1);
+    expect(await historyOf(chef, plan.id, { chemin: `actions.${action.id}`, limite: '2' })).toHaveLength(2);
+    expect(await historyOf(chef, plan.id, { chemin: 'actions.inconnue' })).toEqual([]);
   });
 
   it('keeps no entry and no change for a change the role rules refuse', async () => {
@@ -162,35 +169,44 @@ describe('GET /api/plans/:planId/history', () => {
       priorite: action.priorite,
       fiche: { ...action.fiche, description: 'Réécrite' },
     };
-    expectApiError(await call(finance, 'PUT', `/api/plans/${plan.id}/actions/${action.id}`, { version: action.version, data }), 403, 'forbidden');
+    const api = clientOf(finance).plans[':planId'];
+    const refused = await reply(api.actions[':actionId'].$put({ param: { planId: plan.id, actionId: action.id }, json: { version: action.version, data } }));
+    expectApiError(refused, 403, 'forbidden');
     // An indicator's actual: the route is open to the finance officer, the value rule refuses it.
-    const cell = await send(
-      finance,
-      'PUT',
-      `/api/plans/${plan.id}/cells`,
-      {
-        cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 999, version: indicator.values['2021']?.actualVersion ?? 0 }],
-      },
-      { [ORIGIN_HEADER]: 'grille' },
+    const cell = await reply(
+      api.cells.$put(
+        {
+          param: { planId: plan.id },
+          json: { cells: [{ grid: 'indicator-actual', row: indicator.id, period: '2021', value: 999, version: indicator.values['2021']?.actualVersion ?? 0 }] },
+        },
+        fromScreen(),
+      ),
     );
     expectApiError(cell, 403, 'forbidden', cellPath(before, '2021', 'actual'));
 
     expect(await historyOf(finance, plan.id)).toHaveLength(count);
-    expect(await historyOf(finance, plan.id, `?chemin=actions.${action.id}`)).toEqual([]);
+    expect(await historyOf(finance, plan.id, { chemin: `actions.${action.id}` })).toEqual([]);
     const after = await getPlan(finance, plan.id);
     expect(califOf(after).action.fiche.description).toBe(action.fiche.description);
     expect(califOf(after).indicator.values['2021']).toEqual(indicator.values['2021']);
   });
 
   it('answers 404 for a plan of another commune, 401 without a session, 400 for a bad query', async () => {
-    const { as, anonymous, plan } = makeLiegeApp();
-    for (const path of [`/api/plans/${plan.id}/history`, `/api/plans/${plan.id}/history.xlsx`]) {
-      expectApiError(await call(as('autreCommune'), 'GET', path), 404, 'not_found');
-      expect((await call(anonymous, 'GET', path)).status).toBe(401);
-      expectApiError(await call(as('chef'), 'GET', `${path}?limite=0`), 400, 'validation');
-      expectApiError(await call(as('chef'), 'GET', `${path}?inconnu=1`), 400, 'validation');
+    const { as, apiAs, anonymousApi, plan } = makeLiegeApp();
+    const param = { planId: plan.id };
+    type Get = (api: typeof anonymousApi, query?: { limite?: string }) => Promise<{ status: number; body: unknown }>;
+    const routes: [string, Get][] = [
+      ['history', (api, query = {}) => reply(api.plans[':planId'].history.$get({ param, query }))],
+      ['history.xlsx', (api, query = {}) => reply(api.plans[':planId']['history.xlsx'].$get({ param, query }))],
+    ];
+    for (const [route, get] of routes) {
+      expectApiError(await get(apiAs('autreCommune')), 404, 'not_found');
+      expect((await get(anonymousApi)).status).toBe(401);
+      expectApiError(await get(apiAs('chef'), { limite: '0' }), 400, 'validation');
+      // An unknown query field: the typed client refuses to send it, sent raw on purpose.
+      expectApiError(await sendRaw(as('chef'), 'GET', `/api/plans/${plan.id}/${route}?inconnu=1`), 400, 'validation');
     }
-    expect((await call(as('dics'), 'GET', `/api/plans/${plan.id}/history`)).status).toBe(200);
+    expect((await reply(apiAs('dics').plans[':planId'].history.$get({ param, query: {} }))).status).toBe(200);
   });
 });
 
@@ -208,19 +224,16 @@ describe('GET /api/plans/:planId/history.xlsx', () => {
       priorite: action.priorite,
       fiche: { ...action.fiche, description: '=SUM(A1)' },
     };
-    const put = await send(
-      chef,
-      'PUT',
-      `/api/plans/${plan.id}/actions/${action.id}`,
-      { version: action.version, data },
-      {
-        [ORIGIN_HEADER]: 'grille',
-        [REASON_HEADER]: encodeURIComponent('=HYPERLINK("http://x")'),
-      },
+    const api = clientOf(chef).plans[':planId'];
+    const put = await reply(
+      api.actions[':actionId'].$put(
+        { param: { planId: plan.id, actionId: action.id }, json: { version: action.version, data } },
+        fromScreen('=HYPERLINK("http://x")'),
+      ),
     );
     expect(put.status).toBe(200);
 
-    const res = await chef.request(`/api/plans/${plan.id}/history.xlsx?chemin=actions.${action.id}`);
+    const res = await api['history.xlsx'].$get({ param: { planId: plan.id }, query: { chemin: `actions.${action.id}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2025 - historique.xlsx')}`);
@@ -257,7 +270,7 @@ describe('GET /api/plans/:planId/history.xlsx', () => {
     const chef = as('chef');
     expect((await editCell(chef, await getPlan(chef, plan.id))).status).toBe(200);
     const entries = await historyOf(chef, plan.id);
-    const res = await chef.request(`/api/plans/${plan.id}/history.xlsx`);
+    const res = await clientOf(chef).plans[':planId']['history.xlsx'].$get({ param: { planId: plan.id }, query: {} });
     expect(res.status).toBe(200);
     const { rows } = tableRows(await openXlsx(res));
     expect(rows).toHaveLength(entries.reduce((n, e) => n + Math.max(1, e.values.length), 0));

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../schemas/plan.ts';
-import { call, makeLiegeApp } from '../helpers.ts';
+import { getPlan, makeLiegeApp, reply } from '../helpers.ts';
 
 /** The Liège PCS 2020-2025 sample, read back through the API. */
 async function readLiege() {
-  const { app, plan } = makeLiegeApp();
-  const res = await call(app, 'GET', `/api/plans/${plan.id}`);
-  expect(res.status).toBe(200);
-  return { app, plan: res.body as Plan };
+  const { app, api, plan } = makeLiegeApp();
+  return { app, api, plan: await getPlan(app, plan.id) };
 }
 
 const sum = (values: (number | null)[]) => values.reduce<number>((s, v) => s + (v ?? 0), 0);
 
 describe('the Liège sample through the API', () => {
   it('GET /api/plans lists Liège with its programme and its 29 actions', async () => {
-    const { app, plan } = makeLiegeApp();
-    expect((await call(app, 'GET', '/api/plans')).body).toEqual([
+    const { api, plan } = makeLiegeApp();
+    expect((await reply(api.plans.$get())).body).toEqual([
       { id: plan.id, commune: 'Liège', programmeId: 'pcs-2020-2025', organisation: 'Liège', actionCount: 29, updatedAt: expect.any(String) },
     ]);
   });
@@ -67,8 +64,8 @@ describe('the Liège sample through the API', () => {
   });
 
   it('GET /checks finds no budget error and only 2020-2025 years', async () => {
-    const { app, plan } = await readLiege();
-    const checks = (await call(app, 'GET', `/api/plans/${plan.id}/checks`)).body as { rule: string; level: string; message: string }[];
+    const { api, plan } = await readLiege();
+    const checks = (await reply(api.plans[':planId'].checks.$get({ param: { planId: plan.id } }))).body;
     expect(checks.filter((f) => f.rule.startsWith('budget-'))).toEqual([]);
     expect(checks.find((f) => f.rule === 'part-communale-ratio')?.message).toBe('Part communale : 38,83\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
     // Finding keys carry row ids (UUIDs), whose groups of four hex digits can read like a year.
@@ -78,12 +75,14 @@ describe('the Liège sample through the API', () => {
   });
 
   it('deleting one of the six 3.3.02 actions keeps the five others', async () => {
-    const { app, plan } = await readLiege();
+    const { app, api, plan } = await readLiege();
     const target = plan.actions.filter((a) => a.code === '3.3.02')[1]!;
+    const remove = api.plans[':planId'].actions[':actionId'].$delete;
+    const param = { planId: plan.id, actionId: target.id };
     // Partner cards name it: the deletion says so, then detaches them when asked.
-    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${target.id}?version=${target.version}`)).status).toBe(409);
-    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${target.id}?version=${target.version}&detacher=1`)).status).toBe(204);
-    const after = (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
+    expect((await reply(remove({ param, query: { version: String(target.version) } }))).status).toBe(409);
+    expect((await reply(remove({ param, query: { version: String(target.version), detacher: '1' } }))).status).toBe(204);
+    const after = await getPlan(app, plan.id);
     expect(after.actions).toHaveLength(28);
     expect(after.actions.filter((a) => a.code === '3.3.02').map((a) => a.id)).toEqual(
       plan.actions.filter((a) => a.code === '3.3.02' && a.id !== target.id).map((a) => a.id),

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectionKey } from '../../schemas/plan.ts';
-import { call, expectApiError, getPlan, makeTestApp, postAction, postPlan } from '../helpers.ts';
+import { expectApiError, failure, getPlan, makeTestApp, postAction, postPlan, reply, sendRaw, type Api } from '../helpers.ts';
+
+const listOf = (api: Api) => api.plans[':planId'].lists[':collection'];
+const transfersOf = (api: Api) => api.plans[':planId'].transfers;
 
 /** A valid row of each list of the fiche plan, and a second content to edit it to. */
 const ROWS: [CollectionKey, Record<string, unknown>, Record<string, unknown>][] = [
@@ -17,82 +20,92 @@ const ROWS: [CollectionKey, Record<string, unknown>, Record<string, unknown>][] 
 
 describe('POST/PUT/DELETE /api/plans/:planId/lists/:collection', () => {
   it.each(ROWS)('creates, edits and deletes a row of %s', async (collection, created, edited) => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/lists/${collection}`;
+    const param = { planId: plan.id, collection };
 
-    const post = await call(app, 'POST', url, { data: created });
+    const post = await reply(listOf(api).$post({ param, json: { data: created } }));
     expect(post.status).toBe(201);
     expect(post.body).toMatchObject({ id: expect.any(String), version: 1 });
     expect((await getPlan(app, plan.id))[collection]).toEqual([post.body]);
 
-    const put = await call(app, 'PUT', `${url}/${post.body.id}`, { version: 1, data: edited });
+    const row = { ...param, rowId: post.body.id };
+    const put = await reply(listOf(api)[':rowId'].$put({ param: row, json: { version: 1, data: edited } }));
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ id: post.body.id, version: 2 });
     expect((await getPlan(app, plan.id))[collection]).toEqual([put.body]);
 
-    expect(await call(app, 'DELETE', `${url}/${post.body.id}?version=2`)).toEqual({ status: 204, body: null });
+    expect(await reply(listOf(api)[':rowId'].$delete({ param: row, query: { version: '2' } }))).toEqual({ status: 204, body: null });
     expect((await getPlan(app, plan.id))[collection]).toEqual([]);
   });
 
   it('stores a team member ETP typed "0,5" as 50 hundredths', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const res = await call(app, 'POST', `/api/plans/${plan.id}/lists/equipeMembres`, { data: { nomPrenom: 'A', etp: '0,5' } });
+    const res = await reply(listOf(api).$post({ param: { planId: plan.id, collection: 'equipeMembres' }, json: { data: { nomPrenom: 'A', etp: '0,5' } } }));
     expect(res.body).toEqual({ id: res.body.id, version: 1, nomPrenom: 'A', fonction: null, fonctionAutre: null, etp: 50 });
   });
 
   it('moves a row to the position it is given', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/lists/formations`;
+    const param = { planId: plan.id, collection: 'formations' } as const;
     const ids: string[] = [];
-    for (const thematique of ['A', 'B', 'C']) ids.push((await call(app, 'POST', url, { data: { thematique } })).body.id);
-    await call(app, 'PUT', `${url}/${ids[2]}`, { version: 1, data: { thematique: 'C' }, position: 0 });
+    for (const thematique of ['A', 'B', 'C']) ids.push((await reply(listOf(api).$post({ param, json: { data: { thematique } } }))).body.id);
+    await reply(listOf(api)[':rowId'].$put({ param: { ...param, rowId: ids[2]! }, json: { version: 1, data: { thematique: 'C' }, position: 0 } }));
     expect((await getPlan(app, plan.id)).formations.map((f) => f.thematique)).toEqual(['C', 'A', 'B']);
   });
 
   it('keeps a partner card that names actions of the plan', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
     const action = await postAction(app, plan.id, { code: '1.3.03' });
-    const res = await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [action.id] } });
+    const res = await reply(
+      listOf(api).$post({ param: { planId: plan.id, collection: 'partenaires' }, json: { data: { liste: 'portent', nom: 'CPAS', actionIds: [action.id] } } }),
+    );
     expect(res.status).toBe(201);
     expect((await getPlan(app, plan.id)).partenaires[0]?.actionIds).toEqual([action.id]);
   });
 
   it('answers 409 with the stored row when an edit or a delete carries a stale version', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/lists/formations`;
-    const row = (await call(app, 'POST', url, { data: { thematique: 'A' } })).body;
-    await call(app, 'PUT', `${url}/${row.id}`, { version: 1, data: { thematique: 'B' } });
-    const put = await call(app, 'PUT', `${url}/${row.id}`, { version: 1, data: { thematique: 'C' } });
+    const param = { planId: plan.id, collection: 'formations' } as const;
+    const row = (await reply(listOf(api).$post({ param, json: { data: { thematique: 'A' } } }))).body;
+    const edit = (thematique: string) => listOf(api)[':rowId'].$put({ param: { ...param, rowId: row.id }, json: { version: 1, data: { thematique } } });
+    await reply(edit('B'));
+    const put = await failure(edit('C'));
     expectApiError(put, 409, 'conflict');
     expect(put.body.current).toEqual({ ...row, thematique: 'B', version: 2 });
-    expectApiError(await call(app, 'DELETE', `${url}/${row.id}?version=1`), 409, 'conflict');
+    expectApiError(await reply(listOf(api)[':rowId'].$delete({ param: { ...param, rowId: row.id }, query: { version: '1' } })), 409, 'conflict');
     expect((await getPlan(app, plan.id)).formations).toEqual([{ ...row, thematique: 'B', version: 2 }]);
   });
 
-  it.each([
-    ['PUT', { version: 1, data: { thematique: 'X' } }],
-    ['DELETE', undefined],
-  ] as const)('%s answers 404 for an unknown row, a row of another list and a row of another plan', async (method, body) => {
-    const { app } = makeTestApp();
+  it.each(['PUT', 'DELETE'] as const)('%s answers 404 for an unknown row, a row of another list and a row of another plan', async (method) => {
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
     const other = await postPlan(app, 'Arlon');
-    const member = (await call(app, 'POST', `/api/plans/${plan.id}/lists/equipeMembres`, { data: { nomPrenom: 'A' } })).body;
-    const formation = (await call(app, 'POST', `/api/plans/${other.id}/lists/formations`, { data: { thematique: 'A' } })).body;
+    const member = (await reply(listOf(api).$post({ param: { planId: plan.id, collection: 'equipeMembres' }, json: { data: { nomPrenom: 'A' } } }))).body;
+    const formation = (await reply(listOf(api).$post({ param: { planId: other.id, collection: 'formations' }, json: { data: { thematique: 'A' } } }))).body;
     for (const rowId of ['inconnu', member.id, formation.id]) {
-      const res = await call(app, method, `/api/plans/${plan.id}/lists/formations/${rowId}?version=1`, body);
+      const param = { planId: plan.id, collection: 'formations', rowId } as const;
+      const res = await failure(
+        method === 'PUT'
+          ? listOf(api)[':rowId'].$put({ param, json: { version: 1, data: { thematique: 'X' } } })
+          : listOf(api)[':rowId'].$delete({ param, query: { version: '1' } }),
+      );
       expectApiError(res, 404, 'not_found');
       expect(res.body.message).toBe('La formation est introuvable');
     }
   });
 
   it('answers 404 for an unknown plan', async () => {
-    const { app } = makeTestApp();
-    expectApiError(await call(app, 'POST', '/api/plans/inconnu/lists/formations', { data: { thematique: 'A' } }), 404, 'not_found');
+    const { api } = makeTestApp();
+    expectApiError(
+      await reply(listOf(api).$post({ param: { planId: 'inconnu', collection: 'formations' }, json: { data: { thematique: 'A' } } })),
+      404,
+      'not_found',
+    );
   });
 
   it.each([
@@ -105,24 +118,26 @@ describe('POST/PUT/DELETE /api/plans/:planId/lists/:collection', () => {
   ] as const)('answers 400 for %s', async (_, method, path, body, field) => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    expectApiError(await call(app, method, `/api/plans/${plan.id}/${path}`, body), 400, 'validation', field);
+    // Lists, bodies and queries the typed client refuses to send: sent raw on purpose.
+    expectApiError(await sendRaw(app, method, `/api/plans/${plan.id}/${path}`, body), 400, 'validation', field);
   });
 });
 
 describe('POST/PUT/DELETE /api/plans/:planId/transfers', () => {
   it('creates a transfer with its amount in cents, edits and moves it, and deletes it', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/transfers`;
-    const first = await call(app, 'POST', url, { data: { partenaire: 'CPAS de Namur', art20: true, montant: '12.345,67' } });
+    const param = { planId: plan.id };
+    const first = await reply(transfersOf(api).$post({ param, json: { data: { partenaire: 'CPAS de Namur', art20: true, montant: '12.345,67' } } }));
     expect(first).toEqual({ status: 201, body: { id: expect.any(String), version: 1, partenaire: 'CPAS de Namur', art20: true, montant: 1_234_567 } });
-    const second = await call(app, 'POST', url, { data: { partenaire: 'Asbl Lire', montant: 500_000 } });
+    const second = await reply(transfersOf(api).$post({ param, json: { data: { partenaire: 'Asbl Lire', montant: 500_000 } } }));
 
-    const put = await call(app, 'PUT', `${url}/${second.body.id}`, {
-      version: 1,
-      data: { partenaire: 'Asbl Lire et Écrire', art20: false, montant: '5.000' },
-      position: 0,
-    });
+    const put = await reply(
+      transfersOf(api)[':transferId'].$put({
+        param: { ...param, transferId: second.body.id },
+        json: { version: 1, data: { partenaire: 'Asbl Lire et Écrire', art20: false, montant: '5.000' }, position: 0 },
+      }),
+    );
     expect(put).toEqual({ status: 200, body: { id: second.body.id, version: 2, partenaire: 'Asbl Lire et Écrire', art20: false, montant: 500_000 } });
     // In the plan, a transfer also carries its yearly amounts (none typed yet).
     expect((await getPlan(app, plan.id)).transferts).toEqual([
@@ -130,45 +145,50 @@ describe('POST/PUT/DELETE /api/plans/:planId/transfers', () => {
       { ...first.body, parAnnee: {} },
     ]);
 
-    expect((await call(app, 'DELETE', `${url}/${first.body.id}?version=1`)).status).toBe(204);
+    expect((await reply(transfersOf(api)[':transferId'].$delete({ param: { ...param, transferId: first.body.id }, query: { version: '1' } }))).status).toBe(
+      204,
+    );
     expect((await getPlan(app, plan.id)).transferts).toEqual([{ ...put.body, parAnnee: {} }]);
   });
 
   it('deleting a transfer the actions use is refused (409 in_use); with detacher=1 it unlinks them and keeps their operator', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const transfer = (await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS' } })).body;
+    const transfer = (await reply(transfersOf(api).$post({ param: { planId: plan.id }, json: { data: { partenaire: 'CPAS' } } }))).body;
     await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS', transferId: transfer.id } });
-    expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${transfer.id}?version=1`), 409, 'in_use');
-    expect((await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${transfer.id}?version=1&detacher=1`)).status).toBe(204);
+    const param = { planId: plan.id, transferId: transfer.id };
+    expectApiError(await reply(transfersOf(api)[':transferId'].$delete({ param, query: { version: '1' } })), 409, 'in_use');
+    expect((await reply(transfersOf(api)[':transferId'].$delete({ param, query: { version: '1', detacher: '1' } }))).status).toBe(204);
     const [action] = (await getPlan(app, plan.id)).actions;
     expect(action?.fiche.operateur).toMatchObject({ organisme: 'CPAS', transferId: null });
   });
 
   it('answers 409 with the stored transfer for a stale edit or delete', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/transfers`;
-    const t = (await call(app, 'POST', url, { data: { partenaire: 'A', montant: 100 } })).body;
-    await call(app, 'PUT', `${url}/${t.id}`, { version: 1, data: { partenaire: 'A', montant: 200 } });
-    const put = await call(app, 'PUT', `${url}/${t.id}`, { version: 1, data: { partenaire: 'A', montant: 300 } });
+    const t = (await reply(transfersOf(api).$post({ param: { planId: plan.id }, json: { data: { partenaire: 'A', montant: 100 } } }))).body;
+    const param = { planId: plan.id, transferId: t.id };
+    const edit = (montant: number) => transfersOf(api)[':transferId'].$put({ param, json: { version: 1, data: { partenaire: 'A', montant } } });
+    await reply(edit(200));
+    const put = await failure(edit(300));
     expectApiError(put, 409, 'conflict');
     expect(put.body.current).toEqual({ ...t, montant: 200, version: 2 });
-    expectApiError(await call(app, 'DELETE', `${url}/${t.id}?version=1`), 409, 'conflict');
+    expectApiError(await reply(transfersOf(api)[':transferId'].$delete({ param, query: { version: '1' } })), 409, 'conflict');
     expect((await getPlan(app, plan.id)).transferts).toEqual([{ ...t, montant: 200, version: 2, parAnnee: {} }]);
   });
 
   it('answers 404 for an unknown plan, an unknown transfer and a transfer of another plan', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
     const other = await postPlan(app, 'Arlon');
-    const foreign = (await call(app, 'POST', `/api/plans/${other.id}/transfers`, { data: { partenaire: 'A' } })).body;
-    expectApiError(await call(app, 'POST', '/api/plans/inconnu/transfers', { data: { partenaire: 'A' } }), 404, 'not_found');
+    const foreign = (await reply(transfersOf(api).$post({ param: { planId: other.id }, json: { data: { partenaire: 'A' } } }))).body;
+    expectApiError(await reply(transfersOf(api).$post({ param: { planId: 'inconnu' }, json: { data: { partenaire: 'A' } } })), 404, 'not_found');
     for (const id of ['inconnu', foreign.id]) {
-      const put = await call(app, 'PUT', `/api/plans/${plan.id}/transfers/${id}`, { version: 1, data: { partenaire: 'B' } });
+      const param = { planId: plan.id, transferId: id };
+      const put = await failure(transfersOf(api)[':transferId'].$put({ param, json: { version: 1, data: { partenaire: 'B' } } }));
       expectApiError(put, 404, 'not_found');
       expect(put.body.message).toBe('Le transfert est introuvable');
-      expectApiError(await call(app, 'DELETE', `/api/plans/${plan.id}/transfers/${id}?version=1`), 404, 'not_found');
+      expectApiError(await reply(transfersOf(api)[':transferId'].$delete({ param, query: { version: '1' } })), 404, 'not_found');
     }
     expect((await getPlan(app, other.id)).transferts).toEqual([{ ...foreign, parAnnee: {} }]);
   });
@@ -180,7 +200,8 @@ describe('POST/PUT/DELETE /api/plans/:planId/transfers', () => {
   ])('answers 400 for %s', async (_, body, path) => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    expectApiError(await call(app, 'POST', `/api/plans/${plan.id}/transfers`, body), 400, 'validation', path);
+    // Missing or mistyped fields the typed client refuses to send: sent raw on purpose.
+    expectApiError(await sendRaw(app, 'POST', `/api/plans/${plan.id}/transfers`, body), 400, 'validation', path);
     expect((await getPlan(app, plan.id)).transferts).toEqual([]);
   });
 });

@@ -137,8 +137,9 @@ function reportApi(planId: string): ReportApi {
       const param = { planId, submissionId };
       const route = api.plans[':planId'].submissions[':submissionId'];
       if (kind === 'approve') return send(route.approve.$post({ param, json: { motif } }));
-      if (kind === 'return') return send(route.return.$post({ param, json: { motif } }));
-      return send(route.reopen.$post({ param, json: { motif } }));
+      // Returning and reopening require a motif: the dialog only sends one that passed its own check.
+      if (kind === 'return') return send(route.return.$post({ param, json: { motif: motif ?? '' } }));
+      return send(route.reopen.$post({ param, json: { motif: motif ?? '' } }));
     },
   };
 }

@@ -55,7 +55,8 @@ export function renderTransferts(ctx: PageContext): Page {
     create: {
       field: 'partenaire',
       label: 'Nom du partenaire',
-      send: async (data) => (await send(api.plans[':planId'].transfers.$post({ param: { planId }, json: { data } }))) as Transfer,
+      send: async (data) =>
+        (await send(api.plans[':planId'].transfers.$post({ param: { planId }, json: { data: { partenaire: String(data.partenaire) } } }))) as Transfer,
     },
     remove: async (row, detacher) => {
       await send(api.plans[':planId'].transfers[':transferId'].$delete({ param: { planId, transferId: row.id }, query: deleteQuery(row.version, detacher) }));

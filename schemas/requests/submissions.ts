@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { RowId } from '../primitives.ts';
+import { ApprovalSchema, DecisionSchema, SubmitSchema, ThreadMessageSchema, ThreadOpenSchema, ThreadResolveSchema } from '../submission.ts';
+import { OptionalYearQuery, PlanParam, YearQuery } from './shared.ts';
+
+/** Requests of the submission routes (server/routes/submissions.ts): the annual report, its review, the DiCS's questions. */
+
+export const SubmissionParam = PlanParam.extend({ submissionId: RowId });
+export type SubmissionParam = z.infer<typeof SubmissionParam>;
+export const ThreadParam = PlanParam.extend({ threadId: RowId });
+export type ThreadParam = z.infer<typeof ThreadParam>;
+
+/** `GET /api/plans/:planId/submissions/checklist?annee=`. */
+export const ChecklistQuery = YearQuery;
+export type ChecklistQuery = z.infer<typeof ChecklistQuery>;
+/** `GET /api/plans/:planId/threads?annee=`: one year's questions, or all. */
+export const ThreadsQuery = OptionalYearQuery;
+export type ThreadsQuery = z.infer<typeof ThreadsQuery>;
+
+/** `POST /api/plans/:planId/submissions`: the year of the report. */
+export const SubmitReportBody = SubmitSchema;
+export type SubmitReportBody = z.infer<typeof SubmitReportBody>;
+/** `POST …/submissions/:submissionId/approve`: an optional comment (no body at all is no comment). */
+export const ApproveBody = ApprovalSchema;
+export type ApproveBody = z.infer<typeof ApproveBody>;
+/** `POST …/submissions/:submissionId/return`: the reason. */
+export const ReturnBody = DecisionSchema;
+export type ReturnBody = z.infer<typeof ReturnBody>;
+/** `POST …/submissions/:submissionId/reopen`: the reason. */
+export const ReopenBody = DecisionSchema;
+export type ReopenBody = z.infer<typeof ReopenBody>;
+
+/** `POST /api/plans/:planId/threads`: a question of the DiCS about one value of one year. */
+export const OpenThreadBody = ThreadOpenSchema;
+export type OpenThreadBody = z.infer<typeof OpenThreadBody>;
+/** `POST …/threads/:threadId/messages`. */
+export const PostMessageBody = ThreadMessageSchema;
+export type PostMessageBody = z.infer<typeof PostMessageBody>;
+/** `POST …/threads/:threadId/resolve`: an optional closing word. */
+export const ResolveThreadBody = ThreadResolveSchema;
+export type ResolveThreadBody = z.infer<typeof ResolveThreadBody>;
+
+/** Answers: a submission, a DiCS question with its messages. */
+export type { ReviewThread as ReviewThreadResponse, Submission as SubmissionResponse } from '../submission.ts';
