@@ -154,10 +154,11 @@ describe('the workbook with review annexes', () => {
   it(
     'imports back without change: the review sheets are read-only',
     async () => {
-      const form = new FormData();
-      form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
-      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
-      const body = (await res.json()) as { changes: unknown[] };
+      const res = await t.api.plans[':planId']['import.xlsx'].$post({
+        param: { planId: t.plan.id },
+        form: { file: new File([bytes as BlobPart], 'plan.xlsx') },
+      });
+      const body = await res.json();
       expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
       expect(body.changes).toEqual([]);
     },
@@ -168,11 +169,12 @@ describe('the workbook with review annexes', () => {
     'imports back without change after being saved again by a spreadsheet program (exceljs)',
     async () => {
       const resaved = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-      const form = new FormData();
-      form.set('file', new File([resaved as BlobPart], 'plan.xlsx'));
-      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
+      const res = await t.api.plans[':planId']['import.xlsx'].$post({
+        param: { planId: t.plan.id },
+        form: { file: new File([resaved as BlobPart], 'plan.xlsx') },
+      });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { changes: unknown[] }).changes).toEqual([]);
+      expect((await res.json()).changes).toEqual([]);
     },
     TIMEOUT,
   );
