@@ -12,6 +12,7 @@ import { gatherWorkbookInput } from '../../server/services/workbook.ts';
 import { createPdfPool, pdfCacheKey, type PdfPool } from '../../server/workers/pdf-pool.ts';
 import { makeLiegeApp } from '../helpers.ts';
 import { pdfFonts, pdfPages, savePageImage, savePdf } from '../pdf-tools.ts';
+import { openWorkbook } from '../workbook-edit.ts';
 
 /**
  * The review annexes of the exports, on the Liège sample with a fabricated review: two DiCS questions (one answered
@@ -85,11 +86,7 @@ function rowsOf(ws: ExcelJS.Worksheet): unknown[][] {
   return out;
 }
 
-async function openXlsx(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  return wb;
-}
+const openXlsx = (bytes: Uint8Array): Promise<ExcelJS.Workbook> => openWorkbook(bytes);
 
 beforeAll(() => {
   t = makeLiegeApp();

@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPlan, makeLiegeApp, reply, type Api } from '../helpers.ts';
-import { cellOf } from '../workbook-edit.ts';
+import { cellOf, openWorkbook } from '../workbook-edit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { convertWithLibreOffice } from '../libreoffice.ts';
 
@@ -17,11 +17,7 @@ async function exportOf(planId: string) {
   return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-async function open(b: Uint8Array) {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(b as unknown as ArrayBuffer);
-  return book;
-}
+const open = (b: Uint8Array) => openWorkbook(b);
 
 /** The formula cell right of the row whose label (column B) is `label`. */
 function totalRow(ws: ExcelJS.Worksheet, label: string, col = 'C') {

@@ -1,7 +1,7 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { failure, getPlan, makeLiegeApp, reply, type Api, type TestApp } from '../helpers.ts';
-import { cellOf, editWorkbookCells } from '../workbook-edit.ts';
+import { cellOf, editWorkbookCells, openWorkbook } from '../workbook-edit.ts';
 import { editWithLibreOffice } from '../libreoffice.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { MAX_IMPORT_BYTES } from '../../schemas/workbook-import.ts';
@@ -239,8 +239,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
 
   it('refuses a workbook with a missing sheet, an unknown sheet, or another plan', async () => {
     const drop = async (edit: (wb: ExcelJS.Workbook) => void) => {
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(exported as unknown as ArrayBuffer);
+      const wb = await openWorkbook(exported);
       edit(wb);
       return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
     };
@@ -256,8 +255,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
   });
 
   it('finds rows by their key: a row moved in the sheet still reads right, a deleted one is reported', async () => {
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(exported as unknown as ArrayBuffer);
+    const wb = await openWorkbook(exported);
     const ws = wb.getWorksheet('Fiche plan')!;
     const row = Number(cellOf(plan, 'transferts.0.montant').cell.slice(1));
     ws.getCell(`A${row}`).value = null;
