@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.ts';
-import { ACCOUNTS, makeTestApp, signedIn } from '../helpers.ts';
+import { ACCOUNTS, clientOf, makeTestApp, reply, signedIn } from '../helpers.ts';
 
 function appWithClient(files: Record<string, string> | null) {
   const dir = mkdtempSync(join(tmpdir(), 'cohesio-client-'));
@@ -20,6 +20,7 @@ function appWithClient(files: Record<string, string> | null) {
 describe('the browser application', () => {
   it('serves the built index at / with a strict content security policy', async () => {
     const app = appWithClient({ 'index.html': '<!doctype html><title>Cohésio</title>', 'assets/app-1.js': 'console.log(1)' });
+    // The pages and assets are outside /api, which the typed client covers: plain requests, as the browser sends them.
     const res = await app.request('/');
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<title>Cohésio</title>');
@@ -39,11 +40,12 @@ describe('the browser application', () => {
   });
 
   it('gives the grid its licence key from the configuration', async () => {
-    const res = await signedIn(appWithClient(null), ACCOUNTS.chef).request('/api/client-config');
-    expect(await res.json()).toEqual({ handsontableLicenseKey: 'cle-de-test' });
+    const api = clientOf(signedIn(appWithClient(null), ACCOUNTS.chef));
+    expect((await reply(api['client-config'].$get())).body).toEqual({ handsontableLicenseKey: 'cle-de-test' });
   });
 
   it('does not serve files outside the assets folder', async () => {
+    // A path that climbs out of the assets folder, hostile on purpose (and no API route): sent raw.
     const res = await appWithClient({ 'index.html': 'x' }).request('/assets/../../package.json');
     expect(res.status).toBe(404);
   });

@@ -1,15 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { ApiErrorSchema } from '../../schemas/errors.ts';
-import { call, expectApiError, getPlan, makeTestApp, postAction, postPlan, type TestApp } from '../helpers.ts';
+import { clientOf, expectApiError, failure, getPlan, makeTestApp, postAction, postPlan, reply, sendRaw, type TestApp } from '../helpers.ts';
 
 /** A small plan with one row of each kind, so every route has something to (not) change. */
 async function fixture(app: TestApp) {
+  const api = clientOf(app);
   const plan = await postPlan(app);
   const other = await postPlan(app, 'Arlon');
-  const transfer = (await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS de Namur', montant: 100_000 } })).body;
-  const foreignTransfer = (await call(app, 'POST', `/api/plans/${other.id}/transfers`, { data: { partenaire: 'CPAS d’Arlon' } })).body;
+  const transfer = (
+    await reply(api.plans[':planId'].transfers.$post({ param: { planId: plan.id }, json: { data: { partenaire: 'CPAS de Namur', montant: 100_000 } } }))
+  ).body;
+  const foreignTransfer = (await reply(api.plans[':planId'].transfers.$post({ param: { planId: other.id }, json: { data: { partenaire: 'CPAS d’Arlon' } } })))
+    .body;
   const action = await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'CPAS de Namur', transferId: transfer.id } });
-  const card = (await call(app, 'POST', `/api/plans/${plan.id}/lists/partenaires`, { data: { liste: 'portent', nom: 'CPAS', actionIds: [action.id] } })).body;
+  const card = (
+    await reply(
+      api.plans[':planId'].lists[':collection'].$post({
+        param: { planId: plan.id, collection: 'partenaires' },
+        json: { data: { liste: 'portent', nom: 'CPAS', actionIds: [action.id] } },
+      }),
+    )
+  ).body;
   const percent = action.indicators.find((i) => i.standard === 'temps-consacre')!;
   return { plan, action, transfer, foreignTransfer, card, count: action.indicators[0]!, percent };
 }
@@ -131,34 +142,42 @@ describe('malformed input', () => {
     const f = await fixture(app);
     const before = await getPlan(app, f.plan.id);
     const [method, url, body] = request(f);
-    const res = await call(app, method, url, body as Record<string, unknown>);
-    expectApiError(res, 400, 'validation', path);
-    expect(res.body.message).toMatch(/^(Données invalides|Modification refusée|Fiche|Répartition|Consommation|Le transfert)/);
+    // Wrong types, unknown fields, values out of bounds: most of these bodies the typed client refuses to send.
+    const res = await sendRaw(app, method, url, body);
+    const error = expectApiError(res, 400, 'validation', path);
+    expect(error.message).toMatch(/^(Données invalides|Modification refusée|Fiche|Répartition|Consommation|Le transfert)/);
     expect(await getPlan(app, f.plan.id)).toEqual(before);
   });
 
   it.each([
     ['2019', 'indicator-target'],
     ['2026', 'indicator-actual'],
-  ])('a cell in %s names the programme years in its message', async (year, grid) => {
-    const { app } = makeTestApp();
+  ] as const)('a cell in %s names the programme years in its message', async (year, grid) => {
+    const { app, api } = makeTestApp();
     const f = await fixture(app);
-    const res = await call(app, 'PUT', `/api/plans/${f.plan.id}/cells`, { cells: [{ grid, row: f.count.id, period: year, value: 1, version: 0 }] });
-    expect(res.body.issues[0].message).toContain(`L'année ${year} n'appartient pas au programme (2020-2025)`);
+    const res = await failure(
+      api.plans[':planId'].cells.$put({ param: { planId: f.plan.id }, json: { cells: [{ grid, row: f.count.id, period: year, value: 1, version: 0 }] } }),
+    );
+    expect(res.body.issues[0]!.message).toContain(`L'année ${year} n'appartient pas au programme (2020-2025)`);
   });
 
   it('a block of cells with one invalid cell writes none of them and reports only the invalid one', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const f = await fixture(app);
     const before = await getPlan(app, f.plan.id);
-    const res = await call(app, 'PUT', `/api/plans/${f.plan.id}/cells`, {
-      cells: [
-        { grid: 'indicator-target', row: f.count.id, period: '2021', value: 10, version: 0 },
-        { grid: 'time', row: 'terrain', period: '2021', value: '50 %', version: 0 },
-        { grid: 'indicator-target', row: f.percent.id, period: '2022', value: 120_00, version: 0 },
-        { grid: 'consumption', row: 'e-compte', period: '2021', value: '1.000,00', version: 0 },
-      ],
-    });
+    const res = await failure(
+      api.plans[':planId'].cells.$put({
+        param: { planId: f.plan.id },
+        json: {
+          cells: [
+            { grid: 'indicator-target', row: f.count.id, period: '2021', value: 10, version: 0 },
+            { grid: 'time', row: 'terrain', period: '2021', value: '50 %', version: 0 },
+            { grid: 'indicator-target', row: f.percent.id, period: '2022', value: 120_00, version: 0 },
+            { grid: 'consumption', row: 'e-compte', period: '2021', value: '1.000,00', version: 0 },
+          ],
+        },
+      }),
+    );
     expectApiError(res, 400, 'validation');
     expect(res.body.issues).toEqual([
       {
@@ -180,7 +199,8 @@ describe('malformed input', () => {
     const f = await fixture(app);
     const before = await getPlan(app, f.plan.id);
     const url = tail.startsWith('/api') ? tail : `/api/plans/${f.plan.id}${tail}`;
-    const res = await call(app, method, url, '{"version": 1, "data": {');
+    // A body that is not JSON: the typed client only sends JSON it serialised itself.
+    const res = await sendRaw(app, method, url, '{"version": 1, "data": {');
     expect(res).toEqual({ status: 400, body: { code: 'validation', message: 'Requête invalide : le corps doit être du JSON valide', issues: [] } });
     expect(await getPlan(app, f.plan.id)).toEqual(before);
   });
@@ -284,12 +304,13 @@ describe('every route answers a malformed request in French, naming the field an
     const key = `${route.method} ${route.path}`;
     const cases = UPLOADS.test(route.path) ? UPLOAD_CASES : JSON_CASES;
     it(`${key}`, async () => {
-      const { app } = makeTestApp();
+      const { app, api } = makeTestApp();
       const plan = await postPlan(app);
-      await call(app, 'POST', `/api/plans/${plan.id}/transfers`, { data: { partenaire: 'CPAS' } });
+      await reply(api.plans[':planId'].transfers.$post({ param: { planId: plan.id }, json: { data: { partenaire: 'CPAS' } } }));
       await postAction(app, plan.id, { code: '1.3.03' });
       const url = urlOf(route.path, await getPlan(app, plan.id));
       for (const c of cases) {
+        // Bad JSON, wrong content types, broken forms, sent to every route by its pattern: only raw requests can.
         const res = await app.request(url, {
           ...c.init,
           method: route.method,
@@ -323,6 +344,7 @@ describe('every route answers a malformed request in French, naming the field an
       const { app } = makeTestApp();
       const plan = await postPlan(app);
       const url = `${urlOf(route.path, plan)}?annee=deux-mille&version=abc&limite=-1`;
+      // Mistyped and unknown query parameters on every route by its pattern: only a raw request can send them.
       const res = await app.request(url, { method: route.method, headers: { origin: 'http://localhost' } });
       if (res.status < 400) return;
       const body = (await res.json()) as { message: string; issues: { path: string; message: string }[] };
@@ -334,7 +356,8 @@ describe('every route answers a malformed request in French, naming the field an
   it('says what is missing when a submission is returned without a reason', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    const res = await call(app, 'POST', `/api/plans/${plan.id}/submissions/00000000-0000-4000-8000-000000000004/return`, {});
+    // A return without its required motif: a body the typed client refuses to send.
+    const res = await sendRaw(app, 'POST', `/api/plans/${plan.id}/submissions/00000000-0000-4000-8000-000000000004/return`, {});
     expect(res.body).toEqual({
       code: 'validation',
       message: 'Données invalides (motif) : Indiquez le motif',

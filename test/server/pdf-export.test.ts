@@ -7,7 +7,7 @@ import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { fingerprintOf } from '../../server/services/workbook.ts';
-import { call, expectApiError, getPlan, makeLiegeApp, type TestApp } from '../helpers.ts';
+import { expectApiError, failure, getPlan, makeLiegeApp, reply, sendRaw, type Api } from '../helpers.ts';
 import { pdfFonts, pdfPageSizes, pdfPages, savePageImage, savePdf } from '../pdf-tools.ts';
 
 /**
@@ -22,14 +22,15 @@ let file: string;
 let pages: string[];
 let bytes: Uint8Array;
 
-async function fetchPdf(app: TestApp, planId: string, query = '') {
-  const res = await app.request(`/api/plans/${planId}/export.pdf${query}`);
+/** The plan's PDF at once (of one year, or the whole plan), and its bytes. */
+async function fetchPdf(api: Api, planId: string, annee?: string) {
+  const res = await api.plans[':planId']['export.pdf'].$get({ param: { planId }, query: annee === undefined ? {} : { annee } });
   return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
 beforeAll(async () => {
   t = makeLiegeApp();
-  const got = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+  const got = await fetchPdf(t.api, t.plan.id, '2021');
   expect(got.res.status).toBe(200);
   bytes = got.bytes;
   file = savePdf(bytes, 'liege-2021.pdf');
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 describe('the Liège PDF', () => {
   it('is served as a PDF download named after the commune, the programme and the year', async () => {
-    const { res } = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+    const { res } = await fetchPdf(t.api, t.plan.id, '2021');
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2025 - rapport 2021.pdf')}`);
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
@@ -155,9 +156,14 @@ describe('pictures drawn from the data', () => {
       try {
         const dimensions = ['Alimentation', 'Logement', 'Santé', 'Travail', 'Formation'].map((label, i) => ({ label, valeur: 200 + i * 100 }));
         const version = fresh.plan.versions.isadf;
-        const put = await call(fresh.app, 'PUT', `/api/plans/${fresh.plan.id}/sections/isadf`, { version, data: { ...fresh.plan.isadf, dimensions } });
+        const put = await reply(
+          fresh.api.plans[':planId'].sections[':section'].$put({
+            param: { planId: fresh.plan.id, section: 'isadf' },
+            json: { version, data: { ...fresh.plan.isadf, dimensions } },
+          }),
+        );
         expect(put.status).toBe(200);
-        const { bytes: pdf } = await fetchPdf(fresh.app, fresh.plan.id, '?annee=2021');
+        const { bytes: pdf } = await fetchPdf(fresh.api, fresh.plan.id, '2021');
         const pdfFile = savePdf(pdf, 'liege-radar.pdf');
         const radarPage = pdfPages(pdfFile).findIndex((p) => p.includes('ISADF de la commune : 0,10') && p.includes('Alimentation'));
         expect(radarPage).toBeGreaterThan(0);
@@ -188,14 +194,14 @@ describe('serving the PDF', () => {
       const fresh = makeLiegeApp();
       try {
         let pdfDone = false;
-        const pdf = fetchPdf(fresh.app, fresh.plan.id).then((r) => {
+        const pdf = fetchPdf(fresh.api, fresh.plan.id).then((r) => {
           pdfDone = true;
           return r;
         });
-        const health = await call(fresh.app, 'GET', '/api/health');
+        const health = await reply(fresh.api.health.$get());
         expect(health.status).toBe(200);
         expect(pdfDone).toBe(false);
-        const plan = await call(fresh.app, 'GET', `/api/plans/${fresh.plan.id}`);
+        const plan = await reply(fresh.api.plans[':planId'].$get({ param: { planId: fresh.plan.id } }));
         expect(plan.status).toBe(200);
         expect(pdfDone).toBe(false);
         expect((await pdf).res.status).toBe(200);
@@ -209,14 +215,19 @@ describe('serving the PDF', () => {
   it(
     'serves an unchanged plan from the cache and renders again once the data changed',
     async () => {
-      const again = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+      const again = await fetchPdf(t.api, t.plan.id, '2021');
       expect(again.res.headers.get('x-cohesio-cache')).toBe('hit');
       expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(bytes))).toBe(0);
 
       const indicator = t.plan.actions[0]!.indicators[0]!;
-      const put = await call(t.app, 'PUT', `/api/plans/${t.plan.id}/indicators/${indicator.id}/values/2021/actual`, { value: 42, version: 0 });
+      const put = await reply(
+        t.api.plans[':planId'].indicators[':indicatorId'].values[':year'][':kind'].$put({
+          param: { planId: t.plan.id, indicatorId: indicator.id, year: '2021', kind: 'actual' },
+          json: { value: 42, version: 0 },
+        }),
+      );
       expect(put.status).toBe(200);
-      const changed = await fetchPdf(t.app, t.plan.id, '?annee=2021');
+      const changed = await fetchPdf(t.api, t.plan.id, '2021');
       expect(changed.res.headers.get('x-cohesio-cache')).toBe('miss');
       const plan: Plan = await getPlan(t.app, t.plan.id);
       const cover = pdfPages(savePdf(changed.bytes, 'liege-2021-changed.pdf'))[0]!;
@@ -229,14 +240,15 @@ describe('serving the PDF', () => {
   it(
     'runs a job whose progress the page can follow, then serves its file',
     async () => {
-      const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2022 });
+      const jobs = t.api.plans[':planId']['pdf-jobs'];
+      const started = await reply(jobs.$post({ param: { planId: t.plan.id }, json: { annee: 2022 } }));
       expect(started.status).toBe(202);
       let job: PdfJob = PdfJobSchema.parse(started.body);
       expect(job.reportYear).toBe(2022);
       const seen: PdfJob[] = [job];
       while (job.state !== 'done' && job.state !== 'failed') {
         await new Promise((r) => setTimeout(r, 50));
-        job = PdfJobSchema.parse((await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body);
+        job = PdfJobSchema.parse((await reply(jobs[':jobId'].$get({ param: { planId: t.plan.id, jobId: job.id } }))).body);
         seen.push(job);
       }
       expect(job.state).toBe('done');
@@ -245,6 +257,7 @@ describe('serving the PDF', () => {
       // Progress never goes back, and the page saw the layout or the writing on the way.
       for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
       expect(seen.some((s) => s.stage === 'layout' || s.stage === 'writing')).toBe(true);
+      // The address the job answers, followed as the page follows it (not rebuilt from the route).
       const res = await t.app.request(job.fileUrl!);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/pdf');
@@ -257,30 +270,34 @@ describe('serving the PDF', () => {
   it(
     'answers 409 for the file of a job still rendering',
     async () => {
-      const started = await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2023 });
-      const res = await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${started.body.id}/file`);
+      const jobs = t.api.plans[':planId']['pdf-jobs'];
+      const planId = t.plan.id;
+      const started = await reply(jobs.$post({ param: { planId }, json: { annee: 2023 } }));
+      const res = await failure(jobs[':jobId'].file.$get({ param: { planId, jobId: started.body.id } }));
       expectApiError(res, 409, 'conflict');
       // Let it finish so no render outlives the test.
-      let job: PdfJob = started.body;
+      let job = started.body;
       while (job.state !== 'done' && job.state !== 'failed') {
         await new Promise((r) => setTimeout(r, 100));
-        job = (await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/${job.id}`)).body;
+        job = (await reply(jobs[':jobId'].$get({ param: { planId, jobId: job.id } }))).body;
       }
     },
     TIMEOUT,
   );
 
   it('refuses a year outside the programme at "annee", an unknown plan and an unknown job', async () => {
-    const res = await t.app.request(`/api/plans/${t.plan.id}/export.pdf?annee=2026`);
-    const body = await res.json();
-    expectApiError({ status: res.status, body }, 400, 'validation', 'annee');
-    expect(body.message).toContain('2020-2025');
-    expectApiError(await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 'deux mille' }), 400, 'validation', 'annee');
-    expectApiError(await call(t.app, 'POST', `/api/plans/${t.plan.id}/pdf-jobs`, { annee: 2021, extra: 1 }), 400, 'validation');
-    const unknownPlan = await t.app.request('/api/plans/00000000-0000-4000-8000-000000000000/export.pdf');
+    const planId = t.plan.id;
+    const res = await failure(t.api.plans[':planId']['export.pdf'].$get({ param: { planId }, query: { annee: '2026' } }));
+    expectApiError(res, 400, 'validation', 'annee');
+    expect(res.body.message).toContain('2020-2025');
+    // A year that is not a number and an unknown field, malformed on purpose: sent raw, as a hostile client would.
+    expectApiError(await sendRaw(t.app, 'POST', `/api/plans/${planId}/pdf-jobs`, { annee: 'deux mille' }), 400, 'validation', 'annee');
+    expectApiError(await sendRaw(t.app, 'POST', `/api/plans/${planId}/pdf-jobs`, { annee: 2021, extra: 1 }), 400, 'validation');
+    const unknownPlan = await t.api.plans[':planId']['export.pdf'].$get({ param: { planId: '00000000-0000-4000-8000-000000000000' }, query: {} });
     expect(unknownPlan.status).toBe(404);
-    expectApiError(await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/00000000-0000-4000-8000-000000000000`), 404, 'not_found');
-    expectApiError(await call(t.app, 'GET', `/api/plans/${t.plan.id}/pdf-jobs/pas-un-id`), 400, 'validation', 'jobId');
+    const job = (jobId: string) => t.api.plans[':planId']['pdf-jobs'][':jobId'].$get({ param: { planId, jobId } });
+    expectApiError(await failure(job('00000000-0000-4000-8000-000000000000')), 404, 'not_found');
+    expectApiError(await reply(job('pas-un-id')), 400, 'validation', 'jobId');
   });
 });
 

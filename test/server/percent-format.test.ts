@@ -6,7 +6,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
-import { ACCOUNTS, makeLiegeApp, signedIn } from '../helpers.ts';
+import { makeLiegeApp } from '../helpers.ts';
 import { HAS_LIBREOFFICE, convertWithLibreOffice } from '../libreoffice.ts';
 import { openWorkbook } from '../workbook-edit.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   t = makeLiegeApp();
   plan = t.plan;
   ratio = computeBudgetFigures(plan).partCommunaleRatio!;
-  const res = await signedIn(t.anonymous, ACCOUNTS.chef).request(`/api/plans/${plan.id}/export.xlsx`);
+  const res = await t.apiAs('chef').plans[':planId']['export.xlsx'].$get({ param: { planId: plan.id } });
   expect(res.status).toBe(200);
   xlsx = new Uint8Array(await res.arrayBuffer());
 });

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, makeLiegeApp, type TestApp } from '../helpers.ts';
+import { clientOf, getPlan, makeLiegeApp, reply, type TestApp } from '../helpers.ts';
 import { openWorkbook } from '../workbook-edit.ts';
-import type { AuditEntry } from '../../schemas/audit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { CHANGES_ANNEX_TITLE } from '../../server/reports/pdf/plan-pdf.ts';
 import { buildWorkbookLayout, CHANGES_SHEET } from '../../server/reports/workbook-layout.ts';
@@ -34,43 +33,57 @@ function expectReadable(texts: readonly (string | null | undefined)[], where: st
 
 /** A plan with its values changed in every kind of place a person touches, then a fiche deleted. */
 async function changePlan(app: TestApp, plan: Plan): Promise<Plan> {
+  const api = clientOf(app);
+  const planId = plan.id;
   const calif = plan.actions.find((a) => a.code === '1.1.05')!;
   const ind = calif.indicators[0]!;
   const ok = (r: { status: number; body: unknown }) => expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
   ok(
-    await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
-      cells: [{ grid: 'indicator-actual', row: ind.id, period: '2021', value: 42, version: ind.values['2021']?.actualVersion ?? 0 }],
-    }),
+    await reply(
+      api.plans[':planId'].cells.$put({
+        param: { planId },
+        json: { cells: [{ grid: 'indicator-actual', row: ind.id, period: '2021', value: 42, version: ind.values['2021']?.actualVersion ?? 0 }] },
+      }),
+    ),
   );
   // A fiche field, its operator moved to another transfer (a reference to a row: named, not shown as an id).
   const other = plan.transferts.find((t) => t.id !== calif.fiche.operateur.transferId)!;
   const fiche = { ...calif.fiche, description: 'Nouvelle description', operateur: { ...calif.fiche.operateur, transferId: other.id } };
   ok(
-    await call(app, 'PUT', `/api/plans/${plan.id}/actions/${calif.id}`, {
-      version: calif.version,
-      data: { code: calif.code, statut: calif.statut, droitVise: calif.droitVise, priorite: calif.priorite, fiche },
-    }),
+    await reply(
+      api.plans[':planId'].actions[':actionId'].$put({
+        param: { planId, actionId: calif.id },
+        json: { version: calif.version, data: { code: calif.code, statut: calif.statut, droitVise: calif.droitVise, priorite: calif.priorite, fiche } },
+      }),
+    ),
   );
   const transfer = plan.transferts[0]!;
   ok(
-    await call(app, 'PUT', `/api/plans/${plan.id}/transfers/${transfer.id}`, {
-      version: transfer.version,
-      data: { partenaire: transfer.partenaire, art20: transfer.art20, montant: 123_456 },
-    }),
+    await reply(
+      api.plans[':planId'].transfers[':transferId'].$put({
+        param: { planId, transferId: transfer.id },
+        json: { version: transfer.version, data: { partenaire: transfer.partenaire, art20: transfer.art20, montant: 123_456 } },
+      }),
+    ),
   );
   // A fiche with values, deleted: its past changes still read as a label.
   const doomed = plan.actions.find((a) => a.code === '2.4.01')!;
   const doomedInd = doomed.indicators[0]!;
   ok(
-    await call(app, 'PUT', `/api/plans/${plan.id}/cells`, {
-      cells: [{ grid: 'indicator-target', row: doomedInd.id, period: '2022', value: 7, version: doomedInd.values['2022']?.targetVersion ?? 0 }],
-    }),
+    await reply(
+      api.plans[':planId'].cells.$put({
+        param: { planId },
+        json: { cells: [{ grid: 'indicator-target', row: doomedInd.id, period: '2022', value: 7, version: doomedInd.values['2022']?.targetVersion ?? 0 }] },
+      }),
+    ),
   );
-  const fresh = (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
+  const fresh = await getPlan(app, planId);
   // Its partner card names it: the deletion detaches it (asked for explicitly, as the interface does).
   const d = fresh.actions.find((a) => a.id === doomed.id)!;
-  ok(await call(app, 'DELETE', `/api/plans/${plan.id}/actions/${d.id}?version=${d.version}&detacher=1`));
-  return (await call(app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
+  ok(
+    await reply(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId, actionId: d.id }, query: { version: String(d.version), detacher: '1' } })),
+  );
+  return getPlan(app, planId);
 }
 
 describe('the history names values, never paths or ids', () => {
@@ -79,14 +92,14 @@ describe('the history names values, never paths or ids', () => {
 
   beforeAll(async () => {
     t = makeLiegeApp();
-    const before = (await call(t.app, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
+    const before = await getPlan(t.app, t.plan.id);
     plan = await changePlan(t.app, before);
   }, TIMEOUT);
 
   it('GET /history: every label, old and new value and summary reads in French', async () => {
-    const res = await call(t.app, 'GET', `/api/plans/${plan.id}/history?limite=50`);
+    const res = await reply(t.api.plans[':planId'].history.$get({ param: { planId: plan.id }, query: { limite: '50' } }));
     expect(res.status).toBe(200);
-    const entries = res.body as AuditEntry[];
+    const entries = res.body;
     const values = entries.slice(0, 10).flatMap((e) => e.values);
     expect(values.length).toBeGreaterThan(5);
     expectReadable(
@@ -100,7 +113,7 @@ describe('the history names values, never paths or ids', () => {
   });
 
   it('history.xlsx: no cell holds a path or an id', async () => {
-    const res = await t.app.request(`/api/plans/${plan.id}/history.xlsx?limite=50`);
+    const res = await t.api.plans[':planId']['history.xlsx'].$get({ param: { planId: plan.id }, query: { limite: '50' } });
     expect(res.status).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
@@ -119,7 +132,7 @@ describe('the changes annex names values, never paths or ids', () => {
 
   beforeAll(async () => {
     t = makeLiegeApp();
-    before = (await call(t.app, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
+    before = await getPlan(t.app, t.plan.id);
     after = await changePlan(t.app, before);
     pool = createPdfPool({ maxWorkers: 1 });
   }, TIMEOUT);

@@ -12,6 +12,7 @@ import { gatherWorkbookInput } from '../../server/services/workbook.ts';
 import { createPdfPool, pdfCacheKey, type PdfPool } from '../../server/workers/pdf-pool.ts';
 import { makeLiegeApp } from '../helpers.ts';
 import { pdfFonts, pdfPages, savePageImage, savePdf } from '../pdf-tools.ts';
+import { openWorkbook } from '../workbook-edit.ts';
 
 /**
  * The review annexes of the exports, on the Liège sample with a fabricated review: two DiCS questions (one answered
@@ -85,11 +86,7 @@ function rowsOf(ws: ExcelJS.Worksheet): unknown[][] {
   return out;
 }
 
-async function openXlsx(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  return wb;
-}
+const openXlsx = (bytes: Uint8Array): Promise<ExcelJS.Workbook> => openWorkbook(bytes);
 
 beforeAll(() => {
   t = makeLiegeApp();
@@ -154,10 +151,11 @@ describe('the workbook with review annexes', () => {
   it(
     'imports back without change: the review sheets are read-only',
     async () => {
-      const form = new FormData();
-      form.set('file', new File([bytes as BlobPart], 'plan.xlsx'));
-      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
-      const body = (await res.json()) as { changes: unknown[] };
+      const res = await t.api.plans[':planId']['import.xlsx'].$post({
+        param: { planId: t.plan.id },
+        form: { file: new File([bytes as BlobPart], 'plan.xlsx') },
+      });
+      const body = await res.json();
       expect(res.status, JSON.stringify(body).slice(0, 500)).toBe(200);
       expect(body.changes).toEqual([]);
     },
@@ -168,11 +166,12 @@ describe('the workbook with review annexes', () => {
     'imports back without change after being saved again by a spreadsheet program (exceljs)',
     async () => {
       const resaved = new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
-      const form = new FormData();
-      form.set('file', new File([resaved as BlobPart], 'plan.xlsx'));
-      const res = await t.app.request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: form });
+      const res = await t.api.plans[':planId']['import.xlsx'].$post({
+        param: { planId: t.plan.id },
+        form: { file: new File([resaved as BlobPart], 'plan.xlsx') },
+      });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as { changes: unknown[] }).changes).toEqual([]);
+      expect((await res.json()).changes).toEqual([]);
     },
     TIMEOUT,
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SectionKey } from '../../schemas/plan.ts';
-import { call, expectApiError, getPlan, makeTestApp, postPlan } from '../helpers.ts';
+import { expectApiError, failure, getPlan, makeTestApp, postPlan, reply, sendRaw } from '../helpers.ts';
 
 /** One edit per section of the fiche plan: what is sent and what the plan then holds (minor units for numbers). */
 const SECTION_EDITS: [SectionKey, Record<string, unknown>, Record<string, unknown>][] = [
@@ -41,9 +41,9 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
   });
 
   it.each(SECTION_EDITS)('replaces section %s, bumps its version and only its version', async (section, data, stored) => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const before = await postPlan(app);
-    const res = await call(app, 'PUT', `/api/plans/${before.id}/sections/${section}`, { version: 1, data });
+    const res = await reply(api.plans[':planId'].sections[':section'].$put({ param: { planId: before.id, section }, json: { version: 1, data } }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ data: stored, version: 2 });
     const after = await getPlan(app, before.id);
@@ -59,20 +59,27 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
     ['0,5', 50],
     [123_456, 123_456],
   ] as const)('stores the budget amount %j as %i cents', async (amount, cents) => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    await call(app, 'PUT', `/api/plans/${plan.id}/sections/budget`, { version: 1, data: { depenses: { personnel: amount } } });
+    await reply(
+      api.plans[':planId'].sections[':section'].$put({
+        param: { planId: plan.id, section: 'budget' },
+        json: { version: 1, data: { depenses: { personnel: amount } } },
+      }),
+    );
     expect((await getPlan(app, plan.id)).budget.depenses.personnel).toBe(cents);
   });
 
   it('stores a whole budget typed in Belgian format, to the cent', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
     const data = {
       recettes: { total: '2.424.996,74', subventionPcs: '1.666.037,68', partCommunale: '646.977,98', subventionsArt20: '111.981,08', autres: '0' },
       depenses: { total: '2.424.996,74', personnel: '1.557.479,66', fonctionnement: '21.904', investissement: null, subventionsInstitutions: '845.613,08' },
     };
-    expect((await call(app, 'PUT', `/api/plans/${plan.id}/sections/budget`, { version: 1, data })).status).toBe(200);
+    expect(
+      (await reply(api.plans[':planId'].sections[':section'].$put({ param: { planId: plan.id, section: 'budget' }, json: { version: 1, data } }))).status,
+    ).toBe(200);
     expect((await getPlan(app, plan.id)).budget).toEqual({
       recettes: { total: 242_499_674, subventionPcs: 166_603_768, partCommunale: 64_697_798, subventionsArt20: 11_198_108, autres: 0 },
       depenses: { total: 242_499_674, personnel: 155_747_966, fonctionnement: 2_190_400, investissement: null, subventionsInstitutions: 84_561_308 },
@@ -80,27 +87,32 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
   });
 
   it('accepts successive edits, each from the version the previous one answered', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const url = `/api/plans/${plan.id}/sections/textes`;
-    const first = await call(app, 'PUT', url, { version: 1, data: { vision: 'Un' } });
-    const second = await call(app, 'PUT', url, { version: first.body.version, data: { vision: 'Deux' } });
+    const putTextes = (version: number, vision: string) =>
+      api.plans[':planId'].sections[':section'].$put({ param: { planId: plan.id, section: 'textes' }, json: { version, data: { vision } } });
+    const first = await reply(putTextes(1, 'Un'));
+    const second = await reply(putTextes(first.body.version, 'Deux'));
     expect(second.body.version).toBe(3);
     expect((await getPlan(app, plan.id)).textes.vision).toBe('Deux');
   });
 
   it('answers 409 with the stored section and version when the version is stale', async () => {
-    const { app } = makeTestApp();
+    const { app, api } = makeTestApp();
     const plan = await postPlan(app);
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/sections/serviceCitoyen`, { version: 7, data: { recours: true } });
+    const res = await failure(
+      api.plans[':planId'].sections[':section'].$put({ param: { planId: plan.id, section: 'serviceCitoyen' }, json: { version: 7, data: { recours: true } } }),
+    );
     expectApiError(res, 409, 'conflict');
     expect(res.body.message).toBe('La section « serviceCitoyen » a été modifié(e) entre-temps (version 1, vous aviez la version 7)');
     expect(res.body.current).toEqual({ data: { recours: null }, version: 1 });
   });
 
   it('answers 404 for an unknown plan', async () => {
-    const { app } = makeTestApp();
-    const res = await call(app, 'PUT', '/api/plans/inconnu/sections/textes', { version: 1, data: {} });
+    const { api } = makeTestApp();
+    const res = await failure(
+      api.plans[':planId'].sections[':section'].$put({ param: { planId: 'inconnu', section: 'textes' }, json: { version: 1, data: {} } }),
+    );
     expectApiError(res, 404, 'not_found');
     expect(res.body.message).toBe('Plan introuvable : inconnu');
   });
@@ -108,14 +120,16 @@ describe('PUT /api/plans/:planId/sections/:section', () => {
   it('answers 400 at path section for a section that does not exist', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    expectApiError(await call(app, 'PUT', `/api/plans/${plan.id}/sections/actions`, { version: 1, data: {} }), 400, 'validation', 'section');
+    // A section name outside the list: the typed client refuses to send it.
+    expectApiError(await sendRaw(app, 'PUT', `/api/plans/${plan.id}/sections/actions`, { version: 1, data: {} }), 400, 'validation', 'section');
   });
 
   it('refuses a position: sections are not ordered rows', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    const res = await call(app, 'PUT', `/api/plans/${plan.id}/sections/textes`, { version: 1, data: {}, position: 0 });
-    expectApiError(res, 400, 'validation', '');
-    expect(res.body.issues[0].message).toBe('Champ inconnu : position');
+    // An unknown field: a body the typed client refuses to send.
+    const res = await sendRaw(app, 'PUT', `/api/plans/${plan.id}/sections/textes`, { version: 1, data: {}, position: 0 });
+    const error = expectApiError(res, 400, 'validation', '');
+    expect(error.issues[0]!.message).toBe('Champ inconnu : position');
   });
 });

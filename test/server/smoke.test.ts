@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeLiegeApp } from '../helpers.ts';
+import { makeLiegeApp, reply } from '../helpers.ts';
 
 describe('GET /api/health', () => {
   it('answers ok', async () => {
-    const { app } = makeLiegeApp();
-    expect(await call(app, 'GET', '/api/health')).toEqual({ status: 200, body: { status: 'ok' } });
+    const { api } = makeLiegeApp();
+    expect(await reply(api.health.$get())).toEqual({ status: 200, body: { status: 'ok' } });
   });
 });

@@ -1,27 +1,23 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, makeLiegeApp, type TestApp } from '../helpers.ts';
-import { cellOf } from '../workbook-edit.ts';
+import { getPlan, makeLiegeApp, reply, type Api } from '../helpers.ts';
+import { cellOf, openWorkbook } from '../workbook-edit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { convertWithLibreOffice } from '../libreoffice.ts';
 
 /** Re-opens the exported Liège workbook with exceljs and states what the official workbook must hold. */
 
-let app: TestApp;
+let api: Api;
 let plan: Plan;
 let bytes: Uint8Array;
 let wb: ExcelJS.Workbook;
 
 async function exportOf(planId: string) {
-  const res = await app.request(`/api/plans/${planId}/export.xlsx`);
+  const res = await api.plans[':planId']['export.xlsx'].$get({ param: { planId } });
   return { res, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-async function open(b: Uint8Array) {
-  const book = new ExcelJS.Workbook();
-  await book.xlsx.load(b as unknown as ArrayBuffer);
-  return book;
-}
+const open = (b: Uint8Array) => openWorkbook(b);
 
 /** The formula cell right of the row whose label (column B) is `label`. */
 function totalRow(ws: ExcelJS.Worksheet, label: string, col = 'C') {
@@ -35,8 +31,8 @@ function totalRow(ws: ExcelJS.Worksheet, label: string, col = 'C') {
 
 beforeAll(async () => {
   const t = makeLiegeApp();
-  app = t.app;
-  plan = (await call(app, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
+  api = t.api;
+  plan = await getPlan(t.app, t.plan.id);
   const r = await exportOf(plan.id);
   expect(r.res.status).toBe(200);
   bytes = r.bytes;
@@ -52,7 +48,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
   });
 
   it('answers 404 for an unknown plan', async () => {
-    expect((await call(app, 'GET', '/api/plans/nope/export.xlsx')).status).toBe(404);
+    expect((await exportOf('nope')).res.status).toBe(404);
   });
 
   it('has the fiche plan, one sheet per fiche action, the synthesis, the finance sheets, the checks and the hidden lists', () => {
@@ -158,10 +154,20 @@ describe('GET /api/plans/:id/export.xlsx', () => {
 
   it('writes user text that looks like a formula as plain text, with the apostrophe that keeps it text in a CSV', async () => {
     const t = makeLiegeApp();
-    const current = (await call(t.app, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
+    const current = await getPlan(t.app, t.plan.id);
     const textes = { ...current.textes, vision: '=HYPERLINK("http://x")', portrait: '+1+2' };
-    expect((await call(t.app, 'PUT', `/api/plans/${t.plan.id}/sections/textes`, { version: current.versions.textes, data: textes })).status).toBe(200);
-    const res = await t.app.request(`/api/plans/${t.plan.id}/export.xlsx`);
+    const param = { planId: t.plan.id };
+    expect(
+      (
+        await reply(
+          t.api.plans[':planId'].sections[':section'].$put({
+            param: { ...param, section: 'textes' },
+            json: { version: current.versions.textes, data: textes },
+          }),
+        )
+      ).status,
+    ).toBe(200);
+    const res = await t.api.plans[':planId']['export.xlsx'].$get({ param });
     const book = await open(new Uint8Array(await res.arrayBuffer()));
     const cell = book.getWorksheet('Fiche plan')!.getCell(cellOf(current, 'textes.vision').cell);
     expect(cell.value).toBe('\'=HYPERLINK("http://x")');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { call, makeLiegeApp, type AccountName } from '../helpers.ts';
+import { clientOf, getPlan, makeLiegeApp, reply, type AccountName } from '../helpers.ts';
 import { editWorkbookCells } from '../workbook-edit.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import { ROLE_REFUSAL, type ImportChange } from '../../schemas/workbook-import.ts';
+import { ROLE_REFUSAL } from '../../schemas/workbook-import.ts';
 
 /**
  * A partner operator or a finance officer exports the workbook and imports it back: the values their role may write
@@ -13,18 +13,15 @@ import { ROLE_REFUSAL, type ImportChange } from '../../schemas/workbook-import.t
 async function setUp(account: AccountName) {
   const t = makeLiegeApp();
   const who = t.as(account);
-  const plan = (await call(who, 'GET', `/api/plans/${t.plan.id}`)).body as Plan;
-  const exported = await who.request(`/api/plans/${plan.id}/export.xlsx`);
+  const api = clientOf(who).plans[':planId'];
+  const plan = await getPlan(who, t.plan.id);
+  const param = { planId: plan.id };
+  const exported = await api['export.xlsx'].$get({ param });
   expect(exported.status).toBe(200);
   const bytes = new Uint8Array(await exported.arrayBuffer());
-  const upload = async (file: Uint8Array, fields: Record<string, string> = {}) => {
-    const form = new FormData();
-    form.set('file', new File([file as BlobPart], 'plan.xlsx'));
-    for (const [k, v] of Object.entries(fields)) form.set(k, v);
-    const res = await who.request(`/api/plans/${plan.id}/import.xlsx`, { method: 'POST', body: form });
-    return { status: res.status, body: (await res.json()) as any };
-  };
-  const stored = async () => (await call(t.app, 'GET', `/api/plans/${plan.id}`)).body as Plan;
+  const upload = (file: Uint8Array, fields: { apply?: 'true'; fingerprint?: string } = {}) =>
+    reply(api['import.xlsx'].$post({ param, form: { file: new File([file as BlobPart], 'plan.xlsx'), ...fields } }));
+  const stored = () => getPlan(t.app, plan.id);
   const audit = () => t.db.$client.prepare('select count(*) as n from audit_changes').get() as { n: number };
   return { t, plan, bytes, upload, stored, audit };
 }
@@ -51,7 +48,7 @@ describe('POST /api/plans/:id/import.xlsx by a partner operator', { timeout: 120
 
     const preview = await upload(edited);
     expect(preview.status).toBe(200);
-    const changes = preview.body.changes as ImportChange[];
+    const changes = preview.body.changes;
     expect(changes.map((c) => c.path).sort()).toEqual([...allowed, ...refused].map((e) => e.path).sort());
     for (const e of allowed) expect(changes.find((c) => c.path === e.path)!.refusal).toBeNull();
     for (const e of refused) expect(changes.find((c) => c.path === e.path)!.refusal).toBe(ROLE_REFUSAL);
@@ -61,7 +58,7 @@ describe('POST /api/plans/:id/import.xlsx by a partner operator', { timeout: 120
     const auditBefore = audit().n;
     const applied = await upload(edited, { apply: 'true', fingerprint: preview.body.fingerprint });
     expect(applied.status).toBe(200);
-    expect(applied.body.applied).toBe(true);
+    expect(applied.body).toMatchObject({ applied: true });
     expect(applied.body.changes).toEqual(changes);
     const after = await stored();
     expect(after.actions[own]!.indicators[0]!.values['2021']!.actual).toBe(42);
@@ -77,7 +74,7 @@ describe('POST /api/plans/:id/import.xlsx by a partner operator', { timeout: 120
 
     // The same workbook again: the applied values are no longer changes, the refused ones still are.
     const again = await upload(edited);
-    expect((again.body.changes as ImportChange[]).map((c) => [c.path, c.refusal])).toEqual(
+    expect(again.body.changes.map((c) => [c.path, c.refusal])).toEqual(
       refused.map((e) => [e.path, ROLE_REFUSAL]).sort((a, b) => changes.findIndex((c) => c.path === a[0]) - changes.findIndex((c) => c.path === b[0])),
     );
   });
@@ -116,7 +113,7 @@ describe('POST /api/plans/:id/import.xlsx by the finance officer', { timeout: 12
     const edited = await editWorkbookCells(bytes, [...allowed, ...refused], plan);
     const preview = await upload(edited);
     expect(preview.status).toBe(200);
-    const refusals = Object.fromEntries((preview.body.changes as ImportChange[]).map((c) => [c.path, c.refusal]));
+    const refusals = Object.fromEntries(preview.body.changes.map((c) => [c.path, c.refusal]));
     expect(refusals).toEqual(Object.fromEntries([...allowed.map((e) => [e.path, null]), ...refused.map((e) => [e.path, ROLE_REFUSAL])]));
 
     const applied = await upload(edited, { apply: 'true', fingerprint: preview.body.fingerprint });
@@ -137,7 +134,8 @@ describe('POST /api/plans/:id/import.xlsx by the finance officer', { timeout: 12
 describe('POST /api/plans/:id/import.xlsx by the DiCS', () => {
   it('is refused: the DiCS changes nothing in a plan', async () => {
     const t = makeLiegeApp();
-    const res = await t.as('dics').request(`/api/plans/${t.plan.id}/import.xlsx`, { method: 'POST', body: new FormData() });
+    // Refused for the role before the file is read: an empty file will do.
+    const res = await t.apiAs('dics').plans[':planId']['import.xlsx'].$post({ param: { planId: t.plan.id }, form: { file: new File([], 'plan.xlsx') } });
     expect(res.status).toBe(403);
   });
 });
