@@ -189,7 +189,7 @@ const warm = await withPeakRss(async () => {
     });
     warmTimes.push(performance.now() - t0);
     warmFirstProgress.push(first);
-    if (r.cached) throw new Error(`warm run ${i + 1} (${input.reportYear}) hit the cache`);
+    if (r.cached) throw new Error(`warm run ${i + 1} (${input.annee}) hit the cache`);
     lastInput = input;
   }
 });
@@ -257,7 +257,7 @@ console.log(
 console.log(`LibreOffice: ${loVersion}`);
 console.log(`Load average (1/5/15 min): ${loadAtStart} at start, ${load()} at end`);
 console.log(
-  `Liège plan: ${plan.actions.length} actions, programme years ${years.join(', ')}; PDF ${(ourPdf.length / 1024).toFixed(0)} kB, ${ourPages} pages (report ${inputs[0]!.reportYear}); XLSX ${(xlsx.length / 1024).toFixed(0)} kB`,
+  `Liège plan: ${plan.actions.length} actions, programme years ${years.join(', ')}; PDF ${(ourPdf.length / 1024).toFixed(0)} kB, ${ourPages} pages (report ${inputs[0]!.annee}); XLSX ${(xlsx.length / 1024).toFixed(0)} kB`,
 );
 console.log('');
 console.log(line(rows[0]!));
@@ -267,7 +267,7 @@ console.log('');
 console.log(
   `cold: first progress from the worker after ${ms(coldFirstProgress)} (thread start, tsx loader, modules); warm: after ${ms(median(warmFirstProgress))} (median)`,
 );
-console.log(`warm runs: ${warmTimes.map((t, i) => `${inputs[(i + 1) % inputs.length]!.reportYear} ${ms(t)}`).join(', ')}`);
+console.log(`warm runs: ${warmTimes.map((t, i) => `${inputs[(i + 1) % inputs.length]!.annee} ${ms(t)}`).join(', ')}`);
 console.log(
   `gather the PDF input on the main thread (not in the times above): median ${ms(median(gatherTimes))} over ${gatherTimes.length} years; XLSX render for LibreOffice: ${ms(xlsxMs)} (once)`,
 );

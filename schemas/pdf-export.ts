@@ -35,7 +35,7 @@ export const PDF_STAGE_LABELS: Record<PdfStage, string> = {
 export const PdfJobSchema = z.object({
   id: z.string(),
   planId: z.string(),
-  reportYear: z.number().int(),
+  annee: z.number().int(),
   state: z.enum(PDF_JOB_STATES),
   stage: z.enum(PDF_STAGES),
   /** 0..1 over the whole job (stage weights), for a progress bar. */

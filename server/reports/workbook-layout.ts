@@ -134,15 +134,15 @@ export const financeSectionTitle = (year: number) => `Rapprochement financier ${
  * differences), every fiche action, the checks with each justification printed under its finding, then, when they
  * have something to show, the changes since the previous submission and the DiCS's questions with their messages.
  */
-export function buildPrintLayout(input: WorkbookInput & { reportYear: number }): PrintSection[] {
-  const { plan, findings, reportYear, review } = input;
+export function buildPrintLayout(input: WorkbookInput & { annee: number }): PrintSection[] {
+  const { plan, findings, annee, review } = input;
   const { fichePlan, fiches } = formSheets(input);
-  const financeName = financeSectionTitle(reportYear);
+  const financeName = financeSectionTitle(annee);
   const finance: PrintSection = {
     name: financeName,
     parts: [
-      layoutReconciliation(plan, [reportYear], { name: financeName, title: financeName }),
-      layoutBudgetVersions(plan, [reportYear], { name: `${financeName} (budget)`, title: null }),
+      layoutReconciliation(plan, [annee], { name: financeName, title: financeName }),
+      layoutBudgetVersions(plan, [annee], { name: `${financeName} (budget)`, title: null }),
     ],
   };
   const sections: PrintSection[] = [{ name: fichePlan.name, parts: [fichePlan] }, finance, ...fiches.map((f) => ({ name: f.name, parts: [f] }))];

@@ -49,12 +49,12 @@ export function resolveReportYear(ctx: ServiceContext, programme: Programme, ann
 /** Everything the PDF of a plan is drawn from, gathered and checked on the request's thread. */
 export function gatherPdfInput(ctx: ServiceContext, plan: Plan, annee: number | undefined): PlanPdfInput {
   const input = gatherWorkbookInput(ctx, plan);
-  return { ...input, reportYear: resolveReportYear(ctx, input.programme, annee), status: 'draft', dataHash: fingerprintOf(plan) };
+  return { ...input, annee: resolveReportYear(ctx, input.programme, annee), status: 'draft', dataHash: fingerprintOf(plan) };
 }
 
 /** "PCS Liège <années> - rapport <année>.pdf". */
 export function pdfFilename(input: PlanPdfInput): string {
-  return exportFilename(input.plan, input.programme, ` - rapport ${input.reportYear}.pdf`);
+  return exportFilename(input.plan, input.programme, ` - rapport ${input.annee}.pdf`);
 }
 
 /** The plan's official PDF, waiting for it (served from the cache when the plan has not changed). */
@@ -76,7 +76,7 @@ export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number |
     job: {
       id,
       planId: ctx.planId,
-      reportYear: input.reportYear,
+      annee: input.annee,
       state: 'queued',
       stage: 'waiting',
       progress: 0,

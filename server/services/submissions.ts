@@ -196,11 +196,7 @@ function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: Su
           message: p.stage === 'waiting' ? `Génération du PDF : en file d'attente (${p.queuePosition})` : 'Génération du PDF…',
         });
       };
-      const { bytes: pdf } = await pool.render(
-        { ...input, reportYear: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) },
-        generatedAt,
-        onProgress,
-      );
+      const { bytes: pdf } = await pool.render({ ...input, annee: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) }, generatedAt, onProgress);
       ctx.db
         .update(submissions)
         .set({ fichiers: 'prets', xlsx: Buffer.from(xlsx), xlsxSha256: sha256(xlsx), pdf: Buffer.from(pdf), pdfSha256: sha256(pdf) })

@@ -60,7 +60,7 @@ function tsxEsmApiPath(): string {
  */
 export function pdfCacheKey(input: PlanPdfInput): string {
   return createHash('sha256')
-    .update(`${input.dataHash}|${input.reportYear}|${input.status}|${reviewAnnexHash(input.review)}`)
+    .update(`${input.dataHash}|${input.annee}|${input.status}|${reviewAnnexHash(input.review)}`)
     .digest('hex');
 }
 

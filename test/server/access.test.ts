@@ -267,6 +267,6 @@ describe('the write rules of each role, whatever the route', () => {
       body: new FormData(),
     });
     expect(res.status).toBe(403);
-    expect((await res.json()).code).toBe('forbidden');
+    expect(await res.json()).toMatchObject({ code: 'forbidden' });
   });
 });

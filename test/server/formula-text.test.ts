@@ -115,7 +115,7 @@ describe('formula-shaped text through LibreOffice', () => {
   });
 
   async function upload(bytes: Uint8Array) {
-    return reply(api.plans[':planId']['import.xlsx'].$post({ param: { planId: plan.id }, form: { file: new File([bytes as BlobPart], 'plan.xlsx') } }));
+    return reply(api.plans[':planId']['import.xlsx'].$post({ param: { planId: plan.id }, form: { file: new File([new Uint8Array(bytes)], 'plan.xlsx') } }));
   }
 
   it('stores the texts as typed', () => {

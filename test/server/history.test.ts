@@ -1,3 +1,4 @@
+import { openWorkbook } from '../workbook-edit.ts';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { clientOf, expectApiError, getPlan, makeLiegeApp, reply, sendRaw, type TestApp } from '../helpers.ts';
@@ -298,8 +299,7 @@ describe('renderHistoryWorkbook', () => {
       scope: null,
       generatedAt: new Date('2022-01-01T10:00:00Z'),
     });
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(bytes as unknown as ArrayBuffer);
+    const book = await openWorkbook(bytes);
     const { ws, rows } = tableRows(book);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.getCell(2).value).toBe("'+cmd|x");

@@ -244,7 +244,7 @@ describe('serving the PDF', () => {
       const started = await reply(jobs.$post({ param: { planId: t.plan.id }, json: { annee: 2022 } }));
       expect(started.status).toBe(202);
       let job: PdfJob = PdfJobSchema.parse(started.body);
-      expect(job.reportYear).toBe(2022);
+      expect(job.annee).toBe(2022);
       const seen: PdfJob[] = [job];
       while (job.state !== 'done' && job.state !== 'failed') {
         await new Promise((r) => setTimeout(r, 50));

@@ -123,7 +123,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
 
   it('merges headers, freezes the title rows and prints A4 landscape fitted to the width with repeated titles', () => {
     for (const ws of [wb.getWorksheet('Fiche plan')!, wb.getWorksheet('1.3.03 CPAS de Liège - SADA')!]) {
-      expect((ws.model as unknown as { merges: string[] }).merges).toContain(ws.name === 'Fiche plan' ? 'B1:J1' : 'B1:L1');
+      expect(ws.model.merges).toContain(ws.name === 'Fiche plan' ? 'B1:J1' : 'B1:L1');
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
       expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
       expect(ws.headerFooter.oddFooter).toContain('Page &P / &N');
@@ -133,7 +133,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
 
   it('locks computed cells and unlocks input cells, under a protection without password', () => {
     const ws = wb.getWorksheet('Fiche plan')!;
-    const protection = (ws as unknown as { sheetProtection: Record<string, unknown> }).sheetProtection;
+    const protection = ws.sheetProtection!;
     expect(protection.sheet).toBe(true);
     expect(protection.hashValue).toBeUndefined();
     expect(ws.getCell(cellOf(plan, 'budget.recettes.partCommunale').cell).protection?.locked).toBe(false);

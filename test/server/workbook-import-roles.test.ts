@@ -20,7 +20,7 @@ async function setUp(account: AccountName) {
   expect(exported.status).toBe(200);
   const bytes = new Uint8Array(await exported.arrayBuffer());
   const upload = (file: Uint8Array, fields: { apply?: 'true'; fingerprint?: string } = {}) =>
-    reply(api['import.xlsx'].$post({ param, form: { file: new File([file as BlobPart], 'plan.xlsx'), ...fields } }));
+    reply(api['import.xlsx'].$post({ param, form: { file: new File([new Uint8Array(file)], 'plan.xlsx'), ...fields } }));
   const stored = () => getPlan(t.app, plan.id);
   const audit = () => t.db.$client.prepare('select count(*) as n from audit_changes').get() as { n: number };
   return { t, plan, bytes, upload, stored, audit };

@@ -25,7 +25,7 @@ beforeEach(async () => {
 type ImportFields = { apply?: 'true'; fingerprint?: string };
 
 function importRequest(bytes: Uint8Array, fields: ImportFields = {}, planId = plan.id) {
-  return api.plans[':planId']['import.xlsx'].$post({ param: { planId }, form: { file: new File([bytes as BlobPart], 'plan.xlsx'), ...fields } });
+  return api.plans[':planId']['import.xlsx'].$post({ param: { planId }, form: { file: new File([new Uint8Array(bytes)], 'plan.xlsx'), ...fields } });
 }
 
 /** Uploads a workbook that must be read: the preview, or the result once applied. */

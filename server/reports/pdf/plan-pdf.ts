@@ -18,7 +18,7 @@ export type ReportStatus = 'draft' | 'submitted';
 
 export type PlanPdfInput = WorkbookInput & {
   /** The year the report is about; one of the programme's years. */
-  reportYear: number;
+  annee: number;
   status: ReportStatus;
   /** SHA-256 (hex) of the plan's data, printed on the cover so a signed copy can be matched to the data. */
   dataHash: string;
@@ -52,7 +52,7 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
   const destinations = new Map(printed.flatMap((s, i) => s.parts.map((p) => [p.name, `feuille-${i}`] as const)));
   const destinationOf = (name: string) => destinations.get(name) ?? null;
   const header = runningHeader(plan);
-  const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — rapport ${input.reportYear} — ${STATUS_LABELS[input.status]}`;
+  const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — rapport ${input.annee} — ${STATUS_LABELS[input.status]}`;
 
   const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
   const sections: ContentSection[] = [
@@ -79,7 +79,7 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
 
   return {
     info: {
-      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${plan.commune} — rapport ${input.reportYear}`,
+      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${plan.commune} — rapport ${input.annee}`,
       author: plan.commune,
       subject: header,
       creator: 'Cohésio',
@@ -123,7 +123,7 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
   const rows: [string, string][] = [
     ['Commune', plan.porteur.denomination ?? plan.commune],
     ['Programme', programme.label],
-    ['Rapport annuel', String(input.reportYear)],
+    ['Rapport annuel', String(input.annee)],
     ['Statut', STATUS_LABELS[input.status]],
     ['Généré le', formatDateTime(generatedAt)],
     ['Empreinte SHA-256 des données du plan', input.dataHash],
