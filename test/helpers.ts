@@ -80,8 +80,6 @@ export function makeLiegeApp() {
   return { ...t, plan };
 }
 
-type Json = Record<string, unknown> | unknown[] | null;
-
 /**
  * The API of `app` through Hono's typed client (`api.plans[':planId'].$get({ param: { planId } })`): paths,
  * parameters, queries and bodies are checked against the routes' schemas at compile time, so that renaming a
@@ -130,19 +128,6 @@ export async function sendRaw(app: TestApp, method: string, path: string, body?:
   const res = await app.request(path, init);
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
-}
-
-/**
- * Sends a JSON request to the app and answers status and parsed body.
- * @deprecated Untyped: a renamed request field goes unnoticed. Use `clientOf(app)` with `reply`, or `sendRaw` for a
- * request malformed on purpose.
- */
-export async function call(app: ReturnType<typeof createApp>, method: string, path: string, body?: Json | string) {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await app.request(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
 }
 
 /** The whole plan as the API answers it. */

@@ -1,5 +1,4 @@
 import { summariseFindings } from '../../schemas/checks.ts';
-import type { Plan } from '../../schemas/plan.ts';
 import { describeAction } from '../../schemas/action.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';

@@ -7,7 +7,6 @@ import { describePath } from '../../schemas/audit.ts';
 import { isPlanPath } from '../../schemas/plan-path.ts';
 import { isProgrammeYear } from '../../schemas/reference.ts';
 import type { MessageKind, ReviewThread, ThreadStatus } from '../../schemas/submission.ts';
-import type { Plan } from '../../schemas/plan.ts';
 import type { OpenThreadBody, PostMessageBody, ResolveThreadBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
