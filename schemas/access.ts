@@ -100,7 +100,7 @@ export const WRITE_CAPABILITIES = {
   /** An edited export: each changed value is then judged by the value rule (what the role may not write is refused). */
   workbookImport: 'import-workbook',
   budgetVersion: 'edit-finance',
-  bookedLine: 'edit-finance',
+  imputationLine: 'edit-finance',
   justification: 'justify',
 } as const satisfies Record<string, Capability>;
 

@@ -172,9 +172,9 @@ export type Consommation = z.output<typeof ConsommationSchema>;
 
 // ——— Booked amounts (E-compte imputations) ————————————————————————————————————————————————————————————————————
 
-export const BOOKED_NATURES = ['subvention-pcs', 'part-communale', 'art20'] as const;
-export type BookedNature = (typeof BOOKED_NATURES)[number];
-export const BOOKED_NATURE_LABELS: Record<BookedNature, string> = {
+export const IMPUTATION_NATURES = ['subvention-pcs', 'part-communale', 'art20'] as const;
+export type ImputationNature = (typeof IMPUTATION_NATURES)[number];
+export const IMPUTATION_NATURE_LABELS: Record<ImputationNature, string> = {
   'subvention-pcs': 'Subvention PCS',
   'part-communale': 'Part communale',
   art20: 'Art.20',
@@ -191,7 +191,7 @@ const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [FunctionalCode, .
 /** Signed cents: an imputation may be a correction (negative). */
 const signedCents = scaledNumber(2, -MAX_CENTS, MAX_CENTS);
 
-export const BookedLineFieldsSchema = z
+export const ImputationFieldsSchema = z
   .object({
     annee: programmeYear,
     codeFonctionnel: z.enum(FUNCTIONAL_CODE_LIST, {
@@ -205,33 +205,33 @@ export const BookedLineFieldsSchema = z
       .transform((a) => (a.includes('-') ? a : `${a.slice(0, 3)}-${a.slice(3)}`)),
     libelle: shortText.nullable().default(null),
     montant: signedCents,
-    /** Null = classified by the documented rule (`classifyBookedLine`); set when the officer decides otherwise. */
-    nature: z.enum(BOOKED_NATURES, { error: 'Nature attendue : Subvention PCS, Part communale ou Art.20' }).nullable().default(null),
+    /** Null = classified by the documented rule (`classifyImputation`); set when the officer decides otherwise. */
+    nature: z.enum(IMPUTATION_NATURES, { error: 'Nature attendue : Subvention PCS, Part communale ou Art.20' }).nullable().default(null),
   })
   .strict();
-export type BookedLineFields = z.output<typeof BookedLineFieldsSchema>;
-export const BookedLineSchema = BookedLineFieldsSchema.extend({ id: RowId, version: Version.default(0) }).strict();
-export type BookedLine = z.output<typeof BookedLineSchema>;
+export type ImputationFields = z.output<typeof ImputationFieldsSchema>;
+export const ImputationSchema = ImputationFieldsSchema.extend({ id: RowId, version: Version.default(0) }).strict();
+export type Imputation = z.output<typeof ImputationSchema>;
 
 /**
  * The documented rule (README, "Imputations E-compte"): function 84011 is the associations' subsidy (art.20);
  * on function 84010, economic articles of group 46 (transfers received from public authorities) are the
  * subvention PCS, every other article is the part communale.
  */
-export function classifyBookedLine(line: Pick<BookedLineFields, 'codeFonctionnel' | 'articleEconomique'>): BookedNature {
+export function classifyImputation(line: Pick<ImputationFields, 'codeFonctionnel' | 'articleEconomique'>): ImputationNature {
   if (line.codeFonctionnel === '84011') return 'art20';
   return line.articleEconomique.startsWith('46') ? 'subvention-pcs' : 'part-communale';
 }
 
-export const natureOf = (line: Pick<BookedLineFields, 'codeFonctionnel' | 'articleEconomique' | 'nature'>): BookedNature =>
-  line.nature ?? classifyBookedLine(line);
+export const natureOf = (line: Pick<ImputationFields, 'codeFonctionnel' | 'articleEconomique' | 'nature'>): ImputationNature =>
+  line.nature ?? classifyImputation(line);
 
-export type BookedTotals = Record<BookedNature, number | null> & { total: number | null; lines: number };
+export type ImputationTotals = Record<ImputationNature, number | null> & { total: number | null; lines: number };
 
 /** Σ of the year's imputations by nature and in all; a nature without imputation is blank, not zero. */
-export function bookedTotals(lines: readonly BookedLineFields[], year: number): BookedTotals {
+export function bookedTotals(lines: readonly ImputationFields[], year: number): ImputationTotals {
   const ofYear = lines.filter((l) => l.annee === year);
-  const sumOf = (nature: BookedNature) => sumOrNull(ofYear.filter((l) => natureOf(l) === nature).map((l) => l.montant));
+  const sumOf = (nature: ImputationNature) => sumOrNull(ofYear.filter((l) => natureOf(l) === nature).map((l) => l.montant));
   return {
     'subvention-pcs': sumOf('subvention-pcs'),
     'part-communale': sumOf('part-communale'),
@@ -332,7 +332,7 @@ export type YearReconciliation = {
   year: number;
   budget: YearBudget;
   figures: BudgetFigures;
-  booked: BookedTotals;
+  booked: ImputationTotals;
   transferred: { total: number | null; art20: number | null; typed: number; fromFichePlan: number };
   partCommunale: { budgetRatio: number | null; bookedRatio: number | null };
   lines: ReconciliationLine[];
@@ -345,7 +345,7 @@ type ReconcilablePlan = {
   budget: Budget;
   budgetsAnnuels: readonly BudgetVersion[];
   transferts: readonly Transfer[];
-  imputations: readonly BookedLine[];
+  imputations: readonly Imputation[];
   consommation: Consommation;
   actions: readonly Action[];
 };

@@ -16,7 +16,7 @@ import {
   TYPES_CONTRAT,
 } from './enums.ts';
 import { ActionSchema } from './action.ts';
-import { BookedLineSchema, BudgetVersionSchema, ConsommationSchema, JustificationSchema } from './finance.ts';
+import { ImputationSchema, BudgetVersionSchema, ConsommationSchema, JustificationSchema } from './finance.ts';
 import { YearKey } from './indicator.ts';
 import { TransferSchema } from './transfer.ts';
 import { RowId, Version, email, isoDate, optBool, optDate, optEtp, optLong, optMedium, optShort, phone, scaledNumber, shortText } from './primitives.ts';
@@ -261,7 +261,7 @@ export const PlanDocumentSchema = PlanHeaderSchema.extend({
   partenaires: listOf(PartenaireFieldsSchema),
   /** The finance officer's records: budget versions per year, E-compte imputations, justifications of findings. */
   budgetsAnnuels: z.array(BudgetVersionSchema).max(1000).default([]),
-  imputations: z.array(BookedLineSchema).max(20_000).default([]),
+  imputations: z.array(ImputationSchema).max(20_000).default([]),
   justifications: z.array(JustificationSchema).max(2000).default([]),
 }).strict();
 export type PlanDocument = z.output<typeof PlanDocumentSchema>;

@@ -24,7 +24,7 @@ import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
 import { createPdfExports, type PdfExports } from './services/pdf.ts';
 import { MAX_IMPORT_BYTES } from '../schemas/workbook-import.ts';
-import { MAX_BOOKED_FILE_BYTES } from '../schemas/booked-import.ts';
+import { MAX_IMPUTATION_FILE_BYTES } from '../schemas/imputation-import.ts';
 
 /** Largest JSON body accepted: a whole plan is about 300 kB. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -54,7 +54,7 @@ function limitBody(maxSize: number, message: string, shownBytes: number = maxSiz
 const jsonLimit = limitBody(MAX_BODY_BYTES, 'Requête trop volumineuse');
 const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
 // The multipart envelope around the file (boundaries, the preview's fingerprint) is a few hundred bytes.
-const bookedImportLimit = limitBody(MAX_BOOKED_FILE_BYTES + 64 * 1024, 'Fichier trop volumineux', MAX_BOOKED_FILE_BYTES);
+const imputationImportLimit = limitBody(MAX_IMPUTATION_FILE_BYTES + 64 * 1024, 'Fichier trop volumineux', MAX_IMPUTATION_FILE_BYTES);
 
 /**
  * The only API addresses that answer without a session. `/api/auth/session` answers `{ me: null }` to anyone without
@@ -114,7 +114,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .use('/api/*', csrf())
     .use('/api/*', (c, next) => {
       if (c.req.path.endsWith('/import.xlsx')) return importLimit(c, next);
-      if (c.req.path.endsWith('/booked-lines/import')) return bookedImportLimit(c, next);
+      if (c.req.path.endsWith('/imputations/import')) return imputationImportLimit(c, next);
       return jsonLimit(c, next);
     })
     .route('/api', api)

@@ -19,7 +19,7 @@ export type RowTarget =
   | { type: 'action'; id: string }
   | { type: 'indicator'; id: string }
   /** An E-compte imputation (`imputations[]`), saved whole with its version. */
-  | { type: 'booked-line'; id: string };
+  | { type: 'imputation'; id: string };
 
 export type SaveOp =
   | { kind: 'cells'; cells: CellOp[] }

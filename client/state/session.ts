@@ -27,7 +27,7 @@ export function rowOf(plan: Plan, target: RowTarget): RowLike | undefined {
       return plan.transferts.find((r) => r.id === target.id);
     case 'action':
       return plan.actions.find((r) => r.id === target.id);
-    case 'booked-line':
+    case 'imputation':
       return plan.imputations.find((r) => r.id === target.id);
     case 'indicator':
       for (const a of plan.actions) {
@@ -54,7 +54,7 @@ function replaceRow(plan: Plan, target: RowTarget, row: Record<string, unknown>)
     case 'action':
       swap(plan.actions);
       return;
-    case 'booked-line':
+    case 'imputation':
       swap(plan.imputations);
       return;
     case 'indicator':

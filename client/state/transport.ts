@@ -22,8 +22,8 @@ export function apiTransport(planId: string): Transport {
           return send(plan.actions[':actionId'].$put({ param: { planId, actionId: target.id }, json }));
         case 'indicator':
           return send(api.plans[':planId'].indicators[':indicatorId'].$put({ param: { planId, indicatorId: target.id }, json }));
-        case 'booked-line':
-          return send(plan['booked-lines'][':lineId'].$put({ param: { planId, lineId: target.id }, json: { version, data: row } }));
+        case 'imputation':
+          return send(plan['imputations'][':lineId'].$put({ param: { planId, lineId: target.id }, json: { version, data: row } }));
       }
     },
   };

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { BookedImportFormSchema } from '../booked-import.ts';
-import { BookedLineFieldsSchema, type BudgetVersionFieldsSchema, type JustificationFieldsSchema } from '../finance.ts';
+import { ImputationImportFormSchema } from '../imputation-import.ts';
+import { ImputationFieldsSchema, type BudgetVersionFieldsSchema, type JustificationFieldsSchema } from '../finance.ts';
 import { RowId, Version } from '../primitives.ts';
 import { OptionalYearQuery, PlanParam, VersionQuery, withData, withServiceData } from './shared.ts';
 
 /** Requests of the finance routes (server/routes/finance.ts): budget versions, imputations, justifications. */
 
-export const BookedLineParam = PlanParam.extend({ lineId: RowId });
-export type BookedLineParam = z.infer<typeof BookedLineParam>;
+export const ImputationParam = PlanParam.extend({ lineId: RowId });
+export type ImputationParam = z.infer<typeof ImputationParam>;
 
 /** `GET /api/plans/:planId/reconciliation?annee=`: one year, or all. */
 export const ReconciliationQuery = OptionalYearQuery;
@@ -27,16 +27,16 @@ type AuthoredBy<S extends z.ZodType> = Omit<z.input<S>, 'auteur'> & { auteur?: s
 export const CreateBudgetVersionBody = withServiceData<Record<never, never>, AuthoredBy<typeof BudgetVersionFieldsSchema>>({});
 export type CreateBudgetVersionBody = z.infer<typeof CreateBudgetVersionBody>;
 
-/** `POST /api/plans/:planId/booked-lines`; issues are named from the line (`annee`, `montant`…). */
-export const CreateBookedLineBody = withData({}, BookedLineFieldsSchema, []);
-export type CreateBookedLineBody = z.infer<typeof CreateBookedLineBody>;
-/** `PUT /api/plans/:planId/booked-lines/:lineId`. */
-export const UpdateBookedLineBody = withData({ version: Version }, BookedLineFieldsSchema, []);
-export type UpdateBookedLineBody = z.infer<typeof UpdateBookedLineBody>;
+/** `POST /api/plans/:planId/imputations`; issues are named from the line (`annee`, `montant`…). */
+export const CreateImputationBody = withData({}, ImputationFieldsSchema, []);
+export type CreateImputationBody = z.infer<typeof CreateImputationBody>;
+/** `PUT /api/plans/:planId/imputations/:lineId`. */
+export const UpdateImputationBody = withData({ version: Version }, ImputationFieldsSchema, []);
+export type UpdateImputationBody = z.infer<typeof UpdateImputationBody>;
 
-/** `POST /api/plans/:planId/booked-lines/import`: an E-compte file (CSV or XLSX), previewed then applied. */
-export const ImportBookedLinesForm = BookedImportFormSchema;
-export type ImportBookedLinesForm = z.infer<typeof ImportBookedLinesForm>;
+/** `POST /api/plans/:planId/imputations/import`: an E-compte file (CSV or XLSX), previewed then applied. */
+export const ImportImputationsForm = ImputationImportFormSchema;
+export type ImportImputationsForm = z.infer<typeof ImportImputationsForm>;
 
 /** `PUT /api/plans/:planId/justifications`: version 0 for a first justification; the author is the person. */
 export const JustifyBody = withServiceData<{ version: typeof Version }, AuthoredBy<typeof JustificationFieldsSchema>>({ version: Version });
@@ -44,9 +44,9 @@ export type JustifyBody = z.infer<typeof JustifyBody>;
 
 /** Answers: a recorded budget version, an imputation, a justification, a year's reconciliation, a file's import. */
 export type {
-  BookedLine as BookedLineResponse,
+  Imputation as ImputationResponse,
   BudgetVersion as BudgetVersionResponse,
   Justification as JustificationResponse,
   YearReconciliation,
 } from '../finance.ts';
-export type { BookedImportPreview, BookedImportResult } from '../booked-import.ts';
+export type { ImputationImportPreview, ImputationImportResult } from '../imputation-import.ts';

@@ -7,7 +7,7 @@ import { CELL_GRIDS } from '../../schemas/cells.ts';
 import { ORGANISATION_KINDS, ROLES } from '../../schemas/access.ts';
 import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
 import { FILE_STATES, MESSAGE_KINDS, SUBMISSION_STATUSES, THREAD_STATUSES } from '../../schemas/submission.ts';
-import { BOOKED_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
+import { IMPUTATION_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
 
 const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
 
@@ -227,8 +227,8 @@ export const budgetVersions = sqliteTable(
 );
 
 /** Amounts booked in the municipal accounts (E-compte imputations), in signed cents. */
-export const bookedLines = sqliteTable(
-  'booked_lines',
+export const imputationRows = sqliteTable(
+  'imputations',
   {
     id: text('id').primaryKey(),
     planId: text('plan_id')
@@ -241,13 +241,13 @@ export const bookedLines = sqliteTable(
     libelle: text('libelle'),
     montantCents: integer('montant_cents').notNull(),
     /** Null = classified by the documented rule. */
-    nature: text('nature', { enum: BOOKED_NATURES }),
+    nature: text('nature', { enum: IMPUTATION_NATURES }),
     version: integer('version').notNull().default(1),
   },
   (t) => [
-    index('booked_lines_plan').on(t.planId, t.annee, t.position),
-    check('booked_lines_code', inList(t.codeFonctionnel, FUNCTIONAL_CODE_LIST)),
-    check('booked_lines_nature', sql`${t.nature} is null or ${inList(t.nature, BOOKED_NATURES)}`),
+    index('imputations_plan').on(t.planId, t.annee, t.position),
+    check('imputations_code', inList(t.codeFonctionnel, FUNCTIONAL_CODE_LIST)),
+    check('imputations_nature', sql`${t.nature} is null or ${inList(t.nature, IMPUTATION_NATURES)}`),
   ],
 );
 

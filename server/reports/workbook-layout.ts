@@ -30,7 +30,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Catalogue, type Programme } from '../../schemas/reference.ts';
 import { layoutFicheAction, unitCodec } from './layout/fiche-action.ts';
 import { layoutFichePlan, PLAN_SHEET } from './layout/fiche-plan.ts';
-import { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET, layoutBookedLines, layoutBudgetVersions, layoutReconciliation } from './layout/finance.ts';
+import { IMPUTATIONS_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET, layoutImputations, layoutBudgetVersions, layoutReconciliation } from './layout/finance.ts';
 import { numFmtOf } from './layout/form-writer.ts';
 import { CHANGES_SHEET, QUESTIONS_SHEET, layoutChanges, layoutQuestions, layoutQuestionsForPrint } from './layout/review.ts';
 import { SheetBuilder, address, sheetName, toCellValue, wrappedHeight, type Binding, type SheetLayout, type WorkbookLayout } from './layout/model.ts';
@@ -39,8 +39,8 @@ export const SYNTHESIS_SHEET = 'Synthèse indicateurs';
 export const CHECKS_SHEET = 'Contrôles';
 export const LISTS_SHEET = 'Listes';
 /** The read-only finance sheets, written between the synthesis and the checks. */
-export const FINANCE_SHEETS = [BUDGETS_SHEET, BOOKED_SHEET, RECONCILIATION_SHEET] as const;
-export { BOOKED_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET };
+export const FINANCE_SHEETS = [BUDGETS_SHEET, IMPUTATIONS_SHEET, RECONCILIATION_SHEET] as const;
+export { IMPUTATIONS_SHEET, BUDGETS_SHEET, RECONCILIATION_SHEET };
 /** The review annexes, written after "Contrôles" when they have something to show. */
 export const REVIEW_SHEETS = [CHANGES_SHEET, QUESTIONS_SHEET] as const;
 export { CHANGES_SHEET, QUESTIONS_SHEET };
@@ -113,7 +113,7 @@ export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
   sheets.push(
     layoutSynthesis(plan, programme),
     layoutBudgetVersions(plan, programme.years, { name: BUDGETS_SHEET, title: `Budgets annuels ${programmeSpan(programme)} : versions enregistrées` }),
-    layoutBookedLines(plan, { name: BOOKED_SHEET, title: 'Imputations E-compte (comptabilité communale)' }),
+    layoutImputations(plan, { name: IMPUTATIONS_SHEET, title: 'Imputations E-compte (comptabilité communale)' }),
     layoutReconciliation(plan, programme.years, { name: RECONCILIATION_SHEET, title: `Rapprochement financier ${programmeSpan(programme)}` }),
   );
   sheets.push(layoutChecks(plan, findings, sheets, 'workbook'));

@@ -1,25 +1,25 @@
 import { Hono } from 'hono';
 import {
-  createBookedLine,
-  deleteBookedLine,
+  createImputation,
+  deleteImputation,
   getReconciliation,
-  importBookedFile,
+  importImputationFile,
   justifyFinding,
   recordBudgetVersion,
   removeJustification,
-  updateBookedLine,
+  updateImputation,
 } from '../services/finance.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import {
-  BookedLineParam,
-  CreateBookedLineBody,
+  ImputationParam,
+  CreateImputationBody,
   CreateBudgetVersionBody,
-  ImportBookedLinesForm,
+  ImportImputationsForm,
   JustificationQuery,
   JustifyBody,
   ReconciliationQuery,
-  UpdateBookedLineBody,
+  UpdateImputationBody,
 } from '../../schemas/requests/finance.ts';
 import { DeleteQuery, PlanParam, isDetach } from '../../schemas/requests/shared.ts';
 import { validate } from './validate.ts';
@@ -30,19 +30,19 @@ export function financeRoutes() {
     .post('/:planId/budget-versions', allow(WRITE_CAPABILITIES.budgetVersion), validate('param', PlanParam), validate('json', CreateBudgetVersionBody), (c) =>
       c.json(recordBudgetVersion({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
-    .post('/:planId/booked-lines', allow(WRITE_CAPABILITIES.bookedLine), validate('param', PlanParam), validate('json', CreateBookedLineBody), (c) =>
-      c.json(createBookedLine({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
+    .post('/:planId/imputations', allow(WRITE_CAPABILITIES.imputationLine), validate('param', PlanParam), validate('json', CreateImputationBody), (c) =>
+      c.json(createImputation({ ...c.var.ctx, planId: c.req.valid('param').planId, data: c.req.valid('json').data }), 201),
     )
     .post(
-      '/:planId/booked-lines/import',
-      allow(WRITE_CAPABILITIES.bookedLine),
+      '/:planId/imputations/import',
+      allow(WRITE_CAPABILITIES.imputationLine),
       validate('param', PlanParam),
-      validate('form', ImportBookedLinesForm),
+      validate('form', ImportImputationsForm),
       async (c) => {
         const { file, apply, fingerprint } = c.req.valid('form');
         const bytes = new Uint8Array(await file.arrayBuffer());
         return c.json(
-          await importBookedFile({
+          await importImputationFile({
             ...c.var.ctx,
             origin: 'import',
             planId: c.req.valid('param').planId,
@@ -54,16 +54,22 @@ export function financeRoutes() {
       },
     )
     .put(
-      '/:planId/booked-lines/:lineId',
-      allow(WRITE_CAPABILITIES.bookedLine),
-      validate('param', BookedLineParam),
-      validate('json', UpdateBookedLineBody),
-      (c) => c.json(updateBookedLine({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+      '/:planId/imputations/:lineId',
+      allow(WRITE_CAPABILITIES.imputationLine),
+      validate('param', ImputationParam),
+      validate('json', UpdateImputationBody),
+      (c) => c.json(updateImputation({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
-    .delete('/:planId/booked-lines/:lineId', allow(WRITE_CAPABILITIES.bookedLine), validate('param', BookedLineParam), validate('query', DeleteQuery), (c) => {
-      deleteBookedLine({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
-      return c.body(null, 204);
-    })
+    .delete(
+      '/:planId/imputations/:lineId',
+      allow(WRITE_CAPABILITIES.imputationLine),
+      validate('param', ImputationParam),
+      validate('query', DeleteQuery),
+      (c) => {
+        deleteImputation({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version, detach: isDetach(c.req.valid('query')) });
+        return c.body(null, 204);
+      },
+    )
     .put('/:planId/justifications', allow(WRITE_CAPABILITIES.justification), validate('param', PlanParam), validate('json', JustifyBody), (c) =>
       c.json(justifyFinding({ ...c.var.ctx, planId: c.req.valid('param').planId, ...c.req.valid('json') })),
     )

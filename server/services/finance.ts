@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import { bookedLines, budgetVersions, justifications } from '../db/schema.ts';
+import { imputationRows, budgetVersions, justifications } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
-import { BOOKED_FILE_COLUMNS, type BookedFileProblem, type BookedImportPreview, type BookedImportResult } from '../../schemas/booked-import.ts';
+import {
+  IMPUTATION_FILE_COLUMNS,
+  type ImputationFileProblem,
+  type ImputationImportPreview,
+  type ImputationImportResult,
+} from '../../schemas/imputation-import.ts';
 import { checkPlan } from '../../schemas/checks.ts';
 import { findMissingValue } from '../../schemas/submission.ts';
 import {
@@ -13,8 +18,8 @@ import {
   checkNewBudgetVersion,
   natureOf,
   reconcileYear,
-  type BookedLine,
-  type BookedLineFields,
+  type Imputation,
+  type ImputationFields,
   type BudgetVersion,
   type Justification,
   type YearReconciliation,
@@ -22,11 +27,11 @@ import {
 import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
-import { readBookedFile } from '../imports/booked-file.ts';
-import type { CreateBookedLineBody, UpdateBookedLineBody } from '../../schemas/requests/finance.ts';
+import { readImputationFile } from '../imports/imputation-file.ts';
+import type { CreateImputationBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
-import { bookedLineOut, bookedLineToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
+import { imputationOut, imputationToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
 
 /**
@@ -68,9 +73,9 @@ export function recordBudgetVersion(ctx: ServiceContext & { planId: string; data
   );
 }
 
-const lineWhere = (planId: string, lineId: string) => and(eq(bookedLines.id, lineId), eq(bookedLines.planId, planId));
+const lineWhere = (planId: string, lineId: string) => and(eq(imputationRows.id, lineId), eq(imputationRows.planId, planId));
 
-export function createBookedLine(ctx: ServiceContext & { planId: string } & CreateBookedLineBody): BookedLine {
+export function createImputation(ctx: ServiceContext & { planId: string } & CreateImputationBody): Imputation {
   const fields = ctx.data;
   return mutatePlan(
     ctx,
@@ -78,9 +83,9 @@ export function createBookedLine(ctx: ServiceContext & { planId: string } & Crea
     (db) => {
       requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
       const id = newIdOf(ctx)();
-      const position = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
-      db.insert(bookedLines)
-        .values({ id, planId: ctx.planId, position, ...bookedLineToRow(fields), version: 1 })
+      const position = orderedIds(db, imputationRows, eq(imputationRows.planId, ctx.planId)).length;
+      db.insert(imputationRows)
+        .values({ id, planId: ctx.planId, position, ...imputationToRow(fields), version: 1 })
         .run();
       return { id, version: 1, ...fields };
     },
@@ -88,7 +93,7 @@ export function createBookedLine(ctx: ServiceContext & { planId: string } & Crea
   );
 }
 
-export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId: string } & UpdateBookedLineBody): BookedLine {
+export function updateImputation(ctx: ServiceContext & { planId: string; lineId: string } & UpdateImputationBody): Imputation {
   const fields = ctx.data;
   return mutatePlan(
     ctx,
@@ -96,9 +101,9 @@ export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId:
     (db) => {
       requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
       const where = lineWhere(ctx.planId, ctx.lineId);
-      requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
-      db.update(bookedLines)
-        .set({ ...bookedLineToRow(fields), version: ctx.version + 1 })
+      requireVersion(db.select().from(imputationRows).where(where).get(), ctx.version, "L'imputation", imputationOut);
+      db.update(imputationRows)
+        .set({ ...imputationToRow(fields), version: ctx.version + 1 })
         .where(where)
         .run();
       return { id: ctx.lineId, version: ctx.version + 1, ...fields };
@@ -106,36 +111,36 @@ export function updateBookedLine(ctx: ServiceContext & { planId: string; lineId:
     {
       verifyIntegrity: false,
       addresses: () => ['imputations'],
-      unchanged: (db) => bookedLineOut(db.select().from(bookedLines).where(lineWhere(ctx.planId, ctx.lineId)).get()!),
+      unchanged: (db) => imputationOut(db.select().from(imputationRows).where(lineWhere(ctx.planId, ctx.lineId)).get()!),
     },
   );
 }
 
 /** Deletes an imputation; one a DiCS question is about stays (409 `in_use`), like every row pointed at. */
-export function deleteBookedLine(ctx: ServiceContext & { planId: string; lineId: string; version: number; detach?: boolean }): void {
+export function deleteImputation(ctx: ServiceContext & { planId: string; lineId: string; version: number; detach?: boolean }): void {
   mutatePlan(
     ctx,
     ctx.planId,
     (db) => {
       const where = lineWhere(ctx.planId, ctx.lineId);
-      const row = requireVersion(db.select().from(bookedLines).where(where).get(), ctx.version, "L'imputation", bookedLineOut);
+      const row = requireVersion(db.select().from(imputationRows).where(where).get(), ctx.version, "L'imputation", imputationOut);
       const what = `L'imputation E-compte ${row.annee} « ${row.libelle ?? row.articleEconomique} »`;
       guardRowDeletion(db, ctx.planId, imputationPath(row.annee, ctx.lineId), what, ctx.detach ?? false);
-      db.delete(bookedLines).where(where).run();
+      db.delete(imputationRows).where(where).run();
     },
     { verifyIntegrity: false, addresses: () => ['imputations'] },
   );
 }
 
 /** Identifies the plan's imputations: an import preview is applied only to the imputations it was computed against. */
-function bookedFingerprint(lines: readonly BookedLine[]): string {
+function imputationFileFingerprint(lines: readonly Imputation[]): string {
   return createHash('sha256').update(JSON.stringify(lines)).digest('hex');
 }
 
-const COLUMN_HEADERS = new Map<string, string>(BOOKED_FILE_COLUMNS.map((c) => [c.key, c.header]));
+const COLUMN_HEADERS = new Map<string, string>(IMPUTATION_FILE_COLUMNS.map((c) => [c.key, c.header]));
 
 /** « Ligne 5 (Montant) : … » for each problem, and one refusal that says nothing was written. */
-function fileProblemsError(problems: readonly BookedFileProblem[]): ValidationError {
+function fileProblemsError(problems: readonly ImputationFileProblem[]): ValidationError {
   const issues = problems.map((p) => {
     const where = p.line === null ? 'Fichier' : `Ligne ${p.line}${p.column ? ` (${COLUMN_HEADERS.get(p.column) ?? p.column})` : ''}`;
     return { path: p.line === null ? 'file' : `lignes.${p.line}${p.column ? `.${p.column}` : ''}`, message: `${where} : ${p.message}` };
@@ -144,11 +149,11 @@ function fileProblemsError(problems: readonly BookedFileProblem[]): ValidationEr
   return new ValidationError(`Import refusé, rien n'a été modifié. ${issues[0]!.message}${more}`, issues);
 }
 
-function previewOf(plan: Plan, format: 'csv' | 'xlsx', read: { line: number; fields: BookedLineFields }[]): BookedImportPreview {
+function previewOf(plan: Plan, format: 'csv' | 'xlsx', read: { line: number; fields: ImputationFields }[]): ImputationImportPreview {
   const years = [...new Set(read.map((l) => l.fields.annee))].sort((a, b) => a - b);
   const incoming = read.map((l) => l.fields);
   return {
-    fingerprint: bookedFingerprint(plan.imputations),
+    fingerprint: imputationFileFingerprint(plan.imputations),
     format,
     lines: read.map((l) => ({ ...l, nature: natureOf(l.fields), natureFromFile: l.fields.nature !== null })),
     years: years.map((annee) => ({
@@ -166,14 +171,14 @@ function previewOf(plan: Plan, format: 'csv' | 'xlsx', read: { line: number; fie
  * years the file covers by its lines, in one transaction, when the imputations still have the preview's fingerprint.
  * A file with any bad line is refused whole, each problem named by its line number and column.
  */
-export async function importBookedFile(
+export async function importImputationFile(
   ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
-): Promise<BookedImportPreview | BookedImportResult> {
+): Promise<ImputationImportPreview | ImputationImportResult> {
   const programme = programmeOf(ctx, ctx.db, ctx.planId);
   if (ctx.apply && !ctx.fingerprint) {
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
   }
-  const read = await readBookedFile(ctx.bytes, programme);
+  const read = await readImputationFile(ctx.bytes, programme);
   if (read.problems.length) throw fileProblemsError(read.problems);
   if (read.lines.length === 0) {
     const message = "Le fichier ne contient aucune imputation (seulement l'en-tête ?)";
@@ -200,16 +205,16 @@ export async function importBookedFile(
         replaced.map((l) => ({ rowPath: imputationPath(l.annee, l.id), what: what(l) })),
         false,
       );
-      db.delete(bookedLines)
-        .where(and(eq(bookedLines.planId, ctx.planId), inArray(bookedLines.annee, years)))
+      db.delete(imputationRows)
+        .where(and(eq(imputationRows.planId, ctx.planId), inArray(imputationRows.annee, years)))
         .run();
-      const kept = orderedIds(db, bookedLines, eq(bookedLines.planId, ctx.planId)).length;
+      const kept = orderedIds(db, imputationRows, eq(imputationRows.planId, ctx.planId)).length;
       read.lines.forEach((l, i) => {
-        db.insert(bookedLines)
-          .values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...bookedLineToRow(l.fields), version: 1 })
+        db.insert(imputationRows)
+          .values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...imputationToRow(l.fields), version: 1 })
           .run();
       });
-      return { ...preview, fingerprint: bookedFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
+      return { ...preview, fingerprint: imputationFileFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
     },
     { verifyIntegrity: false, addresses: () => ['imputations'] },
   );

@@ -1,5 +1,5 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
-import type { actions, bookedLines, indicators, planRows, transfers } from '../db/schema.ts';
+import type { actions, imputationRows, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import type { DbOrTx } from '../db/open.ts';
@@ -124,7 +124,7 @@ export function reorder(ids: readonly string[], id: string, position: number): s
   return [...rest.slice(0, at), id, ...rest.slice(at)];
 }
 
-type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows | typeof bookedLines;
+type OrderedTable = typeof actions | typeof indicators | typeof transfers | typeof planRows | typeof imputationRows;
 
 /** Ids of an ordered list (actions of a plan, indicators of an action, …) in their stored order. */
 export function orderedIds(db: DbOrTx, table: OrderedTable, where: SQL | undefined): string[] {

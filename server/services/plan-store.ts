@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.ts';
 import {
   actions,
-  bookedLines,
+  imputationRows,
   budgetVersions,
   budgets,
   cells,
@@ -21,7 +21,7 @@ import { sameValue } from '../../schemas/same-value.ts';
 import { FicheSchema } from '../../schemas/action.ts';
 import type { Action } from '../../schemas/action.ts';
 import type { Indicator, IndicatorCell } from '../../schemas/indicator.ts';
-import type { BookedLine, BookedLineFields, BudgetVersion } from '../../schemas/finance.ts';
+import type { Imputation, ImputationFields, BudgetVersion } from '../../schemas/finance.ts';
 import {
   COLLECTION_KEYS,
   COLLECTION_SCHEMAS,
@@ -247,7 +247,7 @@ function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnn
         auteur: v.auteur,
         enregistreLe: v.enregistreLe,
       })),
-    imputations: db.select().from(bookedLines).where(eq(bookedLines.planId, planId)).orderBy(asc(bookedLines.position)).all().map(bookedLineOut),
+    imputations: db.select().from(imputationRows).where(eq(imputationRows.planId, planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut),
     justifications: db
       .select()
       .from(justifications)
@@ -258,7 +258,7 @@ function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnn
   };
 }
 
-export function bookedLineOut(r: typeof bookedLines.$inferSelect): BookedLine {
+export function imputationOut(r: typeof imputationRows.$inferSelect): Imputation {
   return {
     id: r.id,
     version: r.version,
@@ -271,7 +271,7 @@ export function bookedLineOut(r: typeof bookedLines.$inferSelect): BookedLine {
   };
 }
 
-export function bookedLineToRow(l: BookedLineFields) {
+export function imputationToRow(l: ImputationFields) {
   return {
     annee: l.annee,
     codeFonctionnel: l.codeFonctionnel,
@@ -390,8 +390,8 @@ export function insertPlanContent(db: DbOrTx, planId: string, doc: PlanDocument,
       .values(budgetVersionToRow(planId, { ...v, id: mapId(v.id) }))
       .run();
   doc.imputations.forEach((l, position) => {
-    db.insert(bookedLines)
-      .values({ id: mapId(l.id), planId, position, ...bookedLineToRow(l), version: 1 })
+    db.insert(imputationRows)
+      .values({ id: mapId(l.id), planId, position, ...imputationToRow(l), version: 1 })
       .run();
   });
   // A justification's key names rows by id (`actions.#<id>…`): it follows its rows to their new ids.

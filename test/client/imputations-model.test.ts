@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../client/api.ts';
 import { AUTO, createImputationsModel, draftNatureOptions, type LineDraft } from '../../client/pages/finance/imputations-model.ts';
-import { BookedLineSchema, type BookedLine, type BookedLineFields } from '../../schemas/finance.ts';
+import { ImputationSchema, type Imputation, type ImputationFields } from '../../schemas/finance.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 
 /**
@@ -12,12 +12,12 @@ import { loadReferenceData } from '../../server/reference.ts';
 
 const { programmes } = loadReferenceData();
 
-const line = (id: string, annee: number, articleEconomique: string, montant: number, codeFonctionnel = '84010'): BookedLine =>
-  BookedLineSchema.parse({ id, annee, codeFonctionnel, articleEconomique, libelle: null, montant, version: 1 });
+const line = (id: string, annee: number, articleEconomique: string, montant: number, codeFonctionnel = '84010'): Imputation =>
+  ImputationSchema.parse({ id, annee, codeFonctionnel, articleEconomique, libelle: null, montant, version: 1 });
 
-function modelOf(years: readonly number[], year: number | null, lines: BookedLine[], postLine?: (f: BookedLineFields) => Promise<BookedLine>) {
+function modelOf(years: readonly number[], year: number | null, lines: Imputation[], postLine?: (f: ImputationFields) => Promise<Imputation>) {
   const store = { plan: { imputations: lines }, years };
-  const sent: BookedLineFields[] = [];
+  const sent: ImputationFields[] = [];
   const model = createImputationsModel({
     store,
     year,

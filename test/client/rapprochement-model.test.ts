@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { attachJustifications, checkPlan, type Finding, type JustifiedFinding } from '../../schemas/checks.ts';
-import { BookedLineSchema, type BudgetVersion } from '../../schemas/finance.ts';
+import { ImputationSchema, type BudgetVersion } from '../../schemas/finance.ts';
 import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 import { createRapprochementModel, findingsOfYear } from '../../client/pages/finance/rapprochement-model.ts';
@@ -31,7 +31,7 @@ function withBookedBudget(plan: PlanDocument): PlanDocument {
       { id: `sub-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention PCS', montant: SUBVENTION },
       { id: `pc-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '161-01', libelle: 'Part communale', montant: PART_COMMUNALE },
       { id: `a20-${annee}`, annee, codeFonctionnel: '84011', articleEconomique: '465-48', libelle: 'Subside art.20', montant: ART20 },
-    ].map((line) => BookedLineSchema.parse(line)),
+    ].map((line) => ImputationSchema.parse(line)),
   );
   return { ...plan, imputations };
 }

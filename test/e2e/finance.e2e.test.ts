@@ -116,37 +116,39 @@ describe('finances', () => {
     const page = await openPage(browser, errors, server);
     await page.goto(financeUrl('imputations', year));
     await page.getByTestId('imputations-page').waitFor();
-    expect(await text(page, 'booked-count')).toBe(`0 imputation en ${year}`);
+    expect(await text(page, 'imputation-count')).toBe(`0 imputation en ${year}`);
 
     // A file with a bad amount on line 5: every problem listed with its line, nothing imported.
-    await page.getByTestId('booked-import').click();
-    const dialog = page.getByTestId('booked-import-dialog');
+    await page.getByTestId('imputation-import').click();
+    const dialog = page.getByTestId('imputation-import-dialog');
     await dialog.getByLabel('Fichier d’imputations (.csv ou .xlsx)').setInputFiles(bad);
-    const problems = dialog.getByTestId('booked-import-errors');
+    const problems = dialog.getByTestId('imputation-import-errors');
     await problems.waitFor();
     expect(await problems.getAttribute('role')).toBe('alert');
     expect(await problems.locator('li').first().innerText()).toMatch(/^Ligne 5 \(Montant\)/);
     expect(await problems.innerText()).toContain('Import refusé, rien n’a été modifié');
-    expect(await dialog.getByTestId('booked-import-apply').isVisible()).toBe(false);
+    expect(await dialog.getByTestId('imputation-import-apply').isVisible()).toBe(false);
     await screenshot(page, 'finance-import-refused');
     expect((await getPlan(server)).imputations).toEqual([]);
 
     // The good file: preview of every line and of the year's totals, then the import.
-    await dialog.getByTestId('booked-import-file').setInputFiles(good);
-    const preview = dialog.getByTestId('booked-import-preview');
+    await dialog.getByTestId('imputation-import-file').setInputFiles(good);
+    const preview = dialog.getByTestId('imputation-import-preview');
     await preview.waitFor();
     const lineCount = readFileSync(good, 'utf8').trim().split(/\r?\n/).length - 1;
     expect(await preview.locator('tbody tr[data-line]').count()).toBe(lineCount);
     expect(await preview.locator('tbody tr[data-line]').first().locator('td').first().innerText()).toBe('2');
-    expect(await dialog.getByTestId(`booked-import-year-${year}`).getByTestId('booked-import-replaces').innerText()).toContain(`aucune imputation ${year}`);
-    expect(await dialog.getByTestId('booked-import-after-subvention-pcs').innerText()).toBe('€ 1.666.037,68');
+    expect(await dialog.getByTestId(`imputation-import-year-${year}`).getByTestId('imputation-import-replaces').innerText()).toContain(
+      `aucune imputation ${year}`,
+    );
+    expect(await dialog.getByTestId('imputation-import-after-subvention-pcs').innerText()).toBe('€ 1.666.037,68');
     await screenshot(page, 'finance-import-preview');
     expect((await getPlan(server)).imputations).toEqual([]);
-    await dialog.getByTestId('booked-import-apply').click();
+    await dialog.getByTestId('imputation-import-apply').click();
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => text(page, 'booked-count')).toBe(`${lineCount} imputations en ${year}`);
+    await expect.poll(() => text(page, 'imputation-count')).toBe(`${lineCount} imputations en ${year}`);
     expect((await getPlan(server)).imputations).toHaveLength(lineCount);
-    expect(await text(page, `booked-total-${year}-subvention-pcs`)).toBe('€ 1.666.037,68');
+    expect(await text(page, `imputation-total-${year}-subvention-pcs`)).toBe('€ 1.666.037,68');
 
     // The reconciliation of that year agrees to the cent.
     await openRapprochement(page, year);
@@ -166,7 +168,7 @@ describe('finances', () => {
     expect(await cell.innerText()).toBe('416.509,42');
     await typeInCell(page, 'Imputations E-compte', 0, 'montant', '416.509,41');
     await waitSaved(page);
-    expect(await text(page, `booked-total-${year}-subvention-pcs`)).toBe('€ 1.666.037,67');
+    expect(await text(page, `imputation-total-${year}-subvention-pcs`)).toBe('€ 1.666.037,67');
 
     await openRapprochement(page, year);
     expect(await subvention.getAttribute('data-status')).toBe('ecart');

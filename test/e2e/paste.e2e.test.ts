@@ -225,7 +225,7 @@ describe('paste into the other grids', () => {
     for (const libelle of ['Loyer', 'Fournitures']) {
       const r = await suite.server.api(
         'POST',
-        `/api/plans/${suite.server.planId}/booked-lines`,
+        `/api/plans/${suite.server.planId}/imputations`,
         {
           data: { annee: year, codeFonctionnel: '84010', articleEconomique: '124-06', libelle, montant: 1000 },
         },

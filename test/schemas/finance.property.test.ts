@@ -4,7 +4,7 @@ import type { ActionInput } from '../../schemas/action.ts';
 import { computeBudgetFigures, partCommunaleMinimumOf, type Budget } from '../../schemas/budget.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import {
-  BOOKED_NATURES,
+  IMPUTATION_NATURES,
   bookedTotals,
   budgetOfYear,
   checkFinance,
@@ -13,7 +13,7 @@ import {
   reconcileYear,
   transferOfYear,
   versionsOfYear,
-  type BookedNature,
+  type ImputationNature,
   type BudgetVersion,
   type ReconciliationLine,
   type ReconciliationLineId,
@@ -68,7 +68,7 @@ function refRatio(a: number | null, b: number | null): number | null {
   return Number(num < 0n !== den < 0n ? -rounded : rounded);
 }
 
-function refNature(line: { codeFonctionnel: string; articleEconomique: string; nature: BookedNature | null }): BookedNature {
+function refNature(line: { codeFonctionnel: string; articleEconomique: string; nature: ImputationNature | null }): ImputationNature {
   if (line.nature !== null) return line.nature;
   if (line.codeFonctionnel === '84011') return 'art20';
   return line.articleEconomique.replace('-', '').startsWith('46') ? 'subvention-pcs' : 'part-communale';
@@ -172,7 +172,7 @@ const imputationsArb = fc
       codeFonctionnel: fc.constantFrom('84010' as const, '84010' as const, '84011' as const),
       articleEconomique: fc.constantFrom(...ARTICLES),
       montant: signedCentsArb,
-      nature: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.constantFrom(...BOOKED_NATURES), weight: 1 }),
+      nature: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.constantFrom(...IMPUTATION_NATURES), weight: 1 }),
     }),
     { maxLength: 6 },
   )
@@ -534,7 +534,7 @@ describe('transfers and imputations of a year', () => {
         const totals = bookedTotals(plan.imputations, year);
         const ofYear = plan.imputations.filter((l) => l.annee === year);
         expect(totals.lines).toBe(ofYear.length);
-        for (const nature of BOOKED_NATURES) {
+        for (const nature of IMPUTATION_NATURES) {
           expect(totals[nature]).toBe(refSum(ofYear.filter((l) => refNature(l) === nature).map((l) => l.montant)));
         }
         expect(totals.total).toBe(refSum(ofYear.map((l) => l.montant)));

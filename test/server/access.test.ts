@@ -60,7 +60,7 @@ function concreteUrl(path: string, plan: ReturnType<typeof makeLiegeApp>['plan']
 /** Every route with an empty body, whatever it expects: raw on purpose (the typed client sends what each route reads). */
 async function send(app: TestApp, route: Route, url: string): Promise<{ status: number; body: unknown }> {
   const query = route.method === 'DELETE' ? (url.endsWith('/justifications') ? '?version=1&cle=x' : '?version=1') : '';
-  if (url.endsWith('/import.xlsx') || url.endsWith('/booked-lines/import')) {
+  if (url.endsWith('/import.xlsx') || url.endsWith('/imputations/import')) {
     const res = await app.request(url, { method: route.method, body: new FormData(), headers: { origin: 'http://localhost' } });
     return { status: res.status, body: (await res.json()) as unknown };
   }

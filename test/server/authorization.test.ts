@@ -293,10 +293,10 @@ describe('only a real change moves a version', () => {
     const param = { planId: t.plan.id };
     const finance = t.apiAs('finance').plans[':planId'];
     const data = { annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention', montant: 1000, nature: null } as const;
-    const line = (await reply(finance['booked-lines'].$post({ param, json: { data } }))).body;
+    const line = (await reply(finance['imputations'].$post({ param, json: { data } }))).body;
     await expectNoChange(
       t,
-      () => finance['booked-lines'][':lineId'].$put({ param: { ...param, lineId: line.id }, json: { version: line.version, data } }),
+      () => finance['imputations'][':lineId'].$put({ param: { ...param, lineId: line.id }, json: { version: line.version, data } }),
       (b) => b.version,
       line.version,
     );

@@ -4,7 +4,7 @@ import { inertSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { labelPath } from '../../schemas/plan-path.ts';
 import { checkPlan } from '../../schemas/checks.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
-import { reconcileYear, type BookedLineFields } from '../../schemas/finance.ts';
+import { reconcileYear, type ImputationFields } from '../../schemas/finance.ts';
 import { PERCENT_SPREADSHEET_FORMAT } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type Plan, type PlanDocument, type PlanDocumentInput } from '../../schemas/plan.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
@@ -55,7 +55,7 @@ function financeDocument(): PlanDocument {
     auteur: AUTHOR,
     enregistreLe,
   });
-  const line = (id: string, fields: Omit<BookedLineFields, 'libelle' | 'nature'> & Partial<BookedLineFields>) => ({
+  const line = (id: string, fields: Omit<ImputationFields, 'libelle' | 'nature'> & Partial<ImputationFields>) => ({
     id,
     libelle: null,
     nature: null,

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLES_DIR } from '../../samples/load-sample.ts';
-import type { BudgetVersion, BookedLine, YearReconciliation } from '../../schemas/finance.ts';
+import type { BudgetVersion, Imputation, YearReconciliation } from '../../schemas/finance.ts';
 import type { z } from 'zod';
-import type { CreateBookedLineBody, CreateBudgetVersionBody, JustifyBody, UpdateBookedLineBody } from '../../schemas/requests/finance.ts';
+import type { CreateImputationBody, CreateBudgetVersionBody, JustifyBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import type { UpdateCellsBody } from '../../schemas/requests/actions.ts';
 import { clientOf, expectApiError, failure, getPlan, makeLiegeApp, makeTestApp, postPlan, reply, sendRaw, type TestApp } from '../helpers.ts';
 
@@ -27,14 +27,14 @@ const financeOf = (app: TestApp, planId: string) => {
     checks: async () => (await reply(plan.checks.$get({ param }))).body,
     putCells: (json: z.input<typeof UpdateCellsBody>) => reply(plan.cells.$put({ param, json })),
     postVersion: (json: z.input<typeof CreateBudgetVersionBody>) => reply(plan['budget-versions'].$post({ param, json })),
-    postLine: (json: z.input<typeof CreateBookedLineBody>) => reply(plan['booked-lines'].$post({ param, json })),
-    putLine: (lineId: string, json: z.input<typeof UpdateBookedLineBody>) => reply(plan['booked-lines'][':lineId'].$put({ param: { ...param, lineId }, json })),
+    postLine: (json: z.input<typeof CreateImputationBody>) => reply(plan['imputations'].$post({ param, json })),
+    putLine: (lineId: string, json: z.input<typeof UpdateImputationBody>) => reply(plan['imputations'][':lineId'].$put({ param: { ...param, lineId }, json })),
     deleteLine: (lineId: string, version: number) =>
-      reply(plan['booked-lines'][':lineId'].$delete({ param: { ...param, lineId }, query: { version: String(version) } })),
+      reply(plan['imputations'][':lineId'].$delete({ param: { ...param, lineId }, query: { version: String(version) } })),
     justify: (json: z.input<typeof JustifyBody>) => reply(plan.justifications.$put({ param, json })),
     unjustify: (cle: string, version: number) => reply(plan.justifications.$delete({ param, query: { cle, version: String(version) } })),
     upload: (bytes: Uint8Array, fields: { apply?: 'true' | 'false'; fingerprint?: string } = {}, name = 'imputations.csv') =>
-      reply(plan['booked-lines'].import.$post({ param, form: { file: new File([new Uint8Array(bytes)], name), ...fields } })),
+      reply(plan['imputations'].import.$post({ param, form: { file: new File([new Uint8Array(bytes)], name), ...fields } })),
   };
 };
 
@@ -225,14 +225,14 @@ describe('imputations (booked lines)', () => {
     const put = await lines.putLine(created.body.id, { version: 1, data: { ...fields, montant: 100_002, nature: 'part-communale' } });
     expect(put.body).toMatchObject({ version: 2, montant: 100_002, nature: 'part-communale' });
     const stale = await failure(
-      clientOf(app).plans[':planId']['booked-lines'][':lineId'].$put({
+      clientOf(app).plans[':planId']['imputations'][':lineId'].$put({
         param: { planId: plan.id, lineId: created.body.id },
         json: { version: 1, data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1 } },
       }),
     );
     expectApiError(stale, 409, 'conflict');
     expect(stale.body.current).toMatchObject({ version: 2, montant: 100_002 });
-    expect(((await getPlan(app, plan.id)).imputations as BookedLine[]).map((l) => l.montant)).toEqual([100_002]);
+    expect(((await getPlan(app, plan.id)).imputations as Imputation[]).map((l) => l.montant)).toEqual([100_002]);
     expect((await lines.deleteLine(created.body.id, 2)).status).toBe(204);
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
   });
@@ -249,7 +249,7 @@ describe('imputations (booked lines)', () => {
     const year = makeTestApp().reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
     const data = { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 1, ...change };
     // Codes, articles and amounts the typed client refuses to send are among them: all sent raw on purpose.
-    expectApiError(await sendRaw(app, 'POST', `/api/plans/${plan.id}/booked-lines`, { data }), 400, 'validation', path);
+    expectApiError(await sendRaw(app, 'POST', `/api/plans/${plan.id}/imputations`, { data }), 400, 'validation', path);
     expect((await getPlan(app, plan.id)).imputations).toEqual([]);
   });
 
@@ -269,7 +269,7 @@ describe('imputations (booked lines)', () => {
   });
 });
 
-describe('POST /api/plans/:planId/booked-lines/import', () => {
+describe('POST /api/plans/:planId/imputations/import', () => {
   it('refuses a file with one wrong line, naming the line, and writes nothing; the corrected file is previewed, applied and reconciled', async () => {
     const { app, planId, plan } = liege();
     const refused = await financeOf(app, planId).upload(readFileSync(BAD_FILE));
@@ -296,7 +296,7 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
     expect(rec.partCommunale.bookedRatio).toBe(38_83);
 
     // One cent less on one imputation: one cent on the subvention line, nowhere else among the accounts.
-    const line = ((await getPlan(app, plan.id)).imputations as BookedLine[]).find((l) => l.articleEconomique.startsWith('46'))!;
+    const line = ((await getPlan(app, plan.id)).imputations as Imputation[]).find((l) => l.articleEconomique.startsWith('46'))!;
     const { id, version, ...fields } = line;
     await financeOf(app, planId).putLine(id, { version, data: { ...fields, montant: line.montant - 1 } });
     const after = await reconciliation(app, planId, year.annee);
@@ -325,7 +325,7 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
     const twice = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
     expect(twice.body.years[0]!.existing).toBe(preview.body.lines.length);
     await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: twice.body.fingerprint });
-    const stored = (await getPlan(app, plan.id)).imputations as BookedLine[];
+    const stored = (await getPlan(app, plan.id)).imputations as Imputation[];
     expect(stored.filter((l) => l.annee === otherYear).map((l) => l.montant)).toEqual([7, 8]);
     expect(stored.filter((l) => l.annee !== otherYear)).toHaveLength(preview.body.lines.length);
   });
@@ -334,7 +334,7 @@ describe('POST /api/plans/:planId/booked-lines/import', () => {
     const { app, planId } = liege();
     expectApiError(await financeOf(app, planId).upload(new Uint8Array(3 * 1024 * 1024).fill(59)), 413, 'payload_too_large');
     // A form without its file: the typed client refuses to send it, sent raw on purpose.
-    const res = await app.request(`/api/plans/${planId}/booked-lines/import`, { method: 'POST', body: new FormData() });
+    const res = await app.request(`/api/plans/${planId}/imputations/import`, { method: 'POST', body: new FormData() });
     expect(res.status).toBe(400);
   });
 });

@@ -243,7 +243,7 @@ function urlOf(path: string, plan: Awaited<ReturnType<typeof getPlan>>): string 
   return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : (ids[name] ?? name)));
 }
 
-const UPLOADS = /\/(import\.xlsx|booked-lines\/import)$/;
+const UPLOADS = /\/(import\.xlsx|imputations\/import)$/;
 /** Routes that read no body: whatever is sent, they do their work. */
 const NO_BODY = new Set(['POST /api/auth/logout']);
 

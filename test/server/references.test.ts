@@ -178,7 +178,7 @@ describe('rows a DiCS question is about', () => {
     const chefApi = clientOf(chef);
     const line = (
       await reply(
-        chefApi.plans[':planId']['booked-lines'].$post({
+        chefApi.plans[':planId']['imputations'].$post({
           param,
           json: { data: { annee: 2021, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subside SPW', montant: 100_00 } },
         }),
@@ -186,13 +186,13 @@ describe('rows a DiCS question is about', () => {
     ).body;
     const chemin = `imputations.2021.${line.id}.montant`;
     expect((await reply(t.apiAs('dics').plans[':planId'].threads.$post({ param, json: { annee: 2021, chemin, texte: 'Montant ?' } }))).status).toBe(201);
-    const res = await failure(chefApi.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { ...param, lineId: line.id }, query: { version: '1' } }));
+    const res = await failure(chefApi.plans[':planId']['imputations'][':lineId'].$delete({ param: { ...param, lineId: line.id }, query: { version: '1' } }));
     expectApiError(res, 409, 'in_use', chemin);
     expect(res.body.message).toMatch(/^L'imputation E-compte 2021 « Subside SPW » fait l'objet d'une question de la DiCS/);
 
     const csv = 'Année;Code fonctionnel;Article économique;Libellé;Montant\n2021;84010;465-48;Autre;12,00\n';
     const upload = (fields: { apply?: 'true'; fingerprint?: string }) =>
-      chefApi.plans[':planId']['booked-lines'].import.$post({
+      chefApi.plans[':planId']['imputations'].import.$post({
         param,
         form: { file: new File([new TextEncoder().encode(csv)], 'imputations.csv'), ...fields },
       });

@@ -1,13 +1,13 @@
 import {
-  BOOKED_NATURES,
-  BOOKED_NATURE_LABELS,
-  BookedLineFieldsSchema,
+  IMPUTATION_NATURES,
+  IMPUTATION_NATURE_LABELS,
+  ImputationFieldsSchema,
   FUNCTIONAL_CODES,
   bookedTotals,
-  classifyBookedLine,
-  type BookedLine,
-  type BookedLineFields,
-  type BookedTotals,
+  classifyImputation,
+  type Imputation,
+  type ImputationFields,
+  type ImputationTotals,
 } from '../../../schemas/finance.ts';
 import { formatBelgianNumber, formatEuros, parseBelgianNumber } from '../../../schemas/numbers.ts';
 import type { PlanDocument } from '../../../schemas/plan.ts';
@@ -18,7 +18,7 @@ import type { Option } from '../../grid/columns.ts';
  * The model of "Imputations E-compte" (the view is `imputations.ts`): the lines of the year shown, their totals by
  * year and nature, a cell edited in the grid, and a new line — checked by the server's schema, then sent. Money is
  * integer cents; a year or a nature without imputation has a blank total, never 0. The nature of a line follows the
- * documented rule (`classifyBookedLine`) unless the officer forces it.
+ * documented rule (`classifyImputation`) unless the officer forces it.
  */
 
 /** The nature "Automatique": the documented rule decides (stored as null). */
@@ -27,30 +27,30 @@ export const AUTO = 'auto';
 export const FUNCTIONAL_OPTIONS: Option[] = Object.entries(FUNCTIONAL_CODES).map(([code, label]) => ({ value: code, label: `${code} — ${label}` }));
 
 /** "Automatique (Subvention PCS)" — the documented rule's answer for this line — then the natures one may force. */
-export function natureOptions(line: Pick<BookedLineFields, 'codeFonctionnel' | 'articleEconomique'>): Option[] {
+export function natureOptions(line: Pick<ImputationFields, 'codeFonctionnel' | 'articleEconomique'>): Option[] {
   return [
-    { value: AUTO, label: `Automatique (${BOOKED_NATURE_LABELS[classifyBookedLine(line)]})` },
-    ...BOOKED_NATURES.map((n) => ({ value: n, label: BOOKED_NATURE_LABELS[n] })),
+    { value: AUTO, label: `Automatique (${IMPUTATION_NATURE_LABELS[classifyImputation(line)]})` },
+    ...IMPUTATION_NATURES.map((n) => ({ value: n, label: IMPUTATION_NATURE_LABELS[n] })),
   ];
 }
 
 /** The natures offered while a new line is typed: the rule's answer for the code and the article typed so far. */
 export function draftNatureOptions(codeFonctionnel: string, articleEconomique: string): Option[] {
   // The select offers the functional codes only; anything else is classified as the rule does (not art.20).
-  const parsed = BookedLineFieldsSchema.shape.codeFonctionnel.safeParse(codeFonctionnel);
-  const code = parsed.success ? parsed.data : BookedLineFieldsSchema.shape.codeFonctionnel.options[0]!;
+  const parsed = ImputationFieldsSchema.shape.codeFonctionnel.safeParse(codeFonctionnel);
+  const code = parsed.success ? parsed.data : ImputationFieldsSchema.shape.codeFonctionnel.options[0]!;
   return natureOptions({ codeFonctionnel: code, articleEconomique: articleEconomique.trim() || '000-00' });
 }
 
 /** Why a line has its nature: the rule's, or chosen (and what the rule would give). */
-export function natureNote(line: BookedLine): string {
+export function natureNote(line: Imputation): string {
   return line.nature === null
     ? 'Nature déduite du code fonctionnel et de l’article (règle documentée)'
-    : `Nature choisie (la règle donnerait : ${BOOKED_NATURE_LABELS[classifyBookedLine(line)]})`;
+    : `Nature choisie (la règle donnerait : ${IMPUTATION_NATURE_LABELS[classifyImputation(line)]})`;
 }
 
 /** The fields a line is saved with (its id and version travel apart). */
-export function fieldsOf(line: BookedLine): BookedLineFields {
+export function fieldsOf(line: Imputation): ImputationFields {
   const { id: _id, version: _version, ...fields } = line;
   return fields;
 }
@@ -62,17 +62,17 @@ export const plural = (n: number, word: string) => `${formatBelgianNumber(n, 0)}
 export type LineDraft = { annee: string; codeFonctionnel: string; articleEconomique: string; libelle: string; montant: string; nature: string };
 
 /** A new line checked before sending: its fields, or the messages to show (`field` names the one to focus). */
-export type LineCheck = { ok: true; fields: BookedLineFields } | { ok: false; messages: string[]; field: 'montant' | null };
+export type LineCheck = { ok: true; fields: ImputationFields } | { ok: false; messages: string[]; field: 'montant' | null };
 
 /** The totals of one year by nature, and whether the year belongs to the programme. */
-export type TotalsRow = { year: number; inProgramme: boolean; totals: BookedTotals };
+export type TotalsRow = { year: number; inProgramme: boolean; totals: ImputationTotals };
 
 export type ImputationsModelDeps = {
   store: { plan: Pick<PlanDocument, 'imputations'>; readonly years: readonly number[] };
   /** The year shown; null: every year. */
   year: number | null;
-  /** Sends a new line (`POST …/booked-lines`) and answers it as stored; throws `ApiFailure` when refused. */
-  postLine: (fields: BookedLineFields) => Promise<BookedLine>;
+  /** Sends a new line (`POST …/imputations`) and answers it as stored; throws `ApiFailure` when refused. */
+  postLine: (fields: ImputationFields) => Promise<Imputation>;
 };
 
 export type ImputationsModel = ReturnType<typeof createImputationsModel>;
@@ -86,7 +86,7 @@ export function createImputationsModel({ store, year, postLine }: ImputationsMod
     defaultYear: year ?? years[years.length - 1]!,
 
     /** The lines of the year shown (every line when every year is shown), in the plan's order. */
-    visible(): BookedLine[] {
+    visible(): Imputation[] {
       return store.plan.imputations.filter((l) => year === null || l.annee === year);
     },
 
@@ -110,23 +110,23 @@ export function createImputationsModel({ store, year, postLine }: ImputationsMod
      * A cell of the grid changed: the line takes the value when the schema accepts the line so changed (the year
      * as a number, "Automatique" as null); otherwise the line is unchanged and the message says why.
      */
-    applyChange(line: BookedLine, key: string, value: unknown): { ok: true } | { ok: false; message: string } {
+    applyChange(line: Imputation, key: string, value: unknown): { ok: true } | { ok: false; message: string } {
       const typed = key === 'annee' ? (value === null ? null : Number(value)) : key === 'nature' ? (value === AUTO ? null : value) : value;
-      const parsed = BookedLineFieldsSchema.safeParse({ ...fieldsOf(line), [key]: typed });
+      const parsed = ImputationFieldsSchema.safeParse({ ...fieldsOf(line), [key]: typed });
       if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? 'Valeur refusée' };
       Object.assign(line, parsed.data);
       return { ok: true };
     },
 
     /** How the save queue and the confirmation name a line. */
-    labelOf: (line: BookedLine) => `l’imputation « ${line.libelle ?? line.articleEconomique} »`,
-    describeForRemoval: (line: BookedLine) => `l’imputation ${line.annee} ${line.articleEconomique} « ${line.libelle ?? ''} » (${formatEuros(line.montant)})`,
+    labelOf: (line: Imputation) => `l’imputation « ${line.libelle ?? line.articleEconomique} »`,
+    describeForRemoval: (line: Imputation) => `l’imputation ${line.annee} ${line.articleEconomique} « ${line.libelle ?? ''} » (${formatEuros(line.montant)})`,
 
     /** A new line: the amount is required (blank is not zero), then the server's schema. */
     checkNewLine(draft: LineDraft): LineCheck {
       const amount = draft.montant.trim() === '' ? { ok: false as const, message: 'Le montant est obligatoire' } : parseBelgianNumber(draft.montant, 2);
       if (!amount.ok) return { ok: false, messages: [`Montant : ${amount.message}`], field: 'montant' };
-      const parsed = BookedLineFieldsSchema.safeParse({
+      const parsed = ImputationFieldsSchema.safeParse({
         annee: Number(draft.annee),
         codeFonctionnel: draft.codeFonctionnel,
         articleEconomique: draft.articleEconomique,
@@ -139,7 +139,7 @@ export function createImputationsModel({ store, year, postLine }: ImputationsMod
     },
 
     /** Sends a checked line; once stored, it joins the plan's lines. */
-    async addLine(fields: BookedLineFields): Promise<{ ok: true; line: BookedLine } | { ok: false; messages: string[] }> {
+    async addLine(fields: ImputationFields): Promise<{ ok: true; line: Imputation } | { ok: false; messages: string[] }> {
       try {
         const line = await postLine(fields);
         store.plan.imputations = [...store.plan.imputations, line];

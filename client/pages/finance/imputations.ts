@@ -2,13 +2,13 @@ import { reloadPlan } from '../saves.ts';
 import { deleteQuery, deleteRow } from '../references.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import {
-  BOOKED_FILE_COLUMNS,
-  MAX_BOOKED_FILE_BYTES,
-  type BookedImportPreview,
-  type BookedImportResult,
-  type BookedImportYear,
-} from '../../../schemas/booked-import.ts';
-import { BOOKED_NATURES, BOOKED_NATURE_LABELS, FUNCTIONAL_CODES, type BookedLine } from '../../../schemas/finance.ts';
+  IMPUTATION_FILE_COLUMNS,
+  MAX_IMPUTATION_FILE_BYTES,
+  type ImputationImportPreview,
+  type ImputationImportResult,
+  type ImputationImportYear,
+} from '../../../schemas/imputation-import.ts';
+import { IMPUTATION_NATURES, IMPUTATION_NATURE_LABELS, FUNCTIONAL_CODES, type Imputation } from '../../../schemas/finance.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { api, send } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
@@ -41,7 +41,7 @@ import {
  */
 
 const GRID_LABEL = 'Imputations E-compte';
-const MAX_FILE_MB = MAX_BOOKED_FILE_BYTES / 1024 / 1024;
+const MAX_FILE_MB = MAX_IMPUTATION_FILE_BYTES / 1024 / 1024;
 
 export function renderImputations(ctx: PageContext, year: number | null): Page {
   const { store, queue, planId } = ctx;
@@ -49,28 +49,28 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   const model = createImputationsModel({
     store,
     year,
-    postLine: (data) => send(api.plans[':planId']['booked-lines'].$post({ param: { planId }, json: { data } })),
+    postLine: (data) => send(api.plans[':planId']['imputations'].$post({ param: { planId }, json: { data } })),
   });
   const permissions = permissionsOf(store);
 
   const host = h('div', { class: 'grid-host', 'data-path': 'imputations' });
   let rows = model.visible();
-  const grid = createGrid<BookedLine>(host, {
+  const grid = createGrid<Imputation>(host, {
     label: GRID_LABEL,
     columns: columnsOf(years),
     rows,
     height: 420,
-    canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.bookedLine, `imputations.${line.annee}.${line.id}.${key}`),
+    canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.imputationLine, `imputations.${line.annee}.${line.id}.${key}`),
     readOnlyNote: (line, key) => permissions.yearLock(`imputations.${line.annee}.${line.id}.${key}`),
     onChange(changes) {
-      const touched = new Set<BookedLine>();
+      const touched = new Set<Imputation>();
       for (const c of changes) {
         const applied = model.applyChange(c.row, c.key, c.value);
         if (applied.ok) touched.add(c.row);
         else grid.setError(c.rowIndex, c.key, applied.message);
       }
       for (const line of touched) {
-        queue.enqueue({ kind: 'row', target: { type: 'booked-line', id: line.id }, label: model.labelOf(line), data: fieldsOf(line), version: line.version });
+        queue.enqueue({ kind: 'row', target: { type: 'imputation', id: line.id }, label: model.labelOf(line), data: fieldsOf(line), version: line.version });
       }
       if (touched.size === 0) return;
       grid.refresh();
@@ -78,7 +78,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     },
   });
 
-  const totalsHost = h('section', { 'aria-labelledby': 'booked-totals-title' });
+  const totalsHost = h('section', { 'aria-labelledby': 'imputation-totals-title' });
   const renderTotals = () => replaceChildren(totalsHost, ...totalsView(model, planId));
   function reload(): void {
     rows = model.visible();
@@ -87,7 +87,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     count.textContent = model.countText(rows.length);
   }
 
-  const add = h('button', { type: 'button', 'data-testid': 'booked-add', 'aria-haspopup': 'dialog' }, 'Ajouter une imputation');
+  const add = h('button', { type: 'button', 'data-testid': 'imputation-add', 'aria-haspopup': 'dialog' }, 'Ajouter une imputation');
   add.addEventListener('click', () =>
     openAddDialog(model, (line) => {
       reload();
@@ -96,7 +96,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       if (index >= 0) grid.focusCell(index, 'montant');
     }),
   );
-  const remove = h('button', { type: 'button', 'data-testid': 'booked-remove' }, 'Supprimer l’imputation sélectionnée');
+  const remove = h('button', { type: 'button', 'data-testid': 'imputation-remove' }, 'Supprimer l’imputation sélectionnée');
   remove.addEventListener('click', () => {
     const i = grid.selectedRowIndex();
     void removeLine(ctx, model, i === null ? undefined : rows[i], () => {
@@ -104,14 +104,14 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       store.emit('local');
     });
   });
-  const importButton = h('button', { type: 'button', 'data-testid': 'booked-import', 'aria-haspopup': 'dialog' }, 'Importer un fichier (CSV ou XLSX)…');
-  importButton.addEventListener('click', () => void openBookedImportDialog(ctx));
-  const canChangeLines = permissions.canSave(WRITE_CAPABILITIES.bookedLine, 'imputations');
+  const importButton = h('button', { type: 'button', 'data-testid': 'imputation-import', 'aria-haspopup': 'dialog' }, 'Importer un fichier (CSV ou XLSX)…');
+  importButton.addEventListener('click', () => void openImputationImportDialog(ctx));
+  const canChangeLines = permissions.canSave(WRITE_CAPABILITIES.imputationLine, 'imputations');
   guardButton(add, canChangeLines, permissions.denial('ajouter une imputation'));
   guardButton(remove, canChangeLines, permissions.denial('supprimer une imputation'));
   guardButton(importButton, canChangeLines, permissions.denial('importer des imputations'));
 
-  const count = h('p', { class: 'booked-count', role: 'status', 'data-testid': 'booked-count' });
+  const count = h('p', { class: 'imputation-count', role: 'status', 'data-testid': 'imputation-count' });
   const el = h(
     'article',
     { class: 'section-page wide finance-page', 'data-testid': 'imputations-page' },
@@ -159,7 +159,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
 }
 
 /** The grid's columns: a line's fields, its nature "Automatique" unless forced. */
-function columnsOf(years: readonly number[]): Column<BookedLine>[] {
+function columnsOf(years: readonly number[]): Column<Imputation>[] {
   return [
     { key: 'annee', title: 'Année', kind: 'select', width: 80, options: years.map(String), get: (r) => String(r.annee) },
     { key: 'codeFonctionnel', title: 'Code fonctionnel', kind: 'select', width: 210, options: FUNCTIONAL_OPTIONS },
@@ -180,7 +180,7 @@ function columnsOf(years: readonly number[]): Column<BookedLine>[] {
 }
 
 /** Deletes a line after confirmation (a line referenced elsewhere is detached or kept, as the person chooses). */
-async function removeLine(ctx: PageContext, model: ImputationsModel, line: BookedLine | undefined, onRemoved: () => void): Promise<void> {
+async function removeLine(ctx: PageContext, model: ImputationsModel, line: Imputation | undefined, onRemoved: () => void): Promise<void> {
   const { queue, planId } = ctx;
   if (!line) {
     toast('Sélectionnez d’abord une imputation dans le tableau');
@@ -192,12 +192,12 @@ async function removeLine(ctx: PageContext, model: ImputationsModel, line: Booke
     await queue.idle();
     const outcome = await deleteRow(
       (detacher) =>
-        send(api.plans[':planId']['booked-lines'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
+        send(api.plans[':planId']['imputations'][':lineId'].$delete({ param: { planId, lineId: line.id }, query: deleteQuery(line.version, detacher) })),
       permissionsOf(ctx.store),
     );
     if (outcome === 'kept') return;
     if (outcome === 'detached') return await reloadPlan(ctx);
-    queue.discardRow({ type: 'booked-line', id: line.id });
+    queue.discardRow({ type: 'imputation', id: line.id });
     model.forgetLine(line.id);
     onRemoved();
     toast('Imputation supprimée');
@@ -208,10 +208,10 @@ async function removeLine(ctx: PageContext, model: ImputationsModel, line: Booke
 
 /** The format of the file to import, folded. */
 function fileHelp(): HTMLElement {
-  const columnsHelp = BOOKED_FILE_COLUMNS.map((c) => `${c.header}${c.required ? '' : ' (facultative)'}`).join(' ; ');
+  const columnsHelp = IMPUTATION_FILE_COLUMNS.map((c) => `${c.header}${c.required ? '' : ' (facultative)'}`).join(' ; ');
   return h(
     'details',
-    { class: 'file-help', 'data-testid': 'booked-file-help' },
+    { class: 'file-help', 'data-testid': 'imputation-file-help' },
     h('summary', null, 'Format du fichier à importer (CSV ou XLSX)'),
     h('p', null, `Une ligne d’en-tête avec les colonnes : ${columnsHelp}. Puis une imputation par ligne.`),
     h(
@@ -220,7 +220,7 @@ function fileHelp(): HTMLElement {
       h('li', null, 'CSV séparé par des points-virgules (export E-compte), encodé en UTF-8 ; ou classeur XLSX (première feuille).'),
       h('li', null, 'Montants au format belge (1.234,56) ; une correction peut être négative.'),
       h('li', null, `Code fonctionnel : ${Object.keys(FUNCTIONAL_CODES).join(' ou ')} ; article économique : 465-48.`),
-      h('li', null, `Nature facultative : ${BOOKED_NATURES.map((n) => BOOKED_NATURE_LABELS[n]).join(', ')} ; vide = règle automatique.`),
+      h('li', null, `Nature facultative : ${IMPUTATION_NATURES.map((n) => IMPUTATION_NATURE_LABELS[n]).join(', ')} ; vide = règle automatique.`),
       h('li', null, `L’import remplace toutes les imputations des années présentes dans le fichier ; ${MAX_FILE_MB} Mo au plus.`),
     ),
     h('p', null, 'Exemple : ', h('code', null, 'Année;Code fonctionnel;Article économique;Libellé;Montant;Nature')),
@@ -230,13 +230,13 @@ function fileHelp(): HTMLElement {
 /** Totals by year and nature, each programme year leading to its reconciliation. */
 function totalsView(model: ImputationsModel, planId: string): HTMLElement[] {
   return [
-    h('h2', { id: 'booked-totals-title' }, model.totalsTitle),
+    h('h2', { id: 'imputation-totals-title' }, model.totalsTitle),
     h(
       'div',
       { class: 'table-wrap', role: 'region', 'aria-label': 'Totaux des imputations', tabindex: '0' },
       h(
         'table',
-        { class: 'finance-table', 'data-testid': 'booked-totals' },
+        { class: 'finance-table', 'data-testid': 'imputation-totals' },
         h(
           'thead',
           null,
@@ -244,7 +244,7 @@ function totalsView(model: ImputationsModel, planId: string): HTMLElement[] {
             'tr',
             null,
             h('th', { scope: 'col' }, 'Année'),
-            BOOKED_NATURES.map((n) => h('th', { scope: 'col' }, BOOKED_NATURE_LABELS[n])),
+            IMPUTATION_NATURES.map((n) => h('th', { scope: 'col' }, IMPUTATION_NATURE_LABELS[n])),
             h('th', { scope: 'col' }, 'Imputations'),
             h('th', { scope: 'col' }, 'Rapprochement'),
           ),
@@ -255,9 +255,9 @@ function totalsView(model: ImputationsModel, planId: string): HTMLElement[] {
           model.totalsRows().map(({ year: y, inProgramme, totals: t }) =>
             h(
               'tr',
-              { 'data-testid': `booked-totals-${y}` },
+              { 'data-testid': `imputation-totals-${y}` },
               h('th', { scope: 'row' }, String(y), inProgramme ? null : h('span', { class: 'muted' }, ' (hors programme)')),
-              BOOKED_NATURES.map((n) => h('td', { class: 'num', 'data-testid': `booked-total-${y}-${n}` }, eurosOrBlank(t[n], '—'))),
+              IMPUTATION_NATURES.map((n) => h('td', { class: 'num', 'data-testid': `imputation-total-${y}-${n}` }, eurosOrBlank(t[n], '—'))),
               h('td', { class: 'num' }, String(t.lines)),
               h('td', null, inProgramme ? h('a', { href: financeHref(planId, 'rapprochement', y) }, `Rapprochement ${y}`) : null),
             ),
@@ -269,7 +269,7 @@ function totalsView(model: ImputationsModel, planId: string): HTMLElement[] {
 }
 
 /** A new imputation: every required field at once (the server refuses a line without amount or article). */
-function openAddDialog(model: ImputationsModel, onAdded: (line: BookedLine) => void): Promise<void> {
+function openAddDialog(model: ImputationsModel, onAdded: (line: Imputation) => void): Promise<void> {
   return new Promise((resolve) => {
     const titleId = uid('add-line');
     const ids = { annee: uid('a'), code: uid('a'), article: uid('a'), libelle: uid('a'), montant: uid('a'), nature: uid('a') };
@@ -317,7 +317,7 @@ function openAddDialog(model: ImputationsModel, onAdded: (line: BookedLine) => v
       errors,
       h('div', { class: 'dialog-buttons' }, cancel, save),
     );
-    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'data-testid': 'booked-add-dialog' }, form);
+    const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId, 'data-testid': 'imputation-add-dialog' }, form);
     const close = showModal(dialog, { onClosed: resolve, focus: article, dismissWith: cancel });
     const showProblems = (messages: string[]) =>
       replaceChildren(
@@ -361,15 +361,15 @@ function openAddDialog(model: ImputationsModel, onAdded: (line: BookedLine) => v
 }
 
 /** Σ by nature of a year, before → after, as the preview shows it. */
-function yearSummary(y: BookedImportYear): HTMLElement {
+function yearSummary(y: ImputationImportYear): HTMLElement {
   const replaced =
     y.existing === 0
       ? `aucune imputation ${y.annee} enregistrée : ${plural(y.incoming, 'imputation')} ajoutée${y.incoming > 1 ? 's' : ''}`
       : `remplace ${plural(y.existing, 'imputation')} de ${y.annee} par ${plural(y.incoming, 'imputation')} du fichier`;
   return h(
     'div',
-    { class: 'import-year', 'data-testid': `booked-import-year-${y.annee}` },
-    h('h3', null, String(y.annee), ' — ', h('span', { 'data-testid': 'booked-import-replaces' }, replaced)),
+    { class: 'import-year', 'data-testid': `imputation-import-year-${y.annee}` },
+    h('h3', null, String(y.annee), ' — ', h('span', { 'data-testid': 'imputation-import-replaces' }, replaced)),
     h(
       'table',
       { class: 'finance-table compact' },
@@ -377,13 +377,13 @@ function yearSummary(y: BookedImportYear): HTMLElement {
       h(
         'tbody',
         null,
-        BOOKED_NATURES.map((n) =>
+        IMPUTATION_NATURES.map((n) =>
           h(
             'tr',
             { class: y.before[n] === y.after[n] ? null : 'changed' },
-            h('th', { scope: 'row' }, BOOKED_NATURE_LABELS[n]),
+            h('th', { scope: 'row' }, IMPUTATION_NATURE_LABELS[n]),
             h('td', { class: 'num' }, eurosOrBlank(y.before[n], '—')),
-            h('td', { class: 'num', 'data-testid': `booked-import-after-${n}` }, eurosOrBlank(y.after[n], '—')),
+            h('td', { class: 'num', 'data-testid': `imputation-import-after-${n}` }, eurosOrBlank(y.after[n], '—')),
           ),
         ),
       ),
@@ -392,8 +392,8 @@ function yearSummary(y: BookedImportYear): HTMLElement {
 }
 
 /** The preview: per year the totals before → after, then every line read with its line number in the file. */
-function renderBookedPreview(p: BookedImportPreview): Node {
-  const line = (l: BookedImportPreview['lines'][number]) =>
+function renderImputationPreview(p: ImputationImportPreview): Node {
+  const line = (l: ImputationImportPreview['lines'][number]) =>
     h(
       'tr',
       { 'data-line': l.line },
@@ -403,14 +403,14 @@ function renderBookedPreview(p: BookedImportPreview): Node {
       h('td', null, l.fields.articleEconomique),
       h('td', null, l.fields.libelle ?? ''),
       h('td', { class: 'num' }, formatEuros(l.fields.montant)),
-      h('td', null, BOOKED_NATURE_LABELS[l.nature], h('span', { class: 'muted' }, l.natureFromFile ? ' (fichier)' : ' (automatique)')),
+      h('td', null, IMPUTATION_NATURE_LABELS[l.nature], h('span', { class: 'muted' }, l.natureFromFile ? ' (fichier)' : ' (automatique)')),
     );
   return h(
     'div',
-    { class: 'import-preview', 'data-testid': 'booked-import-preview', 'data-count': p.lines.length },
+    { class: 'import-preview', 'data-testid': 'imputation-import-preview', 'data-count': p.lines.length },
     h(
       'p',
-      { class: 'import-count', 'data-testid': 'booked-import-count' },
+      { class: 'import-count', 'data-testid': 'imputation-import-count' },
       `${plural(p.lines.length, 'imputation')} lue${p.lines.length > 1 ? 's' : ''} (${p.format.toUpperCase()})`,
     ),
     p.years.map(yearSummary),
@@ -436,12 +436,12 @@ function renderBookedPreview(p: BookedImportPreview): Node {
 }
 
 /** The import dialog: choose a file, see the preview (or every problem with its line), import or cancel. */
-export function openBookedImportDialog(ctx: PageContext): Promise<void> {
-  return openFileImportDialog<BookedImportPreview>(ctx, {
-    testId: 'booked-import',
+export function openImputationImportDialog(ctx: PageContext): Promise<void> {
+  return openFileImportDialog<ImputationImportPreview>(ctx, {
+    testId: 'imputation-import',
     title: 'Importer des imputations E-compte',
     hint: [
-      `Fichier CSV ou XLSX (${MAX_FILE_MB} Mo au plus) aux colonnes ${BOOKED_FILE_COLUMNS.map((c) => c.header).join(', ')}. `,
+      `Fichier CSV ou XLSX (${MAX_FILE_MB} Mo au plus) aux colonnes ${IMPUTATION_FILE_COLUMNS.map((c) => c.header).join(', ')}. `,
       'L’aperçu montre chaque ligne lue et les totaux avant → après ; rien n’est écrit avant « Importer ». ',
       'Les imputations des années présentes dans le fichier sont remplacées.',
     ],
@@ -449,17 +449,17 @@ export function openBookedImportDialog(ctx: PageContext): Promise<void> {
     accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     refuseFile(file) {
       if (!/\.(csv|xlsx|txt)$/i.test(file.name)) return `« ${file.name} » n’est ni un CSV ni un classeur XLSX : choisissez un fichier .csv ou .xlsx.`;
-      if (file.size > MAX_BOOKED_FILE_BYTES) return `Le fichier dépasse ${MAX_FILE_MB} Mo : un fichier d’imputations E-compte en fait quelques ko.`;
+      if (file.size > MAX_IMPUTATION_FILE_BYTES) return `Le fichier dépasse ${MAX_FILE_MB} Mo : un fichier d’imputations E-compte en fait quelques ko.`;
       return null;
     },
     send: async (file, fingerprint) => {
       const form = fingerprint ? { file, apply: 'true' as const, fingerprint } : { file, apply: 'false' as const };
-      const answer: BookedImportPreview | BookedImportResult = await send(
-        api.plans[':planId']['booked-lines'].import.$post({ param: { planId: ctx.planId }, form }),
+      const answer: ImputationImportPreview | ImputationImportResult = await send(
+        api.plans[':planId']['imputations'].import.$post({ param: { planId: ctx.planId }, form }),
       );
       return answer;
     },
-    renderPreview: renderBookedPreview,
+    renderPreview: renderImputationPreview,
     applyLabel: () => 'Importer',
     appliedMessage: (answer) => `${plural(answer.lines.length, 'imputation')} importée${answer.lines.length > 1 ? 's' : ''}`,
     reloadFailedMessage: 'Le plan n’a pas pu être rechargé : rechargez la page pour voir les imputations importées.',

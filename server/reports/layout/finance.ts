@@ -1,8 +1,8 @@
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { NO, YES } from '../../../schemas/enums.ts';
 import {
-  BOOKED_NATURES,
-  BOOKED_NATURE_LABELS,
+  IMPUTATION_NATURES,
+  IMPUTATION_NATURE_LABELS,
   FUNCTIONAL_CODES,
   RECONCILIATION_STATUS_LABELS,
   bookedTotals,
@@ -39,7 +39,7 @@ import {
  */
 
 export const BUDGETS_SHEET = 'Budgets annuels';
-export const BOOKED_SHEET = 'Imputations';
+export const IMPUTATIONS_SHEET = 'Imputations';
 export const RECONCILIATION_SHEET = 'Rapprochement';
 
 const euro = (col: number, cents: number | null, style: CellStyle = 'static'): LayoutCell => ({
@@ -128,7 +128,7 @@ export function layoutBudgetVersions(plan: Plan, years: readonly number[], { nam
  * Every E-compte imputation (year, functional code, economic article, label, amount, nature and whether the nature
  * comes from the documented rule or was set by the officer), then the totals per year and nature.
  */
-export function layoutBookedLines(plan: Plan, { name, title }: LayoutOptions): SheetLayout {
+export function layoutImputations(plan: Plan, { name, title }: LayoutOptions): SheetLayout {
   const b = new SheetBuilder();
   const lastCol = 9;
   const widths = [2, 9, 16, 28, 16, 44, 17, 17, 34];
@@ -147,7 +147,7 @@ export function layoutBookedLines(plan: Plan, { name, title }: LayoutOptions): S
       text(5, l.articleEconomique),
       text(6, l.libelle),
       euro(7, l.montant),
-      text(8, BOOKED_NATURE_LABELS[natureOf(l)]),
+      text(8, IMPUTATION_NATURE_LABELS[natureOf(l)]),
       text(9, l.nature === null ? 'Règle de classement (fonction et article)' : 'Choisie manuellement'),
     ]);
   }
@@ -155,14 +155,14 @@ export function layoutBookedLines(plan: Plan, { name, title }: LayoutOptions): S
 
   b.blank();
   b.add([text(2, 'Totaux par année et par nature', 'section', lastCol - 1)]);
-  b.add(headerRow(['Année', ...BOOKED_NATURES.map((n) => BOOKED_NATURE_LABELS[n]), 'Total', "Nombre d'imputations"]));
+  b.add(headerRow(['Année', ...IMPUTATION_NATURES.map((n) => IMPUTATION_NATURE_LABELS[n]), 'Total', "Nombre d'imputations"]));
   for (const year of new Set(lines.map((l) => l.annee))) {
     const totals = bookedTotals(plan.imputations, year);
     b.add([
       { col: 2, value: year, style: 'total', numFmt: NUMBER_FORMATS.year },
-      ...BOOKED_NATURES.map((n, i) => euro(3 + i, totals[n], 'total')),
-      euro(3 + BOOKED_NATURES.length, totals.total, 'total'),
-      { col: 4 + BOOKED_NATURES.length, value: totals.lines, style: 'total', numFmt: NUMBER_FORMATS.count },
+      ...IMPUTATION_NATURES.map((n, i) => euro(3 + i, totals[n], 'total')),
+      euro(3 + IMPUTATION_NATURES.length, totals.total, 'total'),
+      { col: 4 + IMPUTATION_NATURES.length, value: totals.lines, style: 'total', numFmt: NUMBER_FORMATS.count },
     ]);
   }
   return { name, key: null, widths, rows: b.rows, frozenRows: title === null ? 0 : 1, landscape: true, protect: false, autoFilter };

@@ -1,13 +1,13 @@
 import type ExcelJS from 'exceljs';
 import {
-  BOOKED_FILE_COLUMNS,
-  MAX_BOOKED_FILE_BYTES,
-  MAX_BOOKED_FILE_LINES,
-  type BookedFileColumn,
-  type BookedFileProblem,
-  type ReadBookedLine,
-} from '../../schemas/booked-import.ts';
-import { BOOKED_NATURE_LABELS, BOOKED_NATURES, BookedLineFieldsSchema, type BookedNature } from '../../schemas/finance.ts';
+  IMPUTATION_FILE_COLUMNS,
+  MAX_IMPUTATION_FILE_BYTES,
+  MAX_IMPUTATION_FILE_LINES,
+  type ImputationFileColumn,
+  type ImputationFileProblem,
+  type ReadImputation,
+} from '../../schemas/imputation-import.ts';
+import { IMPUTATION_NATURE_LABELS, IMPUTATION_NATURES, ImputationFieldsSchema, type ImputationNature } from '../../schemas/finance.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
@@ -19,17 +19,17 @@ import { openWorkbook } from './xlsx.ts';
  * line and column. Pure: no database, no clock, no environment; the import service decides what to do with it.
  *
  * Layout (README, "Booked amounts (E-compte imputations): file layout"): one header line naming the columns of
- * BOOKED_FILE_COLUMNS (or their short aliases), in any order, accents and case ignored; then one imputation per line.
+ * IMPUTATION_FILE_COLUMNS (or their short aliases), in any order, accents and case ignored; then one imputation per line.
  * Amounts are Belgian-formatted text (`1.234,56`) or, in a workbook, numbers in euros; blank is never zero.
  */
 
-export type BookedFileRead = { format: 'csv' | 'xlsx'; lines: ReadBookedLine[]; problems: BookedFileProblem[] };
+export type ImputationFileRead = { format: 'csv' | 'xlsx'; lines: ReadImputation[]; problems: ImputationFileProblem[] };
 
 /** Most problems reported for one file (the last one then says that more were left out). */
-export const MAX_BOOKED_FILE_PROBLEMS = 200;
+export const MAX_IMPUTATION_FILE_PROBLEMS = 200;
 
 /** Header texts accepted for each column besides its documented header. */
-export const BOOKED_FILE_ALIASES: Record<BookedFileColumn, readonly string[]> = {
+export const IMPUTATION_FILE_ALIASES: Record<ImputationFileColumn, readonly string[]> = {
   annee: ['Annee', 'Exercice'],
   codeFonctionnel: ['Fonction', 'Code fonction'],
   articleEconomique: ['Article', 'Code économique', 'Article eco'],
@@ -38,13 +38,13 @@ export const BOOKED_FILE_ALIASES: Record<BookedFileColumn, readonly string[]> = 
   nature: ['Nature (facultative)'],
 };
 
-export async function readBookedFile(bytes: Uint8Array, programme: Programme): Promise<BookedFileRead> {
+export async function readImputationFile(bytes: Uint8Array, programme: Programme): Promise<ImputationFileRead> {
   const format = isZip(bytes) ? 'xlsx' : 'csv';
-  const refuse = (message: string): BookedFileRead => ({ format, lines: [], problems: [{ line: null, column: null, message }] });
+  const refuse = (message: string): ImputationFileRead => ({ format, lines: [], problems: [{ line: null, column: null, message }] });
 
   if (bytes.length === 0) return refuse('Le fichier est vide');
-  if (bytes.length > MAX_BOOKED_FILE_BYTES) {
-    return refuse(`Le fichier dépasse ${MAX_BOOKED_FILE_BYTES / 1024 / 1024} Mo : un fichier d'imputations E-compte en fait quelques ko`);
+  if (bytes.length > MAX_IMPUTATION_FILE_BYTES) {
+    return refuse(`Le fichier dépasse ${MAX_IMPUTATION_FILE_BYTES / 1024 / 1024} Mo : un fichier d'imputations E-compte en fait quelques ko`);
   }
 
   let records: Row[];
@@ -68,9 +68,9 @@ export async function readBookedFile(bytes: Uint8Array, programme: Programme): P
   const nonBlank = records.filter((r) => !r.cells.every((c) => c.kind === 'blank'));
   const [header, ...data] = nonBlank;
   if (!header) return refuse('Le fichier est vide');
-  if (data.length > MAX_BOOKED_FILE_LINES) {
+  if (data.length > MAX_IMPUTATION_FILE_LINES) {
     return refuse(
-      `Le fichier compte ${formatBelgianNumber(data.length, 0)} lignes d'imputation : ${formatBelgianNumber(MAX_BOOKED_FILE_LINES, 0)} au plus par fichier`,
+      `Le fichier compte ${formatBelgianNumber(data.length, 0)} lignes d'imputation : ${formatBelgianNumber(MAX_IMPUTATION_FILE_LINES, 0)} au plus par fichier`,
     );
   }
 
@@ -78,20 +78,20 @@ export async function readBookedFile(bytes: Uint8Array, programme: Programme): P
   if ('problems' in columns) return { format, lines: [], problems: columns.problems };
   if (data.length === 0) return refuse("Le fichier ne contient aucune imputation sous la ligne d'en-tête");
 
-  const lines: ReadBookedLine[] = [];
-  const problems: BookedFileProblem[] = [];
+  const lines: ReadImputation[] = [];
+  const problems: ImputationFileProblem[] = [];
   for (const row of data) {
     const read = readLine(row, columns.index, programme);
     if ('fields' in read) lines.push({ line: row.line, fields: read.fields });
     else problems.push(...read.problems);
-    if (problems.length > MAX_BOOKED_FILE_PROBLEMS) break;
+    if (problems.length > MAX_IMPUTATION_FILE_PROBLEMS) break;
   }
-  if (problems.length > MAX_BOOKED_FILE_PROBLEMS) {
-    problems.length = MAX_BOOKED_FILE_PROBLEMS - 1;
+  if (problems.length > MAX_IMPUTATION_FILE_PROBLEMS) {
+    problems.length = MAX_IMPUTATION_FILE_PROBLEMS - 1;
     problems.push({
       line: null,
       column: null,
-      message: `Trop de problèmes : seuls les ${MAX_BOOKED_FILE_PROBLEMS - 1} premiers sont listés ; corrigez-les puis importez à nouveau le fichier`,
+      message: `Trop de problèmes : seuls les ${MAX_IMPUTATION_FILE_PROBLEMS - 1} premiers sont listés ; corrigez-les puis importez à nouveau le fichier`,
     });
   }
   return { format, lines, problems };
@@ -117,27 +117,27 @@ function headerKey(s: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-const COLUMN_OF_HEADER = new Map<string, BookedFileColumn>(
-  BOOKED_FILE_COLUMNS.flatMap((c) => [c.header, ...BOOKED_FILE_ALIASES[c.key]].map((h) => [headerKey(h), c.key] as const)),
+const COLUMN_OF_HEADER = new Map<string, ImputationFileColumn>(
+  IMPUTATION_FILE_COLUMNS.flatMap((c) => [c.header, ...IMPUTATION_FILE_ALIASES[c.key]].map((h) => [headerKey(h), c.key] as const)),
 );
 
-const headerOf = (key: BookedFileColumn): string => BOOKED_FILE_COLUMNS.find((c) => c.key === key)!.header;
+const headerOf = (key: ImputationFileColumn): string => IMPUTATION_FILE_COLUMNS.find((c) => c.key === key)!.header;
 
 const EXPECTED_COLUMNS =
-  BOOKED_FILE_COLUMNS.filter((c) => c.required)
+  IMPUTATION_FILE_COLUMNS.filter((c) => c.required)
     .map((c) => c.header)
     .join(', ') +
   ' (et ' +
-  BOOKED_FILE_COLUMNS.filter((c) => !c.required)
+  IMPUTATION_FILE_COLUMNS.filter((c) => !c.required)
     .map((c) => c.header)
     .join(', ') +
   ', facultative)';
 
-type ColumnIndex = Partial<Record<BookedFileColumn, number>>;
+type ColumnIndex = Partial<Record<ImputationFileColumn, number>>;
 
-function matchHeader(header: Row): { index: ColumnIndex } | { problems: BookedFileProblem[] } {
+function matchHeader(header: Row): { index: ColumnIndex } | { problems: ImputationFileProblem[] } {
   const index: ColumnIndex = {};
-  const problems: BookedFileProblem[] = [];
+  const problems: ImputationFileProblem[] = [];
   header.cells.forEach((cell, i) => {
     if (cell.kind !== 'text') return;
     const key = COLUMN_OF_HEADER.get(headerKey(cell.text));
@@ -153,7 +153,7 @@ function matchHeader(header: Row): { index: ColumnIndex } | { problems: BookedFi
       index[key] = i;
     }
   });
-  for (const c of BOOKED_FILE_COLUMNS) {
+  for (const c of IMPUTATION_FILE_COLUMNS) {
     if (c.required && index[c.key] === undefined) {
       problems.push({
         line: header.line,
@@ -167,18 +167,18 @@ function matchHeader(header: Row): { index: ColumnIndex } | { problems: BookedFi
 
 // ——— One line ——————————————————————————————————————————————————————————————————————————————————————————————————
 
-const COLUMN_ORDER: (BookedFileColumn | null)[] = [...BOOKED_FILE_COLUMNS.map((c) => c.key), null];
+const COLUMN_ORDER: (ImputationFileColumn | null)[] = [...IMPUTATION_FILE_COLUMNS.map((c) => c.key), null];
 
 type Converted<T> = { value: T } | { problem: string };
 
-function readLine(row: Row, index: ColumnIndex, programme: Programme): { fields: ReadBookedLine['fields'] } | { problems: BookedFileProblem[] } {
-  const cellOf = (key: BookedFileColumn): Cell => {
+function readLine(row: Row, index: ColumnIndex, programme: Programme): { fields: ReadImputation['fields'] } | { problems: ImputationFileProblem[] } {
+  const cellOf = (key: ImputationFileColumn): Cell => {
     const i = index[key];
     return i === undefined ? BLANK : (row.cells[i] ?? BLANK);
   };
-  const problems: BookedFileProblem[] = [];
+  const problems: ImputationFileProblem[] = [];
   const input: Record<string, unknown> = {};
-  const take = <T>(key: BookedFileColumn, converted: Converted<T>) => {
+  const take = <T>(key: ImputationFileColumn, converted: Converted<T>) => {
     if ('problem' in converted) problems.push({ line: row.line, column: key, message: converted.problem });
     else input[key] = converted.value;
   };
@@ -189,13 +189,13 @@ function readLine(row: Row, index: ColumnIndex, programme: Programme): { fields:
   take('montant', amountOf(cellOf('montant')));
   take('nature', natureCellOf(cellOf('nature')));
 
-  const parsed = BookedLineFieldsSchema.safeParse(input);
+  const parsed = ImputationFieldsSchema.safeParse(input);
   if (parsed.success && problems.length === 0) return { fields: parsed.data };
   if (!parsed.success) {
     const reported = new Set<string | null>(problems.map((p) => p.column));
     for (const issue of parsed.error.issues) {
       const first = issue.path[0];
-      const column = BOOKED_FILE_COLUMNS.find((c) => c.key === first)?.key ?? null;
+      const column = IMPUTATION_FILE_COLUMNS.find((c) => c.key === first)?.key ?? null;
       if (reported.has(column)) continue;
       reported.add(column);
       problems.push({ line: row.line, column, message: issue.message });
@@ -284,16 +284,16 @@ function hasAtMostTwoDecimals(value: number): boolean {
   return fraction.length <= 2;
 }
 
-const NATURE_OF_KEY = new Map<string, BookedNature>(
-  BOOKED_NATURES.flatMap((n) => [
-    [headerKey(BOOKED_NATURE_LABELS[n]), n],
+const NATURE_OF_KEY = new Map<string, ImputationNature>(
+  IMPUTATION_NATURES.flatMap((n) => [
+    [headerKey(IMPUTATION_NATURE_LABELS[n]), n],
     [headerKey(n), n],
   ]),
 );
-const NATURE_CHOICES = BOOKED_NATURES.map((n) => `« ${BOOKED_NATURE_LABELS[n]} »`).join(', ');
+const NATURE_CHOICES = IMPUTATION_NATURES.map((n) => `« ${IMPUTATION_NATURE_LABELS[n]} »`).join(', ');
 
 /** Blank → null (classified by the documented rule); otherwise one of the labels, accents, case and spaces ignored. */
-function natureCellOf(cell: Cell): Converted<BookedNature | null> {
+function natureCellOf(cell: Cell): Converted<ImputationNature | null> {
   const text = plainText(cell);
   if ('problem' in text) return text;
   if (text.value === '') return { value: null };

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { loadReferenceData } from '../../server/reference.ts';
-import { MAX_BOOKED_FILE_PROBLEMS, readBookedFile } from '../../server/imports/booked-file.ts';
-import { MAX_BOOKED_FILE_BYTES, MAX_BOOKED_FILE_LINES } from '../../schemas/booked-import.ts';
-import { BOOKED_NATURES, natureOf, type BookedNature } from '../../schemas/finance.ts';
+import { MAX_IMPUTATION_FILE_PROBLEMS, readImputationFile } from '../../server/imports/imputation-file.ts';
+import { MAX_IMPUTATION_FILE_BYTES, MAX_IMPUTATION_FILE_LINES } from '../../schemas/imputation-import.ts';
+import { IMPUTATION_NATURES, natureOf, type ImputationNature } from '../../schemas/finance.ts';
 import { parseBelgianNumber } from '../../schemas/numbers.ts';
 
 /** The reader of E-compte imputation files: every format, every refusal with its line and column, the samples. */
@@ -16,7 +16,7 @@ const last = programme.years[programme.years.length - 1]!;
 
 const HEADER = 'Année;Code fonctionnel;Article économique;Libellé;Montant;Nature';
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const read = (text: string) => readBookedFile(utf8(text), programme);
+const read = (text: string) => readImputationFile(utf8(text), programme);
 const csv = (...rows: string[]) => `${rows.join('\r\n')}\r\n`;
 
 /** windows-1252 bytes of a text made of Latin-1 characters and the few windows-1252 signs used here. */
@@ -121,7 +121,7 @@ ici";30,00;`,
   it('decodes windows-1252 bytes (Belgian Excel export) when they are not UTF-8', async () => {
     const bytes = cp1252(csv('Année;Code fonctionnel;Article économique;Libellé;Montant', `${first};84010;111-01;Frais de réception de l’œuvre;1.234,56 €`));
     expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.problems).toEqual([]);
     expect(r.lines[0]!.fields).toMatchObject({ libelle: 'Frais de réception de l’œuvre', montant: 123456 });
   });
@@ -135,7 +135,7 @@ ici";30,00;`,
       bytes[2 + 2 * i] = text.charCodeAt(i) & 0xff;
       bytes[3 + 2 * i] = text.charCodeAt(i) >> 8;
     }
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.problems).toEqual([]);
     expect(r.lines[0]!.fields).toMatchObject({ libelle: 'Frais été', montant: 500 });
   });
@@ -297,18 +297,18 @@ describe('refusals, each with its line and column', () => {
   });
 
   it('stops at most problems, the last one saying more were left out', async () => {
-    const rows = Array.from({ length: MAX_BOOKED_FILE_PROBLEMS + 50 }, () => `${first};84010;111-01;x;;`);
+    const rows = Array.from({ length: MAX_IMPUTATION_FILE_PROBLEMS + 50 }, () => `${first};84010;111-01;x;;`);
     const r = await read(csv(HEADER, ...rows));
-    expect(r.problems).toHaveLength(MAX_BOOKED_FILE_PROBLEMS);
-    expect(r.problems[MAX_BOOKED_FILE_PROBLEMS - 2]).toEqual({ line: MAX_BOOKED_FILE_PROBLEMS, column: 'montant', message: 'Montant manquant' });
-    expect(r.problems[MAX_BOOKED_FILE_PROBLEMS - 1]).toMatchObject({ line: null, column: null });
-    expect(r.problems[MAX_BOOKED_FILE_PROBLEMS - 1]!.message).toContain('Trop de problèmes');
+    expect(r.problems).toHaveLength(MAX_IMPUTATION_FILE_PROBLEMS);
+    expect(r.problems[MAX_IMPUTATION_FILE_PROBLEMS - 2]).toEqual({ line: MAX_IMPUTATION_FILE_PROBLEMS, column: 'montant', message: 'Montant manquant' });
+    expect(r.problems[MAX_IMPUTATION_FILE_PROBLEMS - 1]).toMatchObject({ line: null, column: null });
+    expect(r.problems[MAX_IMPUTATION_FILE_PROBLEMS - 1]!.message).toContain('Trop de problèmes');
   });
 });
 
 describe('whole-file refusals (one problem, no line)', () => {
   const refused = async (bytes: Uint8Array, contains: string, format: 'csv' | 'xlsx' = 'csv') => {
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.format).toBe(format);
     expect(r.lines).toEqual([]);
     expect(r.problems).toHaveLength(1);
@@ -324,18 +324,18 @@ describe('whole-file refusals (one problem, no line)', () => {
 
   it('a file over the size limit', async () => {
     const row = `${first};84010;111-01;${'x'.repeat(200)};1,00;\n`;
-    const big = utf8(`${HEADER}\n${row.repeat(Math.ceil(MAX_BOOKED_FILE_BYTES / row.length) + 1)}`);
-    expect(big.length).toBeGreaterThan(MAX_BOOKED_FILE_BYTES);
+    const big = utf8(`${HEADER}\n${row.repeat(Math.ceil(MAX_IMPUTATION_FILE_BYTES / row.length) + 1)}`);
+    expect(big.length).toBeGreaterThan(MAX_IMPUTATION_FILE_BYTES);
     await refused(big, '2 Mo');
   });
 
   it('more lines than the limit; the limit itself is accepted', async () => {
     const row = `${first};84010;111-01;x;1,00;`;
-    const atLimit = await read(csv(HEADER, ...Array<string>(MAX_BOOKED_FILE_LINES).fill(row)));
+    const atLimit = await read(csv(HEADER, ...Array<string>(MAX_IMPUTATION_FILE_LINES).fill(row)));
     expect(atLimit.problems).toEqual([]);
-    expect(atLimit.lines).toHaveLength(MAX_BOOKED_FILE_LINES);
-    expect(atLimit.lines.at(-1)!.line).toBe(MAX_BOOKED_FILE_LINES + 1);
-    await refused(utf8(csv(HEADER, ...Array<string>(MAX_BOOKED_FILE_LINES + 1).fill(row))), '5.000 au plus');
+    expect(atLimit.lines).toHaveLength(MAX_IMPUTATION_FILE_LINES);
+    expect(atLimit.lines.at(-1)!.line).toBe(MAX_IMPUTATION_FILE_LINES + 1);
+    await refused(utf8(csv(HEADER, ...Array<string>(MAX_IMPUTATION_FILE_LINES + 1).fill(row))), '5.000 au plus');
   });
 
   it('a damaged XLSX, an old .xls, a binary file', async () => {
@@ -358,7 +358,7 @@ describe('XLSX', () => {
       [last, 84010, '111-01', 'Zéro', 0, null],
       [{ formula: 'A2', result: first }, { formula: '"84010"', result: '84010' }, '123-02', 42, { formula: 'E6', result: 0 }, null],
     ]);
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.format).toBe('xlsx');
     expect(r.problems).toEqual([]);
     expect(r.lines.map((l) => [l.line, l.fields])).toEqual([
@@ -378,7 +378,7 @@ describe('XLSX', () => {
       [first, '84010', '111-01', { formula: '"="&"1+1"', result: '=1+1' }, { formula: '1+1', result: 2 }, null],
       [first, '84010', '111-01', '=1+1', { formula: 'SUM(A1)' } as ExcelJS.CellFormulaValue, null],
     ]);
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.lines.map((l) => [l.line, l.fields.libelle, l.fields.montant])).toEqual([
       [2, 'x', 100],
       [3, '=1+1', 200],
@@ -396,7 +396,7 @@ describe('XLSX', () => {
       [],
       [first, '84010', '111-01', 'b', 2],
     ]);
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.problems).toEqual([]);
     expect(r.lines.map((l) => [l.line, l.fields.montant])).toEqual([
       [3, 100],
@@ -414,7 +414,7 @@ describe('XLSX', () => {
       [last + 1, '84010', '111-01', 'Hors programme', 1, null],
       [first + 0.5, '84010', '111-01', 'Année décimale', 1, true],
     ]);
-    const r = await readBookedFile(bytes, programme);
+    const r = await readImputationFile(bytes, programme);
     expect(r.lines).toEqual([]);
     expect(r.problems).toEqual([
       { line: 2, column: 'montant', message: '« 12,345 » a trop de décimales (au plus 2)' },
@@ -428,7 +428,7 @@ describe('XLSX', () => {
   });
 
   it('refuses a workbook whose first sheet lacks a column', async () => {
-    const r = await readBookedFile(
+    const r = await readImputationFile(
       await xlsx([
         ['Année', 'Code fonctionnel', 'Libellé', 'Montant'],
         [first, '84010', 'x', 1],
@@ -443,19 +443,19 @@ describe('the Liège samples (samples/imputations)', () => {
   const sample = (name: string) => new Uint8Array(readFileSync(new URL(`../../samples/imputations/${name}`, import.meta.url)));
 
   it('the good file reads every line, its totals per nature to the cent', async () => {
-    const r = await readBookedFile(sample('liege-imputations-2021.csv'), programme);
+    const r = await readImputationFile(sample('liege-imputations-2021.csv'), programme);
     expect(r.problems).toEqual([]);
     expect(r.format).toBe('csv');
     expect(r.lines).toHaveLength(10);
     expect(r.lines.every((l) => l.fields.annee === second)).toBe(true);
-    const totals = Object.fromEntries(BOOKED_NATURES.map((n) => [n, 0])) as Record<BookedNature, number>;
+    const totals = Object.fromEntries(IMPUTATION_NATURES.map((n) => [n, 0])) as Record<ImputationNature, number>;
     for (const l of r.lines) totals[natureOf(l.fields)] += l.fields.montant;
     expect(totals).toEqual({ 'subvention-pcs': 1_666_037_68, 'part-communale': 646_977_98, art20: 111_981_08 });
     expect(r.lines.filter((l) => natureOf(l.fields) === 'art20').map((l) => l.fields.montant)).toEqual([18_821_02, 40_645_02, 32_937_02, 19_578_02]);
   });
 
   it('the wrong file has exactly one problem: line 5, the amount', async () => {
-    const r = await readBookedFile(sample('liege-imputations-2021-erreur.csv'), programme);
+    const r = await readImputationFile(sample('liege-imputations-2021-erreur.csv'), programme);
     expect(r.problems).toEqual([{ line: 5, column: 'montant', message: "« 12,3,4 » n'est pas un nombre au format belge (ex. 1.234,56)" }]);
     expect(r.lines).toHaveLength(9);
   });

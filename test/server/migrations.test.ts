@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/open.ts';
+
+const MIGRATIONS = join(import.meta.dirname, '../../server/db/migrations');
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A database file migrated up to (and including) the migration `lastTag`, as an older Cohésio left it. */
+function databaseAt(lastTag: string): { file: string; sqlite: Database.Database } {
+  const dir = mkdtempSync(join(tmpdir(), 'cohesio-migrations-'));
+  dirs.push(dir);
+  const folder = join(dir, 'migrations');
+  cpSync(MIGRATIONS, folder, { recursive: true });
+  const journalFile = join(folder, 'meta/_journal.json');
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+  const last = journal.entries.findIndex((e) => e.tag === lastTag);
+  expect(last).toBeGreaterThanOrEqual(0);
+  journal.entries = journal.entries.slice(0, last + 1);
+  writeFileSync(journalFile, JSON.stringify(journal));
+  const file = join(dir, 'cohesio.sqlite');
+  const sqlite = new Database(file);
+  migrate(drizzle(sqlite), { migrationsFolder: folder });
+  return { file, sqlite };
+}
+
+/** Inserts a row giving every required column without a default a value of its type (the test only needs the row). */
+function insertRow(sqlite: Database.Database, table: string, values: Record<string, unknown>): void {
+  const columns = sqlite.prepare(`select name, type, "notnull" as required, dflt_value as fallback from pragma_table_info(?)`).all(table) as {
+    name: string;
+    type: string;
+    required: number;
+    fallback: unknown;
+  }[];
+  const row: Record<string, unknown> = {};
+  for (const c of columns) if (c.required && c.fallback === null) row[c.name] = /int/i.test(c.type) ? 1 : 'x';
+  Object.assign(row, values);
+  const names = Object.keys(row);
+  sqlite.prepare(`insert into "${table}" (${names.map((n) => `"${n}"`).join(', ')}) values (${names.map(() => '?').join(', ')})`).run(...Object.values(row));
+}
+
+describe('migration 0004_imputations', () => {
+  it('keeps every E-compte line, its amount and its version when the table takes the official name', () => {
+    const { file, sqlite } = databaseAt('0003_submissions_review');
+    insertRow(sqlite, 'plans', { id: 'p1', programme_id: 'pcs-2020-2025', commune: 'Namur' });
+    const line = { plan_id: 'p1', annee: 2021, code_fonctionnel: '84010', article_economique: '465-48', montant_cents: -123_456 };
+    insertRow(sqlite, 'booked_lines', { ...line, id: 'l1', position: 0, libelle: 'Subvention', nature: null, version: 3 });
+    insertRow(sqlite, 'booked_lines', { ...line, id: 'l2', position: 1, libelle: null, nature: 'art20', version: 1 });
+    const before = sqlite.prepare('select * from booked_lines order by position').all();
+    sqlite.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.$client.prepare('select * from imputations order by position').all()).toEqual(before);
+      expect(db.$client.prepare(`select count(*) as n from sqlite_master where name = 'booked_lines'`).get()).toEqual({ n: 0 });
+      // The closed lists are still enforced by the renamed table.
+      expect(() => insertRow(db.$client, 'imputations', { ...line, id: 'l3', position: 2, nature: 'autre' })).toThrow(/CHECK constraint failed/);
+    } finally {
+      db.$client.close();
+    }
+  });
+});
