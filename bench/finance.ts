@@ -10,8 +10,8 @@ import { openDatabase } from '../server/db/open.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { getPlanChecks } from '../server/services/checks.ts';
-import { getReconciliation, importBookedFile } from '../server/services/finance.ts';
-import { MAX_BOOKED_FILE_LINES } from '../schemas/booked-import.ts';
+import { getReconciliation, importImputationFile } from '../server/services/finance.ts';
+import { MAX_IMPUTATION_FILE_LINES } from '../schemas/imputation-import.ts';
 import { formatBelgianNumber } from '../schemas/numbers.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -43,21 +43,21 @@ console.log(
 const plan = seedSample(ctx);
 const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
 const year = programme.years[1]!;
-const lines = Array.from({ length: MAX_BOOKED_FILE_LINES }, (_, i) => {
+const lines = Array.from({ length: MAX_IMPUTATION_FILE_LINES }, (_, i) => {
   const code = i % 10 === 0 ? '84011;435-01' : i % 3 === 0 ? '84010;465-48' : '84010;111-01';
   return `${year};${code};Imputation ${i + 1};${formatBelgianNumber(100_000 + i * 37, 2)}`;
 });
 const bytes = new TextEncoder().encode(['Année;Code fonctionnel;Article économique;Libellé;Montant', ...lines].join('\n'));
-console.log(`File: ${MAX_BOOKED_FILE_LINES} lines, ${(bytes.length / 1024).toFixed(0)} kB`);
+console.log(`File: ${MAX_IMPUTATION_FILE_LINES} lines, ${(bytes.length / 1024).toFixed(0)} kB`);
 
-await time(`preview of a ${MAX_BOOKED_FILE_LINES}-line CSV of imputations`, () =>
-  importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null }),
+await time(`preview of a ${MAX_IMPUTATION_FILE_LINES}-line CSV of imputations`, () =>
+  importImputationFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null }),
 );
 await time(`apply it (replace the year's lines, 1 transaction)`, async () => {
-  const preview = await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null });
-  await importBookedFile({ ...ctx, planId: plan.id, bytes, apply: true, fingerprint: preview.fingerprint });
+  const preview = await importImputationFile({ ...ctx, planId: plan.id, bytes, apply: false, fingerprint: null });
+  await importImputationFile({ ...ctx, planId: plan.id, bytes, apply: true, fingerprint: preview.fingerprint });
 });
-await time(`reconciliation of one year (${MAX_BOOKED_FILE_LINES} imputations)`, () => getReconciliation({ ...ctx, planId: plan.id, annee: year }));
+await time(`reconciliation of one year (${MAX_IMPUTATION_FILE_LINES} imputations)`, () => getReconciliation({ ...ctx, planId: plan.id, annee: year }));
 await time(`reconciliation of every programme year`, () => getReconciliation({ ...ctx, planId: plan.id }));
 await time(`checks of the plan, reconciliation included`, () => getPlanChecks({ ...ctx, planId: plan.id }));
 console.log(`Peak RSS after the runs: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
