@@ -56,7 +56,7 @@ export class ValidationError extends AppError {
     super(400, 'validation', message, issues);
   }
 
-  static fromZod(error: z.ZodError, prefix: readonly PropertyKey[] = []): ValidationError {
+  static fromZod(error: Pick<z.core.$ZodError, 'issues'>, prefix: readonly PropertyKey[] = []): ValidationError {
     const issues = error.issues.map((i) => ({ path: pathOfIssue([...prefix, ...i.path]), message: i.message }));
     return new ValidationError(summarise(issues), issues);
   }

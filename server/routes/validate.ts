@@ -53,7 +53,7 @@ async function requireBodyOf(c: Context, target: 'json' | 'form'): Promise<void>
 /** zod validation of a request part; a failure becomes our 400 error shape with the field paths. */
 export function validate<T extends 'json' | 'query' | 'param' | 'form', S extends z.ZodType>(target: T, schema: S) {
   const validator = zValidator(target, schema, (result) => {
-    if (!result.success) throw ValidationError.fromZod(result.error as unknown as z.ZodError);
+    if (!result.success) throw ValidationError.fromZod(result.error);
   });
   if (target !== 'json' && target !== 'form') return validator;
   const checked: MiddlewareHandler = async (c, next) => {
