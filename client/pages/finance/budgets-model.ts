@@ -13,7 +13,7 @@ import {
   type VersionIssue,
 } from '../../../schemas/finance.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../../schemas/numbers.ts';
-import { buildPath } from '../../../schemas/plan-path.ts';
+import { buildPath, pathOfIssue } from '../../../schemas/plan-path.ts';
 import type { PlanDocument } from '../../../schemas/plan.ts';
 import type { Programme } from '../../../schemas/reference.ts';
 import { ApiFailure, failureMessage } from '../../api.ts';
@@ -292,7 +292,7 @@ export function createBudgetsModel(deps: BudgetsModelDeps) {
             // An unreadable amount is already said on its field.
             .filter((i) => !(read.budget === null && i.path[0] === 'budget'))
             .map((i) => ({
-              path: i.path.join('.'),
+              path: pathOfIssue(i.path),
               // The date picker gives AAAA-MM-JJ or nothing: a format message would puzzle.
               message: i.path[0] === 'dateDecision' && fields.dateDecision === '' ? 'La date de la décision est obligatoire' : i.message,
             }));

@@ -1,4 +1,5 @@
 import { reloadPlan } from '../saves.ts';
+import { imputationPath } from '../../../schemas/plan-path.ts';
 import { deleteQuery, deleteRow } from '../references.ts';
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import {
@@ -60,8 +61,8 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
     columns: columnsOf(years),
     rows,
     height: 420,
-    canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.imputationLine, `imputations.${line.annee}.${line.id}.${key}`),
-    readOnlyNote: (line, key) => permissions.yearLock(`imputations.${line.annee}.${line.id}.${key}`),
+    canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.imputationLine, imputationPath(line.annee, line.id, key)),
+    readOnlyNote: (line, key) => permissions.yearLock(imputationPath(line.annee, line.id, key)),
     onChange(changes) {
       const touched = new Set<Imputation>();
       for (const c of changes) {

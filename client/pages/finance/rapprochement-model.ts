@@ -1,6 +1,6 @@
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
 import { reconcileYear, type ReconciliationLine, type ReconciliationLineId, type YearReconciliation } from '../../../schemas/finance.ts';
-import { buildPath } from '../../../schemas/plan-path.ts';
+import { buildPath, isPathUnder } from '../../../schemas/plan-path.ts';
 import { financeHref, sectionHref } from '../../router.ts';
 
 /**
@@ -27,7 +27,7 @@ const BUDGET_FIELD: Partial<Record<ReconciliationLineId, string>> = {
 export function findingsOfYear(findings: readonly JustifiedFinding[], year: number): JustifiedFinding[] {
   return findings.filter(
     (f) =>
-      (f.rule.startsWith('rapprochement-') && f.path.startsWith(`finance.${year}.`)) ||
+      (f.rule.startsWith('rapprochement-') && isPathUnder(f.path, buildPath('finance', year))) ||
       (f.rule === 'convention-transfert' && (f.message.includes(` en ${year}`) || !/ en \d{4}/.test(f.message))),
   );
 }

@@ -1,4 +1,5 @@
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
+import { financeLinePath, indicatorValuePath, transferPath, transferYearPath } from '../../../schemas/plan-path.ts';
 import { RECONCILIATION_STATUS_LABELS } from '../../../schemas/finance.ts';
 import { formatBelgianNumber, formatUnitValue, unitBounds, unitScale } from '../../../schemas/numbers.ts';
 import { h } from '../../dom.ts';
@@ -37,9 +38,9 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     row.kind !== 'partner'
       ? null
       : /^\d{4}$/.test(key)
-        ? `transferts.${row.transfer.id}.parAnnee.${key}`
+        ? transferYearPath(row.transfer.id, key)
         : key === 'montant'
-          ? `transferts.${row.transfer.id}.montant`
+          ? transferPath(row.transfer.id, 'montant')
           : null;
   const values = valueCells<YearRow>(ctx, pathOf);
   const transfersHost = h('div', { class: 'grid-host', 'data-path': 'transferts' });
@@ -54,7 +55,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     rowClassName: (row) => (row.kind === 'sum' ? 'row-total' : row.kind === 'budget' ? 'row-budget' : undefined),
     rowLabel: (row) => (row.kind === 'partner' ? row.transfer.partenaire : row.label),
     canEdit: (row, key) =>
-      row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, `transferts.${row.transfer.id}.parAnnee.${key}`),
+      row.kind !== 'partner' || !/^\d{4}$/.test(key) || permissions.canSave(WRITE_CAPABILITIES.cells, transferYearPath(row.transfer.id, key)),
     ...values.options,
     onChange: (changes) => save(model.editTransfers(changes)),
   });
@@ -67,7 +68,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
 
   // ——— Conventions of the chosen year ———
   let conventionRows = model.conventionRows();
-  const conventionsHost = h('div', { class: 'grid-host', 'data-path': `finance.${year}.conventions` });
+  const conventionsHost = h('div', { class: 'grid-host', 'data-path': financeLinePath(year, 'conventions') });
   const conventionGrid = createGrid<ConventionRow>(conventionsHost, {
     label: CONVENTION_GRID_LABEL,
     columns: conventionColumns(model),
@@ -77,7 +78,7 @@ export function renderTransfertsParAnnee(ctx: PageContext, year: number): Page {
     rowClassName: (r) => (r.first ? 'group-first' : undefined),
     canEdit: (r, key) => {
       const id = model.indicatorOf(r, key);
-      return id === null || permissions.canSave(WRITE_CAPABILITIES.cells, `actions.${r.action.actionId}.indicators.${id}.values.${year}.target`);
+      return id === null || permissions.canSave(WRITE_CAPABILITIES.cells, indicatorValuePath(r.action.actionId, id, year, 'target'));
     },
     onChange: (changes) => save(model.editConventions(changes)),
   });
