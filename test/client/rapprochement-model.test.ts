@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ART20, PART_COMMUNALE, SUBVENTION, withBookedBudget, withSubventionOff } from '../liege-finance.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { attachJustifications, checkPlan, type Finding, type JustifiedFinding } from '../../schemas/checks.ts';
-import { ImputationSchema, type BudgetVersion } from '../../schemas/finance.ts';
+import type { BudgetVersion } from '../../schemas/finance.ts';
 import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 import { createRapprochementModel, findingsOfYear } from '../../client/pages/finance/rapprochement-model.ts';
@@ -19,27 +20,6 @@ const programmeOf = (plan: PlanDocument) => programmes.find((p) => p.id === plan
 const YEARS = programmeOf(LIEGE).years;
 const NEXT = programmes.find((p) => p.id === 'pcs-2026-2031')!;
 const PLAN_ID = 'plan-1';
-
-const SUBVENTION = 166603768;
-const PART_COMMUNALE = 64697798;
-const ART20 = 11198108;
-
-/** Liège with, for every programme year, imputations equal to the budget (as the municipal accounts book it). */
-function withBookedBudget(plan: PlanDocument): PlanDocument {
-  const imputations = YEARS.flatMap((annee) =>
-    [
-      { id: `sub-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention PCS', montant: SUBVENTION },
-      { id: `pc-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '161-01', libelle: 'Part communale', montant: PART_COMMUNALE },
-      { id: `a20-${annee}`, annee, codeFonctionnel: '84011', articleEconomique: '465-48', libelle: 'Subside art.20', montant: ART20 },
-    ].map((line) => ImputationSchema.parse(line)),
-  );
-  return { ...plan, imputations };
-}
-
-/** The same plan with the year's subvention PCS imputation moved by `delta` cents. */
-function withSubventionOff(plan: PlanDocument, year: number, delta: number): PlanDocument {
-  return { ...plan, imputations: plan.imputations.map((l) => (l.id === `sub-${year}` ? { ...l, montant: l.montant + delta } : l)) };
-}
 
 /** The model over a plan, with the findings as the interface's store computes them (the server's rules). */
 function modelOf(plan: PlanDocument, year: number) {
@@ -66,18 +46,18 @@ describe('rapprochementModel', () => {
     });
 
     it.each(YEARS)('%s, imputations equal to the budget: every control agrees', (year) => {
-      const { rec, disagreements, incomplete } = modelOf(withBookedBudget(LIEGE), year).reconcile();
+      const { rec, disagreements, incomplete } = modelOf(withBookedBudget(LIEGE, YEARS), year).reconcile();
       expect(rec.booked.total).toBe(SUBVENTION + PART_COMMUNALE + ART20);
       expect([disagreements, incomplete]).toEqual([0, 0]);
     });
 
     it.each([-1, 1])('finds one imputation off by %s cent: two lines in disagreement (the subvention and the sum it is part of)', (delta) => {
       const year = YEARS[1]!;
-      const model = modelOf(withSubventionOff(withBookedBudget(LIEGE), year, delta), year);
+      const model = modelOf(withSubventionOff(withBookedBudget(LIEGE, YEARS), year, delta), year);
       expect(model.reconcile().disagreements).toBe(2);
       expect(lineOf(model, 'subvention-pcs').differences).toEqual([{ label: 'imputé − budget', value: delta }]);
       // The other years are untouched.
-      expect(modelOf(withSubventionOff(withBookedBudget(LIEGE), year, delta), YEARS[0]!).reconcile().disagreements).toBe(0);
+      expect(modelOf(withSubventionOff(withBookedBudget(LIEGE, YEARS), year, delta), YEARS[0]!).reconcile().disagreements).toBe(0);
     });
 
     it('reconciles a year of another programme: its own years, nothing recorded yet', () => {
@@ -136,7 +116,7 @@ describe('rapprochementModel', () => {
 
   describe('the year’s findings', () => {
     const year = YEARS[1]!;
-    const off = withSubventionOff(withBookedBudget(LIEGE), year, -1);
+    const off = withSubventionOff(withBookedBudget(LIEGE, YEARS), year, -1);
 
     it('shows the finding of a line off by one cent, leading to its line of this page', () => {
       const model = modelOf(off, year);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { ART20, PART_COMMUNALE, SUBVENTION, withBookedBudget, withSubventionOff } from '../liege-finance.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import { checkPlan } from '../../schemas/checks.ts';
-import { ImputationSchema, checkFinance, reconcileYear, type ReconciliationLineId, type YearReconciliation } from '../../schemas/finance.ts';
+import { checkFinance, reconcileYear, type ReconciliationLineId, type YearReconciliation } from '../../schemas/finance.ts';
 import { formatEuros, formatPercent } from '../../schemas/numbers.ts';
-import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
+import { PlanDocumentSchema } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 
 /**
@@ -15,34 +16,12 @@ const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const { programmes, catalogue } = loadReferenceData();
 const PROGRAMME = programmes.find((p) => p.id === LIEGE.programmeId)!;
 
-const SUBVENTION = 166603768;
-const PART_COMMUNALE = 64697798;
-const ART20 = 11198108;
-
 const lineOf = (rec: YearReconciliation, id: ReconciliationLineId) => {
   const line = rec.lines.find((l) => l.id === id);
   if (!line) throw new Error(`ligne ${id} absente`);
   return line;
 };
 const statuses = (rec: YearReconciliation) => Object.fromEntries(rec.lines.map((l) => [l.id, l.status]));
-
-/** The Liège plan with, for every programme year, imputations equal to the budget: the subvention on 84010 art. 465-48, the
- * part communale on 84010 art. 161-01, the art.20 subsidy on function 84011. */
-function withBookedBudget(plan: PlanDocument): PlanDocument {
-  const imputations = PROGRAMME.years.flatMap((annee) =>
-    [
-      { id: `sub-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: 'Subvention PCS', montant: SUBVENTION },
-      { id: `pc-${annee}`, annee, codeFonctionnel: '84010', articleEconomique: '161-01', libelle: 'Part communale', montant: PART_COMMUNALE },
-      { id: `a20-${annee}`, annee, codeFonctionnel: '84011', articleEconomique: '465-48', libelle: 'Subside art.20', montant: ART20 },
-    ].map((line) => ImputationSchema.parse(line)),
-  );
-  return { ...plan, imputations };
-}
-
-/** The same plan with the year's subvention PCS imputation moved by `delta` cents. */
-function withSubventionOff(plan: PlanDocument, year: number, delta: number): PlanDocument {
-  return { ...plan, imputations: plan.imputations.map((l) => (l.id === `sub-${year}` ? { ...l, montant: l.montant + delta } : l)) };
-}
 
 describe('Liège sample: reconciliation of the fiche plan alone', () => {
   it('has programme years to reconcile', () => {
@@ -87,7 +66,7 @@ describe('Liège sample: reconciliation of the fiche plan alone', () => {
 });
 
 describe('Liège sample: imputations equal to the budget', () => {
-  const booked = withBookedBudget(LIEGE);
+  const booked = withBookedBudget(LIEGE, PROGRAMME.years);
 
   for (const year of PROGRAMME.years)
     it(`${year}: every line is ok, the booked part communale is 38,83 % too`, () => {
@@ -114,7 +93,7 @@ describe('Liège sample: imputations equal to the budget', () => {
 });
 
 describe('Liège sample: one imputation off by one cent', () => {
-  const booked = withBookedBudget(LIEGE);
+  const booked = withBookedBudget(LIEGE, PROGRAMME.years);
   const baseKeys = new Set(checkPlan(booked, PROGRAMME, catalogue).map((f) => f.key));
   const cases = PROGRAMME.years.flatMap((year) => [-1, 1].map((delta) => ({ year, delta })));
 
