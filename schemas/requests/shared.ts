@@ -25,7 +25,7 @@ export const isDetach = (q: { detacher?: '0' | '1' | undefined }) => q.detacher 
 /** A new position of a row in its ordered list (actions, indicators, transfers, list rows). */
 export const Position = z.number().int().min(0).max(10_000);
 
-/** The year of a report, in a query (`?annee=2024`). */
+/** The year of a report, in a query (`?annee=<année>`, a year of the plan's programme). */
 export const YearQuery = z.object({ annee: z.coerce.number().int().min(2000).max(2100) }).strict();
 export type YearQuery = z.infer<typeof YearQuery>;
 export const OptionalYearQuery = YearQuery.partial();

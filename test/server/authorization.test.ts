@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Plan } from '../../schemas/plan.ts';
 import type { Action } from '../../schemas/action.ts';
 import { fingerprintOf } from '../../server/services/workbook.ts';
@@ -50,6 +51,10 @@ async function expectRefusedUnchanged(t: Liege, request: () => Promise<AnyRespon
   expect(auditCount(t)).toBe(audit);
   return res;
 }
+
+/** The stored cells a write answers, or those of its 409 (`current`): only what is sent back is read. */
+const StoredValues = z.array(z.object({ value: z.number().nullable(), version: z.number().int() }));
+const ConflictBody = z.object({ current: z.unknown() });
 
 describe('a write addressed to what the role may not write is refused, even with the current value', () => {
   it('refuses a partner operator saving, unchanged, an action they do not operate', async () => {
@@ -109,7 +114,7 @@ describe('a write addressed to what the role may not write is refused, even with
     const cell = cellOf(t.plan);
     const current = await reply(t.api.plans[':planId'].cells.$put({ param: { planId: t.plan.id }, json: { cells: [{ ...cell, value: null, version: 0 }] } }));
     // Whatever is stored, sending it back as it is: the answer, or the stored cell of a 409.
-    const stored = (current.status === 200 ? current.body : (current.body as unknown as { current: typeof current.body }).current)[0]!;
+    const stored = StoredValues.parse(current.status === 200 ? current.body : ConflictBody.parse(current.body).current)[0]!;
     const finance = t.apiAs('finance');
     await expectRefusedUnchanged(t, () =>
       finance.plans[':planId'].cells.$put({ param: { planId: t.plan.id }, json: { cells: [{ ...cell, value: stored.value, version: stored.version }] } }),
