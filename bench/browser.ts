@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../server/app.ts';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { hashSync } from '@node-rs/argon2';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../server/services/demo-accounts.ts';
@@ -34,7 +34,7 @@ const accountsHash = hashSync(DEMO_PASSWORD);
 export async function startServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'cohesio-e2e-'));
   const db = openDatabase(join(dir, 'cohesio.sqlite'));
-  const ctx = { db, reference: loadReferenceData() };
+  const ctx = { db, reference: loadReference(db) };
   const plan = seedSample(ctx);
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const app = createApp(ctx, { clientDir: resolve('dist/client'), handsontableLicenseKey: 'non-commercial-and-evaluation' });

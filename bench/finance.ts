@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { getPlanChecks } from '../server/services/checks.ts';
 import { getReconciliation, importImputationFile } from '../server/services/finance.ts';
@@ -34,7 +34,7 @@ async function time(label: string, fn: () => unknown): Promise<void> {
 
 const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-finance-'));
 const db = openDatabase(join(dir, 'bench.sqlite'));
-const reference = loadReferenceData();
+const reference = loadReference(db);
 const ctx = { db, reference };
 console.log(
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,

@@ -12,7 +12,7 @@ import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { buildWorkbookLayout } from '../server/reports/workbook-layout.ts';
 import { renderWorkbook } from '../server/reports/xlsx.ts';
 import { gatherPdfInput } from '../server/services/pdf.ts';
@@ -143,7 +143,7 @@ function convertWithSoffice(soffice: string, profileDir: string, input: string, 
 const loadAtStart = load();
 const db = openDatabase(':memory:');
 let nextId = 0;
-const ctx = { db, reference: loadReferenceData(), newId: () => `bench-${++nextId}` };
+const ctx = { db, reference: loadReference(db), newId: () => `bench-${++nextId}` };
 const plan = seedSample(ctx);
 const years = ctx.reference.programmes.find((p) => p.id === plan.programmeId)!.years;
 if (years.length < 2) throw new Error('the warm cache-miss runs need a programme of at least two years');

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { getPlan } from '../server/services/plans.ts';
 import { getPlanChecks } from '../server/services/checks.ts';
@@ -36,7 +36,7 @@ async function time(label: string, fn: (i: number) => unknown): Promise<void> {
 
 const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-'));
 const db = openDatabase(join(dir, 'bench.sqlite'));
-const reference = loadReferenceData();
+const reference = loadReference(db);
 const ctx = { db, reference };
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`);

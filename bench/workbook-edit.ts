@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Plan } from '../schemas/plan.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { catalogueOf, loadReferenceData } from '../server/reference.ts';
 import { buildWorkbookLayout, locateInputCell } from '../server/reports/workbook-layout.ts';
 import type { WorkbookLayout } from '../server/reports/layout/model.ts';
 import { EMPTY_REVIEW_ANNEX } from '../schemas/submission.ts';
@@ -9,7 +9,7 @@ import { EMPTY_REVIEW_ANNEX } from '../schemas/submission.ts';
 export function layoutOf(plan: Plan): WorkbookLayout {
   const reference = loadReferenceData();
   const programme = reference.programmes.find((p) => p.id === plan.programmeId)!;
-  return buildWorkbookLayout({ plan, programme, catalogue: reference.catalogue, findings: [], review: EMPTY_REVIEW_ANNEX });
+  return buildWorkbookLayout({ plan, programme, catalogue: catalogueOf(reference, programme), findings: [], review: EMPTY_REVIEW_ANNEX });
 }
 
 /** `{ sheet, cell }` of the input cell of `path` in the plan's workbook; throws when the path has no cell. */

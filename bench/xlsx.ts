@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../server/services/workbook.ts';
 import { editWorkbookCells } from './workbook-edit.ts';
@@ -19,7 +19,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const db = openDatabase(':memory:');
 // Fixed ids, so that the workbook exported by this process is the plan of the child processes too.
 let nextId = 0;
-const ctx = { db, reference: loadReferenceData(), newId: () => `bench-${++nextId}` };
+const ctx = { db, reference: loadReference(db), newId: () => `bench-${++nextId}` };
 const plan = seedSample(ctx);
 const planId = plan.id;
 

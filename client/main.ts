@@ -19,7 +19,7 @@ import { renderLoginPage } from './pages/login.ts';
  * when a request answers 401 later, after signing out — the sign-in page replaces the page and the address is kept,
  * so that signing in continues where the person was.
  */
-type Reference = { programmes: Programme[]; catalogue: Catalogue };
+type Reference = { programmes: Programme[]; catalogues: Map<string, Promise<Catalogue>> };
 
 const root = document.getElementById('app')!;
 let reference: Reference | null = null;
@@ -32,11 +32,22 @@ let sessionUserId: string | null = null;
 
 async function loadReference(): Promise<Reference> {
   if (!reference) {
-    const [programmes, catalogue, config] = await Promise.all([send(api.programmes.$get()), send(api.catalogue.$get()), send(api['client-config'].$get())]);
+    const [programmes, config] = await Promise.all([send(api.programmes.$get()), send(api['client-config'].$get())]);
     setGridLicenseKey(config.handsontableLicenseKey);
-    reference = { programmes: programmes as Programme[], catalogue: catalogue as Catalogue };
+    reference = { programmes: programmes as Programme[], catalogues: new Map() };
   }
   return reference;
+}
+
+/** The catalogue of a programme, fetched once. */
+function catalogueOf(ref: Reference, programmeId: string): Promise<Catalogue> {
+  let catalogue = ref.catalogues.get(programmeId);
+  if (!catalogue) {
+    catalogue = send(api.programmes[':programmeId'].catalogue.$get({ param: { programmeId } })) as Promise<Catalogue>;
+    catalogue.catch(() => ref.catalogues.delete(programmeId));
+    ref.catalogues.set(programmeId, catalogue);
+  }
+  return catalogue;
 }
 
 /** How long opening a plan waits for its annual reports' state before showing it anyway (it follows when it comes). */
@@ -65,7 +76,8 @@ async function openPlan(planId: string): Promise<PlanSession & { planId: string 
   if (!programme) throw new Error(`Programme inconnu : ${plan.programmeId}`);
   shell?.dispose();
   shell = null;
-  const opened = { ...openPlanSession(plan, programme, ref.catalogue), planId };
+  const catalogue = await catalogueOf(ref, programme.id);
+  const opened = { ...openPlanSession(plan, programme, catalogue), planId };
   session = opened;
   sessionUserId = currentMe()?.userId ?? null;
   await loadReview(opened);

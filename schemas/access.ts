@@ -24,10 +24,13 @@ export const ROLE_LABELS: Record<Role, string> = {
 /** Roles that belong to a commune (or an association of communes); the others see every plan. */
 export const ORGANISATION_ROLES: readonly Role[] = ['chef-de-projet', 'finance', 'partenaire'];
 
-export const ORGANISATION_KINDS = ['commune', 'association'] as const;
-export const ORGANISATION_KIND_LABELS: Record<(typeof ORGANISATION_KINDS)[number], string> = {
+/** Who carries plans: a commune, an association of communes (art. 8: a lead commune and member communes), or a CPAS the commune delegated its plan to. */
+export const ORGANISATION_KINDS = ['commune', 'association', 'cpas'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
   commune: 'Commune',
   association: 'Association de communes',
+  cpas: 'CPAS (plan délégué)',
 };
 
 /** The person behind a request, as the services need them. */

@@ -10,6 +10,7 @@ import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from '
 import { PORTEUR_TYPES } from './enums.ts';
 import { actionFieldPath, actionPathPrefix, indicatorValuePath, indicatorsPath, stablePathOfIds, valueAtPath } from './plan-path.ts';
 import type { Justification } from './finance.ts';
+import type { ChecklistItemId } from './reference.ts';
 
 /**
  * The annual report's submission to the DiCS: a year of the plan is frozen in an immutable snapshot with its XLSX
@@ -79,8 +80,7 @@ export function lockedYears(submissions: readonly Pick<Submission, 'annee' | 'nu
 
 // ——— Completeness checklist ————————————————————————————————————————————————————————————————————————————————————
 
-export const CHECKLIST_ITEM_IDS = ['fiche-plan', 'actions', 'fiches', 'realises', 'budget', 'constats'] as const;
-export type ChecklistItemId = (typeof CHECKLIST_ITEM_IDS)[number];
+export { CHECKLIST_ITEM_IDS, type ChecklistItemId } from './reference.ts';
 
 /** One missing value: what people read, where it is entered, and — when the form allows an exception — its key. */
 export type ChecklistDetail = {

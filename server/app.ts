@@ -6,7 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { compress } from 'hono/compress';
 import { resolve } from 'node:path';
 import type { ApiError } from '../schemas/errors.ts';
-import { resolveCatalogueEntry } from '../schemas/reference.ts';
+import { programmeRoutes } from './routes/programmes.ts';
 import { AppError } from './errors.ts';
 import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
@@ -75,13 +75,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .get('/health', (c) => c.json({ status: 'ok' }))
     .route('/auth', authRoutes(ctx, secret, throttle))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
-    .get('/programmes', (c) => c.json(ctx.reference.programmes))
-    .get('/catalogue', (c) =>
-      c.json({
-        ...ctx.reference.catalogue,
-        actions: ctx.reference.catalogue.actions.map((a) => resolveCatalogueEntry(ctx.reference.catalogue, a.code)!),
-      }),
-    )
+    .route('/programmes', programmeRoutes())
     .route('/plans', planRoutes())
     .route('/plans', listRoutes())
     .route('/plans', actionRoutes())

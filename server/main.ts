@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { parseConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
-import { loadReferenceData } from './reference.ts';
+import { loadReference } from './services/programmes.ts';
 import { seedSampleIfEmpty } from './services/seed.ts';
 import { createDemoAccounts } from './services/demo-accounts.ts';
 import { hasAccounts } from './services/auth.ts';
@@ -10,7 +10,7 @@ import { hasAccounts } from './services/auth.ts';
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
-const reference = loadReferenceData();
+const reference = loadReference(db);
 const ctx = { db, reference };
 if (config.loadSample) {
   const seeded = seedSampleIfEmpty(ctx);

@@ -6,6 +6,7 @@ import { ApiErrorSchema, type ApiError } from '../schemas/errors.ts';
 import { openDatabase } from '../server/db/open.ts';
 import { loadReferenceData } from '../server/reference.ts';
 import { seedSample } from '../server/services/seed.ts';
+import { loadReference } from '../server/services/programmes.ts';
 import { createPdfExports } from '../server/services/pdf.ts';
 import type { Plan } from '../schemas/plan.ts';
 import type { Action } from '../schemas/action.ts';
@@ -14,7 +15,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../server/services
 import type { CreateActionBody } from '../schemas/requests/actions.ts';
 import type { z } from 'zod';
 
-const reference = loadReferenceData();
+const templates = loadReferenceData();
 
 /** The demo accounts' password, hashed once for the whole test file (argon2 is slow on purpose). */
 const accountsHash = hashSync(DEMO_PASSWORD);
@@ -63,6 +64,7 @@ export function signedIn(app: TestApp, email: string): TestApp {
  */
 export function makeTestApp() {
   const db = openDatabase(':memory:');
+  const reference = loadReference(db, templates);
   const ctx: AppContext = { db, reference, pdf: createPdfExports() };
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);

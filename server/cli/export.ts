@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
-import { loadReferenceData } from '../reference.ts';
+import { loadReference } from '../services/programmes.ts';
 import { listPlans } from '../services/plans.ts';
 import { exportPlanWorkbook } from '../services/workbook.ts';
 import { createPdfExports, exportPlanPdf } from '../services/pdf.ts';
@@ -29,7 +29,7 @@ if (values.annee !== undefined && !/^\d{4}$/.test(values.annee)) fail(`Année in
 
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
-const ctx = { db, reference: loadReferenceData(), pdf: createPdfExports({ maxWorkers: 1 }) };
+const ctx = { db, reference: loadReference(db), pdf: createPdfExports({ maxWorkers: 1 }) };
 const plans = listPlans(ctx);
 const planId = values.plan ?? (plans.length === 1 ? plans[0]!.id : null);
 if (!planId) {

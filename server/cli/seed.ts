@@ -3,12 +3,12 @@
  */
 import { parseConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
-import { loadReferenceData } from '../reference.ts';
+import { loadReference } from '../services/programmes.ts';
 import { seedSample } from '../services/seed.ts';
 
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
 const name = process.argv[2];
-const plan = seedSample({ db, reference: loadReferenceData() }, name);
+const plan = seedSample({ db, reference: loadReference(db) }, name);
 console.log(`Plan chargé : ${plan.commune} (${plan.programmeId}), ${plan.actions.length} actions, id ${plan.id}`);
 db.$client.close();

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
 import { AppError } from '../errors.ts';
-import { loadReferenceData } from '../reference.ts';
+import { loadReference } from '../services/programmes.ts';
 import { createUser } from '../services/auth.ts';
 import { ROLES } from '../../schemas/access.ts';
 
@@ -31,7 +31,7 @@ const generated = values['mot-de-passe'] ? null : randomBytes(12).toString('base
 try {
   const me = await createUser({
     db,
-    reference: loadReferenceData(),
+    reference: loadReference(db),
     input: {
       email: values.email,
       nom: values.nom,

@@ -26,9 +26,14 @@ export function openDatabase(file: string): Db {
   const sqlite = new Database(file);
   if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema }) as Db;
+  // SQLite's way to rebuild a table others point at (a CHECK cannot be altered): foreign keys off while the
+  // migrations run (in one transaction, where the pragma would be ignored), then every reference checked.
+  sqlite.pragma('foreign_keys = OFF');
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  const broken = sqlite.pragma('foreign_key_check') as unknown[];
+  if (broken.length) throw new Error(`Migration : ${broken.length} référence(s) rompue(s) (${JSON.stringify(broken.slice(0, 3))})`);
+  sqlite.pragma('foreign_keys = ON');
   return db;
 }

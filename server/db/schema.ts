@@ -7,6 +7,7 @@ import { CELL_GRIDS } from '../../schemas/cells.ts';
 import { ORGANISATION_KINDS, ROLES } from '../../schemas/access.ts';
 import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
 import { FILE_STATES, MESSAGE_KINDS, SUBMISSION_STATUSES, THREAD_STATUSES } from '../../schemas/submission.ts';
+import { PROGRAMME_STATUSES } from '../../schemas/reference.ts';
 import { IMPUTATION_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
 
 const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
@@ -33,8 +34,45 @@ export const organisations = sqliteTable(
     id: text('id').primaryKey(),
     nom: text('nom').notNull().unique(),
     nature: text('nature', { enum: ORGANISATION_KINDS }).notNull(),
+    /** The commune of a CPAS, or the commune itself; null for an association (its communes are its members). */
+    commune: text('commune'),
+    version: integer('version').notNull().default(1),
   },
   (t) => [check('organisations_nature', inList(t.nature, ORGANISATION_KINDS))],
+);
+
+/** The communes of an association of communes (art. 8), the lead commune first, each with its ISADF and population. */
+export const organisationMembers = sqliteTable(
+  'organisation_members',
+  {
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    commune: text('commune').notNull(),
+    /** ISADF in thousandths (0,10 → 100); null when not known. */
+    isadf: integer('isadf'),
+    population: integer('population'),
+    pilote: integer('pilote', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.position] }), uniqueIndex('organisation_members_commune').on(t.organisationId, t.commune)],
+);
+
+/**
+ * The programmes: the published ones shipped in `templates/` (rewritten from them at every start) and the drafts an
+ * administrator edits until publishing them. `definition` and `catalogue` are zod-validated JSON.
+ */
+export const programmes = sqliteTable(
+  'programmes',
+  {
+    id: text('id').primaryKey(),
+    statut: text('statut', { enum: PROGRAMME_STATUSES }).notNull(),
+    definition: text('definition', { mode: 'json' }).notNull(),
+    catalogue: text('catalogue', { mode: 'json' }).notNull(),
+    updatedAt: text('updated_at').notNull(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [check('programmes_statut', inList(t.statut, PROGRAMME_STATUSES))],
 );
 
 export const plans = sqliteTable('plans', {
@@ -43,6 +81,10 @@ export const plans = sqliteTable('plans', {
   commune: text('commune').notNull(),
   /** Whose plan it is; null only for a plan of a database older than accounts (then only the DiCS and admins see it). */
   organisationId: text('organisation_id').references(() => organisations.id),
+  /** The plan of the previous programme this one was prepared from ("Préparer le plan suivant"). */
+  predecessorId: text('predecessor_id').references((): AnySQLiteColumn => plans.id, { onDelete: 'set null' }),
+  /** When the plan was prepared from its predecessor and not yet saved since: the preparation can still be undone. */
+  preparedAt: text('prepared_at'),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),
@@ -361,6 +403,8 @@ export const submissions = sqliteTable(
     planId: text('plan_id')
       .notNull()
       .references(() => plans.id, { onDelete: 'cascade' }),
+    /** The programme's kind of submission (its `soumissions[].id`). */
+    kind: text('kind').notNull().default('rapport-annuel'),
     annee: integer('annee').notNull(),
     numero: integer('numero').notNull(),
     statut: text('statut', { enum: SUBMISSION_STATUSES }).notNull(),
@@ -379,7 +423,7 @@ export const submissions = sqliteTable(
     motif: text('motif'),
   },
   (t) => [
-    uniqueIndex('submissions_year').on(t.planId, t.annee, t.numero),
+    uniqueIndex('submissions_year').on(t.planId, t.kind, t.annee, t.numero),
     check('submissions_statut', inList(t.statut, SUBMISSION_STATUSES)),
     check('submissions_fichiers', inList(t.fichiers, FILE_STATES)),
   ],

@@ -7,9 +7,9 @@ import { STANDARD_INDICATORS } from '../../schemas/enums.ts';
 import { IndicatorFieldsSchema } from '../../schemas/indicator.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
 import type { DbOrTx } from '../db/open.ts';
-import { ficheForStorage, readPlan } from './plan-store.ts';
+import { ficheForStorage, readPlan, requirePlanRow } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
-import { newIdOf, type ServiceContext } from './context.ts';
+import { newIdOf, requireCatalogue, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
 import { actionPathPrefix } from '../../schemas/plan-path.ts';
 
@@ -43,7 +43,7 @@ export function createAction(ctx: ServiceContext & { planId: string; input: Crea
   const { input } = ctx;
   const id = newIdOf(ctx)();
   const fiche = FicheSchema.parse({ operateur: input.operateur ?? {} });
-  const entry = resolveCatalogueEntry(ctx.reference.catalogue, input.code);
+  const entry = resolveCatalogueEntry(requireCatalogue(ctx, requirePlanRow(ctx.db, ctx.planId).programmeId), input.code);
   const rows = [
     ...(entry?.indicators ?? []).filter((i) => i.category === 'realisation'),
     ...STANDARD_INDICATORS.map((s) => ({ category: s.category, label: s.label, unit: s.unit, standard: s.code })),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.ts';
 import type { ReferenceData } from '../reference.ts';
 import { NotFoundError } from '../errors.ts';
-import type { Programme } from '../../schemas/reference.ts';
+import type { Catalogue, Programme } from '../../schemas/reference.ts';
+import { catalogueOf } from '../reference.ts';
 import type { Actor } from '../../schemas/access.ts';
 import type { ChangeOrigin } from '../../schemas/audit.ts';
 
@@ -29,4 +30,9 @@ export function requireProgramme(ctx: ServiceContext, programmeId: string): Prog
   const programme = ctx.reference.programmes.find((p) => p.id === programmeId);
   if (!programme) throw new NotFoundError(`Programme inconnu : ${programmeId}`);
   return programme;
+}
+
+/** The catalogue of eligible actions of the programme `programmeId`. */
+export function requireCatalogue(ctx: ServiceContext, programmeId: string): Catalogue {
+  return catalogueOf(ctx.reference, requireProgramme(ctx, programmeId));
 }

@@ -33,6 +33,7 @@ import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { imputationOut, imputationToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
+import { catalogueOf } from '../reference.ts';
 
 /**
  * The finance officer's records: yearly budget versions (insert only), E-compte imputations (rows, or a whole file
@@ -235,7 +236,8 @@ export function justifyFinding(ctx: ServiceContext & { planId: string; version: 
       const programme = requireProgramme(ctx, plan.programmeId);
       // A finding of the checks, or a mandatory value the form allows to excuse (the annual report's checklist).
       const finding =
-        checkPlan(plan, programme, ctx.reference.catalogue).find((f) => f.key === fields.cle) ?? findMissingValue(plan, programme.years, fields.cle);
+        checkPlan(plan, programme, catalogueOf(ctx.reference, programme)).find((f) => f.key === fields.cle) ??
+        findMissingValue(plan, programme.years, fields.cle);
       if (!finding) throw new NotFoundError("Ce constat n'existe plus (les données ont changé) : rechargez les contrôles");
       const stored = plan.justifications.find((j) => j.cle === fields.cle);
       if ((stored?.version ?? 0) !== ctx.version) {

@@ -7,7 +7,7 @@ import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../schemas/audit.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { isProgrammeYear, programmeSpan, type Programme, ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
 import {
   checkSubmission,
   isReadyToSubmit,
@@ -24,7 +24,7 @@ import { renderWorkbook } from '../reports/xlsx.ts';
 import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
 import type { ApproveBody, ReopenBody, ReturnBody, SubmitReportBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
-import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
+import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
 import { readReviewThreads } from './review.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
@@ -98,7 +98,7 @@ function requireYear(programme: Programme, annee: number): void {
 }
 
 function checklistOf(ctx: ServiceContext, plan: Plan, annee: number): ChecklistItem[] {
-  const findings = attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), ctx.reference.catalogue), plan.justifications);
+  const findings = attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), requireCatalogue(ctx, plan.programmeId)), plan.justifications);
   return checkSubmission(plan, annee, findings);
 }
 
@@ -143,6 +143,7 @@ export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: s
     const row: SubmissionRow = {
       id: newIdOf(ctx)(),
       planId: ctx.planId,
+      kind: ANNUAL_REPORT_KIND,
       annee,
       numero: (previous?.numero ?? 0) + 1,
       statut: 'soumis',

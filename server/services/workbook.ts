@@ -16,6 +16,7 @@ import { readReviewThreads } from './review.ts';
 import { EMPTY_REVIEW_ANNEX } from '../../schemas/submission.ts';
 import { readPlan, requirePlanRow, writePlanEdits } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
+import { catalogueOf } from '../reference.ts';
 
 /**
  * What the workbook of a stored plan is built from: the plan, its programme, the catalogue, the findings with their
@@ -23,8 +24,9 @@ import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
  */
 export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookInput {
   const programme = requireProgramme(ctx, plan.programmeId);
-  const findings = attachJustifications(checkPlan(plan, programme, ctx.reference.catalogue), plan.justifications);
-  return { plan, programme, catalogue: ctx.reference.catalogue, findings, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
+  const catalogue = catalogueOf(ctx.reference, programme);
+  const findings = attachJustifications(checkPlan(plan, programme, catalogue), plan.justifications);
+  return { plan, programme, catalogue, findings, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
 }
 
 /** "PCS Liège <années>" + `tail`: the download name of a plan's export, without characters file systems refuse. */

@@ -28,7 +28,8 @@ import { PlanStore } from '../../client/state/plan-store.ts';
  * no year is written here that the programme does not give.
  */
 
-const { programmes, catalogue } = loadReferenceData();
+const { programmes, catalogues } = loadReferenceData();
+const catalogue = catalogues['pcs-2020-2025']!;
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const programmeOf = (plan: PlanDocument) => programmes.find((p) => p.id === plan.programmeId)!;
 const NEXT = programmes.find((p) => p.id === 'pcs-2026-2031')!;

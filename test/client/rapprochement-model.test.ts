@@ -14,7 +14,8 @@ import { financeHref, sectionHref } from '../../client/router.ts';
  * (PCS 2020-2025) and on a new plan of the PCS 2026-2031; years come from the programmes.
  */
 
-const { programmes, catalogue } = loadReferenceData();
+const { programmes, catalogues } = loadReferenceData();
+const catalogue = catalogues['pcs-2020-2025']!;
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const programmeOf = (plan: PlanDocument) => programmes.find((p) => p.id === plan.programmeId)!;
 const YEARS = programmeOf(LIEGE).years;

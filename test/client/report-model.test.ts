@@ -31,7 +31,7 @@ function makeStore(): PlanStore {
     versions: Object.fromEntries(Object.keys(sample).map((k) => [k, 0])) as Plan['versions'],
     cellVersions: { time: {}, consumption: {}, transfer: {} },
   };
-  return new PlanStore(plan, programme, reference.catalogue);
+  return new PlanStore(plan, programme, reference.catalogues[programme.catalogue]!);
 }
 
 const JUSTIFIED_AT = '2026-01-02T10:00:00Z';

@@ -12,7 +12,8 @@ import { loadReferenceData } from '../../server/reference.ts';
  * with the budget lines they must equal, and an edit answers the cells to save. Years come from the programme.
  */
 
-const { programmes, catalogue } = loadReferenceData();
+const { programmes, catalogues } = loadReferenceData();
+const catalogue = catalogues['pcs-2020-2025']!;
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const PROGRAMME = programmes.find((p) => p.id === LIEGE.programmeId)!;
 const [YEAR, OTHER] = [PROGRAMME.years[1]!, PROGRAMME.years[2]!];

@@ -13,7 +13,8 @@ import { loadReferenceData } from '../../server/reference.ts';
  */
 
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
-const { programmes, catalogue } = loadReferenceData();
+const { programmes, catalogues } = loadReferenceData();
+const catalogue = catalogues['pcs-2020-2025']!;
 const PROGRAMME = programmes.find((p) => p.id === LIEGE.programmeId)!;
 
 const lineOf = (rec: YearReconciliation, id: ReconciliationLineId) => {

@@ -29,7 +29,8 @@ import { loadReferenceData } from '../../server/reference.ts';
  * in BigInt where a double could lose a cent.
  */
 
-const { programmes, catalogue } = loadReferenceData();
+const { programmes, catalogues } = loadReferenceData();
+const catalogue = catalogues['pcs-2020-2025']!;
 const PROGRAMME = programmes[0]!;
 const YEARS = PROGRAMME.years;
 /** Years that carry generated data: the tested year often has some, sometimes none. */

@@ -16,7 +16,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const readJson = (file: string): unknown => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 
 export const PROGRAMMES = ProgrammesSchema.parse(readJson('templates/programmes.json'));
-export const CATALOGUE = CatalogueSchema.parse(readJson('templates/catalogue.json'));
+export const CATALOGUE = CatalogueSchema.parse(readJson('templates/catalogues/pcs-2020-2025.json'));
 
 export function programme(id: string): Programme {
   const found = PROGRAMMES.find((p) => p.id === id);

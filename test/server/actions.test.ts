@@ -13,7 +13,7 @@ describe('POST /api/plans/:planId/actions', () => {
     const res = await reply(api.plans[':planId'].actions.$post({ param: { planId: plan.id }, json: { code: '1.3.03', statut: 'En cours' } }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ code: '1.3.03', statut: 'En cours', version: 1 });
-    const catalogueRows = reference.catalogue.actions.find((a) => a.code === '1.3.03')!.indicators;
+    const catalogueRows = reference.catalogues['pcs-2020-2025']!.actions.find((a) => a.code === '1.3.03')!.indicators;
     const expected = [
       ...catalogueRows.filter((r) => r.category === 'realisation').map((r) => [r.label, r.unit, null]),
       ...STANDARD_INDICATORS.map((s) => [s.label, s.unit, s.code]),

@@ -8,7 +8,7 @@ import { reconcileYear, type ImputationFields } from '../../schemas/finance.ts';
 import { PERCENT_SPREADSHEET_FORMAT } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type Plan, type PlanDocument, type PlanDocumentInput } from '../../schemas/plan.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
-import { loadReferenceData } from '../../server/reference.ts';
+import { catalogueOf, loadReferenceData } from '../../server/reference.ts';
 import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
@@ -105,7 +105,7 @@ function financeDocument(): PlanDocument {
 }
 
 const document = financeDocument();
-const findings = checkPlan(document, programme, reference.catalogue);
+const findings = checkPlan(document, programme, catalogueOf(reference, programme));
 const subventionFinding = findings.find((f) => f.rule === 'rapprochement-subvention-pcs' && f.path === `finance.${firstYear}.subvention-pcs`)!;
 const consumptionFinding = findings.find((f) => f.rule === 'rapprochement-pcs-et-communale' && f.path === `finance.${firstYear}.pcs-et-communale`)!;
 const storedDocument: PlanDocument = {

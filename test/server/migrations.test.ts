@@ -67,3 +67,35 @@ describe('migration 0004_imputations', () => {
     }
   });
 });
+
+describe('migration 0005_programmes_porteurs', () => {
+  it('keeps every organisation with its plans and people, gives submissions their kind and moves 2026-2031 plans to the programme from 2027', () => {
+    const { file, sqlite } = databaseAt('0004_imputations');
+    insertRow(sqlite, 'organisations', { id: 'o1', nom: 'Liège', nature: 'commune' });
+    insertRow(sqlite, 'organisations', { id: 'o2', nom: 'Association Hesbaye', nature: 'association' });
+    insertRow(sqlite, 'plans', { id: 'p1', programme_id: 'pcs-2020-2025', commune: 'Liège', organisation_id: 'o1' });
+    insertRow(sqlite, 'plans', { id: 'p2', programme_id: 'pcs-2026-2031', commune: 'Waremme', organisation_id: 'o2' });
+    insertRow(sqlite, 'users', { id: 'u1', email: 'chef@liege.be', role: 'chef-de-projet', organisation_id: 'o1' });
+    insertRow(sqlite, 'submissions', { id: 's1', plan_id: 'p1', annee: 2021, numero: 1, statut: 'soumis', fichiers: 'prets' });
+    sqlite.close();
+
+    const db = openDatabase(file);
+    try {
+      const all = (q: string) => db.$client.prepare(q).all();
+      expect(all('select id, nom, nature, commune, version from organisations order by id')).toEqual([
+        { id: 'o1', nom: 'Liège', nature: 'commune', commune: 'Liège', version: 1 },
+        { id: 'o2', nom: 'Association Hesbaye', nature: 'association', commune: null, version: 1 },
+      ]);
+      expect(all('select id, programme_id, organisation_id, predecessor_id from plans order by id')).toEqual([
+        { id: 'p1', programme_id: 'pcs-2020-2025', organisation_id: 'o1', predecessor_id: null },
+        { id: 'p2', programme_id: 'pcs-2027', organisation_id: 'o2', predecessor_id: null },
+      ]);
+      expect(all('select organisation_id from users')).toEqual([{ organisation_id: 'o1' }]);
+      expect(all('select id, kind, annee from submissions')).toEqual([{ id: 's1', kind: 'rapport-annuel', annee: 2021 }]);
+      expect(all('pragma foreign_key_check')).toEqual([]);
+      expect(() => insertRow(db.$client, 'organisations', { id: 'o3', nom: 'X', nature: 'asbl' })).toThrow(/CHECK constraint failed/);
+    } finally {
+      db.$client.close();
+    }
+  });
+});

@@ -39,7 +39,7 @@ describe('formatPercent, the one percentage format of the product', () => {
   });
 
   it('is what the checks say, for the figure and for the minimum', () => {
-    const finding = checkPlan(plan, t.reference.programmes.find((p) => p.id === plan.programmeId)!, t.reference.catalogue).find(
+    const finding = checkPlan(plan, t.reference.programmes.find((p) => p.id === plan.programmeId)!, t.reference.catalogues['pcs-2020-2025']!).find(
       (f) => f.rule === 'part-communale-ratio',
     );
     expect(finding?.message).toBe(`Part communale : ${formatPercent(ratio)} de la subvention PCS (minimum ${PART_COMMUNALE_MINIMUM_TEXT})`);

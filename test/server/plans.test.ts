@@ -12,17 +12,18 @@ describe('reference routes', () => {
     const res = await reply(api.programmes.$get());
     expect(res.status).toBe(200);
     expect(res.body.map((p) => [p.id, p.years])).toEqual([
-      ['pcs-2020-2025', [2020, 2021, 2022, 2023, 2024, 2025]],
-      ['pcs-2026-2031', [2026, 2027, 2028, 2029, 2030, 2031]],
+      ['pcs-2020-2025', [2020, 2021, 2022, 2023, 2024, 2025, 2026]],
+      ['pcs-2027', [2027, 2028, 2029, 2030, 2031, 2032]],
     ]);
   });
 
-  it('GET /api/catalogue answers every action with its axe and thématique resolved', async () => {
+  it('GET /api/programmes/:id/catalogue answers every action with its axe and thématique resolved', async () => {
     const { api, reference } = makeTestApp();
-    const res = await reply(api.catalogue.$get());
+    const res = await reply(api.programmes[':programmeId'].catalogue.$get({ param: { programmeId: 'pcs-2020-2025' } }));
     expect(res.status).toBe(200);
-    expect(res.body.axes).toHaveLength(reference.catalogue.axes.length);
-    expect(res.body.actions).toHaveLength(reference.catalogue.actions.length);
+    const catalogue = reference.catalogues['pcs-2020-2025']!;
+    expect(res.body.axes).toHaveLength(catalogue.axes.length);
+    expect(res.body.actions).toHaveLength(catalogue.actions.length);
     const sada = res.body.actions.find((a) => a.code === '1.3.03');
     expect(sada?.axe?.number).toBe(1);
     expect(sada!.thematique).toMatchObject({ code: '1.3', title: "Aide à l'orientation" });
