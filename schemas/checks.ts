@@ -201,13 +201,15 @@ function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
       const exAntes = linked.map((a) => standardRow(a, 'montant-convention')?.exAnte ?? null).filter((v): v is number => v !== null);
       if (exAntes.length > 0) {
         const total = sumOrNull(exAntes)!;
-        const expected = t.montant * programme.years.length;
-        if (Math.abs(total - expected) >= CONVENTION_TOLERANCE_CENTS * programme.years.length * exAntes.length) {
+        const yearly = t.montant;
+        const isNear = (years: number) => Math.abs(total - yearly * years) < CONVENTION_TOLERANCE_CENTS * years * exAntes.length;
+        if (!isNear(programme.years.length)) {
+          const expected = yearly * programme.years.length;
           out.push({
             rule: 'convention-transfert',
             level: 'warning',
             path: buildPath('transferts', ti, 'montant'),
-            message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)} par an) : l'ex-ante des montants de convention des fiches liées (${fiches}) est ${formatEuros(total)} au lieu de ${formatEuros(expected)} sur ${programme.years.length} ans`,
+            message: `Transfert à « ${t.partenaire} » (${formatEuros(t.montant)} par an) : l'ex-ante des montants de convention des fiches liées (${fiches}) est ${formatEuros(total)} au lieu de ${formatEuros(expected)} sur ${programme.years.length} ans${extensionNote(programme, isNear)}`,
           });
         }
         return;
@@ -228,6 +230,20 @@ function checkConventions({ plan, programme }: CheckInput): RawFinding[] {
     }
   });
   return out;
+}
+
+/**
+ * After an extension, an ex-ante written for the programme's first years (the Liège conventions over 2020-2025)
+ * misses the added years: a convention is to renew for them, which the finding says rather than a bare gap.
+ */
+function extensionNote(programme: Programme, isNear: (years: number) => boolean): string {
+  const initial = programme.prolongation?.anneesInitiales;
+  if (!initial || !isNear(initial.length)) return '';
+  const added = programme.years.filter((y) => !initial.includes(y));
+  if (added.length === 0) return '';
+  const span = initial.length > 1 ? `${initial[0]}-${initial[initial.length - 1]}` : String(initial[0]);
+  const which = added.length > 1 ? `les années de prolongation ${added.join(', ')}` : `l'année de prolongation ${added[0]}`;
+  return ` : il couvre les ${initial.length} années initiales (${span}), pas ${which} (convention à renouveler)`;
 }
 
 function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFinding[] {

@@ -4,7 +4,8 @@ import type { ClientResponse } from 'hono/client';
 import { createApp, type AppContext } from '../server/app.ts';
 import { ApiErrorSchema, type ApiError } from '../schemas/errors.ts';
 import { openDatabase } from '../server/db/open.ts';
-import { loadReferenceData } from '../server/reference.ts';
+import { loadReferenceData, type ReferenceData } from '../server/reference.ts';
+import { templatesWithFourYearProgramme } from './four-year-programme.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { loadReference } from '../server/services/programmes.ts';
 import { createPdfExports } from '../server/services/pdf.ts';
@@ -61,10 +62,11 @@ export function signedIn(app: TestApp, email: string): TestApp {
 /**
  * A fresh in-memory database with the migrations applied and the demo accounts, and the app over it: `app` is
  * signed in as the administrator, `as(name)` as any other demo account, `anonymous` without a session.
+ * `templates` replaces the reference data of `templates/` (see `makeFourYearApp`).
  */
-export function makeTestApp() {
+export function makeTestApp(options: { templates?: ReferenceData } = {}) {
   const db = openDatabase(':memory:');
-  const reference = loadReference(db, templates);
+  const reference = loadReference(db, options.templates ?? templates);
   const ctx: AppContext = { db, reference, pdf: createPdfExports() };
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);
@@ -74,6 +76,16 @@ export function makeTestApp() {
   const apiAs = (name: AccountName) => clientOf(as(name));
   return { db, ctx, app, as, anonymous, reference, api: clientOf(app), apiAs, anonymousApi: clientOf(anonymous) };
 }
+
+/**
+ * A test app whose reference data is read by `loadReferenceData` from a templates directory holding, besides the
+ * real programmes, a four-year programme with its own catalogue (`FOUR_YEAR_PROGRAMME`, test/four-year-programme.ts).
+ */
+export function makeFourYearApp() {
+  fourYearTemplates ??= loadReferenceData(templatesWithFourYearProgramme());
+  return makeTestApp({ templates: fourYearTemplates });
+}
+let fourYearTemplates: ReferenceData | undefined;
 
 /** Same, with the Liège sample loaded. */
 export function makeLiegeApp() {

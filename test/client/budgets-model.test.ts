@@ -4,6 +4,7 @@ import { ROLE_LABELS, type Me, type Role } from '../../schemas/access.ts';
 import type { BudgetVersion, BudgetVersionFields } from '../../schemas/finance.ts';
 import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
+import { FOUR_YEAR_PROGRAMME, templatesWithFourYearProgramme } from '../four-year-programme.ts';
 import { ApiFailure, NetworkFailure } from '../../client/api.ts';
 import {
   AMOUNT_FIELDS,
@@ -24,15 +25,14 @@ import { PlanStore } from '../../client/state/plan-store.ts';
 
 /**
  * The model of "Budgets annuels", without a browser: the versions of a year line by line, the form's figures and
- * what recording a version does. On the Liège sample (PCS 2020-2025) and on a new plan of the PCS 2026-2031, so that
- * no year is written here that the programme does not give.
+ * what recording a version does. On the Liège sample (PCS 2020-2025, seven years) and on a new plan of a four-year programme of the
+ * tests, so that no year is written here that the programme does not give.
  */
 
-const { programmes, catalogues } = loadReferenceData();
-const catalogue = catalogues['pcs-2020-2025']!;
+const { programmes, catalogues } = loadReferenceData(templatesWithFourYearProgramme());
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const programmeOf = (plan: PlanDocument) => programmes.find((p) => p.id === plan.programmeId)!;
-const NEXT = programmes.find((p) => p.id === 'pcs-2026-2031')!;
+const NEXT = programmes.find((p) => p.id === FOUR_YEAR_PROGRAMME.id)!;
 /** A new plan of the next programme, with Liège's annual budget in its fiche plan. */
 const nextPlan = () => PlanDocumentSchema.parse({ commune: 'Namur', programmeId: NEXT.id, budget: LIEGE.budget });
 
@@ -336,7 +336,7 @@ describe('budgetsModel', () => {
     const storeOf = (doc: PlanDocument): PlanStore => {
       const versions = { header: 1 } as Plan['versions'];
       const plan: Plan = { ...doc, id: 'plan-1', createdAt: '', updatedAt: '', versions, cellVersions: { time: {}, consumption: {}, transfer: {} } };
-      return new PlanStore(plan, programmeOf(doc), catalogue);
+      return new PlanStore(plan, programmeOf(doc), catalogues[programmeOf(doc).catalogue]!);
     };
 
     it.each([

@@ -3,14 +3,16 @@ import { ApiFailure } from '../../client/api.ts';
 import { AUTO, createImputationsModel, draftNatureOptions, type LineDraft } from '../../client/pages/finance/imputations-model.ts';
 import { ImputationSchema, type Imputation, type ImputationFields } from '../../schemas/finance.ts';
 import { loadReferenceData } from '../../server/reference.ts';
+import { templatesWithFourYearProgramme } from '../four-year-programme.ts';
 
 /**
  * The model of "Imputations E-compte", without a browser: the lines of the year shown, their totals by nature (to
  * the cent, blank when a nature has none), a grid edit judged by the server's schema, and a new line. Years come
- * from the programme (PCS 2020-2025 and PCS 2026-2031).
+ * from the programme: every programme of `templates/` (the PCS 2020-2025 extended to seven years, the draft from 2027)
+ * and a four-year programme of the tests.
  */
 
-const { programmes } = loadReferenceData();
+const { programmes } = loadReferenceData(templatesWithFourYearProgramme());
 
 const line = (id: string, annee: number, articleEconomique: string, montant: number, codeFonctionnel = '84010'): Imputation =>
   ImputationSchema.parse({ id, annee, codeFonctionnel, articleEconomique, libelle: null, montant, version: 1 });

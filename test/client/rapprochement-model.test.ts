@@ -5,26 +5,29 @@ import { attachJustifications, checkPlan, type Finding, type JustifiedFinding } 
 import type { BudgetVersion } from '../../schemas/finance.ts';
 import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
 import { loadReferenceData } from '../../server/reference.ts';
+import { FOUR_YEAR_PROGRAMME, templatesWithFourYearProgramme } from '../four-year-programme.ts';
 import { createRapprochementModel, findingsOfYear } from '../../client/pages/finance/rapprochement-model.ts';
 import { financeHref, sectionHref } from '../../client/router.ts';
 
 /**
  * The model of "Rapprochement {année}", without a browser: the year's reconciliation on the plan as edited, what
  * the summary counts, where each budget figure is entered, and which findings the year shows. On the Liège sample
- * (PCS 2020-2025) and on a new plan of the PCS 2026-2031; years come from the programmes.
+ * (PCS 2020-2025, seven years) and on a new plan of a four-year programme of the tests; years come from the programmes.
  */
 
-const { programmes, catalogues } = loadReferenceData();
-const catalogue = catalogues['pcs-2020-2025']!;
+const { programmes, catalogues } = loadReferenceData(templatesWithFourYearProgramme());
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const programmeOf = (plan: PlanDocument) => programmes.find((p) => p.id === plan.programmeId)!;
 const YEARS = programmeOf(LIEGE).years;
-const NEXT = programmes.find((p) => p.id === 'pcs-2026-2031')!;
+const NEXT = programmes.find((p) => p.id === FOUR_YEAR_PROGRAMME.id)!;
 const PLAN_ID = 'plan-1';
 
 /** The model over a plan, with the findings as the interface's store computes them (the server's rules). */
 function modelOf(plan: PlanDocument, year: number) {
-  const store = { plan, justifiedChecks: () => attachJustifications(checkPlan(plan, programmeOf(plan), catalogue), plan.justifications) };
+  const store = {
+    plan,
+    justifiedChecks: () => attachJustifications(checkPlan(plan, programmeOf(plan), catalogues[programmeOf(plan).catalogue]!), plan.justifications),
+  };
   return createRapprochementModel({ store, planId: PLAN_ID, year });
 }
 

@@ -110,7 +110,9 @@ function permissionsOf(role: Role): ReportModelDeps['permissions'] {
   return { can, canSave: (c) => can(c), denial: (what) => roleDenial(ROLE_LABELS[role], what) };
 }
 
-function setup(opts: { role?: Role; year?: number | null; submissions?: Submission[]; threads?: ReviewThread[]; complete?: boolean; pending?: number } = {}) {
+function setup(
+  opts: { role?: Role; year?: number | null; submissions?: Submission[]; threads?: ReviewThread[]; complete?: boolean; pending?: number; now?: Date } = {},
+) {
   const store = makeStore();
   const year = opts.year === undefined ? SECOND : opts.year;
   if (opts.complete) completeYear(store, year ?? SECOND);
@@ -135,7 +137,7 @@ function setup(opts: { role?: Role; year?: number | null; submissions?: Submissi
     api,
     saves,
     toast: (t) => toasts.push(t),
-    now: new Date('2026-06-15T12:00:00Z'),
+    now: opts.now ?? new Date('2026-06-15T12:00:00Z'),
   });
   return { store, model, review, api, calls, toasts, saves, setPending: (n: number) => (pending = n) };
 }
@@ -154,9 +156,13 @@ describe('reportModel', () => {
     });
 
     it('shows the last finished calendar year inside the programme when the address asks for none or for another', () => {
-      // Today is in 2026, after the programme: its last year.
-      expect(setup({ year: null }).model.year).toBe(LAST);
-      expect(setup({ year: 1999 }).model.year).toBe(LAST);
+      // Today is in the programme's last year: the report due is the year before.
+      const inLastYear = new Date(`${LAST}-06-15T12:00:00Z`);
+      expect(setup({ year: null, now: inLastYear }).model.year).toBe(LAST - 1);
+      expect(setup({ year: 1999, now: inLastYear }).model.year).toBe(LAST - 1);
+      // Today is after the programme: its last year; before it, its first.
+      expect(setup({ year: null, now: new Date(`${LAST + 1}-02-01T12:00:00Z`) }).model.year).toBe(LAST);
+      expect(setup({ year: null, now: new Date(`${FIRST}-02-01T12:00:00Z`) }).model.year).toBe(FIRST);
     });
 
     it('offers every year of the programme, none from a literal', () => {

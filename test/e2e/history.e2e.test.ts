@@ -77,7 +77,7 @@ describe('history panel', () => {
     const res = await page.request.get(suite.server.url + href!);
     expect(res.status()).toBe(200);
     expect(res.headers()['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers()['content-disposition']).toContain(encodeURIComponent('PCS Liège 2020-2025 - historique.xlsx'));
+    expect(res.headers()['content-disposition']).toContain(encodeURIComponent('PCS Liège 2020-2026 - historique.xlsx'));
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(new Uint8Array(await res.body()).buffer);
     const firstRow = book.getWorksheet('Historique')!.getRow(5);

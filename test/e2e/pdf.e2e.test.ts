@@ -12,7 +12,7 @@ import { browserSuite, getPlan, openPage, screenshot } from './harness.ts';
  */
 const suite = browserSuite();
 const TIMEOUT = 60_000;
-const FILENAME = 'PCS Liège 2020-2025 - rapport 2021.pdf';
+const FILENAME = 'PCS Liège 2020-2026 - rapport 2021.pdf';
 
 async function openBudget(page: Page): Promise<void> {
   await page.goto(`${suite.server.url}/#/plan/${suite.server.planId}/budget`);

@@ -184,7 +184,7 @@ describe('DiCS questions on the other yearly grids', () => {
       {
         href: `consommation`,
         grid: 'Consommation réelle par année (E-compte)',
-        row: 2 /* 2022, the third year of 2020-2025 */,
+        row: 2 /* 2022, the third year of 2020-2026 */,
         key: 'montant',
         chemin: 'consommation.2022',
       },

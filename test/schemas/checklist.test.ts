@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkSubmission, findMissingValue, missingMandatoryValues } from '../../schemas/submission.ts';
-import { PCS_2026_2031, indicator, makePlan } from './fixtures.ts';
+import { FOUR_YEAR_PROGRAMME, indicator, makePlan } from './fixtures.ts';
 
 /** The completeness checklist on any programme: the report year and its values come from the programme. */
 describe('missingMandatoryValues', () => {
-  const [first, second] = PCS_2026_2031.years;
+  const [first, second] = FOUR_YEAR_PROGRAMME.years;
   const plan = makePlan({
-    programmeId: PCS_2026_2031.id,
+    programmeId: FOUR_YEAR_PROGRAMME.id,
     actions: [
       {
         id: 'a1',
@@ -26,6 +26,13 @@ describe('missingMandatoryValues', () => {
     expect(missingMandatoryValues(plan, second!)['fiche-plan'].some((d) => d.path === 'repartitionTemps')).toBe(true);
   });
 
+  it('asks the values of the programme’s last year in its last report (the fourth of a four-year programme)', () => {
+    const last = FOUR_YEAR_PROGRAMME.years[FOUR_YEAR_PROGRAMME.years.length - 1]!;
+    expect(FOUR_YEAR_PROGRAMME.years).toHaveLength(4);
+    expect(missingMandatoryValues(plan, last).realises.map((d) => d.path)).toEqual([`actions.a1.indicators.i1.values.${last}.actual`]);
+    expect(missingMandatoryValues(plan, last)['fiche-plan'].some((d) => d.path === 'repartitionTemps')).toBe(true);
+  });
+
   it('accepts the PCS team as the operator, and keys a fiche’s missing value by row id for a justification', () => {
     const fiches = missingMandatoryValues(plan, first!).fiches;
     expect(fiches.map((d) => d.path)).toEqual([
@@ -34,8 +41,10 @@ describe('missingMandatoryValues', () => {
       'actions.a1.fiche.typeAction',
       'actions.a1.fiche.description',
     ]);
-    expect(findMissingValue(plan, PCS_2026_2031.years, 'completude:actions.#a1.fiche.description')).toMatchObject({ path: 'actions.a1.fiche.description' });
-    expect(findMissingValue(plan, PCS_2026_2031.years, 'completude:porteur.type')).toBeUndefined();
+    expect(findMissingValue(plan, FOUR_YEAR_PROGRAMME.years, 'completude:actions.#a1.fiche.description')).toMatchObject({
+      path: 'actions.a1.fiche.description',
+    });
+    expect(findMissingValue(plan, FOUR_YEAR_PROGRAMME.years, 'completude:porteur.type')).toBeUndefined();
   });
 
   it('a justification excuses the value it names, and the item is complete once none is left', () => {

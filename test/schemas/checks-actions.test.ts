@@ -5,6 +5,8 @@ import { DEGRES_IMPLICATION } from '../../schemas/enums.ts';
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
 import {
   CATALOGUE,
+  FOUR_YEAR_CATALOGUE,
+  FOUR_YEAR_PROGRAMME,
   PCS_2020_2025,
   action,
   brief,
@@ -18,12 +20,14 @@ import {
 } from './fixtures.ts';
 
 const YEARS = PCS_2020_2025.years;
+/** The six years the Liège form was written for, before the extension through 2026. */
+const FORM_YEARS = PCS_2020_2025.prolongation!.anneesInitiales;
 const checkActions = (...actions: ActionInput[]) => checkPlan(makePlan({ actions }), PCS_2020_2025, CATALOGUE);
 const checkFunded = (transfers: TransferRow[], ...actions: ActionInput[]) => checkPlan(planWithTransfers(transfers, actions), PCS_2020_2025, CATALOGUE);
 
 describe('checkPlan: typed ex-ante vs the yearly targets (spec §4 I10)', () => {
   it('warns when a typed ex-ante differs from the computed one (Abri de nuit 1.100 vs 6 × 1.100)', () => {
-    const findings = checkActions(action('a1', { indicators: [indicator('i1', { label: 'Nuitées', exAnte: '1.100', values: targets(YEARS, '1.100') })] }));
+    const findings = checkActions(action('a1', { indicators: [indicator('i1', { label: 'Nuitées', exAnte: '1.100', values: targets(FORM_YEARS, '1.100') })] }));
     expect(findings).toEqual([
       {
         rule: 'indicateur-ex-ante',
@@ -38,7 +42,8 @@ describe('checkPlan: typed ex-ante vs the yearly targets (spec §4 I10)', () => 
   });
 
   it.each([
-    ['equal to the sum', { exAnte: '6.600', values: targets(YEARS, '1.100') }],
+    ['equal to the sum of the six years of the form (2026 blank)', { exAnte: '6.600', values: targets(FORM_YEARS, '1.100') }],
+    ['equal to the sum of the seven years', { exAnte: '7.700', values: targets(YEARS, '1.100') }],
     ['not typed', { values: targets(YEARS, '1.100') }],
     ['typed without yearly targets', { exAnte: 238636 }],
     ['equal to the mean of a percent row', { unit: 'percent' as const, exAnte: '83,5', values: targets(YEARS, ['81', '82', '83', '84', '85', '86']) }],
@@ -58,14 +63,14 @@ describe('checkPlan: Σ over the actions of « % de temps » and « Part du budg
     expect(brief(plan('40,01'))).toEqual([{ rule, level: 'warning', path: 'actions' }]);
   });
 
-  it('lists the years over 100 % (Liège: 131 % while 4.1.01 runs, 129 % in 2025)', () => {
+  it('lists the years over 100 %, the extension’s 2026 included (Liège: 131 % while 4.1.01 runs, 129 % from 2025)', () => {
     const [finding] = checkActions(
       action('a1', { indicators: [standardRow('i1', 'temps-consacre', '85')] }),
       action('a2', { indicators: [standardRow('i2', 'temps-consacre', '44')] }),
-      action('a3', { indicators: [standardRow('i3', 'temps-consacre', ['2', '2', '2', '2', '2', '0'])] }),
+      action('a3', { indicators: [standardRow('i3', 'temps-consacre', ['2', '2', '2', '2', '2', '0', '0'])] }),
     );
     expect(finding?.message).toBe(
-      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0\u00a0% en 2020, 131,0\u00a0% en 2021, 131,0\u00a0% en 2022, 131,0\u00a0% en 2023, 131,0\u00a0% en 2024, 129,0\u00a0% en 2025',
+      'La somme « % de temps consacré » des actions dépasse 100 % : 131,0\u00a0% en 2020, 131,0\u00a0% en 2021, 131,0\u00a0% en 2022, 131,0\u00a0% en 2023, 131,0\u00a0% en 2024, 129,0\u00a0% en 2025, 129,0\u00a0% en 2026',
     );
   });
 
@@ -98,8 +103,8 @@ describe('checkPlan: convention amounts of the fiches vs the partner transfer (s
     expect(brief(checkFunded([T1], convention('a1', first), convention('a2', second)))).toEqual(expected);
   });
 
-  it('compares only the years with an amount (Thermos: 5 of 6 years filled)', () => {
-    expect(checkFunded([T1], convention('a1', ['1.000', '1.000', '1.000', '1.000', '1.000', null]))).toEqual([]);
+  it('compares only the years with an amount (Thermos: 5 of the 7 years filled)', () => {
+    expect(checkFunded([T1], convention('a1', ['1.000', '1.000', '1.000', '1.000', '1.000', null, null]))).toEqual([]);
   });
 
   it('warns when no linked fiche gives any amount', () => {
@@ -115,18 +120,37 @@ describe('checkPlan: convention amounts of the fiches vs the partner transfer (s
   });
 
   it.each([
-    ['6.000', []], // CASA: 210.492 = 6 × 35.082
-    ['5.994,01', []], // 5,99 € over 6 years
-    ['5.994', WARNING], // 6 € over 6 years
-  ])('with only a typed ex-ante of € %s, compares it to 6 × the annual transfer', (exAnte, expected) => {
+    ['7.000', []],
+    ['6.993,01', []], // 6,99 € over 7 years
+    ['6.993', WARNING], // 7 € over 7 years
+    // CASA: 210.492 = 6 × 35.082, written for the six years before the extension; the 2026 convention is to renew.
+    ['6.000', WARNING],
+  ])('with only a typed ex-ante of € %s, compares it to 7 × the annual transfer (one per programme year)', (exAnte, expected) => {
+    expect(YEARS).toHaveLength(7);
     expect(brief(checkFunded([T1], convention('a1', null, exAnte)))).toEqual(expected);
   });
 
   it('words the ex-ante-only gap with both totals', () => {
-    const [finding] = checkFunded([T1], convention('a1', null, '5.994'));
+    const [finding] = checkFunded([T1], convention('a1', null, '6.993'));
     expect(finding?.message).toBe(
-      "Transfert à « Partenaire t1 » (€ 1.000,00 par an) : l'ex-ante des montants de convention des fiches liées (Fiche 1.1.05 (Opérateur a1)) est € 5.994,00 au lieu de € 6.000,00 sur 6 ans",
+      "Transfert à « Partenaire t1 » (€ 1.000,00 par an) : l'ex-ante des montants de convention des fiches liées (Fiche 1.1.05 (Opérateur a1)) est € 6.993,00 au lieu de € 7.000,00 sur 7 ans",
     );
+  });
+
+  it('says that an ex-ante of the six initial years misses the extension’s 2026, whose convention is to renew', () => {
+    const [finding] = checkFunded([T1], convention('a1', null, '6.000'));
+    expect(finding?.message).toBe(
+      "Transfert à « Partenaire t1 » (€ 1.000,00 par an) : l'ex-ante des montants de convention des fiches liées (Fiche 1.1.05 (Opérateur a1)) est € 6.000,00 au lieu de € 7.000,00 sur 7 ans : il couvre les 6 années initiales (2020-2025), pas l'année de prolongation 2026 (convention à renouveler)",
+    );
+  });
+
+  it('compares the ex-ante to as many annual transfers as the programme has years (four)', () => {
+    const plan = planWithTransfers([T1], [convention('a1', null, '4.000')], { programmeId: FOUR_YEAR_PROGRAMME.id });
+    expect(checkPlan(plan, FOUR_YEAR_PROGRAMME, FOUR_YEAR_CATALOGUE)).toEqual([]);
+    const six = planWithTransfers([T1], [convention('a1', null, '6.000')], { programmeId: FOUR_YEAR_PROGRAMME.id });
+    expect(checkPlan(six, FOUR_YEAR_PROGRAMME, FOUR_YEAR_CATALOGUE).map((f) => f.message)).toEqual([
+      "Transfert à « Partenaire t1 » (€ 1.000,00 par an) : l'ex-ante des montants de convention des fiches liées (Fiche 1.1.05 (Opérateur a1)) est € 6.000,00 au lieu de € 4.000,00 sur 4 ans",
+    ]);
   });
 
   it('says nothing about a transfer no action points at, or without an amount', () => {
@@ -145,9 +169,10 @@ describe('checkPlan: fields of an action', () => {
     ['a droit visé of its axe', { droitVise: 'La formation' as const }, []],
     ['a droit visé outside its axe', { droitVise: 'Le logement' as const }, at('droit-vise-axe', 'droitVise')],
     ['a well-formed code absent from the catalogue', { code: '1.1.99' }, at('code-action', 'code')],
-    ['dates on the bounds of the programme', calendrier('2020-01-01', '2025-12-31'), []],
+    ['dates on the bounds of the programme (its end extended to 2026-12-31)', calendrier(PCS_2020_2025.start, PCS_2020_2025.end), []],
+    ['an end on the first programme end, before the extension', calendrier(null, '2025-12-31'), []],
     ['a start before the programme', calendrier('2019-12-31', null), at('calendrier-hors-programme', 'fiche.calendrier.debut')],
-    ['an end after the programme', calendrier(null, '2026-01-01'), at('calendrier-hors-programme', 'fiche.calendrier.fin')],
+    ['an end after the programme', calendrier(null, '2027-01-01'), at('calendrier-hors-programme', 'fiche.calendrier.fin')],
     ['an end on its start day', calendrier('2021-03-01', '2021-03-01'), []],
     ['an end before its start', calendrier('2021-03-01', '2021-02-28'), at('calendrier-ordre', 'fiche.calendrier.fin')],
   ])('%s', (_case, overrides: Partial<ActionInput>, expected) => {
@@ -169,6 +194,8 @@ describe('checkPlan: fields of an action', () => {
     ['2024-12-31', [1, 1, 1, 1, 1, 0], []], // a 0 after the end is no target
     ['2024-12-31', [1, 1, 1, 1, 1, 1], at('valeurs-apres-fin', 'fiche.calendrier.fin')],
     ['2025-12-31', [1, 1, 1, 1, 1, 1], []],
+    ['2025-12-31', [1, 1, 1, 1, 1, 1, 1], at('valeurs-apres-fin', 'fiche.calendrier.fin')], // a 2026 target, the action not extended
+    ['2026-12-31', [1, 1, 1, 1, 1, 1, 1], []],
     ['2020-12-31', [1, 1, 1, 1, 1, 0], at('valeurs-apres-fin', 'fiche.calendrier.fin')], // 4.1.01 in Liège
   ])('an action ending on %s with targets %j', (fin, yearly, expected) => {
     const a = action('a1', { ...calendrier('2020-01-01', fin), indicators: [indicator('i1', { values: targets(YEARS, yearly) })] });

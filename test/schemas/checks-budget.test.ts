@@ -132,7 +132,7 @@ describe('checkPlan: each column of the chef de projet time is 100 %', () => {
   const withColumn = (period: string, shares: [string, string | number][]) =>
     check({ repartitionTemps: Object.fromEntries(shares.map(([category, v]) => [category, { [period]: v }])) });
 
-  it.each(['ex-ante', '2020', '2025', 'ex-post'])('accepts a %s column of exactly 100 %', (period) => {
+  it.each(['ex-ante', '2020', '2025', '2026', 'ex-post'])('accepts a %s column of exactly 100 %', (period) => {
     expect(
       withColumn(period, [
         ['tableau-de-bord', '60'],
@@ -167,7 +167,9 @@ describe('checkPlan: each column of the chef de projet time is 100 %', () => {
   });
 
   it('checks only the columns of the programme (other years are an integrity issue)', () => {
-    expect(withColumn('2026', [['terrain', '50']])).toEqual([]);
+    const after = PCS_2020_2025.years[PCS_2020_2025.years.length - 1]! + 1;
+    expect(withColumn(String(after), [['terrain', '50']])).toEqual([]);
+    expect(brief(withColumn('2026', [['terrain', '50']]))).toEqual([{ rule: 'temps-total', level: 'error', path: 'repartitionTemps.2026' }]);
   });
 });
 

@@ -23,8 +23,10 @@ export function programme(id: string): Programme {
   if (!found) throw new Error(`programme ${id} absent de templates/programmes.json`);
   return found;
 }
+/** The programme in force: 2020-2025 extended through 2026, seven years. */
 export const PCS_2020_2025 = programme('pcs-2020-2025');
-export const PCS_2026_2031 = programme('pcs-2026-2031');
+/** A four-year programme of the tests only (test/four-year-programme.ts), with its own catalogue. */
+export { FOUR_YEAR_CATALOGUE, FOUR_YEAR_PROGRAMME } from '../four-year-programme.ts';
 
 /** A valid plan document: only the header, every section at its defaults, plus `overrides`. */
 export function makePlan(overrides: Partial<PlanDocumentInput> = {}): PlanDocument {
@@ -47,7 +49,7 @@ export function indicator(id: string, fields: Partial<IndicatorInput> = {}): Ind
   return { id, category: 'realisation', label: `Indicateur ${id}`, unit: 'count', ...fields };
 }
 
-/** A standard row of the "Indicateurs d'activité" with yearly targets over the 2020-2025 programme. */
+/** A standard row of the "Indicateurs d'activité" with yearly targets over every year of the PCS 2020-2025. */
 export function standardRow(
   id: string,
   standard: 'temps-consacre' | 'part-budget' | 'montant-convention',

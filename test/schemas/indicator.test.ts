@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { IndicatorSchema, aggregateIndicator, aggregateValues, effectiveAggregation, type IndicatorInput } from '../../schemas/indicator.ts';
 import type { Aggregation, Unit } from '../../schemas/numbers.ts';
-import { PCS_2020_2025, PCS_2026_2031, indicator, targets } from './fixtures.ts';
+import { PCS_2020_2025, FOUR_YEAR_PROGRAMME, indicator, targets } from './fixtures.ts';
 
 const YEARS = PCS_2020_2025.years;
+/** The six years the Liège form was written for, before the extension through 2026 (its 2026 column is blank). */
+const FORM_YEARS = PCS_2020_2025.prolongation!.anneesInitiales;
 const parse = (fields: Partial<IndicatorInput>) => IndicatorSchema.parse(indicator('i1', fields));
 
 describe('effectiveAggregation', () => {
@@ -90,9 +92,12 @@ describe('aggregateIndicator', () => {
     expect(aggregateIndicator(etp, YEARS).exAnte).toBe(55);
   });
 
-  it('sums a money row (Capfly convention 40.645 × 6 = 243.870)', () => {
-    const ind = parse({ unit: 'money', values: targets(YEARS, '40.645') });
+  it('sums a money row (Capfly convention 40.645 × 6 = 243.870), and a filled 2026 of the extension with it', () => {
+    const ind = parse({ unit: 'money', values: targets(FORM_YEARS, '40.645') });
     expect(aggregateIndicator(ind, YEARS).exAnte).toBe(24387000);
+    const extended = parse({ unit: 'money', values: targets(YEARS, '40.645') });
+    expect(YEARS).toHaveLength(7);
+    expect(aggregateIndicator(extended, YEARS).exAnte).toBe(28451500);
   });
 
   it('skips blank years: Thermos sums the five filled years (800 × 5 = 4.000)', () => {
@@ -107,7 +112,7 @@ describe('aggregateIndicator', () => {
   });
 
   it('keeps a typed ex-ante and flags it when it differs from the computed one (Abri de nuit 1.100 vs 6.600)', () => {
-    const ind = parse({ exAnte: '1.100', values: targets(YEARS, '1.100') });
+    const ind = parse({ exAnte: '1.100', values: targets(FORM_YEARS, '1.100') });
     expect(aggregateIndicator(ind, YEARS)).toEqual({ exAnte: 1100, computedExAnte: 6600, exAnteDiffers: true, resultats: null });
   });
 
@@ -136,9 +141,9 @@ describe('aggregateIndicator', () => {
     expect(aggregateIndicator(notReported, YEARS).resultats).toBeNull();
   });
 
-  it('takes its years from the programme: 2026-2031 sums its own years and ignores 2020 values', () => {
-    const ind = parse({ values: { ...targets(PCS_2026_2031.years, 10), '2020': { target: 1000, actual: 1000 } } });
-    expect(aggregateIndicator(ind, PCS_2026_2031.years)).toEqual({ exAnte: 60, computedExAnte: 60, exAnteDiffers: false, resultats: null });
+  it('takes its years from the programme: a four-year programme sums its own four years and ignores 2020 values', () => {
+    const ind = parse({ values: { ...targets(FOUR_YEAR_PROGRAMME.years, 10), '2020': { target: 1000, actual: 1000 } } });
+    expect(aggregateIndicator(ind, FOUR_YEAR_PROGRAMME.years)).toEqual({ exAnte: 40, computedExAnte: 40, exAnteDiffers: false, resultats: null });
     expect(aggregateIndicator(ind, YEARS).exAnte).toBe(1000);
   });
 

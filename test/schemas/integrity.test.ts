@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
-import { PCS_2020_2025, PCS_2026_2031, action, indicator, makePlan } from './fixtures.ts';
+import { PCS_2020_2025, FOUR_YEAR_PROGRAMME, action, indicator, makePlan } from './fixtures.ts';
 
-const OUTSIDE_2020_2025 = (year: number) => `L'année ${year} n'appartient pas au programme Plan de Cohésion sociale 2020-2025 (2020-2025)`;
+/** The programme in force spans 2020-2026 since its extension: a value of 2026 belongs to it, one of 2027 does not. */
+const OUTSIDE_2020_2026 = (year: number) =>
+  `L'année ${year} n'appartient pas au programme Plan de Cohésion sociale 2020-2025, prolongé jusqu'au 31 décembre 2026 (2020-2026)`;
 
 describe('findIntegrityIssues', () => {
   it('finds nothing in a minimal plan', () => {
@@ -14,42 +16,42 @@ describe('findIntegrityIssues', () => {
       [2019, false],
       [2020, true],
       [2025, true],
-      [2026, false],
-    ])('checks an indicator value of %i (inside 2020-2025: %s)', (year, isInside) => {
+      [2026, true],
+      [2027, false],
+    ])('checks an indicator value of %i (inside 2020-2026: %s)', (year, isInside) => {
       const plan = makePlan({ actions: [action('a1', { indicators: [indicator('i1', { values: { [year]: { target: 1 } } })] })] });
-      const expected = isInside ? [] : [{ path: `actions.0.indicators.0.values.${year}`, message: OUTSIDE_2020_2025(year) }];
+      const expected = isInside ? [] : [{ path: `actions.0.indicators.0.values.${year}`, message: OUTSIDE_2020_2026(year) }];
       expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual(expected);
     });
 
     it('flags a year of the chef de projet time grid, but not its ex-ante and ex-post columns', () => {
       const plan = makePlan({
-        repartitionTemps: { 'tableau-de-bord': { 'ex-ante': 100, '2020': 100, '2026': 100, 'ex-post': 0 } },
+        repartitionTemps: { 'tableau-de-bord': { 'ex-ante': 100, '2020': 100, '2026': 100, '2027': 100, 'ex-post': 0 } },
       });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'repartitionTemps.tableau-de-bord.2026', message: OUTSIDE_2020_2025(2026) }]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'repartitionTemps.tableau-de-bord.2027', message: OUTSIDE_2020_2026(2027) }]);
     });
 
     it('flags a year of the E-compte consumption', () => {
       const plan = makePlan({ consommation: { '2019': '1.000,00', '2020': '1.000,00' } });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'consommation.2019', message: OUTSIDE_2020_2025(2019) }]);
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'consommation.2019', message: OUTSIDE_2020_2026(2019) }]);
     });
 
     it('flags a year of the commission dates', () => {
-      const plan = makePlan({ commissions: { dates: { '2025': ['2025-03-12'], '2026': ['2026-03-11'] } } });
-      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'commissions.dates.2026', message: OUTSIDE_2020_2025(2026) }]);
+      const plan = makePlan({ commissions: { dates: { '2026': ['2026-03-12'], '2027': ['2027-03-11'] } } });
+      expect(findIntegrityIssues(plan, PCS_2020_2025)).toEqual([{ path: 'commissions.dates.2027', message: OUTSIDE_2020_2026(2027) }]);
     });
 
-    it('takes the years from the programme: 2020 is outside PCS 2026-2031 and 2031 inside', () => {
+    it('takes the years from the programme: 2026 is outside a four-year programme 2030-2033, 2033 inside', () => {
       const plan = makePlan({
-        programmeId: PCS_2026_2031.id,
-        consommation: { '2020': 100, '2031': 100 },
-        actions: [action('a1', { indicators: [indicator('i1', { values: { '2020': { target: 1 }, '2026': { target: 1 } } })] })],
+        programmeId: FOUR_YEAR_PROGRAMME.id,
+        consommation: { '2026': 100, '2033': 100 },
+        actions: [action('a1', { indicators: [indicator('i1', { values: { '2026': { target: 1 }, '2030': { target: 1 }, '2034': { target: 1 } } })] })],
       });
-      expect(findIntegrityIssues(plan, PCS_2026_2031)).toEqual([
-        {
-          path: 'actions.0.indicators.0.values.2020',
-          message: "L'année 2020 n'appartient pas au programme Plan de Cohésion sociale 2026-2031 (2026-2031)",
-        },
-        { path: 'consommation.2020', message: "L'année 2020 n'appartient pas au programme Plan de Cohésion sociale 2026-2031 (2026-2031)" },
+      const outside = (year: number) => `L'année ${year} n'appartient pas au programme Programme d'essai de quatre ans (2030-2033)`;
+      expect(findIntegrityIssues(plan, FOUR_YEAR_PROGRAMME)).toEqual([
+        { path: 'actions.0.indicators.0.values.2026', message: outside(2026) },
+        { path: 'actions.0.indicators.0.values.2034', message: outside(2034) },
+        { path: 'consommation.2026', message: outside(2026) },
       ]);
     });
   });

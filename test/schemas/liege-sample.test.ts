@@ -11,6 +11,8 @@ import { CATALOGUE, brief, programme } from './fixtures.ts';
 /** The Liège PCS 2020-2025 as the official form prints it (spec §1-§5), with its real inconsistencies. */
 const LIEGE = PlanDocumentSchema.parse(readSampleDocument());
 const PCS_3 = programme(LIEGE.programmeId);
+/** The six years the form was written for, before the programme was extended through 2026. */
+const FORM_YEARS = PCS_3.prolongation!.anneesInitiales;
 
 describe('Liège sample: figures of the fiche plan (spec §4 I1-I9)', () => {
   const { recettes, depenses } = LIEGE.budget;
@@ -36,10 +38,14 @@ describe('Liège sample: figures of the fiche plan (spec §4 I1-I9)', () => {
     expect(formatPercent(ratio!)).toBe('38,83\u00a0%');
   });
 
-  it('allocates 100 % of the chef de projet time every year but 95 % in the ex-ante column', () => {
+  it('allocates 100 % of the chef de projet time every year of the form but 95 % in the ex-ante column; 2026 is blank', () => {
     const column = (period: string) => sumOrNull(TIME_CATEGORIES.map((c) => LIEGE.repartitionTemps[c.code]?.[period] ?? null));
     expect(column('ex-ante')).toBe(9500);
-    for (const year of PCS_3.years) expect(column(String(year))).toBe(10000);
+    for (const year of FORM_YEARS) expect(column(String(year))).toBe(10000);
+    // The form was written before the extension: the extension's year is not filled yet, and blank is not 0.
+    const added = PCS_3.years.filter((y) => !FORM_YEARS.includes(y));
+    expect(added).toEqual([2026]);
+    for (const year of added) expect(column(String(year))).toBeNull();
   });
 
   it("computes the ex-ante of the rows of Appendix A (Durée moyenne 7,00; Taux d'occupation 83,50 %)", () => {
@@ -102,7 +108,10 @@ describe('Liège sample: checkPlan', () => {
       // I11 / §4.1: transfers whose fiche gives no convention amount (stub or absent fiches: SIAJEF, Abri de jour,
       // Cap Migrants, START, UMPS, Abri de nuit without the row, Relais santé, Live in Color, Habitat-Service, Resto du
       // cœur) and CALIF, funded € 22.760 for 4 fiches whose amounts total € 11.380 (1.2.02 prints 0, 1.3.01 has no row).
+      // Since the extension through 2026: CASA's fiche gives only an ex-ante of 210.492 = 6 × 35.082, the six initial
+      // years; the 2026 convention is to renew (art. 20 conventions and others), so the finding is the form's next step.
       { rule: 'convention-transfert', level: 'warning', path: 'transferts.0.montant' }, // SIAJEF/REVERS
+      { rule: 'convention-transfert', level: 'warning', path: 'transferts.1.montant' }, // CASA, 6 of 7 years
       { rule: 'convention-transfert', level: 'warning', path: 'transferts.3.montant' }, // Abri de Jour de Liège
       { rule: 'convention-transfert', level: 'warning', path: 'transferts.5.montant' }, // CALIF
       { rule: 'convention-transfert', level: 'warning', path: 'transferts.6.montant' }, // Cap Migrants
@@ -132,6 +141,9 @@ describe('Liège sample: checkPlan', () => {
     expect(messages).toContain('Part communale : 38,83\u00a0% de la subvention PCS (minimum 25,0\u00a0%)');
     expect(messages).toContain(
       'La somme « % de temps consacré » des actions dépasse 100 % : 131,0\u00a0% en 2020, 131,0\u00a0% en 2021, 131,0\u00a0% en 2022, 131,0\u00a0% en 2023, 131,0\u00a0% en 2024, 129,0\u00a0% en 2025',
+    );
+    expect(messages).toContain(
+      "Transfert à « CASA » (€ 35.082,00 par an) : l'ex-ante des montants de convention des fiches liées (Fiche 5.4.01 (Centre d'Actions Sociales d'Angleur et environs (CASA) asbl)) est € 210.492,00 au lieu de € 245.574,00 sur 7 ans : il couvre les 6 années initiales (2020-2025), pas l'année de prolongation 2026 (convention à renouveler)",
     );
     expect(messages).toContain(
       "Fiche 1.7.03 (Live in Color ASBL) : « Convention de partenariat? » est Non alors que l'opérateur reçoit € 8.421,00 (Live in Color)",

@@ -137,10 +137,10 @@ describe('a person of another commune', () => {
     expect((await reply(namur.plans.$get())).body).toEqual([]);
     expect((await reply(chef.plans.$get())).body.map((p) => p.commune)).toEqual(['Liège']);
     expect((await reply(t.apiAs('dics').plans.$get())).body).toHaveLength(1);
-    const refused = await failure(namur.plans.$post({ json: { commune: 'Liège', programmeId: 'pcs-2026-2031' } }));
+    const refused = await failure(namur.plans.$post({ json: { commune: 'Liège', programmeId: 'pcs-2020-2025' } }));
     expect(refused.status).toBe(403);
     expect(refused.body.issues).toEqual([{ path: 'commune', message: 'Le plan doit être porté par votre commune (Namur), pas par « Liège »' }]);
-    const created = await reply(namur.plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2026-2031' } }));
+    const created = await reply(namur.plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2020-2025' } }));
     expect(created.status).toBe(201);
     // The plan belongs to the creator's commune: Liège's chef does not see it.
     expect((await reply(chef.plans[':planId'].$get({ param: { planId: created.body.id } }))).status).toBe(404);

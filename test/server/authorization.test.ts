@@ -334,18 +334,18 @@ describe('a plan is carried by the commune of the person who creates or edits it
     const chef = t.apiAs('chef');
     const plans = () => t.db.$client.prepare('select count(*) as n from plans').get() as { n: number };
     const count = plans().n;
-    const res = await failure(chef.plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2026-2031' } }));
+    const res = await failure(chef.plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2020-2025' } }));
     expectApiError(res, 403, 'forbidden', 'commune');
     expect(res.body.message).toBe('Le plan doit être porté par votre commune (Liège), pas par « Namur »');
     expect(plans().n).toBe(count);
-    const own = await reply(chef.plans.$post({ json: { commune: 'liège', programmeId: 'pcs-2026-2031' } }));
+    const own = await reply(chef.plans.$post({ json: { commune: 'liège', programmeId: 'pcs-2020-2025' } }));
     expect(own.status).toBe(201);
     expect((await reply(t.apiAs('autreCommune').plans[':planId'].$get({ param: { planId: own.body.id } }))).status).toBe(404);
   });
 
   it('lets an administrator create a plan for any commune, in that commune', async () => {
     const t = makeLiegeApp();
-    const created = await reply(t.apiAs('admin').plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2026-2031' } }));
+    const created = await reply(t.apiAs('admin').plans.$post({ json: { commune: 'Namur', programmeId: 'pcs-2020-2025' } }));
     expect(created.status).toBe(201);
     const param = { planId: created.body.id };
     expect((await reply(t.apiAs('autreCommune').plans[':planId'].$get({ param }))).status).toBe(200);

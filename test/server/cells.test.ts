@@ -101,8 +101,8 @@ describe('PUT /api/plans/:planId/cells', () => {
   it.each<[string, Omit<CellInput, 'version'>, string]>([
     [
       'a time cell',
-      { grid: 'time', row: 'terrain', period: '2026', value: 1 },
-      "Répartition de l'activité du chef de projet · « à la mise en œuvre d'actions sur le terrain » · 2026 : Colonne inconnue : 2026 (Ex-ante, 2020-2025 ou Ex-post)",
+      { grid: 'time', row: 'terrain', period: '2027', value: 1 },
+      "Répartition de l'activité du chef de projet · « à la mise en œuvre d'actions sur le terrain » · 2027 : Colonne inconnue : 2027 (Ex-ante, 2020-2026 ou Ex-post)",
     ],
     [
       'an unknown time category',
@@ -112,7 +112,7 @@ describe('PUT /api/plans/:planId/cells', () => {
     [
       'a consumption cell',
       { grid: 'consumption', row: 'e-compte', period: '2019', value: 1 },
-      "Consommation réelle (E-compte) · 2019 : L'année 2019 n'appartient pas au programme (2020-2025)",
+      "Consommation réelle (E-compte) · 2019 : L'année 2019 n'appartient pas au programme (2020-2026)",
     ],
     [
       'a consumption cell of an unknown row',
@@ -160,13 +160,13 @@ describe('PUT /api/plans/:planId/indicators/:indicatorId/values/:year/:kind', ()
       '2019',
       'target',
       { value: 1, version: 0 },
-      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2025)",
+      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2026)",
     ],
     [
-      '2026',
+      '2027',
       'actual',
       { value: 1, version: 0 },
-      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Réalisé 2026 : L'année 2026 n'appartient pas au programme (2020-2025)",
+      "Fiche 1.3.03 · indicateur 1 « Nombre de personnes coachées » · Réalisé 2027 : L'année 2027 n'appartient pas au programme (2020-2026)",
     ],
     [
       '2021',

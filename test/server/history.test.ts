@@ -237,10 +237,10 @@ describe('GET /api/plans/:planId/history.xlsx', () => {
     const res = await api['history.xlsx'].$get({ param: { planId: plan.id }, query: { chemin: `actions.${action.id}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2025 - historique.xlsx')}`);
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2026 - historique.xlsx')}`);
     const book = await openXlsx(res);
     const { ws, rows } = tableRows(book);
-    expect(String(ws.getCell('A1').value)).toMatch(/^Historique des modifications — PCS Liège 2020-2025 — Fiche 1\.1\.05/);
+    expect(String(ws.getCell('A1').value)).toMatch(/^Historique des modifications — PCS Liège 2020-2026 — Fiche 1\.1\.05/);
     expect(rows).toHaveLength(2);
 
     const [text, cell] = rows;

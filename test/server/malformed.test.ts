@@ -112,8 +112,8 @@ const CASES: Case[] = [
   ['a time share over 100 %', cell(() => 'terrain', 'ex-ante', 100_01, 'time'), 'cells.0.value'],
   // years outside the programme
   ['a target in 2019', cell((f) => f.count.id, '2019', 1), 'cells.0.value'],
-  ['an actual in 2026', cell((f) => f.count.id, '2026', 1, 'indicator-actual'), 'cells.0.value'],
-  ['commission dates in 2026', section('commissions', { dates: { '2026': ['2026-02-01'] } }), 'commissions.dates.2026'],
+  ['an actual in 2027', cell((f) => f.count.id, '2027', 1, 'indicator-actual'), 'cells.0.value'],
+  ['commission dates in 2027', section('commissions', { dates: { '2027': ['2027-02-01'] } }), 'commissions.dates.2027'],
   // references
   [
     'a partner card naming an unknown action',
@@ -151,14 +151,14 @@ describe('malformed input', () => {
 
   it.each([
     ['2019', 'indicator-target'],
-    ['2026', 'indicator-actual'],
-  ] as const)('a cell in %s names the programme years in its message', async (year, grid) => {
+    ['2027', 'indicator-actual'],
+  ] as const)('a cell in %s names the programme years (2020-2026 since the extension) in its message', async (year, grid) => {
     const { app, api } = makeTestApp();
     const f = await fixture(app);
     const res = await failure(
       api.plans[':planId'].cells.$put({ param: { planId: f.plan.id }, json: { cells: [{ grid, row: f.count.id, period: year, value: 1, version: 0 }] } }),
     );
-    expect(res.body.issues[0]!.message).toContain(`L'année ${year} n'appartient pas au programme (2020-2025)`);
+    expect(res.body.issues[0]!.message).toContain(`L'année ${year} n'appartient pas au programme (2020-2026)`);
   });
 
   it('a block of cells with one invalid cell writes none of them and reports only the invalid one', async () => {

@@ -45,7 +45,7 @@ describe('the Liège PDF', () => {
   it('is served as a PDF download named after the commune, the programme and the year', async () => {
     const { res } = await fetchPdf(t.api, t.plan.id, '2021');
     expect(res.headers.get('content-type')).toBe('application/pdf');
-    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2025 - rapport 2021.pdf')}`);
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2026 - rapport 2021.pdf')}`);
     expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
   });
 
@@ -59,7 +59,7 @@ describe('the Liège PDF', () => {
     const cover = pages[0]!;
     expect(cover).toContain('Plan de Cohésion sociale');
     expect(cover).toContain('la Ville de Liège');
-    expect(cover).toMatch(/Programme\s+Plan de Cohésion sociale 2020-2025/);
+    expect(cover).toMatch(/Programme\s+Plan de Cohésion sociale 2020-2025, prolongé jusqu'au 31 décembre 2026/);
     expect(cover).toMatch(/Rapport annuel\s+2021/);
     expect(cover).toMatch(/Statut\s+Brouillon — non soumis/);
     expect(cover).toMatch(/Généré le\s+\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}/);
@@ -103,9 +103,9 @@ describe('the Liège PDF', () => {
     }
   });
 
-  it('prints the indicator tables with Ex-ante, each programme year and Résultats', () => {
+  it('prints the indicator tables with Ex-ante, each programme year (2026 of the extension included) and Résultats', () => {
     const text = pages.join('\n');
-    expect(text).toMatch(/Indicateurs de réalisation\s+Unité\s+Ex-ante\s+2020\s+2021\s+2022\s+2023\s+2024\s+2025\s+Résultats/);
+    expect(text).toMatch(/Indicateurs de réalisation\s+Unité\s+Ex-ante\s+2020\s+2021\s+2022\s+2023\s+2024\s+2025\s+2026\s+Résultats/);
     expect(text).toContain('Cibles et réalisés par année');
   });
 
@@ -253,7 +253,7 @@ describe('serving the PDF', () => {
       }
       expect(job.state).toBe('done');
       expect(job.progress).toBe(1);
-      expect(job.filename).toBe('PCS Liège 2020-2025 - rapport 2022.pdf');
+      expect(job.filename).toBe('PCS Liège 2020-2026 - rapport 2022.pdf');
       // Progress never goes back, and the page saw the layout or the writing on the way.
       for (let i = 1; i < seen.length; i++) expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
       expect(seen.some((s) => s.stage === 'layout' || s.stage === 'writing')).toBe(true);
@@ -287,9 +287,9 @@ describe('serving the PDF', () => {
 
   it('refuses a year outside the programme at "annee", an unknown plan and an unknown job', async () => {
     const planId = t.plan.id;
-    const res = await failure(t.api.plans[':planId']['export.pdf'].$get({ param: { planId }, query: { annee: '2026' } }));
+    const res = await failure(t.api.plans[':planId']['export.pdf'].$get({ param: { planId }, query: { annee: '2027' } }));
     expectApiError(res, 400, 'validation', 'annee');
-    expect(res.body.message).toContain('2020-2025');
+    expect(res.body.message).toBe("L'année 2027 n'appartient pas au programme (2020-2026)");
     // A year that is not a number and an unknown field, malformed on purpose: sent raw, as a hostile client would.
     expectApiError(await sendRaw(t.app, 'POST', `/api/plans/${planId}/pdf-jobs`, { annee: 'deux mille' }), 400, 'validation', 'annee');
     expectApiError(await sendRaw(t.app, 'POST', `/api/plans/${planId}/pdf-jobs`, { annee: 2021, extra: 1 }), 400, 'validation');

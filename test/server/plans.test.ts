@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectApiError, failure, getPlan, makeTestApp, postPlan, reply, sendRaw } from '../helpers.ts';
+import { FOUR_YEAR_PROGRAMME } from '../four-year-programme.ts';
+import { expectApiError, failure, getPlan, makeFourYearApp, makeTestApp, postPlan, reply, sendRaw } from '../helpers.ts';
 
 describe('reference routes', () => {
   it('GET /api/health answers ok', async () => {
@@ -37,14 +38,14 @@ describe('GET /api/plans', () => {
   });
 
   it('lists plans by commune with their programme and action count', async () => {
-    const { app, api } = makeTestApp();
+    const { app, api } = makeFourYearApp();
     const namur = await postPlan(app, 'Namur');
-    const arlon = await postPlan(app, 'Arlon', 'pcs-2026-2031');
+    const arlon = await postPlan(app, 'Arlon', FOUR_YEAR_PROGRAMME.id);
     await reply(api.plans[':planId'].actions.$post({ param: { planId: namur.id }, json: { code: '1.3.03' } }));
     const res = await reply(api.plans.$get());
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
-      { id: arlon.id, commune: 'Arlon', programmeId: 'pcs-2026-2031', organisation: 'Arlon', actionCount: 0, updatedAt: expect.any(String) },
+      { id: arlon.id, commune: 'Arlon', programmeId: FOUR_YEAR_PROGRAMME.id, organisation: 'Arlon', actionCount: 0, updatedAt: expect.any(String) },
       { id: namur.id, commune: 'Namur', programmeId: 'pcs-2020-2025', organisation: 'Namur', actionCount: 1, updatedAt: expect.any(String) },
     ]);
   });
@@ -136,7 +137,7 @@ describe('PUT /api/plans/:planId', () => {
   it.each([
     ['a missing version', { commune: 'X' }, 'version'],
     ['an empty commune', { version: 1, commune: '' }, 'commune'],
-    ['an attempt to change the programme', { version: 1, commune: 'X', programmeId: 'pcs-2026-2031' }, ''],
+    ['an attempt to change the programme', { version: 1, commune: 'X', programmeId: 'pcs-2027' }, ''],
   ])('answers 400 for %s and changes nothing', async (_, body, path) => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);

@@ -36,7 +36,7 @@ describe('API answers with the right status and field for each mistake', () => {
     const outside = await failure(putValue('2019', 1));
     expectApiError(outside, 400, 'validation', 'year');
     expect(outside.body.message).toBe(
-      "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2025)",
+      "Fiche 1.3.03 (CPAS de Liège - SADA) · indicateur 2 « Durée moyenne d'un coaching (x séances) » · Cible 2019 : L'année 2019 n'appartient pas au programme (2020-2026)",
     );
     const bad = await failure(putValue('2021', 'abc'));
     expectApiError(bad, 400, 'validation', 'value');

@@ -91,14 +91,15 @@ describe('the completeness checklist', () => {
     expect((await reply(chefApi.plans[':planId'].submissions.$get({ param }))).body).toEqual([]);
   });
 
-  it('says so for a year outside the programme', async () => {
+  it('says so for a year outside the programme (the year after its last), and not for its last year', async () => {
     const t = makeLiegeApp();
-    expectApiError(
-      await failure(t.apiAs('chef').plans[':planId'].submissions.checklist.$get({ param: { planId: t.plan.id }, query: { annee: '2026' } })),
-      400,
-      'validation',
-      'annee',
-    );
+    const { years } = t.reference.programmes.find((p) => p.id === t.plan.programmeId)!;
+    const checklist = (annee: number) =>
+      t.apiAs('chef').plans[':planId'].submissions.checklist.$get({ param: { planId: t.plan.id }, query: { annee: String(annee) } });
+    const last = years[years.length - 1]!;
+    const outside = expectApiError(await failure(checklist(last + 1)), 400, 'validation', 'annee');
+    expect(outside.message).toBe(`L'année ${last + 1} n'appartient pas au programme (2020-2026)`);
+    expect((await reply(checklist(last))).status).toBe(200);
   });
 });
 

@@ -43,7 +43,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
   it('answers an XLSX download named after the commune and the programme years', async () => {
     const { res } = await exportOf(plan.id);
     expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2025.xlsx')}`);
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('PCS Liège 2020-2026.xlsx')}`);
     expect([...bytes.slice(0, 2)]).toEqual([0x50, 0x4b]);
   });
 
@@ -72,7 +72,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
     wb.getWorksheet('Fiche plan')!.eachRow((row) => texts.push(String(row.getCell(2).value ?? '')));
     expect(texts).toContain('Règlement général pour la protection des données');
     expect(texts.some((t) => t.includes('Avenue Gouverneur Bovesse, 100 à 5100 JAMBES'))).toBe(true);
-    expect(texts.some((t) => t.includes('pour la programmation 2020-2025'))).toBe(true);
+    expect(texts.some((t) => t.includes('pour la programmation 2020-2026'))).toBe(true);
   });
 
   it('computes the Liège budget totals as formulas carrying their results', () => {
@@ -100,14 +100,16 @@ describe('GET /api/plans/:id/export.xlsx', () => {
     const ws = wb.getWorksheet(at.sheet)!;
     expect(ws.getCell(at.cell).value).toBe(ind.values['2021']!.target);
     const exAnte = ws.getCell(cellOf(plan, `actions.${action}.indicators.0.exAnte`).cell);
-    expect(exAnte.formula).toMatch(/^IF\(COUNT\(F\d+:K\d+\)=0,"",SUM\(F\d+:K\d+\)\)$/);
+    // Seven year columns F:L since the extension through 2026; the 2026 target is blank, the ex-ante unchanged.
+    expect(exAnte.formula).toMatch(/^IF\(COUNT\(F\d+:L\d+\)=0,"",SUM\(F\d+:L\d+\)\)$/);
     expect(exAnte.result).toBe(147);
     const row = Number(at.cell.replace(/\D/g, ''));
     expect(ws.getCell(`D${row}`).value).toBe('Cible');
     expect(ws.getCell(`D${row + 1}`).value).toBe('Réalisé');
-    expect(ws.getCell(`L${row + 1}`).formula).toContain('SUM(');
+    expect(ws.getCell(`L${row}`).value).toBeNull();
+    expect(ws.getCell(`M${row + 1}`).formula).toContain('SUM(');
     const headers = ws.getRow(row - 1).values as unknown[];
-    expect(headers.slice(5, 13)).toEqual(['Ex-ante', '2020', '2021', '2022', '2023', '2024', '2025', 'Résultats']);
+    expect(headers.slice(5, 14)).toEqual(['Ex-ante', '2020', '2021', '2022', '2023', '2024', '2025', '2026', 'Résultats']);
   });
 
   it('offers the closed lists as drop-downs drawn from the lists sheet', () => {
@@ -123,7 +125,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
 
   it('merges headers, freezes the title rows and prints A4 landscape fitted to the width with repeated titles', () => {
     for (const ws of [wb.getWorksheet('Fiche plan')!, wb.getWorksheet('1.3.03 CPAS de Liège - SADA')!]) {
-      expect(ws.model.merges).toContain(ws.name === 'Fiche plan' ? 'B1:J1' : 'B1:L1');
+      expect(ws.model.merges).toContain(ws.name === 'Fiche plan' ? 'B1:K1' : 'B1:M1');
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
       expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
       expect(ws.headerFooter.oddFooter).toContain('Page &P / &N');
@@ -141,7 +143,7 @@ describe('GET /api/plans/:id/export.xlsx', () => {
   });
 
   it('lists one synthesis row per indicator and year, and the findings with their cell', () => {
-    const rows = plan.actions.reduce((n, a) => n + a.indicators.length, 0) * 6;
+    const rows = plan.actions.reduce((n, a) => n + a.indicators.length, 0) * 7;
     const synth = wb.getWorksheet('Synthèse indicateurs')!;
     expect(synth.actualRowCount).toBe(rows + 1);
     expect(synth.getRow(1).values).toEqual([undefined, undefined, 'Code action', 'Opérateur', 'Catégorie', 'Indicateur', 'Unité', 'Année', 'Cible', 'Réalisé']);

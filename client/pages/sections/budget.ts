@@ -9,7 +9,10 @@ import { focusPath, sectionBinder, type Page, type PageContext } from '../contex
 import { totalsBox, type Figure } from '../totals.ts';
 import { transferFigures } from './transferts.ts';
 
-/** "Budget annuel du PCS (prévisionnel en 2019 puis à actualiser)": recettes and dépenses, their totals and ratios. */
+/**
+ * "Budget annuel du PCS (prévisionnel en 2019 puis à actualiser)" for the PCS 2020-2025: recettes and dépenses, their
+ * totals and ratios. The prévisionnel is made the year before the programme's first year.
+ */
 type Side = 'recettes' | 'depenses';
 type Line = { side: Side; field: string; label: string; computed?: boolean };
 
@@ -116,7 +119,7 @@ export function renderBudget(ctx: PageContext): Page {
   const el = h(
     'article',
     { class: 'section-page' },
-    h('h1', null, 'Budget annuel du PCS (prévisionnel en 2019 puis à actualiser)'),
+    h('h1', null, `Budget annuel du PCS (prévisionnel en ${ctx.store.years[0]! - 1} puis à actualiser)`),
     h('p', { class: 'hint' }, 'Montants en euros, au cent près (ex. 1.666.037,68). Une case vide n’est pas un zéro.'),
     h('div', { class: 'budget-grids' }, makeGrid('recettes', 'Recettes'), makeGrid('depenses', 'Dépenses')),
     totals.el,
