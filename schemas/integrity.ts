@@ -108,7 +108,7 @@ export type ListedChange = { path: string; old: FlatValue; new: FlatValue };
  * Every value a write brings to a field of a programme list (schemas/programme-lists.ts) must be in that list of the
  * plan's programme. Only what the write changes is checked: a value stored before the list changed (a plan moved to
  * another programme, a list reworded) stays readable and the rest of the plan stays writable; a multiple choice keeps
- * its former values. Issues are at the value's path, in French.
+ * its former values. Issues are at the value's path (the item's, in a multiple choice), in French.
  */
 export function findListIssues(
   plan: Pick<PlanDocument, 'actions'> & Partial<PlanDocument>,
@@ -124,14 +124,15 @@ export function findListIssues(
     const allowed = lists[field.list];
     const values = field.multiple ? choicesOf(change.new) : [String(change.new)];
     const former = field.multiple ? choicesOf(change.old) : [change.old];
-    for (const value of values) {
-      if (allowed.includes(value) || former.includes(value)) continue;
+    values.forEach((value, i) => {
+      if (allowed.includes(value) || former.includes(value)) return;
       const shown = allowed.map((v) => `« ${v} »`).join(', ');
       issues.push({
-        path: change.path,
+        // A multiple choice's issue names the value, as the schema names an item of a list.
+        path: field.multiple ? buildPath(change.path, i) : change.path,
         message: `${labelPath(plan, change.path)} : « ${value} » n'est pas une valeur de la liste du programme ${programme.shortName} (${shown})`,
       });
-    }
+    });
   }
   return issues;
 }

@@ -46,7 +46,7 @@ export function computeImportChanges(
   const listIssues = findListIssues(edited, programme, diffPlans(flattenPlan(before), flattenPlan(edited)));
   if (listIssues.length) {
     const problems = listIssues.map((issue) => {
-      const source = values.find((v) => idPathOf(before, v.binding.path) === issue.path);
+      const source = values.find((v) => isPathWithin(issue.path, idPathOf(before, v.binding.path)));
       return { sheet: source?.sheet ?? '', cell: source?.cell ?? null, message: issue.message };
     });
     return { edited: null, changes: [], problems };

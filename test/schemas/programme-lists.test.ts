@@ -83,7 +83,7 @@ describe('findListIssues', () => {
     const old = JSON.stringify(['Pigeon voyageur']);
     expect(findListIssues(plan, PCS_4, [{ path, old, new: JSON.stringify(['Pigeon voyageur', MODES_COMMUNICATION_EXTERNE[0]]) }])).toEqual([]);
     const issues = findListIssues(plan, PCS_4, [{ path, old, new: JSON.stringify(['Pigeon voyageur', 'Télépathie']) }]);
-    expect(issues.map((i) => [i.path, i.message.includes('« Télépathie »')])).toEqual([[path, true]]);
+    expect(issues.map((i) => [i.path, i.message.includes('« Télépathie »')])).toEqual([[`${path}.1`, true]]);
   });
 
   it('ignores the fields of no programme list', () => {

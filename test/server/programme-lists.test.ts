@@ -86,7 +86,7 @@ describe('the other lists of the programme, on every write', () => {
     const { api, plan } = await planOn2027();
     const put = (externe: string[]) =>
       reply(api.plans[':planId'].sections[':section'].$put({ param: { planId: plan.id, section: 'communication' }, json: { version: 1, data: { externe } } }));
-    expectApiError(await put(['Newsletter', 'Pigeon voyageur']), 400, 'validation', 'communication.externe');
+    expectApiError(await put(['Newsletter', 'Pigeon voyageur']), 400, 'validation', 'communication.externe.1');
     expect((await put(['Newsletter'])).status).toBe(200);
   });
 
