@@ -1,16 +1,6 @@
 import { z } from 'zod';
-import {
-  CADRES_EXISTANTS,
-  DEGRES_IMPLICATION,
-  DEMARCHES_PARTICIPATION,
-  DROIT_VISE_LABELS,
-  FREQUENCES,
-  MODES_COMMUNICATION_ACTION,
-  PUBLICS_CIBLES,
-  PUBLIC_DIMENSIONS,
-  STATUTS_ACTION,
-  TYPES_ACTION,
-} from './enums.ts';
+import { DROIT_VISE_LABELS, PUBLICS_CIBLES, PUBLIC_DIMENSIONS, STATUTS_ACTION } from './enums.ts';
+import { listChoices, optListValue } from './programme-lists.ts';
 import { IndicatorSchema } from './indicator.ts';
 import { ACTION_CODE_PATTERN } from './reference.ts';
 import { RowId, Version, optBool, optDate, optLong, optMedium, optShort, shortText } from './primitives.ts';
@@ -78,14 +68,14 @@ export const PublicCibleSchema = z
 export const FicheSchema = z
   .object({
     problemesBesoins: optLong,
-    degreImplication: z.enum(DEGRES_IMPLICATION).nullable().default(null),
+    degreImplication: optListValue,
     conventionPartenariat: optBool,
     art20: optBool,
     existeDeja: optBool,
-    cadreExistant: z.enum(CADRES_EXISTANTS).nullable().default(null),
+    cadreExistant: optListValue,
     plusValue: optLong,
     participationCitoyenne: optBool,
-    participationDemarche: z.enum(DEMARCHES_PARTICIPATION).nullable().default(null),
+    participationDemarche: optListValue,
     participationDemarchePrecision: optShort,
     solidarite: optLong,
     gratuite: optBool,
@@ -96,13 +86,13 @@ export const FicheSchema = z
     autresPartenaires: z.array(AutrePartenaireSchema).max(200).default([]),
     communication: z
       .object({
-        modes: z.array(z.enum(MODES_COMMUNICATION_ACTION)).max(MODES_COMMUNICATION_ACTION.length).default([]),
+        modes: listChoices,
         autre: optShort,
       })
       .strict()
       .default({ modes: [], autre: null }),
     publics: z.array(PublicCibleSchema).max(200).default([]),
-    typeAction: z.enum(TYPES_ACTION).nullable().default(null),
+    typeAction: optListValue,
     description: optLong,
     moyensLogistiques: optLong,
     commentairesEcarts: optLong,
@@ -113,7 +103,7 @@ export const FicheSchema = z
     justificationModifications: optLong,
     calendrier: z
       .object({
-        frequence: z.enum(FREQUENCES).nullable().default(null),
+        frequence: optListValue,
         frequenceAutre: optShort,
         surLaDureeDuPlan: optBool,
         debut: optDate,

@@ -342,6 +342,7 @@ function checkActionFields({ plan, programme, catalogue }: CheckInput): RawFindi
       });
     }
     const temps = standardRow(a, 'temps-consacre');
+    // The form's wording of "no involvement of the team": a programme that words its degrees otherwise skips this check.
     if (a.fiche.degreImplication === DEGRES_IMPLICATION[3] && temps && programme.years.some((y) => (temps.values[String(y)]?.target ?? 0) > 0)) {
       out.push({
         rule: 'temps-sans-implication',

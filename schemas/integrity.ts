@@ -1,6 +1,18 @@
 import type { ApiIssue } from './errors.ts';
 import { describeAction } from './action.ts';
-import { actionFieldPath, buildPath, consumptionPath, isPathWithin, justificationPath, listRowPath, splitPath, timeSharePath } from './plan-path.ts';
+import {
+  actionFieldPath,
+  buildPath,
+  consumptionPath,
+  isPathWithin,
+  justificationPath,
+  labelPath,
+  listRowPath,
+  splitPath,
+  timeSharePath,
+  type FlatValue,
+} from './plan-path.ts';
+import { listFieldOf, listsOf } from './programme-lists.ts';
 import type { PlanDocument } from './plan.ts';
 import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from './plan.ts';
 import { isProgrammeYear, programmeSpan, type Programme } from './reference.ts';
@@ -85,6 +97,55 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
     }),
   );
   return issues;
+}
+
+// ——— Values of the programme's lists ————————————————————————————————————————————————————————————————————————————
+
+/** A value a write brings at a path of `flattenPlan` (rows by id), and the one it replaces. */
+export type ListedChange = { path: string; old: FlatValue; new: FlatValue };
+
+/**
+ * Every value a write brings to a field of a programme list (schemas/programme-lists.ts) must be in that list of the
+ * plan's programme. Only what the write changes is checked: a value stored before the list changed (a plan moved to
+ * another programme, a list reworded) stays readable and the rest of the plan stays writable; a multiple choice keeps
+ * its former values. Issues are at the value's path (the item's, in a multiple choice), in French.
+ */
+export function findListIssues(
+  plan: Pick<PlanDocument, 'actions'> & Partial<PlanDocument>,
+  programme: Programme,
+  changes: readonly ListedChange[],
+): ApiIssue[] {
+  const lists = listsOf(programme);
+  const issues: ApiIssue[] = [];
+  for (const change of changes) {
+    if (change.new === null) continue;
+    const field = listFieldOf(splitPath(change.path));
+    if (!field) continue;
+    const allowed = lists[field.list];
+    const values = field.multiple ? choicesOf(change.new) : [String(change.new)];
+    const former = field.multiple ? choicesOf(change.old) : [change.old];
+    values.forEach((value, i) => {
+      if (allowed.includes(value) || former.includes(value)) return;
+      const shown = allowed.map((v) => `« ${v} »`).join(', ');
+      issues.push({
+        // A multiple choice's issue names the value, as the schema names an item of a list.
+        path: field.multiple ? buildPath(change.path, i) : change.path,
+        message: `${labelPath(plan, change.path)} : « ${value} » n'est pas une valeur de la liste du programme ${programme.shortName} (${shown})`,
+      });
+    });
+  }
+  return issues;
+}
+
+/** The values of a multiple choice as `flattenPlan` keeps it (a JSON array), none when blank. */
+function choicesOf(value: FlatValue): string[] {
+  if (typeof value !== 'string') return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.map(String) : [value];
+  } catch {
+    return [value];
+  }
 }
 
 // ——— Rows other rows point at ————————————————————————————————————————————————————————————————————————————————————

@@ -1,20 +1,6 @@
 import { z } from 'zod';
-import {
-  CHAMPS_ACTION_PARTENAIRE,
-  CIVILITES,
-  DIPLOMES,
-  ENGAGEMENT_DETACHEMENT,
-  FONCTIONS_EQUIPE,
-  LISTES_PARTENAIRES,
-  MODES_COMMUNICATION_EXTERNE,
-  MODES_COMMUNICATION_INTERNE,
-  PLUS_VALUES_REUNIONS,
-  PORTEUR_TYPES,
-  PORTE_PAR,
-  PROVINCES,
-  TIME_CATEGORY_CODES,
-  TYPES_CONTRAT,
-} from './enums.ts';
+import { CIVILITES, ENGAGEMENT_DETACHEMENT, LISTES_PARTENAIRES, PORTEUR_TYPES, PORTE_PAR, PROVINCES, TIME_CATEGORY_CODES } from './enums.ts';
+import { listChoices, optListValue } from './programme-lists.ts';
 import { ActionSchema } from './action.ts';
 import { ImputationSchema, BudgetVersionSchema, ConsommationSchema, JustificationSchema } from './finance.ts';
 import { YearKey } from './indicator.ts';
@@ -74,13 +60,13 @@ export const EquipeSchema = z
 export const ChefDeProjetSchema = z
   .object({
     dateEntreeFonction: optDate,
-    typeContrat: z.enum(TYPES_CONTRAT).nullable().default(null),
+    typeContrat: optListValue,
     typeContratAutre: optShort,
     etp: optEtp,
     engagementOuDetachement: z.enum(ENGAGEMENT_DETACHEMENT).nullable().default(null),
     autreFonction: optBool,
     anneesExperience: z.number().int().min(0).max(60).nullable().default(null),
-    diplome: z.enum(DIPLOMES).nullable().default(null),
+    diplome: optListValue,
     diplomeAutre: optShort,
     orientation: optMedium,
   })
@@ -128,7 +114,7 @@ export const TextesSchema = z
 export const TeamMemberFieldsSchema = z
   .object({
     nomPrenom: shortText.min(1, 'Le nom est obligatoire'),
-    fonction: z.enum(FONCTIONS_EQUIPE).nullable().default(null),
+    fonction: optListValue,
     fonctionAutre: optShort,
     etp: scaledNumber(2, 0, 1_00).nullable().default(null),
   })
@@ -158,16 +144,16 @@ export const ReunionInviteFieldsSchema = z
   .object({
     thematique: shortText.min(1, 'La thématique est obligatoire'),
     institution: optShort,
-    plusValues: z.array(z.enum(PLUS_VALUES_REUNIONS)).max(PLUS_VALUES_REUNIONS.length).default([]),
+    plusValues: listChoices,
     dates: z.array(isoDate).max(200).default([]),
   })
   .strict();
 
 export const CommunicationSchema = z
   .object({
-    externe: z.array(z.enum(MODES_COMMUNICATION_EXTERNE)).max(MODES_COMMUNICATION_EXTERNE.length).default([]),
+    externe: listChoices,
     externeAutre: optShort,
-    interne: z.array(z.enum(MODES_COMMUNICATION_INTERNE)).max(MODES_COMMUNICATION_INTERNE.length).default([]),
+    interne: listChoices,
     interneAutre: optShort,
   })
   .strict();
@@ -176,7 +162,7 @@ export const PartenaireFieldsSchema = z
   .object({
     liste: z.enum(LISTES_PARTENAIRES),
     nom: shortText.min(1, 'Le nom du partenaire est obligatoire'),
-    champAction: z.enum(CHAMPS_ACTION_PARTENAIRE).nullable().default(null),
+    champAction: optListValue,
     champActionAutre: optShort,
     telephone: optPhone,
     /** Plan actions this partner carries or takes part in (ids, not catalogue codes). */

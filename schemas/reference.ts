@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INDICATOR_CATEGORY_CODES, STANDARD_INDICATOR_CODES } from './enums.ts';
 import { AGGREGATION_CODES, UNIT_CODES } from './numbers.ts';
+import { ProgrammeListsSchema } from './programme-lists.ts';
 
 /**
  * Reference data shipped in `templates/`: programme definitions and the DiCS catalogue of actions.
@@ -73,6 +74,8 @@ export const ProgrammeSchema = z
     /** The programme before it, whose plans prepare their successor on this one. */
     predecesseur: slug.nullable().default(null),
     soumissions: z.array(SubmissionKindSchema).min(1).max(12),
+    /** The closed lists of the form it words its own way (schemas/programme-lists.ts); the others keep the form's values. */
+    listes: ProgrammeListsSchema.optional(),
   })
   .strict()
   .refine((p) => p.years.every((y, i) => i === 0 || y === p.years[i - 1]! + 1), {

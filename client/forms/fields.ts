@@ -46,6 +46,9 @@ export function setAt(doc: object, path: Path, value: unknown): void {
 }
 
 /** The keys of a path in the form's document: its rows are positions, so numeric parts index arrays. */
+/** How a control marks a stored value that is not in the programme's list (any more). */
+const OUT_OF_LIST = '(hors liste du programme)';
+
 const keysOf = (path: string): Path => splitPath(path).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 
 export class FormBinder<D extends object = Record<string, unknown>> {
@@ -176,11 +179,14 @@ export class FormBinder<D extends object = Record<string, unknown>> {
     opts: { onChange?: (v: string | null) => void } = {},
   ): HTMLElement {
     const current = getAt(this.binding.doc, keysOf(path)) as string | null;
+    const listed = options.some((o) => (typeof o === 'string' ? o : o.value) === current);
+    // A value stored before its list changed (another programme's wording) stays shown until someone changes it.
+    const shown = current === null || current === undefined || listed ? options : [...options, { value: current, label: `${current} ${OUT_OF_LIST}` }];
     const control = h(
       'select',
       null,
       h('option', { value: '' }, '— non renseigné —'),
-      options.map((o) => {
+      shown.map((o) => {
         const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
         return h('option', { value, selected: value === current }, text);
       }),
@@ -213,20 +219,22 @@ export class FormBinder<D extends object = Record<string, unknown>> {
 
   checkboxes(path: string, label: string, options: readonly string[]): HTMLElement {
     const current = new Set((getAt(this.binding.doc, keysOf(path)) as string[] | null) ?? []);
+    // Values stored before the list changed stay shown (and kept) until someone unticks them.
+    const all = [...options, ...[...current].filter((v) => !options.includes(v))];
     const group = h(
       'div',
       { class: 'checks' },
-      options.map((o) => {
+      all.map((o) => {
         const input = h('input', { type: 'checkbox', value: o, checked: current.has(o) });
         input.addEventListener('change', () => {
           if (input.checked) current.add(o);
           else current.delete(o);
           this.commit(
             path,
-            options.filter((x) => current.has(x)),
+            all.filter((x) => current.has(x)),
           );
         });
-        return h('label', { class: 'inline' }, input, o);
+        return h('label', { class: 'inline' }, input, options.includes(o) ? o : `${o} ${OUT_OF_LIST}`);
       }),
     );
     return this.wrapGroup(path, label, group);

@@ -3,19 +3,8 @@ import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
 import { ActionEditSchema, describeAction } from '../../schemas/action.ts';
 import { actionFieldPath, buildPath } from '../../schemas/plan-path.ts';
-import {
-  CADRES_EXISTANTS,
-  DEGRES_IMPLICATION,
-  DEMARCHES_PARTICIPATION,
-  DROIT_VISE_LABELS,
-  FREQUENCES,
-  MODES_COMMUNICATION_ACTION,
-  PUBLICS_CIBLES,
-  PUBLIC_DIMENSIONS,
-  STATUTS_ACTION,
-  TYPES_ACTION,
-  type PublicDimension,
-} from '../../schemas/enums.ts';
+import { DROIT_VISE_LABELS, PUBLICS_CIBLES, PUBLIC_DIMENSIONS, STATUTS_ACTION, type PublicDimension } from '../../schemas/enums.ts';
+import { listsOf } from '../../schemas/programme-lists.ts';
 import type { Indicator } from '../../schemas/indicator.ts';
 import { formatEuros } from '../../schemas/numbers.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
@@ -41,6 +30,7 @@ type Public = { id: string; dimension: PublicDimension; valeur: string | null; a
 
 export function renderFichePage(ctx: PageContext, actionId: string): Page {
   const { store, queue, planId } = ctx;
+  const lists = listsOf(store.programme);
   const action = store.action(actionId);
   if (!action) {
     return {
@@ -190,16 +180,16 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       null,
       h('h2', null, 'Description de l’action'),
       binder.text('fiche.problemesBesoins', 'Problèmes/besoins en lien avec l’action auxquels le territoire est confronté', { long: true }),
-      binder.select('fiche.degreImplication', 'Degré d’implication de l’équipe PCS dans la mise en œuvre de l’action', DEGRES_IMPLICATION),
+      binder.select('fiche.degreImplication', 'Degré d’implication de l’équipe PCS dans la mise en œuvre de l’action', lists.degresImplication),
       h('div', { class: 'columns' }, binder.yesno('fiche.conventionPartenariat', 'Convention de partenariat ?'), binder.yesno('fiche.art20', 'Art.20 ?')),
       binder.yesno('fiche.existeDeja', 'Est-ce que l’action existe déjà sur le territoire ?'),
-      binder.select('fiche.cadreExistant', 'Précisez dans quel cadre elle est mise en œuvre ?', CADRES_EXISTANTS),
+      binder.select('fiche.cadreExistant', 'Précisez dans quel cadre elle est mise en œuvre ?', lists.cadresExistants),
       binder.text('fiche.plusValue', 'Plus value/valeur apportée à l’action par le PCS :', { long: true }),
       binder.yesno('fiche.participationCitoyenne', 'Est-ce que l’action découle d’une démarche de participation citoyenne ?'),
       h(
         'div',
         { class: 'columns' },
-        binder.select('fiche.participationDemarche', 'Démarche', DEMARCHES_PARTICIPATION),
+        binder.select('fiche.participationDemarche', 'Démarche', lists.demarchesParticipation),
         binder.text('fiche.participationDemarchePrecision', 'Précision'),
       ),
       binder.text('fiche.solidarite', 'Solidarité / Coresponsabilité — Justifier en quoi l’action renforce la solidarité et la coresponsabilité :', {
@@ -230,11 +220,11 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       'section',
       null,
       h('h2', null, 'Communication et publics'),
-      binder.checkboxes('fiche.communication.modes', 'Mode de communication autour de l’action', MODES_COMMUNICATION_ACTION),
+      binder.checkboxes('fiche.communication.modes', 'Mode de communication autour de l’action', lists.modesCommunicationAction),
       binder.text('fiche.communication.autre', 'Autre mode de communication'),
       h('h3', null, 'Publics cibles / Bénéficiaires visés'),
       publics.el,
-      binder.select('fiche.typeAction', 'Type d’action :', TYPES_ACTION),
+      binder.select('fiche.typeAction', 'Type d’action :', lists.typesAction),
       binder.text('fiche.description', 'Description de l’action', { long: true }),
     ),
     table.el,
@@ -259,7 +249,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       h(
         'div',
         { class: 'columns' },
-        binder.select('fiche.calendrier.frequence', 'Fréquence de l’action', FREQUENCES),
+        binder.select('fiche.calendrier.frequence', 'Fréquence de l’action', lists.frequences),
         binder.text('fiche.calendrier.frequenceAutre', 'Autre fréquence'),
       ),
       binder.yesno('fiche.calendrier.surLaDureeDuPlan', 'Sur la durée du plan'),

@@ -2,7 +2,10 @@ import { PlanDocumentSchema, type Plan, type PlanDocument } from '../../schemas/
 import type { ImportChange } from '../../schemas/workbook-import.ts';
 import { displayValue } from '../reports/layout/model.ts';
 import { sameValue } from '../../schemas/same-value.ts';
-import { isPathWithin, labelPath, pathOfIssue, setValueAtPath, valueAtPath } from '../../schemas/plan-path.ts';
+import { flattenPlan, idPathOf, isPathWithin, labelPath, pathOfIssue, setValueAtPath, valueAtPath } from '../../schemas/plan-path.ts';
+import { diffPlans } from '../../schemas/audit.ts';
+import { findListIssues } from '../../schemas/integrity.ts';
+import type { Programme } from '../../schemas/reference.ts';
 import type { ReadValue, WorkbookProblem } from './xlsx.ts';
 
 /** The plan document inside a stored plan (without its id, timestamps and versions of sections). */
@@ -20,6 +23,7 @@ const normalised = (v: ReadValue, value: unknown) => value ?? (v.binding.codec.k
  */
 export function computeImportChanges(
   plan: Plan,
+  programme: Programme,
   values: readonly ReadValue[],
 ): { edited: PlanDocument | null; changes: ImportChange[]; problems: WorkbookProblem[] } {
   const before = documentOf(plan);
@@ -38,6 +42,15 @@ export function computeImportChanges(
     return { edited: null, changes: [], problems };
   }
   const edited = parsed.data;
+  // A value of a programme list typed where the cell takes free lines (modes of communication…) is checked as a write is.
+  const listIssues = findListIssues(edited, programme, diffPlans(flattenPlan(before), flattenPlan(edited)));
+  if (listIssues.length) {
+    const problems = listIssues.map((issue) => {
+      const source = values.find((v) => isPathWithin(issue.path, idPathOf(before, v.binding.path)));
+      return { sheet: source?.sheet ?? '', cell: source?.cell ?? null, message: issue.message };
+    });
+    return { edited: null, changes: [], problems };
+  }
   const changes: ImportChange[] = [];
   for (const v of values) {
     const old = normalised(v, valueAtPath(before, v.binding.path));

@@ -3,7 +3,7 @@ import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
-import { KEY_COLUMN, address, type Binding, type Codec, type WorkbookLayout } from '../reports/layout/model.ts';
+import { KEY_COLUMN, address, type Binding, type Codec, type LayoutCell, type WorkbookLayout } from '../reports/layout/model.ts';
 import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
 import { checkZipArchive } from './zip-guard.ts';
 
@@ -84,7 +84,7 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
       }
       for (const c of bound) {
         const ref = address(c.col, rowNumber);
-        const decoded = decodeCell(ws.getCell(ref).value, c.bind!, layout);
+        const decoded = decodeCell(ws.getCell(ref).value, c.bind!, layout, c.value);
         if ('problem' in decoded) problems.push({ sheet: ws.name, cell: ref, message: `${c.bind!.label} : ${decoded.problem}` });
         else values.push({ sheet: ws.name, cell: ref, binding: c.bind!, value: decoded.value });
       }
@@ -137,8 +137,11 @@ function textOf(v: ExcelJS.CellValue): string {
 
 type Decoded = { value: unknown } | { problem: string };
 
-/** A cell's content as the plan value of its codec (minor units, ISO dates, booleans), or why it cannot be. */
-export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<WorkbookLayout, 'lists'>): Decoded {
+/**
+ * A cell's content as the plan value of its codec (minor units, ISO dates, booleans), or why it cannot be. `written`
+ * is what the export wrote in the cell: a choice stored before its list changed comes back as it was.
+ */
+export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<WorkbookLayout, 'lists'>, written?: LayoutCell['value']): Decoded {
   const raw = rawOf(v);
   const codec = binding.codec;
   if (raw.kind === 'formula') {
@@ -159,6 +162,7 @@ export function decodeCell(v: ExcelJS.CellValue, binding: Binding, layout: Pick<
       const options = layout.lists[codec.list] ?? [];
       const hit = options.find((o) => o.toLocaleLowerCase('fr-BE') === text.toLocaleLowerCase('fr-BE'));
       if (hit) return { value: hit };
+      if (typeof written === 'string' && written.toLocaleLowerCase('fr-BE') === text.toLocaleLowerCase('fr-BE')) return { value: written };
       const shown = options
         .slice(0, 6)
         .map((o) => `« ${o} »`)

@@ -4,16 +4,9 @@ import { FINDING_LEVEL_LABELS, type JustifiedFinding } from '../../schemas/check
 import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import {
-  CADRES_EXISTANTS,
-  CHAMPS_ACTION_PARTENAIRE,
   CIVILITES,
-  DEGRES_IMPLICATION,
-  DEMARCHES_PARTICIPATION,
-  DIPLOMES,
   DROIT_VISE_LABELS,
   ENGAGEMENT_DETACHEMENT,
-  FONCTIONS_EQUIPE,
-  FREQUENCES,
   INDICATOR_CATEGORIES,
   PORTEUR_TYPES,
   PORTE_PAR,
@@ -21,11 +14,10 @@ import {
   PUBLICS_CIBLES,
   PUBLIC_DIMENSIONS,
   STATUTS_ACTION,
-  TYPES_ACTION,
-  TYPES_CONTRAT,
   YES_NO,
 } from '../../schemas/enums.ts';
 import { UNITS } from '../../schemas/numbers.ts';
+import { listsOf } from '../../schemas/programme-lists.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { programmeSpan, type Catalogue, type Programme } from '../../schemas/reference.ts';
 import { layoutFicheAction, unitCodec } from './layout/fiche-action.ts';
@@ -50,28 +42,34 @@ export const READ_ONLY_SHEETS: readonly string[] = [SYNTHESIS_SHEET, CHECKS_SHEE
 /** Appended to a justification written for another message than the finding's current one. */
 export const OUTDATED_JUSTIFICATION_MARK = '(à revoir : les chiffres ont changé depuis)';
 
-/** The closed lists offered as drop-downs, by the names the codecs use. */
-export const WORKBOOK_LISTS: Record<string, readonly string[]> = {
-  OUI_NON: YES_NO,
-  PORTEUR_TYPES,
-  PORTE_PAR,
-  CIVILITES,
-  PROVINCES,
-  TYPES_CONTRAT,
-  ENGAGEMENT_DETACHEMENT,
-  DIPLOMES,
-  FONCTIONS_EQUIPE,
-  STATUTS_ACTION,
-  DROIT_VISE_LABELS,
-  DEGRES_IMPLICATION,
-  CADRES_EXISTANTS,
-  DEMARCHES_PARTICIPATION,
-  TYPES_ACTION,
-  FREQUENCES,
-  CHAMPS_ACTION_PARTENAIRE,
-  PUBLIC_DIMENSIONS,
-  ...Object.fromEntries(Object.entries(PUBLICS_CIBLES).map(([dimension, values]) => [`PUBLICS:${dimension}`, values])),
-};
+/**
+ * The closed lists offered as drop-downs, by the names the codecs use: the form's fixed lists, and the programme's
+ * own wording of the lists it may change (schemas/programme-lists.ts).
+ */
+export function workbookLists(programme: Programme): Record<string, readonly string[]> {
+  const lists = listsOf(programme);
+  return {
+    OUI_NON: YES_NO,
+    PORTEUR_TYPES,
+    PORTE_PAR,
+    CIVILITES,
+    PROVINCES,
+    TYPES_CONTRAT: lists.typesContrat,
+    ENGAGEMENT_DETACHEMENT,
+    DIPLOMES: lists.diplomes,
+    FONCTIONS_EQUIPE: lists.fonctionsEquipe,
+    STATUTS_ACTION,
+    DROIT_VISE_LABELS,
+    DEGRES_IMPLICATION: lists.degresImplication,
+    CADRES_EXISTANTS: lists.cadresExistants,
+    DEMARCHES_PARTICIPATION: lists.demarchesParticipation,
+    TYPES_ACTION: lists.typesAction,
+    FREQUENCES: lists.frequences,
+    CHAMPS_ACTION_PARTENAIRE: lists.champsActionPartenaire,
+    PUBLIC_DIMENSIONS,
+    ...Object.fromEntries(Object.entries(PUBLICS_CIBLES).map(([dimension, values]) => [`PUBLICS:${dimension}`, values])),
+  };
+}
 
 export type WorkbookInput = {
   plan: Plan;
@@ -119,7 +117,7 @@ export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
   sheets.push(layoutChecks(plan, findings, sheets, 'workbook'));
   if (review.changes.length > 0) sheets.push(layoutChanges(review, 'workbook'));
   if (review.threads.length > 0) sheets.push(layoutQuestions(review.threads));
-  return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: WORKBOOK_LISTS };
+  return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: workbookLists(programme) };
 }
 
 /** A part of the printed document: one or more sheet layouts printed one after the other from a new page. */

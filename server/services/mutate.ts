@@ -1,7 +1,7 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
 import type { actions, imputationRows, indicators, planRows, transfers } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
-import { findIntegrityIssues } from '../../schemas/integrity.ts';
+import { findIntegrityIssues, findListIssues } from '../../schemas/integrity.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -55,10 +55,9 @@ export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: 
       if (unchanged && !changes.length && rowOrderOf(before) === rowOrderOf(plan)) throw NOTHING_CHANGED;
       const porteur = ctx.actor ? porteurNamesChanged(plan, changes) : null;
       if (porteur) requireOwnPorteur(ctx, db, porteur);
-      if (verifyIntegrity) {
-        const issues = findIntegrityIssues(plan, requireProgramme(ctx, planRow.programmeId));
-        if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
-      }
+      const programme = requireProgramme(ctx, planRow.programmeId);
+      const issues = [...(verifyIntegrity ? findIntegrityIssues(plan, programme) : []), ...findListIssues(plan, programme, changes)];
+      if (issues.length) throw new ValidationError(`Modification refusée (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
       recordPlanChanges(ctx, db, planId, before, plan, changes);
       return result;
     });

@@ -64,10 +64,11 @@ export async function importPlanWorkbook(
   // Reading and comparing are synchronous from here, inside one transaction: the plan cannot change meanwhile.
   const preview = (db: DbOrTx) => {
     const plan = readPlan(db, ctx.planId);
-    const layout = buildWorkbookLayout(gatherWorkbookInput(ctx, plan));
+    const input = gatherWorkbookInput(ctx, plan);
+    const layout = buildWorkbookLayout(input);
     const read = readWorkbookValues(opened.workbook, layout);
     if (read.problems.length) throw problemsError(read.problems);
-    const all = computeImportChanges(plan, read.values);
+    const all = computeImportChanges(plan, input.programme, read.values);
     if (all.problems.length) throw problemsError(all.problems);
     // What the person's role may not write is listed, refused, and left out of what is written.
     const refused = refusedPaths(ctx, plan, all.changes);
@@ -75,6 +76,7 @@ export async function importPlanWorkbook(
     if (refused.size) {
       const allowed = computeImportChanges(
         plan,
+        input.programme,
         read.values.filter((v) => !refused.has(v.binding.path)),
       );
       if (allowed.problems.length) throw problemsError(allowed.problems);

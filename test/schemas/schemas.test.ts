@@ -88,8 +88,8 @@ describe('PlanDocumentSchema', () => {
     [{ porteur: { type: 'Une intercommunale' } }, 'porteur.type'],
     [{ actions: [{ id: 'a1', code: '1.1.05', statut: 'Terminée' }] }, 'actions.0.statut'],
     [{ actions: [{ id: 'a1', code: '1.1.05', droitVise: 'Le sport' }] }, 'actions.0.droitVise'],
-    [{ actions: [{ id: 'a1', code: '1.1.05', fiche: { typeAction: 'Mixte' } }] }, 'actions.0.fiche.typeAction'],
-    [{ actions: [{ id: 'a1', code: '1.1.05', fiche: { degreImplication: 'Un peu' } }] }, 'actions.0.fiche.degreImplication'],
+    // The lists a programme may word its own way (type d'action, degré d'implication…) are checked against the plan's
+    // programme on every write (test/schemas/programme-lists.test.ts), not by the programme-independent schema.
     [{ actions: [{ id: 'a1', code: '1.1.05', indicators: [{ ...indicator('i1'), unit: 'heures' }] }] }, 'actions.0.indicators.0.unit'],
     [{ repartitionTemps: { 'pause-cafe': { '2020': 10 } } }, 'repartitionTemps'], // an unknown category is reported at the grid
   ])('refuses a value outside its closed list: %j', (doc, path) => {

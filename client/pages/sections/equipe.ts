@@ -1,5 +1,6 @@
 import { deleteQuery } from '../references.ts';
-import { CIVILITES, DIPLOMES, ENGAGEMENT_DETACHEMENT, FONCTIONS_EQUIPE, TYPES_CONTRAT } from '../../../schemas/enums.ts';
+import { CIVILITES, ENGAGEMENT_DETACHEMENT } from '../../../schemas/enums.ts';
+import { listsOf } from '../../../schemas/programme-lists.ts';
 import { formatBelgianNumber, sumOrNull } from '../../../schemas/numbers.ts';
 import { TeamMemberFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { programmeSpan } from '../../../schemas/reference.ts';
@@ -34,6 +35,7 @@ function otherField(field: HTMLElement, visible: boolean): void {
 export function renderEquipe(ctx: PageContext): Page {
   const { planId } = ctx;
   const { programme } = ctx.store;
+  const lists = listsOf(programme);
   const equipe = sectionBinder(ctx, 'equipe');
   const chef = sectionBinder(ctx, 'chefDeProjet');
   const service = sectionBinder(ctx, 'serviceCitoyen');
@@ -42,12 +44,12 @@ export function renderEquipe(ctx: PageContext): Page {
   // "Autre" precisions, shown when "Autre" is chosen (or a precision is already there).
   const contratAutre = chef.text('typeContratAutre', 'Type de contrat « Autre » : précisez');
   otherField(contratAutre, chefDoc.typeContratAutre != null || chefDoc.typeContrat === 'Autre');
-  const contrat = chef.select('typeContrat', 'Type de contrat', TYPES_CONTRAT, {
+  const contrat = chef.select('typeContrat', 'Type de contrat', lists.typesContrat, {
     onChange: (v) => otherField(contratAutre, v === 'Autre' || chefDoc.typeContratAutre != null),
   });
   const diplomeAutre = chef.text('diplomeAutre', 'Diplôme « Autre » : précisez');
   otherField(diplomeAutre, chefDoc.diplomeAutre != null || chefDoc.diplome === 'Autre');
-  const diplome = chef.select('diplome', 'Diplôme le plus élevé ?', DIPLOMES, {
+  const diplome = chef.select('diplome', 'Diplôme le plus élevé ?', lists.diplomes, {
     onChange: (v) => otherField(diplomeAutre, v === 'Autre' || chefDoc.diplomeAutre != null),
   });
 
@@ -56,7 +58,7 @@ export function renderEquipe(ctx: PageContext): Page {
   const refresh = () => totals.update(teamFigures(ctx));
   const columns: Column<TeamMember>[] = [
     { key: 'nomPrenom', title: 'Nom/prénom', kind: 'text', maxLength: 300, width: 260 },
-    { key: 'fonction', title: 'Fonction au sein de l’équipe', kind: 'select', options: FONCTIONS_EQUIPE, width: 220 },
+    { key: 'fonction', title: 'Fonction au sein de l’équipe', kind: 'select', options: lists.fonctionsEquipe, width: 220 },
     { key: 'fonctionAutre', title: 'Fonction « Autre » : précisez', kind: 'text', maxLength: 300, width: 220 },
     {
       key: 'etp',

@@ -1,6 +1,7 @@
 import { deleteQuery } from '../references.ts';
 import { describeAction } from '../../../schemas/action.ts';
-import { CHAMPS_ACTION_PARTENAIRE, LISTES_PARTENAIRES } from '../../../schemas/enums.ts';
+import { LISTES_PARTENAIRES } from '../../../schemas/enums.ts';
+import { listsOf } from '../../../schemas/programme-lists.ts';
 import { PartenaireFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { email } from '../../../schemas/primitives.ts';
 import { api, send } from '../../api.ts';
@@ -42,7 +43,7 @@ export function renderPartenaires(ctx: PageContext): Page {
       width: 220,
       check: (v) => (v === null ? 'Le nom du partenaire est obligatoire' : null),
     },
-    { key: 'champAction', title: "Champs d'action", kind: 'select', options: CHAMPS_ACTION_PARTENAIRE, width: 170 },
+    { key: 'champAction', title: "Champs d'action", kind: 'select', options: listsOf(ctx.store.programme).champsActionPartenaire, width: 170 },
     { key: 'champActionAutre', title: 'Précisez (si « Autre »)', kind: 'text', maxLength: 300, width: 170 },
     { key: 'telephone', title: 'Tél.', kind: 'text', maxLength: 40, width: 130 },
     { key: 'actionIds', title: 'N°action(s)', kind: 'list', itemKind: 'option', options: actionOptions, width: 300 },

@@ -1,5 +1,5 @@
 import { deleteQuery } from '../references.ts';
-import { PLUS_VALUES_REUNIONS } from '../../../schemas/enums.ts';
+import { listsOf } from '../../../schemas/programme-lists.ts';
 import { ReunionInviteFieldsSchema, ReunionOrganiseeFieldsSchema, type Plan } from '../../../schemas/plan.ts';
 import { api, send } from '../../api.ts';
 import { h } from '../../dom.ts';
@@ -36,6 +36,7 @@ const required = (v: unknown) => (v === null ? 'La thématique est obligatoire' 
 /** The two meeting lists of the fiche plan: meetings organised by the PCS and meetings attended as a guest. */
 export function renderReunions(ctx: PageContext): Page {
   const { planId } = ctx;
+  const plusValues = listsOf(ctx.store.programme).plusValuesReunions;
 
   const organiseesApi = rowApi<ReunionOrganisee>(planId, 'reunionsOrganisees');
   const organiseesColumns: Column<ReunionOrganisee>[] = [
@@ -68,7 +69,7 @@ export function renderReunions(ctx: PageContext): Page {
       title: 'Plus values principales pour le PCS',
       kind: 'list',
       itemKind: 'option',
-      options: PLUS_VALUES_REUNIONS,
+      options: plusValues,
       width: 340,
     },
     { key: 'dates', title: 'Dates réunions', kind: 'list', itemKind: 'date', width: 260 },
@@ -94,7 +95,7 @@ export function renderReunions(ctx: PageContext): Page {
     h('h1', null, 'Réunions et plateformes'),
     h('p', { class: 'hint' }, 'Dates au format JJ/MM/AAAA et plus-values séparées par « ; ».'),
     h('section', null, h('h2', null, TITLE_ORGANISEES), organisees.el),
-    h('section', null, h('h2', null, TITLE_INVITE), h('p', { class: 'hint' }, `Plus values possibles : ${PLUS_VALUES_REUNIONS.join(' ; ')}.`), invite.el),
+    h('section', null, h('h2', null, TITLE_INVITE), h('p', { class: 'hint' }, `Plus values possibles : ${plusValues.join(' ; ')}.`), invite.el),
   );
   const editors = [
     { collection: 'reunionsOrganisees' as const, editor: organisees },
