@@ -87,11 +87,11 @@ function rowToBudget(r: BudgetColumns): Budget {
   };
 }
 
-/** The years of the plan that are read-only: their latest submission is under review or approved. */
+/** The years of the plan that are read-only: the latest submission of some kind of the year is under review or approved. */
 export function readLockedYears(db: DbOrTx, planId: string): number[] {
   return lockedYears(
     db
-      .select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
+      .select({ kind: submissions.kind, annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
       .from(submissions)
       .where(eq(submissions.planId, planId))
       .all(),

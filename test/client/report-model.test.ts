@@ -62,6 +62,9 @@ function completeYear(store: PlanStore, year: number): void {
 function submission(over: Partial<Submission> & Pick<Submission, 'statut'>): Submission {
   return {
     id: `s-${over.numero ?? 1}`,
+    kind: 'rapport-annuel',
+    kindLabel: "Rapport annuel d'activités et financier",
+    echeance: `${SECOND + 1}-03-31`,
     annee: SECOND,
     numero: 1,
     soumisLe: '2026-02-01T09:00:00Z',

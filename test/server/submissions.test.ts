@@ -88,13 +88,18 @@ describe('the completeness checklist', () => {
     expectApiError(refused, 400, 'validation');
     expect(refused.body.message).toMatch(/^Le rapport 2021 ne peut pas encore être soumis/);
     expect(refused.body.issues).toHaveLength(175 + 50 + 1);
-    expect((await reply(chefApi.plans[':planId'].submissions.$get({ param }))).body).toEqual([]);
+    expect((await reply(chefApi.plans[':planId'].submissions.$get({ param, query: {} }))).body).toEqual([]);
   });
 
   it('says so for a year outside the programme', async () => {
     const t = makeLiegeApp();
     expectApiError(
-      await failure(t.apiAs('chef').plans[':planId'].submissions.checklist.$get({ param: { planId: t.plan.id }, query: { annee: '2026' } })),
+      await failure(
+        t.apiAs('chef').plans[':planId'].submissions.checklist.$get({
+          param: { planId: t.plan.id },
+          query: { annee: String(t.reference.programmes.find((p) => p.id === t.plan.programmeId)!.years.at(-1)! + 1) },
+        }),
+      ),
       400,
       'validation',
       'annee',
@@ -109,7 +114,7 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const plans = chefApi.plans[':planId'];
     const first = await submit(chefApi, param.planId);
     expect(first).toMatchObject({ annee: YEAR, numero: 1, statut: 'soumis', soumisPar: 'Claire Dumont (cheffe de projet PCS, Liège)', changements: [] });
-    const [stored] = (await reply(plans.submissions.$get({ param }))).body;
+    const [stored] = (await reply(plans.submissions.$get({ param, query: {} }))).body;
     expect(stored!.fichiers).toBe('prets');
     const submission = (s: Submission) => ({ param: { ...param, submissionId: s.id } });
 
