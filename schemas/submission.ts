@@ -10,7 +10,7 @@ import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from '
 import { PORTEUR_TYPES } from './enums.ts';
 import { actionFieldPath, actionPathPrefix, indicatorValuePath, indicatorsPath, stablePathOfIds, valueAtPath } from './plan-path.ts';
 import type { Justification } from './finance.ts';
-import { ANNUAL_REPORT_KIND, CHECKLIST_ITEM_IDS, type ChecklistItemId } from './reference.ts';
+import { ANNUAL_REPORT_KIND, CHECKLIST_ITEM_IDS, submissionDueDate, submissionYears, type ChecklistItemId, type Programme } from './reference.ts';
 
 /**
  * A submission to the DiCS of one of the kinds the programme declares (yearly report, initial plan, financial
@@ -156,6 +156,45 @@ export function obligationStatus(
   const statut: ObligationStatus = latest ? latest.statut : today < `${annee}-01-01` ? 'non-commence' : 'brouillon';
   const done = latest !== null && LOCKING_STATUSES.includes(latest.statut);
   return { statut, enRetard: !done && today > echeance };
+}
+
+/**
+ * What the programme asks of the plan on `today` (ISO date): every kind × every year it covers, in the programme's
+ * order of kinds then years, with its due date and where it stands (see obligationStatus). The API's obligations
+ * and the report page's « À remettre » lines.
+ */
+export function planObligations(
+  programme: Programme,
+  submissions: readonly Pick<Submission, 'id' | 'kind' | 'annee' | 'numero' | 'statut'>[],
+  today: string,
+): Obligation[] {
+  const latest = new Map(latestSubmissions(submissions).map((s) => [`${s.kind}|${s.annee}`, s]));
+  return programme.soumissions.flatMap((kind) =>
+    submissionYears(programme, kind).map((annee) => {
+      const echeance = submissionDueDate(programme, kind, annee)!;
+      const last = latest.get(`${kind.id}|${annee}`) ?? null;
+      return {
+        kind: kind.id,
+        kindLabel: kind.label,
+        annee,
+        echeance,
+        ...obligationStatus(last, annee, echeance, today),
+        submissionId: last?.id ?? null,
+        numero: last?.numero ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * The obligations still to hand in on `today` (ISO date), soonest due first: neither under review nor approved, and
+ * either their year has begun or they are due within a year (an initial plan is prepared before its year).
+ */
+export function openObligations(obligations: readonly Obligation[], today: string): Obligation[] {
+  const inAYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  return obligations
+    .filter((o) => !(LOCKING_STATUSES as readonly ObligationStatus[]).includes(o.statut) && (o.statut !== 'non-commence' || o.echeance <= inAYear))
+    .sort((x, y) => x.echeance.localeCompare(y.echeance) || x.kind.localeCompare(y.kind));
 }
 
 // ——— Completeness checklist ————————————————————————————————————————————————————————————————————————————————————

@@ -12,9 +12,8 @@ import { ANNUAL_REPORT_KIND, submissionDueDate, submissionKindOf, submissionYear
 import {
   checkSubmission,
   isReadyToSubmit,
-  latestSubmissions,
   LOCKING_STATUSES,
-  obligationStatus,
+  planObligations,
   type Obligation,
   SUBMISSION_STATUS_LABELS,
   submissionName,
@@ -147,27 +146,10 @@ function todayOf(ctx: ServiceContext): string {
 
 /**
  * What the programme asks of the plan: every kind × every year it covers, in the programme's order of kinds then
- * years, with its due date and where it stands (its latest submission's status, or not begun / in preparation).
+ * years, with its due date and where it stands today (its latest submission's status, or not begun / in preparation).
  */
 export function listObligations(ctx: ServiceContext & { planId: string }): Obligation[] {
-  const programme = programmeOfPlan(ctx, ctx.planId);
-  const latest = new Map(latestSubmissions(rowsOf(ctx.db, ctx.planId)).map((r) => [`${r.kind}|${r.annee}`, r]));
-  const today = todayOf(ctx);
-  return programme.soumissions.flatMap((kind) =>
-    submissionYears(programme, kind).map((annee) => {
-      const echeance = submissionDueDate(programme, kind, annee)!;
-      const last = latest.get(`${kind.id}|${annee}`) ?? null;
-      return {
-        kind: kind.id,
-        kindLabel: kind.label,
-        annee,
-        echeance,
-        ...obligationStatus(last, annee, echeance, today),
-        submissionId: last?.id ?? null,
-        numero: last?.numero ?? null,
-      };
-    }),
-  );
+  return planObligations(programmeOfPlan(ctx, ctx.planId), rowsOf(ctx.db, ctx.planId), todayOf(ctx));
 }
 
 function checklistOf(ctx: ServiceContext, plan: Plan, kind: SubmissionKind, annee: number): ChecklistItem[] {

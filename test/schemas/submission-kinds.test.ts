@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PlanDocumentSchema } from '../../schemas/plan.ts';
 import { CHECKLIST_ITEM_IDS, ProgrammesSchema, submissionKindOf } from '../../schemas/reference.ts';
-import { checkSubmission, latestSubmissions, lockedYears, obligationStatus, submissionName, type Submission } from '../../schemas/submission.ts';
+import {
+  checkSubmission,
+  latestSubmissions,
+  lockedYears,
+  obligationStatus,
+  openObligations,
+  planObligations,
+  submissionName,
+  type Submission,
+} from '../../schemas/submission.ts';
 
 /** The rules every kind of submission shares: its checklist, the locked years, where an obligation stands. */
 
@@ -66,5 +75,20 @@ describe('submissionName', () => {
   it('names the annual report as it always did, another kind by its label', () => {
     expect(submissionName({ kind: 'rapport-annuel', kindLabel: 'Rapport annuel', annee: 2021 }, true)).toBe('Le rapport 2021');
     expect(submissionName({ kind: 'plan-initial', kindLabel: 'Plan initial', annee: 2027 })).toBe('« Plan initial 2027 »');
+  });
+});
+
+describe('openObligations', () => {
+  const submitted = [{ id: 's1', kind: 'justification-financiere', annee: first, numero: 1, statut: 'soumis' as const }];
+  it('keeps what is neither under review nor approved, begun or due within a year, soonest due first', () => {
+    const before = '2026-06-15';
+    expect(openObligations(planObligations(draft, [], before), before).map((o) => [o.kind, o.annee, o.statut])).toEqual([
+      ['plan-initial', first, 'non-commence'],
+    ]);
+    const later = `${second}-01-15`;
+    expect(openObligations(planObligations(draft, submitted, later), later).map((o) => [o.kind, o.annee, o.statut, o.enRetard])).toEqual([
+      ['plan-initial', first, 'brouillon', true],
+      ['justification-financiere', second, 'brouillon', false],
+    ]);
   });
 });
