@@ -109,13 +109,16 @@ describe('submitting, approving and reopening a financial justification', () => 
     // 2027 is read-only while the justification is under review; 2028 is not.
     const locked = await failure(api.cells.$put({ param, json: { cells: [timeCell(2027, 6000)] } }));
     expectApiError(locked, 409, 'year_locked');
+    expect(locked.body.message).toMatch(/ : « Justification financière annuelle 2027 » est soumis à la DiCS, ses valeurs sont en lecture seule/);
     expect((await reply(api.cells.$put({ param, json: { cells: [timeCell(2028, 6000)] } }))).status).toBe(200);
     expectApiError(await failure(api.submissions.$post({ param, json: { annee: 2027, kind: JUSTIFICATION } })), 409, 'conflict');
 
     const submission = { param: { ...param, submissionId: first.id } };
     const approved = await reply(dics.submissions[':submissionId'].approve.$post({ ...submission, json: { motif: 'Conforme' } }));
     expect(approved.body).toMatchObject({ kind: JUSTIFICATION, statut: 'approuve', motif: 'Conforme' });
-    expectApiError(await failure(api.cells.$put({ param, json: { cells: [timeCell(2027, 6000)] } })), 409, 'year_locked');
+    const stillLocked = await failure(api.cells.$put({ param, json: { cells: [timeCell(2027, 6000)] } }));
+    expectApiError(stillLocked, 409, 'year_locked');
+    expect(stillLocked.body.message).toMatch(/« Justification financière annuelle 2027 » est approuvé par la DiCS/);
     // Only the DiCS reopens an approved submission.
     const refused = await failure(api.submissions[':submissionId'].reopen.$post({ ...submission, json: { motif: 'Erreur' } }));
     expectApiError(refused, 403, 'forbidden');
