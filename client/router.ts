@@ -1,7 +1,8 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
  * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
- * `#/plan/<id>/rapport[/<year>]` (the annual report's submission); `?focus=<path>` puts the cursor on a field.
+ * `#/plan/<id>/rapport[/<year>][?type=<kind>]` (the submissions to the DiCS: the annual report unless a kind of the
+ * programme is named); `?focus=<path>` puts the cursor on a field.
  */
 export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
 export type FinanceView = (typeof FINANCE_VIEWS)[number];
@@ -12,12 +13,13 @@ export type Route =
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
   | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null }
-  /** The annual report of `year` (null: the page's default year). */
-  | { page: 'report'; planId: string; year: number | null; focus: string | null };
+  /** The submission of `kind` (null: the annual report, or the programme's first kind) for `year` (null: the page's default year). */
+  | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
-  const focus = new URLSearchParams(query).get('focus');
+  const params = new URLSearchParams(query);
+  const focus = params.get('focus');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
@@ -26,7 +28,10 @@ export function parseRoute(hash: string): Route {
       const year = /^\d{4}$/.test(parts[4] ?? '') ? Number(parts[4]) : null;
       return { page: 'finance', planId: parts[1], view, year, focus };
     }
-    if (parts[2] === 'rapport') return { page: 'report', planId: parts[1], year: /^\d{4}$/.test(parts[3] ?? '') ? Number(parts[3]) : null, focus };
+    if (parts[2] === 'rapport') {
+      const year = /^\d{4}$/.test(parts[3] ?? '') ? Number(parts[3]) : null;
+      return { page: 'report', planId: parts[1], year, kind: params.get('type'), focus };
+    }
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
   return { page: 'plans' };
@@ -45,7 +50,7 @@ export function financeHref(planId: string, view: FinanceView, year?: number | n
   return `#/plan/${encodeURIComponent(planId)}/finances/${view}${year ? `/${year}` : ''}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;
 }
 
-/** `#/plan/<id>/rapport/<année>`; without a year, the page's default year. */
-export function reportHref(planId: string, year?: number | null): string {
-  return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}`;
+/** `#/plan/<id>/rapport/<année>[?type=<kind>]`; without a year, the page's default year; without a kind, the annual report. */
+export function reportHref(planId: string, year?: number | null, kind?: string | null): string {
+  return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}${kind ? `?type=${encodeURIComponent(kind)}` : ''}`;
 }

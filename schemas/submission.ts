@@ -10,12 +10,13 @@ import { MAX_REASON_LENGTH, describePath, describeScope, type FlatValue } from '
 import { PORTEUR_TYPES } from './enums.ts';
 import { actionFieldPath, actionPathPrefix, indicatorValuePath, indicatorsPath, stablePathOfIds, valueAtPath } from './plan-path.ts';
 import type { Justification } from './finance.ts';
-import type { ChecklistItemId } from './reference.ts';
+import { ANNUAL_REPORT_KIND, CHECKLIST_ITEM_IDS, submissionDueDate, submissionYears, type ChecklistItemId, type Programme } from './reference.ts';
 
 /**
- * The annual report's submission to the DiCS: a year of the plan is frozen in an immutable snapshot with its XLSX
- * and PDF (and their SHA-256); the DiCS approves it or returns it; a returned or reopened year is editable again and
- * its next submission carries the values changed since the previous one.
+ * A submission to the DiCS of one of the kinds the programme declares (yearly report, initial plan, financial
+ * justification…) for one year it covers: the plan is frozen in an immutable snapshot with its XLSX and PDF (and
+ * their SHA-256); the DiCS approves it or returns it; a returned or reopened submission makes the year editable
+ * again and the next one of the same kind and year carries the values changed since the previous one.
  */
 
 export const SUBMISSION_STATUSES = ['soumis', 'retourne', 'approuve', 'rouvert'] as const;
@@ -39,6 +40,10 @@ export type SubmissionChange = { path: string; label: string; old: FlatValue; ne
 /** What the API answers for a submission (the snapshot and the files are fetched on their own). */
 export type Submission = {
   id: string;
+  /** The programme's kind of submission (`soumissions[].id`), its label and the due date of this year's one (ISO). */
+  kind: string;
+  kindLabel: string;
+  echeance: string | null;
   annee: number;
   numero: number;
   statut: SubmissionStatus;
@@ -56,7 +61,29 @@ export type Submission = {
   changements: SubmissionChange[];
 };
 
-export const SubmitSchema = z.object({ annee: z.number().int().min(2000).max(2100) }).strict();
+/** The id of a kind of submission, as the programme declares it (`rapport-annuel`, `plan-initial`…). */
+export const SubmissionKindId = z
+  .string()
+  .trim()
+  .min(1, 'Indiquez le type de soumission')
+  .max(60)
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Type de soumission en minuscules, chiffres et tirets (ex. rapport-annuel)');
+/** A submission's year and kind; without a kind, the programme's annual report (when it declares one). */
+/**
+ * How sentences name a kind's submission of a year: « rapport 2021 » for the yearly report (as it always was),
+ * « « Plan initial 2027 » » for another kind; `start` capitalises it for the start of a sentence (« Le rapport 2021 »).
+ */
+export function submissionName(s: Pick<Submission, 'kind' | 'kindLabel' | 'annee'>, start = false): string {
+  if (s.kind !== ANNUAL_REPORT_KIND) return `« ${s.kindLabel} ${s.annee} »`;
+  return start ? `Le rapport ${s.annee}` : `le rapport ${s.annee}`;
+}
+
+/** A kind's submission of a year as a title: « Rapport 2021 », « Plan initial 2027 ». */
+export function submissionTitle(s: Pick<Submission, 'kind' | 'kindLabel' | 'annee'>): string {
+  return s.kind === ANNUAL_REPORT_KIND ? `Rapport ${s.annee}` : `${s.kindLabel} ${s.annee}`;
+}
+
+export const SubmitSchema = z.object({ annee: z.number().int().min(2000).max(2100), kind: SubmissionKindId.optional() }).strict();
 const reason = z.string().trim().max(MAX_REASON_LENGTH, `Au plus ${MAX_REASON_LENGTH} caractères`);
 /** A missing text is asked for by name (« Indiquez le motif »), a value of another type gets the general message. */
 const askedFor = (message: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? message : undefined) });
@@ -68,14 +95,106 @@ export const DecisionSchema = z
   .strict();
 export const ApprovalSchema = z.object({ motif: reason.nullable().default(null) }).strict();
 
-/** The years that may not change: those whose latest submission is under review or approved. */
-export function lockedYears(submissions: readonly Pick<Submission, 'annee' | 'numero' | 'statut'>[]): number[] {
-  const latest = new Map<number, Pick<Submission, 'numero' | 'statut'>>();
-  for (const s of submissions) if ((latest.get(s.annee)?.numero ?? 0) < s.numero) latest.set(s.annee, s);
-  return [...latest]
-    .filter(([, s]) => LOCKING_STATUSES.includes(s.statut))
-    .map(([y]) => y)
-    .sort();
+/** The latest submission of each kind and year (highest number), in no particular order. */
+export function latestSubmissions<S extends Pick<Submission, 'kind' | 'annee' | 'numero'>>(submissions: readonly S[]): S[] {
+  const latest = new Map<string, S>();
+  for (const s of submissions) {
+    const key = `${s.kind}|${s.annee}`;
+    if ((latest.get(key)?.numero ?? 0) < s.numero) latest.set(key, s);
+  }
+  return [...latest.values()];
+}
+
+/**
+ * The years that may not change: those where the latest submission of some kind is under review or approved (the
+ * values the DiCS reads or has approved stay as they were; a unique kind locks the one year it covers).
+ */
+export function lockedYears(submissions: readonly Pick<Submission, 'kind' | 'annee' | 'numero' | 'statut'>[]): number[] {
+  const years = latestSubmissions(submissions)
+    .filter((s) => LOCKING_STATUSES.includes(s.statut))
+    .map((s) => s.annee);
+  return [...new Set(years)].sort();
+}
+
+/**
+ * Where a kind of submission stands for one year it covers: the period has not begun (`non-commence`), it is being
+ * prepared without a submission (`brouillon`), or the status of its latest submission.
+ */
+export const OBLIGATION_STATUSES = ['non-commence', 'brouillon', ...SUBMISSION_STATUSES] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
+export const OBLIGATION_STATUS_LABELS: Record<ObligationStatus, string> = {
+  'non-commence': 'Pas commencé',
+  brouillon: 'En préparation — non soumis',
+  ...SUBMISSION_STATUS_LABELS,
+};
+
+/** One submission the programme asks of the plan (a kind × a year it covers), with its due date and where it stands. */
+export type Obligation = {
+  kind: string;
+  kindLabel: string;
+  annee: number;
+  /** Due date (ISO). */
+  echeance: string;
+  statut: ObligationStatus;
+  /** The latest submission of the kind and year, if any. */
+  submissionId: string | null;
+  numero: number | null;
+  /** The due date is past and nothing was submitted, or the latest submission was returned or reopened. */
+  enRetard: boolean;
+};
+
+/**
+ * Where an obligation stands on `today` (ISO date): its latest submission's status, else `brouillon` once its year
+ * has begun and `non-commence` before. Late when the due date is past and it is neither under review nor approved.
+ */
+export function obligationStatus(
+  latest: Pick<Submission, 'statut'> | null,
+  annee: number,
+  echeance: string,
+  today: string,
+): { statut: ObligationStatus; enRetard: boolean } {
+  const statut: ObligationStatus = latest ? latest.statut : today < `${annee}-01-01` ? 'non-commence' : 'brouillon';
+  const done = latest !== null && LOCKING_STATUSES.includes(latest.statut);
+  return { statut, enRetard: !done && today > echeance };
+}
+
+/**
+ * What the programme asks of the plan on `today` (ISO date): every kind × every year it covers, in the programme's
+ * order of kinds then years, with its due date and where it stands (see obligationStatus). The API's obligations
+ * and the report page's « À remettre » lines.
+ */
+export function planObligations(
+  programme: Programme,
+  submissions: readonly Pick<Submission, 'id' | 'kind' | 'annee' | 'numero' | 'statut'>[],
+  today: string,
+): Obligation[] {
+  const latest = new Map(latestSubmissions(submissions).map((s) => [`${s.kind}|${s.annee}`, s]));
+  return programme.soumissions.flatMap((kind) =>
+    submissionYears(programme, kind).map((annee) => {
+      const echeance = submissionDueDate(programme, kind, annee)!;
+      const last = latest.get(`${kind.id}|${annee}`) ?? null;
+      return {
+        kind: kind.id,
+        kindLabel: kind.label,
+        annee,
+        echeance,
+        ...obligationStatus(last, annee, echeance, today),
+        submissionId: last?.id ?? null,
+        numero: last?.numero ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * The obligations still to hand in on `today` (ISO date), soonest due first: neither under review nor approved, and
+ * either their year has begun or they are due within a year (an initial plan is prepared before its year).
+ */
+export function openObligations(obligations: readonly Obligation[], today: string): Obligation[] {
+  const inAYear = `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`;
+  return obligations
+    .filter((o) => !(LOCKING_STATUSES as readonly ObligationStatus[]).includes(o.statut) && (o.statut !== 'non-commence' || o.echeance <= inAYear))
+    .sort((x, y) => x.echeance.localeCompare(y.echeance) || x.kind.localeCompare(y.kind));
 }
 
 // ——— Completeness checklist ————————————————————————————————————————————————————————————————————————————————————
@@ -247,12 +366,19 @@ function withJustifications(
 }
 
 /**
- * What must hold before a year is submitted: the mandatory values of the official form (fiche plan, at least one
+ * What must hold before a year is submitted, limited to the items its kind requires (`required`, in the fixed order
+ * below): the mandatory values of the official form (fiche plan, at least one
  * fiche action, each fiche, each indicator's actual for the year) are filled — or, where the form allows it,
  * excused by a justification —, the year's budget is balanced, and no error-level finding is left unjustified.
  * "Each indicator has its actual" is no longer true of a plan without indicators: the fiches item asks for them.
  */
-export function checkSubmission(plan: PlanDocument, year: number, findings: readonly JustifiedFinding[]): ChecklistItem[] {
+export function checkSubmission(
+  plan: PlanDocument,
+  year: number,
+  findings: readonly JustifiedFinding[],
+  /** The items the kind of submission requires (`SubmissionKind.checklist`); all six by default. */
+  required: readonly ChecklistItemId[] = CHECKLIST_ITEM_IDS,
+): ChecklistItem[] {
   const missing = missingMandatoryValues(plan, year);
   const justify = (details: ChecklistDetail[]) => withJustifications(details, plan.justifications);
   const item = (id: ChecklistItemId, label: string, details: ChecklistDetail[]): ChecklistItem => {
@@ -275,7 +401,7 @@ export function checkSubmission(plan: PlanDocument, year: number, findings: read
         },
       ];
   const open = findings.filter((f) => f.level === 'error' && !f.justification);
-  return [
+  const items: ChecklistItem[] = [
     item('fiche-plan', 'Les rubriques obligatoires de la fiche plan sont remplies', missing['fiche-plan']),
     item('actions', 'Le plan compte au moins une fiche action', missing.actions),
     item('fiches', 'Chaque fiche action a ses rubriques obligatoires (statut, opérateur, besoins, publics, type, description, indicateurs)', missing.fiches),
@@ -289,6 +415,7 @@ export function checkSubmission(plan: PlanDocument, year: number, findings: read
       justified: [],
     },
   ];
+  return items.filter((i) => required.includes(i.id));
 }
 
 export const isReadyToSubmit = (items: readonly ChecklistItem[]) => items.every((i) => i.ok);
@@ -345,6 +472,8 @@ export const ThreadResolveSchema = z.object({ texte: z.string().trim().max(4000)
 export type ReviewAnnex = {
   /** Number of the submission being generated (2 for the first re-submission), null for an ordinary export. */
   submissionNumber: number | null;
+  /** The kind of submission being generated and its label (« Plan initial »), for the titles; absent for an ordinary export. */
+  submissionLabel?: string;
   /** When the previous submission of the year was made, for the changes annex's title; null without one. */
   previousSubmittedAt: string | null;
   changes: readonly SubmissionChange[];

@@ -1,4 +1,6 @@
 import { formatDateTime } from '../../schemas/dates.ts';
+import { ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
+import { submissionName, submissionTitle } from '../../schemas/submission.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { reportHref } from '../router.ts';
 import { latestSubmissionOf, writeSummary } from '../state/permissions.ts';
@@ -36,24 +38,25 @@ export function permissionBanner(store: PlanStore): HTMLElement | null {
 const dayOf = (iso: string) => formatDateTime(iso).split(' à ')[0]!;
 
 /**
- * One line per year whose annual report is under review or approved: its values are read-only for everybody
- * ("Rapport <année> soumis le JJ/MM/AAAA par … : les valeurs <année> sont en lecture seule").
+ * One line per year locked by a submission under review or approved (of any kind): its values are read-only for
+ * everybody ("Rapport <année> soumis le JJ/MM/AAAA par … : les valeurs <année> sont en lecture seule").
  */
 export function lockedYearBanners(store: PlanStore): HTMLElement[] {
   const review = reviewOf(store);
   return review.lockedYears().flatMap((year) => {
     const latest = latestSubmissionOf(review.submissions(), year);
     if (!latest) return [];
+    const title = submissionTitle(latest);
     const what =
       latest.statut === 'approuve'
-        ? `Rapport ${year} approuvé par la DiCS le ${dayOf(latest.decideLe ?? latest.soumisLe)}${latest.decidePar ? ` (${latest.decidePar})` : ''}`
-        : `Rapport ${year} soumis le ${dayOf(latest.soumisLe)} par ${latest.soumisPar}`;
+        ? `${title} approuvé par la DiCS le ${dayOf(latest.decideLe ?? latest.soumisLe)}${latest.decidePar ? ` (${latest.decidePar})` : ''}`
+        : `${title} soumis le ${dayOf(latest.soumisLe)} par ${latest.soumisPar}`;
     return [
       h(
         'p',
         { class: 'permission-banner year-locked', role: 'note', 'data-testid': 'year-lock-banner', 'data-year': year },
         `${what} : les valeurs ${year} sont en lecture seule. `,
-        h('a', { href: reportHref(store.plan.id, year) }, `Voir le rapport ${year}`),
+        h('a', { href: reportHref(store.plan.id, year, latest.kind === ANNUAL_REPORT_KIND ? null : latest.kind) }, `Voir ${submissionName(latest)}`),
       ),
     ];
   });

@@ -1,3 +1,4 @@
+import { ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
 import { summariseFindings } from '../../schemas/checks.ts';
 import { describeAction } from '../../schemas/action.ts';
 import { h, replaceChildren } from '../dom.ts';
@@ -95,7 +96,12 @@ export function renderPlanShell(ctx: PageContext): Shell {
       h(
         'ol',
         { class: 'report-links' },
-        link(reportHref(planId, current?.page === 'report' || current?.page === 'finance' ? current.year : null), 'Rapport annuel', current?.page === 'report'),
+        link(
+          reportHref(planId, current?.page === 'report' || current?.page === 'finance' ? current.year : null, current?.page === 'report' ? current.kind : null),
+          // A programme without an annual report names its submissions.
+          store.programme.soumissions.some((k) => k.id === ANNUAL_REPORT_KIND) ? 'Rapport annuel' : 'Soumissions à la DiCS',
+          current?.page === 'report',
+        ),
       ),
       h('h2', null, 'Fiches action'),
       h(
@@ -148,7 +154,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
         : r.page === 'finance'
           ? renderFinancePage(ctx, r.view, r.year)
           : r.page === 'report'
-            ? renderReportPage(ctx, r.year)
+            ? renderReportPage(ctx, r.year, r.kind)
             : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
     replaceChildren(main, next.el);

@@ -11,7 +11,7 @@ import {
 } from '../../schemas/access.ts';
 import { yearOfPath } from '../../schemas/audit.ts';
 import { describeAction } from '../../schemas/action.ts';
-import type { Submission } from '../../schemas/submission.ts';
+import { latestSubmissions, submissionTitle, type Submission } from '../../schemas/submission.ts';
 import type { PlanStore } from './plan-store.ts';
 import { currentMe } from './me.ts';
 import { reviewOf } from './review.ts';
@@ -83,8 +83,10 @@ function createPermissions(store: PlanStore): Permissions {
     yearLock(path) {
       const year = lockedYearOf(path);
       if (year === null) return null;
-      const approved = latestSubmissionOf(reviewOf(store).submissions(), year)?.statut === 'approuve';
-      return `Rapport ${year} ${approved ? 'approuvé par la DiCS' : 'soumis à la DiCS'} : les valeurs ${year} sont en lecture seule${approved ? '' : ' (rouvrez le rapport avec un motif pour les modifier)'}`;
+      const lock = latestSubmissionOf(reviewOf(store).submissions(), year);
+      const approved = lock?.statut === 'approuve';
+      const what = lock ? submissionTitle(lock) : `Rapport ${year}`;
+      return `${what} ${approved ? 'approuvé par la DiCS' : 'soumis à la DiCS'} : les valeurs ${year} sont en lecture seule${approved ? '' : ' (rouvrez-le avec un motif pour les modifier)'}`;
     },
     can(capability) {
       const me = currentMe();
@@ -108,11 +110,14 @@ function createPermissions(store: PlanStore): Permissions {
   return self;
 }
 
-/** The latest submission of a year's report (the one whose status counts), if any. */
-export function latestSubmissionOf(submissions: readonly Submission[], year: number): Submission | undefined {
-  let latest: Submission | undefined;
-  for (const s of submissions) if (s.annee === year && (!latest || s.numero > latest.numero)) latest = s;
-  return latest;
+/**
+ * The latest submission of `kind` for a year (the one whose status counts), if any. Without a kind: the one that
+ * locks the year when one does (under review first, then approved), else the latest submitted of any kind.
+ */
+export function latestSubmissionOf(submissions: readonly Submission[], year: number, kind?: string): Submission | undefined {
+  const latest = latestSubmissions(submissions.filter((s) => s.annee === year && (kind === undefined || s.kind === kind)));
+  const rank = (s: Submission) => (s.statut === 'soumis' ? 2 : s.statut === 'approuve' ? 1 : 0);
+  return latest.sort((a, b) => rank(b) - rank(a) || b.soumisLe.localeCompare(a.soumisLe))[0];
 }
 
 /** What the person may change, in one sentence for the plan's banner; null when they may change everything. */

@@ -47,7 +47,7 @@ function createReviewState(planId: string): ReviewState {
     threadsAt: (path) => byPath.get(path) ?? [],
     async refresh() {
       const [s, t] = await Promise.all([
-        send(api.plans[':planId'].submissions.$get({ param: { planId } })),
+        send(api.plans[':planId'].submissions.$get({ param: { planId }, query: {} })),
         send(api.plans[':planId'].threads.$get({ param: { planId }, query: {} })),
       ]);
       submissions = s;

@@ -117,7 +117,8 @@ export function buildWorkbookLayout(input: WorkbookInput): WorkbookLayout {
   sheets.push(layoutChecks(plan, findings, sheets, 'workbook'));
   if (review.changes.length > 0) sheets.push(layoutChanges(review, 'workbook'));
   if (review.threads.length > 0) sheets.push(layoutQuestions(review.threads));
-  return { title: `PCS ${plan.commune} ${programme.label}`, sheets, lists: workbookLists(programme) };
+  const kind = review.submissionLabel ? ` — ${review.submissionLabel}` : '';
+  return { title: `PCS ${plan.commune} ${programme.label}${kind}`, sheets, lists: workbookLists(programme) };
 }
 
 /** A part of the printed document: one or more sheet layouts printed one after the other from a new page. */

@@ -5,6 +5,7 @@ import {
   getSubmissionChecklist,
   getSubmissionFile,
   getSubmissionSnapshot,
+  listObligations,
   listSubmissions,
   reopenSubmission,
   returnSubmission,
@@ -23,6 +24,7 @@ import {
   ResolveThreadBody,
   ReturnBody,
   SubmissionParam,
+  SubmissionsQuery,
   SubmitReportBody,
   ThreadParam,
   ThreadsQuery,
@@ -37,10 +39,16 @@ const submittedFile = (kind: 'pdf' | 'xlsx') =>
     return c.body(new Uint8Array(bytes), 200, { ...attachmentHeaders(filename, mime), 'x-cohesio-sha256': sha256 });
   });
 
-/** The annual report's submission to the DiCS, its review (approve, return, reopen) and the DiCS's questions. */
+/**
+ * The submissions to the DiCS of every kind the programme declares (the annual report by default), their review
+ * (approve, return, reopen), what the programme asks of the plan and when (obligations) and the DiCS's questions.
+ */
 export function submissionRoutes(pdfPool: PdfPool) {
   return new Hono<AppEnv>()
-    .get('/:planId/submissions', allow('read'), validate('param', PlanParam), (c) => c.json(listSubmissions({ ...c.var.ctx, ...c.req.valid('param') })))
+    .get('/:planId/submissions', allow('read'), validate('param', PlanParam), validate('query', SubmissionsQuery), (c) =>
+      c.json(listSubmissions({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
+    )
+    .get('/:planId/obligations', allow('read'), validate('param', PlanParam), (c) => c.json(listObligations({ ...c.var.ctx, ...c.req.valid('param') })))
     .get('/:planId/submissions/checklist', allow('read'), validate('param', PlanParam), validate('query', ChecklistQuery), (c) =>
       c.json(getSubmissionChecklist({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
     )

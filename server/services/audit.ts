@@ -15,8 +15,10 @@ import {
   type ValueChange,
 } from '../../schemas/audit.ts';
 import type { Plan, PlanDocument } from '../../schemas/plan.ts';
-import { nowOf, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
-import { readLockedYears, readPlan } from './plan-store.ts';
+import { nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
+import { ANNUAL_REPORT_KIND, submissionKindOf } from '../../schemas/reference.ts';
+import { submissionName } from '../../schemas/submission.ts';
+import { readLockedYears, readLockingSubmission, readPlan } from './plan-store.ts';
 
 type Described = ValueChange & { label: string };
 
@@ -78,11 +80,15 @@ export function recordPlanChanges(
   const locked = readLockedYears(db, planId);
   const frozen = locked.length ? described.filter((c) => yearOfPath(c.path, locked) !== null) : [];
   if (frozen.length) {
-    const year = yearOfPath(frozen[0]!.path, locked);
+    const year = yearOfPath(frozen[0]!.path, locked)!;
+    // The yearly report as it always was named; another kind by its label (« Justification financière annuelle 2027 »).
+    const lock = readLockingSubmission(db, planId, year);
+    const kind = lock && lock.kind !== ANNUAL_REPORT_KIND ? submissionKindOf(requireProgramme(ctx, before.programmeId), lock.kind) : null;
+    const name = lock && kind ? submissionName({ kind: lock.kind, kindLabel: kind.label, annee: year }) : `le rapport ${year}`;
     throw new AppError(
       409,
       'year_locked',
-      `${frozen[0]!.label} : le rapport ${year} est soumis à la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)`,
+      `${frozen[0]!.label} : ${name} est ${lock?.statut === 'approuve' ? 'approuvé par' : 'soumis à'} la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)`,
       frozen.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : rapport ${yearOfPath(c.path, locked)} soumis` })),
     );
   }

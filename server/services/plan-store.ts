@@ -15,7 +15,7 @@ import {
   transfers,
   type CellGrid,
 } from '../db/schema.ts';
-import { lockedYears } from '../../schemas/submission.ts';
+import { latestSubmissions, LOCKING_STATUSES, lockedYears, type Submission } from '../../schemas/submission.ts';
 import { NotFoundError } from '../errors.ts';
 import { sameValue } from '../../schemas/same-value.ts';
 import { FicheSchema } from '../../schemas/action.ts';
@@ -87,15 +87,29 @@ function rowToBudget(r: BudgetColumns): Budget {
   };
 }
 
-/** The years of the plan that are read-only: their latest submission is under review or approved. */
+/** The years of the plan that are read-only: the latest submission of some kind of the year is under review or approved. */
 export function readLockedYears(db: DbOrTx, planId: string): number[] {
   return lockedYears(
     db
-      .select({ annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
+      .select({ kind: submissions.kind, annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
       .from(submissions)
       .where(eq(submissions.planId, planId))
       .all(),
   );
+}
+
+/**
+ * The submission that locks `year` (the latest of its kind and year, under review first, then approved), or null:
+ * what the refusal of an edit of the year names.
+ */
+export function readLockingSubmission(db: DbOrTx, planId: string, year: number): Pick<Submission, 'kind' | 'annee' | 'statut'> | null {
+  const rows = db
+    .select({ kind: submissions.kind, annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
+    .from(submissions)
+    .where(and(eq(submissions.planId, planId), eq(submissions.annee, year)))
+    .all();
+  const locking = latestSubmissions(rows).filter((r) => LOCKING_STATUSES.includes(r.statut));
+  return locking.find((r) => r.statut === 'soumis') ?? locking[0] ?? null;
 }
 
 /** Assembles the whole plan document from its rows. */

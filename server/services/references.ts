@@ -44,16 +44,16 @@ function guardOne(db: DbOrTx, planId: string, plan: PlanDocument, rowPath: strin
   detachReferences(db, planId, plan, rowPath);
 }
 
-/** The snapshots of the reports whose latest submission is under review or approved. */
+/** The snapshots of the submissions (of every kind) that are the latest of their kind and year and under review or approved. */
 function lockedSnapshotsOf(db: DbOrTx, planId: string): { annee: number; plan: Pick<PlanDocument, 'actions' | 'transferts'> }[] {
   const rows = db
-    .select({ annee: submissions.annee, statut: submissions.statut, snapshot: submissions.snapshot })
+    .select({ kind: submissions.kind, annee: submissions.annee, statut: submissions.statut, snapshot: submissions.snapshot })
     .from(submissions)
     .where(eq(submissions.planId, planId))
     .orderBy(desc(submissions.numero))
     .all();
-  const latest = new Map<number, (typeof rows)[number]>();
-  for (const r of rows) if (!latest.has(r.annee)) latest.set(r.annee, r);
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) if (!latest.has(`${r.kind}|${r.annee}`)) latest.set(`${r.kind}|${r.annee}`, r);
   return [...latest.values()]
     .filter((r) => LOCKING_STATUSES.includes(r.statut))
     .map((r) => ({ annee: r.annee, plan: JSON.parse(r.snapshot) as Pick<PlanDocument, 'actions' | 'transferts'> }));

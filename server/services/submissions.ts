@@ -7,12 +7,17 @@ import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../schemas/audit.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import { isProgrammeYear, programmeSpan, type Programme, ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
+import { brusselsTime } from '../../schemas/dates.ts';
+import { ANNUAL_REPORT_KIND, submissionDueDate, submissionKindOf, submissionYears, type Programme, type SubmissionKind } from '../../schemas/reference.ts';
 import {
   checkSubmission,
   isReadyToSubmit,
   LOCKING_STATUSES,
+  planObligations,
+  type Obligation,
   SUBMISSION_STATUS_LABELS,
+  submissionName,
+  submissionTitle,
   type ChecklistItem,
   type ReviewAnnex,
   type Submission,
@@ -22,7 +27,7 @@ import {
 import { buildWorkbookLayout } from '../reports/workbook-layout.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
 import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
-import type { ApproveBody, ReopenBody, ReturnBody, SubmitReportBody } from '../../schemas/requests/submissions.ts';
+import type { ApproveBody, ReopenBody, ReturnBody, SubmissionsQuery, SubmitReportBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
@@ -30,10 +35,11 @@ import { readReviewThreads } from './review.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
 
 /**
- * "Soumettre le rapport {année}": the year's values are frozen in an immutable snapshot, from which the official
- * XLSX and PDF are generated off the request (the person sees the progress) and stored with their SHA-256. The DiCS
- * approves or returns it; a returned or reopened year is editable again, and its next submission lists the values
- * changed since the previous one.
+ * "Soumettre le rapport {année}" — or any kind of submission the plan's programme declares (initial plan, yearly
+ * financial justification…) for a year the kind covers: the plan is frozen in an immutable snapshot, from which the
+ * official XLSX and PDF are generated off the request (the person sees the progress) and stored with their SHA-256.
+ * The DiCS approves or returns it; a returned or reopened submission makes the year editable again, and the next
+ * submission of the same kind and year lists the values changed since the previous one.
  */
 
 type SubmissionRow = typeof submissions.$inferSelect;
@@ -48,10 +54,17 @@ const FILE_MESSAGES = {
   echec: 'La génération des fichiers a échoué',
 } as const;
 
-function submissionOut(row: SubmissionRow): Submission {
+/** The kind's label and due date as the programme declares them (the id itself for a kind it no longer declares). */
+function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>): Pick<Submission, 'kind' | 'kindLabel' | 'echeance'> {
+  const kind = programme ? submissionKindOf(programme, row.kind) : null;
+  return { kind: row.kind, kindLabel: kind?.label ?? row.kind, echeance: kind && programme ? submissionDueDate(programme, kind, row.annee) : null };
+}
+
+function submissionOut(row: SubmissionRow, programme: Programme | null): Submission {
   const job = row.fichiers === 'en-cours' ? fileJobs.get(row.id) : undefined;
   return {
     id: row.id,
+    ...kindOut(programme, row),
     annee: row.annee,
     numero: row.numero,
     statut: row.statut,
@@ -69,45 +82,94 @@ function submissionOut(row: SubmissionRow): Submission {
   };
 }
 
-function rowsOf(db: DbOrTx, planId: string): SubmissionRow[] {
-  return db.select().from(submissions).where(eq(submissions.planId, planId)).orderBy(asc(submissions.annee), asc(submissions.numero)).all();
-}
-
-function latestOfYear(db: DbOrTx, planId: string, annee: number): SubmissionRow | undefined {
+function rowsOf(db: DbOrTx, planId: string, kind?: string): SubmissionRow[] {
   return db
     .select()
     .from(submissions)
-    .where(and(eq(submissions.planId, planId), eq(submissions.annee, annee)))
+    .where(and(eq(submissions.planId, planId), kind === undefined ? undefined : eq(submissions.kind, kind)))
+    .orderBy(asc(submissions.kind), asc(submissions.annee), asc(submissions.numero))
+    .all();
+}
+
+function latestOf(db: DbOrTx, planId: string, kind: string, annee: number): SubmissionRow | undefined {
+  return db
+    .select()
+    .from(submissions)
+    .where(and(eq(submissions.planId, planId), eq(submissions.kind, kind), eq(submissions.annee, annee)))
     .orderBy(desc(submissions.numero))
     .limit(1)
     .get();
 }
 
-/** Every submission of the plan, by year then number (without the snapshot and the files). */
-export function listSubmissions(ctx: ServiceContext & { planId: string }): Submission[] {
-  requirePlanRow(ctx.db, ctx.planId);
-  return rowsOf(ctx.db, ctx.planId).map(submissionOut);
+/** The programme of the plan (the snapshot's plan names it too), null when it is no longer known. */
+function programmeOfPlan(ctx: ServiceContext, planId: string): Programme {
+  return requireProgramme(ctx, requirePlanRow(ctx.db, planId).programmeId);
 }
 
-function requireYear(programme: Programme, annee: number): void {
-  if (!isProgrammeYear(programme, String(annee))) {
-    throw new ValidationError(`L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`, [
-      { path: 'annee', message: 'Année hors programme' },
+/**
+ * The kind of submission `id` of the programme; without an id, its annual report when it declares one. 400 at
+ * `kind` naming the programme's kinds otherwise.
+ */
+export function requireSubmissionKind(programme: Programme, id: string | undefined): SubmissionKind {
+  const wanted = id ?? ANNUAL_REPORT_KIND;
+  const kind = submissionKindOf(programme, wanted);
+  if (kind) return kind;
+  const kinds = programme.soumissions.map((k) => k.id).join(', ');
+  throw new ValidationError(`Type de soumission inconnu pour ce programme : ${wanted} (types : ${kinds})`, [
+    { path: 'kind', message: id === undefined ? `Indiquez le type de soumission (${kinds})` : 'Type de soumission inconnu pour ce programme' },
+  ]);
+}
+
+/** 400 at `annee` when the kind does not cover the year (a unique kind covers one year, an annual one each programme year). */
+function requireKindYear(programme: Programme, kind: SubmissionKind, annee: number): void {
+  const years = submissionYears(programme, kind);
+  if (!years.includes(annee)) {
+    const span = years.length === 1 ? String(years[0]) : `${years[0]}-${years[years.length - 1]}`;
+    throw new ValidationError(`L'année ${annee} n'est pas couverte par « ${kind.label} » (${years.length === 1 ? 'année' : 'années'} : ${span})`, [
+      { path: 'annee', message: `Année non couverte par « ${kind.label} »` },
     ]);
   }
 }
 
-function checklistOf(ctx: ServiceContext, plan: Plan, annee: number): ChecklistItem[] {
-  const findings = attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), requireCatalogue(ctx, plan.programmeId)), plan.justifications);
-  return checkSubmission(plan, annee, findings);
+/** Every submission of the plan (of one kind if asked), by kind, year then number (without the snapshot and the files). */
+export function listSubmissions(ctx: ServiceContext & { planId: string; kind?: SubmissionsQuery['kind'] }): Submission[] {
+  const programme = programmeOfPlan(ctx, ctx.planId);
+  if (ctx.kind !== undefined) requireSubmissionKind(programme, ctx.kind);
+  return rowsOf(ctx.db, ctx.planId, ctx.kind).map((r) => submissionOut(r, programme));
 }
 
-/** What is still missing before the year can be submitted. */
-export function getSubmissionChecklist(ctx: ServiceContext & { planId: string; annee: number }): { annee: number; pret: boolean; elements: ChecklistItem[] } {
+/** Today in Brussels (ISO date), from the context's clock. */
+function todayOf(ctx: ServiceContext): string {
+  const { year, month, day } = brusselsTime(nowOf(ctx));
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * What the programme asks of the plan: every kind × every year it covers, in the programme's order of kinds then
+ * years, with its due date and where it stands today (its latest submission's status, or not begun / in preparation).
+ */
+export function listObligations(ctx: ServiceContext & { planId: string }): Obligation[] {
+  return planObligations(programmeOfPlan(ctx, ctx.planId), rowsOf(ctx.db, ctx.planId), todayOf(ctx));
+}
+
+function checklistOf(ctx: ServiceContext, plan: Plan, kind: SubmissionKind, annee: number): ChecklistItem[] {
+  const findings = attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), requireCatalogue(ctx, plan.programmeId)), plan.justifications);
+  return checkSubmission(plan, annee, findings, kind.checklist);
+}
+
+/** What is still missing before the year's submission of the kind can be made (only the items the kind requires). */
+export function getSubmissionChecklist(ctx: ServiceContext & { planId: string; annee: number; kind?: string | undefined }): {
+  kind: string;
+  annee: number;
+  pret: boolean;
+  elements: ChecklistItem[];
+} {
   const plan = readPlan(ctx.db, ctx.planId);
-  requireYear(requireProgramme(ctx, plan.programmeId), ctx.annee);
-  const elements = checklistOf(ctx, plan, ctx.annee);
-  return { annee: ctx.annee, pret: isReadyToSubmit(elements), elements };
+  const programme = requireProgramme(ctx, plan.programmeId);
+  const kind = requireSubmissionKind(programme, ctx.kind);
+  requireKindYear(programme, kind, ctx.annee);
+  const elements = checklistOf(ctx, plan, kind, ctx.annee);
+  return { kind: kind.id, annee: ctx.annee, pret: isReadyToSubmit(elements), elements };
 }
 
 /** The values changed between two states of the plan, named (never by path or id) and formatted for the annex. */
@@ -118,32 +180,45 @@ export function changesBetween(before: Plan, after: Plan): SubmissionChange[] {
   });
 }
 
-const describeSubmission = (row: Pick<SubmissionRow, 'annee' | 'numero'>) => `rapport ${row.annee} (soumission n°${row.numero})`;
+/** « rapport 2021 », « « Plan initial 2027 » » (see submissionName), from a row. */
+const nameOf = (programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>, start = false) =>
+  submissionName({ ...kindOut(programme, row), annee: row.annee }, start);
+const titleOf = (programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>) => submissionTitle({ ...kindOut(programme, row), annee: row.annee });
+const describeSubmission = (programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee' | 'numero'>, start = false) =>
+  `${nameOf(programme, row, start)} (soumission n°${row.numero})`;
 
 /**
- * Submits the year: checks the checklist, freezes the year in a snapshot, then generates the files off the request.
- * 409 when the year is already under review or approved; 400 with every missing item otherwise.
+ * Submits the year's submission of a kind (the annual report without one): checks the kind's checklist, freezes
+ * the plan in a snapshot, then generates the files off the request. 400 at `kind` for a kind the programme does not
+ * declare, at `annee` for a year the kind does not cover, with every missing item otherwise; 409 when the kind's
+ * submission of the year is already under review or approved. The changes annex compares with the previous
+ * submission of the same kind and year.
  */
 export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: SubmitReportBody }): Submission {
   const { annee } = ctx.input;
-  const { row, plan, annex } = ctx.db.transaction((db) => {
+  const { row, plan, annex, programme } = ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
-    requireYear(requireProgramme(ctx, plan.programmeId), annee);
-    const previous = latestOfYear(db, ctx.planId, annee);
+    const programme = requireProgramme(ctx, plan.programmeId);
+    const kind = requireSubmissionKind(programme, ctx.input.kind);
+    requireKindYear(programme, kind, annee);
+    const previous = latestOf(db, ctx.planId, kind.id, annee);
     if (previous && LOCKING_STATUSES.includes(previous.statut)) {
-      throw new ConflictError(`Le ${describeSubmission(previous)} est déjà ${previous.statut === 'approuve' ? 'approuvé' : 'soumis'}`, submissionOut(previous));
+      throw new ConflictError(
+        `${describeSubmission(programme, previous, true)} est déjà ${previous.statut === 'approuve' ? 'approuvé' : 'soumis'}`,
+        submissionOut(previous, programme),
+      );
     }
-    const missing = checklistOf(ctx, plan, annee).filter((i) => !i.ok);
+    const missing = checklistOf(ctx, plan, kind, annee).filter((i) => !i.ok);
     if (missing.length) {
       const issues = missing.flatMap((i) => i.details.map((d) => ({ path: d.path, message: `${i.label} : ${d.message}` })));
       const counts = missing.map((i) => `${i.label.toLowerCase()} (${i.details.length} à compléter)`).join(' ; ');
-      throw new ValidationError(`Le rapport ${annee} ne peut pas encore être soumis : ${counts}`, issues);
+      throw new ValidationError(`${nameOf(programme, { kind: kind.id, annee }, true)} ne peut pas encore être soumis : ${counts}`, issues);
     }
     const changes = previous ? changesBetween(JSON.parse(previous.snapshot) as Plan, plan) : [];
     const row: SubmissionRow = {
       id: newIdOf(ctx)(),
       planId: ctx.planId,
-      kind: ANNUAL_REPORT_KIND,
+      kind: kind.id,
       annee,
       numero: (previous?.numero ?? 0) + 1,
       statut: 'soumis',
@@ -163,18 +238,19 @@ export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: s
     db.insert(submissions).values(row).run();
     appendAudit(ctx, db, ctx.planId, {
       event: 'soumission',
-      summary: `Rapport ${annee} soumis à la DiCS (soumission n°${row.numero}${changes.length ? `, ${changes.length} valeur(s) modifiée(s) depuis la précédente` : ''})`,
+      summary: `${titleOf(programme, row)} soumis à la DiCS (soumission n°${row.numero}${changes.length ? `, ${changes.length} valeur(s) modifiée(s) depuis la précédente` : ''})`,
     });
     const annex: ReviewAnnex = {
       submissionNumber: row.numero,
+      submissionLabel: kind.label,
       previousSubmittedAt: previous?.soumisLe ?? null,
       changes,
       threads: readReviewThreads(db, ctx.planId, annee),
     };
-    return { row, plan, annex };
+    return { row, plan, annex, programme };
   });
   startFileGeneration(ctx, row, plan, annex);
-  return submissionOut(row);
+  return submissionOut(row, programme);
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -227,17 +303,25 @@ function requireSubmission(db: DbOrTx, planId: string, submissionId: string): Su
   return row;
 }
 
-/** Only the latest submission of its year can change status, and only from the given statuses. */
-function requireLatest(db: DbOrTx, row: SubmissionRow, from: readonly SubmissionStatus[], what: string): void {
-  const latest = latestOfYear(db, row.planId, row.annee)!;
-  if (latest.id !== row.id) throw new ConflictError(`Une soumission plus récente du rapport ${row.annee} existe (n°${latest.numero})`, submissionOut(latest));
-  if (!from.includes(row.statut)) {
-    throw new ConflictError(`Impossible de ${what} : le ${describeSubmission(row)} est « ${SUBMISSION_STATUS_LABELS[row.statut]} »`, submissionOut(row));
+/** Only the latest submission of its kind and year can change status, and only from the given statuses. */
+function requireLatest(ctx: ServiceContext, row: SubmissionRow, from: readonly SubmissionStatus[], what: string): Programme {
+  const programme = programmeOfPlan(ctx, row.planId);
+  const latest = latestOf(ctx.db, row.planId, row.kind, row.annee)!;
+  if (latest.id !== row.id) {
+    throw new ConflictError(`Une soumission plus récente de ${describeSubmission(programme, latest)} existe`, submissionOut(latest, programme));
   }
+  if (!from.includes(row.statut)) {
+    throw new ConflictError(
+      `Impossible de ${what} : ${describeSubmission(programme, row)} est « ${SUBMISSION_STATUS_LABELS[row.statut]} »`,
+      submissionOut(row, programme),
+    );
+  }
+  return programme;
 }
 
 function decide(
   ctx: ServiceContext & { planId: string; submissionId: string },
+  programme: Programme,
   to: SubmissionStatus,
   motif: string | null,
   event: 'approbation' | 'retour' | 'reouverture',
@@ -251,35 +335,35 @@ function decide(
       .run();
     appendAudit({ ...ctx, reason: motif }, db, ctx.planId, { event, summary: summary(row) });
   });
-  return submissionOut(requireSubmission(ctx.db, ctx.planId, ctx.submissionId));
+  return submissionOut(requireSubmission(ctx.db, ctx.planId, ctx.submissionId), programme);
 }
 
 /** The DiCS approves the submission under review. */
 export function approveSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ApproveBody }): Submission {
   const { motif } = ctx.input;
-  requireLatest(ctx.db, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
-  return decide(ctx, 'approuve', motif, 'approbation', (r) => `Rapport ${r.annee} approuvé par la DiCS (soumission n°${r.numero})`);
+  const p = requireLatest(ctx, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
+  return decide(ctx, p, 'approuve', motif, 'approbation', (r) => `${titleOf(p, r)} approuvé par la DiCS (soumission n°${r.numero})`);
 }
 
 /** The DiCS returns the submission to the commune, with a reason: the year is editable again. */
 export function returnSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReturnBody }): Submission {
   const { motif } = ctx.input;
-  requireLatest(ctx.db, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'retourner');
-  return decide(ctx, 'retourne', motif, 'retour', (r) => `Rapport ${r.annee} retourné à la commune (soumission n°${r.numero}) : ${motif}`);
+  const p = requireLatest(ctx, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'retourner');
+  return decide(ctx, p, 'retourne', motif, 'retour', (r) => `${titleOf(p, r)} retourné à la commune (soumission n°${r.numero}) : ${motif}`);
 }
 
 /**
- * Reopens a submitted year, with a reason: the commune may do it while the DiCS has not decided, an approved report
- * only the DiCS or an administrator.
+ * Reopens a submission, with a reason: the commune may do it while the DiCS has not decided, an approved one only
+ * the DiCS or an administrator.
  */
 export function reopenSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReopenBody }): Submission {
   const { motif } = ctx.input;
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
-  requireLatest(ctx.db, row, ['soumis', 'approuve'], 'rouvrir');
+  const p = requireLatest(ctx, row, ['soumis', 'approuve'], 'rouvrir');
   if (row.statut === 'approuve' && ctx.actor && !hasCapability(ctx.actor, 'review')) {
-    throw new ForbiddenError(`Le rapport ${row.annee} est approuvé : seule la DiCS peut le rouvrir`);
+    throw new ForbiddenError(`${nameOf(p, row, true)} est approuvé : seule la DiCS peut le rouvrir`);
   }
-  return decide(ctx, 'rouvert', motif, 'reouverture', (r) => `Rapport ${r.annee} rouvert (soumission n°${r.numero}) : ${motif}`);
+  return decide(ctx, p, 'rouvert', motif, 'reouverture', (r) => `${titleOf(p, r)} rouvert (soumission n°${r.numero}) : ${motif}`);
 }
 
 const FILE_KINDS = {
@@ -294,10 +378,14 @@ export function getSubmissionFile(ctx: ServiceContext & { planId: string; submis
   const bytes = row[kind.column];
   if (!bytes) {
     if (row.fichiers === 'echec') throw new AppError(500, 'internal', 'La génération des fichiers de cette soumission a échoué');
-    throw new ConflictError(`Les fichiers de la soumission ne sont pas encore prêts (${submissionOut(row).message})`, submissionOut(row));
+    const out = submissionOut(row, programmeOfPlan(ctx, ctx.planId));
+    throw new ConflictError(`Les fichiers de la soumission ne sont pas encore prêts (${out.message})`, out);
   }
   const plan = JSON.parse(row.snapshot) as Plan;
-  const filename = exportFilename(plan, requireProgramme(ctx, plan.programmeId), ` - rapport ${row.annee} - soumission ${row.numero}.${kind.ext}`);
+  const programme = requireProgramme(ctx, plan.programmeId);
+  const title = titleOf(programme, row);
+  const tail = ` - ${title.charAt(0).toLowerCase()}${title.slice(1)} - soumission ${row.numero}.${kind.ext}`;
+  const filename = exportFilename(plan, programme, tail);
   return { filename, mime: kind.mime, bytes: new Uint8Array(bytes), sha256: row[kind.hash]! };
 }
 

@@ -5,7 +5,7 @@ import { unitBounds } from '../../schemas/numbers.ts';
 import { PlanDocumentSchema, type Plan } from '../../schemas/plan.ts';
 import { checkSubmission, lockedYears, type ReviewThread, type Submission } from '../../schemas/submission.ts';
 import { ApiFailure, NetworkFailure } from '../../client/api.ts';
-import { createReportModel, MAX_NETWORK_MISSES, POLL_MS, type DecisionKind, type ReportModelDeps } from '../../client/pages/report/model.ts';
+import { createReportModel, MAX_NETWORK_MISSES, obligationText, POLL_MS, type DecisionKind, type ReportModelDeps } from '../../client/pages/report/model.ts';
 import { PlanStore } from '../../client/state/plan-store.ts';
 import type { ReviewState } from '../../client/state/review.ts';
 import { loadReferenceData } from '../../server/reference.ts';
@@ -62,6 +62,9 @@ function completeYear(store: PlanStore, year: number): void {
 function submission(over: Partial<Submission> & Pick<Submission, 'statut'>): Submission {
   return {
     id: `s-${over.numero ?? 1}`,
+    kind: 'rapport-annuel',
+    kindLabel: "Rapport annuel d'activités et financier",
+    echeance: `${SECOND + 1}-03-31`,
     annee: SECOND,
     numero: 1,
     soumisLe: '2026-02-01T09:00:00Z',
@@ -400,5 +403,69 @@ describe('reportModel', () => {
     });
     const { model } = setup({ threads: [thread(SECOND, 't1'), thread(FIRST, 't2')] });
     expect(model.threads().map((t) => t.id)).toEqual(['t1']);
+  });
+});
+
+describe('reportModel on a programme declaring several kinds of submission', () => {
+  const draft = reference.programmes.find((p) => p.id === 'pcs-2027')!;
+  const [first2027] = draft.years as [number, ...number[]];
+
+  function setupKinds(opts: { kind?: string | null; year?: number | null; submissions?: Submission[] } = {}) {
+    const plan: Plan = {
+      ...structuredClone(sample),
+      id: 'plan-2027',
+      programmeId: draft.id,
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+      versions: Object.fromEntries(Object.keys(sample).map((k) => [k, 0])) as Plan['versions'],
+      cellVersions: { time: {}, consumption: {}, transfer: {} },
+    };
+    const store = new PlanStore(plan, draft, reference.catalogues[draft.catalogue]!);
+    const review = fakeReview(opts.submissions);
+    const sent: [number, string][] = [];
+    const model = createReportModel({
+      store,
+      requestedYear: opts.year ?? null,
+      requestedKind: opts.kind ?? null,
+      review: review.state,
+      permissions: permissionsOf('chef-de-projet'),
+      api: {
+        submit: async (y, kind) => {
+          sent.push([y, kind]);
+        },
+        decide: async () => {},
+      },
+      saves: { pending: () => 0, waitForAll: async () => true },
+      toast: () => {},
+      now: new Date('2026-06-15T12:00:00Z'),
+    });
+    return { model, sent };
+  }
+
+  it('shows the programme’s first kind when it has no annual report, on the one year a unique kind covers', () => {
+    const { model } = setupKinds({ year: first2027 + 2 });
+    expect(model.kinds.map((k) => k.id)).toEqual(['plan-initial', 'justification-financiere', 'evaluation-finale']);
+    expect(model.kind.id).toBe('plan-initial');
+    expect([model.year, model.years, model.title, model.dueDate]).toEqual([first2027, [first2027], `Plan initial ${first2027}`, `${first2027}-03-31`]);
+  });
+
+  it('checks only the kind’s items and sends the kind with the year', async () => {
+    const { model, sent } = setupKinds({ kind: 'justification-financiere', year: first2027 + 1 });
+    model.start();
+    expect([model.year, model.years]).toEqual([first2027 + 1, draft.years]);
+    expect(model.checklist().map((i) => i.id)).toEqual(['budget']);
+    await model.submit();
+    expect(sent).toEqual([[first2027 + 1, 'justification-financiere']]);
+    model.dispose();
+  });
+
+  it('lists only the kind’s submissions of the year, and what is still to hand in soonest first', () => {
+    const justification = submission({ statut: 'soumis', kind: 'justification-financiere', kindLabel: 'Justification financière annuelle', annee: first2027 });
+    const { model } = setupKinds({ kind: 'plan-initial', submissions: [justification] });
+    expect(model.submissions()).toEqual([]);
+    expect(model.status().key).toBe('brouillon');
+    // In June 2026 the 2027 initial plan is due within the year; the justifications are not yet.
+    expect(model.obligations().map(obligationText)).toEqual([`À remettre : Plan initial ${first2027} pour le 31/03/${first2027}`]);
+    expect(setupKinds({ kind: 'justification-financiere', year: first2027, submissions: [justification] }).model.submissions()).toHaveLength(1);
   });
 });

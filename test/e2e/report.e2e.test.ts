@@ -100,6 +100,13 @@ describe('the annual report page', () => {
     const page = await openPage(suite.browser, suite.errors, suite.server, CHEF);
     await openReport(page);
     expect(await page.locator('[data-testid="report-status"]').innerText()).toBe('Non soumis');
+    // The due date of the year's report, and what the programme still asks of the plan, soonest due first.
+    expect(await page.locator('[data-testid="report-due"]').innerText()).toBe(`Échéance : 31/03/${YEAR + 1}`);
+    const firstYear = Number(await page.locator('[data-testid="report-year"] option').first().getAttribute('value'));
+    expect(await page.locator('[data-testid="report-obligation"]').first().innerText()).toMatch(
+      new RegExp(`^À remettre : Rapport annuel .+ ${firstYear} pour le 31/03/${firstYear + 1}`),
+    );
+    expect(await page.locator('[data-testid="report-kind"]').count()).toBe(0);
 
     // The sample has no 2021 actual yet, and one error (the ex-ante time shares at 95 %).
     expect(await item(page, 'realises').getAttribute('data-ok')).toBe('false');

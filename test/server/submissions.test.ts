@@ -88,7 +88,7 @@ describe('the completeness checklist', () => {
     expectApiError(refused, 400, 'validation');
     expect(refused.body.message).toMatch(/^Le rapport 2021 ne peut pas encore être soumis/);
     expect(refused.body.issues).toHaveLength(175 + 50 + 1);
-    expect((await reply(chefApi.plans[':planId'].submissions.$get({ param }))).body).toEqual([]);
+    expect((await reply(chefApi.plans[':planId'].submissions.$get({ param, query: {} }))).body).toEqual([]);
   });
 
   it('says so for a year outside the programme (the year after its last), and not for its last year', async () => {
@@ -98,7 +98,7 @@ describe('the completeness checklist', () => {
       t.apiAs('chef').plans[':planId'].submissions.checklist.$get({ param: { planId: t.plan.id }, query: { annee: String(annee) } });
     const last = years[years.length - 1]!;
     const outside = expectApiError(await failure(checklist(last + 1)), 400, 'validation', 'annee');
-    expect(outside.message).toBe(`L'année ${last + 1} n'appartient pas au programme (2020-2026)`);
+    expect(outside.message).toBe(`L'année ${last + 1} n'est pas couverte par « Rapport annuel d'activités et financier » (années : 2020-2026)`);
     expect((await reply(checklist(last))).status).toBe(200);
   });
 });
@@ -110,7 +110,7 @@ describe('submitting, returning and re-submitting the 2021 report', () => {
     const plans = chefApi.plans[':planId'];
     const first = await submit(chefApi, param.planId);
     expect(first).toMatchObject({ annee: YEAR, numero: 1, statut: 'soumis', soumisPar: 'Claire Dumont (cheffe de projet PCS, Liège)', changements: [] });
-    const [stored] = (await reply(plans.submissions.$get({ param }))).body;
+    const [stored] = (await reply(plans.submissions.$get({ param, query: {} }))).body;
     expect(stored!.fichiers).toBe('prets');
     const submission = (s: Submission) => ({ param: { ...param, submissionId: s.id } });
 

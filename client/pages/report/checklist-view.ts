@@ -82,15 +82,15 @@ export function checklistView(view: ReportView): HTMLElement {
   );
 }
 
-/** "Soumettre le rapport {année}", disabled with its reason, or why the role may not submit. */
-export function submitView(year: number, state: SubmitState, onSubmit: () => void): HTMLElement[] {
+/** "Soumettre le rapport {année}" (« Soumettre « Plan initial 2027 » »), disabled with its reason, or why the role may not submit. */
+export function submitView(name: string, state: SubmitState, onSubmit: () => void): HTMLElement[] {
   if (state.kind === 'unavailable') return [h('p', { class: 'hint', 'data-testid': 'submit-unavailable' }, state.text)];
   const { reason } = state;
   const reasonId = uid('submit-reason');
   const button = h(
     'button',
     { type: 'button', class: 'primary', 'data-testid': 'report-submit', 'aria-describedby': reason ? reasonId : null, 'aria-haspopup': 'dialog' },
-    `Soumettre le rapport ${year}`,
+    `Soumettre ${name}`,
   );
   button.disabled = state.disabled;
   if (reason) button.title = reason;

@@ -1,10 +1,17 @@
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
+import { brusselsTime } from '../../../schemas/dates.ts';
+import { ANNUAL_REPORT_KIND, submissionDueDate, submissionYears, type SubmissionKind } from '../../../schemas/reference.ts';
 import {
   COMPLETENESS_RULE,
   SUBMISSION_STATUS_LABELS,
   checkSubmission,
   isReadyToSubmit,
+  openObligations,
+  planObligations,
+  submissionName,
+  submissionTitle,
+  type Obligation,
   type ChecklistDetail,
   type ChecklistItem,
   type JustifiedDetail,
@@ -19,10 +26,11 @@ import { planYear } from '../../state/plan-year.ts';
 import type { ReviewState } from '../../state/review.ts';
 
 /**
- * The yearly report page as data and actions, without the DOM: which year is shown, what is still missing before
- * the submission (the checklist of `checkSubmission`, on the plan as edited), what "Soumettre" may do and why not,
- * the submissions of the year newest first with the decisions the person may take, the DiCS's questions of the
- * year, and the following of the files' generation. The requests, the saves and the toasts are given, so that
+ * The submissions page as data and actions, without the DOM: which kind of submission the programme declares is
+ * shown (the annual report by default) and for which year it covers, its due date, what is still missing before the
+ * submission (the kind's items of `checkSubmission`, on the plan as edited), what "Soumettre" may do and why not,
+ * the submissions of the kind and year newest first with the decisions the person may take, the DiCS's questions of
+ * the year, the obligations still to hand in, and the following of the files' generation. The requests, the saves and the toasts are given, so that
  * the rules can be tested without a browser; the view draws what this answers after each `subscribe` call.
  */
 
@@ -37,7 +45,7 @@ export type DecisionKind = 'approve' | 'return' | 'reopen';
 
 /** The requests of the page. */
 export type ReportApi = {
-  submit(year: number): Promise<unknown>;
+  submit(year: number, kind: string): Promise<unknown>;
   decide(kind: DecisionKind, submissionId: string, motif: string | null): Promise<unknown>;
 };
 
@@ -45,6 +53,8 @@ export type ReportModelDeps = {
   store: PlanStore;
   /** The year the address asks for (null: the plan's current year). */
   requestedYear: number | null;
+  /** The kind of submission the address asks for (null or absent: the annual report, else the programme's first kind). */
+  requestedKind?: string | null;
   review: ReviewState;
   permissions: Pick<Permissions, 'can' | 'canSave' | 'denial'>;
   api: ReportApi;
@@ -69,6 +79,19 @@ export type SubmissionEntry = { submission: Submission; isLatest: boolean; decis
 /** Asks the person for a decision's text and sends it with `send`; true when the decision was recorded. */
 export type AskDecision = (send: (motif: string | null) => Promise<unknown>) => Promise<boolean>;
 
+/** The kind the page shows: the one asked for when the programme declares it, else its annual report, else its first kind. */
+export function reportKindOf(kinds: readonly SubmissionKind[], requested: string | null | undefined): SubmissionKind {
+  return kinds.find((k) => k.id === requested) ?? kinds.find((k) => k.id === ANNUAL_REPORT_KIND) ?? kinds[0]!;
+}
+
+/** "JJ/MM/AAAA" of an ISO date. */
+export const formatDueDate = (iso: string) => iso.split('-').reverse().join('/');
+
+/** « À remettre : Plan initial 2027 pour le 31/03/2027 (en retard) ». */
+export function obligationText(o: Obligation): string {
+  return `À remettre : ${o.kindLabel} ${o.annee} pour le ${formatDueDate(o.echeance)}${o.enRetard ? ' (en retard)' : ''}`;
+}
+
 /** "Soumis — en cours d’examen par la DiCS", or "Non soumis" for a year without submission. */
 export const statusLabel = (s: Submission | undefined) => (s ? SUBMISSION_STATUS_LABELS[s.statut] : 'Non soumis');
 
@@ -85,7 +108,16 @@ export type ReportModel = ReturnType<typeof createReportModel>;
 
 export function createReportModel(deps: ReportModelDeps) {
   const { store, review, permissions } = deps;
-  const year = planYear(store, deps.requestedYear, deps.now);
+  const programme = store.programme;
+  const kind = reportKindOf(programme.soumissions, deps.requestedKind);
+  const kindYears = submissionYears(programme, kind);
+  // The plan's year when the kind covers it (an annual kind covers them all), else the kind's first year.
+  const wanted = planYear(store, deps.requestedYear, deps.now);
+  const year = kindYears.includes(wanted) ? wanted : kindYears[0]!;
+  const named = { kind: kind.id, kindLabel: kind.label, annee: year };
+  const isAnnual = kind.id === ANNUAL_REPORT_KIND;
+  /** « du rapport 2021 », « de « Plan initial 2027 » ». */
+  const ofNamed = isAnnual ? `du rapport ${year}` : `de ${submissionName(named)}`;
   const listeners = new Set<() => void>();
 
   let items: ChecklistItem[] = [];
@@ -101,7 +133,7 @@ export function createReportModel(deps: ReportModelDeps) {
   const changed = () => {
     for (const l of listeners) l();
   };
-  const latest = () => latestSubmissionOf(review.submissions(), year);
+  const latest = () => latestSubmissionOf(review.submissions(), year, kind.id);
   const setAlert = (next: ReportAlert | null) => {
     alert = next;
   };
@@ -122,7 +154,7 @@ export function createReportModel(deps: ReportModelDeps) {
         poll();
         return;
       }
-      setAlert({ text: `L’état du rapport ${year} n’a pas pu être chargé : ${failureMessage(err)}`, issues: [] });
+      setAlert({ text: `L’état ${ofNamed} n’a pas pu être chargé : ${failureMessage(err)}`, issues: [] });
       changed();
       return;
     }
@@ -137,7 +169,7 @@ export function createReportModel(deps: ReportModelDeps) {
     if (last?.fichiers === 'en-cours') watched = last.id;
     else if (watched && last?.id === watched) {
       watched = null;
-      if (last.fichiers === 'prets') deps.toast(`Rapport ${year} : classeur et PDF enregistrés`);
+      if (last.fichiers === 'prets') deps.toast(`${submissionTitle(named)} : classeur et PDF enregistrés`);
       else setAlert({ text: 'La génération des fichiers de la soumission a échoué.', issues: [] });
     }
     if (last?.fichiers === 'en-cours') progress = { value: last.progression, message: last.message };
@@ -147,17 +179,35 @@ export function createReportModel(deps: ReportModelDeps) {
 
   const model = {
     year,
-    years: store.years,
+    /** The years the kind covers (every programme year for an annual kind, its one year for a unique kind). */
+    years: kindYears,
+    kind,
+    /** Every kind the programme declares, for the selector. */
+    kinds: programme.soumissions,
+    /** « Rapport annuel 2021 », « Plan initial 2027 »: the page's title. */
+    title: isAnnual ? `Rapport annuel ${year}` : `${kind.label} ${year}`,
+    /** « le rapport 2021 », « « Plan initial 2027 » »: how the page's sentences name what is submitted. */
+    name: (start = false) => submissionName(named, start),
+    /** When the kind's submission of the year is due (ISO date). */
+    dueDate: submissionDueDate(programme, kind, year),
+    /** What the programme still asks of the plan (in preparation, returned or reopened), soonest due first. */
+    obligations(): Obligation[] {
+      const t = brusselsTime((deps.now ?? new Date()).toISOString());
+      const today = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
+      return openObligations(planObligations(programme, review.submissions(), today), today);
+    },
     latest,
     /** The status of the year's report, and its key (`brouillon` before any submission). */
     status(): { label: string; key: SubmissionStatus | 'brouillon' } {
       const last = latest();
       return { label: statusLabel(last), key: last?.statut ?? 'brouillon' };
     },
-    /** Why the year's values are read-only (its report is under review or approved); null when they are not. */
+    /** Why the year's values are read-only (a submission of the year, of any kind, is under review or approved); null when they are not. */
     lockNote(): string | null {
       if (!review.lockedYears().includes(year)) return null;
-      return `Les valeurs ${year} du plan sont en lecture seule tant que le rapport est ${latest()?.statut === 'approuve' ? 'approuvé' : 'en cours d’examen'}.`;
+      const lock = latestSubmissionOf(review.submissions(), year);
+      const what = !lock || lock.kind === ANNUAL_REPORT_KIND ? 'le rapport' : submissionName(lock);
+      return `Les valeurs ${year} du plan sont en lecture seule tant que ${what} est ${lock?.statut === 'approuve' ? 'approuvé' : 'en cours d’examen'}.`;
     },
     alert: () => alert,
     progress: () => progress,
@@ -165,7 +215,7 @@ export function createReportModel(deps: ReportModelDeps) {
     checklist: (): readonly ChecklistItem[] => items,
     /** Computes the checklist again on the plan as edited (as the checks panel does). */
     recomputeChecklist(): void {
-      items = checkSubmission(store.plan, year, store.justifiedChecks());
+      items = checkSubmission(store.plan, year, store.justifiedChecks(), kind.checklist);
       changed();
     },
     /** May the person justify a missing value (and if not, why). */
@@ -173,13 +223,14 @@ export function createReportModel(deps: ReportModelDeps) {
     justifyDenial: () => permissions.denial('justifier une valeur manquante'),
 
     submitState(): SubmitState {
-      if (!permissions.can('submit')) return { kind: 'unavailable', text: permissions.denial('soumettre le rapport annuel') };
+      if (!permissions.can('submit'))
+        return { kind: 'unavailable', text: permissions.denial(isAnnual ? 'soumettre le rapport annuel' : `soumettre ${submissionName(named)}`) };
       const last = latest();
       const reason =
         last?.statut === 'approuve'
-          ? `Le rapport ${year} est approuvé par la DiCS : seule la DiCS peut le rouvrir.`
+          ? `${submissionName(named, true)} est approuvé par la DiCS : seule la DiCS peut le rouvrir.`
           : last?.statut === 'soumis'
-            ? `Le rapport ${year} est en cours d’examen par la DiCS : rouvrez-le avec un motif pour le soumettre à nouveau.`
+            ? `${submissionName(named, true)} est en cours d’examen par la DiCS : rouvrez-le avec un motif pour le soumettre à nouveau.`
             : !isReadyToSubmit(items)
               ? `Complétez d’abord les éléments marqués ✗ ci-dessus : ${items
                   .filter((i) => !i.ok)
@@ -191,11 +242,11 @@ export function createReportModel(deps: ReportModelDeps) {
       return { kind: 'button', reason, disabled: reason !== null || busy };
     },
 
-    /** The submissions of the year, newest first; decisions are taken on the latest only. */
+    /** The submissions of the kind and year, newest first; decisions are taken on the latest only. */
     submissions(): SubmissionEntry[] {
       const newestFirst = review
         .submissions()
-        .filter((s) => s.annee === year)
+        .filter((s) => s.annee === year && s.kind === kind.id)
         .sort((a, b) => b.numero - a.numero);
       return newestFirst.map((s, i) => ({ submission: s, isLatest: i === 0, decisions: i === 0 ? model.decisionsOf(s) : [] }));
     },
@@ -216,6 +267,7 @@ export function createReportModel(deps: ReportModelDeps) {
         busy,
         model.submissions().map(({ submission: s }) => [s.id, s.statut, s.fichiers, s.decideLe]),
         model.threads().map((t) => [t.id, t.statut, t.messages.length]),
+        model.obligations().map((o) => [o.kind, o.annee, o.statut, o.enRetard]),
       ]);
     },
 
@@ -234,8 +286,8 @@ export function createReportModel(deps: ReportModelDeps) {
           if (!(await deps.saves.waitForAll()))
             throw new Error('Des modifications ne sont pas encore enregistrées : attendez « Enregistré » puis soumettez à nouveau.');
         }
-        await deps.api.submit(year);
-        deps.toast(`Rapport ${year} soumis à la DiCS : génération du classeur et du PDF…`);
+        await deps.api.submit(year, kind.id);
+        deps.toast(`${submissionTitle(named)} soumis à la DiCS : génération du classeur et du PDF…`);
       } catch (err) {
         progress = null;
         setAlert({ text: failureMessage(err), issues: err instanceof ApiFailure ? err.body.issues : [] });
@@ -263,7 +315,7 @@ export function createReportModel(deps: ReportModelDeps) {
     /** Computes the checklist, follows the review state and loads it. */
     start(): () => void {
       const unsubscribe = review.subscribe(followReview);
-      items = checkSubmission(store.plan, year, store.justifiedChecks());
+      items = checkSubmission(store.plan, year, store.justifiedChecks(), kind.checklist);
       followReview();
       void reload();
       return unsubscribe;

@@ -1,4 +1,5 @@
 import { formatDateTime } from '../../../schemas/dates.ts';
+import { ANNUAL_REPORT_KIND } from '../../../schemas/reference.ts';
 import { MESSAGE_KIND_LABELS, SUBMISSION_STATUS_LABELS, THREAD_STATUS_LABELS, type ReviewThread, type Submission } from '../../../schemas/submission.ts';
 import { h } from '../../dom.ts';
 import type { ReportView } from './checklist-view.ts';
@@ -41,16 +42,17 @@ function changesOf(s: Submission): HTMLElement | null {
   );
 }
 
-/** Each decision's button and dialog (its texts, whether its motif is required). */
-function decisionSpec(kind: DecisionKind, year: number, s: Submission) {
+/** Each decision's button and dialog (its texts, whether its motif is required); `name` says what is decided on (« le rapport 2021 »). */
+function decisionSpec(kind: DecisionKind, year: number, name: string, s: Submission) {
+  const Name = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
   switch (kind) {
     case 'approve':
       return {
         label: 'Approuver',
         testId: 'report-approve',
         cls: 'primary',
-        title: `Approuver le rapport ${year}`,
-        text: `Le rapport ${year} (soumission n°${s.numero}) sera approuvé ; ses valeurs restent en lecture seule.`,
+        title: `Approuver ${name}`,
+        text: `${Name} (soumission n°${s.numero}) sera approuvé ; ses valeurs restent en lecture seule.`,
         fieldLabel: 'Commentaire (facultatif)',
         required: false,
         dialogTestId: 'approve-dialog',
@@ -60,19 +62,19 @@ function decisionSpec(kind: DecisionKind, year: number, s: Submission) {
         label: 'Retourner à la commune',
         testId: 'report-return',
         cls: '',
-        title: `Retourner le rapport ${year} à la commune`,
-        text: `La commune pourra à nouveau modifier les valeurs ${year}, puis soumettre le rapport une nouvelle fois. Dites-lui ce qu’il faut revoir.`,
+        title: `Retourner ${name} à la commune`,
+        text: `La commune pourra à nouveau modifier les valeurs ${year}, puis soumettre ${name} une nouvelle fois. Dites-lui ce qu’il faut revoir.`,
         fieldLabel: 'Motif du retour',
         required: true,
         dialogTestId: 'return-dialog',
       };
     case 'reopen':
       return {
-        label: 'Rouvrir le rapport',
+        label: s.kind === ANNUAL_REPORT_KIND ? 'Rouvrir le rapport' : 'Rouvrir',
         testId: 'report-reopen',
         cls: '',
-        title: `Rouvrir le rapport ${year}`,
-        text: `Les valeurs ${year} redeviendront modifiables ; le rapport devra être soumis à nouveau. Le motif est enregistré dans l’historique du plan.`,
+        title: `Rouvrir ${name}`,
+        text: `Les valeurs ${year} redeviendront modifiables ; ${name} devra être soumis à nouveau. Le motif est enregistré dans l’historique du plan.`,
         fieldLabel: 'Motif de la réouverture',
         required: true,
         dialogTestId: 'reopen-dialog',
@@ -84,7 +86,7 @@ function decisionSpec(kind: DecisionKind, year: number, s: Submission) {
 function decisionsOf({ model }: ReportView, s: Submission, kinds: readonly DecisionKind[]): HTMLElement | null {
   if (kinds.length === 0) return null;
   const buttons = kinds.map((kind) => {
-    const spec = decisionSpec(kind, model.year, s);
+    const spec = decisionSpec(kind, model.year, model.name(), s);
     const b = h('button', { type: 'button', class: spec.cls, 'data-testid': spec.testId, 'aria-haspopup': 'dialog', disabled: model.isBusy() }, spec.label);
     const ask = (run: (motif: string | null) => Promise<unknown>) => decisionDialog({ ...spec, confirmLabel: spec.label, testId: spec.dialogTestId, run });
     b.addEventListener('click', () => void model.decide(kind, s, ask));

@@ -1,6 +1,7 @@
 import type { ChecklistItem } from '../../../schemas/submission.ts';
 import { api, send } from '../../api.ts';
-import { h, replaceChildren } from '../../dom.ts';
+import { ANNUAL_REPORT_KIND } from '../../../schemas/reference.ts';
+import { h, replaceChildren, uid } from '../../dom.ts';
 import { reportHref } from '../../router.ts';
 import { permissionsOf } from '../../state/permissions.ts';
 import { reviewOf } from '../../state/review.ts';
@@ -10,22 +11,25 @@ import type { Page, PageContext } from '../context.ts';
 import { valueHref } from '../hrefs.ts';
 import { waitForSaves } from '../saves.ts';
 import { checklistView, submitView, type ReportView } from './checklist-view.ts';
-import { createReportModel, type ReportAlert, type ReportApi } from './model.ts';
+import { createReportModel, formatDueDate, obligationText, type ReportAlert, type ReportApi, type ReportModel } from './model.ts';
 import { submissionView, threadView } from './submissions-view.ts';
 
 /**
- * "Rapport annuel {année}": what is still missing before the year can be submitted to the DiCS (the checklist of
- * `checkSubmission`, on the plan as edited), "Soumettre le rapport {année}" and the generation of its files, then
+ * "Rapport annuel {année}" — or any kind of submission the programme declares, chosen with « Type de soumission »
+ * then its year: when it is due, what the programme still asks of the plan (« À remettre : … »), what is still
+ * missing before the submission (the kind's items of `checkSubmission`, on the plan as edited), "Soumettre le
+ * rapport {année}" and the generation of its files, then
  * every submission of the year with its files and their SHA-256, the DiCS's decision and, for a re-submission, the
  * values changed since the previous one; the DiCS approves or returns it, the commune or the DiCS reopens it. The
  * DiCS's questions of the year are listed (they are answered from the cell they are on). The rules are the model's
  * (`model.ts`); this draws it.
  */
-export function renderReportPage(ctx: PageContext, requested: number | null): Page {
+export function renderReportPage(ctx: PageContext, requested: number | null, requestedKind: string | null = null): Page {
   const { store, planId } = ctx;
   const model = createReportModel({
     store,
     requestedYear: requested,
+    requestedKind,
     review: reviewOf(store),
     permissions: permissionsOf(store),
     api: reportApi(planId),
@@ -34,15 +38,20 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
   });
   const view: ReportView = { ctx, model, href: (path) => valueHref(planId, store.plan, path) };
   const year = model.year;
+  // The address names the kind unless it is the annual report (the page's default).
+  const kindParam = (id: string) => (id === ANNUAL_REPORT_KIND ? null : id);
 
   const yearField = yearSelect({
     years: model.years,
     value: year,
     testId: 'report-year',
     onChange: (y) => {
-      location.hash = reportHref(planId, y);
+      location.hash = reportHref(planId, y, kindParam(model.kind.id));
     },
   });
+  const kindField = model.kinds.length > 1 ? kindSelect(model, (id) => (location.hash = reportHref(planId, year, kindParam(id)))) : null;
+  const due = model.dueDate ? h('p', { class: 'report-due', 'data-testid': 'report-due' }, `Échéance : ${formatDueDate(model.dueDate)}`) : null;
+  const obligationsHost = h('div', { 'data-testid': 'report-obligations' });
   const status = h('strong', { 'data-testid': 'report-status' });
   const lockNote = h('p', { class: 'hint', 'data-testid': 'report-lock' });
   const alert = h('div', { class: 'report-alert', role: 'alert', 'data-testid': 'report-alert' });
@@ -61,20 +70,21 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
   const section = (id: string, title: string, ...content: HTMLElement[]) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...content);
   const el = h(
     'article',
-    { class: 'section-page report-page', 'data-year': year },
-    h('h1', null, `Rapport annuel ${year}`),
-    h('div', { class: 'report-head' }, yearField.el, h('p', { class: 'report-status' }, 'Statut : ', status)),
+    { class: 'section-page report-page', 'data-year': year, 'data-kind': model.kind.id },
+    h('h1', null, model.title),
+    h('div', { class: 'report-head' }, kindField, yearField.el, h('p', { class: 'report-status' }, 'Statut : ', status), due),
+    obligationsHost,
     lockNote,
     alert,
     section('report-checklist-title', 'Avant la soumission', checklistHost, submitHost, progress),
-    section('report-submissions-title', `Soumissions du rapport ${year}`, submissionsHost),
+    section('report-submissions-title', `Soumissions ${model.kind.id === ANNUAL_REPORT_KIND ? `du rapport ${year}` : `de ${model.name()}`}`, submissionsHost),
     section('report-threads-title', `Questions de la DiCS sur ${year}`, threadsHost),
   );
 
   const onSubmit = async () => {
     if (model.isBusy()) return;
-    const title = `Soumettre le rapport ${year}`;
-    const text = `Le rapport ${year} sera transmis à la DiCS avec son classeur et son PDF. Les valeurs ${year} du plan passeront en lecture seule pour tout le monde, jusqu’à ce que la DiCS retourne le rapport ou qu’il soit rouvert avec un motif.`;
+    const title = `Soumettre ${model.name()}`;
+    const text = `${model.name(true)} sera transmis à la DiCS avec son classeur et son PDF. Les valeurs ${year} du plan passeront en lecture seule pour tout le monde, jusqu’à ce que la DiCS le retourne ou qu’il soit rouvert avec un motif.`;
     if (await confirmDialog(title, text, title)) await model.submit();
   };
 
@@ -105,9 +115,12 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
     if (next.submit !== shown.submit)
       replaceChildren(
         submitHost,
-        submitView(year, model.submitState(), () => void onSubmit()),
+        submitView(model.name(), model.submitState(), () => void onSubmit()),
       );
-    if (next.lists !== shown.lists) drawLists(view, submissionsHost, threadsHost);
+    if (next.lists !== shown.lists) {
+      drawLists(view, submissionsHost, threadsHost);
+      drawObligations(view, obligationsHost);
+    }
     shown = next;
   }
 
@@ -132,7 +145,7 @@ export function renderReportPage(ctx: PageContext, requested: number | null): Pa
 /** The page's requests, through the typed client. */
 function reportApi(planId: string): ReportApi {
   return {
-    submit: (annee) => send(api.plans[':planId'].submissions.$post({ param: { planId }, json: { annee } })),
+    submit: (annee, kind) => send(api.plans[':planId'].submissions.$post({ param: { planId }, json: { annee, kind } })),
     decide(kind, submissionId, motif) {
       const param = { planId, submissionId };
       const route = api.plans[':planId'].submissions[':submissionId'];
@@ -180,7 +193,7 @@ function drawLists(view: ReportView, submissionsHost: HTMLElement, threadsHost: 
           { class: 'submissions' },
           entries.map((e) => submissionView(view, e)),
         )
-      : h('p', { class: 'hint' }, `Le rapport ${model.year} n’a pas encore été soumis.`),
+      : h('p', { class: 'hint' }, `${model.name(true)} n’a pas encore été soumis.`),
   );
   replaceChildren(
     threadsHost,
@@ -190,6 +203,46 @@ function drawLists(view: ReportView, submissionsHost: HTMLElement, threadsHost: 
           { class: 'report-threads' },
           threads.map((t) => threadView(view, t)),
         )
-      : h('p', { class: 'hint' }, `Aucune question de la DiCS sur le rapport ${model.year}.`),
+      : h('p', { class: 'hint' }, `Aucune question de la DiCS sur ${model.kind.id === ANNUAL_REPORT_KIND ? 'le rapport ' : ''}${model.year}.`),
+  );
+}
+
+/** « Type de soumission »: one option per kind the programme declares. */
+function kindSelect(model: ReportModel, onChange: (id: string) => void): HTMLElement {
+  const id = uid('kind');
+  const select = h(
+    'select',
+    { id, class: 'kind-select', 'data-testid': 'report-kind' },
+    model.kinds.map((k) => h('option', { value: k.id }, k.label)),
+  );
+  select.value = model.kind.id;
+  select.addEventListener('change', () => onChange(select.value));
+  return h('div', { class: 'year-field' }, h('label', { for: id }, 'Type de soumission'), select);
+}
+
+/** The obligations listed openly; more are behind a disclosure. */
+const OPEN_OBLIGATIONS = 3;
+
+/** « À remettre : <type> <année> pour le <date> »: what the programme still asks of the plan, soonest due first. */
+function drawObligations({ ctx, model }: ReportView, host: HTMLElement): void {
+  const open = model.obligations();
+  const item = (o: ReturnType<ReportModel['obligations']>[number]) =>
+    h(
+      'li',
+      { class: o.enRetard ? 'late' : null, 'data-testid': 'report-obligation', 'data-kind': o.kind, 'data-year': o.annee },
+      h('a', { href: reportHref(ctx.planId, o.annee, o.kind === ANNUAL_REPORT_KIND ? null : o.kind) }, obligationText(o)),
+    );
+  const rest = open.slice(OPEN_OBLIGATIONS);
+  replaceChildren(
+    host,
+    open.length ? h('ul', { class: 'report-obligations' }, open.slice(0, OPEN_OBLIGATIONS).map(item)) : null,
+    rest.length
+      ? h(
+          'details',
+          { class: 'report-obligations-more' },
+          h('summary', null, `${rest.length} autre${rest.length > 1 ? 's' : ''} à remettre`),
+          h('ul', { class: 'report-obligations' }, rest.map(item)),
+        )
+      : null,
   );
 }

@@ -22,11 +22,16 @@ const text = (col: number, value: string | null, style: LayoutCell['style'] = 's
 const headerRow = (titles: readonly string[]): LayoutCell[] => titles.map((value, i) => text(2 + i, value, 'tableHeader'));
 
 /**
- * "soumission n°2, précédente du JJ/MM/AAAA à HH:MM", with what is known of the submission; null for an ordinary
- * export (no number, no previous submission).
+ * "Plan initial, soumission n°2, précédente du JJ/MM/AAAA à HH:MM", with what is known of the submission (its kind
+ * when it names one); null for an ordinary export (no number, no previous submission).
  */
-export function submissionLine({ submissionNumber, previousSubmittedAt }: Pick<ReviewAnnex, 'submissionNumber' | 'previousSubmittedAt'>): string | null {
+export function submissionLine({
+  submissionNumber,
+  previousSubmittedAt,
+  submissionLabel,
+}: Pick<ReviewAnnex, 'submissionNumber' | 'previousSubmittedAt' | 'submissionLabel'>): string | null {
   const parts = [
+    ...(submissionLabel !== undefined && submissionNumber !== null ? [submissionLabel] : []),
     ...(submissionNumber !== null ? [`soumission n°${submissionNumber}`] : []),
     ...(previousSubmittedAt !== null ? [`précédente du ${formatDateTime(previousSubmittedAt)}`] : []),
   ];

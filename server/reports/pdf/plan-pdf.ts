@@ -52,7 +52,8 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
   const destinations = new Map(printed.flatMap((s, i) => s.parts.map((p) => [p.name, `feuille-${i}`] as const)));
   const destinationOf = (name: string) => destinations.get(name) ?? null;
   const header = runningHeader(plan);
-  const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — rapport ${input.annee} — ${STATUS_LABELS[input.status]}`;
+  const what = input.review.submissionLabel ? `${input.review.submissionLabel} ${input.annee}` : `rapport ${input.annee}`;
+  const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — ${what} — ${STATUS_LABELS[input.status]}`;
 
   const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
   const sections: ContentSection[] = [
@@ -123,7 +124,8 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
   const rows: [string, string][] = [
     ['Commune', plan.porteur.denomination ?? plan.commune],
     ['Programme', programme.label],
-    ['Rapport annuel', String(input.annee)],
+    // A submission names its kind (« Plan initial », « Justification financière annuelle »…); an export is the annual report.
+    [input.review.submissionLabel ?? 'Rapport annuel', String(input.annee)],
     ['Statut', STATUS_LABELS[input.status]],
     ['Généré le', formatDateTime(generatedAt)],
     ['Empreinte SHA-256 des données du plan', input.dataHash],
