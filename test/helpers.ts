@@ -75,6 +75,12 @@ export function makeTestApp() {
   return { db, ctx, app, as, anonymous, reference, api: clientOf(app), apiAs, anonymousApi: clientOf(anonymous) };
 }
 
+/** More accounts (demo password), e.g. the staff of an organisation created in the test; answers their typed clients by e-mail. */
+export function addTestAccounts(t: ReturnType<typeof makeTestApp>, accounts: Parameters<typeof insertAccounts>[1]) {
+  insertAccounts(t.ctx, accounts, accountsHash);
+  return (email: string) => clientOf(signedIn(t.anonymous, email));
+}
+
 /** Same, with the Liège sample loaded. */
 export function makeLiegeApp() {
   const t = makeTestApp();

@@ -1,5 +1,6 @@
 import { summariseFindings } from '../../schemas/checks.ts';
 import { describeAction } from '../../schemas/action.ts';
+import { porteurTitle } from '../../schemas/porteur.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
@@ -106,7 +107,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
         ),
       ),
     );
-    title.textContent = `Plan de Cohésion sociale — ${store.plan.commune}`;
+    title.textContent = `Plan de Cohésion sociale — ${porteurTitle(store.plan)}`;
   }
 
   function renderChecks(): void {
@@ -191,7 +192,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
       route = next;
       renderNav();
       renderPage();
-      document.title = `${store.plan.commune} — Cohésio`;
+      document.title = `${porteurTitle(store.plan)} — Cohésio`;
     },
     dispose() {
       unsubscribe();
