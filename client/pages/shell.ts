@@ -141,7 +141,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans') return;
+    if (!r || r.page === 'plans' || r.page === 'organisations') return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'

@@ -1,7 +1,7 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { actions, organisations, planSections, plans, submissions } from '../db/schema.ts';
 import { planAccessOf, type Actor } from '../../schemas/access.ts';
-import { porteurOfOrganisation, porteurTitle } from '../../schemas/porteur.ts';
+import { associationTotals, porteurOfOrganisation, porteurTitle } from '../../schemas/porteur.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues } from '../../schemas/integrity.ts';
 import { PlanDocumentSchema, PorteurSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
@@ -116,7 +116,10 @@ export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Pla
   const organisation = organisationId ? readOrganisation(ctx.db, organisationId) : null;
   if (organisation && (input.organisationId || organisation.nature !== 'commune')) {
     const { commune, porteur } = porteurOfOrganisation(organisation);
-    return importPlanDocument({ ...ctx, organisationId: organisation.id, document: { programmeId: input.programmeId, commune, porteur } });
+    // An association's plan counts the inhabitants of all its communes.
+    const population = organisation.nature === 'association' ? associationTotals(organisation.membres).population : null;
+    const document = { programmeId: input.programmeId, commune, porteur, ...(population === null ? {} : { identite: { population } }) };
+    return importPlanDocument({ ...ctx, organisationId: organisation.id, document });
   }
   if (!input.commune) {
     const message = 'Indiquez la commune du plan, ou l’organisation qui le porte';
