@@ -10,6 +10,8 @@ import { reviewOf } from './state/review.ts';
 import { toast } from './ui/dialog.ts';
 import { currentMe, setMe, subscribeMe } from './state/me.ts';
 import { renderPlansPage } from './pages/plans.ts';
+import { renderOrganisationsPage } from './pages/organisations.ts';
+import { setPlanPorteur } from './state/plan-porteur.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
 import { renderLoginPage } from './pages/login.ts';
 
@@ -76,8 +78,9 @@ async function openPlan(planId: string): Promise<PlanSession & { planId: string 
   if (!programme) throw new Error(`Programme inconnu : ${plan.programmeId}`);
   shell?.dispose();
   shell = null;
-  const catalogue = await catalogueOf(ref, programme.id);
+  const [catalogue, porteur] = await Promise.all([catalogueOf(ref, programme.id), send(api.plans[':planId'].porteur.$get({ param: { planId } }))]);
   const opened = { ...openPlanSession(plan, programme, catalogue), planId };
+  setPlanPorteur(opened.store, porteur);
   session = opened;
   sessionUserId = currentMe()?.userId ?? null;
   await loadReview(opened);
@@ -145,6 +148,14 @@ async function render(route: Route): Promise<void> {
       const ref = await loadReference();
       replaceChildren(root, await renderPlansPage(ref.programmes));
       document.title = 'Cohésio — Plans de Cohésion sociale';
+      return;
+    }
+    if (route.page === 'organisations') {
+      shell?.dispose();
+      shell = null;
+      const ref = await loadReference();
+      replaceChildren(root, await renderOrganisationsPage(ref.programmes));
+      document.title = 'Organisations — Cohésio';
       return;
     }
     const s = await openPlan(route.planId);

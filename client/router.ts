@@ -1,6 +1,6 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
+ * `#/` plans, `#/organisations`, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
  * `#/plan/<id>/rapport[/<year>][?type=<kind>]` (the submissions to the DiCS: the annual report unless a kind of the
  * programme is named); `?focus=<path>` puts the cursor on a field.
  */
@@ -9,6 +9,8 @@ export type FinanceView = (typeof FINANCE_VIEWS)[number];
 
 export type Route =
   | { page: 'plans' }
+  /** The communes, associations and CPAS (administrator, DiCS). */
+  | { page: 'organisations' }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -21,6 +23,7 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const focus = params.get('focus');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'organisations') return { page: 'organisations' };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -36,6 +39,8 @@ export function parseRoute(hash: string): Route {
   }
   return { page: 'plans' };
 }
+
+export const ORGANISATIONS_HREF = '#/organisations';
 
 export function sectionHref(planId: string, section: string, focus?: string): string {
   return `#/plan/${encodeURIComponent(planId)}/${section}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;

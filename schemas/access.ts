@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { shortText } from './primitives.ts';
 import type { PlanDocument } from './plan.ts';
 import { splitPath } from './plan-path.ts';
+import { communeOfOrganisation, type OrganisationKind } from './porteur.ts';
 
 /**
  * Who may do what, shared by the server (which enforces it) and the browser (which shows read-only what the
@@ -23,15 +24,6 @@ export const ROLE_LABELS: Record<Role, string> = {
 
 /** Roles that belong to a commune (or an association of communes); the others see every plan. */
 export const ORGANISATION_ROLES: readonly Role[] = ['chef-de-projet', 'finance', 'partenaire'];
-
-/** Who carries plans: a commune, an association of communes (art. 8: a lead commune and member communes), or a CPAS the commune delegated its plan to. */
-export const ORGANISATION_KINDS = ['commune', 'association', 'cpas'] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
-export const ORGANISATION_KIND_LABELS: Record<OrganisationKind, string> = {
-  commune: 'Commune',
-  association: 'Association de communes',
-  cpas: 'CPAS (plan délégué)',
-};
 
 /** The person behind a request, as the services need them. */
 export type Actor = {
@@ -60,6 +52,8 @@ export const CAPABILITIES = [
   'submit',
   'reopen',
   'manage-users',
+  /** Communes, associations of communes and CPAS: create, edit, create a plan for one. */
+  'manage-organisations',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -80,7 +74,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   ],
   finance: ['read', 'edit-finance', 'edit-cells', 'import-workbook', 'justify', 'answer', 'discuss'],
   partenaire: ['read', 'edit-cells', 'edit-action-texts', 'import-workbook', 'answer', 'discuss'],
-  dics: ['read', 'review', 'discuss', 'reopen'],
+  dics: ['read', 'review', 'discuss', 'reopen', 'manage-organisations'],
   admin: [...CAPABILITIES],
 };
 
@@ -127,6 +121,32 @@ export function hasCapability(actor: Pick<Actor, 'role'>, capability: Capability
 export function canSeePlan(actor: Pick<Actor, 'role' | 'organisationId'>, planOrganisationId: string | null): boolean {
   if (!ORGANISATION_ROLES.includes(actor.role)) return true;
   return planOrganisationId !== null && actor.organisationId === planOrganisationId;
+}
+
+/** The officers of a member commune of an association, who read the association's plans (and write none of them). */
+export const MEMBER_READER_ROLES: readonly Role[] = ['chef-de-projet', 'finance'];
+
+/** What a person may do with a plan beyond their role: change it (as far as the role goes), or only read it. */
+export type PlanAccess = 'ecriture' | 'lecture';
+
+/**
+ * The plan's own people (and the DiCS and administrators) write it as far as their role goes; the chef de projet and
+ * the finance officer of a member commune of the association carrying it read it (`memberOf`: the associations
+ * their commune belongs to); the others do not see it (null: answered as a plan that does not exist).
+ */
+export function planAccessOf(
+  actor: Pick<Actor, 'role' | 'organisationId'>,
+  planOrganisationId: string | null,
+  memberOf: ReadonlySet<string>,
+): PlanAccess | null {
+  if (canSeePlan(actor, planOrganisationId)) return 'ecriture';
+  if (planOrganisationId !== null && MEMBER_READER_ROLES.includes(actor.role) && memberOf.has(planOrganisationId)) return 'lecture';
+  return null;
+}
+
+/** "Plan de l’association « X » : votre commune en est membre, vous le consultez sans le modifier". */
+export function memberReadOnlyReason(association: string): string {
+  return `Plan de l’association « ${association} » : votre commune en est membre, vous le consultez sans le modifier`;
 }
 
 /** Fields of a fiche action a partner operator writes: the texts about what was done, never the commitments. */
@@ -241,22 +261,27 @@ export type PorteurNames = { commune?: string; communePorteuse?: string | null; 
  * organisation: they are not asked).
  */
 export function porteurIssues(
-  organisation: { nom: string; nature: (typeof ORGANISATION_KINDS)[number] },
+  organisation: { nom: string; nature: OrganisationKind; commune?: string | null },
   names: PorteurNames,
 ): { path: string; message: string }[] {
-  const own = `${organisation.nature === 'commune' ? 'votre commune' : 'votre association'} (${organisation.nom})`;
+  // The plan of a commune or a CPAS bears the commune's name; an association's bears the association's.
+  const commune =
+    organisation.nature === 'association' ? organisation.nom : communeOfOrganisation({ nom: organisation.nom, commune: organisation.commune ?? null });
+  const own = `${OWN_WORDS[organisation.nature]} (${organisation.nom})`;
   const issues: { path: string; message: string }[] = [];
-  if (names.commune !== undefined && !samePartner(names.commune, organisation.nom)) {
+  if (names.commune !== undefined && !samePartner(names.commune, commune)) {
     issues.push({ path: 'commune', message: `Le plan doit être porté par ${own}, pas par « ${names.commune} »` });
   }
-  if (organisation.nature === 'commune' && names.communePorteuse && !samePartner(names.communePorteuse, organisation.nom)) {
+  if (organisation.nature !== 'association' && names.communePorteuse && !samePartner(names.communePorteuse, commune)) {
     issues.push({ path: 'porteur.communesAssociees.0', message: `La commune porteuse doit être ${own}, pas « ${names.communePorteuse} »` });
   }
-  if (names.denomination && !normaliseName(names.denomination).includes(normaliseName(organisation.nom))) {
+  if (names.denomination && !normaliseName(names.denomination).includes(normaliseName(commune))) {
     issues.push({ path: 'porteur.denomination', message: `La dénomination doit nommer ${own}, pas « ${names.denomination} »` });
   }
   return issues;
 }
+
+const OWN_WORDS: Record<OrganisationKind, string> = { commune: 'votre commune', association: 'votre association', cpas: 'votre CPAS' };
 
 /** Does a partner name designate the same organisation (case, accents of capitals and spaces aside)? */
 export function samePartner(a: string, b: string): boolean {

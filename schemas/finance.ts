@@ -17,6 +17,7 @@ import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrN
 import { RowId, Version, isoDate, mediumText, optCents, scaledNumber, shortText } from './primitives.ts';
 import { programmeSpan, type Programme } from './reference.ts';
 import type { Transfer } from './transfer.ts';
+import type { OrganisationKind } from './porteur.ts';
 
 /**
  * The finance officer's part of a plan (issue: reconciliation to the cent): the budget of each programme year kept
@@ -180,13 +181,46 @@ export const IMPUTATION_NATURE_LABELS: Record<ImputationNature, string> = {
   art20: 'Art.20',
 };
 
-/** Functional codes of the municipal accounts that the reconciliation reads. */
+/** Functional codes of the municipal (or CPAS) accounts that the reconciliation reads. */
 export const FUNCTIONAL_CODES = {
   '84010': 'Plan de cohésion sociale',
   '84011': 'Subside aux associations (art.20)',
+  '80111': 'Subside aux associations, plan délégué au CPAS (art.20)',
 } as const;
 export type FunctionalCode = keyof typeof FUNCTIONAL_CODES;
-const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [FunctionalCode, ...FunctionalCode[]];
+// In this order (object keys that look like numbers are listed in numeric order, the PCS function first here).
+const FUNCTIONAL_CODE_LIST: [FunctionalCode, ...FunctionalCode[]] = ['84010', '84011', '80111'];
+
+/** The functions art. 20 subsidies are booked on: 84011 in a commune's accounts, 80111 in a CPAS's. */
+export const ART20_FUNCTIONS = ['84011', '80111'] as const satisfies readonly FunctionalCode[];
+
+/** The function of art. 20 for a plan carried by this kind of porteur: 80111 when the plan is delegated to the CPAS. */
+export function art20FunctionOf(kind: OrganisationKind): FunctionalCode {
+  return kind === 'cpas' ? '80111' : '84011';
+}
+
+/** The functions a plan of this kind of porteur books on: 84010, and its art. 20 function. */
+export function functionalCodesOf(kind: OrganisationKind): FunctionalCode[] {
+  return ['84010', art20FunctionOf(kind)];
+}
+
+/**
+ * Why a line's function does not belong to this porteur's accounts (an art. 20 line of a CPAS-delegated plan on
+ * 84011, or of a commune on 80111); null when it does.
+ */
+export function functionalCodeIssue(code: FunctionalCode, kind: OrganisationKind): string | null {
+  if (functionalCodesOf(kind).includes(code)) return null;
+  const expected = art20FunctionOf(kind);
+  return kind === 'cpas'
+    ? `Plan délégué au CPAS : l’art.20 s’impute sur la fonction ${expected}, pas ${code}`
+    : `L’art.20 d’un plan porté par une commune ou une association s’impute sur la fonction ${expected}, pas ${code} (fonction du CPAS)`;
+}
+
+/** « Fonction 84010 : articles 46x = subvention PCS, autres articles = part communale ; fonction 84011 = … (art.20) ». */
+export function imputationRuleText(kind: OrganisationKind): string {
+  const art20 = art20FunctionOf(kind);
+  return `Fonction 84010 : articles 46x = subvention PCS, autres articles = part communale ; fonction ${art20} = subsides aux associations (art.20)${kind === 'cpas' ? ', plan délégué au CPAS' : ''}.`;
+}
 
 /** Signed cents: an imputation may be a correction (negative). */
 const signedCents = scaledNumber(2, -MAX_CENTS, MAX_CENTS);
@@ -195,7 +229,7 @@ export const ImputationFieldsSchema = z
   .object({
     annee: programmeYear,
     codeFonctionnel: z.enum(FUNCTIONAL_CODE_LIST, {
-      error: 'Code fonctionnel attendu : 84010 (PCS) ou 84011 (subside aux associations, art.20)',
+      error: 'Code fonctionnel attendu : 84010 (PCS), 84011 (subside aux associations, art.20) ou 80111 (art.20 d’un plan délégué au CPAS)',
     }),
     /** Economic article of the municipal accounts, `465-48`; `46548` is accepted and written `465-48`. */
     articleEconomique: z
@@ -214,12 +248,12 @@ export const ImputationSchema = ImputationFieldsSchema.extend({ id: RowId, versi
 export type Imputation = z.output<typeof ImputationSchema>;
 
 /**
- * The documented rule (README, "Imputations E-compte"): function 84011 is the associations' subsidy (art.20);
- * on function 84010, economic articles of group 46 (transfers received from public authorities) are the
- * subvention PCS, every other article is the part communale.
+ * The documented rule (README, "Imputations E-compte"): function 84011 (80111 in a CPAS's accounts, for a plan
+ * delegated to the CPAS) is the associations' subsidy (art.20); on function 84010, economic articles of group 46
+ * (transfers received from public authorities) are the subvention PCS, every other article is the part communale.
  */
 export function classifyImputation(line: Pick<ImputationFields, 'codeFonctionnel' | 'articleEconomique'>): ImputationNature {
-  if (line.codeFonctionnel === '84011') return 'art20';
+  if ((ART20_FUNCTIONS as readonly string[]).includes(line.codeFonctionnel)) return 'art20';
   return line.articleEconomique.startsWith('46') ? 'subvention-pcs' : 'part-communale';
 }
 

@@ -1,12 +1,16 @@
 import { programmeSpan, type Programme } from './reference.ts';
+import { porteurHeader, type PorteurSection } from './porteur.ts';
 
 /**
  * Fixed texts of the official forms (spec §1.1, §1.2), printed verbatim by the interface, the XLSX and the PDF.
  */
 
-/** "Plan de Cohésion sociale de la Commune (commune porteuse) de la Ville de Liège": the running header. */
-export function runningHeader(plan: { commune: string; porteur: { denomination: string | null } }): string {
-  return `Plan de Cohésion sociale de la Commune (commune porteuse) de ${plan.porteur.denomination ?? plan.commune}`;
+/**
+ * "Plan de Cohésion sociale de la Commune (commune porteuse) de la Ville de Liège": the running header; an
+ * association's and a CPAS's name them so (`porteurHeader`).
+ */
+export function runningHeader(plan: { commune: string; porteur: PorteurSection }): string {
+  return porteurHeader(plan);
 }
 
 export const RGPD_TITLE = 'Règlement général pour la protection des données';

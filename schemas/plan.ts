@@ -274,6 +274,10 @@ export type PlanSummary = {
   programmeId: string;
   /** The commune or association the plan belongs to. */
   organisation: string | null;
+  /** How the plan's porteur is named: the commune, « Association de communes … (commune pilote : …) », « CPAS de … ». */
+  porteur: string;
+  /** The person reads the plan without changing it (an officer of a member commune of the association carrying it). */
+  lectureSeule: boolean;
   actionCount: number;
   updatedAt: string;
 };

@@ -10,6 +10,7 @@ import { programmeRoutes } from './routes/programmes.ts';
 import { AppError } from './errors.ts';
 import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
+import { organisationRoutes } from './routes/organisations.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
@@ -76,6 +77,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/auth', authRoutes(ctx, secret, throttle))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
     .route('/programmes', programmeRoutes())
+    .route('/organisations', organisationRoutes())
     .route('/plans', planRoutes())
     .route('/plans', listRoutes())
     .route('/plans', actionRoutes())

@@ -87,6 +87,12 @@ export function makeFourYearApp() {
 }
 let fourYearTemplates: ReferenceData | undefined;
 
+/** More accounts (demo password), e.g. the staff of an organisation created in the test; answers their typed clients by e-mail. */
+export function addTestAccounts(t: ReturnType<typeof makeTestApp>, accounts: Parameters<typeof insertAccounts>[1]) {
+  insertAccounts(t.ctx, accounts, accountsHash);
+  return (email: string) => clientOf(signedIn(t.anonymous, email));
+}
+
 /** Same, with the Liège sample loaded. */
 export function makeLiegeApp() {
   const t = makeTestApp();

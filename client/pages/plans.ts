@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 
@@ -54,7 +54,18 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
   return h(
     'main',
     { id: 'main', class: 'plans-page' },
-    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie'), accountMenu()),
+    h(
+      'header',
+      { class: 'app-header' },
+      h('h1', null, 'Cohésio'),
+      h(
+        'p',
+        null,
+        'Plans de Cohésion sociale de Wallonie',
+        meCan('manage-organisations') ? [' · ', h('a', { href: ORGANISATIONS_HREF, 'data-testid': 'organisations-link' }, 'Organisations')] : null,
+      ),
+      accountMenu(),
+    ),
     h(
       'section',
       null,
@@ -67,7 +78,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
             h(
               'thead',
               null,
-              h('tr', null, h('th', null, 'Commune'), h('th', null, 'Programme'), h('th', null, 'Actions'), h('th', null, 'Dernière modification')),
+              h('tr', null, h('th', null, 'Porteur'), h('th', null, 'Programme'), h('th', null, 'Actions'), h('th', null, 'Dernière modification')),
             ),
             h(
               'tbody',
@@ -76,7 +87,15 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
                 h(
                   'tr',
                   null,
-                  h('td', null, h('a', { href: sectionHref(p.id, 'porteur') }, p.commune)),
+                  h(
+                    'td',
+                    null,
+                    h('a', { href: sectionHref(p.id, 'porteur') }, p.porteur),
+                    // A member commune's officer reads the association's plan.
+                    p.lectureSeule
+                      ? h('span', { class: 'badge read-only', title: 'Plan d’une association dont votre commune est membre' }, ' (lecture seule)')
+                      : null,
+                  ),
                   h('td', null, programmeLabel(p.programmeId)),
                   h('td', { class: 'num' }, p.actionCount),
                   h('td', null, formatDateTime(p.updatedAt)),

@@ -1,6 +1,7 @@
 import { ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
 import { summariseFindings } from '../../schemas/checks.ts';
 import { describeAction } from '../../schemas/action.ts';
+import { porteurTitle } from '../../schemas/porteur.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
@@ -112,7 +113,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
         ),
       ),
     );
-    title.textContent = `Plan de Cohésion sociale — ${store.plan.commune}`;
+    title.textContent = `Plan de Cohésion sociale — ${porteurTitle(store.plan)}`;
   }
 
   function renderChecks(): void {
@@ -146,7 +147,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans') return;
+    if (!r || r.page === 'plans' || r.page === 'organisations') return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'
@@ -197,7 +198,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
       route = next;
       renderNav();
       renderPage();
-      document.title = `${store.plan.commune} — Cohésio`;
+      document.title = `${porteurTitle(store.plan)} — Cohésio`;
     },
     dispose() {
       unsubscribe();

@@ -15,6 +15,7 @@ import { latestSubmissions, submissionTitle, type Submission } from '../../schem
 import type { PlanStore } from './plan-store.ts';
 import { currentMe } from './me.ts';
 import { reviewOf } from './review.ts';
+import { planPorteurOf } from './plan-porteur.ts';
 
 /**
  * What the signed-in person may change in the open plan, by the server's own rules (`schemas/access.ts`): the
@@ -78,6 +79,7 @@ function createPermissions(store: PlanStore): Permissions {
     me: currentMe,
     canWrite(path) {
       const me = currentMe();
+      if (planPorteurOf(store)?.lectureSeule) return false;
       return (me === null || canWritePath(me, path, scopeOf(me))) && lockedYearOf(path) === null;
     },
     yearLock(path) {
@@ -90,6 +92,8 @@ function createPermissions(store: PlanStore): Permissions {
     },
     can(capability) {
       const me = currentMe();
+      // A member commune's officer reads the association's plan: nothing but reading.
+      if (capability !== 'read' && planPorteurOf(store)?.lectureSeule) return false;
       return me === null || hasCapability(me, capability);
     },
     canSave(capability, path) {
@@ -126,6 +130,8 @@ export function writeSummary(store: PlanStore): { readOnly: boolean; text: strin
   const me = p.me();
   if (!me) return null;
   const label = me.roleLabel || ROLE_LABELS[me.role];
+  const porteur = planPorteurOf(store);
+  if (porteur?.lectureSeule) return { readOnly: true, text: `Lecture seule : ${porteur.motif ?? 'plan d’une association dont votre commune est membre'}` };
   if (p.isReadOnly()) return { readOnly: true, text: `Lecture seule : votre rôle (${label}) ne permet pas de modifier ce plan` };
   if (me.role === 'partenaire') {
     const operated = store.plan.actions.filter((a) => p.partnerActionIds().has(a.id));

@@ -7,8 +7,11 @@ import { PlanParam, withServiceData, type JsonObject } from './shared.ts';
 
 export { PlanParam };
 
-/** `POST /api/plans`: a new, empty plan for a commune and a programme. */
-export const CreatePlanBody = PlanHeaderSchema;
+/**
+ * `POST /api/plans`: a new, empty plan for a programme and a commune, or for an organisation (`organisationId`: its
+ * porteur section is then prefilled from it; the commune is the organisation's).
+ */
+export const CreatePlanBody = PlanHeaderSchema.partial({ commune: true }).extend({ organisationId: RowId.optional() }).strict();
 export type CreatePlanBody = z.infer<typeof CreatePlanBody>;
 
 /** `PUT /api/plans/:planId`: renames the commune of the plan. */

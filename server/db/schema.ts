@@ -4,7 +4,8 @@ import { DROIT_VISE_LABELS, INDICATOR_CATEGORY_CODES, STANDARD_INDICATOR_CODES, 
 import { AGGREGATION_CODES, UNIT_CODES } from '../../schemas/numbers.ts';
 import { COLLECTION_KEYS, SECTION_KEYS } from '../../schemas/plan.ts';
 import { CELL_GRIDS } from '../../schemas/cells.ts';
-import { ORGANISATION_KINDS, ROLES } from '../../schemas/access.ts';
+import { ROLES } from '../../schemas/access.ts';
+import { ORGANISATION_KINDS } from '../../schemas/porteur.ts';
 import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
 import { FILE_STATES, MESSAGE_KINDS, SUBMISSION_STATUSES, THREAD_STATUSES } from '../../schemas/submission.ts';
 import { PROGRAMME_STATUSES } from '../../schemas/reference.ts';

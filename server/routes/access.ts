@@ -7,6 +7,7 @@ import { ROLE_LABELS, hasCapability, roleDenial, type Actor, type Capability } f
 import { CHANGE_ORIGINS, MAX_REASON_LENGTH, ORIGIN_HEADER, REASON_HEADER, type ChangeOrigin } from '../../schemas/audit.ts';
 import { actorOfSession, SESSION_COOKIE } from '../services/auth.ts';
 import { requireVisiblePlan } from '../services/plans.ts';
+import { requireWritablePlan } from '../services/plan-access.ts';
 import type { ServiceContext } from '../services/context.ts';
 
 /** What every API handler finds on its context: the services' context for this request, with the person behind it. */
@@ -29,6 +30,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   submit: 'soumettre le rapport',
   reopen: 'rouvrir un rapport soumis',
   'manage-users': 'gérer les comptes',
+  'manage-organisations': 'gérer les organisations (communes, associations, CPAS)',
 };
 
 function originOf(c: Context): ChangeOrigin {
@@ -81,7 +83,11 @@ export function allow(capability: Capability): MiddlewareHandler<AppEnv> {
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
     const { actor } = c.var.ctx;
     const planId = c.req.param('planId');
-    if (planId !== undefined && RowId.safeParse(planId).success) requireVisiblePlan({ ...c.var.ctx, planId });
+    if (planId !== undefined && RowId.safeParse(planId).success) {
+      requireVisiblePlan({ ...c.var.ctx, planId });
+      // A member commune's officer reads the association's plan: every route but reading is refused.
+      if (capability !== 'read') requireWritablePlan({ ...c.var.ctx, planId });
+    }
     if (!hasCapability(actor, capability)) {
       throw new ForbiddenError(roleDenial(ROLE_LABELS[actor.role], CAPABILITY_WORDS[capability]));
     }

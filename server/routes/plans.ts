@@ -3,6 +3,7 @@ import { createFactory } from 'hono/factory';
 import { createPlan, deletePlan, getPlan, listPlans, updatePlanHeader } from '../services/plans.ts';
 import { updateSection } from '../services/sections.ts';
 import { getPlanChecks } from '../services/checks.ts';
+import { getPlanPorteur } from '../services/plan-access.ts';
 import { allow, type AppEnv } from './access.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreatePlanBody, PlanParam, SectionParam, UpdatePlanBody, UpdateSectionBody } from '../../schemas/requests/plans.ts';
@@ -29,6 +30,9 @@ export function planRoutes() {
         deletePlan({ ...c.var.ctx, planId: c.req.valid('param').planId });
         return c.body(null, 204);
       })
+      .get('/:planId/porteur', allow('read'), validate('param', PlanParam), (c) =>
+        c.json(getPlanPorteur({ ...c.var.ctx, planId: c.req.valid('param').planId })),
+      )
       .get('/:planId/checks', allow('read'), validate('param', PlanParam), (c) => c.json(getPlanChecks({ ...c.var.ctx, planId: c.req.valid('param').planId })))
       // The fiche plan's budget is a finance part; every other section is the chef de projet's.
       .put('/:planId/sections/:section{budget}', allow(WRITE_CAPABILITIES.budgetSection), ...sectionEdit)

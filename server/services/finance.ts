@@ -16,7 +16,9 @@ import {
   JustificationFieldsSchema,
   bookedTotals,
   checkNewBudgetVersion,
+  functionalCodeIssue,
   natureOf,
+  type FunctionalCode,
   reconcileYear,
   type Imputation,
   type ImputationFields,
@@ -34,6 +36,7 @@ import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
 import { imputationOut, imputationToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { catalogueOf } from '../reference.ts';
+import { porteurKindOfPlan } from './porteur.ts';
 
 /**
  * The finance officer's records: yearly budget versions (insert only), E-compte imputations (rows, or a whole file
@@ -42,6 +45,12 @@ import { catalogueOf } from '../reference.ts';
 
 function programmeOf(ctx: ServiceContext, db: DbOrTx, planId: string): Programme {
   return requireProgramme(ctx, requirePlanRow(db, planId).programmeId);
+}
+
+/** 400 on the function when it is not one of the porteur's accounts (art. 20 of a CPAS-delegated plan is on 80111). */
+function requirePorteurFunction(db: DbOrTx, planId: string, code: FunctionalCode): void {
+  const message = functionalCodeIssue(code, porteurKindOfPlan(db, planId));
+  if (message) throw new ValidationError(message, [{ path: 'codeFonctionnel', message }]);
 }
 
 function requireProgrammeYear(programme: Programme, year: number, path: string): void {
@@ -83,6 +92,7 @@ export function createImputation(ctx: ServiceContext & { planId: string } & Crea
     ctx.planId,
     (db) => {
       requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+      requirePorteurFunction(db, ctx.planId, fields.codeFonctionnel);
       const id = newIdOf(ctx)();
       const position = orderedIds(db, imputationRows, eq(imputationRows.planId, ctx.planId)).length;
       db.insert(imputationRows)
@@ -101,6 +111,7 @@ export function updateImputation(ctx: ServiceContext & { planId: string; lineId:
     ctx.planId,
     (db) => {
       requireProgrammeYear(programmeOf(ctx, db, ctx.planId), fields.annee, 'annee');
+      requirePorteurFunction(db, ctx.planId, fields.codeFonctionnel);
       const where = lineWhere(ctx.planId, ctx.lineId);
       requireVersion(db.select().from(imputationRows).where(where).get(), ctx.version, "L'imputation", imputationOut);
       db.update(imputationRows)
@@ -181,6 +192,12 @@ export async function importImputationFile(
   }
   const read = await readImputationFile(ctx.bytes, programme);
   if (read.problems.length) throw fileProblemsError(read.problems);
+  const kind = porteurKindOfPlan(ctx.db, ctx.planId);
+  const misbooked = read.lines.flatMap(({ line, fields }) => {
+    const message = functionalCodeIssue(fields.codeFonctionnel, kind);
+    return message ? [{ line, column: 'codeFonctionnel' as const, message }] : [];
+  });
+  if (misbooked.length) throw fileProblemsError(misbooked);
   if (read.lines.length === 0) {
     const message = "Le fichier ne contient aucune imputation (seulement l'en-tête ?)";
     throw new ValidationError(message, [{ path: 'file', message }]);

@@ -1,10 +1,11 @@
 import { asc, count, eq } from 'drizzle-orm';
-import { actions, organisations, plans, submissions } from '../db/schema.ts';
-import { canSeePlan, type Actor } from '../../schemas/access.ts';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
+import { actions, organisations, planSections, plans, submissions } from '../db/schema.ts';
+import { planAccessOf, type Actor } from '../../schemas/access.ts';
+import { associationTotals, porteurOfOrganisation, porteurTitle } from '../../schemas/porteur.ts';
+import { ConflictError, ForbiddenError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues, findListIssues } from '../../schemas/integrity.ts';
 import { flattenPlan } from '../../schemas/plan-path.ts';
-import { PlanDocumentSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
+import { PlanDocumentSchema, PorteurSchema, type Plan, type PlanSummary } from '../../schemas/plan.ts';
 import type { CreatePlanBody } from '../../schemas/requests/plans.ts';
 import { insertPlanContent, readPlan, requirePlanRow } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -12,17 +13,21 @@ import { appendAudit } from './audit.ts';
 import { ensureOrganisation } from './auth.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireOwnPorteur } from './porteur.ts';
+import { associationsOfMember, requirePlanAccess } from './plan-access.ts';
+import { readOrganisation } from './organisations.ts';
 
 /**
  * Refuses a plan the person does not see with 404, the same answer as for an unknown id, so that nothing tells
- * another commune's plans apart from plans that do not exist.
+ * another commune's plans apart from plans that do not exist. A member commune's officer sees their association's.
  */
 export function requireVisiblePlan(ctx: ServiceContext & { actor: Actor; planId: string }): void {
-  const row = ctx.db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, ctx.planId)).get();
-  if (!row || !canSeePlan(ctx.actor, row.organisationId)) throw new NotFoundError(`Plan introuvable : ${ctx.planId}`);
+  requirePlanAccess(ctx);
 }
 
-/** The plans the person may see (all for the DiCS and admins), with commune and programme, by commune. */
+/**
+ * The plans the person may see (all for the DiCS and admins), with commune, porteur and programme, by commune; the
+ * plans of an association the person's commune is a member of are marked read-only.
+ */
 export function listPlans(ctx: ServiceContext): PlanSummary[] {
   const { db, actor } = ctx;
   const counts = new Map(
@@ -33,18 +38,30 @@ export function listPlans(ctx: ServiceContext): PlanSummary[] {
       .all()
       .map((r) => [r.planId, r.n]),
   );
+  const porteurs = new Map(
+    db
+      .select({ planId: planSections.planId, data: planSections.data })
+      .from(planSections)
+      .where(eq(planSections.section, 'porteur'))
+      .all()
+      .map((r) => [r.planId, PorteurSchema.safeParse(r.data).data ?? PorteurSchema.parse({})]),
+  );
+  const memberOf = actor ? associationsOfMember(db, actor) : new Set<string>();
   return db
     .select({ plan: plans, organisation: organisations.nom })
     .from(plans)
     .leftJoin(organisations, eq(organisations.id, plans.organisationId))
     .orderBy(asc(plans.commune), asc(plans.programmeId))
     .all()
-    .filter(({ plan }) => !actor || canSeePlan(actor, plan.organisationId))
-    .map(({ plan: p, organisation }) => ({
+    .map((row) => ({ ...row, access: actor ? planAccessOf(actor, row.plan.organisationId, memberOf) : ('ecriture' as const) }))
+    .filter(({ access }) => access !== null)
+    .map(({ plan: p, organisation, access }) => ({
       id: p.id,
       commune: p.commune,
+      porteur: porteurTitle({ commune: p.commune, porteur: porteurs.get(p.id) ?? PorteurSchema.parse({}) }),
       programmeId: p.programmeId,
       organisation,
+      lectureSeule: access === 'lecture',
       actionCount: counts.get(p.id) ?? 0,
       updatedAt: p.updatedAt,
     }));
@@ -58,7 +75,7 @@ export function getPlan(ctx: ServiceContext & { planId: string }): Plan {
  * Stores a whole plan document (a sample, or an import) as a new plan, in one transaction: either every row is
  * written or none. Ids inside the document are references; stored rows get fresh ids.
  */
-export function importPlanDocument(ctx: ServiceContext & { document: unknown }): Plan {
+export function importPlanDocument(ctx: ServiceContext & { document: unknown; organisationId?: string }): Plan {
   const parsed = PlanDocumentSchema.safeParse(ctx.document);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const doc = parsed.data;
@@ -71,7 +88,7 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   ctx.db.transaction((db) => {
     requireOwnPorteur(ctx, db, { commune: doc.commune, communePorteuse: doc.porteur.communesAssociees[0] ?? null, denomination: doc.porteur.denomination });
     // A person of a commune creates their commune's plan; the DiCS or an admin creates it for the commune it names.
-    const organisationId = ctx.actor?.organisationId ?? ensureOrganisation(ctx, db, doc.commune);
+    const organisationId = ctx.organisationId ?? ctx.actor?.organisationId ?? ensureOrganisation(ctx, db, doc.commune);
     db.insert(plans).values({ id, programmeId: doc.programmeId, commune: doc.commune, organisationId, createdAt: now, updatedAt: now, version: 1 }).run();
     insertPlanContent(db, id, doc, newIdOf(ctx));
     appendAudit(ctx, db, id, { event: 'modification', summary: `Plan créé : ${doc.commune}, ${programme.label}` });
@@ -79,7 +96,12 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
   return readPlan(ctx.db, id);
 }
 
-/** A new, empty plan for a commune and a programme; a person of a commune creates their own commune's plans only (403). */
+/**
+ * A new, empty plan for a programme: for the commune the body names, or for an organisation (`organisationId`: its
+ * commune, its association with the communes in order, or its CPAS, prefilled in the porteur section). A person of
+ * a commune or association creates their own organisation's plans only (403); the plan of an association or a CPAS
+ * created by its staff is prefilled the same way.
+ */
 export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Plan {
   const { input } = ctx;
   if (!ctx.reference.programmes.some((p) => p.id === input.programmeId)) {
@@ -87,7 +109,25 @@ export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Pla
     const message = `Programme inconnu : ${input.programmeId} (programmes : ${known})`;
     throw new ValidationError(message, [{ path: 'programmeId', message }]);
   }
-  return importPlanDocument({ ...ctx, document: input });
+  const own = ctx.actor?.organisationId ?? null;
+  if (input.organisationId && own && input.organisationId !== own) {
+    const message = 'Vous créez les plans de votre organisation seulement';
+    throw new ForbiddenError(message, [{ path: 'organisationId', message }]);
+  }
+  const organisationId = input.organisationId ?? own;
+  const organisation = organisationId ? readOrganisation(ctx.db, organisationId) : null;
+  if (organisation && (input.organisationId || organisation.nature !== 'commune')) {
+    const { commune, porteur } = porteurOfOrganisation(organisation);
+    // An association's plan counts the inhabitants of all its communes.
+    const population = organisation.nature === 'association' ? associationTotals(organisation.membres).population : null;
+    const document = { programmeId: input.programmeId, commune, porteur, ...(population === null ? {} : { identite: { population } }) };
+    return importPlanDocument({ ...ctx, organisationId: organisation.id, document });
+  }
+  if (!input.commune) {
+    const message = 'Indiquez la commune du plan, ou l’organisation qui le porte';
+    throw new ValidationError(message, [{ path: 'commune', message }]);
+  }
+  return importPlanDocument({ ...ctx, document: { programmeId: input.programmeId, commune: input.commune } });
 }
 
 /** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */

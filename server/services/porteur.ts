@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
-import { organisations } from '../db/schema.ts';
+import { and, eq } from 'drizzle-orm';
+import { organisations, planSections } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ForbiddenError } from '../errors.ts';
 import { porteurIssues, type PorteurNames } from '../../schemas/access.ts';
 import type { ValueChange } from '../../schemas/audit.ts';
-import type { PlanDocument } from '../../schemas/plan.ts';
+import { PorteurSchema, type PlanDocument } from '../../schemas/plan.ts';
+import { porteurKindOf, type OrganisationKind } from '../../schemas/porteur.ts';
 import type { ServiceContext } from './context.ts';
 
 /**
@@ -28,4 +29,14 @@ export function porteurNamesChanged(plan: Pick<PlanDocument, 'commune' | 'porteu
   if (touched.has('porteur.communesAssociees')) names.communePorteuse = plan.porteur.communesAssociees[0] ?? null;
   if (touched.has('porteur.denomination')) names.denomination = plan.porteur.denomination;
   return Object.keys(names).length ? names : null;
+}
+
+/** The kind of porteur plan `planId`'s porteur section describes (commune, association, CPAS). */
+export function porteurKindOfPlan(db: DbOrTx, planId: string): OrganisationKind {
+  const row = db
+    .select({ data: planSections.data })
+    .from(planSections)
+    .where(and(eq(planSections.planId, planId), eq(planSections.section, 'porteur')))
+    .get();
+  return porteurKindOf(PorteurSchema.safeParse(row?.data ?? {}).data ?? PorteurSchema.parse({}));
 }

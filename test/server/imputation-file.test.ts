@@ -220,7 +220,7 @@ describe('refusals, each with its line and column', () => {
       'an unknown functional code',
       line(`${first}`, '84020', '111-01', '1,00'),
       'codeFonctionnel',
-      'Code fonctionnel attendu : 84010 (PCS) ou 84011 (subside aux associations, art.20)',
+      'Code fonctionnel attendu : 84010 (PCS), 84011 (subside aux associations, art.20) ou 80111 (art.20 d’un plan délégué au CPAS)',
     ],
     ['a blank functional code', line(`${first}`, '', '111-01', '1,00'), 'codeFonctionnel', 'Code fonctionnel manquant'],
     ['a bad economic article', line(`${first}`, '84010', '4654', '1,00'), 'articleEconomique', 'Article économique attendu sous la forme 465-48'],

@@ -13,7 +13,16 @@ describe('the Liège sample through the API', () => {
   it('GET /api/plans lists Liège with its programme and its 29 actions', async () => {
     const { api, plan } = makeLiegeApp();
     expect((await reply(api.plans.$get())).body).toEqual([
-      { id: plan.id, commune: 'Liège', programmeId: 'pcs-2020-2025', organisation: 'Liège', actionCount: 29, updatedAt: expect.any(String) },
+      {
+        id: plan.id,
+        commune: 'Liège',
+        porteur: 'Liège',
+        programmeId: 'pcs-2020-2025',
+        organisation: 'Liège',
+        lectureSeule: false,
+        actionCount: 29,
+        updatedAt: expect.any(String),
+      },
     ]);
   });
 

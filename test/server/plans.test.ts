@@ -45,8 +45,26 @@ describe('GET /api/plans', () => {
     const res = await reply(api.plans.$get());
     expect(res.status).toBe(200);
     expect(res.body).toEqual([
-      { id: arlon.id, commune: 'Arlon', programmeId: FOUR_YEAR_PROGRAMME.id, organisation: 'Arlon', actionCount: 0, updatedAt: expect.any(String) },
-      { id: namur.id, commune: 'Namur', programmeId: 'pcs-2020-2025', organisation: 'Namur', actionCount: 1, updatedAt: expect.any(String) },
+      {
+        id: arlon.id,
+        commune: 'Arlon',
+        porteur: 'Arlon',
+        programmeId: FOUR_YEAR_PROGRAMME.id,
+        organisation: 'Arlon',
+        lectureSeule: false,
+        actionCount: 0,
+        updatedAt: expect.any(String),
+      },
+      {
+        id: namur.id,
+        commune: 'Namur',
+        porteur: 'Namur',
+        programmeId: 'pcs-2020-2025',
+        organisation: 'Namur',
+        lectureSeule: false,
+        actionCount: 1,
+        updatedAt: expect.any(String),
+      },
     ]);
   });
 });

@@ -5,6 +5,7 @@ import {
   FUNCTIONAL_CODES,
   bookedTotals,
   classifyImputation,
+  functionalCodesOf,
   type Imputation,
   type ImputationFields,
   type ImputationTotals,
@@ -13,6 +14,7 @@ import { formatBelgianNumber, formatEuros, parseBelgianNumber } from '../../../s
 import type { PlanDocument } from '../../../schemas/plan.ts';
 import { ApiFailure, failureMessage } from '../../api.ts';
 import type { Option } from '../../grid/columns.ts';
+import type { OrganisationKind } from '../../../schemas/porteur.ts';
 
 /**
  * The model of "Imputations E-compte" (the view is `imputations.ts`): the lines of the year shown, their totals by
@@ -24,7 +26,10 @@ import type { Option } from '../../grid/columns.ts';
 /** The nature "Automatique": the documented rule decides (stored as null). */
 export const AUTO = 'auto';
 
-export const FUNCTIONAL_OPTIONS: Option[] = Object.entries(FUNCTIONAL_CODES).map(([code, label]) => ({ value: code, label: `${code} — ${label}` }));
+/** The functions of the porteur's accounts: 84010 and its art. 20 function (84011, or 80111 for a plan delegated to the CPAS). */
+export function functionalOptionsOf(kind: OrganisationKind): Option[] {
+  return functionalCodesOf(kind).map((code) => ({ value: code, label: `${code} — ${FUNCTIONAL_CODES[code]}` }));
+}
 
 /** "Automatique (Subvention PCS)" — the documented rule's answer for this line — then the natures one may force. */
 export function natureOptions(line: Pick<ImputationFields, 'codeFonctionnel' | 'articleEconomique'>): Option[] {
@@ -38,7 +43,7 @@ export function natureOptions(line: Pick<ImputationFields, 'codeFonctionnel' | '
 export function draftNatureOptions(codeFonctionnel: string, articleEconomique: string): Option[] {
   // The select offers the functional codes only; anything else is classified as the rule does (not art.20).
   const parsed = ImputationFieldsSchema.shape.codeFonctionnel.safeParse(codeFonctionnel);
-  const code = parsed.success ? parsed.data : ImputationFieldsSchema.shape.codeFonctionnel.options[0]!;
+  const code = parsed.success ? parsed.data : '84010';
   return natureOptions({ codeFonctionnel: code, articleEconomique: articleEconomique.trim() || '000-00' });
 }
 

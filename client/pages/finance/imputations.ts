@@ -9,7 +9,8 @@ import {
   type ImputationImportResult,
   type ImputationImportYear,
 } from '../../../schemas/imputation-import.ts';
-import { IMPUTATION_NATURES, IMPUTATION_NATURE_LABELS, FUNCTIONAL_CODES, type Imputation } from '../../../schemas/finance.ts';
+import { IMPUTATION_NATURES, IMPUTATION_NATURE_LABELS, functionalCodesOf, imputationRuleText, type Imputation } from '../../../schemas/finance.ts';
+import { porteurKindOf, type OrganisationKind } from '../../../schemas/porteur.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { api, send } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
@@ -25,7 +26,7 @@ import { permissionsOf } from '../../state/permissions.ts';
 import { guardButton } from '../read-only.ts';
 import {
   AUTO,
-  FUNCTIONAL_OPTIONS,
+  functionalOptionsOf,
   createImputationsModel,
   draftNatureOptions,
   fieldsOf,
@@ -47,6 +48,8 @@ const MAX_FILE_MB = MAX_IMPUTATION_FILE_BYTES / 1024 / 1024;
 export function renderImputations(ctx: PageContext, year: number | null): Page {
   const { store, queue, planId } = ctx;
   const years = store.years;
+  // The art. 20 function of the porteur's accounts: 84011, or 80111 for a plan delegated to the CPAS.
+  const kind = porteurKindOf(store.plan.porteur);
   const model = createImputationsModel({
     store,
     year,
@@ -58,7 +61,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
   let rows = model.visible();
   const grid = createGrid<Imputation>(host, {
     label: GRID_LABEL,
-    columns: columnsOf(years),
+    columns: columnsOf(years, kind),
     rows,
     height: 420,
     canEdit: (line, key) => permissions.canSave(WRITE_CAPABILITIES.imputationLine, imputationPath(line.annee, line.id, key)),
@@ -90,7 +93,7 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
 
   const add = h('button', { type: 'button', 'data-testid': 'imputation-add', 'aria-haspopup': 'dialog' }, 'Ajouter une imputation');
   add.addEventListener('click', () =>
-    openAddDialog(model, (line) => {
+    openAddDialog(model, kind, (line) => {
       reload();
       store.emit('local');
       const index = rows.indexOf(line);
@@ -126,13 +129,13 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
       'p',
       { class: 'hint' },
       'Les montants imputés dans la comptabilité communale (E-compte), un par ligne, au cent près. ',
-      'Fonction 84010 : articles 46x = subvention PCS, autres articles = part communale ; fonction 84011 = subsides aux associations (art.20). ',
+      `${imputationRuleText(kind)} `,
       'Choisissez une autre nature dans la colonne « Nature » quand la règle ne convient pas.',
     ),
     h('div', { class: 'toolbar' }, add, remove, importButton, count),
     host,
     totalsHost,
-    fileHelp(),
+    fileHelp(kind),
   );
   reload();
 
@@ -160,10 +163,10 @@ export function renderImputations(ctx: PageContext, year: number | null): Page {
 }
 
 /** The grid's columns: a line's fields, its nature "Automatique" unless forced. */
-function columnsOf(years: readonly number[]): Column<Imputation>[] {
+function columnsOf(years: readonly number[], kind: OrganisationKind): Column<Imputation>[] {
   return [
     { key: 'annee', title: 'Année', kind: 'select', width: 80, options: years.map(String), get: (r) => String(r.annee) },
-    { key: 'codeFonctionnel', title: 'Code fonctionnel', kind: 'select', width: 210, options: FUNCTIONAL_OPTIONS },
+    { key: 'codeFonctionnel', title: 'Code fonctionnel', kind: 'select', width: 210, options: functionalOptionsOf(kind) },
     { key: 'articleEconomique', title: 'Article éco.', kind: 'text', width: 96, maxLength: 6 },
     { key: 'libelle', title: 'Libellé', kind: 'text', width: 250, maxLength: 300 },
     { key: 'montant', title: 'Montant (€)', kind: 'number', scale: 2, width: 120 },
@@ -208,7 +211,7 @@ async function removeLine(ctx: PageContext, model: ImputationsModel, line: Imput
 }
 
 /** The format of the file to import, folded. */
-function fileHelp(): HTMLElement {
+function fileHelp(kind: OrganisationKind): HTMLElement {
   const columnsHelp = IMPUTATION_FILE_COLUMNS.map((c) => `${c.header}${c.required ? '' : ' (facultative)'}`).join(' ; ');
   return h(
     'details',
@@ -220,7 +223,7 @@ function fileHelp(): HTMLElement {
       null,
       h('li', null, 'CSV séparé par des points-virgules (export E-compte), encodé en UTF-8 ; ou classeur XLSX (première feuille).'),
       h('li', null, 'Montants au format belge (1.234,56) ; une correction peut être négative.'),
-      h('li', null, `Code fonctionnel : ${Object.keys(FUNCTIONAL_CODES).join(' ou ')} ; article économique : 465-48.`),
+      h('li', null, `Code fonctionnel : ${functionalCodesOf(kind).join(' ou ')} ; article économique : 465-48.`),
       h('li', null, `Nature facultative : ${IMPUTATION_NATURES.map((n) => IMPUTATION_NATURE_LABELS[n]).join(', ')} ; vide = règle automatique.`),
       h('li', null, `L’import remplace toutes les imputations des années présentes dans le fichier ; ${MAX_FILE_MB} Mo au plus.`),
     ),
@@ -270,7 +273,7 @@ function totalsView(model: ImputationsModel, planId: string): HTMLElement[] {
 }
 
 /** A new imputation: every required field at once (the server refuses a line without amount or article). */
-function openAddDialog(model: ImputationsModel, onAdded: (line: Imputation) => void): Promise<void> {
+function openAddDialog(model: ImputationsModel, kind: OrganisationKind, onAdded: (line: Imputation) => void): Promise<void> {
   return new Promise((resolve) => {
     const titleId = uid('add-line');
     const ids = { annee: uid('a'), code: uid('a'), article: uid('a'), libelle: uid('a'), montant: uid('a'), nature: uid('a') };
@@ -282,7 +285,7 @@ function openAddDialog(model: ImputationsModel, onAdded: (line: Imputation) => v
     const codeSel = h(
       'select',
       { id: ids.code },
-      FUNCTIONAL_OPTIONS.map((o) => h('option', { value: o.value }, o.label)),
+      functionalOptionsOf(kind).map((o) => h('option', { value: o.value }, o.label)),
     );
     const article = h('input', { type: 'text', id: ids.article, maxlength: 6, autocomplete: 'off', placeholder: '465-48' });
     const libelle = h('input', { type: 'text', id: ids.libelle, maxlength: 300, autocomplete: 'off' });

@@ -1,5 +1,8 @@
 import { CIVILITES, PORTEUR_TYPES, PORTE_PAR, PROVINCES } from '../../../schemas/enums.ts';
-import { RGPD_TITLE, rgpdParagraphs } from '../../../schemas/form-text.ts';
+import { RGPD_TITLE, rgpdParagraphs, runningHeader } from '../../../schemas/form-text.ts';
+import { formatBelgianNumber } from '../../../schemas/numbers.ts';
+import { formatIsadf } from '../../../schemas/porteur.ts';
+import { planPorteurOf } from '../../state/plan-porteur.ts';
 import { h } from '../../dom.ts';
 import { embeddedGrid } from '../embedded-grid.ts';
 import type { Column } from '../../grid/columns.ts';
@@ -35,6 +38,8 @@ export function renderPorteur(ctx: PageContext): Page {
     'article',
     { class: 'section-page' },
     h('h1', null, 'Porteur et identité'),
+    h('p', { class: 'running-header', 'data-testid': 'porteur-name' }, runningHeader(ctx.store.plan)),
+    associationMembers(ctx),
     h(
       'details',
       { class: 'rgpd' },
@@ -75,4 +80,64 @@ export function renderPorteur(ctx: PageContext): Page {
       representants.grid.destroy();
     },
   };
+}
+
+/**
+ * The communes of the association carrying the plan (from its organisation, kept by the DiCS): ISADF and population
+ * of each, the lead commune, and the totals the subsidy and the 25 % rule are computed on. Null for a commune or CPAS.
+ */
+function associationMembers(ctx: PageContext): HTMLElement | null {
+  const porteur = planPorteurOf(ctx.store);
+  const organisation = porteur?.organisation;
+  if (organisation?.nature !== 'association') return null;
+  const people = (n: number | null) => (n === null ? '—' : formatBelgianNumber(n, 0));
+  return h(
+    'section',
+    { 'data-testid': 'association-members' },
+    h('h2', null, `Communes de l’association ${organisation.nom}`),
+    h(
+      'table',
+      { class: 'plans-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Commune', 'ISADF', 'Population', ''].map((t) => h('th', null, t)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        organisation.membres.map((m) =>
+          h(
+            'tr',
+            null,
+            h('td', null, m.commune),
+            h('td', { class: 'num' }, formatIsadf(m.isadf)),
+            h('td', { class: 'num' }, people(m.population)),
+            h('td', null, m.pilote ? 'Commune pilote' : ''),
+          ),
+        ),
+      ),
+      h(
+        'tfoot',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, `Total (${porteur?.totaux?.communes ?? organisation.membres.length} communes)`),
+          h('td', null),
+          h('td', { class: 'num' }, people(porteur?.totaux?.population ?? null)),
+          h('td', null),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'hint' },
+      'La subvention et la part communale minimale (25 %) portent sur l’association dans son ensemble ; le nombre d’habitants du plan est celui de toutes ses communes.',
+    ),
+  );
 }

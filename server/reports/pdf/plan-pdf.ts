@@ -6,6 +6,7 @@ import { summariseFindings } from '../../../schemas/checks.ts';
 import { describeAction } from '../../../schemas/action.ts';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import { runningHeader } from '../../../schemas/form-text.ts';
+import { porteurLabel, porteurName, porteurTitle } from '../../../schemas/porteur.ts';
 import { formatEuros } from '../../../schemas/numbers.ts';
 import { resolveCatalogueEntry, programmeSpan } from '../../../schemas/reference.ts';
 import type { Figure } from '../layout/model.ts';
@@ -80,8 +81,8 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
 
   return {
     info: {
-      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${plan.commune} — rapport ${input.annee}`,
-      author: plan.commune,
+      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${porteurTitle(plan)} — rapport ${input.annee}`,
+      author: porteurTitle(plan),
       subject: header,
       creator: 'Cohésio',
       producer: 'Cohésio',
@@ -122,7 +123,7 @@ function coverContent(input: PlanPdfInput, generatedAt: string, printed: readonl
   const { plan, programme } = input;
   const figures = computeBudgetFigures(plan);
   const rows: [string, string][] = [
-    ['Commune', plan.porteur.denomination ?? plan.commune],
+    [porteurLabel(plan.porteur), porteurName(plan)],
     ['Programme', programme.label],
     // A submission names its kind (« Plan initial », « Justification financière annuelle »…); an export is the annual report.
     [input.review.submissionLabel ?? 'Rapport annuel', String(input.annee)],
