@@ -10,6 +10,7 @@ import { programmeRoutes } from './routes/programmes.ts';
 import { AppError } from './errors.ts';
 import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
+import { successorRoutes } from './routes/successor.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
@@ -83,7 +84,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', pdfRoutes(pdf))
     .route('/plans', financeRoutes())
     .route('/plans', historyRoutes())
-    .route('/plans', submissionRoutes(pdf.pool));
+    .route('/plans', submissionRoutes(pdf.pool))
+    .route('/plans', successorRoutes());
 
   const app = new Hono()
     .use(

@@ -11,6 +11,8 @@ import { appendAudit } from './audit.ts';
 import { ensureOrganisation } from './auth.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireOwnPorteur } from './porteur.ts';
+import { readLineage } from './successor.ts';
+import type { PlanLineage } from '../../schemas/requests/successor.ts';
 
 /**
  * Refuses a plan the person does not see with 404, the same answer as for an unknown id, so that nothing tells
@@ -49,8 +51,11 @@ export function listPlans(ctx: ServiceContext): PlanSummary[] {
     }));
 }
 
-export function getPlan(ctx: ServiceContext & { planId: string }): Plan {
-  return readPlan(ctx.db, ctx.planId);
+/** A plan as the plans' routes answer it: the whole plan, with its lineage (the plan it was prepared from, the one prepared from it). */
+export type PlanWithLineage = Plan & { lineage: PlanLineage };
+
+export function getPlan(ctx: ServiceContext & { planId: string }): PlanWithLineage {
+  return { ...readPlan(ctx.db, ctx.planId), lineage: readLineage(ctx, ctx.planId) };
 }
 
 /**
@@ -78,18 +83,18 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown }):
 }
 
 /** A new, empty plan for a commune and a programme; a person of a commune creates their own commune's plans only (403). */
-export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Plan {
+export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): PlanWithLineage {
   const { input } = ctx;
   if (!ctx.reference.programmes.some((p) => p.id === input.programmeId)) {
     const known = ctx.reference.programmes.map((p) => p.id).join(', ');
     const message = `Programme inconnu : ${input.programmeId} (programmes : ${known})`;
     throw new ValidationError(message, [{ path: 'programmeId', message }]);
   }
-  return importPlanDocument({ ...ctx, document: input });
+  return getPlan({ ...ctx, planId: importPlanDocument({ ...ctx, document: input }).id });
 }
 
 /** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */
-export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): Plan {
+export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): PlanWithLineage {
   mutatePlan(
     ctx,
     ctx.planId,
@@ -106,7 +111,7 @@ export function updatePlanHeader(ctx: ServiceContext & { planId: string; version
     },
     { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined },
   );
-  return readPlan(ctx.db, ctx.planId);
+  return getPlan(ctx);
 }
 
 /** Deletes a plan and everything in it; a plan with a report submitted to the DiCS is an official record and stays. */
