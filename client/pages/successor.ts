@@ -1,5 +1,5 @@
 import { formatDateTime } from '../../schemas/dates.ts';
-import type { Catalogue, Programme } from '../../schemas/reference.ts';
+import { programmeSpan, type Catalogue, type Programme } from '../../schemas/reference.ts';
 import type { PlanLineage, SuccessorPreview } from '../../schemas/requests/successor.ts';
 import { api, failureMessage, send } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
@@ -18,17 +18,23 @@ import { describeLink, loadSuccessorModel, nextProgrammesOf, type CarryOverRow, 
 /** What the frame knows of the plan's place among programmes (from `GET /api/plans/:planId` and the programmes). */
 export type LineageContext = { lineage: PlanLineage; programmes: readonly Programme[]; catalogue(programmeId: string): Promise<Catalogue> };
 
-const planLink = (link: PlanLineage['predecessor'] & {}) => h('a', { href: sectionHref(link.id, 'porteur') }, describeLink(link));
+type Link = NonNullable<PlanLineage['predecessor']>;
 
-/** « Plan précédent : Liège — PCS 2020-2025 · Plan suivant préparé : … », or null for a plan with neither. */
-export function lineageLinks({ lineage }: LineageContext): HTMLElement | null {
+const planLink = (link: Link, text = describeLink(link)) => h('a', { href: sectionHref(link.id, 'porteur'), title: describeLink(link) }, text);
+
+/** « Plan précédent : PCS 3 (2020-2026) · Plan suivant préparé : PCS 4 (2027-2032) », or null for a plan with neither. */
+export function lineageLinks({ lineage, programmes }: LineageContext): HTMLElement | null {
   if (!lineage.predecessor && !lineage.successor) return null;
+  const short = (link: Link) => {
+    const programme = programmes.find((p) => p.id === link.programmeId);
+    return planLink(link, programme ? `${programme.shortName} (${programmeSpan(programme)})` : link.programmeLabel);
+  };
   return h(
     'p',
     { class: 'plan-lineage', 'data-testid': 'plan-lineage' },
-    lineage.predecessor ? h('span', null, 'Plan précédent : ', planLink(lineage.predecessor)) : null,
+    lineage.predecessor ? h('span', null, 'Plan précédent : ', short(lineage.predecessor)) : null,
     lineage.predecessor && lineage.successor ? ' · ' : null,
-    lineage.successor ? h('span', null, 'Plan suivant préparé : ', planLink(lineage.successor)) : null,
+    lineage.successor ? h('span', null, 'Plan suivant préparé : ', short(lineage.successor)) : null,
   );
 }
 

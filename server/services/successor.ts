@@ -95,7 +95,8 @@ function successorDocument(plan: Plan, target: Programme, kept: ReadonlyMap<stri
   return PlanDocumentSchema.parse({
     commune: plan.commune,
     programmeId: target.id,
-    porteur: plan.porteur,
+    // The council approves each plan: the old plan's approval date is not the new one's.
+    porteur: { ...plan.porteur, dateApprobation: null },
     identite: plan.identite,
     equipe: plan.equipe,
     chefDeProjet: plan.chefDeProjet,

@@ -128,7 +128,7 @@ describe('POST /api/plans/:planId/successor', () => {
     const next = await getPlan(t.app, res.body.planId);
     expect(next.programmeId).toBe('pcs-test');
     expect(next.commune).toBe(old.commune);
-    expect(next.porteur).toEqual(old.porteur);
+    expect(next.porteur).toEqual({ ...old.porteur, dateApprobation: null });
     expect(next.identite).toEqual(old.identite);
     expect(next.equipe).toEqual(old.equipe);
     expect(next.chefDeProjet).toEqual(old.chefDeProjet);
