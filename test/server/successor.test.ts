@@ -346,5 +346,13 @@ describe('baselines (fiche.valeursDeReference)', () => {
     );
     expect(res.status).toBeLessThan(300);
     expect((await getPlan(t.app, next.id)).actions[0]!.fiche.valeursDeReference).toEqual([]);
+    // The trail names the baseline removed with it by its fiche and indicator, never by an id.
+    const [entry] = await historyOf(t.app, next.id);
+    const baseline = entry!.values.filter((v) => v.path.includes('valeursDeReference'));
+    expect(baseline.map((v) => [v.label, v.oldText])).toEqual([
+      ['Fiche 1.1.05 · Valeurs de référence · ligne 1 · Indicateur', 'indicateur supprimé'],
+      ['Fiche 1.1.05 · Valeurs de référence · ligne 1 · Année', '2022'],
+      ['Fiche 1.1.05 · Valeurs de référence · ligne 1 · Valeur', '12'],
+    ]);
   });
 });
