@@ -13,6 +13,7 @@ import { renderPlansPage } from './pages/plans.ts';
 import { renderOrganisationsPage } from './pages/organisations.ts';
 import { setPlanPorteur } from './state/plan-porteur.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
+import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
 
 /**
@@ -25,7 +26,7 @@ type Reference = { programmes: Programme[]; catalogues: Map<string, Promise<Cata
 
 const root = document.getElementById('app')!;
 let reference: Reference | null = null;
-let session: (PlanSession & { planId: string }) | null = null;
+let session: (PlanSession & { planId: string; lineage: LineageContext }) | null = null;
 let shell: Shell | null = null;
 /** The sign-in page while it is shown. */
 let loginPage: HTMLElement | null = null;
@@ -70,7 +71,7 @@ async function loadReview(s: PlanSession): Promise<void> {
   await Promise.race([loading, new Promise((r) => setTimeout(r, REVIEW_WAIT_MS))]);
 }
 
-async function openPlan(planId: string): Promise<PlanSession & { planId: string }> {
+async function openPlan(planId: string): Promise<PlanSession & { planId: string; lineage: LineageContext }> {
   if (session?.planId === planId) return session;
   const ref = await loadReference();
   const plan = await send(api.plans[':planId'].$get({ param: { planId } }));
@@ -79,7 +80,8 @@ async function openPlan(planId: string): Promise<PlanSession & { planId: string 
   shell?.dispose();
   shell = null;
   const [catalogue, porteur] = await Promise.all([catalogueOf(ref, programme.id), send(api.plans[':planId'].porteur.$get({ param: { planId } }))]);
-  const opened = { ...openPlanSession(plan, programme, catalogue), planId };
+  const lineage: LineageContext = { lineage: plan.lineage, programmes: ref.programmes, catalogue: (id) => catalogueOf(ref, id) };
+  const opened = { ...openPlanSession(plan, programme, catalogue), planId, lineage };
   setPlanPorteur(opened.store, porteur);
   session = opened;
   sessionUserId = currentMe()?.userId ?? null;
@@ -161,7 +163,7 @@ async function render(route: Route): Promise<void> {
     const s = await openPlan(route.planId);
     if (current !== renders) return;
     if (!shell) {
-      shell = renderPlanShell(s);
+      shell = renderPlanShell(s, s.lineage);
       replaceChildren(root, shell.el);
     }
     shell.show(route);

@@ -65,6 +65,10 @@ export const PublicCibleSchema = z
     }
   });
 
+/** The baseline of one indicator of the fiche: the last actual of the previous programme (see `FicheSchema`). */
+export const ValeurDeReferenceSchema = z.object({ indicatorId: RowId, annee: z.number().int().min(2000).max(2100), valeur: z.number().int() }).strict();
+export type ValeurDeReference = z.output<typeof ValeurDeReferenceSchema>;
+
 export const FicheSchema = z
   .object({
     problemesBesoins: optLong,
@@ -101,6 +105,12 @@ export const FicheSchema = z
       .strict()
       .default({ active: null, communes: [] }),
     justificationModifications: optLong,
+    /**
+     * Baselines of the fiche's indicators when the plan was prepared from the previous programme's plan: the last
+     * actual reported there (in the indicator's minor unit) and its year. Kept in the fiche rather than in the
+     * indicator row because it is a fact about the fiche's past, read once, never aggregated with the programme's years.
+     */
+    valeursDeReference: z.array(ValeurDeReferenceSchema).max(200).default([]),
     calendrier: z
       .object({
         frequence: optListValue,

@@ -81,6 +81,12 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
       const partner = plan.transferts?.find((t) => t.id === value)?.partenaire;
       return partner ? `Transfert à « ${partner} »` : 'transfert supprimé';
     }
+    if (leaf === 'indicatorId') {
+      // A baseline's indicator (`actions.<id>.fiche.valeursDeReference.<n>.indicatorId`), named, never its id.
+      const parts = splitPath(path);
+      const indicator = plan.actions.find((a) => a.id === parts[1])?.indicators.find((i) => i.id === value);
+      return indicator ? `Indicateur « ${indicator.label} »` : 'indicateur supprimé';
+    }
     if (leaf === 'actionIds') {
       try {
         const ids = JSON.parse(value) as string[];
@@ -103,6 +109,12 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
   const parts = splitPath(path);
   if (isMoneyPath(parts)) return formatEuros(value);
   if (parts[0] === 'repartitionTemps') return formatPercent(value);
+  if (parts[0] === 'actions' && parts[2] === 'fiche' && parts[3] === 'valeursDeReference' && parts[5] === 'valeur') {
+    const action = plan.actions.find((a) => a.id === parts[1]);
+    const baseline = action?.fiche.valeursDeReference[Number(parts[4])];
+    const unit = action?.indicators.find((i) => i.id === baseline?.indicatorId)?.unit;
+    if (unit) return formatUnitValue(value, unit);
+  }
   if (parts[0] === 'actions' && parts[2] === 'indicators') {
     const unit = plan.actions.find((a) => a.id === parts[1])?.indicators.find((i) => i.id === parts[3])?.unit;
     if (unit && (parts[4] === 'values' || parts[4] === 'exAnte')) return formatUnitValue(value, unit);

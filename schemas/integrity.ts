@@ -50,6 +50,14 @@ export function findIntegrityIssues(doc: PlanDocument, programme: Programme): Ap
         message: `Le transfert « ${transferId} » n'existe pas dans ce plan`,
       });
     }
+    a.fiche.valeursDeReference.forEach((v, vi) => {
+      if (!a.indicators.some((ind) => ind.id === v.indicatorId)) {
+        issues.push({
+          path: buildPath('actions', ai, 'fiche', 'valeursDeReference', vi, 'indicatorId'),
+          message: `La valeur de référence désigne un indicateur absent de la ${describeAction(a)}`,
+        });
+      }
+    });
     a.indicators.forEach((ind, ii) => {
       checkUnique(ind.id, buildPath('actions', ai, 'indicators', ii, 'id'));
       for (const year of Object.keys(ind.values)) checkYear(year, buildPath('actions', ai, 'indicators', ii, 'values', year));

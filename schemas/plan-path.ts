@@ -24,8 +24,8 @@ import { buildPath, extendPath, isPathWithin, JUSTIFICATION_KEY_SEPARATOR, justi
 export type FlatValue = string | number | boolean | null;
 export type FlatPlan = Map<string, FlatValue>;
 
-/** Bookkeeping that is not data: versions of rows and cells, timestamps. */
-const SKIPPED_KEYS = new Set(['id', 'version', 'targetVersion', 'actualVersion', 'versions', 'cellVersions', 'createdAt', 'updatedAt']);
+/** Bookkeeping that is not data: versions of rows and cells, timestamps, the links to the plans before and after. */
+const SKIPPED_KEYS = new Set(['id', 'version', 'targetVersion', 'actualVersion', 'versions', 'cellVersions', 'createdAt', 'updatedAt', 'lineage']);
 
 /** The key of a row of a list: its id, a justification's finding key; budget versions and imputations under their year. */
 function rowKeyOf(list: string, row: Record<string, unknown>, index: number): string {
@@ -256,6 +256,8 @@ const FIELD_LABELS: Record<string, string> = {
   active: 'Action supracommunale',
   communes: 'Communes',
   justificationModifications: 'Justification des modifications',
+  valeursDeReference: 'Valeurs de référence',
+  indicatorId: 'Indicateur',
   calendrier: 'Calendrier',
   frequence: 'Fréquence',
   frequenceAutre: 'Fréquence (autre)',
@@ -398,7 +400,7 @@ function rowLabel(step: Extract<PathStep, { kind: 'row' }>, noun: string): strin
   return typeof name === 'string' ? `${position} « ${name.trim()} »` : position;
 }
 
-const FEMININE_NOUNS = new Set(['formation', 'commission', 'réunion', 'ligne']);
+const FEMININE_NOUNS = new Set(['formation', 'commission', 'réunion', 'ligne', 'valeur de référence']);
 
 const LIST_NOUNS: Record<string, string> = {
   equipeMembres: 'membre',
@@ -411,6 +413,7 @@ const LIST_NOUNS: Record<string, string> = {
   publics: 'public',
   representants: 'représentant',
   transferts: 'transfert',
+  valeursDeReference: 'valeur de référence',
 };
 
 /** The labels of the remaining field parts, with years and Cible/Réalisé read as such. */

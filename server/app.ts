@@ -11,6 +11,7 @@ import { AppError } from './errors.ts';
 import type { ServiceContext } from './services/context.ts';
 import { planRoutes } from './routes/plans.ts';
 import { organisationRoutes } from './routes/organisations.ts';
+import { successorRoutes } from './routes/successor.ts';
 import { listRoutes } from './routes/lists.ts';
 import { actionRoutes } from './routes/actions.ts';
 import { clientRoutes } from './routes/client.ts';
@@ -85,7 +86,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', pdfRoutes(pdf))
     .route('/plans', financeRoutes())
     .route('/plans', historyRoutes())
-    .route('/plans', submissionRoutes(pdf.pool));
+    .route('/plans', submissionRoutes(pdf.pool))
+    .route('/plans', successorRoutes());
 
   const app = new Hono()
     .use(

@@ -1,12 +1,12 @@
 import { runningHeader } from '../../schemas/form-text.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import type { z } from 'zod';
-import { ActionEditSchema, describeAction } from '../../schemas/action.ts';
+import { ActionEditSchema, describeAction, type Action } from '../../schemas/action.ts';
 import { actionFieldPath, buildPath } from '../../schemas/plan-path.ts';
 import { DROIT_VISE_LABELS, PUBLICS_CIBLES, PUBLIC_DIMENSIONS, STATUTS_ACTION, type PublicDimension } from '../../schemas/enums.ts';
 import { listsOf } from '../../schemas/programme-lists.ts';
 import type { Indicator } from '../../schemas/indicator.ts';
-import { formatEuros } from '../../schemas/numbers.ts';
+import { formatEuros, formatUnitValue } from '../../schemas/numbers.ts';
 import { resolveCatalogueEntry } from '../../schemas/reference.ts';
 import { renderIndicatorChart } from '../../schemas/charts/indicator-chart.ts';
 import { h, newRowId, replaceChildren, svgNode } from '../dom.ts';
@@ -228,6 +228,7 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       binder.text('fiche.description', 'Description de l’action', { long: true }),
     ),
     table.el,
+    baselineList(action),
     chartHost,
     h(
       'section',
@@ -280,4 +281,22 @@ export function renderFichePage(ctx: PageContext, actionId: string): Page {
       publics.grid.destroy();
     },
   };
+}
+
+/**
+ * The baselines a fiche carried over from the previous programme's plan (« Préparer le plan suivant »): the last
+ * actual of each indicator, read-only; null when there is none.
+ */
+function baselineList(action: Action): HTMLElement | null {
+  const lines = action.fiche.valeursDeReference.flatMap((v) => {
+    const indicator = action.indicators.find((i) => i.id === v.indicatorId);
+    return indicator ? [h('li', null, `${indicator.label} : ${formatUnitValue(v.valeur, indicator.unit)} (réalisé ${v.annee})`)] : [];
+  });
+  if (!lines.length) return null;
+  return h(
+    'div',
+    { class: 'baselines', 'data-testid': 'baselines' },
+    h('h3', null, 'Valeurs de référence (dernier réalisé du programme précédent)'),
+    h('ul', null, lines),
+  );
 }

@@ -63,12 +63,13 @@ export function lockedYearBanners(store: PlanStore): HTMLElement[] {
 }
 
 /**
- * The banners above the plan's pages: what the role may change, then each read-only year. `update()` redraws them
- * (the review state changed); the element stays in place, empty when there is nothing to say.
+ * The banners above the plan's pages: what the role may change, then each read-only year, then `others` (the plan's
+ * preparation). `update()` redraws them (the review state changed); the element stays in place, empty when there is
+ * nothing to say.
  */
-export function planBanners(store: PlanStore): { el: HTMLElement; update(): void } {
+export function planBanners(store: PlanStore, others: HTMLElement[] = []): { el: HTMLElement; update(): void } {
   const el = h('div', { class: 'plan-banners' });
-  const update = () => replaceChildren(el, permissionBanner(store), lockedYearBanners(store));
+  const update = () => replaceChildren(el, permissionBanner(store), lockedYearBanners(store), others);
   update();
   return { el, update };
 }

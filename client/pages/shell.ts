@@ -20,6 +20,7 @@ import { reviewOf } from '../state/review.ts';
 import { writeSummary } from '../state/permissions.ts';
 import { localRefusalsChanged } from '../state/local-refusals.ts';
 import { accountMenu } from './account.ts';
+import { lineageLinks, preparationBanner, prepareSuccessorButton, type LineageContext } from './successor.ts';
 
 /**
  * The plan's frame: header (commune, programme, save status, workbook export and import, PDF report, checks, the
@@ -28,7 +29,7 @@ import { accountMenu } from './account.ts';
  */
 export type Shell = { el: HTMLElement; show(route: Route): void; dispose(): void };
 
-export function renderPlanShell(ctx: PageContext): Shell {
+export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shell {
   const { store, planId } = ctx;
   const nav = h('nav', { class: 'plan-nav', 'aria-label': 'Sections du plan' });
   const main = h('main', { id: 'main', class: 'plan-main', tabindex: '-1' });
@@ -57,17 +58,21 @@ export function renderPlanShell(ctx: PageContext): Shell {
     'header',
     { class: 'app-header plan-header' },
     h('a', { href: '#/', class: 'brand' }, 'Cohésio'),
-    h('div', { class: 'plan-title' }, title, h('span', { class: 'programme' }, ` — ${programme.label}`)),
+    h('div', { class: 'plan-title' }, title, h('span', { class: 'programme' }, ` — ${programme.label}`), lineageLinks(lineage)),
     // A person who may change nothing here reads « Lecture seule », not « Enregistré ».
     statusLine(ctx.queue, { isReadOnly: () => writeSummary(store)?.readOnly === true }),
     workbookControls(ctx),
     pdfExportControl(ctx),
     planHistoryButton(ctx),
+    prepareSuccessorButton(ctx, lineage),
     toggle,
     accountMenu({ pendingEdits: () => ctx.queue.pending }),
   );
   // What a role that changes only part of the plan (or nothing) may do, and the years under review, above the pages.
-  const banners = planBanners(store);
+  const banners = planBanners(
+    store,
+    [preparationBanner(ctx, lineage)].filter((b) => b !== null),
+  );
   const el = h('div', { class: 'plan-shell with-banner' }, header, banners.el, nav, main, panel);
 
   let page: Page | null = null;

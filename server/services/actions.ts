@@ -11,7 +11,7 @@ import { ficheForStorage, readPlan, requirePlanRow } from './plan-store.ts';
 import { mutatePlan, orderedIds, reorder, requireVersion, savePositions } from './mutate.ts';
 import { newIdOf, requireCatalogue, type ServiceContext } from './context.ts';
 import { guardRowDeletion } from './references.ts';
-import { actionPathPrefix } from '../../schemas/plan-path.ts';
+import { actionPathPrefix, buildPath } from '../../schemas/plan-path.ts';
 
 export function actionIdsOf(db: DbOrTx, planId: string): string[] {
   return orderedIds(db, actions, eq(actions.planId, planId));
@@ -81,6 +81,24 @@ export function createAction(ctx: ServiceContext & { planId: string; input: Crea
   );
 }
 
+/** Each baseline of the fiche must name one of the action's indicators (400 at `fiche.valeursDeReference.<i>.indicatorId`). */
+function requireBaselinesOfAction(db: DbOrTx, actionId: string, baselines: Action['fiche']['valeursDeReference']): void {
+  if (!baselines.length) return;
+  const ids = new Set(
+    db
+      .select({ id: indicators.id })
+      .from(indicators)
+      .where(eq(indicators.actionId, actionId))
+      .all()
+      .map((r) => r.id),
+  );
+  baselines.forEach((b, i) => {
+    if (ids.has(b.indicatorId)) return;
+    const message = 'La valeur de référence désigne un indicateur absent de cette fiche (supprimé depuis ?)';
+    throw new ValidationError(message, [{ path: buildPath('fiche', 'valeursDeReference', i, 'indicatorId'), message }]);
+  });
+}
+
 /** Replaces the list fields and the fiche body of an action; `position` moves it in the list. */
 export function updateAction(ctx: ServiceContext & { planId: string; actionId: string } & UpdateActionBody): Action {
   const { data } = ctx;
@@ -91,6 +109,7 @@ export function updateAction(ctx: ServiceContext & { planId: string; actionId: s
       const where = and(eq(actions.id, ctx.actionId), eq(actions.planId, ctx.planId));
       requireVersion(db.select().from(actions).where(where).get(), ctx.version, "L'action", () => findAction(db, ctx.planId, ctx.actionId));
       requireTransferOfPlan(db, ctx.planId, data.fiche.operateur.transferId, 'fiche.operateur.transferId');
+      requireBaselinesOfAction(db, ctx.actionId, data.fiche.valeursDeReference);
       db.update(actions)
         .set({
           code: data.code,

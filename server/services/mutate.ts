@@ -1,5 +1,5 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
-import type { actions, imputationRows, indicators, planRows, transfers } from '../db/schema.ts';
+import { plans, type actions, type imputationRows, type indicators, type planRows, type transfers } from '../db/schema.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { findIntegrityIssues, findListIssues } from '../../schemas/integrity.ts';
 import type { DbOrTx } from '../db/open.ts';
@@ -50,6 +50,8 @@ export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: 
       if (addresses && ctx.actor) requireWritable(ctx.actor, before, addresses(before));
       const result = change(db);
       touchPlan(db, planId, nowOf(ctx));
+      // The first saved change of a prepared plan makes it the commune's own: its preparation can no longer be undone.
+      if (planRow.preparedAt) db.update(plans).set({ preparedAt: null }).where(eq(plans.id, planId)).run();
       const plan = readPlan(db, planId);
       const changes = diffPlans(flattenPlan(before), flattenPlan(plan));
       if (unchanged && !changes.length && rowOrderOf(before) === rowOrderOf(plan)) throw NOTHING_CHANGED;

@@ -200,6 +200,9 @@ export function readPlan(db: DbOrTx, planId: string): Plan {
   const actionList: Action[] = actionRows.map((a) => {
     const fiche = FicheSchema.parse(a.fiche);
     fiche.operateur.transferId = a.transferId;
+    // A baseline follows its indicator: once the indicator is deleted, it is no longer part of the fiche.
+    const indicatorIds = new Set((indicatorsByAction.get(a.id) ?? []).map((i) => i.id));
+    fiche.valeursDeReference = fiche.valeursDeReference.filter((v) => indicatorIds.has(v.indicatorId));
     return {
       id: a.id,
       version: a.version,
@@ -362,7 +365,7 @@ export function insertPlanContent(db: DbOrTx, planId: string, doc: PlanDocument,
         droitVise: a.droitVise,
         priorite: a.priorite,
         transferId,
-        fiche: ficheForStorage(a.fiche),
+        fiche: ficheForStorage({ ...a.fiche, valeursDeReference: a.fiche.valeursDeReference.map((v) => ({ ...v, indicatorId: mapId(v.indicatorId) })) }),
         version: 1,
       })
       .run();

@@ -15,6 +15,8 @@ import { mutatePlan } from './mutate.ts';
 import { requireOwnPorteur } from './porteur.ts';
 import { associationsOfMember, requirePlanAccess } from './plan-access.ts';
 import { readOrganisation } from './organisations.ts';
+import { readLineage } from './successor.ts';
+import type { PlanLineage } from '../../schemas/requests/successor.ts';
 
 /**
  * Refuses a plan the person does not see with 404, the same answer as for an unknown id, so that nothing tells
@@ -67,8 +69,11 @@ export function listPlans(ctx: ServiceContext): PlanSummary[] {
     }));
 }
 
-export function getPlan(ctx: ServiceContext & { planId: string }): Plan {
-  return readPlan(ctx.db, ctx.planId);
+/** A plan as the plans' routes answer it: the whole plan, with its lineage (the plan it was prepared from, the one prepared from it). */
+export type PlanWithLineage = Plan & { lineage: PlanLineage };
+
+export function getPlan(ctx: ServiceContext & { planId: string }): PlanWithLineage {
+  return { ...readPlan(ctx.db, ctx.planId), lineage: readLineage(ctx, ctx.planId) };
 }
 
 /**
@@ -102,7 +107,7 @@ export function importPlanDocument(ctx: ServiceContext & { document: unknown; or
  * a commune or association creates their own organisation's plans only (403); the plan of an association or a CPAS
  * created by its staff is prefilled the same way.
  */
-export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Plan {
+export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): PlanWithLineage {
   const { input } = ctx;
   if (!ctx.reference.programmes.some((p) => p.id === input.programmeId)) {
     const known = ctx.reference.programmes.map((p) => p.id).join(', ');
@@ -121,17 +126,17 @@ export function createPlan(ctx: ServiceContext & { input: CreatePlanBody }): Pla
     // An association's plan counts the inhabitants of all its communes.
     const population = organisation.nature === 'association' ? associationTotals(organisation.membres).population : null;
     const document = { programmeId: input.programmeId, commune, porteur, ...(population === null ? {} : { identite: { population } }) };
-    return importPlanDocument({ ...ctx, organisationId: organisation.id, document });
+    return getPlan({ ...ctx, planId: importPlanDocument({ ...ctx, organisationId: organisation.id, document }).id });
   }
   if (!input.commune) {
     const message = 'Indiquez la commune du plan, ou l’organisation qui le porte';
     throw new ValidationError(message, [{ path: 'commune', message }]);
   }
-  return importPlanDocument({ ...ctx, document: { programmeId: input.programmeId, commune: input.commune } });
+  return getPlan({ ...ctx, planId: importPlanDocument({ ...ctx, document: { programmeId: input.programmeId, commune: input.commune } }).id });
 }
 
 /** Renames the commune of a plan (the programme of a plan never changes); a person of a commune keeps it theirs (403). */
-export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): Plan {
+export function updatePlanHeader(ctx: ServiceContext & { planId: string; version: number; commune: string }): PlanWithLineage {
   mutatePlan(
     ctx,
     ctx.planId,
@@ -148,7 +153,7 @@ export function updatePlanHeader(ctx: ServiceContext & { planId: string; version
     },
     { verifyIntegrity: false, addresses: () => ['commune'], unchanged: () => undefined },
   );
-  return readPlan(ctx.db, ctx.planId);
+  return getPlan(ctx);
 }
 
 /** Deletes a plan and everything in it; a plan with a report submitted to the DiCS is an official record and stays. */
