@@ -60,6 +60,8 @@ export const CAPABILITIES = [
   'submit',
   'reopen',
   'manage-users',
+  /** Creating, editing and publishing a draft programme (its years, submission kinds and catalogue). */
+  'manage-programmes',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

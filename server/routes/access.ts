@@ -29,6 +29,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   submit: 'soumettre le rapport',
   reopen: 'rouvrir un rapport soumis',
   'manage-users': 'gérer les comptes',
+  'manage-programmes': 'modifier les programmes',
 };
 
 function originOf(c: Context): ChangeOrigin {
