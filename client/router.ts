@@ -1,13 +1,16 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
  * `#/` plans, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
- * `#/plan/<id>/rapport[/<year>]` (the annual report's submission); `?focus=<path>` puts the cursor on a field.
+ * `#/plan/<id>/rapport[/<year>]` (the annual report's submission), `#/programmes[/<id>]` (the programmes and their
+ * drafts); `?focus=<path>` puts the cursor on a field.
  */
 export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
 export type FinanceView = (typeof FINANCE_VIEWS)[number];
 
 export type Route =
   | { page: 'plans' }
+  /** The programmes, and one of them when `programmeId` is set. */
+  | { page: 'programmes'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -29,6 +32,7 @@ export function parseRoute(hash: string): Route {
     if (parts[2] === 'rapport') return { page: 'report', planId: parts[1], year: /^\d{4}$/.test(parts[3] ?? '') ? Number(parts[3]) : null, focus };
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
+  if (parts[0] === 'programmes') return { page: 'programmes', programmeId: parts[1] ?? null };
   return { page: 'plans' };
 }
 
@@ -48,4 +52,9 @@ export function financeHref(planId: string, view: FinanceView, year?: number | n
 /** `#/plan/<id>/rapport/<année>`; without a year, the page's default year. */
 export function reportHref(planId: string, year?: number | null): string {
   return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}`;
+}
+
+/** `#/programmes`, or `#/programmes/<id>` for one programme. */
+export function programmesHref(programmeId?: string | null): string {
+  return `#/programmes${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
 }

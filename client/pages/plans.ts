@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { sectionHref } from '../router.ts';
+import { programmesHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 
@@ -54,7 +54,17 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
   return h(
     'main',
     { id: 'main', class: 'plans-page' },
-    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, 'Plans de Cohésion sociale de Wallonie'), accountMenu()),
+    h(
+      'header',
+      { class: 'app-header' },
+      h('h1', null, 'Cohésio'),
+      h('p', null, 'Plans de Cohésion sociale de Wallonie'),
+      // The administrator edits the programmes, the DiCS reads them.
+      meCan('manage-programmes') || meCan('review')
+        ? h('a', { href: programmesHref(), class: 'header-link', 'data-testid': 'programmes-link' }, 'Programmes')
+        : null,
+      accountMenu(),
+    ),
     h(
       'section',
       null,

@@ -140,7 +140,7 @@ export function renderPlanShell(ctx: PageContext): Shell {
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans') return;
+    if (!r || r.page === 'plans' || r.page === 'programmes') return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, reportHref } from '../../client/router.ts';
+import { parseRoute, programmesHref, reportHref } from '../../client/router.ts';
 
 describe('the annual report address', () => {
   it.each([
@@ -14,5 +14,13 @@ describe('the annual report address', () => {
     expect(reportHref('p1', 2021)).toBe('#/plan/p1/rapport/2021');
     expect(reportHref('p1')).toBe('#/plan/p1/rapport');
     expect(parseRoute(reportHref('p 1', 2022))).toEqual({ page: 'report', planId: 'p 1', year: 2022, focus: null });
+  });
+});
+
+describe('the programmes address', () => {
+  it('reads the list and one programme, and is written back as it is read', () => {
+    expect(parseRoute('#/programmes')).toEqual({ page: 'programmes', programmeId: null });
+    expect(parseRoute(programmesHref('pcs-2027'))).toEqual({ page: 'programmes', programmeId: 'pcs-2027' });
+    expect(programmesHref()).toBe('#/programmes');
   });
 });
