@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CatalogueSchema, ProgrammeSchema, type Catalogue, type Programme } from '../reference.ts';
+import { CatalogueActionSchema, CatalogueIndicatorSchema, CatalogueSchema, ProgrammeSchema, type Catalogue, type Programme } from '../reference.ts';
 
 const ProgrammeId = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Identifiant de programme attendu (minuscules, chiffres et tirets, ex. pcs-2033)');
 
@@ -55,6 +55,20 @@ export type UpdateProgrammeBody = z.infer<typeof UpdateProgrammeBody>;
 /** `PUT /api/programmes/:programmeId/catalogue`: a draft's whole catalogue with the version last seen. */
 export const ReplaceCatalogueBody = CatalogueSchema.extend({ version: Version }).strict();
 export type ReplaceCatalogueBody = z.infer<typeof ReplaceCatalogueBody>;
+
+/** One action of a draft's catalogue in the address (`…/catalogue/actions/1.3.03`). */
+export const CatalogueActionParam = ProgrammeParam.extend({ code: CatalogueActionSchema.shape.code });
+export type CatalogueActionParam = z.infer<typeof CatalogueActionParam>;
+
+/** `PUT …/catalogue/actions/:code`: the action's intitulé and objective (its default indicators kept unless given). */
+export const CatalogueActionBody = CatalogueActionSchema.omit({ code: true })
+  .extend({ indicators: z.array(CatalogueIndicatorSchema).optional(), version: Version })
+  .strict();
+export type CatalogueActionBody = z.infer<typeof CatalogueActionBody>;
+
+/** `DELETE …/catalogue/actions/:code?version=<n>`. */
+export const CatalogueActionDeleteQuery = z.object({ version: z.coerce.number().int().min(1) }).strict();
+export type CatalogueActionDeleteQuery = z.infer<typeof CatalogueActionDeleteQuery>;
 
 /** `POST /api/programmes/:programmeId/publish`: the version last seen. */
 export const PublishProgrammeBody = z.object({ version: Version }).strict();

@@ -1,5 +1,5 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
-import { plans, programmes, submissions } from '../db/schema.ts';
+import { actions, plans, programmes, submissions } from '../db/schema.ts';
 import type { Db, DbOrTx } from '../db/open.ts';
 import { nowOf, requireCatalogue, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { loadReferenceData, type ReferenceData } from '../reference.ts';
@@ -18,6 +18,7 @@ import {
   type Programme,
 } from '../../schemas/reference.ts';
 import type {
+  CatalogueActionBody,
   CreateProgrammeBody,
   ProgrammeRecord,
   PublishProgrammeBody,
@@ -280,13 +281,37 @@ export function updateProgramme(ctx: ServiceContext & { programmeId: string; inp
   return getProgramme(ctx);
 }
 
-/** Replaces a draft's catalogue (validated by its schema, then one entry per code under a declared axe and thématique). */
+/** How many actions of the programme's plans use each of `codes` (an action the catalogue loses would lose its fiche header). */
+function countActionsUsing(db: DbOrTx, programmeId: string, codes: string[]): { code: string; n: number }[] {
+  if (!codes.length) return [];
+  return db
+    .select({ code: actions.code, n: count() })
+    .from(actions)
+    .innerJoin(plans, eq(plans.id, actions.planId))
+    .where(and(eq(plans.programmeId, programmeId), inArray(actions.code, codes)))
+    .groupBy(actions.code)
+    .all();
+}
+
+/**
+ * Replaces a draft's catalogue (validated by its schema, then one entry per code under a declared axe and
+ * thématique). Removing an action that plans of the programme have chosen is refused (409 naming it and how many).
+ */
 export function replaceCatalogue(ctx: ServiceContext & { programmeId: string; input: ReplaceCatalogueBody }): ProgrammeRecord {
   const { db, programmeId, input } = ctx;
   const { version, ...catalogue } = input;
   db.transaction((tx) => {
     const row = requireEditableDraft(tx, programmeId, version);
     throwIssues(catalogueIssues(catalogue));
+    const kept = new Set(catalogue.actions.map((a) => a.code));
+    const removed = CatalogueSchema.parse(row.catalogue)
+      .actions.filter((a) => !kept.has(a.code))
+      .map((a) => a.code);
+    const used = countActionsUsing(tx, programmeId, removed);
+    if (used.length) {
+      const message = `Impossible de retirer du catalogue ${used.map((u) => `l’action ${u.code} (choisie ${u.n} fois dans les plans du programme)`).join(', ')}`;
+      throw new ConflictError(message, recordOf(tx, row), [{ path: 'actions', message }]);
+    }
     tx.update(programmes)
       .set({ catalogue, updatedAt: nowOf(ctx), updatedBy: authorOf(ctx), version: row.version + 1 })
       .where(eq(programmes.id, programmeId))
@@ -318,4 +343,22 @@ export function publishProgramme(ctx: ServiceContext & { programmeId: string; in
   });
   refreshReference(ctx.reference, ctx.db);
   return getProgramme(ctx);
+}
+
+/** Adds an action to a draft's catalogue, or changes the one of that code (kept in code order). */
+export function putCatalogueAction(ctx: ServiceContext & { programmeId: string; code: string; input: CatalogueActionBody }): ProgrammeRecord {
+  const { version, ...fields } = ctx.input;
+  const catalogue = CatalogueSchema.parse(requireProgrammeRow(ctx.db, ctx.programmeId).catalogue);
+  const stored = catalogue.actions.find((a) => a.code === ctx.code);
+  const action = { ...fields, code: ctx.code, indicators: fields.indicators ?? stored?.indicators ?? [] };
+  const others = catalogue.actions.filter((a) => a.code !== ctx.code);
+  const next = [...others, action].sort((a, b) => a.code.localeCompare(b.code, 'en', { numeric: true }));
+  return replaceCatalogue({ ...ctx, input: { ...catalogue, actions: next, version } });
+}
+
+/** Removes an action from a draft's catalogue (404 when it has none of that code; 409 when plans use it). */
+export function deleteCatalogueAction(ctx: ServiceContext & { programmeId: string; code: string; version: number }): ProgrammeRecord {
+  const catalogue = CatalogueSchema.parse(requireProgrammeRow(ctx.db, ctx.programmeId).catalogue);
+  if (!catalogue.actions.some((a) => a.code === ctx.code)) throw new NotFoundError(`Action inconnue du catalogue : ${ctx.code}`);
+  return replaceCatalogue({ ...ctx, input: { ...catalogue, actions: catalogue.actions.filter((a) => a.code !== ctx.code), version: ctx.version } });
 }

@@ -272,6 +272,60 @@ describe('PUT /api/programmes/:programmeId/catalogue', () => {
     expect(await recordOf(api, DRAFT)).toEqual(record);
   });
 
+  it('refuses to remove an action that plans of the programme have chosen (409 naming it), the catalogue unchanged', async () => {
+    const { app, api } = makeTestApp();
+    const plan = await postPlan(app, 'Namur', DRAFT);
+    await postAction(app, plan.id, { code: '1.3.03' });
+    const record = await recordOf(api, DRAFT);
+    const res = await failure(
+      api.programmes[':programmeId'].catalogue.$put({
+        param: { programmeId: DRAFT },
+        json: { ...record.catalogue, actions: record.catalogue.actions.filter((a) => a.code !== '1.3.03'), version: record.version },
+      }),
+    );
+    const error = expectApiError(res, 409, 'conflict', 'actions');
+    expect(error.message).toBe('Impossible de retirer du catalogue l’action 1.3.03 (choisie 1 fois dans les plans du programme)');
+    expect(await recordOf(api, DRAFT)).toEqual(record);
+  });
+
+  it('adds, changes and removes one action by its code', async () => {
+    const { api } = makeTestApp();
+    const record = await recordOf(api, DRAFT);
+    const action = (code: string) => ({ programmeId: DRAFT, code });
+    const added = await reply(
+      api.programmes[':programmeId'].catalogue.actions[':code'].$put({
+        param: action('1.1.01'),
+        json: { intitule: 'Nouvelle action', objectif: null, version: record.version },
+      }),
+    );
+    expect(added.status).toBe(200);
+    const codes = (added.body as ProgrammeRecord).catalogue.actions.map((a) => a.code);
+    expect(codes[0]).toBe('1.1.01');
+    expect(codes).toEqual([...codes].sort());
+
+    const existing = record.catalogue.actions[1]!;
+    const changed = await reply(
+      api.programmes[':programmeId'].catalogue.actions[':code'].$put({
+        param: action(existing.code),
+        json: { intitule: 'Intitulé revu', objectif: 'Objectif revu', version: record.version + 1 },
+      }),
+    );
+    const stored = (changed.body as ProgrammeRecord).catalogue.actions.find((a) => a.code === existing.code)!;
+    expect(stored).toEqual({ ...existing, intitule: 'Intitulé revu', objectif: 'Objectif revu' });
+
+    const removed = await reply(
+      api.programmes[':programmeId'].catalogue.actions[':code'].$delete({ param: action('1.1.01'), query: { version: String(record.version + 2) } }),
+    );
+    expect((removed.body as ProgrammeRecord).catalogue.actions.map((a) => a.code)).toEqual(record.catalogue.actions.map((a) => a.code));
+    const unknown = api.programmes[':programmeId'].catalogue.actions[':code'].$delete({ param: action('9.9.99'), query: { version: '1' } });
+    expectApiError(await failure(unknown), 404, 'not_found');
+    const malformed = api.programmes[':programmeId'].catalogue.actions[':code'].$put({
+      param: action('1.1'),
+      json: { intitule: 'x', objectif: null, version: record.version + 3 },
+    });
+    expectApiError(await failure(malformed), 400, 'validation', 'code');
+  });
+
   it('refuses the catalogue of a published programme (409)', async () => {
     const { api } = makeTestApp();
     const record = await recordOf(api, PUBLISHED);
