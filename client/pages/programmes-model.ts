@@ -126,10 +126,18 @@ export type Checked<T> = { ok: true; body: T } | { ok: false; issues: ApiIssue[]
 const issuesOf = (issues: readonly { path: readonly PropertyKey[]; message: string }[]): ApiIssue[] =>
   issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
-/** The body of `PUT /api/programmes/:id` from the form, or the issues at the form's fields (same paths as the server's). */
+/**
+ * The body of `PUT /api/programmes/:id` from the form, or the issues at the form's fields (same paths as the
+ * server's). A start or end date other than 1 January / 31 December is kept while its year stays the first / last.
+ */
 export function definitionBodyOf(form: ProgrammeForm, record: ProgrammeRecord): Checked<UpdateProgrammeBody> {
+  const { start, end } = record.programme;
+  const first = form.firstYear.trim();
+  const last = form.lastYear.trim();
   const parsed = UpdateProgrammeBody.safeParse({
     version: record.version,
+    ...(start.startsWith(`${first}-`) && start !== `${first}-01-01` ? { start } : {}),
+    ...(end.startsWith(`${last}-`) && end !== `${last}-12-31` ? { end } : {}),
     label: form.label,
     shortName: form.shortName,
     firstYear: numberOf(form.firstYear),

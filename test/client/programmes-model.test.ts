@@ -45,6 +45,18 @@ describe('the draft form', () => {
     });
   });
 
+  it('keeps a start or an end date that is not the year’s first or last day while its year stays', () => {
+    const offset = { ...record(), programme: { ...draft, start: `${draft.years[0]}-07-01`, end: `${draft.years.at(-1)}-06-30` } };
+    const kept = definitionBodyOf(formOf(offset.programme), offset);
+    expect(kept.ok && [kept.body.start, kept.body.end]).toEqual([`${draft.years[0]}-07-01`, `${draft.years.at(-1)}-06-30`]);
+    const form = formOf(offset.programme);
+    form.lastYear = String(draft.years.at(-1)! + 1);
+    const moved = definitionBodyOf(form, offset);
+    expect(moved.ok && [moved.body.start, moved.body.end]).toEqual([`${draft.years[0]}-07-01`, undefined]);
+    const plain = definitionBodyOf(formOf(draft), record());
+    expect(plain.ok && [plain.body.start, plain.body.end]).toEqual([undefined, undefined]);
+  });
+
   it('names the fields at fault, as the server does: a blank year, a unique kind without its date', () => {
     const form = formOf(draft);
     form.lastYear = '';
