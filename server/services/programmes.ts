@@ -234,7 +234,8 @@ function listYears(years: number[]): string {
 export function createProgramme(ctx: ServiceContext & { input: CreateProgrammeBody }): ProgrammeRecord {
   const { db, input } = ctx;
   const { id, catalogueDe, ...fields } = input;
-  if (db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, id)).get()) {
+  // The draft's catalogue takes the programme's id: it must name no other programme's catalogue either.
+  if (db.select({ id: programmes.id }).from(programmes).where(eq(programmes.id, id)).get() || ctx.reference.programmes.some((p) => p.catalogue === id)) {
     throw new ConflictError(`Un programme « ${id} » existe déjà`, null, [{ path: 'id', message: 'Identifiant déjà utilisé' }]);
   }
   const source = ctx.reference.programmes.find((p) => p.id === catalogueDe);
