@@ -62,6 +62,23 @@ describe('the programmes page', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'programme-draft-top');
 
+    // A new action of the catalogue: a malformed code is named at its field, then the action is saved.
+    const actionsTable = page.getByTestId('actions-table');
+    const count = await actionsTable.locator('tbody tr').count();
+    await page.getByRole('button', { name: 'Ajouter une action' }).click();
+    const added = actionsTable.locator('tbody tr').last();
+    await added.getByLabel(/^Code/).fill('1.1');
+    await added.getByLabel(/^Intitulé/).fill('Permanence sociale de quartier');
+    await page.getByRole('button', { name: 'Enregistrer le catalogue' }).click();
+    const codeError = page.locator(`[data-error-for="actions.${count}.code"]`);
+    await codeError.waitFor();
+    expect(await codeError.innerText()).toBe('Code d’action attendu : axe.thématique.numéro (ex. 1.3.03)');
+    await added.getByLabel(/^Code/).fill('1.1.09');
+    await page.getByRole('button', { name: 'Enregistrer le catalogue' }).click();
+    await page.locator('.toast', { hasText: 'Catalogue enregistré' }).waitFor();
+    const catalogue = (await suite.server.api<ProgrammeRecord>('GET', `/api/programmes/${DRAFT}`)).body.catalogue;
+    expect(catalogue.actions.at(-1)).toEqual({ code: '1.1.09', intitule: 'Permanence sociale de quartier', objectif: null, indicators: [] });
+
     // Published after confirmation: the page then shows it read-only, as published.
     await page.getByTestId('programme-editor').getByRole('button', { name: 'Publier' }).click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Publier' }).click();
