@@ -39,9 +39,20 @@ export async function renderProgrammesPage(opts: { programmeId: string | null; o
     const record = opts.programmeId
       ? ((await send(api.programmes[':programmeId'].$get({ param: { programmeId: opts.programmeId } }))) as ProgrammeRecord)
       : null;
-    const changed = () => {
-      opts.onChanged();
-      void reload().catch((err: unknown) => toast(failureMessage(err), 'error'));
+    const listHost = h('div', null, programmeList(programmes, opts.programmeId));
+    const failed = (err: unknown) => toast(failureMessage(err), 'error');
+    // A save keeps what is being edited in the other part of the form; publishing shows the programme as published.
+    const hooks: EditorHooks = {
+      saved: () => {
+        opts.onChanged();
+        send(api.programmes.$get())
+          .then((fresh) => replaceChildren(listHost, programmeList(fresh as Programme[], opts.programmeId)))
+          .catch(failed);
+      },
+      published: () => {
+        opts.onChanged();
+        void reload().catch(failed);
+      },
     };
     replaceChildren(
       main,
@@ -52,8 +63,8 @@ export async function renderProgrammesPage(opts: { programmeId: string | null; o
         h('p', null, h('a', { href: '#/', class: 'header-link' }, 'Plans'), ' · Programmes'),
         accountMenu(),
       ),
-      programmeList(programmes, opts.programmeId),
-      record ? (record.programme.statut === 'brouillon' && meCan('manage-programmes') ? draftEditor(record, changed) : programmeView(record)) : null,
+      listHost,
+      record ? (record.programme.statut === 'brouillon' && meCan('manage-programmes') ? draftEditor(record, hooks) : programmeView(record)) : null,
       !record && meCan('manage-programmes') ? newProgrammeForm(programmes, opts.onChanged) : null,
     );
   };
@@ -199,22 +210,38 @@ function field(errors: Errors, path: string, label: string, input: HTMLInputElem
 }
 
 /** A draft, edited by an administrator: definition, submission kinds, catalogue, publication. */
-function draftEditor(record: ProgrammeRecord, changed: () => void): HTMLElement {
-  const form: ProgrammeForm = formOf(record.programme);
-  const rows: ActionRow[] = actionRowsOf(record.catalogue);
+type EditorHooks = { saved: () => void; published: () => void };
+/** The draft as last answered by the server: each save sends its version and takes the new one. */
+type EditorState = { record: ProgrammeRecord };
+
+function draftEditor(initial: ProgrammeRecord, hooks: EditorHooks): HTMLElement {
+  const state: EditorState = { record: initial };
+  const form: ProgrammeForm = formOf(initial.programme);
+  const rows: ActionRow[] = actionRowsOf(initial.catalogue);
   const errors: Errors = { fields: new Map(), top: h('div', { class: 'form-errors' }) };
   const section = h('section', { 'data-testid': 'programme-editor' });
   const render = () => {
     errors.fields.clear();
     replaceChildren(
       section,
-      h('h2', null, `${record.programme.label} — Projet (modifiable)`),
-      h('p', { class: 'hint' }, lastChange(record)),
+      h('h2', null, `${state.record.programme.label} — Projet (modifiable)`),
+      h('p', { class: 'hint', 'data-testid': 'programme-version' }, lastChange(state.record)),
       errors.top,
       definitionFields(form, errors),
       kindsTable(form, errors, render),
       actionsTable(rows, errors, render),
-      h('div', { class: 'toolbar' }, saveButtons(record, form, rows, errors, changed)),
+      h(
+        'div',
+        { class: 'toolbar' },
+        saveButtons(state, form, rows, errors, {
+          saved: (record) => {
+            state.record = record;
+            render();
+            hooks.saved();
+          },
+          published: hooks.published,
+        }),
+      ),
     );
   };
   render();
@@ -370,15 +397,21 @@ function actionsTable(rows: ActionRow[], errors: Errors, render: () => void): HT
 }
 
 /** « Enregistrer », « Enregistrer le catalogue », « Publier »: each sends the version it last saw. */
-function saveButtons(record: ProgrammeRecord, form: ProgrammeForm, rows: ActionRow[], errors: Errors, changed: () => void): HTMLElement[] {
-  const run = async (button: HTMLButtonElement, what: () => Promise<unknown> | null, done: string) => {
+function saveButtons(
+  state: EditorState,
+  form: ProgrammeForm,
+  rows: ActionRow[],
+  errors: Errors,
+  after: { saved: (record: ProgrammeRecord) => void; published: () => void },
+): HTMLElement[] {
+  const run = async (button: HTMLButtonElement, what: () => Promise<unknown> | null, done: string, then: (record: ProgrammeRecord) => void) => {
     const request = what();
     if (!request) return;
     button.disabled = true;
     try {
-      await request;
+      const record = (await request) as ProgrammeRecord;
       toast(done);
-      changed();
+      then(record);
     } catch (err) {
       button.disabled = false;
       showIssues(errors, err instanceof ApiFailure ? err.body.issues : [], failureMessage(err));
@@ -389,16 +422,17 @@ function saveButtons(record: ProgrammeRecord, form: ProgrammeForm, rows: ActionR
     showIssues(errors, result.issues, 'Corrigez les champs signalés avant d’enregistrer.');
     return null;
   };
-  const programmeId = record.programme.id;
+  const programmeId = state.record.programme.id;
   const save = h('button', { type: 'button', class: 'primary' }, 'Enregistrer le programme');
   save.addEventListener('click', () =>
     run(
       save,
       () => {
-        const json = checked(definitionBodyOf(form, record));
+        const json = checked(definitionBodyOf(form, state.record));
         return json && send(api.programmes[':programmeId'].$put({ param: { programmeId }, json }));
       },
       'Programme enregistré',
+      after.saved,
     ),
   );
   const saveCatalogue = h('button', { type: 'button' }, 'Enregistrer le catalogue');
@@ -406,24 +440,26 @@ function saveButtons(record: ProgrammeRecord, form: ProgrammeForm, rows: ActionR
     run(
       saveCatalogue,
       () => {
-        const json = checked(catalogueBodyOf(rows, record));
+        const json = checked(catalogueBodyOf(rows, state.record));
         return json && send(api.programmes[':programmeId'].catalogue.$put({ param: { programmeId }, json }));
       },
       'Catalogue enregistré',
+      after.saved,
     ),
   );
   const publish = h('button', { type: 'button' }, 'Publier');
   publish.addEventListener('click', async () => {
     const sure = await confirmDialog(
       'Publier le programme',
-      `Publier « ${record.programme.label} » tel qu’il est enregistré ? Une fois publié, il ne change plus. Enregistrez d’abord vos modifications en cours.`,
+      `Publier « ${state.record.programme.label} » tel qu’il est enregistré ? Une fois publié, il ne change plus. Enregistrez d’abord vos modifications en cours.`,
       'Publier',
     );
     if (sure)
       await run(
         publish,
-        () => send(api.programmes[':programmeId'].publish.$post({ param: { programmeId }, json: { version: record.version } })),
+        () => send(api.programmes[':programmeId'].publish.$post({ param: { programmeId }, json: { version: state.record.version } })),
         'Programme publié',
+        after.published,
       );
   });
   return [save, saveCatalogue, publish];

@@ -42,6 +42,13 @@ describe('the programmes page', () => {
     await uniqueRow.getByLabel(/^Date d’échéance/).fill('2030-09-30');
     await uniqueRow.getByRole('checkbox', { name: 'Budget' }).uncheck();
     await uniqueRow.getByRole('checkbox', { name: 'Constats' }).uncheck();
+    // A new action of the catalogue, not saved yet: saving the definition keeps it in the table.
+    const actionsTable = page.getByTestId('actions-table');
+    const count = await actionsTable.locator('tbody tr').count();
+    await page.getByRole('button', { name: 'Ajouter une action' }).click();
+    const added = actionsTable.locator('tbody tr').last();
+    await added.getByLabel(/^Code/).fill('1.1');
+    await added.getByLabel(/^Intitulé/).fill('Permanence sociale de quartier');
     await editor.getByRole('button', { name: 'Enregistrer le programme' }).click();
     await page.locator('.toast', { hasText: 'Programme enregistré' }).waitFor();
     await screenshot(page, 'programme-draft-edited');
@@ -57,18 +64,10 @@ describe('the programmes page', () => {
       checklist: ['fiche-plan', 'actions', 'fiches', 'realises'],
     });
     // The list shows the new years once saved.
-    expect(await table.locator(`tr[data-programme="${DRAFT}"]`).innerText()).toContain('2027-2033 (7 ans)');
+    await table.locator(`tr[data-programme="${DRAFT}"]`, { hasText: '2027-2033 (7 ans)' }).waitFor();
+    expect(await added.getByLabel(/^Intitulé/).inputValue()).toBe('Permanence sociale de quartier');
 
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, 'programme-draft-top');
-
-    // A new action of the catalogue: a malformed code is named at its field, then the action is saved.
-    const actionsTable = page.getByTestId('actions-table');
-    const count = await actionsTable.locator('tbody tr').count();
-    await page.getByRole('button', { name: 'Ajouter une action' }).click();
-    const added = actionsTable.locator('tbody tr').last();
-    await added.getByLabel(/^Code/).fill('1.1');
-    await added.getByLabel(/^Intitulé/).fill('Permanence sociale de quartier');
+    // Saved with the catalogue: its malformed code is named at its field, then corrected.
     await page.getByRole('button', { name: 'Enregistrer le catalogue' }).click();
     const codeError = page.locator(`[data-error-for="actions.${count}.code"]`);
     await codeError.waitFor();
@@ -78,6 +77,9 @@ describe('the programmes page', () => {
     await page.locator('.toast', { hasText: 'Catalogue enregistré' }).waitFor();
     const catalogue = (await suite.server.api<ProgrammeRecord>('GET', `/api/programmes/${DRAFT}`)).body.catalogue;
     expect(catalogue.actions.at(-1)).toEqual({ code: '1.1.09', intitule: 'Permanence sociale de quartier', objectif: null, indicators: [] });
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'programme-draft-top');
 
     // Published after confirmation: the page then shows it read-only, as published.
     await page.getByTestId('programme-editor').getByRole('button', { name: 'Publier' }).click();
