@@ -12,6 +12,7 @@ import { currentMe, setMe, subscribeMe } from './state/me.ts';
 import { renderPlansPage } from './pages/plans.ts';
 import { renderOrganisationsPage } from './pages/organisations.ts';
 import { setPlanPorteur } from './state/plan-porteur.ts';
+import { renderProgrammesPage } from './pages/programmes.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
 import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
@@ -40,6 +41,15 @@ async function loadReference(): Promise<Reference> {
     reference = { programmes: programmes as Programme[], catalogues: new Map() };
   }
   return reference;
+}
+
+/**
+ * An administrator changed a programme: the programmes and catalogues are fetched again when next needed, and the
+ * open plan's session (built on the old definition) is left, so that reopening the plan sees the change.
+ */
+function forgetReference(): void {
+  reference = null;
+  if (session && session.queue.pending === 0) session = null;
 }
 
 /** The catalogue of a programme, fetched once. */
@@ -158,6 +168,15 @@ async function render(route: Route): Promise<void> {
       const ref = await loadReference();
       replaceChildren(root, await renderOrganisationsPage(ref.programmes));
       document.title = 'Organisations — Cohésio';
+      return;
+    }
+    if (route.page === 'programmes') {
+      shell?.dispose();
+      shell = null;
+      const page = await renderProgrammesPage({ programmeId: route.programmeId, onChanged: forgetReference });
+      if (current !== renders) return;
+      replaceChildren(root, page);
+      document.title = 'Programmes — Cohésio';
       return;
     }
     const s = await openPlan(route.planId);

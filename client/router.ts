@@ -1,8 +1,9 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/organisations`, `#/plan/<id>/<section>`, `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`,
- * `#/plan/<id>/rapport[/<year>][?type=<kind>]` (the submissions to the DiCS: the annual report unless a kind of the
- * programme is named); `?focus=<path>` puts the cursor on a field.
+ * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/plan/<id>/<section>`,
+ * `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`, `#/plan/<id>/rapport[/<year>][?type=<kind>]`
+ * (the submissions to the DiCS: the annual report unless a kind of the programme is named); `?focus=<path>` puts the
+ * cursor on a field.
  */
 export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
 export type FinanceView = (typeof FINANCE_VIEWS)[number];
@@ -11,6 +12,8 @@ export type Route =
   | { page: 'plans' }
   /** The communes, associations and CPAS (administrator, DiCS). */
   | { page: 'organisations' }
+  /** The programmes, and one of them when `programmeId` is set. */
+  | { page: 'programmes'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -37,6 +40,7 @@ export function parseRoute(hash: string): Route {
     }
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
+  if (parts[0] === 'programmes') return { page: 'programmes', programmeId: parts[1] ?? null };
   return { page: 'plans' };
 }
 
@@ -58,4 +62,9 @@ export function financeHref(planId: string, view: FinanceView, year?: number | n
 /** `#/plan/<id>/rapport/<année>[?type=<kind>]`; without a year, the page's default year; without a kind, the annual report. */
 export function reportHref(planId: string, year?: number | null, kind?: string | null): string {
   return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}${kind ? `?type=${encodeURIComponent(kind)}` : ''}`;
+}
+
+/** `#/programmes`, or `#/programmes/<id>` for one programme. */
+export function programmesHref(programmeId?: string | null): string {
+  return `#/programmes${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
 }

@@ -54,6 +54,8 @@ export const CAPABILITIES = [
   'manage-users',
   /** Communes, associations of communes and CPAS: create, edit, create a plan for one. */
   'manage-organisations',
+  /** Creating, editing and publishing a draft programme (its years, submission kinds and catalogue). */
+  'manage-programmes',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

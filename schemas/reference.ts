@@ -147,8 +147,8 @@ export const ThematiqueSchema = z
   .strict();
 export const CatalogueActionSchema = z
   .object({
-    code: z.string().regex(/^[1-9]\.[0-9]\.[0-9]{2}$/),
-    intitule: z.string().min(1),
+    code: z.string().regex(/^[1-9]\.[0-9]\.[0-9]{2}$/, 'Code d’action attendu : axe.thématique.numéro (ex. 1.3.03)'),
+    intitule: z.string().trim().min(1, 'Intitulé obligatoire'),
     objectif: z.string().nullable(),
     /** Default rows proposed when the action is added to a plan, besides the form's standard activity rows. */
     indicators: z.array(CatalogueIndicatorSchema).default([]),

@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { ORGANISATIONS_HREF, sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, programmesHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 
@@ -64,6 +64,10 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
         'Plans de Cohésion sociale de Wallonie',
         meCan('manage-organisations') ? [' · ', h('a', { href: ORGANISATIONS_HREF, 'data-testid': 'organisations-link' }, 'Organisations')] : null,
       ),
+      // The administrator edits the programmes, the DiCS reads them.
+      meCan('manage-programmes') || meCan('review')
+        ? h('a', { href: programmesHref(), class: 'header-link', 'data-testid': 'programmes-link' }, 'Programmes')
+        : null,
       accountMenu(),
     ),
     h(

@@ -71,6 +71,8 @@ export const programmes = sqliteTable(
     definition: text('definition', { mode: 'json' }).notNull(),
     catalogue: text('catalogue', { mode: 'json' }).notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** Who last changed a draft (name and role, as the programme page shows it); null for the templates' own rows. */
+    updatedBy: text('updated_by'),
     version: integer('version').notNull().default(1),
   },
   (t) => [check('programmes_statut', inList(t.statut, PROGRAMME_STATUSES))],

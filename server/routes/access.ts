@@ -31,6 +31,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   reopen: 'rouvrir un rapport soumis',
   'manage-users': 'gérer les comptes',
   'manage-organisations': 'gérer les organisations (communes, associations, CPAS)',
+  'manage-programmes': 'modifier les programmes',
 };
 
 function originOf(c: Context): ChangeOrigin {

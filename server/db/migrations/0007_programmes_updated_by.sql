@@ -1,0 +1,1 @@
+ALTER TABLE `programmes` ADD `updated_by` text;
