@@ -8,7 +8,15 @@ import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../sch
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { brusselsTime } from '../../schemas/dates.ts';
-import { ANNUAL_REPORT_KIND, submissionDueDate, submissionKindOf, submissionYears, type Programme, type SubmissionKind } from '../../schemas/reference.ts';
+import {
+  ANNUAL_REPORT_KIND,
+  programmeSpan,
+  submissionDueDate,
+  submissionKindOf,
+  submissionYears,
+  type Programme,
+  type SubmissionKind,
+} from '../../schemas/reference.ts';
 import {
   checkSubmission,
   isReadyToSubmit,
@@ -122,6 +130,10 @@ export function requireSubmissionKind(programme: Programme, id: string | undefin
 
 /** 400 at `annee` when the kind does not cover the year (a unique kind covers one year, an annual one each programme year). */
 function requireKindYear(programme: Programme, kind: SubmissionKind, annee: number): void {
+  if (!programme.years.includes(annee)) {
+    const message = `L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`;
+    throw new ValidationError(message, [{ path: 'annee', message }]);
+  }
   const years = submissionYears(programme, kind);
   if (!years.includes(annee)) {
     const span = years.length === 1 ? String(years[0]) : `${years[0]}-${years[years.length - 1]}`;

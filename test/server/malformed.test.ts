@@ -239,6 +239,8 @@ function urlOf(path: string, plan: Awaited<ReturnType<typeof getPlan>>): string 
     section: 'textes',
     year: '2021',
     kind: 'actual',
+    programmeId: 'pcs-2027',
+    code: '1.3.03',
   };
   return path.replace(/:(\w+)(\{[^}]*\})?/g, (_, name: string, pattern: string | undefined) => (pattern ? pattern.slice(1, -1) : (ids[name] ?? name)));
 }
