@@ -93,3 +93,36 @@ export const LIST_FIELDS: readonly { pattern: readonly string[]; list: Programme
 export function listFieldOf(parts: readonly string[]): (typeof LIST_FIELDS)[number] | null {
   return LIST_FIELDS.find((f) => f.pattern.length === parts.length && f.pattern.every((p, i) => p === '*' || p === parts[i])) ?? null;
 }
+
+/**
+ * Takes out of a plan document (rows as arrays) every list value the programme's lists do not hold — a fiche carried
+ * to the next programme keeps « Inscrite dans PCS 2 » only if that programme still offers it. Answers how many values
+ * were taken out; the document is changed in place.
+ */
+export function dropValuesOutsideLists(doc: Record<string, unknown>, programme: { listes?: ProgrammeListsInput | undefined }): number {
+  const lists = listsOf(programme);
+  let dropped = 0;
+  const visit = (node: unknown, rest: readonly string[], field: (typeof LIST_FIELDS)[number]): void => {
+    if (node === null || typeof node !== 'object') return;
+    const [part, ...tail] = rest;
+    if (part === undefined) return;
+    if (part === '*') {
+      if (Array.isArray(node)) for (const item of node) visit(item, tail, field);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (tail.length) return visit(record[part], tail, field);
+    const allowed = lists[field.list];
+    const value = record[part];
+    if (field.multiple && Array.isArray(value)) {
+      const kept = value.filter((v) => allowed.includes(String(v)));
+      dropped += value.length - kept.length;
+      record[part] = kept;
+    } else if (typeof value === 'string' && !allowed.includes(value)) {
+      dropped += 1;
+      record[part] = null;
+    }
+  };
+  for (const field of LIST_FIELDS) visit(doc, field.pattern, field);
+  return dropped;
+}

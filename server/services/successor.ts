@@ -1,3 +1,4 @@
+import { dropValuesOutsideLists } from '../../schemas/programme-lists.ts';
 import { and, count, desc, eq } from 'drizzle-orm';
 import { plans, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
@@ -141,6 +142,8 @@ export function prepareSuccessor(ctx: ServiceContext & { planId: string; input: 
   });
   const oldProgramme = requireProgramme(ctx, plan.programmeId);
   const doc = successorDocument(plan, target, kept, oldProgramme.years);
+  // A value of a closed list the new programme no longer offers is left blank, to be chosen again.
+  dropValuesOutsideLists(doc, target);
   const issues = findIntegrityIssues(doc, target);
   if (issues.length) throw new ValidationError(`Plan suivant impossible (${issues[0]!.path}) : ${issues[0]!.message}`, issues);
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CADRES_EXISTANTS, FREQUENCES, MODES_COMMUNICATION_EXTERNE } from '../../schemas/enums.ts';
 import { findListIssues } from '../../schemas/integrity.ts';
 import { PlanDocumentSchema } from '../../schemas/plan.ts';
-import { LIST_FIELDS, PROGRAMME_LIST_DEFAULTS, PROGRAMME_LIST_NAMES, listsOf } from '../../schemas/programme-lists.ts';
+import { LIST_FIELDS, PROGRAMME_LIST_DEFAULTS, PROGRAMME_LIST_NAMES, dropValuesOutsideLists, listsOf } from '../../schemas/programme-lists.ts';
 import { ProgrammeSchema, type Programme } from '../../schemas/reference.ts';
 import { loadReferenceData } from '../../server/reference.ts';
 
@@ -88,5 +88,25 @@ describe('findListIssues', () => {
 
   it('ignores the fields of no programme list', () => {
     expect(findListIssues(plan, PCS_4, [{ path: 'actions.a1.fiche.description', old: null, new: 'Inscrite dans PCS 2' }])).toEqual([]);
+  });
+});
+
+describe('dropValuesOutsideLists (a plan carried to the next programme)', () => {
+  it('leaves blank the values the new programme no longer offers and keeps the others', () => {
+    const doc = PlanDocumentSchema.parse({
+      commune: 'Liège',
+      programmeId: PCS_4.id,
+      communication: { externe: [MODES_COMMUNICATION_EXTERNE[0]] },
+      actions: [
+        { id: 'a1', code: '1.3.03', fiche: { cadreExistant: CADRES_EXISTANTS[0], calendrier: { frequence: FREQUENCES[0] } } },
+        { id: 'a2', code: '2.4.01', fiche: { cadreExistant: listsOf(PCS_4).cadresExistants[0] } },
+      ],
+    });
+    expect(dropValuesOutsideLists(doc, PCS_4)).toBe(1);
+    expect(doc.actions.map((a) => a.fiche.cadreExistant)).toEqual([null, 'Inscrite dans PCS 3']);
+    expect(doc.actions[0]!.fiche.calendrier.frequence).toBe(FREQUENCES[0]);
+    expect(doc.communication.externe).toEqual([MODES_COMMUNICATION_EXTERNE[0]]);
+    expect(dropValuesOutsideLists(doc, PCS_3)).toBe(1);
+    expect(doc.actions[1]!.fiche.cadreExistant).toBeNull();
   });
 });
