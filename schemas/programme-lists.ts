@@ -111,7 +111,10 @@ export function dropValuesOutsideLists(doc: Record<string, unknown>, programme: 
       return;
     }
     const record = node as Record<string, unknown>;
-    if (tail.length) return visit(record[part], tail, field);
+    if (tail.length) {
+      visit(record[part], tail, field);
+      return;
+    }
     const allowed = lists[field.list];
     const value = record[part];
     if (field.multiple && Array.isArray(value)) {
