@@ -15,7 +15,7 @@ import { financeLinePath } from './plan-path-syntax.ts';
 import { YearKey } from './indicator.ts';
 import { MAX_CENTS, formatEuros, formatPercent, ratioHundredthsOfPercent, sumOrNull } from './numbers.ts';
 import { RowId, Version, isoDate, mediumText, optCents, scaledNumber, shortText } from './primitives.ts';
-import { programmeSpan, type Programme } from './reference.ts';
+import { type Programme, yearOutsideProgramme } from './reference.ts';
 import type { Transfer } from './transfer.ts';
 import type { OrganisationKind } from './porteur.ts';
 
@@ -86,7 +86,7 @@ export type VersionIssue = { path: string; message: string };
  */
 export function checkNewBudgetVersion(existing: readonly BudgetVersion[], fields: BudgetVersionFields, programme: Programme): VersionIssue[] {
   if (!programme.years.includes(fields.annee)) {
-    return [{ path: 'annee', message: `L'année ${fields.annee} n'appartient pas au programme (${programmeSpan(programme)})` }];
+    return [{ path: 'annee', message: yearOutsideProgramme(programme, fields.annee) }];
   }
   const ofYear = versionsOfYear(existing, fields.annee);
   const previsionnel = ofYear.find((v) => v.nature === 'previsionnel');

@@ -105,6 +105,11 @@ export function programmeSpan(programme: Programme): string {
   return `${programme.years[0]}-${programme.years[programme.years.length - 1]}`;
 }
 
+/** The French message for a year that is not one of the programme's years. */
+export function yearOutsideProgramme(programme: Programme, year: number | string): string {
+  return `L'année ${year} n'appartient pas au programme (${programmeSpan(programme)})`;
+}
+
 /** The kind of submission `id` of the programme, or null. */
 export function submissionKindOf(programme: Programme, id: string): SubmissionKind | null {
   return programme.soumissions.find((k) => k.id === id) ?? null;

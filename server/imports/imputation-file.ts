@@ -9,7 +9,7 @@ import {
 } from '../../schemas/imputation-import.ts';
 import { IMPUTATION_NATURE_LABELS, IMPUTATION_NATURES, ImputationFieldsSchema, type ImputationNature } from '../../schemas/finance.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
-import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { openWorkbook } from './xlsx.ts';
 
@@ -222,7 +222,7 @@ function yearOf(cell: Cell, programme: Programme): Converted<number> {
       break;
   }
   if (!programme.years.includes(year)) {
-    return { problem: `L'année ${year} n'appartient pas au programme (${programmeSpan(programme)})` };
+    return { problem: yearOutsideProgramme(programme, year) };
   }
   return { value: year };
 }

@@ -12,7 +12,7 @@ import { TIME_PERIOD_EX_ANTE, TIME_PERIOD_EX_POST } from '../../schemas/plan.ts'
 import type { Unit } from '../../schemas/numbers.ts';
 import type { ApiIssue } from '../../schemas/errors.ts';
 import { pathOfIssue } from '../../schemas/plan-path.ts';
-import { isProgrammeYear, programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { isProgrammeYear, programmeSpan, type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { CONSUMPTION_ROW, readPlan, requirePlanRow, storeCell } from './plan-store.ts';
 import { mutatePlan } from './mutate.ts';
 import { requireProgramme, type ServiceContext } from './context.ts';
@@ -50,7 +50,7 @@ function validateCell(
   if (cell.grid === 'indicator-target' || cell.grid === 'indicator-actual') {
     const unit = units.get(cell.row);
     if (!unit) return `Indicateur introuvable dans ce plan : ${cell.row}`;
-    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    if (!isYear) return yearOutsideProgramme(programme, cell.period);
     schema = indicatorValue(unit);
     indicatorId = cell.row;
   } else if (cell.grid === 'time') {
@@ -61,11 +61,11 @@ function validateCell(
     schema = percentHundredths;
   } else if (cell.grid === 'transfer') {
     if (!transferIds.has(cell.row)) return `Transfert introuvable dans ce plan : ${cell.row}`;
-    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    if (!isYear) return yearOutsideProgramme(programme, cell.period);
     schema = cents;
   } else {
     if (cell.row !== CONSUMPTION_ROW) return `Ligne inconnue : ${cell.row}`;
-    if (!isYear) return `L'année ${cell.period} n'appartient pas au programme (${yearsText})`;
+    if (!isYear) return yearOutsideProgramme(programme, cell.period);
     schema = cents;
   }
   if (cell.value === null) return { value: null, indicatorId };

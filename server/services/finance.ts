@@ -28,7 +28,7 @@ import {
 } from '../../schemas/finance.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
-import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readImputationFile } from '../imports/imputation-file.ts';
 import type { CreateImputationBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
@@ -55,7 +55,7 @@ function requirePorteurFunction(db: DbOrTx, planId: string, code: FunctionalCode
 
 function requireProgrammeYear(programme: Programme, year: number, path: string): void {
   if (!programme.years.includes(year)) {
-    const message = `L'année ${year} n'appartient pas au programme (${programmeSpan(programme)})`;
+    const message = yearOutsideProgramme(programme, year);
     throw new ValidationError(message, [{ path, message }]);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { programmeSpan, type Programme } from '../../schemas/reference.ts';
+import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { defaultReportYear, PDF_STAGE_LABELS, type PdfJob, type PdfStage } from '../../schemas/pdf-export.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { formatPercent } from '../../schemas/numbers.ts';
@@ -37,7 +37,7 @@ export function resolveReportYear(ctx: ServiceContext, programme: Programme, ann
   const years = programme.years;
   if (annee !== undefined) {
     if (!years.includes(annee)) {
-      throw new ValidationError(`L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`, [
+      throw new ValidationError(yearOutsideProgramme(programme, annee), [
         { path: 'annee', message: `Choisissez une année de ${years[0]} à ${years[years.length - 1]}` },
       ]);
     }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath } from '../../schemas/audit.ts';
 import { isPlanPath } from '../../schemas/plan-path.ts';
-import { isProgrammeYear } from '../../schemas/reference.ts';
+import { isProgrammeYear, yearOutsideProgramme } from '../../schemas/reference.ts';
 import type { MessageKind, ReviewThread, ThreadStatus } from '../../schemas/submission.ts';
 import type { OpenThreadBody, PostMessageBody, ResolveThreadBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
@@ -75,7 +75,7 @@ export function openReviewThread(ctx: ServiceContext & { planId: string; input: 
   const plan = readPlan(ctx.db, ctx.planId);
   const programme = requireProgramme(ctx, plan.programmeId);
   if (!isProgrammeYear(programme, String(annee))) {
-    throw new ValidationError(`L'année ${annee} n'appartient pas au programme`, [{ path: 'annee', message: 'Année hors programme' }]);
+    throw new ValidationError(yearOutsideProgramme(programme, annee), [{ path: 'annee', message: 'Année hors programme' }]);
   }
   if (!isPlanPath(plan, chemin)) {
     throw new ValidationError("La valeur questionnée n'existe pas dans ce plan (supprimée depuis ?)", [

@@ -10,7 +10,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { brusselsTime } from '../../schemas/dates.ts';
 import {
   ANNUAL_REPORT_KIND,
-  programmeSpan,
+  yearOutsideProgramme,
   submissionDueDate,
   submissionKindOf,
   submissionYears,
@@ -131,7 +131,7 @@ export function requireSubmissionKind(programme: Programme, id: string | undefin
 /** 400 at `annee` when the kind does not cover the year (a unique kind covers one year, an annual one each programme year). */
 function requireKindYear(programme: Programme, kind: SubmissionKind, annee: number): void {
   if (!programme.years.includes(annee)) {
-    const message = `L'année ${annee} n'appartient pas au programme (${programmeSpan(programme)})`;
+    const message = yearOutsideProgramme(programme, annee);
     throw new ValidationError(message, [{ path: 'annee', message }]);
   }
   const years = submissionYears(programme, kind);

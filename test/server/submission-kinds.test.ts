@@ -72,7 +72,7 @@ describe('the checklist of a kind of submission', () => {
     expectApiError(await failure(api.submissions.checklist.$get({ param, query: { annee: '2031', kind: 'evaluation-finale' } })), 400, 'validation', 'annee');
     const outside = await failure(api.submissions.$post({ param, json: { annee: 2026, kind: JUSTIFICATION } }));
     expectApiError(outside, 400, 'validation', 'annee');
-    expect(outside.body.message).toBe("L'année 2026 n'est pas couverte par « Justification financière annuelle » (années : 2027-2032)");
+    expect(outside.body.message).toBe("L'année 2026 n'appartient pas au programme (2027-2032)");
   });
 });
 

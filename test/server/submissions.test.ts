@@ -98,7 +98,7 @@ describe('the completeness checklist', () => {
       t.apiAs('chef').plans[':planId'].submissions.checklist.$get({ param: { planId: t.plan.id }, query: { annee: String(annee) } });
     const last = years[years.length - 1]!;
     const outside = expectApiError(await failure(checklist(last + 1)), 400, 'validation', 'annee');
-    expect(outside.message).toBe(`L'année ${last + 1} n'est pas couverte par « Rapport annuel d'activités et financier » (années : 2020-2026)`);
+    expect(outside.message).toBe(`L'année ${last + 1} n'appartient pas au programme (2020-2026)`);
     expect((await reply(checklist(last))).status).toBe(200);
   });
 });
