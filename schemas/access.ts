@@ -56,6 +56,12 @@ export const CAPABILITIES = [
   'manage-organisations',
   /** Creating, editing and publishing a draft programme (its years, submission kinds and catalogue). */
   'manage-programmes',
+  /** The regional workspace: every plan of a programme, the review queue, deadlines, overdue plans, consolidation. */
+  'read-region',
+  /** Granting one plan a later due date for a submission. */
+  'grant-extension',
+  /** Reading the e-mails the application sent or kept in its outbox. */
+  'read-outbox',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
@@ -76,7 +82,7 @@ export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   ],
   finance: ['read', 'edit-finance', 'edit-cells', 'import-workbook', 'justify', 'answer', 'discuss'],
   partenaire: ['read', 'edit-cells', 'edit-action-texts', 'import-workbook', 'answer', 'discuss'],
-  dics: ['read', 'review', 'discuss', 'reopen', 'manage-organisations'],
+  dics: ['read', 'review', 'discuss', 'reopen', 'manage-organisations', 'read-region', 'grant-extension'],
   admin: [...CAPABILITIES],
 };
 

@@ -465,3 +465,124 @@ export const reviewMessages = sqliteTable(
   },
   (t) => [index('review_messages_thread').on(t.threadId, t.id), check('review_messages_nature', inList(t.nature, MESSAGE_KINDS))],
 );
+
+/**
+ * What the regional overview shows of a plan that would otherwise need the whole plan read and checked (findings,
+ * budget figures, porteur, chef de projet), computed from the plan at `planVersion`: stale when the plan's version moved.
+ */
+export const planSummaries = sqliteTable('plan_summaries', {
+  planId: text('plan_id')
+    .primaryKey()
+    .references(() => plans.id, { onDelete: 'cascade' }),
+  planVersion: integer('plan_version').notNull(),
+  computedAt: text('computed_at').notNull(),
+  /** JSON, validated by the regional overview's schema when read. */
+  data: text('data').notNull(),
+});
+
+/** A later due date the DiCS grants one plan for one submission kind and year. */
+export const deadlineExtensions = sqliteTable(
+  'deadline_extensions',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    annee: integer('annee').notNull(),
+    /** The new due date (ISO date). */
+    echeance: text('echeance').notNull(),
+    motif: text('motif'),
+    accordeLe: text('accorde_le').notNull(),
+    accordePar: text('accorde_par').notNull(),
+  },
+  (t) => [uniqueIndex('deadline_extensions_obligation').on(t.planId, t.kind, t.annee)],
+);
+
+/** What the application tells one person (a reminder, a returned submission…), read in the interface. */
+export const notifications = sqliteTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    planId: text('plan_id').references(() => plans.id, { onDelete: 'cascade' }),
+    /** What it is about, e.g. `rappel`, `retour` (the services' closed list). */
+    nature: text('nature').notNull(),
+    titre: text('titre').notNull(),
+    texte: text('texte').notNull(),
+    /** Where the interface leads (a client route such as `#/plans/…`), or null. */
+    lien: text('lien'),
+    createdAt: text('created_at').notNull(),
+    readAt: text('read_at'),
+  },
+  (t) => [index('notifications_user').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Every e-mail the application sends, kept: sent through SMTP when it is configured (`envoye`, or `echec` with the
+ * error), otherwise left in this outbox (`boite`) for the administrator to read — never silently dropped.
+ */
+export const mailOutbox = sqliteTable(
+  'mail_outbox',
+  {
+    id: text('id').primaryKey(),
+    destinataire: text('destinataire').notNull(),
+    sujet: text('sujet').notNull(),
+    texte: text('texte').notNull(),
+    createdAt: text('created_at').notNull(),
+    statut: text('statut').notNull(),
+    envoyeLe: text('envoye_le'),
+    erreur: text('erreur'),
+  },
+  (t) => [index('mail_outbox_created').on(t.createdAt)],
+);
+
+/** The reminders already sent (one per plan, kind, year and step), so that a reminder goes once. */
+export const remindersSent = sqliteTable(
+  'reminders_sent',
+  {
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    annee: integer('annee').notNull(),
+    /** Which reminder: e.g. `J-30`, `J-7`, `J+1`, `J+30` (days from the due date). */
+    etape: text('etape').notNull(),
+    /** The due date it was computed against: an extension makes the steps due again. */
+    echeance: text('echeance').notNull(),
+    sentAt: text('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.kind, t.annee, t.etape, t.echeance] })],
+);
+
+/**
+ * The DiCS's typed reasons for returning a submission ("demande de correction"), each attached to a section of the
+ * fiche plan or to a fiche action, so the commune sees the request where it has to correct.
+ */
+export const returnReasons = sqliteTable(
+  'return_reasons',
+  {
+    id: text('id').primaryKey(),
+    submissionId: text('submission_id')
+      .notNull()
+      .references(() => submissions.id, { onDelete: 'cascade' }),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    /** `section` (a fiche plan section key), `fiche` (an action id) or `plan` (the whole plan). */
+    cibleType: text('cible_type').notNull(),
+    cible: text('cible'),
+    /** How the target was named when returned (a fiche may be deleted later). */
+    cibleLibelle: text('cible_libelle').notNull(),
+    /** The reason's type, from the review queue's closed list. */
+    motifType: text('motif_type').notNull(),
+    texte: text('texte').notNull(),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    /** When the commune marked it corrected (null while open). */
+    resolvedAt: text('resolved_at'),
+  },
+  (t) => [index('return_reasons_plan').on(t.planId), index('return_reasons_submission').on(t.submissionId)],
+);

@@ -32,6 +32,9 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   'manage-users': 'gérer les comptes',
   'manage-organisations': 'gérer les organisations (communes, associations, CPAS)',
   'manage-programmes': 'modifier les programmes',
+  'read-region': 'consulter l’espace régional (tous les plans, file d’instruction, échéances, consolidation)',
+  'grant-extension': 'accorder un délai',
+  'read-outbox': 'lire les courriels envoyés',
 };
 
 function originOf(c: Context): ChangeOrigin {
