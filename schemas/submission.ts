@@ -133,8 +133,10 @@ export type Obligation = {
   kind: string;
   kindLabel: string;
   annee: number;
-  /** Due date (ISO). */
+  /** Due date (ISO): the programme's, or the later one the DiCS granted this plan. */
   echeance: string;
+  /** The programme's due date when the DiCS granted a later one (`echeance`), else null. */
+  echeanceProgramme: string | null;
   statut: ObligationStatus;
   /** The latest submission of the kind and year, if any. */
   submissionId: string | null;
@@ -158,26 +160,35 @@ export function obligationStatus(
   return { statut, enRetard: !done && today > echeance };
 }
 
+/** How obligations (and the DiCS's extensions of their due dates) are keyed: one kind of submission, one year. */
+export function obligationKey(kind: string, annee: number): string {
+  return `${kind}|${annee}`;
+}
+
 /**
  * What the programme asks of the plan on `today` (ISO date): every kind × every year it covers, in the programme's
- * order of kinds then years, with its due date and where it stands (see obligationStatus). The API's obligations
- * and the report page's « À remettre » lines.
+ * order of kinds then years, with its due date (a later one from `extensions`, by obligationKey) and where it stands
+ * (see obligationStatus). The API's obligations and the report page's « À remettre » lines.
  */
 export function planObligations(
   programme: Programme,
   submissions: readonly Pick<Submission, 'id' | 'kind' | 'annee' | 'numero' | 'statut'>[],
   today: string,
+  extensions: ReadonlyMap<string, string> = new Map(),
 ): Obligation[] {
-  const latest = new Map(latestSubmissions(submissions).map((s) => [`${s.kind}|${s.annee}`, s]));
+  const latest = new Map(latestSubmissions(submissions).map((s) => [obligationKey(s.kind, s.annee), s]));
   return programme.soumissions.flatMap((kind) =>
     submissionYears(programme, kind).map((annee) => {
-      const echeance = submissionDueDate(programme, kind, annee)!;
-      const last = latest.get(`${kind.id}|${annee}`) ?? null;
+      const key = obligationKey(kind.id, annee);
+      const programmeDue = submissionDueDate(programme, kind, annee)!;
+      const echeance = extensions.get(key) ?? programmeDue;
+      const last = latest.get(key) ?? null;
       return {
         kind: kind.id,
         kindLabel: kind.label,
         annee,
         echeance,
+        echeanceProgramme: echeance === programmeDue ? null : programmeDue,
         ...obligationStatus(last, annee, echeance, today),
         submissionId: last?.id ?? null,
         numero: last?.numero ?? null,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { submissions } from '../db/schema.ts';
+import { deadlineExtensions, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
@@ -21,6 +21,7 @@ import {
   checkSubmission,
   isReadyToSubmit,
   LOCKING_STATUSES,
+  obligationKey,
   planObligations,
   type Obligation,
   SUBMISSION_STATUS_LABELS,
@@ -161,7 +162,19 @@ function todayOf(ctx: ServiceContext): string {
  * years, with its due date and where it stands today (its latest submission's status, or not begun / in preparation).
  */
 export function listObligations(ctx: ServiceContext & { planId: string }): Obligation[] {
-  return planObligations(programmeOfPlan(ctx, ctx.planId), rowsOf(ctx.db, ctx.planId), todayOf(ctx));
+  return planObligations(programmeOfPlan(ctx, ctx.planId), rowsOf(ctx.db, ctx.planId), todayOf(ctx), readDeadlineExtensions(ctx.db, ctx.planId));
+}
+
+/** The later due dates the DiCS granted the plan, by obligationKey (kind, year). */
+export function readDeadlineExtensions(db: DbOrTx, planId: string): Map<string, string> {
+  return new Map(
+    db
+      .select({ kind: deadlineExtensions.kind, annee: deadlineExtensions.annee, echeance: deadlineExtensions.echeance })
+      .from(deadlineExtensions)
+      .where(eq(deadlineExtensions.planId, planId))
+      .all()
+      .map((e) => [obligationKey(e.kind, e.annee), e.echeance]),
+  );
 }
 
 function checklistOf(ctx: ServiceContext, plan: Plan, kind: SubmissionKind, annee: number): ChecklistItem[] {
