@@ -127,7 +127,7 @@ export { actionPathPrefix } from './plan-path.ts';
 
 // ——— Stored history ————————————————————————————————————————————————————————————————————————————————————————————
 
-export const AUDIT_EVENTS = ['modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution'] as const;
+export const AUDIT_EVENTS = ['modification', 'soumission', 'reouverture', 'retour', 'approbation', 'question', 'reponse', 'resolution', 'echeance'] as const;
 export type AuditEvent = (typeof AUDIT_EVENTS)[number];
 
 /** How the events read in the history panel and its XLSX export. */
@@ -140,6 +140,7 @@ export const AUDIT_EVENT_LABELS: Record<AuditEvent, string> = {
   question: 'Question de la DiCS',
   reponse: 'Réponse',
   resolution: 'Question résolue',
+  echeance: 'Échéance',
 };
 
 /** "Modification", or "Soumission — Rapport <année> soumis…" when the entry says what it is about. */

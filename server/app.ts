@@ -20,6 +20,7 @@ import { pdfRoutes } from './routes/pdf.ts';
 import { financeRoutes } from './routes/finance.ts';
 import { historyRoutes } from './routes/history.ts';
 import { submissionRoutes } from './routes/submissions.ts';
+import { deadlineRoutes } from './routes/deadlines.ts';
 import { authRoutes } from './routes/auth.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
@@ -87,7 +88,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', financeRoutes())
     .route('/plans', historyRoutes())
     .route('/plans', submissionRoutes(pdf.pool))
-    .route('/plans', successorRoutes());
+    .route('/plans', successorRoutes())
+    .route('/', deadlineRoutes());
 
   const app = new Hono()
     .use(

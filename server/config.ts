@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
+import type { SmtpSettings } from './services/mail.ts';
+
+const optionalText = z.string().trim().min(1).max(500).optional();
 
 /** Runtime configuration, parsed once from the environment by `server/main.ts`. */
 export const ConfigSchema = z.object({
@@ -10,6 +13,20 @@ export const ConfigSchema = z.object({
   LOAD_SAMPLE: z.enum(['true', 'false']).default('true'),
   /** Handsontable licence key; the evaluation key is for development and evaluation only (see README). */
   HANDSONTABLE_LICENSE_KEY: z.string().trim().min(1).max(200).default('non-commercial-and-evaluation'),
+  /** SMTP server: a URL (`smtp://user:password@host:587`, `smtps://…:465`), or host, port and credentials. None: e-mails stay in the outbox. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'URL smtp:// ou smtps:// attendue' }).optional(),
+  SMTP_HOST: optionalText,
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. Default: true on port 465. */
+  SMTP_SECURE: z.enum(['true', 'false']).optional(),
+  SMTP_USER: optionalText,
+  SMTP_PASSWORD: z.string().max(500).optional(),
+  /** The sender of the application's e-mails. */
+  SMTP_FROM: z.string().trim().min(3).max(300).default('Cohésio <cohesio@localhost>'),
+  /** The address people open Cohésio at, for the links of the e-mails (default http://HOST:PORT). */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'URL http:// ou https:// attendue' }).optional(),
+  /** Minutes between two runs of the reminders (also run at start); 0: only at start and by `npm run reminders`. */
+  REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 export type Config = {
@@ -20,6 +37,11 @@ export type Config = {
   loadSample: boolean;
   handsontableLicenseKey: string;
   clientDir: string;
+  /** Null: no SMTP server, e-mails are kept in the outbox for the administrator. */
+  smtp: SmtpSettings | null;
+  mailFrom: string;
+  publicUrl: string;
+  reminderIntervalMinutes: number;
 };
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
@@ -37,5 +59,16 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     loadSample: r.data.LOAD_SAMPLE === 'true',
     handsontableLicenseKey: r.data.HANDSONTABLE_LICENSE_KEY,
     clientDir: resolve('dist/client'),
+    smtp: smtpOf(r.data),
+    mailFrom: r.data.SMTP_FROM,
+    publicUrl: (r.data.PUBLIC_URL ?? `http://${r.data.HOST}:${r.data.PORT}`).replace(/\/+$/, ''),
+    reminderIntervalMinutes: r.data.REMINDER_INTERVAL_MINUTES,
   };
+}
+
+function smtpOf(env: z.infer<typeof ConfigSchema>): SmtpSettings | null {
+  if (env.SMTP_URL) return { url: env.SMTP_URL };
+  if (!env.SMTP_HOST) return null;
+  const secure = env.SMTP_SECURE ? env.SMTP_SECURE === 'true' : env.SMTP_PORT === 465;
+  return { host: env.SMTP_HOST, port: env.SMTP_PORT, secure, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null };
 }

@@ -18,7 +18,12 @@ export type ServiceContext = {
   /** Where a change comes from and why, for the audit trail. */
   origin?: ChangeOrigin;
   reason?: string | null;
+  /** Sends queued e-mails off the request (server/services/mail.ts); absent, e-mails stay in the outbox. */
+  mail?: MailQueue;
 };
+
+/** What services need of the mailer: whether it sends (SMTP configured), the address links start with, a nudge to send. */
+export type MailQueue = { sends: boolean; publicUrl: string; wake(): void };
 
 /** The name the audit trail gives the server's own work (loading the sample, the command line). */
 export const SYSTEM_ACTOR_NAME = 'Cohésio (système)';
