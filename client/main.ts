@@ -16,6 +16,7 @@ import { renderProgrammesPage } from './pages/programmes.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
 import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
+import { renderOutboxPage } from './pages/outbox.ts';
 
 /**
  * Start-up: who is signed in, then reference data and configuration once, then one page per address. The open
@@ -168,6 +169,13 @@ async function render(route: Route): Promise<void> {
       const ref = await loadReference();
       replaceChildren(root, await renderOrganisationsPage(ref.programmes));
       document.title = 'Organisations — Cohésio';
+      return;
+    }
+    if (route.page === 'outbox') {
+      shell?.dispose();
+      shell = null;
+      replaceChildren(root, await renderOutboxPage());
+      document.title = 'Courriels — Cohésio';
       return;
     }
     if (route.page === 'programmes') {

@@ -12,6 +12,8 @@ export type Route =
   | { page: 'plans' }
   /** The communes, associations and CPAS (administrator, DiCS). */
   | { page: 'organisations' }
+  /** The e-mails the application sent or keeps in its outbox (administrator). */
+  | { page: 'outbox' }
   /** The programmes, and one of them when `programmeId` is set. */
   | { page: 'programmes'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
@@ -27,6 +29,7 @@ export function parseRoute(hash: string): Route {
   const focus = params.get('focus');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'organisations') return { page: 'organisations' };
+  if (parts[0] === 'courriels') return { page: 'outbox' };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -45,6 +48,7 @@ export function parseRoute(hash: string): Route {
 }
 
 export const ORGANISATIONS_HREF = '#/organisations';
+export const OUTBOX_HREF = '#/courriels';
 
 export function sectionHref(planId: string, section: string, focus?: string): string {
   return `#/plan/${encodeURIComponent(planId)}/${section}${focus ? `?focus=${encodeURIComponent(focus)}` : ''}`;

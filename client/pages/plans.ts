@@ -3,9 +3,11 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { ORGANISATIONS_HREF, programmesHref, sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, OUTBOX_HREF, programmesHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
+import { dueSection } from './due-list.ts';
+import { notificationsMenu } from './notifications.ts';
 
 /**
  * The plans the signed-in person sees (the server answers only those: their commune's, or all for the DiCS), and the
@@ -68,8 +70,12 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
       meCan('manage-programmes') || meCan('review')
         ? h('a', { href: programmesHref(), class: 'header-link', 'data-testid': 'programmes-link' }, 'Programmes')
         : null,
+      meCan('read-outbox') ? h('a', { href: OUTBOX_HREF, class: 'header-link', 'data-testid': 'outbox-link' }, 'Courriels') : null,
+      notificationsMenu(),
       accountMenu(),
     ),
+    // What is due on the person's plans: for the people of a commune, association or CPAS (the DiCS has its own lists).
+    currentMe()?.organisation ? dueSection() : null,
     h(
       'section',
       null,

@@ -1,6 +1,7 @@
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
 import { brusselsTime } from '../../../schemas/dates.ts';
+import { extensionText } from '../../../schemas/deadlines.ts';
 import { ANNUAL_REPORT_KIND, submissionDueDate, submissionYears, type SubmissionKind } from '../../../schemas/reference.ts';
 import {
   COMPLETENESS_RULE,
@@ -63,6 +64,8 @@ export type ReportModelDeps = {
   toast(text: string): void;
   /** Today, for the default year (the last finished calendar year of the programme). */
   now?: Date;
+  /** The later due dates the DiCS granted the plan, by obligationKey (kind, year); none when absent. */
+  extensions?: () => ReadonlyMap<string, string>;
 };
 
 /** A refusal or failure shown above the checklist, with the values the server named. */
@@ -89,7 +92,8 @@ export const formatDueDate = (iso: string) => iso.split('-').reverse().join('/')
 
 /** « À remettre : Plan initial 2027 pour le 31/03/2027 (en retard) ». */
 export function obligationText(o: Obligation): string {
-  return `À remettre : ${o.kindLabel} ${o.annee} pour le ${formatDueDate(o.echeance)}${o.enRetard ? ' (en retard)' : ''}`;
+  const granted = extensionText(o);
+  return `À remettre : ${o.kindLabel} ${o.annee} pour le ${formatDueDate(o.echeance)}${o.enRetard ? ' (en retard)' : ''}${granted ? ` — ${granted}` : ''}`;
 }
 
 /** "Soumis — en cours d’examen par la DiCS", or "Non soumis" for a year without submission. */
@@ -194,7 +198,7 @@ export function createReportModel(deps: ReportModelDeps) {
     obligations(): Obligation[] {
       const t = brusselsTime((deps.now ?? new Date()).toISOString());
       const today = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
-      return openObligations(planObligations(programme, review.submissions(), today), today);
+      return openObligations(planObligations(programme, review.submissions(), today, deps.extensions?.()), today);
     },
     latest,
     /** The status of the year's report, and its key (`brouillon` before any submission). */

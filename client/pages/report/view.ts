@@ -11,7 +11,9 @@ import type { Page, PageContext } from '../context.ts';
 import { valueHref } from '../hrefs.ts';
 import { waitForSaves } from '../saves.ts';
 import { checklistView, submitView, type ReportView } from './checklist-view.ts';
-import { createReportModel, formatDueDate, obligationText, type ReportAlert, type ReportApi, type ReportModel } from './model.ts';
+import { deadlineView } from './deadline-view.ts';
+import { obligationKey } from '../../../schemas/submission.ts';
+import { createReportModel, obligationText, type ReportAlert, type ReportApi, type ReportModel } from './model.ts';
 import { submissionView, threadView } from './submissions-view.ts';
 
 /**
@@ -26,7 +28,9 @@ import { submissionView, threadView } from './submissions-view.ts';
  */
 export function renderReportPage(ctx: PageContext, requested: number | null, requestedKind: string | null = null): Page {
   const { store, planId } = ctx;
+  let extensions: ReadonlyMap<string, string> = new Map();
   const model = createReportModel({
+    extensions: () => extensions,
     store,
     requestedYear: requested,
     requestedKind,
@@ -50,8 +54,18 @@ export function renderReportPage(ctx: PageContext, requested: number | null, req
     },
   });
   const kindField = model.kinds.length > 1 ? kindSelect(model, (id) => (location.hash = reportHref(planId, year, kindParam(id)))) : null;
-  const due = model.dueDate ? h('p', { class: 'report-due', 'data-testid': 'report-due' }, `Échéance : ${formatDueDate(model.dueDate)}`) : null;
   const obligationsHost = h('div', { 'data-testid': 'report-obligations' });
+  // The due date, the DiCS's extension of it (and « Accorder un délai… »); the obligations follow the extensions.
+  const due = deadlineView({
+    planId,
+    kind: model.kind.id,
+    annee: year,
+    programmeDue: model.dueDate,
+    onChanged: (list) => {
+      extensions = new Map(list.map((e) => [obligationKey(e.kind, e.annee), e.echeance]));
+      drawObligations(view, obligationsHost);
+    },
+  });
   const status = h('strong', { 'data-testid': 'report-status' });
   const lockNote = h('p', { class: 'hint', 'data-testid': 'report-lock' });
   const alert = h('div', { class: 'report-alert', role: 'alert', 'data-testid': 'report-alert' });
