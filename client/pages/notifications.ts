@@ -32,6 +32,7 @@ export function notificationsMenu(): HTMLElement {
                 h('span', { class: 'hint' }, ` — ${formatDateTime(n.createdAt)}`),
                 h('p', { class: 'notification-text' }, n.texte),
                 n.lien ? h('a', { href: n.lien }, 'Ouvrir') : null,
+                n.lien && !n.readAt ? ' · ' : null,
                 n.readAt
                   ? null
                   : h(
