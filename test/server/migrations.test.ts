@@ -99,3 +99,26 @@ describe('migration 0005_programmes_porteurs', () => {
     }
   });
 });
+
+describe('migration 0010_deadline_audit_event', () => {
+  it('keeps every audit entry and its values, accepts the « echeance » event and still refuses to change an entry', () => {
+    const { file, sqlite } = databaseAt('0008_region_workspace');
+    insertRow(sqlite, 'plans', { id: 'p1', programme_id: 'pcs-2020-2025', commune: 'Namur' });
+    insertRow(sqlite, 'audit_changes', { id: 7, plan_id: 'p1', event: 'soumission', origin: 'grille', summary: 'Rapport 2021 soumis' });
+    insertRow(sqlite, 'audit_values', { change_id: 7, plan_id: 'p1', path: 'budget.recettes.total', label: 'Budget', old_value: '1', new_value: '2' });
+    expect(() => insertRow(sqlite, 'audit_changes', { plan_id: 'p1', event: 'echeance', origin: 'api' })).toThrow(/CHECK constraint failed/);
+    const before = { changes: sqlite.prepare('select * from audit_changes').all(), values: sqlite.prepare('select * from audit_values').all() };
+    sqlite.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.$client.prepare('select * from audit_changes').all()).toEqual(before.changes);
+      expect(db.$client.prepare('select * from audit_values').all()).toEqual(before.values);
+      insertRow(db.$client, 'audit_changes', { plan_id: 'p1', event: 'echeance', origin: 'api' });
+      expect(() => insertRow(db.$client, 'audit_changes', { plan_id: 'p1', event: 'autre', origin: 'api' })).toThrow(/CHECK constraint failed/);
+      expect(() => db.$client.prepare(`update audit_changes set summary = 'x' where id = 7`).run()).toThrow(/audit entries are never changed/);
+    } finally {
+      db.$client.close();
+    }
+  });
+});
