@@ -10,6 +10,7 @@ import { settleSubmissionFiles } from '../../server/services/submissions.ts';
 import { dueReminderStep } from '../../schemas/deadlines.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { makeLiegeApp, makeTestApp, reply } from '../helpers.ts';
+import { parseConfig } from '../../server/config.ts';
 
 /**
  * Reminders of due dates (J-30, J-7, J+1, J+7, J+30) go once each to the chef de projet and the finance officer of the
@@ -203,12 +204,7 @@ describe('e-mail through SMTP', () => {
     expect(t.run('2026-03-01', { mail: t.mail }).rappels).toBe(1);
     await t.mail.idle();
     expect(t.statuses().map((s) => s.statut)).toEqual(['envoye', 'envoye']);
-    expect(
-      t.smtp.received
-        .map((m) => m.to)
-        .flat()
-        .sort(),
-    ).toEqual(['chef@liege.demo', 'finances@liege.demo']);
+    expect(t.smtp.received.flatMap((m) => m.to).sort()).toEqual(['chef@liege.demo', 'finances@liege.demo']);
     const message = t.smtp.received[0]!;
     expect(message.from).toBe('cohesio@test.invalid');
     const text = decodeQuotedPrintable(message.raw);
@@ -234,5 +230,27 @@ describe('e-mail through SMTP', () => {
       ['envoye', null],
     ]);
     expect(t.smtp.received).toHaveLength(2);
+  });
+});
+
+describe('SMTP settings (environment)', () => {
+  it('none: the outbox; a URL; host and port (TLS from the start on 465); the links start with PUBLIC_URL', () => {
+    expect(parseConfig({}).smtp).toBeNull();
+    expect(parseConfig({}).publicUrl).toBe('http://localhost:8787');
+    expect(parseConfig({ SMTP_URL: 'smtps://u:p@mail.example.be:465' }).smtp).toEqual({ url: 'smtps://u:p@mail.example.be:465' });
+    expect(parseConfig({ SMTP_HOST: 'mail.example.be', SMTP_PORT: '465', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }).smtp).toEqual({
+      host: 'mail.example.be',
+      port: 465,
+      secure: true,
+      user: 'u',
+      password: 'p',
+    });
+    expect(parseConfig({ SMTP_HOST: 'mail.example.be' }).smtp).toMatchObject({ port: 587, secure: false, user: null });
+    expect(parseConfig({ PUBLIC_URL: 'https://cohesio.wallonie.be/' }).publicUrl).toBe('https://cohesio.wallonie.be');
+    expect(parseConfig({ REMINDER_INTERVAL_MINUTES: '0' }).reminderIntervalMinutes).toBe(0);
+  });
+
+  it('refuses an SMTP URL that is not smtp:// or smtps://, naming the variable', () => {
+    expect(() => parseConfig({ SMTP_URL: 'http://mail.example.be' })).toThrow(/SMTP_URL: URL smtp:\/\/ ou smtps:\/\/ attendue/);
   });
 });
