@@ -159,8 +159,11 @@ export type QueueItem = {
   /** What changed since the last approved version (or the previous submission, see ChangesSince). */
   depuis: ChangesSince;
   changements: number;
-  /** The demandes of the previous return of the same kind and year, and how many the commune marked corrected. */
-  demandesPrecedentes: { total: number; corrigees: number };
+  /**
+   * The demandes of the previous submission of the same kind and year (when it was returned with some), and how many
+   * the commune marked corrected; `submissionId` lists them (GET …/return-reasons?submissionId=).
+   */
+  demandesPrecedentes: { submissionId: string | null; total: number; corrigees: number };
 };
 
 /** The changes of a submission since its base (GET …/changes). */

@@ -6,6 +6,7 @@ import {
   type Demande,
   type QueueItem,
   type ReturnMotifType,
+  type ReturnReason,
   type ReturnTarget,
   type ReturnTargetType,
   type SubmissionChanges,
@@ -26,10 +27,12 @@ export type QueueRequests = {
   changes(planId: string, submissionId: string): Promise<SubmissionChanges>;
   approve(items: { planId: string; submissionId: string }[], motif: string | null): Promise<unknown>;
   returnSubmission(planId: string, submissionId: string, body: { motif: string | null; demandes: Demande[] }): Promise<unknown>;
+  /** Every demande of a submission (the previous return's, to see which were marked corrected). */
+  reasons(planId: string, submissionId: string): Promise<ReturnReason[]>;
 };
 
 /** The submission shown in the side panel, once its checklist and changes came. */
-export type OpenedItem = { item: QueueItem; review: SubmissionReview; changes: SubmissionChanges };
+export type OpenedItem = { item: QueueItem; review: SubmissionReview; changes: SubmissionChanges; previousDemandes: ReturnReason[] };
 
 /** One demande being written in the « Retourner… » dialog; `cible` is `<type>:<id>` of a target, or `plan`. */
 export type DemandeDraft = { cible: string; motifType: ReturnMotifType; texte: string };
@@ -149,8 +152,13 @@ export function createQueueModel(requests: QueueRequests, programme: string) {
     /** Opens a submission in the side panel: its checklist and its changes; the checklist then counts as seen. */
     async open(item: QueueItem): Promise<void> {
       error = null;
-      const [review, changes] = await Promise.all([requests.review(item.planId, item.submissionId), requests.changes(item.planId, item.submissionId)]);
-      opened = { item, review, changes };
+      const previous = item.demandesPrecedentes.total > 0 ? item.demandesPrecedentes.submissionId : null;
+      const [review, changes, previousDemandes] = await Promise.all([
+        requests.review(item.planId, item.submissionId),
+        requests.changes(item.planId, item.submissionId),
+        previous ? requests.reasons(item.planId, previous) : Promise.resolve([]),
+      ]);
+      opened = { item, review, changes, previousDemandes };
       seen.add(itemKey(item));
       emit();
     },

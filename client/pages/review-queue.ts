@@ -1,3 +1,4 @@
+import { formatDateTime } from '../../schemas/dates.ts';
 import type { Programme } from '../../schemas/reference.ts';
 import type { ChecklistItem } from '../../schemas/submission.ts';
 import type { QueueItem } from '../../schemas/review-queue.ts';
@@ -38,6 +39,7 @@ const REQUESTS: QueueRequests = {
   changes: (planId, submissionId) =>
     send(api.plans[':planId'].submissions[':submissionId'].changes.$get({ param: { planId, submissionId }, query: { since: 'approved' } })),
   approve: (items, motif) => send(api.region.queue.approve.$post({ json: { items, motif } })),
+  reasons: (planId, submissionId) => send(api.plans[':planId']['return-reasons'].$get({ param: { planId }, query: { submissionId } })),
   returnSubmission: (planId, submissionId, json) =>
     send(api.plans[':planId'].submissions[':submissionId'].return.$post({ param: { planId, submissionId }, json })),
 };
@@ -60,6 +62,7 @@ function row(model: QueueModel, item: QueueItem): HTMLElement {
     'tr',
     { 'data-testid': 'queue-row', 'data-plan': item.planId, 'data-submission': item.submissionId, class: active ? 'queue-active' : null },
     h('td', null, box),
+    h('td', null, open),
     h('th', { scope: 'row' }, h('a', { href: reportHref(item.planId, item.annee, item.kind), title: 'Ouvrir le plan' }, item.porteur)),
     h('td', null, item.province ?? '—'),
     h('td', null, submissionLabel(item)),
@@ -68,7 +71,6 @@ function row(model: QueueModel, item: QueueItem): HTMLElement {
     h('td', { class: 'num' }, String(item.questionsOuvertes)),
     h('td', { class: item.checklist.pret ? 'ok' : 'ko' }, checklistText(item), model.wasSeen(item) ? ' ✓ vue' : null),
     h('td', null, changesText(item), previous ? h('div', { class: 'hint' }, previous) : null),
-    h('td', null, open),
   );
 }
 
@@ -82,7 +84,11 @@ function table(model: QueueModel): HTMLElement {
     h(
       'thead',
       null,
-      h('tr', null, ['Sélection', 'Porteur', 'Province', 'Soumission', 'Soumise le', 'Attente', 'Questions ouvertes', 'Contrôle', 'Modifications', ''].map(th)),
+      h(
+        'tr',
+        null,
+        ['Sélection', 'Examen', 'Porteur', 'Province', 'Soumission', 'Soumise le', 'Attente', 'Questions ouvertes', 'Contrôle', 'Modifications'].map(th),
+      ),
     ),
     h(
       'tbody',
@@ -126,7 +132,7 @@ function panel(model: QueueModel): HTMLElement {
     replaceChildren(el, h('p', { class: 'hint' }, 'Choisissez « Examiner » sur une ligne pour voir sa liste de contrôle et ses modifications.'));
     return el;
   }
-  const { item, review, changes } = opened;
+  const { item, review, changes, previousDemandes } = opened;
   const approve = h('button', { type: 'button', class: 'primary', 'data-testid': 'queue-approve-one' }, 'Approuver');
   approve.addEventListener('click', () => void approveDialog(model, [item]));
   const ret = h('button', { type: 'button', 'data-testid': 'queue-return', 'aria-haspopup': 'dialog' }, 'Retourner…');
@@ -147,6 +153,23 @@ function panel(model: QueueModel): HTMLElement {
           { class: 'queue-changes', 'data-testid': 'queue-changes' },
           changes.changements.map((c) => h('li', null, `${c.label} : ${c.oldText} → ${c.newText}`)),
         )
+      : null,
+    previousDemandes.length
+      ? [
+          h('h3', null, 'Demandes du retour précédent'),
+          h(
+            'ul',
+            { 'data-testid': 'queue-previous-demandes' },
+            previousDemandes.map((d) =>
+              h(
+                'li',
+                null,
+                `${d.motifLabel} — ${d.cibleLibelle} : ${d.texte} — `,
+                h('strong', null, d.resolvedAt ? `marquée corrigée le ${formatDateTime(d.resolvedAt)}` : 'non marquée corrigée'),
+              ),
+            ),
+          ),
+        ]
       : null,
     h('div', { class: 'dialog-buttons' }, ret, approve),
   );

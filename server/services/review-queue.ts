@@ -268,7 +268,7 @@ export function listReviewQueue(ctx: ServiceContext & { programme: string }): Qu
       checklist: summarise(snapshotChecklist(ctx, programme, w)),
       depuis: sinceOf(base, row),
       changements: changeCount(ctx.db, w, row),
-      demandesPrecedentes: (previous && demandes.get(previous.id)) || { total: 0, corrigees: 0 },
+      demandesPrecedentes: { submissionId: previous?.id ?? null, ...((previous && demandes.get(previous.id)) || { total: 0, corrigees: 0 }) },
     };
   });
 }

@@ -32,7 +32,7 @@ function item(porteur: string, overrides: Partial<QueueItem> = {}): QueueItem {
     checklist: { pret: true, items: [{ id: 'budget', label: 'Budget', ok: true, manquants: 0, justifies: 0 }] },
     depuis: { base: 'aucune', submissionId: null, numero: null, soumisLe: null, libelle: 'première soumission : rien à comparer' },
     changements: 0,
-    demandesPrecedentes: { total: 0, corrigees: 0 },
+    demandesPrecedentes: { submissionId: null, total: 0, corrigees: 0 },
     ...overrides,
   };
 }
@@ -49,6 +49,7 @@ function requests(items: QueueItem[]) {
       approved.push(list.map((i) => i.submissionId));
       queue = queue.filter((q) => !list.some((i) => i.submissionId === q.submissionId));
     },
+    reasons: async () => [],
     returnSubmission: async (planId, submissionId, body) => {
       returned.push({ planId, submissionId, body });
       queue = queue.filter((q) => q.submissionId !== submissionId);
@@ -73,7 +74,7 @@ describe('the texts of a row', () => {
       '1 modification depuis la soumission n°2 (aucune approuvée)',
     );
     expect(previousDemandesText(item('A'))).toBeNull();
-    expect(previousDemandesText(item('A', { demandesPrecedentes: { total: 3, corrigees: 2 } }))).toBe('2 / 3 demandes marquées corrigées');
+    expect(previousDemandesText(item('A', { demandesPrecedentes: { submissionId: 's0', total: 3, corrigees: 2 } }))).toBe('2 / 3 demandes marquées corrigées');
   });
 });
 
@@ -98,6 +99,22 @@ describe('bulk approval', () => {
     expect(model.selection).toEqual([]);
     // The opened one left the queue: the panel is empty again.
     expect(model.opened).toBeNull();
+  });
+});
+
+describe('a re-submission after a return', () => {
+  it('opens with the previous return’s demandes, to see which the commune marked corrected', async () => {
+    const resubmitted = item('Huy', { numero: 2, demandesPrecedentes: { submissionId: 'sub-1', total: 1, corrigees: 1 } });
+    const { r } = requests([resubmitted]);
+    const asked: string[] = [];
+    r.reasons = async (_planId, submissionId) => {
+      asked.push(submissionId);
+      return [];
+    };
+    const model = createQueueModel(r, 'p');
+    await model.load();
+    await model.open(model.items[0]!);
+    expect(asked).toEqual(['sub-1']);
   });
 });
 

@@ -122,7 +122,7 @@ describe('the review queue', { timeout: 120_000 }, () => {
       checklist: { pret: true, items: [{ id: 'budget', ok: true, manquants: 0, justifies: 0 }] },
       depuis: { base: 'aucune', submissionId: null },
       changements: 0,
-      demandesPrecedentes: { total: 0, corrigees: 0 },
+      demandesPrecedentes: { submissionId: null, total: 0, corrigees: 0 },
     });
     expect(res.body[0]!.province).toBeNull();
     // Only the plans of the programme asked for.
@@ -273,7 +273,7 @@ describe('returning with demandes de correction', { timeout: 120_000 }, () => {
     // The next submission shows the DiCS how many were marked corrected; the demandes are no longer open.
     const second = await submit(t, planId, '2028-03-02T10:00:00.000Z');
     const item = (await queue(t.apiAs('dics'))).body.find((i) => i.submissionId === second)!;
-    expect(item.demandesPrecedentes).toEqual({ total: 3, corrigees: 1 });
+    expect(item.demandesPrecedentes).toEqual({ submissionId: t.ids.liege, total: 3, corrigees: 1 });
     expect((await reply(chef.plans[':planId']['return-reasons'].$get({ param: { planId }, query: {} }))).body).toEqual([]);
     const ofFirst = (await reply(chef.plans[':planId']['return-reasons'].$get({ param: { planId }, query: { submissionId: t.ids.liege } }))).body;
     expect(ofFirst.map((r) => r.resolvedAt !== null)).toEqual([true, false, false]);
