@@ -17,6 +17,7 @@ import { renderPlanShell, type Shell } from './pages/shell.ts';
 import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
 import { renderOutboxPage } from './pages/outbox.ts';
+import { renderReviewQueuePage } from './pages/review-queue.ts';
 
 /**
  * Start-up: who is signed in, then reference data and configuration once, then one page per address. The open
@@ -185,6 +186,16 @@ async function render(route: Route): Promise<void> {
       if (current !== renders) return;
       replaceChildren(root, page);
       document.title = 'Programmes — Cohésio';
+      return;
+    }
+    if (route.page === 'queue') {
+      shell?.dispose();
+      shell = null;
+      const ref = await loadReference();
+      const page = await renderReviewQueuePage(ref.programmes, route.programmeId);
+      if (current !== renders) return;
+      replaceChildren(root, page);
+      document.title = 'File d’instruction — Cohésio';
       return;
     }
     const s = await openPlan(route.planId);

@@ -2,8 +2,8 @@
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
  * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/plan/<id>/<section>`,
  * `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`, `#/plan/<id>/rapport[/<year>][?type=<kind>]`
- * (the submissions to the DiCS: the annual report unless a kind of the programme is named); `?focus=<path>` puts the
- * cursor on a field.
+ * (the submissions to the DiCS: the annual report unless a kind of the programme is named), `#/region/queue[/<programme>]`
+ * (the DiCS's review queue); `?focus=<path>` puts the cursor on a field.
  */
 export const FINANCE_VIEWS = ['rapprochement', 'budgets', 'transferts', 'imputations'] as const;
 export type FinanceView = (typeof FINANCE_VIEWS)[number];
@@ -16,6 +16,8 @@ export type Route =
   | { page: 'outbox' }
   /** The programmes, and one of them when `programmeId` is set. */
   | { page: 'programmes'; programmeId: string | null }
+  /** The DiCS's review queue of a programme (null: the page's default programme). */
+  | { page: 'queue'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -44,6 +46,7 @@ export function parseRoute(hash: string): Route {
     return { page: 'section', planId: parts[1], section: parts[2] ?? 'porteur', focus };
   }
   if (parts[0] === 'programmes') return { page: 'programmes', programmeId: parts[1] ?? null };
+  if (parts[0] === 'region' && parts[1] === 'queue') return { page: 'queue', programmeId: parts[2] ?? null };
   return { page: 'plans' };
 }
 
@@ -71,4 +74,9 @@ export function reportHref(planId: string, year?: number | null, kind?: string |
 /** `#/programmes`, or `#/programmes/<id>` for one programme. */
 export function programmesHref(programmeId?: string | null): string {
   return `#/programmes${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
+}
+
+/** `#/region/queue`, or `#/region/queue/<programme>` for one programme's queue. */
+export function queueHref(programmeId?: string | null): string {
+  return `#/region/queue${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
 }

@@ -22,6 +22,7 @@ import { historyRoutes } from './routes/history.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { deadlineRoutes } from './routes/deadlines.ts';
 import { authRoutes } from './routes/auth.ts';
+import { reviewQueueRoutes } from './routes/review-queue.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -89,7 +90,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', historyRoutes())
     .route('/plans', submissionRoutes(pdf.pool))
     .route('/plans', successorRoutes())
-    .route('/', deadlineRoutes());
+    .route('/', deadlineRoutes())
+    .route('/', reviewQueueRoutes());
 
   const app = new Hono()
     .use(

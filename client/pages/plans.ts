@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { ORGANISATIONS_HREF, OUTBOX_HREF, programmesHref, sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, OUTBOX_HREF, programmesHref, queueHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 import { dueSection } from './due-list.ts';
@@ -70,6 +70,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
       meCan('manage-programmes') || meCan('review')
         ? h('a', { href: programmesHref(), class: 'header-link', 'data-testid': 'programmes-link' }, 'Programmes')
         : null,
+      meCan('read-region') ? h('a', { href: queueHref(), class: 'header-link', 'data-testid': 'queue-link' }, 'File d’instruction') : null,
       meCan('read-outbox') ? h('a', { href: OUTBOX_HREF, class: 'header-link', 'data-testid': 'outbox-link' }, 'Courriels') : null,
       notificationsMenu(),
       accountMenu(),

@@ -15,6 +15,7 @@ import { findingItem } from './finance/justify.ts';
 import { planHistoryButton } from './history.ts';
 import { planBanners } from './read-only.ts';
 import { renderReportPage } from './report/index.ts';
+import { returnReasonsBanner } from './return-reasons.ts';
 import { findingHref } from './hrefs.ts';
 import { reviewOf } from '../state/review.ts';
 import { writeSummary } from '../state/permissions.ts';
@@ -152,7 +153,7 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans' || r.page === 'organisations' || r.page === 'programmes' || r.page === 'outbox') return;
+    if (!r || r.page === 'plans' || r.page === 'organisations' || r.page === 'programmes' || r.page === 'outbox' || r.page === 'queue') return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'
@@ -163,7 +164,7 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
             ? renderReportPage(ctx, r.year, r.kind)
             : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
-    replaceChildren(main, next.el);
+    replaceChildren(main, returnReasonsBanner(planId, r), next.el);
     // The refusals shown on the page left are gone with it: the status line counts again.
     localRefusalsChanged();
     const focus = r.focus;

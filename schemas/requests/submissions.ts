@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RowId } from '../primitives.ts';
 import { ApprovalSchema, DecisionSchema, SubmissionKindId, SubmitSchema, ThreadMessageSchema, ThreadOpenSchema, ThreadResolveSchema } from '../submission.ts';
+import { ReturnSchema } from '../review-queue.ts';
 import { OptionalYearQuery, PlanParam, YearQuery } from './shared.ts';
 
 /** Requests of the submission routes (server/routes/submissions.ts): the annual report, its review, the DiCS's questions. */
@@ -29,8 +30,11 @@ export type SubmitReportBody = z.infer<typeof SubmitReportBody>;
 /** `POST …/submissions/:submissionId/approve`: an optional comment (no body at all is no comment). */
 export const ApproveBody = ApprovalSchema;
 export type ApproveBody = z.infer<typeof ApproveBody>;
-/** `POST …/submissions/:submissionId/return`: the reason. */
-export const ReturnBody = DecisionSchema;
+/**
+ * `POST …/submissions/:submissionId/return`: the reason (`motif`) and/or typed demandes de correction, each on a
+ * section, a fiche or the plan (`schemas/review-queue.ts`); at least one of them.
+ */
+export const ReturnBody = ReturnSchema;
 export type ReturnBody = z.infer<typeof ReturnBody>;
 /** `POST …/submissions/:submissionId/reopen`: the reason. */
 export const ReopenBody = DecisionSchema;

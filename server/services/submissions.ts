@@ -41,6 +41,8 @@ import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
 import { readReviewThreads } from './review.ts';
+import { insertReturnReasons, targetDemandes } from './return-reasons.ts';
+import { summariseDemandes } from '../../schemas/review-queue.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
 
 /**
@@ -51,7 +53,7 @@ import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.t
  * submission of the same kind and year lists the values changed since the previous one.
  */
 
-type SubmissionRow = typeof submissions.$inferSelect;
+export type SubmissionRow = typeof submissions.$inferSelect;
 
 /** Generation of the files of a submission in progress, by submission id (one server process). */
 type FileJob = { progress: number; message: string; done: Promise<void> };
@@ -64,12 +66,12 @@ const FILE_MESSAGES = {
 } as const;
 
 /** The kind's label and due date as the programme declares them (the id itself for a kind it no longer declares). */
-function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>): Pick<Submission, 'kind' | 'kindLabel' | 'echeance'> {
+export function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>): Pick<Submission, 'kind' | 'kindLabel' | 'echeance'> {
   const kind = programme ? submissionKindOf(programme, row.kind) : null;
   return { kind: row.kind, kindLabel: kind?.label ?? row.kind, echeance: kind && programme ? submissionDueDate(programme, kind, row.annee) : null };
 }
 
-function submissionOut(row: SubmissionRow, programme: Programme | null): Submission {
+export function submissionOut(row: SubmissionRow, programme: Programme | null): Submission {
   const job = row.fichiers === 'en-cours' ? fileJobs.get(row.id) : undefined;
   return {
     id: row.id,
@@ -100,7 +102,7 @@ function rowsOf(db: DbOrTx, planId: string, kind?: string): SubmissionRow[] {
     .all();
 }
 
-function latestOf(db: DbOrTx, planId: string, kind: string, annee: number): SubmissionRow | undefined {
+export function latestOf(db: DbOrTx, planId: string, kind: string, annee: number): SubmissionRow | undefined {
   return db
     .select()
     .from(submissions)
@@ -177,7 +179,8 @@ export function readDeadlineExtensions(db: DbOrTx, planId: string): Map<string, 
   );
 }
 
-function checklistOf(ctx: ServiceContext, plan: Plan, kind: SubmissionKind, annee: number): ChecklistItem[] {
+/** The kind's checklist of the plan (as edited, or a submission's snapshot) for the year. */
+export function checklistOf(ctx: ServiceContext, plan: Plan, kind: SubmissionKind, annee: number): ChecklistItem[] {
   const findings = attachJustifications(checkPlan(plan, requireProgramme(ctx, plan.programmeId), requireCatalogue(ctx, plan.programmeId)), plan.justifications);
   return checkSubmission(plan, annee, findings, kind.checklist);
 }
@@ -318,7 +321,7 @@ export async function settleSubmissionFiles(submissionId: string): Promise<void>
   await fileJobs.get(submissionId)?.done;
 }
 
-function requireSubmission(db: DbOrTx, planId: string, submissionId: string): SubmissionRow {
+export function requireSubmission(db: DbOrTx, planId: string, submissionId: string): SubmissionRow {
   const row = db
     .select()
     .from(submissions)
@@ -344,6 +347,23 @@ function requireLatest(ctx: ServiceContext, row: SubmissionRow, from: readonly S
   return programme;
 }
 
+/** Records a decision on a submission and its audit entry, in the caller's transaction. */
+function recordDecision(
+  ctx: ServiceContext,
+  db: DbOrTx,
+  row: SubmissionRow,
+  to: SubmissionStatus,
+  motif: string | null,
+  event: 'approbation' | 'retour' | 'reouverture',
+  summary: string,
+): void {
+  db.update(submissions)
+    .set({ statut: to, decideLe: nowOf(ctx), decidePar: ctx.actor ? `${ctx.actor.nom} (${ROLE_LABELS[ctx.actor.role]})` : SYSTEM_ACTOR_NAME, motif })
+    .where(eq(submissions.id, row.id))
+    .run();
+  appendAudit({ ...ctx, reason: motif }, db, row.planId, { event, summary });
+}
+
 function decide(
   ctx: ServiceContext & { planId: string; submissionId: string },
   programme: Programme,
@@ -351,30 +371,62 @@ function decide(
   motif: string | null,
   event: 'approbation' | 'retour' | 'reouverture',
   summary: (row: SubmissionRow) => string,
+  /** More to write in the same transaction (the demandes de correction of a return). */
+  alongside?: (db: DbOrTx, row: SubmissionRow) => void,
 ): Submission {
   ctx.db.transaction((db) => {
     const row = requireSubmission(db, ctx.planId, ctx.submissionId);
-    db.update(submissions)
-      .set({ statut: to, decideLe: nowOf(ctx), decidePar: ctx.actor ? `${ctx.actor.nom} (${ROLE_LABELS[ctx.actor.role]})` : SYSTEM_ACTOR_NAME, motif })
-      .where(eq(submissions.id, row.id))
-      .run();
-    appendAudit({ ...ctx, reason: motif }, db, ctx.planId, { event, summary: summary(row) });
+    recordDecision(ctx, db, row, to, motif, event, summary(row));
+    alongside?.(db, row);
   });
   return submissionOut(requireSubmission(ctx.db, ctx.planId, ctx.submissionId), programme);
+}
+
+/**
+ * How the audit trail records an approval. A reopened approved submission becomes `rouvert`: this entry is then
+ * what tells that it was approved (the review queue compares with the last approved version).
+ */
+export const approvalSummary = (p: Programme, r: Pick<SubmissionRow, 'kind' | 'annee' | 'numero'>) =>
+  `${titleOf(p, r)} approuvé par la DiCS (soumission n°${r.numero})`;
+
+/**
+ * Approves the submission in the caller's transaction (the review queue approves several at once): 404 for a
+ * submission of another plan, 409 naming it when it is no longer the latest of its kind and year or no longer under
+ * review.
+ */
+export function approveSubmissionWithin(ctx: ServiceContext, db: DbOrTx, planId: string, submissionId: string, motif: string | null): void {
+  const row = requireSubmission(db, planId, submissionId);
+  const p = requireLatest(ctx, row, ['soumis'], 'approuver');
+  recordDecision(ctx, db, row, 'approuve', motif, 'approbation', approvalSummary(p, row));
 }
 
 /** The DiCS approves the submission under review. */
 export function approveSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ApproveBody }): Submission {
   const { motif } = ctx.input;
   const p = requireLatest(ctx, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
-  return decide(ctx, p, 'approuve', motif, 'approbation', (r) => `${titleOf(p, r)} approuvé par la DiCS (soumission n°${r.numero})`);
+  return decide(ctx, p, 'approuve', motif, 'approbation', (r) => approvalSummary(p, r));
 }
 
-/** The DiCS returns the submission to the commune, with a reason: the year is editable again. */
+/**
+ * The DiCS returns the submission to the commune, with a reason and/or typed demandes de correction (each on a
+ * section, a fiche of the submitted plan or the whole plan; 400 at `demandes.N.cible` for a target the snapshot does
+ * not hold): the year is editable again. The decision, the demandes and the audit entry are one transaction.
+ */
 export function returnSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReturnBody }): Submission {
-  const { motif } = ctx.input;
-  const p = requireLatest(ctx, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'retourner');
-  return decide(ctx, p, 'retourne', motif, 'retour', (r) => `${titleOf(p, r)} retourné à la commune (soumission n°${r.numero}) : ${motif}`);
+  const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
+  const p = requireLatest(ctx, row, ['soumis'], 'retourner');
+  const snapshot = JSON.parse(row.snapshot) as Plan;
+  const demandes = targetDemandes(snapshot, requireCatalogue(ctx, snapshot.programmeId), ctx.input.demandes);
+  const motif = ctx.input.motif ?? summariseDemandes(demandes);
+  return decide(
+    ctx,
+    p,
+    'retourne',
+    motif,
+    'retour',
+    (r) => `${titleOf(p, r)} retourné à la commune (soumission n°${r.numero}) : ${motif}`,
+    (db, r) => insertReturnReasons(ctx, db, r.planId, r.id, demandes),
+  );
 }
 
 /**

@@ -358,12 +358,12 @@ describe('every route answers a malformed request in French, naming the field an
   it('says what is missing when a submission is returned without a reason', async () => {
     const { app } = makeTestApp();
     const plan = await postPlan(app);
-    // A return without its required motif: a body the typed client refuses to send.
+    // A return with neither a motif nor a demande de correction.
     const res = await sendRaw(app, 'POST', `/api/plans/${plan.id}/submissions/00000000-0000-4000-8000-000000000004/return`, {});
     expect(res.body).toEqual({
       code: 'validation',
-      message: 'Données invalides (motif) : Indiquez le motif',
-      issues: [{ path: 'motif', message: 'Indiquez le motif' }],
+      message: 'Données invalides (motif) : Indiquez le motif ou au moins une demande de correction',
+      issues: [{ path: 'motif', message: 'Indiquez le motif ou au moins une demande de correction' }],
     });
   });
 });
