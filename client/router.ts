@@ -1,6 +1,7 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/plan/<id>/<section>`,
+ * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/region[?programme=<id>]`
+ * (the DiCS's overview of a programme's plans), `#/plan/<id>/<section>`,
  * `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`, `#/plan/<id>/rapport[/<year>][?type=<kind>]`
  * (the submissions to the DiCS: the annual report unless a kind of the programme is named); `?focus=<path>` puts the
  * cursor on a field.
@@ -14,6 +15,8 @@ export type Route =
   | { page: 'organisations' }
   /** The programmes, and one of them when `programmeId` is set. */
   | { page: 'programmes'; programmeId: string | null }
+  /** The DiCS's overview of a programme's plans (null: the current published programme). */
+  | { page: 'region'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -27,6 +30,7 @@ export function parseRoute(hash: string): Route {
   const focus = params.get('focus');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'organisations') return { page: 'organisations' };
+  if (parts[0] === 'region') return { page: 'region', programmeId: params.get('programme') };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -67,4 +71,9 @@ export function reportHref(planId: string, year?: number | null, kind?: string |
 /** `#/programmes`, or `#/programmes/<id>` for one programme. */
 export function programmesHref(programmeId?: string | null): string {
   return `#/programmes${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
+}
+
+/** `#/region`, or `#/region?programme=<id>` for one programme. */
+export function regionHref(programmeId?: string | null): string {
+  return `#/region${programmeId ? `?programme=${encodeURIComponent(programmeId)}` : ''}`;
 }

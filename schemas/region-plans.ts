@@ -158,23 +158,23 @@ export function statusColumnKey(kind: string, annee: number): string {
 /** How a status reads in a cell of the overview (the report page's long labels say the same at length). */
 export const OBLIGATION_STATUS_SHORT_LABELS: Record<ObligationStatus, string> = {
   'non-commence': 'Pas commencé',
-  brouillon: 'En préparation',
+  brouillon: 'Brouillon',
   soumis: 'Soumis',
   retourne: 'Retourné',
   approuve: 'Approuvé',
   rouvert: 'Rouvert',
 };
 
-/** « Soumis », « En préparation — en retard ». */
+/** « Soumis », « Brouillon (retard) ». */
 export function obligationCellText(o: Pick<RegionObligation, 'statut' | 'enRetard'>): string {
-  return `${OBLIGATION_STATUS_SHORT_LABELS[o.statut]}${o.enRetard ? ' — en retard' : ''}`;
+  return `${OBLIGATION_STATUS_SHORT_LABELS[o.statut]}${o.enRetard ? ' (retard)' : ''}`;
 }
 
 /** How the overview names a porteur's kind. */
 export const PORTEUR_NATURE_LABELS: Record<OrganisationKind, string> = { commune: 'Commune', association: 'Association de communes', cpas: 'CPAS' };
 
-/** What a column of the overview holds: text, cents, hundredths of a percent, a count, an ISO date, an obligation. */
-export type RegionColumnType = 'text' | 'euro' | 'percent' | 'count' | 'date' | 'status';
+/** What a column of the overview holds: text, cents, hundredths of a percent, a count, a year, an ISO date, an obligation. */
+export type RegionColumnType = 'text' | 'euro' | 'percent' | 'count' | 'year' | 'date' | 'status';
 export type RegionColumn = { key: string; title: string; type: RegionColumnType; width: number };
 export type RegionCellValue = string | number | null;
 
@@ -208,7 +208,7 @@ export function regionColumns(kinds: readonly RegionKind[]): RegionColumn[] {
       key: statusColumnKey(k.id, annee),
       title: submissionTitle({ kind: k.id, kindLabel: k.label, annee }),
       type: 'status' as const,
-      width: 14,
+      width: 18,
     })),
   );
   return [...FIXED_BEFORE, ...statuses, ...FIXED_AFTER];
@@ -232,6 +232,34 @@ export function regionCellValue(row: RegionPlanRow, column: Pick<RegionColumn, '
       return row.prochaineEcheance?.echeance ?? null;
     default: {
       const v = (row as Record<string, unknown>)[column.key];
+      return typeof v === 'string' || typeof v === 'number' ? v : null;
+    }
+  }
+}
+
+/** The overdue list's columns, the same in the page's grid and in the workbook's « En retard » sheet. */
+export const OVERDUE_COLUMNS: readonly RegionColumn[] = [
+  { key: 'porteur', title: 'Porteur', type: 'text', width: 30 },
+  { key: 'porteurNature', title: 'Nature', type: 'text', width: 14 },
+  { key: 'commune', title: 'Commune', type: 'text', width: 18 },
+  { key: 'province', title: 'Province', type: 'text', width: 14 },
+  { key: 'kindLabel', title: 'Soumission', type: 'text', width: 30 },
+  { key: 'annee', title: 'Année', type: 'year', width: 8 },
+  { key: 'echeance', title: 'Échéance', type: 'date', width: 12 },
+  { key: 'echeanceProgramme', title: 'Échéance du programme', type: 'date', width: 14 },
+  { key: 'joursDeRetard', title: 'Jours de retard', type: 'count', width: 10 },
+  { key: 'statut', title: 'Statut', type: 'text', width: 16 },
+];
+
+/** The value of a late obligation in a column of the overdue list. */
+export function overdueCellValue(item: OverdueItem, column: Pick<RegionColumn, 'key'>): RegionCellValue {
+  switch (column.key) {
+    case 'porteurNature':
+      return PORTEUR_NATURE_LABELS[item.porteurNature];
+    case 'statut':
+      return OBLIGATION_STATUS_SHORT_LABELS[item.statut];
+    default: {
+      const v = (item as Record<string, unknown>)[column.key];
       return typeof v === 'string' || typeof v === 'number' ? v : null;
     }
   }

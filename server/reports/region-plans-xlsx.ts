@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs';
-import { formatDate } from '../../schemas/dates.ts';
 import {
-  OBLIGATION_STATUS_SHORT_LABELS,
-  PORTEUR_NATURE_LABELS,
+  OVERDUE_COLUMNS,
+  overdueCellValue,
   regionCellValue,
   regionColumns,
   type OverdueItem,
@@ -44,6 +43,8 @@ function cellOf(type: RegionColumnType, value: RegionCellValue): { value: ExcelJ
       return { value: toSpreadsheetNumber(Number(value), 4), numFmt: NUMBER_FORMATS.percent };
     case 'count':
       return { value: Number(value), numFmt: NUMBER_FORMATS.count };
+    case 'year':
+      return { value: Number(value), numFmt: NUMBER_FORMATS.year };
     case 'date':
       return { value: isoToDate(String(value)), numFmt: DATE_FORMAT };
     case 'text':
@@ -52,7 +53,7 @@ function cellOf(type: RegionColumnType, value: RegionCellValue): { value: ExcelJ
   }
 }
 
-function addTable(wb: ExcelJS.Workbook, name: string, columns: readonly Pick<RegionColumn, 'title' | 'type' | 'width'>[], rows: RegionCellValue[][]): void {
+function addTable(wb: ExcelJS.Workbook, name: string, columns: readonly RegionColumn[], rows: RegionCellValue[][]): void {
   const ws = wb.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }],
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
@@ -77,19 +78,6 @@ function addTable(wb: ExcelJS.Workbook, name: string, columns: readonly Pick<Reg
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: columns.length } };
 }
 
-const OVERDUE_COLUMNS: readonly (Pick<RegionColumn, 'title' | 'type' | 'width'> & { value: (o: OverdueItem) => RegionCellValue })[] = [
-  { title: 'Porteur', type: 'text', width: 30, value: (o) => o.porteur },
-  { title: 'Nature', type: 'text', width: 14, value: (o) => PORTEUR_NATURE_LABELS[o.porteurNature] },
-  { title: 'Commune', type: 'text', width: 18, value: (o) => o.commune },
-  { title: 'Province', type: 'text', width: 14, value: (o) => o.province },
-  { title: 'Soumission', type: 'text', width: 30, value: (o) => o.kindLabel },
-  { title: 'Année', type: 'count', width: 8, value: (o) => o.annee },
-  { title: 'Échéance', type: 'date', width: 12, value: (o) => o.echeance },
-  { title: 'Échéance du programme', type: 'text', width: 14, value: (o) => (o.echeanceProgramme ? formatDate(o.echeanceProgramme) : null) },
-  { title: 'Jours de retard', type: 'count', width: 10, value: (o) => o.joursDeRetard },
-  { title: 'Statut', type: 'text', width: 16, value: (o) => OBLIGATION_STATUS_SHORT_LABELS[o.statut] },
-];
-
 export async function renderRegionPlansWorkbook(input: RegionWorkbookInput): Promise<Uint8Array> {
   const { overview, overdue, generatedAt } = input;
   const wb = new ExcelJS.Workbook();
@@ -108,7 +96,7 @@ export async function renderRegionPlansWorkbook(input: RegionWorkbookInput): Pro
     wb,
     REGION_OVERDUE_SHEET,
     OVERDUE_COLUMNS,
-    overdue.map((o) => OVERDUE_COLUMNS.map((c) => c.value(o))),
+    overdue.map((o) => OVERDUE_COLUMNS.map((c) => overdueCellValue(o, c))),
   );
   const buffer = await wb.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);

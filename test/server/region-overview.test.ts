@@ -317,7 +317,7 @@ describe('GET /api/region/plans.xlsx', () => {
     expect(dinantRow.getCell(col('Part communale')).value).toBe(0.2);
     expect(dinantRow.getCell(col('Part communale')).numFmt).toBe(NUMBER_FORMATS.percent);
     expect(dinantRow.getCell(col('Rapport 2021')).value).toBe('Soumis');
-    expect(dinantRow.getCell(col('Rapport 2022')).value).toBe('En préparation — en retard');
+    expect(dinantRow.getCell(col('Rapport 2022')).value).toBe('Brouillon (retard)');
     expect(dinantRow.getCell(col('Échéance')).value).toEqual(new Date('2023-03-31T00:00:00Z'));
     expect(dinantRow.getCell(col('Jours de retard')).value).toBe(daysSince('2023-03-31'));
     // The chef de projet typed « =1+1 … »: text behind an apostrophe, never a formula.
