@@ -187,7 +187,7 @@ const FIXED_BEFORE: readonly RegionColumn[] = [
 ];
 const FIXED_AFTER: readonly RegionColumn[] = [
   { key: 'aRemettre', title: 'À remettre', type: 'text', width: 16 },
-  { key: 'prochaineEcheance', title: 'Échéance', type: 'date', width: 12 },
+  { key: 'prochaineEcheance', title: 'Échéance', type: 'date', width: 14 },
   { key: 'joursDeRetard', title: 'Jours de retard', type: 'count', width: 10 },
   { key: 'questionsOuvertes', title: 'Questions ouvertes', type: 'count', width: 10 },
   { key: 'erreurs', title: 'Erreurs', type: 'count', width: 9 },
@@ -245,7 +245,7 @@ export const OVERDUE_COLUMNS: readonly RegionColumn[] = [
   { key: 'province', title: 'Province', type: 'text', width: 14 },
   { key: 'kindLabel', title: 'Soumission', type: 'text', width: 30 },
   { key: 'annee', title: 'Année', type: 'year', width: 8 },
-  { key: 'echeance', title: 'Échéance', type: 'date', width: 12 },
+  { key: 'echeance', title: 'Échéance', type: 'date', width: 14 },
   { key: 'echeanceProgramme', title: 'Échéance du programme', type: 'date', width: 14 },
   { key: 'joursDeRetard', title: 'Jours de retard', type: 'count', width: 10 },
   { key: 'statut', title: 'Statut', type: 'text', width: 16 },

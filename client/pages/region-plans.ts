@@ -100,12 +100,13 @@ export async function renderRegionPage(programmes: Programme[], programmeId: str
   });
 
   function update(): void {
+    // The grid shown first, then its rows: a grid measures its container when it draws.
+    plansHost.hidden = state.view !== 'plans';
+    overdueHost.hidden = state.view !== 'retard';
     const plans = filterPlans(overview.plans, state.filters);
     planGrid.setRows(sortRows(plans, state.planSort, planValue));
     const items = filterOverdue(overdue.items, overview.plans, state.filters);
     overdueGrid.setRows(sortRows(items, state.overdueSort, overdueSortValue));
-    plansHost.hidden = state.view !== 'plans';
-    overdueHost.hidden = state.view !== 'retard';
     count.textContent = state.view === 'plans' ? planCountLabel(plans.length, overview.plans.length) : overdueCountLabel(items.length);
     for (const [view, tab] of tabs) tab.setAttribute('aria-pressed', String(view === state.view));
   }

@@ -19,8 +19,8 @@ async function createPlan(commune: string, province: string): Promise<Plan> {
 
 describe('Plans de la région', () => {
   it('filters the overview to one province and late plans, then opens a plan', async () => {
-    const dinant = await createPlan('Dinant', 'Namur');
-    await createPlan('Ciney', 'Namur');
+    await createPlan('Dinant', 'Namur');
+    const ciney = await createPlan('Ciney', 'Namur');
     await createPlan('Arlon', 'Luxembourg');
 
     const page = await openPage(suite.browser, suite.errors, suite.server, 'dics@wallonie.demo');
@@ -47,14 +47,29 @@ describe('Plans de la région', () => {
     await screenshot(page, 'region-overview-namur');
 
     await page.getByTestId('region-tab-retard').click();
-    // Six past-due annual reports (2020 to 2025) for each of the two plans of Namur.
+    // Six past-due annual reports (2020 to 2025) for each of the two plans of Namur, the most overdue first.
     await expect.poll(() => count.innerText()).toBe('12 obligations en retard');
+    const late = await gridCell(page, 'Obligations en retard', 0, 'commune');
+    expect(await late.innerText()).toBe('Ciney');
+    expect(await (await gridCell(page, 'Obligations en retard', 0, 'annee')).innerText()).toBe('2020');
+    await screenshot(page, 'region-overdue-namur');
+    // Enter on a late obligation opens the plan's report of that kind and year.
+    await late.click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/plan/${ciney.id}/rapport/2020?type=rapport-annuel`);
+    await page.goBack();
+    await page.getByTestId('region-tab-plans').waitFor();
+    await expect.poll(() => count.innerText()).toBe('4 plans sur 4');
+    await page.getByLabel('Province').selectOption('Namur');
+    await page.getByLabel('En retard uniquement').check();
     await page.getByTestId('region-tab-plans').click();
     await expect.poll(() => count.innerText()).toBe('2 plans sur 4');
 
+    // Back on the page, in the server's order (by porteur): a double click on Ciney's row opens its plan.
+    expect(await (await gridCell(page, GRID, 0, 'commune')).innerText()).toBe('Ciney');
     await (await gridCell(page, GRID, 0, 'commune')).dblclick();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/plan/${dinant.id}/porteur`);
-    await expect.poll(() => page.getByTestId('porteur-name').innerText()).toContain('Dinant');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/plan/${ciney.id}/porteur`);
+    await expect.poll(() => page.getByTestId('porteur-name').innerText()).toContain('Ciney');
     await page.context().close();
   }, 60_000);
 
