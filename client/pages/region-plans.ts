@@ -3,7 +3,6 @@ import { formatBelgianNumber, formatPercent } from '../../schemas/numbers.ts';
 import { ORGANISATION_KINDS, type OrganisationKind } from '../../schemas/porteur.ts';
 import type { Programme } from '../../schemas/reference.ts';
 import {
-  currentProgramme,
   OBLIGATION_STATUS_SHORT_LABELS,
   OVERDUE_COLUMNS,
   overdueCellValue,
@@ -12,6 +11,7 @@ import {
   regionColumns,
   type OverdueItem,
   type OverdueList,
+  type RegionCellValue,
   type RegionColumn,
   type RegionOverview,
   type RegionPlanRow,
@@ -47,66 +47,49 @@ import {
  * The rules are the model's (`region-plans-model.ts`); every figure is the server's.
  */
 export async function renderRegionPage(programmes: Programme[], programmeId: string | null): Promise<HTMLElement> {
-  const chosen = programmes.find((p) => p.id === programmeId) ?? currentProgramme(programmes, new Date().toISOString().slice(0, 10));
-  const query = chosen ? { programme: chosen.id } : {};
+  // Without a programme in the address, the server answers the current published one.
+  const query = programmeId ? { programme: programmeId } : {};
   const [overview, overdue] = (await Promise.all([send(api.region.plans.$get({ query })), send(api.region.overdue.$get({ query }))])) as [
     RegionOverview,
     OverdueList,
   ];
-  const state = {
-    filters: { ...NO_FILTERS } as RegionFilters,
-    view: 'plans' as 'plans' | 'retard',
-    planSort: null as SortState,
-    overdueSort: null as SortState,
-  };
+  const state = { filters: { ...NO_FILTERS } as RegionFilters, view: 'plans' as RegionView };
   const count = h('span', { class: 'region-count', 'data-testid': 'region-count', role: 'status' });
   const plansHost = h('div', { class: 'grid-host' });
   const overdueHost = h('div', { class: 'grid-host', hidden: true });
   const columns = regionColumns(overview.kinds);
-  const planValue = planSortValue(overview.kinds, columns);
-
-  const planGrid = createGrid<RegionPlanRow>(plansHost, {
+  const plansList = sortableList<RegionPlanRow>(plansHost, {
     label: 'Plans de la région',
-    columns: columns.map((c) => gridColumn(c, (row) => regionCellValue(row, c, overview.kinds))),
+    columns,
     rows: overview.plans,
-    fixedColumns: 1,
-    height: 480,
+    value: (row, c) => regionCellValue(row, c, overview.kinds),
+    sortValue: planSortValue(overview.kinds, columns),
     rowClassName: (row) => (row.obligationsEnRetard > 0 ? 'region-late' : undefined),
-    onChange: () => {},
-    onHeaderClick: (key) => {
-      state.planSort = nextSort(state.planSort, key);
-      planGrid.setColumnTitles(columns.map((c) => columnTitle(c, state.planSort)));
-      update();
-    },
-    onRowOpen: (row) => {
-      location.hash = sectionHref(row.planId, 'porteur');
-    },
+    open: (row) => (location.hash = sectionHref(row.planId, 'porteur')),
+    onSorted: () => update(),
   });
-  const overdueGrid: GridHandle<OverdueItem> = createGrid<OverdueItem>(overdueHost, {
+  const overdueList = sortableList<OverdueItem>(overdueHost, {
     label: 'Obligations en retard',
-    columns: OVERDUE_COLUMNS.map((c) => gridColumn(c, (item) => overdueCellValue(item, c))),
+    columns: OVERDUE_COLUMNS,
     rows: overdue.items,
-    fixedColumns: 1,
-    height: 480,
-    onChange: () => {},
-    onHeaderClick: (key) => {
-      state.overdueSort = nextSort(state.overdueSort, key);
-      overdueGrid.setColumnTitles(OVERDUE_COLUMNS.map((c) => columnTitle(c, state.overdueSort)));
-      update();
-    },
-    onRowOpen: (item) => {
-      location.hash = reportHref(item.planId, item.annee, item.kind);
-    },
+    value: overdueCellValue,
+    sortValue: overdueSortValue,
+    open: (item) => (location.hash = reportHref(item.planId, item.annee, item.kind)),
+    onSorted: () => update(),
+  });
+  const tabs = viewTabs((view) => {
+    state.view = view;
+    update();
   });
 
   function update(): void {
-    // The grid shown first, then its rows: a grid measures its container when it draws.
+    // The list shown first, then its rows: a grid measures its container when it draws.
     plansHost.hidden = state.view !== 'plans';
     overdueHost.hidden = state.view !== 'retard';
     const plans = filterPlans(overview.plans, state.filters);
-    planGrid.setRows(sortRows(plans, state.planSort, planValue));
+    plansList.show(plans);
     const items = filterOverdue(overdue.items, overview.plans, state.filters);
-    overdueGrid.setRows(sortRows(items, state.overdueSort, overdueSortValue));
+    overdueList.show(items);
     count.textContent = state.view === 'plans' ? planCountLabel(plans.length, overview.plans.length) : overdueCountLabel(items.length);
     for (const [view, tab] of tabs) tab.setAttribute('aria-pressed', String(view === state.view));
   }
@@ -114,31 +97,45 @@ export async function renderRegionPage(programmes: Programme[], programmeId: str
     state.filters = { ...state.filters, ...change };
     update();
   };
-  const tabs = new Map(
-    (
-      [
-        ['plans', 'Plans'],
-        ['retard', 'En retard'],
-      ] as const
-    ).map(([view, label]) => [
+
+  const page = h(
+    'main',
+    { id: 'main', class: 'plans-page region-page' },
+    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, h('a', { href: '#/' }, '← Plans'), ' · Plans de la région'), accountMenu()),
+    h(
+      'section',
+      null,
+      h('h2', null, `Plans de la région — ${overview.programme.label}`),
+      programmeBar(programmes, overview, [...tabs.values()]),
+      filtersBar(overview, setFilter),
+      h('p', { class: 'hint' }, count, ` — situation au ${formatDate(overview.aujourdhui)} ; double-cliquez sur une ligne (ou Entrée) pour l’ouvrir.`),
+      plansHost,
+      overdueHost,
+    ),
+  );
+  update();
+  return page;
+}
+
+type RegionView = 'plans' | 'retard';
+
+/** « Plans » and « En retard »: which list the page shows. */
+function viewTabs(choose: (view: RegionView) => void): Map<RegionView, HTMLButtonElement> {
+  const labels: [RegionView, string][] = [
+    ['plans', 'Plans'],
+    ['retard', 'En retard'],
+  ];
+  return new Map(
+    labels.map(([view, label]) => [
       view,
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'region-tab',
-          'data-testid': `region-tab-${view}`,
-          onclick: () => {
-            state.view = view;
-            update();
-          },
-        },
-        label,
-      ),
+      h('button', { type: 'button', class: 'region-tab', 'data-testid': `region-tab-${view}`, onclick: () => choose(view) }, label),
     ]),
   );
+}
 
-  const programmeSelect = h(
+/** The programme selector (another programme is another address), the view's buttons and the workbook's download. */
+function programmeBar(programmes: Programme[], overview: RegionOverview, tabs: HTMLElement[]): HTMLElement {
+  const select = h(
     'select',
     { id: 'region-programme', onchange: (e: Event) => (location.hash = regionHref((e.target as HTMLSelectElement).value)) },
     programmes.map((p) => h('option', { value: p.id, selected: p.id === overview.programme.id }, p.label)),
@@ -153,23 +150,40 @@ export async function renderRegionPage(programmes: Programme[], programmeId: str
     },
     'Télécharger (XLSX)',
   );
-  const page = h(
-    'main',
-    { id: 'main', class: 'plans-page region-page' },
-    h('header', { class: 'app-header' }, h('h1', null, 'Cohésio'), h('p', null, h('a', { href: '#/' }, '← Plans'), ' · Plans de la région'), accountMenu()),
-    h(
-      'section',
-      null,
-      h('h2', null, `Plans de la région — ${overview.programme.label}`),
-      h('div', { class: 'toolbar' }, h('label', { for: 'region-programme' }, 'Programme'), programmeSelect, ...tabs.values(), download),
-      filtersBar(overview, setFilter),
-      h('p', { class: 'hint' }, count, ` — situation au ${formatDate(overview.aujourdhui)} ; double-cliquez sur une ligne (ou Entrée) pour ouvrir le plan.`),
-      plansHost,
-      overdueHost,
-    ),
-  );
-  update();
-  return page;
+  return h('div', { class: 'toolbar' }, h('label', { for: 'region-programme' }, 'Programme'), select, ...tabs, download);
+}
+
+type ListSpec<R> = {
+  label: string;
+  columns: readonly RegionColumn[];
+  rows: R[];
+  value: (row: R, column: RegionColumn) => RegionCellValue;
+  sortValue: (row: R, key: string) => RegionCellValue;
+  rowClassName?: (row: R) => string | undefined;
+  /** Double click or Enter on a row. */
+  open: (row: R) => void;
+  onSorted: () => void;
+};
+
+/** A read-only grid sorted by a click on a column's header (the sorted column's title carries ▲ or ▼). */
+function sortableList<R>(host: HTMLElement, spec: ListSpec<R>): { show(rows: R[]): void } {
+  let sort: SortState = null;
+  const grid: GridHandle<R> = createGrid<R>(host, {
+    label: spec.label,
+    columns: spec.columns.map((c) => gridColumn<R>(c, (row) => spec.value(row, c))),
+    rows: spec.rows,
+    fixedColumns: 1,
+    height: 480,
+    ...(spec.rowClassName ? { rowClassName: spec.rowClassName } : {}),
+    onChange: () => {},
+    onHeaderClick: (key) => {
+      sort = nextSort(sort, key);
+      grid.setColumnTitles(spec.columns.map((c) => columnTitle(c, sort)));
+      spec.onSorted();
+    },
+    onRowOpen: (row) => spec.open(row),
+  });
+  return { show: (rows) => grid.setRows(sortRows(rows, sort, spec.sortValue)) };
 }
 
 /** A read-only column of the grid showing a value of the overview as the product prints it. */
