@@ -11,7 +11,7 @@ import { REGION_OVERDUE_SHEET, REGION_PLANS_SHEET } from '../../server/reports/r
 import type { JustifiedFinding } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import type { Organisation } from '../../schemas/porteur.ts';
-import type { OverdueList, RegionOverview, RegionPlanRow } from '../../schemas/region-plans.ts';
+import { OverdueListSchema, RegionOverviewSchema, type OverdueList, type RegionOverview, type RegionPlanRow } from '../../schemas/region-plans.ts';
 import { ACCOUNTS, clientOf, expectApiError, failure, getPlan, makeTestApp, reply, signedIn, type AccountName, type Api } from '../helpers.ts';
 
 /**
@@ -54,6 +54,8 @@ async function putSection(plan: Plan, section: 'identite' | 'equipe' | 'budget',
 const overview = async (programme?: string) => {
   const res = await reply(as('dics').region.plans.$get({ query: programme === undefined ? {} : { programme } }));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  // The answer is the contract's shape, nothing more.
+  expect(RegionOverviewSchema.safeParse(res.body).error).toBeUndefined();
   return res.body as RegionOverview;
 };
 const rowOf = (o: RegionOverview, planId: string): RegionPlanRow => o.plans.find((p) => p.planId === planId)!;
@@ -193,6 +195,7 @@ describe('GET /api/region/plans', () => {
     expect(row.questionsOuvertes).toBe(2);
 
     const overdue = (await reply(as('dics').region.overdue.$get({ query: { programme: 'pcs-2020-2025' } }))).body as OverdueList;
+    expect(OverdueListSchema.safeParse(overdue).error).toBeUndefined();
     const dinantItems = overdue.items.filter((i) => i.planId === dinant.id);
     expect(dinantItems.map((i) => i.annee).sort()).toEqual([2022, 2023, 2024, 2025]);
     expect(dinantItems.find((i) => i.annee === 2025)).toEqual({
