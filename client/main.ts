@@ -13,6 +13,7 @@ import { renderPlansPage } from './pages/plans.ts';
 import { renderOrganisationsPage } from './pages/organisations.ts';
 import { setPlanPorteur } from './state/plan-porteur.ts';
 import { renderProgrammesPage } from './pages/programmes.ts';
+import { renderRegionPage } from './pages/region-plans.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
 import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
@@ -196,6 +197,16 @@ async function render(route: Route): Promise<void> {
       if (current !== renders) return;
       replaceChildren(root, page);
       document.title = 'File d’instruction — Cohésio';
+      return;
+    }
+    if (route.page === 'region') {
+      shell?.dispose();
+      shell = null;
+      const ref = await loadReference();
+      const page = await renderRegionPage(ref.programmes, route.programmeId);
+      if (current !== renders) return;
+      replaceChildren(root, page);
+      document.title = 'Plans de la région — Cohésio';
       return;
     }
     const s = await openPlan(route.planId);

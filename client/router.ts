@@ -1,6 +1,7 @@
 /**
  * Hash routes, so that the server serves one page and every screen has an address a user can bookmark:
- * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/plan/<id>/<section>`,
+ * `#/` plans, `#/organisations`, `#/programmes[/<id>]` (the programmes and their drafts), `#/region[?programme=<id>]`
+ * (the DiCS's overview of a programme's plans), `#/plan/<id>/<section>`,
  * `#/plan/<id>/fiche/<actionId>`, `#/plan/<id>/finances/<page>[/<year>]`, `#/plan/<id>/rapport[/<year>][?type=<kind>]`
  * (the submissions to the DiCS: the annual report unless a kind of the programme is named), `#/region/queue[/<programme>]`
  * (the DiCS's review queue); `?focus=<path>` puts the cursor on a field.
@@ -18,6 +19,8 @@ export type Route =
   | { page: 'programmes'; programmeId: string | null }
   /** The DiCS's review queue of a programme (null: the page's default programme). */
   | { page: 'queue'; programmeId: string | null }
+  /** The DiCS's overview of a programme's plans (null: the current published programme). */
+  | { page: 'region'; programmeId: string | null }
   | { page: 'section'; planId: string; section: string; focus: string | null }
   | { page: 'fiche'; planId: string; actionId: string; focus: string | null }
   /** `year` is null when the address names none (the page picks its default year). */
@@ -32,6 +35,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'organisations') return { page: 'organisations' };
   if (parts[0] === 'courriels') return { page: 'outbox' };
+  if (parts[0] === 'region' && parts.length === 1) return { page: 'region', programmeId: params.get('programme') };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -79,4 +83,9 @@ export function programmesHref(programmeId?: string | null): string {
 /** `#/region/queue`, or `#/region/queue/<programme>` for one programme's queue. */
 export function queueHref(programmeId?: string | null): string {
   return `#/region/queue${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
+}
+
+/** `#/region`, or `#/region?programme=<id>` for one programme. */
+export function regionHref(programmeId?: string | null): string {
+  return `#/region${programmeId ? `?programme=${encodeURIComponent(programmeId)}` : ''}`;
 }

@@ -23,6 +23,7 @@ import { submissionRoutes } from './routes/submissions.ts';
 import { deadlineRoutes } from './routes/deadlines.ts';
 import { authRoutes } from './routes/auth.ts';
 import { reviewQueueRoutes } from './routes/review-queue.ts';
+import { regionPlanRoutes } from './routes/region-plans.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -91,7 +92,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', submissionRoutes(pdf.pool))
     .route('/plans', successorRoutes())
     .route('/', deadlineRoutes())
-    .route('/', reviewQueueRoutes());
+    .route('/', reviewQueueRoutes())
+    .route('/region', regionPlanRoutes());
 
   const app = new Hono()
     .use(

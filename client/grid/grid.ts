@@ -88,6 +88,10 @@ export type GridSpec<R> = {
   readOnlyNote?: (row: R, key: string, index: number) => string | null;
   /** How people name a row in the note after a paste ("indicateur 2 Réalisé"); default "ligne n". */
   rowLabel?: (row: R, index: number) => string;
+  /** A click on a column's header (a read-only list sorts by it). */
+  onHeaderClick?: (key: string) => void;
+  /** Double click or Enter on a row (a read-only list opens what the row names); Enter no longer moves down. */
+  onRowOpen?: (row: R, rowIndex: number) => void;
 };
 
 export type GridHandle<R> = {
@@ -103,6 +107,8 @@ export type GridHandle<R> = {
   selectedRowIndex(): number | null;
   /** The text a cell shows, for tests and the checks panel. */
   cellText(rowIndex: number, key: string): string;
+  /** New column titles, in the columns' order (a sorted column's arrow). */
+  setColumnTitles(titles: readonly string[]): void;
   destroy(): void;
 };
 
@@ -320,6 +326,19 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
       const col = columns[c];
       if (col && r >= 0) spec.onSelect?.(r, col.key);
     },
+    afterOnCellMouseDown(_event, coords) {
+      const col = coords.col === null ? undefined : columns[coords.col];
+      if (coords.row !== null && coords.row < 0 && col) spec.onHeaderClick?.(col.key);
+    },
+    beforeKeyDown(event) {
+      if (!spec.onRowOpen || event.key !== 'Enter') return;
+      const at = focusedCell();
+      if (!at) return;
+      // Handsontable's own way to stop its handling of the key (its `stopImmediatePropagation` helper).
+      (event as KeyboardEvent & { isImmediatePropagationEnabled?: boolean }).isImmediatePropagationEnabled = false;
+      event.preventDefault();
+      spec.onRowOpen(at.row, at.rowIndex);
+    },
   });
 
   /** The cell the selection is on (the active cell of a range). */
@@ -399,6 +418,14 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     }
     container.after(note);
     hot = new Handsontable(container, settings());
+    if (spec.onRowOpen) {
+      const open = spec.onRowOpen;
+      container.addEventListener('dblclick', (e) => {
+        const td = (e.target as Element | null)?.closest('td[data-row]') as HTMLTableCellElement | null;
+        const r = td ? Number(td.dataset.row) : -1;
+        if (rows[r] !== undefined) open(rows[r], r);
+      });
+    }
     if (pendingFocus) focusAt(...pendingFocus);
   };
   queueMicrotask(mount);
@@ -461,6 +488,9 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     cellText(rowIndex, key) {
       const c = colIndex.get(key);
       return c === undefined ? '' : (view[rowIndex]?.[c] ?? '');
+    },
+    setColumnTitles(titles) {
+      hot?.updateSettings({ colHeaders: [...titles] });
     },
     destroy() {
       destroyed = true;

@@ -153,7 +153,8 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans' || r.page === 'organisations' || r.page === 'programmes' || r.page === 'outbox' || r.page === 'queue') return;
+    // Only the pages of a plan are the shell's (the plans list, the DiCS's and the administrator's pages are not).
+    if (!r || !('planId' in r)) return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'

@@ -154,7 +154,7 @@ export function listSubmissions(ctx: ServiceContext & { planId: string; kind?: S
 }
 
 /** Today in Brussels (ISO date), from the context's clock. */
-function todayOf(ctx: ServiceContext): string {
+export function todayOf(ctx: ServiceContext): string {
   const { year, month, day } = brusselsTime(nowOf(ctx));
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
