@@ -136,8 +136,8 @@ function parseBelgianThousandths(text: string): number {
 
 /**
  * Chooses the porteurs of `count` plans among `communes` (those without a plan yet): about one plan in seven
- * delegated to the CPAS (27 of 195), about one in fifty an association of two or three small communes of one
- * province (lead commune first), the others communes. Deterministic for the seed; throws when there are too few
+ * delegated to the CPAS (27 of 195), about one in fifty an association of two or three small neighbouring communes
+ * of one province (nearest postal codes; lead commune first), the others communes. Deterministic for the seed; throws when there are too few
  * communes.
  */
 export function chooseRegionPorteurs(communes: readonly RegionCommune[], count: number, seed: string | number): RegionPlanSpec[] {
@@ -156,11 +156,10 @@ export function chooseRegionPorteurs(communes: readonly RegionCommune[], count: 
     if (!lead) break;
     take(lead);
     const size = random.chance(0.5) ? 2 : 3;
-    const members = [lead];
-    for (const c of pool) {
-      if (members.length >= size) break;
-      if (!used.has(c.nom) && c.province === lead.province && c.population < 12_000) members.push(take(c));
-    }
+    // Neighbours, as far as postal codes tell: the small communes of the province with the nearest codes.
+    const near = (c: RegionCommune) => Math.abs(Number(c.codePostal) - Number(lead.codePostal));
+    const neighbours = pool.filter((c) => !used.has(c.nom) && c.province === lead.province && c.population < 12_000).sort((x, y) => near(x) - near(y));
+    const members = [lead, ...neighbours.slice(0, size - 1).map(take)];
     if (members.length < 2) {
       used.delete(lead.nom);
       continue;
