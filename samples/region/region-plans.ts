@@ -277,6 +277,45 @@ export function deriveRegionPlan(liege: PlanDocument, spec: RegionPlanSpec, rand
   personnel = totalKept - fonctionnement - investissement - sumKept;
 
   const years = programme.years;
+  // E-compte: each year reported books the budget's lines, art. 20 on 80111 in a CPAS's accounts (84011 otherwise),
+  // and the fiche plan declares that consumption.
+  const bookedYears = years.filter((y) => y <= options.actualsThrough);
+  const imputations: PlanDocument['imputations'] = bookedYears.flatMap((annee) => [
+    {
+      id: `imp-${annee}-pcs`,
+      annee,
+      codeFonctionnel: '84010' as const,
+      articleEconomique: '465-48',
+      libelle: 'Subvention PCS (SPW)',
+      montant: subventionPcs,
+      nature: null,
+      version: 0,
+    },
+    {
+      id: `imp-${annee}-pc`,
+      annee,
+      codeFonctionnel: '84010' as const,
+      articleEconomique: '111-01',
+      libelle: 'Traitements du personnel PCS (part communale)',
+      montant: partCommunale,
+      nature: null,
+      version: 0,
+    },
+    ...(art20Kept > 0
+      ? [
+          {
+            id: `imp-${annee}-art20`,
+            annee,
+            codeFonctionnel: spec.organisation.nature === 'cpas' ? ('80111' as const) : ('84011' as const),
+            articleEconomique: '465-01',
+            libelle: 'Subvention art. 20 (SPW)',
+            montant: art20Kept,
+            nature: null,
+            version: 0,
+          },
+        ]
+      : []),
+  ]);
   const lastTargetYear = (values: Record<string, { target: number | null }>, year: number) => {
     for (let y = year; y >= years[0]!; y--) {
       const t = values[String(y)]?.target;
@@ -287,7 +326,8 @@ export function deriveRegionPlan(liege: PlanDocument, spec: RegionPlanSpec, rand
 
   const actions = kept.map((original) => {
     const a = rename(original);
-    const fiche = { ...a.fiche };
+    // The programme was extended: the plan's actions run to its new end, as their targets do.
+    const fiche = { ...a.fiche, calendrier: { ...a.fiche.calendrier, fin: a.fiche.calendrier.fin === null ? null : programme.end } };
     if (!fiche.description) {
       fiche.description = `Mise en œuvre à ${placeName} de l'action « ${intitule(a.code)} » : accueil et accompagnement du public, orientation vers les services et les partenaires locaux, évaluation annuelle avec la commission d'accompagnement.`;
     }
@@ -438,9 +478,9 @@ export function deriveRegionPlan(liege: PlanDocument, spec: RegionPlanSpec, rand
     actions,
     repartitionTemps,
     partenaires,
-    consommation: {},
+    consommation: Object.fromEntries(bookedYears.map((y) => [String(y), subventionPcs + partCommunale])),
     budgetsAnnuels: [],
-    imputations: [],
+    imputations,
     justifications: [],
   };
 }
