@@ -87,7 +87,17 @@ describe('seedRegion', () => {
       expect(earlier.every((o) => o.statut === 'approuve')).toBe(true);
     }
     const cpas = result.plans.find((p) => p.nature === 'cpas')!;
-    expect(readPlan(ctx.db, cpas.planId).porteur.porteParQui).toBe('Le CPAS');
+    const cpasPlan = readPlan(ctx.db, cpas.planId);
+    expect(cpasPlan.porteur.porteParQui).toBe('Le CPAS');
+    // A CPAS books art. 20 on function 80111, a commune on 84011.
+    const art20Codes = (planId: string) =>
+      new Set(
+        readPlan(ctx.db, planId)
+          .imputations.filter((l) => l.libelle?.includes('art. 20'))
+          .map((l) => l.codeFonctionnel),
+      );
+    for (const p of result.plans) for (const code of art20Codes(p.planId)) expect(code).toBe(p.nature === 'cpas' ? '80111' : '84011');
+    expect(cpasPlan.imputations.length).toBeGreaterThan(0);
     const association = result.plans.find((p) => p.nature === 'association')!;
     expect(readPlan(ctx.db, association.planId).porteur.communesAssociees.length).toBeGreaterThanOrEqual(2);
     // Files are generated at their first download, never stored empty.
