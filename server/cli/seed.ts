@@ -45,6 +45,11 @@ if (values.region === undefined) {
     onPlan: (done, total, plan) => {
       if (done % 10 === 0 || done === total) console.log(`${done}/${total} plans (${seconds()} s) — dernier : ${plan.organisation}`);
     },
+  }).catch((e: unknown) => {
+    // Plans written before the error stay (each in its own transaction); the one in progress left nothing.
+    console.error(`Chargement interrompu : ${e instanceof Error ? e.message : String(e)}`);
+    db.$client.close();
+    process.exit(1);
   });
   const tally = (key: (p: SeededPlan) => string) => {
     const counts = new Map<string, number>();
