@@ -31,7 +31,11 @@ export const SUBMISSION_STATUS_LABELS: Record<SubmissionStatus, string> = {
 /** A year whose latest submission is under review or approved is read-only. */
 export const LOCKING_STATUSES: readonly SubmissionStatus[] = ['soumis', 'approuve'];
 
-export const FILE_STATES = ['en-cours', 'prets', 'echec'] as const;
+/**
+ * Where the XLSX and PDF of a submission stand: being generated, stored, failed, or to be generated from the
+ * snapshot at their first download (`a-generer`: submissions of the regional demonstration data set).
+ */
+export const FILE_STATES = ['en-cours', 'prets', 'echec', 'a-generer'] as const;
 export type FileState = (typeof FILE_STATES)[number];
 
 /** One changed value of the "Modifications depuis la dernière soumission" annex. */

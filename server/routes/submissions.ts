@@ -33,9 +33,9 @@ import { PlanParam } from '../../schemas/requests/shared.ts';
 import { validate } from './validate.ts';
 
 /** A submission's stored file, with its SHA-256 in a header. */
-const submittedFile = (kind: 'pdf' | 'xlsx') =>
-  createFactory<AppEnv>().createHandlers(validate('param', SubmissionParam), (c) => {
-    const { filename, mime, bytes, sha256 } = getSubmissionFile({ ...c.var.ctx, ...c.req.valid('param'), kind });
+const submittedFile = (kind: 'pdf' | 'xlsx', pdfPool: PdfPool) =>
+  createFactory<AppEnv>().createHandlers(validate('param', SubmissionParam), async (c) => {
+    const { filename, mime, bytes, sha256 } = await getSubmissionFile({ ...c.var.ctx, pdfPool, ...c.req.valid('param'), kind });
     return c.body(new Uint8Array(bytes), 200, { ...attachmentHeaders(filename, mime), 'x-cohesio-sha256': sha256 });
   });
 
@@ -67,8 +67,8 @@ export function submissionRoutes(pdfPool: PdfPool) {
     .get('/:planId/submissions/:submissionId/snapshot.json', allow('read'), validate('param', SubmissionParam), (c) =>
       c.json(getSubmissionSnapshot({ ...c.var.ctx, ...c.req.valid('param') })),
     )
-    .get('/:planId/submissions/:submissionId/report.pdf', allow('read'), ...submittedFile('pdf'))
-    .get('/:planId/submissions/:submissionId/report.xlsx', allow('read'), ...submittedFile('xlsx'))
+    .get('/:planId/submissions/:submissionId/report.pdf', allow('read'), ...submittedFile('pdf', pdfPool))
+    .get('/:planId/submissions/:submissionId/report.xlsx', allow('read'), ...submittedFile('xlsx', pdfPool))
     .get('/:planId/threads', allow('read'), validate('param', PlanParam), validate('query', ThreadsQuery), (c) =>
       c.json(listReviewThreads({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('query') })),
     )

@@ -417,13 +417,18 @@ export function insertPlanContent(db: DbOrTx, planId: string, doc: PlanDocument,
     db.insert(justifications)
       .values({ planId, ...j, cle: remapKey(j.cle), version: 1 })
       .run();
-  for (const c of cellWrites) {
-    if (c.value === null) continue;
+  // Many rows at a time: a plan holds thousands of cells, and one statement per cell was most of an import.
+  const rows = cellWrites
+    .filter((c) => c.value !== null)
+    .map((c) => ({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 }));
+  for (let i = 0; i < rows.length; i += CELL_INSERT_BATCH)
     db.insert(cells)
-      .values({ planId, grid: c.grid, rowKey: c.rowKey, period: c.period, value: c.value, indicatorId: c.indicatorId ?? null, version: 1 })
+      .values(rows.slice(i, i + CELL_INSERT_BATCH))
       .run();
-  }
 }
+
+/** Cells per insert statement (7 bound values each, far below SQLite's limit of 32 766). */
+const CELL_INSERT_BATCH = 500;
 
 export function deleteCellsOfRow(db: DbOrTx, planId: string, grid: CellGrid, rowKey: string): void {
   db.delete(cells)

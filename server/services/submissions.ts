@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns } from 'drizzle-orm';
 import { deadlineExtensions, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
@@ -54,6 +54,9 @@ import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.t
  */
 
 export type SubmissionRow = typeof submissions.$inferSelect;
+/** A submission without its snapshot and files (what listings and decisions read: a snapshot is a whole plan). */
+export type SubmissionHead = Omit<SubmissionRow, 'snapshot' | 'xlsx' | 'pdf'>;
+const { snapshot: _snapshot, xlsx: _xlsx, pdf: _pdf, ...HEAD_COLUMNS } = getTableColumns(submissions);
 
 /** Generation of the files of a submission in progress, by submission id (one server process). */
 type FileJob = { progress: number; message: string; done: Promise<void> };
@@ -63,6 +66,7 @@ const FILE_MESSAGES = {
   'en-cours': 'Génération du classeur et du PDF…',
   prets: 'Classeur et PDF enregistrés',
   echec: 'La génération des fichiers a échoué',
+  'a-generer': 'Classeur et PDF générés au premier téléchargement',
 } as const;
 
 /** The kind's label and due date as the programme declares them (the id itself for a kind it no longer declares). */
@@ -71,7 +75,7 @@ export function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'k
   return { kind: row.kind, kindLabel: kind?.label ?? row.kind, echeance: kind && programme ? submissionDueDate(programme, kind, row.annee) : null };
 }
 
-export function submissionOut(row: SubmissionRow, programme: Programme | null): Submission {
+export function submissionOut(row: SubmissionHead, programme: Programme | null): Submission {
   const job = row.fichiers === 'en-cours' ? fileJobs.get(row.id) : undefined;
   return {
     id: row.id,
@@ -93,18 +97,18 @@ export function submissionOut(row: SubmissionRow, programme: Programme | null): 
   };
 }
 
-function rowsOf(db: DbOrTx, planId: string, kind?: string): SubmissionRow[] {
+function rowsOf(db: DbOrTx, planId: string, kind?: string): SubmissionHead[] {
   return db
-    .select()
+    .select(HEAD_COLUMNS)
     .from(submissions)
     .where(and(eq(submissions.planId, planId), kind === undefined ? undefined : eq(submissions.kind, kind)))
     .orderBy(asc(submissions.kind), asc(submissions.annee), asc(submissions.numero))
     .all();
 }
 
-export function latestOf(db: DbOrTx, planId: string, kind: string, annee: number): SubmissionRow | undefined {
+export function latestOf(db: DbOrTx, planId: string, kind: string, annee: number): SubmissionHead | undefined {
   return db
-    .select()
+    .select(HEAD_COLUMNS)
     .from(submissions)
     .where(and(eq(submissions.planId, planId), eq(submissions.kind, kind), eq(submissions.annee, annee)))
     .orderBy(desc(submissions.numero))
@@ -223,8 +227,26 @@ const describeSubmission = (programme: Programme | null, row: Pick<SubmissionRow
  * submission of the same kind and year.
  */
 export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: SubmitReportBody }): Submission {
+  const { row, plan, annex, programme } = freezeSubmission(ctx, 'en-cours');
+  startFileGeneration(ctx, row, plan, annex);
+  return submissionOut(row, programme);
+}
+
+/**
+ * The same submission as submitReport — checklist, snapshot, changes annex, audit — whose XLSX and PDF are generated
+ * from the snapshot at their first download (state `a-generer`, see ensureSubmissionFiles) rather than now: for
+ * data sets of hundreds of submissions (`npm run seed -- --region`), where rendering every PDF (~2 s each) would
+ * take the better part of an hour. Nothing is stored as a file until it is really generated.
+ */
+export function submitReportDeferringFiles(ctx: ServiceContext & { planId: string; input: SubmitReportBody }): Submission {
+  const { row, programme } = freezeSubmission(ctx, 'a-generer');
+  return submissionOut(row, programme);
+}
+
+/** Checks the kind's checklist and freezes the plan in a new submission row (files in state `fichiers`), in one transaction. */
+function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitReportBody }, fichiers: 'en-cours' | 'a-generer') {
   const { annee } = ctx.input;
-  const { row, plan, annex, programme } = ctx.db.transaction((db) => {
+  return ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
     const programme = requireProgramme(ctx, plan.programmeId);
     const kind = requireSubmissionKind(programme, ctx.input.kind);
@@ -242,7 +264,7 @@ export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: s
       const counts = missing.map((i) => `${i.label.toLowerCase()} (${i.details.length} à compléter)`).join(' ; ');
       throw new ValidationError(`${nameOf(programme, { kind: kind.id, annee }, true)} ne peut pas encore être soumis : ${counts}`, issues);
     }
-    const changes = previous ? changesBetween(JSON.parse(previous.snapshot) as Plan, plan) : [];
+    const changes = previous ? changesBetween(JSON.parse(requireSubmission(db, ctx.planId, previous.id).snapshot) as Plan, plan) : [];
     const row: SubmissionRow = {
       id: newIdOf(ctx)(),
       planId: ctx.planId,
@@ -254,7 +276,7 @@ export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: s
       soumisPar: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME,
       snapshot: JSON.stringify(plan),
       changements: JSON.stringify(changes),
-      fichiers: 'en-cours',
+      fichiers,
       xlsx: null,
       xlsxSha256: null,
       pdf: null,
@@ -277,8 +299,6 @@ export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: s
     };
     return { row, plan, annex, programme };
   });
-  startFileGeneration(ctx, row, plan, annex);
-  return submissionOut(row, programme);
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -316,9 +336,64 @@ function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: Su
   })();
 }
 
+/**
+ * The review annex as it stood when the submission was made, rebuilt for files generated later: the changes stored
+ * with it, the previous submission's date, and the DiCS's questions of the year with the messages written by then.
+ */
+function annexAsSubmitted(ctx: ServiceContext, db: DbOrTx, row: SubmissionRow): ReviewAnnex {
+  const previous = db
+    .select({ soumisLe: submissions.soumisLe })
+    .from(submissions)
+    .where(and(eq(submissions.planId, row.planId), eq(submissions.kind, row.kind), eq(submissions.annee, row.annee), eq(submissions.numero, row.numero - 1)))
+    .get();
+  const threads = readReviewThreads(db, row.planId, row.annee)
+    .filter((t) => t.ouvertLe <= row.soumisLe)
+    .map((t) => {
+      const messages = t.messages.filter((m) => m.at <= row.soumisLe);
+      const last = messages[messages.length - 1]?.nature;
+      return { ...t, messages, statut: last === 'resolution' ? ('resolu' as const) : last === 'reponse' ? ('repondu' as const) : ('ouvert' as const) };
+    });
+  return {
+    submissionNumber: row.numero,
+    submissionLabel: kindOut(programmeOfPlan(ctx, row.planId), row).kindLabel,
+    previousSubmittedAt: previous?.soumisLe ?? null,
+    changes: JSON.parse(row.changements) as SubmissionChange[],
+    threads,
+  };
+}
+
+/**
+ * Generates the files of a submission made with submitReportDeferringFiles (state `a-generer`) from its snapshot,
+ * through the same generators as submitReport, and waits for them; a request already generating them is joined.
+ * Does nothing for files already there.
+ */
+export async function ensureSubmissionFiles(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; submissionId: string }): Promise<void> {
+  const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
+  if (row.fichiers === 'a-generer') {
+    const claimed = ctx.db
+      .update(submissions)
+      .set({ fichiers: 'en-cours' })
+      .where(and(eq(submissions.id, row.id), eq(submissions.fichiers, 'a-generer')))
+      .run();
+    if (claimed.changes === 1) startFileGeneration(ctx, row, JSON.parse(row.snapshot) as Plan, annexAsSubmitted(ctx, ctx.db, row));
+  }
+  await settleSubmissionFiles(row.id);
+}
+
 /** Resolves when the files of a submission are written (tests, and the command line). */
 export async function settleSubmissionFiles(submissionId: string): Promise<void> {
   await fileJobs.get(submissionId)?.done;
+}
+
+/** A submission's head (no snapshot, no files); 404 when unknown. */
+function requireSubmissionHead(db: DbOrTx, planId: string, submissionId: string): SubmissionHead {
+  const row = db
+    .select(HEAD_COLUMNS)
+    .from(submissions)
+    .where(and(eq(submissions.id, submissionId), eq(submissions.planId, planId)))
+    .get();
+  if (!row) throw new NotFoundError(`Soumission introuvable : ${submissionId}`);
+  return row;
 }
 
 export function requireSubmission(db: DbOrTx, planId: string, submissionId: string): SubmissionRow {
@@ -332,7 +407,7 @@ export function requireSubmission(db: DbOrTx, planId: string, submissionId: stri
 }
 
 /** Only the latest submission of its kind and year can change status, and only from the given statuses. */
-function requireLatest(ctx: ServiceContext, row: SubmissionRow, from: readonly SubmissionStatus[], what: string): Programme {
+function requireLatest(ctx: ServiceContext, row: SubmissionHead, from: readonly SubmissionStatus[], what: string): Programme {
   const programme = programmeOfPlan(ctx, row.planId);
   const latest = latestOf(ctx.db, row.planId, row.kind, row.annee)!;
   if (latest.id !== row.id) {
@@ -351,7 +426,7 @@ function requireLatest(ctx: ServiceContext, row: SubmissionRow, from: readonly S
 function recordDecision(
   ctx: ServiceContext,
   db: DbOrTx,
-  row: SubmissionRow,
+  row: SubmissionHead,
   to: SubmissionStatus,
   motif: string | null,
   event: 'approbation' | 'retour' | 'reouverture',
@@ -370,16 +445,16 @@ function decide(
   to: SubmissionStatus,
   motif: string | null,
   event: 'approbation' | 'retour' | 'reouverture',
-  summary: (row: SubmissionRow) => string,
+  summary: (row: SubmissionHead) => string,
   /** More to write in the same transaction (the demandes de correction of a return). */
-  alongside?: (db: DbOrTx, row: SubmissionRow) => void,
+  alongside?: (db: DbOrTx, row: SubmissionHead) => void,
 ): Submission {
   ctx.db.transaction((db) => {
-    const row = requireSubmission(db, ctx.planId, ctx.submissionId);
+    const row = requireSubmissionHead(db, ctx.planId, ctx.submissionId);
     recordDecision(ctx, db, row, to, motif, event, summary(row));
     alongside?.(db, row);
   });
-  return submissionOut(requireSubmission(ctx.db, ctx.planId, ctx.submissionId), programme);
+  return submissionOut(requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId), programme);
 }
 
 /**
@@ -403,7 +478,7 @@ export function approveSubmissionWithin(ctx: ServiceContext, db: DbOrTx, planId:
 /** The DiCS approves the submission under review. */
 export function approveSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ApproveBody }): Submission {
   const { motif } = ctx.input;
-  const p = requireLatest(ctx, requireSubmission(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
+  const p = requireLatest(ctx, requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId), ['soumis'], 'approuver');
   return decide(ctx, p, 'approuve', motif, 'approbation', (r) => approvalSummary(p, r));
 }
 
@@ -435,7 +510,7 @@ export function returnSubmission(ctx: ServiceContext & { planId: string; submiss
  */
 export function reopenSubmission(ctx: ServiceContext & { planId: string; submissionId: string; input: ReopenBody }): Submission {
   const { motif } = ctx.input;
-  const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
+  const row = requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId);
   const p = requireLatest(ctx, row, ['soumis', 'approuve'], 'rouvrir');
   if (row.statut === 'approuve' && ctx.actor && !hasCapability(ctx.actor, 'review')) {
     throw new ForbiddenError(`${nameOf(p, row, true)} est approuvé : seule la DiCS peut le rouvrir`);
@@ -448,8 +523,12 @@ const FILE_KINDS = {
   xlsx: { column: 'xlsx', hash: 'xlsxSha256', mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', ext: 'xlsx' },
 } as const;
 
-/** The stored XLSX or PDF of a submission, as generated then; 409 while it is being generated. */
-export function getSubmissionFile(ctx: ServiceContext & { planId: string; submissionId: string; kind: keyof typeof FILE_KINDS }) {
+/**
+ * The stored XLSX or PDF of a submission, as generated then; 409 while it is being generated. Files still to
+ * generate (state `a-generer`) are generated first, from the snapshot, and this waits for them.
+ */
+export async function getSubmissionFile(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; submissionId: string; kind: keyof typeof FILE_KINDS }) {
+  if (requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId).fichiers === 'a-generer') await ensureSubmissionFiles(ctx);
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
   const kind = FILE_KINDS[ctx.kind];
   const bytes = row[kind.column];
