@@ -21,6 +21,7 @@ import { financeRoutes } from './routes/finance.ts';
 import { historyRoutes } from './routes/history.ts';
 import { submissionRoutes } from './routes/submissions.ts';
 import { authRoutes } from './routes/auth.ts';
+import { consolidationRoutes } from './routes/consolidation.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -87,7 +88,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', financeRoutes())
     .route('/plans', historyRoutes())
     .route('/plans', submissionRoutes(pdf.pool))
-    .route('/plans', successorRoutes());
+    .route('/plans', successorRoutes())
+    .route('/region', consolidationRoutes());
 
   const app = new Hono()
     .use(
