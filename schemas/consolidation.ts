@@ -88,47 +88,73 @@ export type PivotLine = {
   valeurs: number;
 };
 
-const keyOf = (fact: IndicatorFact, dims: readonly ConsolidationDimension[]) =>
-  dims.map((d) => (d === 'annee' ? String(fact.annee ?? '') : fact.dims[d])).join('\u0001');
+function keyOf(fact: IndicatorFact, dims: readonly ConsolidationDimension[]): string {
+  let key = fact.unit;
+  for (const d of dims) key += `\u0001${d === 'annee' ? String(fact.annee ?? '') : fact.dims[d]}`;
+  return key;
+}
 
 /** Adds up the values of one line by the unit's rule: Σ for an additive unit, else the mean of the plans' values. */
 function combine(values: readonly number[], mode: ConsolidationMode): number | null {
   return mode === 'somme' ? sumOrNull(values) : aggregateValues(values, 'mean');
 }
 
+type Group = {
+  keys: PivotLine['keys'];
+  unit: Unit;
+  targets: number[];
+  actuals: number[];
+  pairedTargets: number[];
+  pairedActuals: number[];
+  plansCible: Set<string>;
+  plansRealise: Set<string>;
+  valeurs: number;
+};
+
 /**
  * The pivot of `facts` by `dims` (in that order), the unit always part of the key. Lines sorted by their keys (years
  * numerically), then by unit. Facts of a year-less consolidation have `annee: null` and must not be keyed by year.
+ * Facts are read once, as they come (a generator is fine): only each line's values are kept.
  */
-export function pivotIndicators(facts: readonly IndicatorFact[], dims: readonly ConsolidationDimension[]): PivotLine[] {
-  const groups = new Map<string, IndicatorFact[]>();
+export function pivotIndicators(facts: Iterable<IndicatorFact>, dims: readonly ConsolidationDimension[]): PivotLine[] {
+  const groups = new Map<string, Group>();
   for (const f of facts) {
-    const k = `${keyOf(f, dims)}\u0002${f.unit}`;
-    const list = groups.get(k);
-    if (list) list.push(f);
-    else groups.set(k, [f]);
+    const k = keyOf(f, dims);
+    let g = groups.get(k);
+    if (!g) {
+      const keys: PivotLine['keys'] = {};
+      for (const d of dims) keys[d] = d === 'annee' ? String(f.annee ?? '') : f.dims[d];
+      g = { keys, unit: f.unit, targets: [], actuals: [], pairedTargets: [], pairedActuals: [], plansCible: new Set(), plansRealise: new Set(), valeurs: 0 };
+      groups.set(k, g);
+    }
+    g.valeurs++;
+    if (f.target !== null) {
+      g.targets.push(f.target);
+      g.plansCible.add(f.planId);
+    }
+    if (f.actual !== null) {
+      g.actuals.push(f.actual);
+      g.plansRealise.add(f.planId);
+    }
+    if (f.target !== null && f.actual !== null) {
+      g.pairedTargets.push(f.target);
+      g.pairedActuals.push(f.actual);
+    }
   }
-  const lines: PivotLine[] = [];
-  for (const list of groups.values()) {
-    const first = list[0]!;
-    const mode: ConsolidationMode = isAdditiveUnit(first.unit) ? 'somme' : 'moyenne';
-    const targets = list.flatMap((f) => (f.target === null ? [] : [f.target]));
-    const actuals = list.flatMap((f) => (f.actual === null ? [] : [f.actual]));
-    const paired = list.filter((f) => f.target !== null && f.actual !== null);
-    const keys: PivotLine['keys'] = {};
-    for (const d of dims) keys[d] = d === 'annee' ? String(first.annee ?? '') : first.dims[d];
-    lines.push({
-      keys,
-      unit: first.unit,
+  const lines: PivotLine[] = [...groups.values()].map((g) => {
+    const mode: ConsolidationMode = isAdditiveUnit(g.unit) ? 'somme' : 'moyenne';
+    return {
+      keys: g.keys,
+      unit: g.unit,
       mode,
-      cibles: combine(targets, mode),
-      realises: combine(actuals, mode),
-      atteint: ratioHundredthsOfPercent(sumOrNull(paired.map((f) => f.actual)), sumOrNull(paired.map((f) => f.target))),
-      plansCible: new Set(list.filter((f) => f.target !== null).map((f) => f.planId)).size,
-      plansRealise: new Set(list.filter((f) => f.actual !== null).map((f) => f.planId)).size,
-      valeurs: list.length,
-    });
-  }
+      cibles: combine(g.targets, mode),
+      realises: combine(g.actuals, mode),
+      atteint: ratioHundredthsOfPercent(sumOrNull(g.pairedActuals), sumOrNull(g.pairedTargets)),
+      plansCible: g.plansCible.size,
+      plansRealise: g.plansRealise.size,
+      valeurs: g.valeurs,
+    };
+  });
   const collator = new Intl.Collator('fr-BE', { numeric: true, sensitivity: 'base' });
   return lines.sort((a, b) => {
     for (const d of dims) {
@@ -151,7 +177,7 @@ export type ObjectiveAttainment = {
  * « % atteint par objectif » for the bar chart: a unit-free figure, the mean over the indicator rows of the objective
  * of each row's Résultats ÷ Ex-ante (rows with an Ex-ante above zero and Résultats only). Whole-programme facts in.
  */
-export function attainmentByObjective(facts: readonly IndicatorFact[]): ObjectiveAttainment[] {
+export function attainmentByObjective(facts: Iterable<IndicatorFact>): ObjectiveAttainment[] {
   const by = new Map<string, number[]>();
   for (const f of facts) {
     const list = by.get(f.dims.objectif) ?? [];
@@ -340,10 +366,10 @@ export function codeDimensions(catalogue: Catalogue, code: string): CodeDimensio
  * The indicator facts of the plans: per indicator row, one fact per programme year (`byYear`), or one fact with its
  * Ex-ante and Résultats over the programme's years (`aggregateIndicator`, the form's rule: a typed ex-ante wins).
  */
-export function indicatorFacts(data: RegionData, byYear: boolean): IndicatorFact[] {
+export function* indicatorFacts(data: RegionData, byYear: boolean): Generator<IndicatorFact> {
   const years = data.programme.years;
+  const yearKeys = years.map(String);
   const codes = new Map<string, CodeDimensions>();
-  const facts: IndicatorFact[] = [];
   for (const plan of data.plans) {
     for (const action of plan.actions) {
       let cd = codes.get(action.code);
@@ -361,20 +387,19 @@ export function indicatorFacts(data: RegionData, byYear: boolean): IndicatorFact
           categorie: INDICATOR_CATEGORIES.find((c) => c.code === ind.category)?.label ?? ind.category,
           province: plan.province ?? BLANK_DIMENSION,
         };
-        const base = { planId: plan.id, indicatorId: ind.id, dims, unit: ind.unit };
+        // Object literals of one shape (no spread): hundreds of thousands of facts for a region.
         if (byYear) {
-          for (const y of years) {
-            const v = ind.values[String(y)];
-            facts.push({ ...base, annee: y, target: v?.target ?? null, actual: v?.actual ?? null });
+          for (let i = 0; i < years.length; i++) {
+            const v = ind.values[yearKeys[i]!];
+            yield { planId: plan.id, indicatorId: ind.id, dims, unit: ind.unit, annee: years[i]!, target: v?.target ?? null, actual: v?.actual ?? null };
           }
         } else {
-          const agg = aggregateIndicator({ ...ind, values: withVersions(ind.values) }, years);
-          facts.push({ ...base, annee: null, target: agg.exAnte, actual: agg.resultats });
+          const agg = aggregateIndicator({ unit: ind.unit, aggregation: ind.aggregation, exAnte: ind.exAnte, values: withVersions(ind.values) }, years);
+          yield { planId: plan.id, indicatorId: ind.id, dims, unit: ind.unit, annee: null, target: agg.exAnte, actual: agg.resultats };
         }
       }
     }
   }
-  return facts;
 }
 
 function withVersions(values: RegionIndicator['values']): Record<string, IndicatorCell> {
@@ -455,17 +480,14 @@ export function communePoints(data: RegionData): CommunePoint[] {
 
 /** The whole consolidation the page shows. */
 export function consolidate(data: RegionData, dims: readonly ConsolidationDimension[]): ConsolidationResponse {
-  const byYear = dims.includes('annee');
-  const facts = indicatorFacts(data, byYear);
-  const wholeProgramme = byYear ? indicatorFacts(data, false) : facts;
   return {
     programme: { id: data.programme.id, label: data.programme.label, years: [...data.programme.years] },
     dimensions: [...dims],
     plans: data.plans.length,
-    indicateurs: pivotIndicators(facts, dims),
+    indicateurs: pivotIndicators(indicatorFacts(data, dims.includes('annee')), dims),
     budgets: consolidateBudgets(data),
     transferts: consolidateTransfers(data),
     communes: communePoints(data),
-    objectifs: attainmentByObjective(wholeProgramme),
+    objectifs: attainmentByObjective(indicatorFacts(data, false)),
   };
 }
