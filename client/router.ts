@@ -19,7 +19,9 @@ export type Route =
   /** `year` is null when the address names none (the page picks its default year). */
   | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null }
   /** The submission of `kind` (null: the annual report, or the programme's first kind) for `year` (null: the page's default year). */
-  | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null };
+  | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null }
+  /** The consolidation of a programme's plans (DiCS): `?programme=<id>&lignes=<dimensions>`. */
+  | { page: 'consolidation'; programmeId: string | null; lignes: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -27,6 +29,8 @@ export function parseRoute(hash: string): Route {
   const focus = params.get('focus');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'organisations') return { page: 'organisations' };
+  if (parts[0] === 'region' && parts[1] === 'consolidation')
+    return { page: 'consolidation', programmeId: params.get('programme'), lignes: params.get('lignes') };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -67,4 +71,13 @@ export function reportHref(planId: string, year?: number | null, kind?: string |
 /** `#/programmes`, or `#/programmes/<id>` for one programme. */
 export function programmesHref(programmeId?: string | null): string {
   return `#/programmes${programmeId ? `/${encodeURIComponent(programmeId)}` : ''}`;
+}
+
+/** `#/region/consolidation[?programme=<id>&lignes=<dimensions>]`. */
+export function consolidationHref(programmeId?: string | null, lignes?: string | null): string {
+  const q = new URLSearchParams();
+  if (programmeId) q.set('programme', programmeId);
+  if (lignes) q.set('lignes', lignes);
+  const query = q.toString();
+  return `#/region/consolidation${query ? `?${query}` : ''}`;
 }

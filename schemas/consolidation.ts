@@ -334,7 +334,7 @@ export type RegionAction = { id: string; position: number; code: string; operate
 export type RegionPlan = {
   id: string;
   commune: string;
-  /** How the porteur is named (`porteurName`). */
+  /** How the porteur is named in lists (`porteurTitle`: the commune, « Association de communes … », « CPAS de … »). */
   porteur: string;
   province: string | null;
   /** ISADF in thousandths. */

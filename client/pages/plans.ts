@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { ORGANISATIONS_HREF, programmesHref, sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, consolidationHref, programmesHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 
@@ -63,6 +63,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
         null,
         'Plans de Cohésion sociale de Wallonie',
         meCan('manage-organisations') ? [' · ', h('a', { href: ORGANISATIONS_HREF, 'data-testid': 'organisations-link' }, 'Organisations')] : null,
+        meCan('read-region') ? [' · ', h('a', { href: consolidationHref(), 'data-testid': 'consolidation-link' }, 'Consolidation')] : null,
       ),
       // The administrator edits the programmes, the DiCS reads them.
       meCan('manage-programmes') || meCan('review')

@@ -152,7 +152,7 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
 
   function renderPage(): void {
     const r = route;
-    if (!r || r.page === 'plans' || r.page === 'organisations' || r.page === 'programmes') return;
+    if (!r || r.page === 'plans' || r.page === 'organisations' || r.page === 'programmes' || r.page === 'consolidation') return;
     page?.dispose?.();
     const next =
       r.page === 'fiche'

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/open.ts';
 import { actions, budgetVersions, budgets, cells, indicators, planSections, plans, transfers } from '../db/schema.ts';
 import { IdentiteSchema, IsadfSchema, PorteurSchema, type Budget } from '../../schemas/plan.ts';
-import { porteurName } from '../../schemas/porteur.ts';
+import { porteurTitle } from '../../schemas/porteur.ts';
 import type { RegionAction, RegionData, RegionIndicator, RegionPlan } from '../../schemas/consolidation.ts';
 import { rowToBudget } from './plan-store.ts';
 import { requireCatalogue, requireProgramme, type ServiceContext } from './context.ts';
@@ -54,7 +54,7 @@ function readRegionPlans(db: DbOrTx, programmeId: string): RegionPlan[] {
     else if (s.section === 'isadf') plan.isadf = IsadfSchema.parse(s.data).valeur;
     else porteurs.set(s.planId, s.data);
   }
-  for (const plan of byId.values()) plan.porteur = porteurName({ commune: plan.commune, porteur: PorteurSchema.parse(porteurs.get(plan.id) ?? {}) });
+  for (const plan of byId.values()) plan.porteur = porteurTitle({ commune: plan.commune, porteur: PorteurSchema.parse(porteurs.get(plan.id) ?? {}) });
 
   for (const b of db.select().from(budgets).where(inArray(budgets.planId, ofProgramme)).all()) byId.get(b.planId)!.budget = rowToBudget(b);
   const versionRows = db
