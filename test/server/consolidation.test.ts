@@ -4,6 +4,7 @@ import type { PlanDocumentInput } from '../../schemas/plan.ts';
 import type { Organisation } from '../../schemas/porteur.ts';
 import type { ConsolidationResponse, PivotLine, RegionExportJob } from '../../schemas/consolidation.ts';
 import { importPlanDocument } from '../../server/services/plans.ts';
+import { PERCENT_SPREADSHEET_FORMAT } from '../../schemas/numbers.ts';
 import { buildRegionExport } from '../../server/services/consolidation.ts';
 import { readRegionData } from '../../server/services/region-data.ts';
 import { readPlan } from '../../server/services/plan-store.ts';
@@ -267,6 +268,11 @@ describe('the flat exports', () => {
     expect(hostile[col('Indicateur')]).toBe('\'=HYPERLINK("http://x")');
     const money = rows.find((r) => r[col('Porteur')] === 'Ciney' && r[col('Unité')] === 'Montant (€)' && r[col('Année')] === 2021)!;
     expect(money[col('Cible')]).toBe(123.45);
+    // Numbers carry their unit's format: euros with cents, percentages as percentages.
+    expect(ws.getRow(rows.indexOf(money) + 2).getCell(col('Cible') + 1).numFmt).toBe('#,##0.00');
+    const percent = rows.find((r) => r[col('Porteur')] === 'Andenne' && r[col('Indicateur')] === 'Taux de satisfaction' && r[col('Année')] === 2021)!;
+    expect(percent[col('Cible')]).toBe(0.8);
+    expect(ws.getRow(rows.indexOf(percent) + 2).getCell(col('Réalisé') + 1).numFmt).toBe(PERCENT_SPREADSHEET_FORMAT);
     // Blank stays blank; Ciney's 0 is a 0.
     const binche = rows.find((r) => r[col('Porteur')] === 'Binche' && r[col('Indicateur')] === 'Nombre de participants' && r[col('Année')] === 2021)!;
     expect(binche[col('Réalisé')] ?? null).toBeNull();
