@@ -168,6 +168,8 @@ export function startRegionExport(ctx: RegionExportContext & { programme: string
       } satisfies Partial<RegionExportJob>);
     } finally {
       release(exports);
+      // The file is forgotten after a while even if nobody asks the server anything meanwhile.
+      setTimeout(() => exports.jobs.delete(id), JOB_TTL_MS).unref();
     }
   })();
   return snapshot(record);
