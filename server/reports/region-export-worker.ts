@@ -16,8 +16,9 @@ port.once('message', async ({ data, format, generatedAt }: RegionExportRequest) 
     const onProgress = (rows: number, total: number) => post({ type: 'progress', rows, total });
     const bytes =
       format === 'xlsx' ? await writeRegionXlsx(data, { generatedAt: new Date(generatedAt), onProgress }) : await writeRegionCsv(data, { onProgress });
-    const copy = bytes.slice();
-    post({ type: 'done', bytes: copy }, [copy.buffer]);
+    // A file of its own memory goes to the main thread as is (transferred, not copied); a pooled one is copied.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    post({ type: 'done', bytes: own }, [own.buffer as ArrayBuffer]);
   } catch (err) {
     post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }

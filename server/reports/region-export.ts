@@ -106,7 +106,7 @@ function sink(): { stream: Writable; bytes(): Uint8Array } {
       done();
     },
   });
-  return { stream, bytes: () => new Uint8Array(Buffer.concat(chunks)) };
+  return { stream, bytes: () => Buffer.concat(chunks) };
 }
 
 /** The XLSX: one sheet « Consolidation », header frozen, autofilter over every column, numbers as numbers. */
@@ -192,5 +192,5 @@ export async function writeRegionCsv(data: RegionData, options: { onProgress?: E
   }
   if (batch.length) parts.push(Buffer.from(`${batch.join('\r\n')}\r\n`, 'utf8'));
   options.onProgress?.(done, total);
-  return new Uint8Array(Buffer.concat(parts));
+  return Buffer.concat(parts);
 }

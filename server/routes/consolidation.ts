@@ -5,8 +5,9 @@ import { allow, type AppEnv } from './access.ts';
 import { attachmentHeaders } from './attachment.ts';
 import { validate } from './validate.ts';
 
+/** The file as the worker made it (its own ArrayBuffer, transferred): answered without another copy. */
 const fileResponse = ({ filename, bytes, contentType }: { filename: string; bytes: Uint8Array; contentType: string }) =>
-  new Response(new Uint8Array(bytes), { headers: attachmentHeaders(filename, contentType) });
+  new Response(bytes as Uint8Array<ArrayBuffer>, { headers: attachmentHeaders(filename, contentType) });
 
 /** The DiCS's consolidation across a programme's plans: the pivot, and the flat XLSX / CSV as jobs (`read-region`). */
 export function consolidationRoutes() {
