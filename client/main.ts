@@ -14,6 +14,7 @@ import { renderOrganisationsPage } from './pages/organisations.ts';
 import { setPlanPorteur } from './state/plan-porteur.ts';
 import { renderProgrammesPage } from './pages/programmes.ts';
 import { renderRegionPage } from './pages/region-plans.ts';
+import { renderConsolidationPage } from './pages/consolidation.ts';
 import { renderPlanShell, type Shell } from './pages/shell.ts';
 import type { LineageContext } from './pages/successor.ts';
 import { renderLoginPage } from './pages/login.ts';
@@ -207,6 +208,16 @@ async function render(route: Route): Promise<void> {
       if (current !== renders) return;
       replaceChildren(root, page);
       document.title = 'Plans de la région — Cohésio';
+      return;
+    }
+    if (route.page === 'consolidation') {
+      shell?.dispose();
+      shell = null;
+      const ref = await loadReference();
+      const page = await renderConsolidationPage({ programmes: ref.programmes, programmeId: route.programmeId, lignes: route.lignes });
+      if (current !== renders) return;
+      replaceChildren(root, page);
+      document.title = 'Consolidation — Cohésio';
       return;
     }
     const s = await openPlan(route.planId);

@@ -26,7 +26,9 @@ export type Route =
   /** `year` is null when the address names none (the page picks its default year). */
   | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null }
   /** The submission of `kind` (null: the annual report, or the programme's first kind) for `year` (null: the page's default year). */
-  | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null };
+  | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null }
+  /** The consolidation of a programme's plans (DiCS): `?programme=<id>&lignes=<dimensions>`. */
+  | { page: 'consolidation'; programmeId: string | null; lignes: string | null };
 
 export function parseRoute(hash: string): Route {
   const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
@@ -36,6 +38,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'organisations') return { page: 'organisations' };
   if (parts[0] === 'courriels') return { page: 'outbox' };
   if (parts[0] === 'region' && parts.length === 1) return { page: 'region', programmeId: params.get('programme') };
+  if (parts[0] === 'region' && parts[1] === 'consolidation')
+    return { page: 'consolidation', programmeId: params.get('programme'), lignes: params.get('lignes') };
   if (parts[0] === 'plan' && parts[1]) {
     if (parts[2] === 'fiche' && parts[3]) return { page: 'fiche', planId: parts[1], actionId: parts[3], focus };
     if (parts[2] === 'finances') {
@@ -88,4 +92,13 @@ export function queueHref(programmeId?: string | null): string {
 /** `#/region`, or `#/region?programme=<id>` for one programme. */
 export function regionHref(programmeId?: string | null): string {
   return `#/region${programmeId ? `?programme=${encodeURIComponent(programmeId)}` : ''}`;
+}
+
+/** `#/region/consolidation[?programme=<id>&lignes=<dimensions>]`. */
+export function consolidationHref(programmeId?: string | null, lignes?: string | null): string {
+  const q = new URLSearchParams();
+  if (programmeId) q.set('programme', programmeId);
+  if (lignes) q.set('lignes', lignes);
+  const query = q.toString();
+  return `#/region/consolidation${query ? `?${query}` : ''}`;
 }

@@ -24,6 +24,7 @@ import { deadlineRoutes } from './routes/deadlines.ts';
 import { authRoutes } from './routes/auth.ts';
 import { reviewQueueRoutes } from './routes/review-queue.ts';
 import { regionPlanRoutes } from './routes/region-plans.ts';
+import { consolidationRoutes } from './routes/consolidation.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -93,7 +94,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/plans', successorRoutes())
     .route('/', deadlineRoutes())
     .route('/', reviewQueueRoutes())
-    .route('/region', regionPlanRoutes());
+    .route('/region', regionPlanRoutes())
+    .route('/region', consolidationRoutes());
 
   const app = new Hono()
     .use(

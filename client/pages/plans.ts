@@ -3,7 +3,7 @@ import type { Programme } from '../../schemas/reference.ts';
 import { formatDateTime } from '../../schemas/dates.ts';
 import { api, send, ApiFailure } from '../api.ts';
 import { h } from '../dom.ts';
-import { ORGANISATIONS_HREF, OUTBOX_HREF, programmesHref, queueHref, regionHref, sectionHref } from '../router.ts';
+import { ORGANISATIONS_HREF, OUTBOX_HREF, consolidationHref, programmesHref, queueHref, regionHref, sectionHref } from '../router.ts';
 import { currentMe, meCan } from '../state/me.ts';
 import { accountMenu } from './account.ts';
 import { dueSection } from './due-list.ts';
@@ -66,6 +66,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
         'Plans de Cohésion sociale de Wallonie',
         meCan('manage-organisations') ? [' · ', h('a', { href: ORGANISATIONS_HREF, 'data-testid': 'organisations-link' }, 'Organisations')] : null,
         meCan('read-region') ? [' · ', h('a', { href: regionHref(), 'data-testid': 'region-link' }, 'Plans de la région')] : null,
+        meCan('read-region') ? [' · ', h('a', { href: consolidationHref(), 'data-testid': 'consolidation-link' }, 'Consolidation')] : null,
       ),
       // The administrator edits the programmes, the DiCS reads them.
       meCan('manage-programmes') || meCan('review')

@@ -68,7 +68,7 @@ export function budgetToRow(b: Budget) {
 
 type BudgetColumns = ReturnType<typeof budgetToRow>;
 
-function rowToBudget(r: BudgetColumns): Budget {
+export function rowToBudget(r: BudgetColumns): Budget {
   return {
     recettes: {
       total: r.recettesTotal,

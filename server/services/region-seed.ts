@@ -133,7 +133,14 @@ const RETURN_REASONS: readonly { on: 'fiche' | 'budget'; motifType: ReturnMotifT
 function returnOf(db: DbOrTx, planId: string, code: string, random: Random): ReturnBody {
   const reason = random.pick(RETURN_REASONS);
   const texte = reason.texte(code);
-  const fiche = reason.on === 'fiche' ? db.select({ id: actions.id }).from(actions).where(and(eq(actions.planId, planId), eq(actions.code, code))).get() : undefined;
+  const fiche =
+    reason.on === 'fiche'
+      ? db
+          .select({ id: actions.id })
+          .from(actions)
+          .where(and(eq(actions.planId, planId), eq(actions.code, code)))
+          .get()
+      : undefined;
   const demande = fiche
     ? { cibleType: 'fiche' as const, cible: fiche.id, motifType: reason.motifType, texte }
     : { cibleType: 'section' as const, cible: 'budget', motifType: reason.motifType, texte };

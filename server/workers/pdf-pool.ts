@@ -48,7 +48,7 @@ const TSX_API_URL = pathToFileURL(tsxEsmApiPath()).href;
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
 /** The ESM entry of tsx's API (its CommonJS twin cannot register the loader from a worker). */
-function tsxEsmApiPath(): string {
+export function tsxEsmApiPath(): string {
   const manifest = require.resolve('tsx/package.json');
   const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'];
   return resolve(dirname(manifest), exported!.import.default);
