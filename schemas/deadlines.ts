@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from './primitives.ts';
+import { ANNUAL_REPORT_KIND } from './reference.ts';
 import { MAX_REASON_LENGTH } from './audit.ts';
 import { LOCKING_STATUSES, type Obligation, type ObligationStatus } from './submission.ts';
 
@@ -172,3 +173,8 @@ export type OutboxMail = {
 
 /** How many e-mails `GET /api/outbox` answers, newest first. */
 export const OUTBOX_SHOWN = 200;
+
+/** The interface's address of the plan's report page for one kind of submission and year (notifications, e-mails). */
+export function reportLink(planId: string, kind: string, annee: number): string {
+  return `#/plan/${encodeURIComponent(planId)}/rapport/${annee}${kind === ANNUAL_REPORT_KIND ? '' : `?type=${encodeURIComponent(kind)}`}`;
+}

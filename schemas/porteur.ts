@@ -148,7 +148,7 @@ export function porteurName(plan: { commune: string; porteur: PorteurSection }):
       return pilote ? `${titled} (commune pilote : ${pilote})` : titled;
     }
     case 'cpas':
-      return `CPAS de ${porteur.communesAssociees[0] ?? plan.commune}`;
+      return `CPAS ${ofCommune(porteur.communesAssociees[0] ?? plan.commune)}`;
     case 'commune':
       return porteur.denomination ?? plan.commune;
   }
@@ -170,6 +170,11 @@ export function porteurHeader(plan: { commune: string; porteur: PorteurSection }
 /** The plan's short title in the interface: the commune's name for a commune, else the porteur's full name. */
 export function porteurTitle(plan: { commune: string; porteur: PorteurSection }): string {
   return porteurKindOf(plan.porteur) === 'commune' ? plan.commune : porteurName(plan);
+}
+
+/** « de Namur », « d’Anderlues », « d’Yvoir »: « de » elided before a vowel (not before an h: « CPAS de Huy », as used). */
+export function ofCommune(commune: string): string {
+  return /^[aeiouyàâäéèêëîïôöùûü]/i.test(commune) ? `d’${commune}` : `de ${commune}`;
 }
 
 /** The label of the porteur's line on a cover: « Commune », « Association de communes », « CPAS ». */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PlanDocument } from '../../schemas/plan.ts';
 import type { Catalogue, Programme } from '../../schemas/reference.ts';
-import { porteurOfOrganisation, type OrganisationFields } from '../../schemas/porteur.ts';
+import { ofCommune, porteurOfOrganisation, type OrganisationFields } from '../../schemas/porteur.ts';
 import { PROVINCES } from '../../schemas/enums.ts';
 import { parseBelgianNumber } from '../../schemas/numbers.ts';
 
@@ -115,7 +115,7 @@ export function slugOf(text: string): string {
 
 function organisationOf(kind: 'commune' | 'cpas', commune: RegionCommune): OrganisationFields {
   return kind === 'cpas'
-    ? { nature: 'cpas', nom: `CPAS ${/^[AEIOUYÉÈÊÂÎÔ]/i.test(commune.nom) ? 'd’' : 'de '}${commune.nom}`, commune: commune.nom, membres: [] }
+    ? { nature: 'cpas', nom: `CPAS ${ofCommune(commune.nom)}`, commune: commune.nom, membres: [] }
     : { nature: 'commune', nom: commune.nom, commune: null, membres: [] };
 }
 

@@ -4,8 +4,8 @@ import type { DbOrTx } from '../db/open.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Actor } from '../../schemas/access.ts';
 import { brusselsTime } from '../../schemas/dates.ts';
-import { daysBetween, extensionText, formatIsoDate, type DeadlineExtension, type PlanObligation } from '../../schemas/deadlines.ts';
-import { ANNUAL_REPORT_KIND, submissionDueDate, submissionKindOf, type Programme } from '../../schemas/reference.ts';
+import { daysBetween, extensionText, formatIsoDate, reportLink, type DeadlineExtension, type PlanObligation } from '../../schemas/deadlines.ts';
+import { submissionDueDate, submissionKindOf, type Programme } from '../../schemas/reference.ts';
 import { obligationKey, openObligations, planObligations, submissionName, type Obligation } from '../../schemas/submission.ts';
 import type { DeadlineParam, GrantExtensionBody } from '../../schemas/requests/deadlines.ts';
 import { appendAudit } from './audit.ts';
@@ -120,10 +120,6 @@ export function withdrawExtension(ctx: ServiceContext & DeadlineParam & { actor:
 }
 
 /** `#/plan/<id>/rapport/<année>[?type=<kind>]`: the client's report page (client/router.ts reportHref). */
-export function reportLink(planId: string, kind: string, annee: number): string {
-  return `#/plan/${encodeURIComponent(planId)}/rapport/${annee}${kind === ANNUAL_REPORT_KIND ? '' : `?type=${encodeURIComponent(kind)}`}`;
-}
-
 /**
  * Every obligation of each plan on `today` (see planObligations), with the plan's extensions, read in two queries
  * (the submissions' kind, year, number and status — never their snapshot — and the extensions) for all the plans.

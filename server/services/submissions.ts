@@ -38,6 +38,8 @@ import { renderWorkbook } from '../reports/xlsx.ts';
 import type { PdfPool, RenderProgress } from '../workers/pdf-pool.ts';
 import type { ApproveBody, ReopenBody, ReturnBody, SubmissionsQuery, SubmitReportBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
+import { notifyPlanPeople } from './notifications.ts';
+import { reportLink } from '../../schemas/deadlines.ts';
 import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
 import { readReviewThreads } from './review.ts';
@@ -437,6 +439,13 @@ function recordDecision(
     .where(eq(submissions.id, row.id))
     .run();
   appendAudit({ ...ctx, reason: motif }, db, row.planId, { event, summary });
+  // The plan's people learn the DiCS's decision in the interface and by e-mail (a reopening is their own doing).
+  if (event !== 'reouverture') {
+    const verdict = event === 'retour' ? 'retourné pour correction' : 'approuvé';
+    const texte = event === 'retour' ? `${summary}\n\nLes demandes de correction sont indiquées sur les fiches et sections concernées.` : summary;
+    const titre = `${titleOf(programmeOfPlan(ctx, row.planId), row)} ${verdict} par la DiCS`;
+    notifyPlanPeople(ctx, row.planId, { nature: event, titre, texte, lien: reportLink(row.planId, row.kind, row.annee) }, db);
+  }
 }
 
 function decide(

@@ -24,6 +24,8 @@ describe('porteurName', () => {
       'Association Ourthe-Amblève (commune pilote : Aywaille)',
     ],
     ['a CPAS by its commune', { commune: 'Ciney', porteur: porteur({ type: 'Un seul pouvoir local', porteParQui: 'Le CPAS' }) }, 'CPAS de Ciney'],
+    ['a CPAS of a commune whose name starts with a vowel', { commune: 'Anderlues', porteur: porteur({ porteParQui: 'Le CPAS' }) }, 'CPAS d’Anderlues'],
+    ['a CPAS of a commune whose name starts with an h', { commune: 'Huy', porteur: porteur({ porteParQui: 'Le CPAS' }) }, 'CPAS de Huy'],
   ])('names %s', (_, plan, name) => {
     expect(porteurName(plan)).toBe(name);
   });
