@@ -36,9 +36,12 @@ if (child === '--peak-export') {
   const programmeId = currentProgrammeId(ctx);
   const before = process.resourceUsage().maxRSS;
   const t0 = performance.now();
-  const { bytes } = await buildRegionExport(ctx, programmeId, childFormat as RegionExportFormat);
+  let rows = 0;
+  const { bytes } = await buildRegionExport(ctx, programmeId, childFormat as RegionExportFormat, (n) => {
+    rows = n;
+  });
   const ms = performance.now() - t0;
-  console.log(JSON.stringify({ baseline: before / 1024, peak: process.resourceUsage().maxRSS / 1024, ms, bytes: bytes.length }));
+  console.log(JSON.stringify({ baseline: before / 1024, peak: process.resourceUsage().maxRSS / 1024, ms, bytes: bytes.length, rows }));
   process.exit(0);
 }
 
@@ -59,7 +62,8 @@ async function time(label: string, fn: () => unknown, runs = RUNS): Promise<numb
     xs.push(performance.now() - t0);
   }
   const m = median(xs);
-  console.log(`${label.padEnd(66)} median ${m.toFixed(1).padStart(8)} ms   min ${Math.min(...xs).toFixed(1)} ms   (${runs} runs)`);
+  const digits = m < 1 ? 3 : 1;
+  console.log(`${label.padEnd(66)} median ${m.toFixed(digits).padStart(8)} ms   min ${Math.min(...xs).toFixed(digits)} ms   (${runs} runs)`);
   return m;
 }
 
@@ -125,13 +129,13 @@ await time('GET /api/region/consolidation (pivot code × indicateur × année)',
 for (const format of ['xlsx', 'csv'] as const) {
   const runs = [...Array(3)].map(() => {
     const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--peak-export', file, format], { encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').pop()!) as { baseline: number; peak: number; ms: number; bytes: number };
+    return JSON.parse(out.trim().split('\n').pop()!) as { baseline: number; peak: number; ms: number; bytes: number; rows: number };
   });
   const ms = median(runs.map((r) => r.ms));
   const peak = median(runs.map((r) => r.peak));
   const above = median(runs.map((r) => r.peak - r.baseline));
   console.log(
-    `consolidated ${format.toUpperCase()} (fresh process, 3 runs)${' '.repeat(format === 'csv' ? 22 : 21)} median ${(ms / 1000).toFixed(2)} s, peak RSS ${peak.toFixed(0)} MiB (+${above.toFixed(0)} MiB), ${(runs[0]!.bytes / 2 ** 20).toFixed(1)} MiB   goal ≤ 5 s, ≤ 500 MiB`,
+    `consolidated ${format.toUpperCase()} (fresh process, 3 runs)${' '.repeat(format === 'csv' ? 22 : 21)} median ${(ms / 1000).toFixed(2)} s, peak RSS ${peak.toFixed(0)} MiB (+${above.toFixed(0)} MiB), ${runs[0]!.rows} rows, ${(runs[0]!.bytes / 2 ** 20).toFixed(1)} MiB   goal ≤ 5 s, ≤ 500 MiB`,
   );
 }
 db.$client.close();

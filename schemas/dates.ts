@@ -46,6 +46,12 @@ export function brusselsTime(iso: string): { year: number; month: number; day: n
   return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
 }
 
+/** The date in Brussels (ISO `AAAA-MM-JJ`) of an instant: « today » for due dates and days counted. */
+export function brusselsDate(iso: string): string {
+  const { year, month, day } = brusselsTime(iso);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 /** An instant as a Belgian reader expects it, in Brussels time: `JJ/MM/AAAA à HH:MM`. */
 export function formatDateTime(iso: string): string {
   const t = brusselsTime(iso);

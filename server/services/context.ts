@@ -6,6 +6,7 @@ import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import { catalogueOf } from '../reference.ts';
 import type { Actor } from '../../schemas/access.ts';
 import type { ChangeOrigin } from '../../schemas/audit.ts';
+import { brusselsDate } from '../../schemas/dates.ts';
 
 /** What every service receives: the database and the reference data, plus a clock and an id source for tests. */
 export type ServiceContext = {
@@ -29,6 +30,9 @@ export type MailQueue = { sends: boolean; publicUrl: string; wake(): void };
 export const SYSTEM_ACTOR_NAME = 'Cohésio (système)';
 
 export const nowOf = (ctx: ServiceContext) => (ctx.now ?? (() => new Date().toISOString()))();
+
+/** Today in Brussels (ISO date), from the context's clock. */
+export const todayOf = (ctx: ServiceContext) => brusselsDate(nowOf(ctx));
 export const newIdOf = (ctx: ServiceContext) => ctx.newId ?? (() => randomUUID());
 
 export function requireProgramme(ctx: ServiceContext, programmeId: string): Programme {

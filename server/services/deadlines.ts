@@ -3,13 +3,12 @@ import { deadlineExtensions, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Actor } from '../../schemas/access.ts';
-import { brusselsTime } from '../../schemas/dates.ts';
 import { daysBetween, extensionText, formatIsoDate, reportLink, type DeadlineExtension, type PlanObligation } from '../../schemas/deadlines.ts';
 import { submissionDueDate, submissionKindOf, type Programme } from '../../schemas/reference.ts';
 import { obligationKey, openObligations, planObligations, submissionName, type Obligation } from '../../schemas/submission.ts';
 import type { DeadlineParam, GrantExtensionBody } from '../../schemas/requests/deadlines.ts';
 import { appendAudit } from './audit.ts';
-import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
+import { newIdOf, nowOf, requireProgramme, todayOf, type ServiceContext } from './context.ts';
 import { notifyPlanPeople } from './notifications.ts';
 import { requirePlanRow } from './plan-store.ts';
 import { listPlans } from './plans.ts';
@@ -20,12 +19,6 @@ import { requireSubmissionKind } from './submissions.ts';
  * to hand in across their plans, read set-wise (the plans, their submissions' statuses and the extensions: three
  * queries whatever the number of plans).
  */
-
-/** Today in Brussels (ISO date), from the context's clock. */
-export function todayOf(ctx: ServiceContext): string {
-  const { year, month, day } = brusselsTime(nowOf(ctx));
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
 
 /** The kind and year of the plan's programme named by the address, with the programme's due date (400 otherwise). */
 function requireObligation(ctx: ServiceContext & DeadlineParam): { programme: Programme; kindLabel: string; programmeDue: string } {

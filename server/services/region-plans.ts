@@ -23,7 +23,7 @@ import { renderRegionPlansWorkbook } from '../reports/region-plans-xlsx.ts';
 import { catalogueOf } from '../reference.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
-import { todayOf } from './submissions.ts';
+import { todayOf } from './context.ts';
 
 /**
  * The DiCS's overview of a programme's plans, its overdue list and its workbook. What needs the whole plan (the

@@ -22,11 +22,13 @@ import {
 } from '../../samples/region/region-plans.ts';
 import { ensureOrganisation, hashPassword } from './auth.ts';
 import { catalogueOf } from '../reference.ts';
-import { nowOf, type ServiceContext } from './context.ts';
+import { nowOf, todayOf, type ServiceContext } from './context.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from './demo-accounts.ts';
 import { createOrganisation } from './organisations.ts';
 import { importPlanDocument } from './plans.ts';
 import { readPlan } from './plan-store.ts';
+import { listRegionPlans } from './region-plans.ts';
+import { currentProgramme } from '../../schemas/region-plans.ts';
 import { updateCells } from './cells.ts';
 import { updateSection } from './sections.ts';
 import { approveSubmission, returnSubmission, submitReportDeferringFiles } from './submissions.ts';
@@ -82,10 +84,11 @@ export function refuseRegionSeedInProduction(env: NodeJS.ProcessEnv = process.en
 }
 
 /** The published programme that contains the current year (the context's clock, Brussels time). */
-export function currentProgramme(ctx: ServiceContext): Programme {
-  const { year } = brusselsTime(nowOf(ctx));
-  const programme = ctx.reference.programmes.find((p) => p.statut === 'publie' && p.years.includes(year));
-  if (!programme)
+function requireCurrentProgramme(ctx: ServiceContext): Programme {
+  const today = todayOf(ctx);
+  const year = Number(today.slice(0, 4));
+  const programme = currentProgramme(ctx.reference.programmes, today);
+  if (!programme?.years.includes(year))
     throw new ValidationError(`Aucun programme publié ne couvre l'année ${year}`, [{ path: 'programme', message: `Aucun programme publié en ${year}` }]);
   return programme;
 }
@@ -202,7 +205,7 @@ export async function seedRegion(ctx: ServiceContext, options: RegionSeedOptions
   const { count, seed } = options;
   if (!Number.isInteger(count) || count < 1)
     throw new ValidationError('Indiquez un nombre de plans (entier, au moins 1)', [{ path: 'count', message: 'Nombre de plans attendu' }]);
-  const programme = currentProgramme(ctx);
+  const programme = requireCurrentProgramme(ctx);
   const catalogue = catalogueOf(ctx.reference, programme);
   const now = nowOf(ctx);
   const today = dayOf(now);
@@ -255,6 +258,8 @@ export async function seedRegion(ctx: ServiceContext, options: RegionSeedOptions
     seeded.push(plan.seeded);
     options.onPlan?.(index + 1, specs.length, plan.seeded);
   });
+  // The DiCS's overview summarises each plan once and keeps it until the plan changes: done now rather than at its first opening.
+  listRegionPlans({ ...ctx, programmeId: programme.id });
   return { programmeId: programme.id, plans: seeded, skipped, accounts };
 }
 

@@ -1,8 +1,8 @@
 import { remindersSent } from '../db/schema.ts';
 import { dueReminderStep, daysBetween, extensionText, formatIsoDate, type ReminderStep } from '../../schemas/deadlines.ts';
 import { submissionName, type Obligation } from '../../schemas/submission.ts';
-import { nowOf, type ServiceContext } from './context.ts';
-import { readObligationsOfPlans, todayOf } from './deadlines.ts';
+import { nowOf, todayOf, type ServiceContext } from './context.ts';
+import { readObligationsOfPlans } from './deadlines.ts';
 import { reportLink } from '../../schemas/deadlines.ts';
 import { retryFailedMails } from './mail.ts';
 import { notifyPlanPeople } from './notifications.ts';

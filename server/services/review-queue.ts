@@ -6,7 +6,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../erro
 import type { Plan } from '../../schemas/plan.ts';
 import type { PorteurSection } from '../../schemas/porteur.ts';
 import { porteurTitle } from '../../schemas/porteur.ts';
-import { brusselsTime } from '../../schemas/dates.ts';
+import { brusselsDate } from '../../schemas/dates.ts';
 import { submissionKindOf, type Programme } from '../../schemas/reference.ts';
 import type { ChecklistItem, SubmissionChange } from '../../schemas/submission.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type SubmissionReview,
 } from '../../schemas/review-queue.ts';
 import type { ChangesQuery, QueueApproveBody } from '../../schemas/requests/review-queue.ts';
-import { nowOf, requireCatalogue, requireProgramme, type ServiceContext } from './context.ts';
+import { requireCatalogue, requireProgramme, todayOf, type ServiceContext } from './context.ts';
 import { requirePlanRow } from './plan-store.ts';
 import { approvalSummary, approveSubmissionWithin, changesBetween, checklistOf, kindOut, requireSubmission } from './submissions.ts';
 import { countReturnReasons } from './return-reasons.ts';
@@ -121,15 +121,6 @@ function changeCount(db: DbOrTx, head: Head, base: Head | null): number {
   const count = changesFrom(db, head, base).length;
   changeCounts.set(key, count);
   return count;
-}
-
-/** Today in Brussels (ISO date), from the context's clock. */
-function todayOf(ctx: ServiceContext): string {
-  return brusselsDate(nowOf(ctx));
-}
-function brusselsDate(iso: string): string {
-  const { year, month, day } = brusselsTime(iso);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /** The porteur's title and the province of each plan, from its two sections (never the whole plan). */

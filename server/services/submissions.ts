@@ -7,7 +7,6 @@ import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath, diffPlans, flattenPlan, formatPathValue } from '../../schemas/audit.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import type { Plan } from '../../schemas/plan.ts';
-import { brusselsTime } from '../../schemas/dates.ts';
 import {
   ANNUAL_REPORT_KIND,
   yearOutsideProgramme,
@@ -40,7 +39,7 @@ import type { ApproveBody, ReopenBody, ReturnBody, SubmissionsQuery, SubmitRepor
 import { appendAudit } from './audit.ts';
 import { notifyPlanPeople } from './notifications.ts';
 import { reportLink } from '../../schemas/deadlines.ts';
-import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
+import { newIdOf, nowOf, requireCatalogue, requireProgramme, SYSTEM_ACTOR_NAME, todayOf, type ServiceContext } from './context.ts';
 import { readPlan, requirePlanRow } from './plan-store.ts';
 import { readReviewThreads } from './review.ts';
 import { insertReturnReasons, targetDemandes } from './return-reasons.ts';
@@ -157,12 +156,6 @@ export function listSubmissions(ctx: ServiceContext & { planId: string; kind?: S
   const programme = programmeOfPlan(ctx, ctx.planId);
   if (ctx.kind !== undefined) requireSubmissionKind(programme, ctx.kind);
   return rowsOf(ctx.db, ctx.planId, ctx.kind).map((r) => submissionOut(r, programme));
-}
-
-/** Today in Brussels (ISO date), from the context's clock. */
-export function todayOf(ctx: ServiceContext): string {
-  const { year, month, day } = brusselsTime(nowOf(ctx));
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
-import { brusselsTime } from '../../../schemas/dates.ts';
+import { brusselsDate } from '../../../schemas/dates.ts';
 import { extensionText } from '../../../schemas/deadlines.ts';
 import { ANNUAL_REPORT_KIND, submissionDueDate, submissionYears, type SubmissionKind } from '../../../schemas/reference.ts';
 import {
@@ -196,8 +196,7 @@ export function createReportModel(deps: ReportModelDeps) {
     dueDate: submissionDueDate(programme, kind, year),
     /** What the programme still asks of the plan (in preparation, returned or reopened), soonest due first. */
     obligations(): Obligation[] {
-      const t = brusselsTime((deps.now ?? new Date()).toISOString());
-      const today = `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
+      const today = brusselsDate((deps.now ?? new Date()).toISOString());
       return openObligations(planObligations(programme, review.submissions(), today, deps.extensions?.()), today);
     },
     latest,
