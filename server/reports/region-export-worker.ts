@@ -1,18 +1,29 @@
 import { parentPort } from 'node:worker_threads';
-import type { RegionData, RegionExportFormat } from '../../schemas/consolidation.ts';
+import { consolidate, type ConsolidationDimension, type ConsolidationResponse, type RegionData, type RegionExportFormat } from '../../schemas/consolidation.ts';
 import { writeRegionCsv, writeRegionXlsx } from './region-export.ts';
 
 /**
- * A consolidated export thread: writes the XLSX or CSV of the gathered data, reporting the rows written, so the
- * server's event loop never carries the file's construction.
+ * A consolidation thread: computes the pivot of the gathered data, or writes its XLSX or CSV reporting the rows
+ * written, so the server's event loop never carries the consolidation of many plans.
  */
-export type RegionExportRequest = { data: RegionData; format: RegionExportFormat; generatedAt: string };
-export type RegionExportMessage = { type: 'progress'; rows: number; total: number } | { type: 'done'; bytes: Uint8Array } | { type: 'error'; message: string };
+export type RegionExportRequest =
+  | { task: 'file'; data: RegionData; format: RegionExportFormat; generatedAt: string }
+  | { task: 'pivot'; data: RegionData; lignes: readonly ConsolidationDimension[] };
+export type RegionExportMessage =
+  | { type: 'progress'; rows: number; total: number }
+  | { type: 'done'; bytes: Uint8Array }
+  | { type: 'pivot'; result: ConsolidationResponse }
+  | { type: 'error'; message: string };
 
 const port = parentPort!;
-port.once('message', async ({ data, format, generatedAt }: RegionExportRequest) => {
+port.once('message', async (request: RegionExportRequest) => {
   const post = (m: RegionExportMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   try {
+    if (request.task === 'pivot') {
+      post({ type: 'pivot', result: consolidate(request.data, request.lignes) });
+      return;
+    }
+    const { data, format, generatedAt } = request;
     const onProgress = (rows: number, total: number) => post({ type: 'progress', rows, total });
     const bytes =
       format === 'xlsx' ? await writeRegionXlsx(data, { generatedAt: new Date(generatedAt), onProgress }) : await writeRegionCsv(data, { onProgress });

@@ -13,8 +13,8 @@ const fileResponse = ({ filename, bytes, contentType }: { filename: string; byte
 export function consolidationRoutes() {
   const exports = createRegionExports();
   return new Hono<AppEnv>()
-    .get('/consolidation', allow('read-region'), validate('query', ConsolidationQuery), (c) =>
-      c.json(consolidateRegion({ ...c.var.ctx, ...c.req.valid('query') })),
+    .get('/consolidation', allow('read-region'), validate('query', ConsolidationQuery), async (c) =>
+      c.json(await consolidateRegion({ ...c.var.ctx, ...c.req.valid('query') })),
     )
     .get('/export.xlsx', allow('read-region'), validate('query', RegionExportQuery), async (c) =>
       fileResponse(await exportRegion({ ...c.var.ctx, exports, format: 'xlsx', ...c.req.valid('query') })),

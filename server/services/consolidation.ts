@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_CONSOLIDATION_DIMENSIONS,
-  consolidate,
   type ConsolidationDimension,
   type ConsolidationResponse,
   type RegionData,
@@ -11,7 +10,7 @@ import {
 import { formatPercent } from '../../schemas/numbers.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { runRegionExport } from '../workers/region-export-runner.ts';
+import { runRegionExport, runRegionPivot } from '../workers/region-export-runner.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readRegionData } from './region-data.ts';
 
@@ -36,9 +35,12 @@ function regionDataOf(ctx: Pick<ServiceContext, 'db' | 'reference'>, programme: 
   return readRegionData(ctx, programme);
 }
 
-/** `GET /api/region/consolidation`: the pivot by `lignes` (default: code, indicateur, année), budgets, transfers, chart data. */
-export function consolidateRegion(ctx: ServiceContext & { programme: string; lignes?: ConsolidationDimension[] | undefined }): ConsolidationResponse {
-  return consolidate(regionDataOf(ctx, ctx.programme), ctx.lignes ?? DEFAULT_CONSOLIDATION_DIMENSIONS);
+/**
+ * `GET /api/region/consolidation`: the pivot by `lignes` (default: code, indicateur, année), budgets, transfers, chart
+ * data — read set-wise here, computed in a thread of its own (a second for a region of 195 plans).
+ */
+export function consolidateRegion(ctx: ServiceContext & { programme: string; lignes?: ConsolidationDimension[] | undefined }): Promise<ConsolidationResponse> {
+  return runRegionPivot(regionDataOf(ctx, ctx.programme), ctx.lignes ?? DEFAULT_CONSOLIDATION_DIMENSIONS);
 }
 
 // ——— Exports as jobs ————————————————————————————————————————————————————————————————————————————————————————————

@@ -238,6 +238,7 @@ function urlOf(path: string, plan: Awaited<ReturnType<typeof getPlan>>): string 
     threadId: '00000000-0000-4000-8000-000000000005',
     section: 'textes',
     year: '2021',
+    annee: '2021',
     kind: 'actual',
     programmeId: 'pcs-2027',
     code: '1.3.03',
