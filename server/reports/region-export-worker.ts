@@ -16,7 +16,8 @@ export type RegionExportMessage =
   | { type: 'error'; message: string };
 
 const port = parentPort!;
-port.once('message', async (request: RegionExportRequest) => {
+// Kept warm between tasks by the runner: one task at a time, each answered by `done`, `pivot` or `error`.
+port.on('message', async (request: RegionExportRequest) => {
   const post = (m: RegionExportMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   try {
     if (request.task === 'pivot') {

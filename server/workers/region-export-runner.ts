@@ -5,31 +5,72 @@ import type { RegionExportMessage, RegionExportRequest } from '../reports/region
 import { tsxEsmApiPath } from './pdf-pool.ts';
 
 /**
- * Runs one consolidation task — a flat file, or the pivot — in its own worker thread (TypeScript through tsx's loader,
- * as the PDF renderers do) and ends the thread with the task. How many files are built at once is the job service's
- * business (services/consolidation.ts).
+ * Runs each consolidation task — a flat file, or the pivot — in a worker thread (TypeScript through tsx's loader, as
+ * the PDF renderers do), off the server's event loop; a thread is kept warm a minute for the next task. How many files
+ * are built at once is the job service's business (services/consolidation.ts).
  */
 const WORKER_URL = new URL('../reports/region-export-worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import(${JSON.stringify(pathToFileURL(tsxEsmApiPath()).href)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
-/** Posts `request` to a new consolidation thread; `onMessage` settles with a value, or not (progress). */
+/** Threads kept after their task, for the next one: starting one (the TypeScript loader, the schemas) costs about a second. */
+const MAX_IDLE_THREADS = 2;
+/** An idle thread ends after this long without a task (its memory is given back). */
+const IDLE_MS = 60_000;
+const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+
+function takeThread(): Worker {
+  const kept = idle.pop();
+  if (!kept) return new Worker(BOOTSTRAP, { eval: true });
+  clearTimeout(kept.timer);
+  return kept.worker;
+}
+
+function keepThread(worker: Worker): void {
+  if (idle.length >= MAX_IDLE_THREADS) {
+    void worker.terminate();
+    return;
+  }
+  const entry = {
+    worker,
+    timer: setTimeout(() => {
+      idle.splice(idle.indexOf(entry), 1);
+      void worker.terminate();
+    }, IDLE_MS).unref(),
+  };
+  // An idle thread does not keep the process alive.
+  worker.unref();
+  idle.push(entry);
+}
+
+/**
+ * Posts `request` to a consolidation thread (a warm one if any); `onMessage` settles with a value, or not (progress).
+ * A thread that answered is kept for the next task; one that failed or stopped is ended.
+ */
 function runInThread<T>(request: RegionExportRequest, onMessage: (m: RegionExportMessage) => { value: T } | null): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true });
+    const worker = takeThread();
+    worker.ref();
     let settled = false;
-    const settle = (fn: () => void) => {
+    const settle = (ok: boolean, fn: () => void) => {
       if (settled) return;
       settled = true;
+      worker.off('message', onWorkerMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
       fn();
-      void worker.terminate();
+      if (ok) keepThread(worker);
+      else void worker.terminate();
     };
-    worker.on('message', (m: RegionExportMessage) => {
-      if (m.type === 'error') return settle(() => reject(new Error(m.message)));
+    const onWorkerMessage = (m: RegionExportMessage) => {
+      if (m.type === 'error') return settle(false, () => reject(new Error(m.message)));
       const out = onMessage(m);
-      if (out) settle(() => resolve(out.value));
-    });
-    worker.on('error', (err) => settle(() => reject(err)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`La consolidation s'est arrêtée (code ${code})`))));
+      if (out) settle(true, () => resolve(out.value));
+    };
+    const onError = (err: Error) => settle(false, () => reject(err));
+    const onExit = (code: number) => settle(false, () => reject(new Error(`La consolidation s'est arrêtée (code ${code})`)));
+    worker.on('message', onWorkerMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage(request);
   });
 }
