@@ -12,7 +12,7 @@ import { newIdOf, nowOf, requireProgramme, todayOf, type ServiceContext } from '
 import { notifyPlanPeople } from './notifications.ts';
 import { requirePlanRow } from './plan-store.ts';
 import { listPlans } from './plans.ts';
-import { requireSubmissionKind } from './submissions.ts';
+import { requireSubmissionKind, SUBMISSION_STATUS_COLUMNS } from './submissions.ts';
 
 /**
  * Due dates: the later one the DiCS grants a plan for one submission (kind × year), and what each person still has
@@ -129,20 +129,7 @@ export function readObligationsOfPlans(
     for (const r of rows) (map.get(r.planId) ?? map.set(r.planId, []).get(r.planId)!).push(r);
     return map;
   };
-  const subs = byPlan(
-    db
-      .select({
-        planId: submissions.planId,
-        id: submissions.id,
-        kind: submissions.kind,
-        annee: submissions.annee,
-        numero: submissions.numero,
-        statut: submissions.statut,
-      })
-      .from(submissions)
-      .where(inArray(submissions.planId, ids))
-      .all(),
-  );
+  const subs = byPlan(db.select(SUBMISSION_STATUS_COLUMNS).from(submissions).where(inArray(submissions.planId, ids)).all());
   const exts = byPlan(db.select().from(deadlineExtensions).where(inArray(deadlineExtensions.planId, ids)).all());
   const out = new Map<string, Obligation[]>();
   for (const p of plans) {

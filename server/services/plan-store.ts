@@ -244,6 +244,21 @@ export function readPlan(db: DbOrTx, planId: string): Plan {
   };
 }
 
+/** A recorded budget version as the plan holds it. */
+export function budgetVersionOut(v: typeof budgetVersions.$inferSelect): BudgetVersion {
+  return {
+    id: v.id,
+    annee: v.annee,
+    nature: v.nature,
+    libelle: v.libelle,
+    dateDecision: v.dateDecision,
+    budget: rowToBudget(v),
+    commentaire: v.commentaire,
+    auteur: v.auteur,
+    enregistreLe: v.enregistreLe,
+  };
+}
+
 /** The finance officer's records of a plan: budget versions, imputations (in list order), justifications. */
 function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnnuels' | 'imputations' | 'justifications'> {
   return {
@@ -253,17 +268,7 @@ function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnn
       .where(eq(budgetVersions.planId, planId))
       .orderBy(asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
       .all()
-      .map((v) => ({
-        id: v.id,
-        annee: v.annee,
-        nature: v.nature,
-        libelle: v.libelle,
-        dateDecision: v.dateDecision,
-        budget: rowToBudget(v),
-        commentaire: v.commentaire,
-        auteur: v.auteur,
-        enregistreLe: v.enregistreLe,
-      })),
+      .map(budgetVersionOut),
     imputations: db.select().from(imputationRows).where(eq(imputationRows.planId, planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut),
     justifications: db
       .select()

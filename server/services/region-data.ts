@@ -4,7 +4,7 @@ import { actions, budgetVersions, budgets, cells, indicators, planSections, plan
 import { IdentiteSchema, IsadfSchema, PorteurSchema, type Budget } from '../../schemas/plan.ts';
 import { porteurTitle } from '../../schemas/porteur.ts';
 import type { RegionAction, RegionData, RegionIndicator, RegionPlan } from '../../schemas/consolidation.ts';
-import { rowToBudget } from './plan-store.ts';
+import { budgetVersionOut, rowToBudget } from './plan-store.ts';
 import { requireCatalogue, requireProgramme, type ServiceContext } from './context.ts';
 
 /**
@@ -64,17 +64,7 @@ function readRegionPlans(db: DbOrTx, programmeId: string): RegionPlan[] {
     .orderBy(asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
     .all();
   for (const v of versionRows) {
-    byId.get(v.planId)!.budgetsAnnuels.push({
-      id: v.id,
-      annee: v.annee,
-      nature: v.nature,
-      libelle: v.libelle,
-      dateDecision: v.dateDecision,
-      budget: rowToBudget(v),
-      commentaire: v.commentaire,
-      auteur: v.auteur,
-      enregistreLe: v.enregistreLe,
-    });
+    byId.get(v.planId)!.budgetsAnnuels.push(budgetVersionOut(v));
   }
 
   const transferYears = new Map<string, Record<string, number | null>>();

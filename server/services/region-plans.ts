@@ -23,6 +23,7 @@ import { renderRegionPlansWorkbook } from '../reports/region-plans-xlsx.ts';
 import { catalogueOf } from '../reference.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
+import { SUBMISSION_STATUS_COLUMNS } from './submissions.ts';
 import { todayOf } from './context.ts';
 
 /**
@@ -165,21 +166,7 @@ function gatherOverview(ctx: RegionContext): Gathered {
     .where(eq(plans.programmeId, programme.id))
     .all();
   const summaries = refreshPlanSummaries(ctx, programme, new Map(planRows.map((p) => [p.id, p.version])));
-  const submitted = groupBy(
-    db
-      .select({
-        planId: submissions.planId,
-        id: submissions.id,
-        kind: submissions.kind,
-        annee: submissions.annee,
-        numero: submissions.numero,
-        statut: submissions.statut,
-      })
-      .from(submissions)
-      .where(inArray(submissions.planId, ofProgramme))
-      .all(),
-    (s) => s.planId,
-  );
+  const submitted = groupBy(db.select(SUBMISSION_STATUS_COLUMNS).from(submissions).where(inArray(submissions.planId, ofProgramme)).all(), (s) => s.planId);
   const extensions = groupBy(
     db
       .select({ planId: deadlineExtensions.planId, kind: deadlineExtensions.kind, annee: deadlineExtensions.annee, echeance: deadlineExtensions.echeance })

@@ -22,7 +22,7 @@ import {
 import type { ChangesQuery, QueueApproveBody } from '../../schemas/requests/review-queue.ts';
 import { requireCatalogue, requireProgramme, todayOf, type ServiceContext } from './context.ts';
 import { requirePlanRow } from './plan-store.ts';
-import { approvalSummary, approveSubmissionWithin, changesBetween, checklistOf, kindOut, requireSubmission } from './submissions.ts';
+import { approvalSummary, approveSubmissionWithin, changesBetween, checklistOf, kindOut, requireSubmission, SUBMISSION_STATUS_COLUMNS } from './submissions.ts';
 import { countReturnReasons } from './return-reasons.ts';
 
 /**
@@ -215,15 +215,7 @@ export function listReviewQueue(ctx: ServiceContext & { programme: string }): Qu
   if (!waiting.length) return [];
   const planIds = [...new Set(waiting.map((w) => w.planId))];
   const all: Head[] = ctx.db
-    .select({
-      id: submissions.id,
-      planId: submissions.planId,
-      kind: submissions.kind,
-      annee: submissions.annee,
-      numero: submissions.numero,
-      statut: submissions.statut,
-      soumisLe: submissions.soumisLe,
-    })
+    .select({ ...SUBMISSION_STATUS_COLUMNS, soumisLe: submissions.soumisLe })
     .from(submissions)
     .where(inArray(submissions.planId, planIds))
     .all();
@@ -267,15 +259,7 @@ export function listReviewQueue(ctx: ServiceContext & { programme: string }): Qu
 function headsOfYear(db: DbOrTx, planId: string, submissionId: string): { head: Head; siblings: Head[] } {
   const row = requireSubmission(db, planId, submissionId);
   const siblings = db
-    .select({
-      id: submissions.id,
-      planId: submissions.planId,
-      kind: submissions.kind,
-      annee: submissions.annee,
-      numero: submissions.numero,
-      statut: submissions.statut,
-      soumisLe: submissions.soumisLe,
-    })
+    .select({ ...SUBMISSION_STATUS_COLUMNS, soumisLe: submissions.soumisLe })
     .from(submissions)
     .where(and(eq(submissions.planId, planId), eq(submissions.kind, row.kind), eq(submissions.annee, row.annee)))
     .all();

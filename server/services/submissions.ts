@@ -59,6 +59,16 @@ export type SubmissionRow = typeof submissions.$inferSelect;
 export type SubmissionHead = Omit<SubmissionRow, 'snapshot' | 'xlsx' | 'pdf'>;
 const { snapshot: _snapshot, xlsx: _xlsx, pdf: _pdf, ...HEAD_COLUMNS } = getTableColumns(submissions);
 
+/** The columns that tell where a submission stands (what obligations, the overview and the queue read for many plans). */
+export const SUBMISSION_STATUS_COLUMNS = {
+  id: submissions.id,
+  planId: submissions.planId,
+  kind: submissions.kind,
+  annee: submissions.annee,
+  numero: submissions.numero,
+  statut: submissions.statut,
+};
+
 /** Generation of the files of a submission in progress, by submission id (one server process). */
 type FileJob = { progress: number; message: string; done: Promise<void> };
 const fileJobs = new Map<string, FileJob>();
