@@ -58,3 +58,16 @@ export function formatDateTime(iso: string): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${two(t.day)}/${two(t.month)}/${t.year} à ${two(t.hour)}:${two(t.minute)}`;
 }
+
+const DAY_MS = 86_400_000;
+const dayNumber = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
+
+/** Calendar days from ISO date `from` to ISO date `to`: positive when `to` is later, negative when earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(dayNumber(to) - dayNumber(from));
+}
+
+/** The ISO date `days` calendar days after `iso` (before when negative). */
+export function addDays(iso: string, days: number): string {
+  return new Date((dayNumber(iso) + days) * DAY_MS).toISOString().slice(0, 10);
+}

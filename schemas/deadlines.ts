@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from './primitives.ts';
+import { daysBetween, formatDate } from './dates.ts';
 import { ANNUAL_REPORT_KIND } from './reference.ts';
 import { MAX_REASON_LENGTH } from './audit.ts';
 import { LOCKING_STATUSES, type Obligation, type ObligationStatus } from './submission.ts';
@@ -34,27 +35,14 @@ export type DeadlineExtension = {
   accordePar: string;
 };
 
-/** "JJ/MM/AAAA" of an ISO date. */
-export const formatIsoDate = (iso: string) => iso.split('-').reverse().join('/');
-
 /** « délai accordé jusqu'au 30/09/2026 (échéance du programme : 30/06/2026) », or null without an extension. */
 export function extensionText(o: Pick<Obligation, 'echeance' | 'echeanceProgramme'>): string | null {
-  return o.echeanceProgramme ? `délai accordé jusqu'au ${formatIsoDate(o.echeance)} (échéance du programme : ${formatIsoDate(o.echeanceProgramme)})` : null;
+  return o.echeanceProgramme ? `délai accordé jusqu'au ${formatDate(o.echeance)} (échéance du programme : ${formatDate(o.echeanceProgramme)})` : null;
 }
 
-// ——— Days ——————————————————————————————————————————————————————————————————————————————————————————————————————
-
-const DAY_MS = 86_400_000;
-const dayNumber = (iso: string) => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
-
-/** Calendar days from `from` to `to` (ISO dates): positive when `to` is later. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(dayNumber(to) - dayNumber(from));
-}
-
-/** The ISO date `days` calendar days after `iso` (before when negative). */
-export function addDays(iso: string, days: number): string {
-  return new Date((dayNumber(iso) + days) * DAY_MS).toISOString().slice(0, 10);
+/** Days an obligation is overdue on `today`: 0 unless it is late. */
+export function daysOverdue(o: Pick<Obligation, 'enRetard' | 'echeance'>, today: string): number {
+  return o.enRetard ? Math.max(0, daysBetween(o.echeance, today)) : 0;
 }
 
 // ——— What is due, across the person's plans ————————————————————————————————————————————————————————————————————

@@ -118,18 +118,6 @@ export type OverdueList = z.infer<typeof OverdueListSchema>;
 
 // ——— Pure rules shared by the server, the workbook and the page ——————————————————————————————————————————————
 
-const DAY_MS = 86_400_000;
-
-/** Whole days from ISO date `from` to ISO date `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/** Days an obligation is overdue on `today`: 0 unless it is late. */
-export function daysOverdue(o: Pick<Obligation, 'enRetard' | 'echeance'>, today: string): number {
-  return o.enRetard ? Math.max(0, daysBetween(o.echeance, today)) : 0;
-}
-
 /**
  * The programme the overview opens on: the published one whose years include `today`'s year, else the latest
  * published one already begun, else the first published one, else the first of all. Null without programmes.

@@ -180,11 +180,6 @@ export function summariseDemandes(demandes: readonly { motifType: ReturnMotifTyp
   return text.length <= MAX_REASON_LENGTH ? text : `${text.slice(0, MAX_REASON_LENGTH - 1)}…`;
 }
 
-/** Whole days from an ISO date (`2026-12-01`) to another, both Brussels dates. */
-export function daysBetween(from: string, to: string): number {
-  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000));
-}
-
 /** « Fiche 1.1.05 (CALIF) — Français langue étrangère »: a fiche as a demande names it (code, operator, intitulé). */
 function ficheTargetLabel(action: Pick<Action, 'code' | 'fiche'>, catalogue: Catalogue): string {
   const intitule = resolveCatalogueEntry(catalogue, action.code)?.intitule;

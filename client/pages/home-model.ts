@@ -1,4 +1,5 @@
-import { extensionText, formatIsoDate, type MyNotifications, type Notification, type PlanObligation } from '../../schemas/deadlines.ts';
+import { formatDate } from '../../schemas/dates.ts';
+import { extensionText, type MyNotifications, type Notification, type PlanObligation } from '../../schemas/deadlines.ts';
 import { ANNUAL_REPORT_KIND } from '../../schemas/reference.ts';
 import { reportHref } from '../router.ts';
 
@@ -14,9 +15,9 @@ export const DUE_LINES_SHOWN = 8;
 export type DueLine = {
   key: string;
   planId: string;
-  /** « Rapport annuel d'activités et financier 2025 » (and the plan's name when the person has several plans). */
+  /** The kind's label and the year (and the plan's name when the person has several plans). */
   title: string;
-  /** « à remettre pour le 31/03/2026 ». */
+  /** « à remettre pour le » and the due date (JJ/MM/AAAA). */
   when: string;
   /** « en retard de 12 jours », or null. */
   late: string | null;
@@ -43,7 +44,7 @@ export function dueLines(obligations: readonly PlanObligation[]): DueLine[] {
       key: `${o.planId}|${o.kind}|${o.annee}`,
       planId: o.planId,
       title: `${severalPlans ? `${o.porteur} — ` : ''}${o.kindLabel} ${o.annee}`,
-      when: `à remettre pour le ${formatIsoDate(o.echeance)}`,
+      when: `à remettre pour le ${formatDate(o.echeance)}`,
       late: o.enRetard && o.joursDeRetard > 0 ? lateText(o.joursDeRetard) : null,
       extension: extensionText(o),
       href: reportHref(o.planId, o.annee, o.kind === ANNUAL_REPORT_KIND ? null : o.kind),

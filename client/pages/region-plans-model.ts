@@ -145,7 +145,7 @@ export function provincesOf(rows: readonly RegionPlanRow[]): string[] {
   return [...new Set(rows.map((r) => r.province).filter((p) => p !== null))].sort((a, b) => collator.compare(a, b));
 }
 
-/** The status columns a filter may choose from: each kind and year of the programme, « Rapport 2021 ». */
+/** The status columns a filter may choose from: each kind and year of the programme, titled as submissionTitle says. */
 export function statusColumnsOf(kinds: readonly RegionKind[]): RegionColumn[] {
   return regionColumns(kinds).filter((c) => c.type === 'status');
 }

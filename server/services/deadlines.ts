@@ -3,7 +3,8 @@ import { deadlineExtensions, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Actor } from '../../schemas/access.ts';
-import { daysBetween, extensionText, formatIsoDate, reportLink, type DeadlineExtension, type PlanObligation } from '../../schemas/deadlines.ts';
+import { daysOverdue, extensionText, reportLink, type DeadlineExtension, type PlanObligation } from '../../schemas/deadlines.ts';
+import { formatDate } from '../../schemas/dates.ts';
 import { submissionDueDate, submissionKindOf, type Programme } from '../../schemas/reference.ts';
 import { obligationKey, openObligations, planObligations, submissionName, type Obligation } from '../../schemas/submission.ts';
 import type { DeadlineParam, GrantExtensionBody } from '../../schemas/requests/deadlines.ts';
@@ -67,7 +68,7 @@ export function grantExtension(ctx: ServiceContext & DeadlineParam & { actor: Ac
   const { programme, kindLabel, programmeDue } = requireObligation(ctx);
   const { echeance, motif } = ctx.input;
   if (echeance <= programmeDue) {
-    const message = `Le délai doit être postérieur à l'échéance du programme (${formatIsoDate(programmeDue)})`;
+    const message = `Le délai doit être postérieur à l'échéance du programme (${formatDate(programmeDue)})`;
     throw new ValidationError(message, [{ path: 'echeance', message }]);
   }
   const named = submissionName({ kind: ctx.kind, kindLabel, annee: ctx.annee });
@@ -107,7 +108,7 @@ export function withdrawExtension(ctx: ServiceContext & DeadlineParam & { actor:
     const named = submissionName({ kind: ctx.kind, kindLabel, annee: ctx.annee });
     appendAudit(ctx, tx, ctx.planId, {
       event: 'echeance',
-      summary: `${named} : délai jusqu'au ${formatIsoDate(removed[0]!.echeance)} retiré, échéance du programme : ${formatIsoDate(programmeDue)}`,
+      summary: `${named} : délai jusqu'au ${formatDate(removed[0]!.echeance)} retiré, échéance du programme : ${formatDate(programmeDue)}`,
     });
   });
 }
@@ -156,7 +157,7 @@ export function listMyObligations(ctx: ServiceContext & { actor: Actor }): PlanO
         planId: p.id,
         porteur: p.porteur,
         programmeId: p.programmeId,
-        joursDeRetard: o.enRetard ? Math.max(0, daysBetween(o.echeance, today)) : 0,
+        joursDeRetard: daysOverdue(o, today),
       })),
     )
     .sort((x, y) => x.echeance.localeCompare(y.echeance) || x.porteur.localeCompare(y.porteur) || x.kind.localeCompare(y.kind));

@@ -6,11 +6,11 @@ import { AppError } from '../errors.ts';
 import { computeBudgetFigures } from '../../schemas/budget.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
 import { porteurKindOf, porteurTitle } from '../../schemas/porteur.ts';
+import { daysOverdue } from '../../schemas/deadlines.ts';
 import { submissionYears, type Catalogue, type Programme } from '../../schemas/reference.ts';
 import { obligationKey, planObligations, type Obligation } from '../../schemas/submission.ts';
 import {
   currentProgramme,
-  daysOverdue,
   nextDue,
   PlanSummaryDataSchema,
   type OverdueItem,

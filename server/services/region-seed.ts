@@ -7,7 +7,7 @@ import { ForbiddenError, ValidationError } from '../errors.ts';
 import { PlanDocumentSchema, type PlanDocument } from '../../schemas/plan.ts';
 import type { Actor, Role } from '../../schemas/access.ts';
 import { normaliseCommune, type OrganisationKind } from '../../schemas/porteur.ts';
-import { brusselsTime } from '../../schemas/dates.ts';
+import { addDays, brusselsTime, daysBetween } from '../../schemas/dates.ts';
 import { submissionDueDate, submissionYears, type Programme } from '../../schemas/reference.ts';
 import { readSampleDocument } from '../../samples/load-sample.ts';
 import {
@@ -150,7 +150,6 @@ function returnOf(db: DbOrTx, planId: string, code: string, random: Random): Ret
   return { motif: texte, demandes: [demande] };
 }
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 const dayOf = (iso: string) => iso.slice(0, 10);
 /** An instant on a working-day hour of `date` (UTC), as the audit trail stores it. */
 const instantOn = (date: string, random: Random) =>
@@ -328,7 +327,7 @@ function seedOnePlan(ctx: ServiceContext, run: PlanRun): { seeded: SeededPlan; n
   if (t) {
     const windowStart = maxDate(addDays(cursor, 1), addDays(t.echeance, -60));
     const lastDay = addDays(today, -1);
-    const spread = (from: string) => addDays(from, random.int(0, Math.max(0, Math.round((Date.parse(lastDay) - Date.parse(from)) / 86_400_000))));
+    const spread = (from: string) => addDays(from, random.int(0, Math.max(0, daysBetween(from, lastDay))));
     const code = document.actions.length ? random.pick(document.actions).code : '—';
     switch (profile) {
       case 'en-preparation': {

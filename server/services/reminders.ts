@@ -1,5 +1,6 @@
 import { remindersSent } from '../db/schema.ts';
-import { dueReminderStep, daysBetween, extensionText, formatIsoDate, type ReminderStep } from '../../schemas/deadlines.ts';
+import { dueReminderStep, extensionText, type ReminderStep } from '../../schemas/deadlines.ts';
+import { daysBetween, formatDate } from '../../schemas/dates.ts';
 import { submissionName, type Obligation } from '../../schemas/submission.ts';
 import { nowOf, todayOf, type ServiceContext } from './context.ts';
 import { readObligationsOfPlans } from './deadlines.ts';
@@ -19,7 +20,7 @@ import { listPlans } from './plans.ts';
 export type ReminderRun = { rappels: number; courrielsRelances: number };
 
 function reminderText(porteur: string, o: Obligation, step: ReminderStep, today: string): { titre: string; texte: string } {
-  const when = formatIsoDate(o.echeance);
+  const when = formatDate(o.echeance);
   const late = daysBetween(o.echeance, today);
   const granted = extensionText(o);
   const state =

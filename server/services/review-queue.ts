@@ -6,11 +6,10 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../erro
 import type { Plan } from '../../schemas/plan.ts';
 import type { PorteurSection } from '../../schemas/porteur.ts';
 import { porteurTitle } from '../../schemas/porteur.ts';
-import { brusselsDate } from '../../schemas/dates.ts';
+import { brusselsDate, daysBetween } from '../../schemas/dates.ts';
 import { submissionKindOf, type Programme } from '../../schemas/reference.ts';
 import type { ChecklistItem, SubmissionChange } from '../../schemas/submission.ts';
 import {
-  daysBetween,
   returnTargetsOf,
   type ChangesBase,
   type ChangesSince,
@@ -246,7 +245,7 @@ export function listReviewQueue(ctx: ServiceContext & { programme: string }): Qu
       numero: w.numero,
       soumisLe: w.soumisLe,
       soumisPar: w.soumisPar,
-      joursAttente: daysBetween(brusselsDate(w.soumisLe), today),
+      joursAttente: Math.max(0, daysBetween(brusselsDate(w.soumisLe), today)),
       questionsOuvertes: questions.get(`${w.planId}|${w.annee}`) ?? 0,
       checklist: summarise(snapshotChecklist(ctx, programme, w)),
       depuis: sinceOf(base, row),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { daysBetween } from '../../schemas/dates.ts';
 import {
   columnTitle,
   filterOverdue,
@@ -15,7 +16,6 @@ import {
 } from '../../client/pages/region-plans-model.ts';
 import {
   currentProgramme,
-  daysBetween,
   regionColumns,
   statusColumnKey,
   type OverdueItem,

@@ -44,7 +44,7 @@ describe('Consolidation page', () => {
     expect(await bar.evaluate((el) => (el as HTMLProgressElement).value)).toBe(1);
     expect(await page.getByTestId('export-xlsx-message').innerText()).toMatch(/^Prêt : Consolidation/);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(readFileSync(await download.path()) as unknown as ArrayBuffer);
+    await wb.xlsx.load(new Uint8Array(readFileSync(await download.path())).buffer);
     const ws = wb.getWorksheet('Consolidation')!;
     expect(ws.getRow(1).getCell(1).value).toBe('Porteur');
     expect(ws.rowCount).toBeGreaterThan(100);

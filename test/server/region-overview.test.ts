@@ -300,7 +300,7 @@ describe('GET /api/region/plans.xlsx', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('.xlsx');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await res.arrayBuffer()) as never);
+    await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.getWorksheet(REGION_PLANS_SHEET)!;
     const headers = (ws.getRow(1).values as unknown[]).slice(1);
     expect(headers.slice(0, 5)).toEqual(['Porteur', 'Nature', 'Commune', 'Province', 'Chef de projet']);

@@ -1,4 +1,5 @@
-import { ExtensionSchema, extensionText, formatIsoDate, type DeadlineExtension } from '../../../schemas/deadlines.ts';
+import { ExtensionSchema, extensionText, type DeadlineExtension } from '../../../schemas/deadlines.ts';
+import { formatDate } from '../../../schemas/dates.ts';
 import { api, failureMessage, send } from '../../api.ts';
 import { h, replaceChildren, uid } from '../../dom.ts';
 import { meCan } from '../../state/me.ts';
@@ -30,7 +31,7 @@ export function deadlineView(opts: {
       h(
         'p',
         { class: 'report-due', 'data-testid': 'report-due' },
-        `Échéance : ${formatIsoDate(extension?.echeance ?? programmeDue)}`,
+        `Échéance : ${formatDate(extension?.echeance ?? programmeDue)}`,
         granted ? h('span', { class: 'hint', 'data-testid': 'report-extension' }, ` — ${granted}${extension?.motif ? ` — ${extension.motif}` : ''}`) : null,
       ),
       may ? h('button', { type: 'button', 'data-testid': 'grant-extension', onclick: () => void grant(extension) }, 'Accorder un délai…') : null,
@@ -57,7 +58,7 @@ export function deadlineView(opts: {
   }
 
   async function withdraw(): Promise<void> {
-    if (!(await confirmDialog('Retirer le délai', `L’échéance du programme (${formatIsoDate(programmeDue)}) s’appliquera de nouveau.`, 'Retirer le délai')))
+    if (!(await confirmDialog('Retirer le délai', `L’échéance du programme (${formatDate(programmeDue)}) s’appliquera de nouveau.`, 'Retirer le délai')))
       return;
     try {
       await send(api.plans[':planId'].deadlines[':kind'][':annee'].$delete({ param }));
@@ -93,7 +94,7 @@ function extensionDialog(
       'form',
       { novalidate: true },
       h('h2', { id: titleId }, 'Accorder un délai'),
-      h('p', null, `Échéance du programme : ${formatIsoDate(programmeDue)}. Le nouveau délai doit être postérieur.`),
+      h('p', null, `Échéance du programme : ${formatDate(programmeDue)}. Le nouveau délai doit être postérieur.`),
       h('div', { class: 'field' }, h('label', { for: dateId }, 'Nouvelle échéance'), date),
       h('div', { class: 'field' }, h('label', { for: motifId }, 'Motif (facultatif)'), motif),
       message,

@@ -1,6 +1,6 @@
 import { WRITE_CAPABILITIES } from '../../../schemas/access.ts';
 import type { JustifiedFinding } from '../../../schemas/checks.ts';
-import { brusselsDate } from '../../../schemas/dates.ts';
+import { brusselsDate, formatDate } from '../../../schemas/dates.ts';
 import { extensionText } from '../../../schemas/deadlines.ts';
 import { ANNUAL_REPORT_KIND, submissionDueDate, submissionYears, type SubmissionKind } from '../../../schemas/reference.ts';
 import {
@@ -87,13 +87,10 @@ export function reportKindOf(kinds: readonly SubmissionKind[], requested: string
   return kinds.find((k) => k.id === requested) ?? kinds.find((k) => k.id === ANNUAL_REPORT_KIND) ?? kinds[0]!;
 }
 
-/** "JJ/MM/AAAA" of an ISO date. */
-export const formatDueDate = (iso: string) => iso.split('-').reverse().join('/');
-
 /** « À remettre : Plan initial 2027 pour le 31/03/2027 (en retard) ». */
 export function obligationText(o: Obligation): string {
   const granted = extensionText(o);
-  return `À remettre : ${o.kindLabel} ${o.annee} pour le ${formatDueDate(o.echeance)}${o.enRetard ? ' (en retard)' : ''}${granted ? ` — ${granted}` : ''}`;
+  return `À remettre : ${o.kindLabel} ${o.annee} pour le ${formatDate(o.echeance)}${o.enRetard ? ' (en retard)' : ''}${granted ? ` — ${granted}` : ''}`;
 }
 
 /** "Soumis — en cours d’examen par la DiCS", or "Non soumis" for a year without submission. */
