@@ -15,7 +15,7 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
  */
 export type DbOrTx = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**
  * Opens (creating if needed) the SQLite database at `file` (`:memory:` for tests), sets the pragmas the
