@@ -62,6 +62,8 @@ export const CAPABILITIES = [
   'grant-extension',
   /** Reading the e-mails the application sent or kept in its outbox. */
   'read-outbox',
+  /** Downloading a backup of the whole database (every plan, account and e-mail). */
+  'download-backup',
 ] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 

@@ -25,6 +25,7 @@ import { authRoutes } from './routes/auth.ts';
 import { reviewQueueRoutes } from './routes/review-queue.ts';
 import { regionPlanRoutes } from './routes/region-plans.ts';
 import { consolidationRoutes } from './routes/consolidation.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -95,7 +96,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/', deadlineRoutes())
     .route('/', reviewQueueRoutes())
     .route('/region', regionPlanRoutes())
-    .route('/region', consolidationRoutes());
+    .route('/region', consolidationRoutes())
+    .route('/admin', adminRoutes());
 
   const app = new Hono()
     .use(

@@ -74,6 +74,7 @@ export async function renderPlansPage(programmes: Programme[]): Promise<HTMLElem
         : null,
       meCan('read-region') ? h('a', { href: queueHref(), class: 'header-link', 'data-testid': 'queue-link' }, 'File d’instruction') : null,
       meCan('read-outbox') ? h('a', { href: OUTBOX_HREF, class: 'header-link', 'data-testid': 'outbox-link' }, 'Courriels') : null,
+      meCan('download-backup') ? h('a', { href: '/api/admin/backup', download: true, class: 'header-link', 'data-testid': 'backup-link' }, 'Sauvegarde') : null,
       notificationsMenu(),
       accountMenu(),
     ),

@@ -35,6 +35,7 @@ const CAPABILITY_WORDS: Record<Capability, string> = {
   'read-region': 'consulter l’espace régional (tous les plans, file d’instruction, échéances, consolidation)',
   'grant-extension': 'accorder un délai',
   'read-outbox': 'lire les courriels envoyés',
+  'download-backup': 'télécharger une sauvegarde de la base',
 };
 
 function originOf(c: Context): ChangeOrigin {

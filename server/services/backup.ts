@@ -13,9 +13,27 @@
  */
 import Database from 'better-sqlite3';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { closeSync, constants, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { MIGRATIONS_DIR } from '../db/open.ts';
+import { newIdOf, nowOf, type ServiceContext } from './context.ts';
 
 /** A refusal of `backupDatabase` or `restoreDatabase`, said in French; nothing was changed. */
 export class BackupRefusal extends Error {}
@@ -198,6 +216,8 @@ export async function backupDatabase(options: {
     if (report.migrations.join() !== source.join()) {
       throw new BackupRefusal(`La copie n'a pas les migrations de la base (${report.migrations.length} au lieu de ${source.length}) : sauvegarde abandonnée`);
     }
+    // Names, e-mail addresses, password hashes: for the owner alone.
+    chmodSync(temp, 0o600);
     syncFile(temp);
     renameSync(temp, out);
     syncFolder(folder);
@@ -276,6 +296,8 @@ export async function restoreDatabase(options: { file: string; databaseFile: str
     } finally {
       copy.close();
     }
+    // The database keeps the permissions of the one it replaces.
+    if (existsSync(databaseFile)) chmodSync(temp, statSync(databaseFile).mode & 0o777);
     syncFile(temp);
 
     let keptAside: string | null = null;
@@ -301,4 +323,30 @@ export async function restoreDatabase(options: { file: string; databaseFile: str
     lock?.close();
     removeWithJournals(temp);
   }
+}
+
+/** A backup to download: its name, its size and its bytes, read from a temporary file removed once read. */
+export type BackupDownload = { filename: string; bytes: number; stream: ReadableStream<Uint8Array> };
+
+/**
+ * `GET /api/admin/backup`: a backup of the server's database, taken as `npm run backup` takes it (checked, same
+ * content) but 100 pages at a time, so that requests are served between the steps; the server's own writes meanwhile
+ * are in the copy. The temporary file lies beside the database (the system's temporary folder for a database in
+ * memory) and is removed once open.
+ */
+export async function exportDatabaseBackup(ctx: ServiceContext): Promise<BackupDownload> {
+  const sqlite = ctx.db.$client;
+  const folder = sqlite.memory || !sqlite.name ? tmpdir() : dirname(sqlite.name);
+  const out = join(folder, `.cohesio-telechargement-${newIdOf(ctx)()}.sqlite`);
+  const report = await backupDatabase({ sqlite, out, pagesPerStep: 100 });
+  const file = createReadStream('', { fd: openSync(out, 'r') });
+  // Once open, the file needs no name (it is then never left behind, even by a download nobody reads); Windows
+  // cannot remove an open file: there it goes when the download ends.
+  if (process.platform === 'win32') file.once('close', () => rmSync(out, { force: true }));
+  else rmSync(out);
+  return {
+    filename: `cohesio-${fileStamp(nowOf(ctx))}.sqlite`,
+    bytes: report.bytes,
+    stream: Readable.toWeb(file) as ReadableStream<Uint8Array>,
+  };
 }

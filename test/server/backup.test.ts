@@ -13,6 +13,7 @@ import { updateCells } from '../../server/services/cells.ts';
 import { readPlan } from '../../server/services/plan-store.ts';
 import { BackupRefusal, backupDatabase, listKnownMigrations, restoreDatabase } from '../../server/services/backup.ts';
 import type { ServiceContext } from '../../server/services/context.ts';
+import { expectApiError, failure, makeLiegeApp } from '../helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const MIGRATIONS = join(ROOT, 'server/db/migrations');
@@ -319,4 +320,40 @@ describe('the commands', () => {
     expect(refused.stderr).toMatch(/^Restauration refusée : La base .* est ouverte par un autre programme \(le serveur Cohésio \?\) : arrêtez le serveur/);
     db.$client.close();
   }, 120_000);
+});
+
+describe('GET /api/admin/backup', () => {
+  it('gives the administrator a checked backup of the database to download, the same rows as the database', async () => {
+    const t = makeLiegeApp();
+    const res = await t.apiAs('admin').admin.backup.$get();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.sqlite3');
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="cohesio-\d{8}T\d{6}Z\.sqlite"/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+    const expected = dumpTables(t.db.$client);
+
+    const file = join(tempDir(), 'telechargee.sqlite');
+    writeFileSync(file, bytes);
+    const databaseFile = join(tempDir(), 'cohesio.sqlite');
+    expect((await restoreDatabase({ file, databaseFile })).plans).toBe(1);
+    const restored = new Database(databaseFile, { readonly: true });
+    open.push(restored);
+    expect(dumpTables(restored)).toEqual(expected);
+  });
+
+  it('is refused to every other role', async () => {
+    const t = makeLiegeApp();
+    for (const [account, label] of [
+      ['chef', 'Chef de projet PCS'],
+      ['finance', 'Directeur financier'],
+      ['partenaire', 'Opérateur partenaire'],
+      ['dics', 'Agent de la DiCS'],
+    ] as const) {
+      const res = await failure(t.apiAs(account).admin.backup.$get());
+      expectApiError(res, 403, 'forbidden');
+      expect(res.body.message, account).toBe(`Votre rôle (${label}) ne permet pas de télécharger une sauvegarde de la base`);
+    }
+  });
 });
