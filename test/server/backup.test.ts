@@ -2,7 +2,20 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -172,6 +185,8 @@ describe('backup during writes, then restore', () => {
     const r = await backupDatabase({ sqlite: db.$client, out, force: true });
     expect(r.plans).toBe(1);
     expect(readFileSync(out).subarray(0, 15).toString()).toBe('SQLite format 3');
+    // Accounts and e-mail addresses: the owner alone reads a backup.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
   });
 });
 
