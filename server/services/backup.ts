@@ -21,6 +21,7 @@ import {
   createReadStream,
   existsSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -178,6 +179,24 @@ function syncFolder(folder: string): void {
 }
 
 /**
+ * Moves `temp` to `out` unless `out` exists, even if it appeared since it was first looked for (another backup
+ * started at the same time): a hard link fails when the name is taken. Where hard links are not supported, the
+ * name is looked for again just before the rename.
+ */
+function placeWithoutReplacing(temp: string, out: string): void {
+  const taken = () => new BackupRefusal(`${out} existe déjà : choisissez un autre nom, ou --force pour le remplacer`);
+  try {
+    linkSync(temp, out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw taken();
+    if (existsSync(out)) throw taken();
+    renameSync(temp, out);
+    return;
+  }
+  rmSync(temp);
+}
+
+/**
  * Backs the database open as `sqlite` up to `out`, online: the server may keep writing. `pagesPerStep` pages are
  * copied at a time (default: all at once — one read snapshot, which in WAL mode never blocks writers; copying in
  * steps lets this process's own writes interleave, and a write of another process restarts the copy). An existing
@@ -219,7 +238,8 @@ export async function backupDatabase(options: {
     // Names, e-mail addresses, password hashes: for the owner alone.
     chmodSync(temp, 0o600);
     syncFile(temp);
-    renameSync(temp, out);
+    if (force) renameSync(temp, out);
+    else placeWithoutReplacing(temp, out);
     syncFolder(folder);
     return { ...report, file: out, bytes: statSync(out).size, durationMs: performance.now() - t0 };
   } finally {

@@ -187,6 +187,15 @@ describe('backup during writes, then restore', () => {
     expect(readFileSync(out).subarray(0, 15).toString()).toBe('SQLite format 3');
     // Accounts and e-mail addresses: the owner alone reads a backup.
     expect(statSync(out).mode & 0o777).toBe(0o600);
+
+    // A file that appears while the backup runs (another backup started at the same time) is not replaced either.
+    const other = join(tempDir(), 'sauvegarde.sqlite');
+    const running = backupDatabase({ sqlite: db.$client, out: other, pagesPerStep: 8 });
+    await new Promise((resolve) => setImmediate(resolve));
+    writeFileSync(other, 'l’autre sauvegarde');
+    expect(await refusal(running)).toBe(`${other} existe déjà : choisissez un autre nom, ou --force pour le remplacer`);
+    expect(readFileSync(other, 'utf8')).toBe('l’autre sauvegarde');
+    expect(readdirSync(join(other, '..'))).toEqual(['sauvegarde.sqlite']);
   });
 });
 
