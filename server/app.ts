@@ -48,6 +48,19 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   handsontableLicenseKey: 'non-commercial-and-evaluation',
 };
 
+/** How the server is reached (server/config.ts): what the session cookie and the security headers say. */
+export type SecurityOptions = {
+  /** Mark the session cookie `Secure` (production, or an https `PUBLIC_URL`); a request over HTTPS gets it anyway. */
+  secureCookies: boolean;
+  /** Cohésio is served over HTTPS (`PUBLIC_URL` https://…): send Strict-Transport-Security. */
+  https: boolean;
+};
+
+export const DEFAULT_SECURITY_OPTIONS: SecurityOptions = { secureCookies: false, https: false };
+
+/** One year of HTTPS only, for this host and its subdomains (sent only when `PUBLIC_URL` is https). */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
 /** Refuses a body over `maxSize` bytes with a 413 that tells the limit people see (`shownBytes`, in Mo). */
 function limitBody(maxSize: number, message: string, shownBytes: number = maxSize) {
   return bodyLimit({
@@ -72,14 +85,14 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/a
 export type AppContext = ServiceContext & { pdf?: PdfExports };
 
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {
+export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, security: SecurityOptions = DEFAULT_SECURITY_OPTIONS) {
   // The renderer goes to the routes that render, not into the context every service receives.
   const { pdf = createPdfExports(), ...ctx } = appCtx;
   const secret = cookieSecretOf(ctx.db);
   const api = new Hono<AppEnv>()
     .use(authenticate(ctx, secret, PUBLIC_API_PATHS))
     .get('/health', (c) => c.json({ status: 'ok' }))
-    .route('/auth', authRoutes(ctx, secret, throttle))
+    .route('/auth', authRoutes(ctx, secret, new LoginThrottle(ctx.db), security.secureCookies))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
     .route('/programmes', programmeRoutes())
     .route('/organisations', organisationRoutes())
@@ -98,8 +111,11 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/region', consolidationRoutes());
 
   const app = new Hono()
+    // On every response, API and interface alike, in every mode; Strict-Transport-Security only when served over HTTPS.
     .use(
       secureHeaders({
+        xFrameOptions: 'DENY',
+        strictTransportSecurity: security.https ? HSTS : false,
         contentSecurityPolicy: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
