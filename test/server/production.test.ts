@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { hashSync } from '@node-rs/argon2';
-import { createApp, type SecurityOptions } from '../../server/app.ts';
+import { createApp, GRID_CORE_STYLE_HASH, type SecurityOptions } from '../../server/app.ts';
 import { parseConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/open.ts';
 import { loginFailures, plans, users } from '../../server/db/schema.ts';
@@ -85,7 +86,8 @@ function expectSecurityHeaders(res: Response, https = false) {
   const csp = res.headers.get('content-security-policy') ?? '';
   expect(csp).toContain("frame-ancestors 'none'");
   expect(csp).toContain("script-src 'self'");
-  expect(csp).not.toMatch(/script-src[^;]*unsafe/);
+  expect(csp).not.toContain('unsafe');
+  expect(csp).toContain(`style-src 'self' ${GRID_CORE_STYLE_HASH}`);
   if (https) expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
   else expect(res.headers.get('strict-transport-security')).toBeNull();
 }
@@ -135,6 +137,18 @@ describe('security headers', () => {
       }
       db.$client.close();
     }
+  });
+
+  it('allows the grid’s core stylesheet by its hash: the one of the installed handsontable', () => {
+    // The stylesheet Handsontable inserts, as its package ships it (a module whose default export is the CSS text).
+    const module = readFileSync(resolve('node_modules/handsontable/styles/handsontableStyles.mjs'), 'utf8');
+    const css = JSON.parse(
+      module
+        .slice(module.indexOf('export default ') + 'export default '.length)
+        .trim()
+        .replace(/;$/, ''),
+    ) as string;
+    expect(GRID_CORE_STYLE_HASH).toBe(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
   });
 });
 
