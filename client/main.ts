@@ -1,3 +1,4 @@
+import './zod-config.ts';
 import './styles.css';
 import type { Catalogue, Programme } from '../schemas/reference.ts';
 import type { Me } from '../schemas/access.ts';

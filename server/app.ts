@@ -49,6 +49,27 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   handsontableLicenseKey: 'non-commercial-and-evaluation',
 };
 
+/** How the server is reached (server/config.ts): what the session cookie and the security headers say. */
+export type SecurityOptions = {
+  /** Mark the session cookie `Secure` (production, or an https `PUBLIC_URL`); a request over HTTPS gets it anyway. */
+  secureCookies: boolean;
+  /** Cohésio is served over HTTPS (`PUBLIC_URL` https://…): send Strict-Transport-Security. */
+  https: boolean;
+};
+
+export const DEFAULT_SECURITY_OPTIONS: SecurityOptions = { secureCookies: false, https: false };
+
+/** One year of HTTPS only, for this host and its subdomains (sent only when `PUBLIC_URL` is https). */
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * The one inline style the application needs: Handsontable's core stylesheet, which each grid (and each drop-down
+ * editor, a grid of its own) inserts as a `<style>` element. Allowed by its SHA-256 rather than 'unsafe-inline';
+ * test/server/production.test.ts checks it against the installed handsontable, so an upgrade that changes the
+ * stylesheet fails the tests until this is updated.
+ */
+export const GRID_CORE_STYLE_HASH = "'sha256-WYFL1MCrA6LMmydGrdUww3HByl0L2AojlGVLtfZt5pQ='";
+
 /** Refuses a body over `maxSize` bytes with a 413 that tells the limit people see (`shownBytes`, in Mo). */
 function limitBody(maxSize: number, message: string, shownBytes: number = maxSize) {
   return bodyLimit({
@@ -73,14 +94,14 @@ export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(['/api/health', '/a
 export type AppContext = ServiceContext & { pdf?: PdfExports };
 
 /** The HTTP application; tests call it with an in-memory database through `app.request()`. */
-export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, throttle = new LoginThrottle()) {
+export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CLIENT_OPTIONS, security: SecurityOptions = DEFAULT_SECURITY_OPTIONS) {
   // The renderer goes to the routes that render, not into the context every service receives.
   const { pdf = createPdfExports(), ...ctx } = appCtx;
   const secret = cookieSecretOf(ctx.db);
   const api = new Hono<AppEnv>()
     .use(authenticate(ctx, secret, PUBLIC_API_PATHS))
     .get('/health', (c) => c.json({ status: 'ok' }))
-    .route('/auth', authRoutes(ctx, secret, throttle))
+    .route('/auth', authRoutes(ctx, secret, new LoginThrottle(ctx.db), security.secureCookies))
     .get('/client-config', (c) => c.json({ handsontableLicenseKey: client.handsontableLicenseKey }))
     .route('/programmes', programmeRoutes())
     .route('/organisations', organisationRoutes())
@@ -100,13 +121,16 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/admin', adminRoutes());
 
   const app = new Hono()
+    // On every response, API and interface alike, in every mode; Strict-Transport-Security only when served over HTTPS.
     .use(
       secureHeaders({
+        xFrameOptions: 'DENY',
+        strictTransportSecurity: security.https ? HSTS : false,
         contentSecurityPolicy: {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
-          // The grid sets inline styles on its cells (stack-notes).
-          styleSrc: ["'self'", "'unsafe-inline'"],
+          // No inline style but the grid's core stylesheet, by its hash; cell styles are set through the DOM (allowed).
+          styleSrc: ["'self'", GRID_CORE_STYLE_HASH],
           imgSrc: ["'self'", 'data:'],
           connectSrc: ["'self'"],
           fontSrc: ["'self'", 'data:'],

@@ -6,11 +6,14 @@ const optionalText = z.string().trim().min(1).max(500).optional();
 
 /** Runtime configuration, parsed once from the environment by `server/main.ts`. */
 export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  /** `production`: no sample plan and no demo account, ever; Secure session cookie. Anything else: demonstration mode. */
+  NODE_ENV: z.string().optional(),
+  /** 0: any free port (the address is printed at start). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('localhost'),
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Load the Liège sample when the database holds no plan (default on). */
-  LOAD_SAMPLE: z.enum(['true', 'false']).default('true'),
+  /** Load the Liège sample and the demo accounts when the database holds no plan (default on, except in production). */
+  LOAD_SAMPLE: z.enum(['true', 'false']).optional(),
   /** Handsontable licence key; the evaluation key is for development and evaluation only (see README). */
   HANDSONTABLE_LICENSE_KEY: z.string().trim().min(1).max(200).default('non-commercial-and-evaluation'),
   /** SMTP server: a URL (`smtp://user:password@host:587`, `smtps://…:465`), or host, port and credentials. None: e-mails stay in the outbox. */
@@ -30,6 +33,8 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = {
+  /** NODE_ENV=production: never the sample nor the demo accounts; Secure session cookie. */
+  production: boolean;
   port: number;
   host: string;
   dataDir: string;
@@ -41,27 +46,37 @@ export type Config = {
   smtp: SmtpSettings | null;
   mailFrom: string;
   publicUrl: string;
+  /** PUBLIC_URL is https: Strict-Transport-Security is sent. */
+  https: boolean;
+  /** The session cookie is marked Secure (production or https PUBLIC_URL). */
+  secureCookies: boolean;
   reminderIntervalMinutes: number;
 };
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const r = ConfigSchema.safeParse(env);
-  if (!r.success) {
-    const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+  const issues = r.success ? productionIssues(r.data) : r.error.issues;
+  if (!r.success || issues.length) {
+    const lines = issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Configuration invalide :\n${lines}`);
   }
   const dataDir = resolve(r.data.DATA_DIR);
+  const production = r.data.NODE_ENV === 'production';
+  const https = r.data.PUBLIC_URL?.startsWith('https:') ?? false;
   return {
+    production,
     port: r.data.PORT,
     host: r.data.HOST,
     dataDir,
     databaseFile: join(dataDir, 'cohesio.sqlite'),
-    loadSample: r.data.LOAD_SAMPLE === 'true',
+    loadSample: !production && r.data.LOAD_SAMPLE !== 'false',
     handsontableLicenseKey: r.data.HANDSONTABLE_LICENSE_KEY,
     clientDir: resolve('dist/client'),
     smtp: smtpOf(r.data),
     mailFrom: r.data.SMTP_FROM,
     publicUrl: (r.data.PUBLIC_URL ?? `http://${r.data.HOST}:${r.data.PORT}`).replace(/\/+$/, ''),
+    https,
+    secureCookies: production || https,
     reminderIntervalMinutes: r.data.REMINDER_INTERVAL_MINUTES,
   };
 }
@@ -71,4 +86,16 @@ function smtpOf(env: z.infer<typeof ConfigSchema>): SmtpSettings | null {
   if (!env.SMTP_HOST) return null;
   const secure = env.SMTP_SECURE ? env.SMTP_SECURE === 'true' : env.SMTP_PORT === 465;
   return { host: env.SMTP_HOST, port: env.SMTP_PORT, secure, user: env.SMTP_USER ?? null, password: env.SMTP_PASSWORD ?? null };
+}
+
+/** Settings production refuses: the sample and the demo accounts (published password) never reach a real database. */
+function productionIssues(env: z.infer<typeof ConfigSchema>): { path: string[]; message: string }[] {
+  if (env.NODE_ENV !== 'production' || env.LOAD_SAMPLE !== 'true') return [];
+  return [
+    {
+      path: ['LOAD_SAMPLE'],
+      message:
+        'refusé en production (NODE_ENV=production) : le plan exemple et les comptes de démonstration, au mot de passe publié, n’y sont jamais créés. Retirez LOAD_SAMPLE.',
+    },
+  ];
 }

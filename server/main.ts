@@ -4,7 +4,7 @@ import { parseConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 import { loadReference } from './services/programmes.ts';
 import { seedSampleIfEmpty } from './services/seed.ts';
-import { createDemoAccounts } from './services/demo-accounts.ts';
+import { createDemoAccounts, demoAccountEmails } from './services/demo-accounts.ts';
 import { hasAccounts } from './services/auth.ts';
 import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
@@ -15,6 +15,17 @@ const db = openDatabase(config.databaseFile);
 const reference = loadReference(db);
 const mail = createMailer({ db, smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl });
 const ctx = { db, reference, mail };
+if (config.production) {
+  const demo = demoAccountEmails(db);
+  if (demo.length) {
+    console.error(
+      `Production refusée : cette base (${config.databaseFile}) contient ${demo.length} compte(s) de démonstration au mot de passe publié (${demo.slice(0, 3).join(', ')}${demo.length > 3 ? '…' : ''}). ` +
+        'Une base de démonstration ne passe pas en production : démarrez sur un DATA_DIR neuf, puis créez l’administrateur avec « npm run user:add ».',
+    );
+    process.exit(1);
+  }
+  if (!config.https) console.log('Production : servez Cohésio en HTTPS et indiquez PUBLIC_URL=https://… (cookie de session Secure, liens des courriels).');
+}
 if (config.loadSample) {
   const seeded = seedSampleIfEmpty(ctx);
   if (seeded) {
@@ -25,11 +36,18 @@ if (config.loadSample) {
   }
 }
 if (!hasAccounts(db)) {
-  console.log('Aucun compte dans cette base : créez-en un avec « npm run user:add -- --email … --nom … --role admin » (README, « Comptes et rôles »).');
+  console.log(
+    'Aucun compte dans cette base : créez l’administrateur avec « npm run user:add -- --email … --nom … --role admin » (mot de passe généré, affiché une fois ; README, « Comptes et rôles »).',
+  );
 }
-const app = createApp(ctx, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
+const app = createApp(
+  ctx,
+  { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey },
+  { secureCookies: config.secureCookies, https: config.https },
+);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-  console.log(`Cohésio : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
+  const mode = config.production ? 'production' : 'démonstration';
+  console.log(`Cohésio (${mode}) : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
 });
 
 /** Reminders of due dates: at start (mails left waiting by a previous run go too), then every REMINDER_INTERVAL_MINUTES. */

@@ -2,19 +2,26 @@
  * `npm run seed [-- sample-name]`: loads a sample plan into the database of DATA_DIR (another copy if one is there).
  * `npm run seed -- --region 195 [--graine 1]`: loads the regional demonstration data set (server/services/region-seed.ts)
  * on the demonstration database (the Liège sample and the demo accounts first when the database is empty).
+ * Both are refused in production (NODE_ENV=production).
  */
 import { parseArgs } from 'node:util';
 import { parseConfig } from '../config.ts';
 import { openDatabase } from '../db/open.ts';
 import { loadReference } from '../services/programmes.ts';
 import { seedSample, seedSampleIfEmpty } from '../services/seed.ts';
-import { createDemoAccounts } from '../services/demo-accounts.ts';
+import { createDemoAccounts, refuseDemoDataInProduction } from '../services/demo-accounts.ts';
 import { refuseRegionSeedInProduction, seedRegion, type SeededPlan } from '../services/region-seed.ts';
 
 const config = parseConfig(process.env);
 const { values, positionals } = parseArgs({ options: { region: { type: 'string' }, graine: { type: 'string', default: '1' } }, allowPositionals: true });
 
 if (values.region === undefined) {
+  try {
+    refuseDemoDataInProduction('npm run seed (plan exemple)');
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
   const db = openDatabase(config.databaseFile);
   const plan = seedSample({ db, reference: loadReference(db) }, positionals[0]);
   console.log(`Plan chargé : ${plan.commune} (${plan.programmeId}), ${plan.actions.length} actions, id ${plan.id}`);

@@ -346,6 +346,21 @@ export const sessions = sqliteTable(
 );
 
 /** Server settings generated at first start (the cookie signing key): never in the repository. */
+/**
+ * Failed sign-ins (server/services/auth.ts, LoginThrottle): one row per failure and per key (`e:<email>`,
+ * `a:<address>`), kept past a restart; rows older than the throttle's window are pruned.
+ */
+export const loginFailures = sqliteTable(
+  'login_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    key: text('key').notNull(),
+    /** Milliseconds since the epoch. */
+    at: integer('at').notNull(),
+  },
+  (t) => [index('login_failures_key_at').on(t.key, t.at), index('login_failures_at').on(t.at)],
+);
+
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { eq, lt } from 'drizzle-orm';
-import { organisations, sessions, settings, users } from '../db/schema.ts';
+import { and, count, eq, gt, lt, lte, min } from 'drizzle-orm';
+import { loginFailures, organisations, sessions, settings, users } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
 import { ROLE_CAPABILITIES, ROLE_LABELS, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
@@ -74,40 +74,57 @@ export function meOf(db: DbOrTx, actor: Actor): Me {
 
 /**
  * Failed sign-ins by e-mail and by network address over a sliding window: past the limit, sign-in answers 429
- * until the oldest failure leaves the window. Kept in memory (one server process). The address limit is generous:
- * behind a reverse proxy every person shares the proxy's address, and one person's typos must not lock out the others.
+ * until the oldest failure leaves the window. Kept in the database (`login_failures`, keys hashed), so a restart
+ * forgets nothing; rows older than the window are pruned at each failure. The address limit is generous: behind a
+ * reverse proxy every person shares the proxy's address, and one person's typos must not lock out the others.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
   constructor(
+    private readonly db: DbOrTx,
     readonly windowMs = 15 * 60 * 1000,
     readonly maxPerEmail = 5,
     readonly maxPerAddress = 100,
   ) {}
 
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
+  /** The failures of a key still in the window: how many, and when the oldest was. */
+  private recent(key: string, now: number): { n: number; oldest: number | null } {
+    const row = this.db
+      .select({ n: count(), oldest: min(loginFailures.at) })
+      .from(loginFailures)
+      .where(and(eq(loginFailures.key, sha256(key)), gt(loginFailures.at, now - this.windowMs)))
+      .get();
+    return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
   }
 
   /** Throws 429 when either key is over its limit. */
   check(email: string, address: string, now: number): void {
     const byEmail = this.recent(`e:${email}`, now);
     const byAddress = this.recent(`a:${address}`, now);
-    const blocked = byEmail.length >= this.maxPerEmail ? byEmail : byAddress.length >= this.maxPerAddress ? byAddress : null;
+    const blocked = byEmail.n >= this.maxPerEmail ? byEmail : byAddress.n >= this.maxPerAddress ? byAddress : null;
     if (!blocked) return;
-    const minutes = Math.max(1, Math.ceil((blocked[0]! + this.windowMs - now) / 60_000));
+    const minutes = Math.max(1, Math.ceil((blocked.oldest! + this.windowMs - now) / 60_000));
     throw new AppError(429, 'too_many_attempts', `Trop de tentatives de connexion : réessayez dans ${minutes} minute${minutes > 1 ? 's' : ''}`);
   }
 
   fail(email: string, address: string, now: number): void {
-    for (const key of [`e:${email}`, `a:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+    this.db.transaction((tx) => {
+      tx.delete(loginFailures)
+        .where(lte(loginFailures.at, now - this.windowMs))
+        .run();
+      tx.insert(loginFailures)
+        .values([
+          { key: sha256(`e:${email}`), at: now },
+          { key: sha256(`a:${address}`), at: now },
+        ])
+        .run();
+    });
   }
 
   succeed(email: string): void {
-    this.failures.delete(`e:${email}`);
+    this.db
+      .delete(loginFailures)
+      .where(eq(loginFailures.key, sha256(`e:${email}`)))
+      .run();
   }
 }
 

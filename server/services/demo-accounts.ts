@@ -1,9 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { users } from '../db/schema.ts';
-import { parseOrThrow } from '../errors.ts';
+import { ForbiddenError, parseOrThrow } from '../errors.ts';
 import { UserCreateSchema, type UserCreate } from '../../schemas/access.ts';
 import { ensureOrganisation, hashPassword } from './auth.ts';
 import { newIdOf, nowOf, type ServiceContext } from './context.ts';
+import type { DbOrTx } from '../db/open.ts';
 
 /**
  * Demo accounts, created with the Liège sample on a fresh database (`npm start`) and listed in the README: one per
@@ -25,8 +26,19 @@ type AccountInput = Omit<UserCreate, 'motDePasse' | 'organisation' | 'partenaire
   partenaire?: string | null;
 };
 
+/**
+ * Demonstration data never reaches production: with NODE_ENV=production, the sample plans and the accounts that share
+ * a password (the demo accounts, whose password is published) are refused, whichever path asks (start, command line).
+ */
+export function refuseDemoDataInProduction(what: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_ENV === 'production') {
+    throw new ForbiddenError(`${what} : refusé en production (NODE_ENV=production), ce sont des données de démonstration.`);
+  }
+}
+
 /** Stores accounts that all share one already-hashed password (demo and test accounts); existing e-mails are skipped. */
 export function insertAccounts(ctx: ServiceContext, accounts: readonly AccountInput[], passwordHash: string): void {
+  refuseDemoDataInProduction('Comptes de démonstration');
   ctx.db.transaction((db) => {
     for (const a of accounts) {
       const u = parseOrThrow(UserCreateSchema, { organisation: null, partenaire: null, ...a, motDePasse: 'x'.repeat(20) });
@@ -41,4 +53,17 @@ export function insertAccounts(ctx: ServiceContext, accounts: readonly AccountIn
 
 export async function createDemoAccounts(ctx: ServiceContext): Promise<void> {
   insertAccounts(ctx, DEMO_ACCOUNTS, await hashPassword(DEMO_PASSWORD));
+}
+
+/**
+ * The demonstration accounts a database holds (every one is at a `.demo` address, a domain that does not exist: the
+ * README's accounts and those of `npm run seed -- --region`), for production to refuse a demonstration database.
+ */
+export function demoAccountEmails(db: DbOrTx): string[] {
+  return db
+    .select({ email: users.email })
+    .from(users)
+    .where(like(users.email, '%.demo'))
+    .all()
+    .map((u) => u.email);
 }

@@ -4,9 +4,11 @@ import { readSampleDocument, LIEGE_SAMPLE } from '../../samples/load-sample.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { importPlanDocument } from './plans.ts';
 import type { ServiceContext } from './context.ts';
+import { refuseDemoDataInProduction } from './demo-accounts.ts';
 
 /** Loads a sample plan (the Liège sample by default) as a new plan. */
 export function seedSample(ctx: ServiceContext, name: string = LIEGE_SAMPLE): Plan {
+  refuseDemoDataInProduction('Plan exemple');
   return importPlanDocument({ ...ctx, document: readSampleDocument(name) });
 }
 
