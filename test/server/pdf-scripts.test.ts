@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
 import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
-import { ARABIC_FONT, EMOJI_FONT, scriptRuns, visualLineOrder, withScriptFonts } from '../../server/reports/pdf/script-runs.ts';
+import { ARABIC_FONT, EMOJI_FONT, scriptRuns, svgWithScriptFonts, visualLineOrder, withScriptFonts } from '../../server/reports/pdf/script-runs.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { makeLiegeApp } from '../helpers.ts';
 import { pdfFonts, savePageImage, savePdf } from '../pdf-tools.ts';
@@ -13,7 +13,7 @@ import { pdfFonts, savePageImage, savePdf } from '../pdf-tools.ts';
  * and right-to-left text in its visual order.
  */
 
-const TIMEOUT = 60_000;
+const TIMEOUT = 120_000;
 const ARABIC = 'جمعية الأمل';
 const EMOJI = '👍 🎉';
 
@@ -110,6 +110,20 @@ describe('withScriptFonts', () => {
   });
 });
 
+describe('svgWithScriptFonts', () => {
+  it('gives a chart text the fonts of its runs, right-to-left words in visual order, and leaves other texts alone', () => {
+    const plain = '<svg><title>Cible 👍</title><text x="1" font-family="Liberation Sans">Réalisé &amp; cible</text></svg>';
+    expect(svgWithScriptFonts(plain)).toBe(plain);
+    const arabic = (word: string) => `<tspan font-family="${ARABIC_FONT}">${word}</tspan>`;
+    expect(svgWithScriptFonts(`<text x="1"><title>t</title>Nom : ${ARABIC}</text>`)).toBe(
+      `<text x="1"><title>t</title>Nom : ${arabic('الأمل')}${arabic(' ')}${arabic('جمعية')}</text>`,
+    );
+    expect(svgWithScriptFonts('<text><tspan x="1">Общество</tspan><tspan x="1">Bravo 👍</tspan></text>')).toBe(
+      `<text><tspan x="1">Общество</tspan><tspan x="1">Bravo <tspan font-family="${EMOJI_FONT}">👍</tspan></tspan></text>`,
+    );
+  });
+});
+
 /** pdftotext's text of a PDF (its default reading order, which puts right-to-left text back in logical order). */
 function pdfText(file: string): string {
   // poppler marks the direction of each run (U+202A…U+202E) and keeps non-breaking spaces: both go.
@@ -147,10 +161,14 @@ describe('the plan PDF with texts in several scripts', () => {
       plan.textes.vision = texts.emoji;
       plan.textes.plusValue = texts.arabicText;
       plan.actions[0]!.fiche.gratuiteCommentaire = texts.latin;
+      // An indicator that is charted: its label is printed in the fiche's table and as its chart's title.
+      const charted = plan.actions.flatMap((a) => a.indicators).find((i) => Object.values(i.values).some((v) => v.target !== null || v.actual !== null))!;
+      charted.label = 'نشاط للشباب';
       const doc = buildPlanPdf(gatherPdfInput(t.ctx, plan, 2021), { generatedAt: '2026-11-21T10:00:00Z' });
       const file = savePdf(await renderPdfDocument(doc), 'scripts.pdf');
       const text = pdfText(file);
       for (const [name, value] of Object.entries(texts)) expect(text, name).toContain(asPopplerReadsIt(value));
+      expect(text.split(charted.label).length - 1).toBeGreaterThanOrEqual(2);
 
       const fonts = pdfFonts(file).map((f) => f.name.replace(/^[A-Z]{6}\+/, ''));
       expect(fonts.some((f) => f.startsWith('Vazirmatn'))).toBe(true);

@@ -177,7 +177,34 @@ function convertContent(node: unknown): unknown {
   const out: Record<string, unknown> = { ...node };
   if ('text' in out) out.text = convertText(out.text);
   for (const key of CONTENT_KEYS) if (key in out) out[key] = convertContent(out[key]);
+  if (typeof out.svg === 'string') out.svg = svgWithScriptFonts(out.svg);
   const table = out.table;
   if (isNode(table) && Array.isArray(table.body)) out.table = { ...table, body: table.body.map((row) => (Array.isArray(row) ? row.map(convertContent) : row)) };
   return out;
+}
+
+const XML_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'" };
+const unescapeXml = (text: string) => text.replace(/&(?:amp|lt|gt|quot|apos);/g, (entity) => XML_ENTITIES[entity]!);
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The same for a drawing (the charts): pdfmake draws an SVG text with the first font of its font-family that it
+ * knows, so each run that needs another font becomes a `<tspan font-family="…">` of its own. Only the text right
+ * after a `<text>` or `<tspan>` tag (or after the `<title>` inside a text) is drawn, and only that is changed. Each
+ * such text is one line (the charts wrap their texts into lines themselves): a line with right-to-left text is
+ * written word by word in visual order, as `visualLineOrder` gives it.
+ */
+export function svgWithScriptFonts(svg: string): string {
+  return svg.replace(/(<(?:text|tspan)\b[^>]*>|<\/title>)([^<]+)/g, (whole, tag: string, escaped: string) => {
+    const runs = scriptRuns(unescapeXml(escaped));
+    if (runs.every((run) => run.font === undefined) && !RTL.test(escaped)) return whole;
+    const words = runs.flatMap((run) => (run.text.match(/\s+|\S+/gu) ?? []).map((text) => ({ ...run, text })));
+    const { order, mirror } = visualLineOrder(words.map((w) => w.text));
+    const span = (i: number) => {
+      const { text, font } = words[i]!;
+      const drawn = escapeXml(mirror[i] ?? text);
+      return font ? `<tspan font-family="${font}">${drawn}</tspan>` : drawn;
+    };
+    return tag + order.map(span).join('');
+  });
 }
