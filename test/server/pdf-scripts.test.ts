@@ -101,12 +101,18 @@ describe('withScriptFonts', () => {
     });
     expect(converted).toEqual({
       stack: [
-        { text: [{ text: ARABIC, font: ARABIC_FONT }] },
+        { text: [{ text: ARABIC, font: ARABIC_FONT }], alignment: 'right' },
         { text: ['Nom : ', { text: [{ text: '👍', font: EMOJI_FONT }, { text: ' ' }, { text: '🎉', font: EMOJI_FONT }], bold: true }] },
-        { table: { widths: ['*'], body: [[{ text: [{ text: ARABIC, font: ARABIC_FONT }] }, 'Liège']] } },
+        { table: { widths: ['*'], body: [[{ text: [{ text: ARABIC, font: ARABIC_FONT }], alignment: 'right' }, 'Liège']] } },
       ],
       style: 'cell',
     });
+  });
+
+  it('aligns on the right a paragraph that starts right to left, unless the node gives its alignment', () => {
+    expect(withScriptFonts({ text: `${ARABIC} (Liège)`, style: 'cell' })).toMatchObject({ alignment: 'right' });
+    expect(withScriptFonts({ text: `Nom : ${ARABIC}` })).not.toHaveProperty('alignment');
+    expect(withScriptFonts({ text: ARABIC, alignment: 'center' })).toMatchObject({ alignment: 'center' });
   });
 });
 

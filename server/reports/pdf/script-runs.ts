@@ -135,6 +135,11 @@ export function visualLineOrder(pieces: readonly string[]): { order: number[]; m
   return { order, mirror };
 }
 
+/** Whether a text's first paragraph is right to left (its first letter with a direction is Arabic, Hebrew…). */
+export function isRightToLeft(text: string): boolean {
+  return RTL.test(text) && bidi().getEmbeddingLevels(text).paragraphs[0]?.level === 1;
+}
+
 /** A text as pdfmake takes it: the string itself when it needs no other font, else its runs. */
 function textRuns(text: string): string | TextRun[] {
   const runs = scriptRuns(text);
@@ -160,7 +165,8 @@ const CONTENT_KEYS = ['stack', 'columns', 'ul', 'ol', 'section'] as const;
 
 /**
  * Gives every text of a pdfmake content tree the fonts its characters need (see `scriptRuns`): plain strings,
- * `text` of paragraphs and inline nodes, table cells, stacks, columns, lists and sections. Pure: returns new nodes
+ * `text` of paragraphs and inline nodes, table cells, stacks, columns, lists, sections and drawings; a paragraph
+ * that starts right to left is aligned on the right. Pure: returns new nodes
  * and leaves the given ones as they are.
  */
 export function withScriptFonts<T>(content: T): T {
@@ -170,11 +176,14 @@ export function withScriptFonts<T>(content: T): T {
 function convertContent(node: unknown): unknown {
   if (typeof node === 'string') {
     const runs = textRuns(node);
-    return typeof runs === 'string' ? node : { text: runs };
+    if (typeof runs === 'string') return node;
+    return isRightToLeft(node) ? { text: runs, alignment: 'right' } : { text: runs };
   }
   if (Array.isArray(node)) return node.map(convertContent);
   if (!isNode(node)) return node;
   const out: Record<string, unknown> = { ...node };
+  // A paragraph that starts right to left is aligned on the right, unless its node says otherwise.
+  if (typeof out.text === 'string' && out.alignment === undefined && isRightToLeft(out.text)) out.alignment = 'right';
   if ('text' in out) out.text = convertText(out.text);
   for (const key of CONTENT_KEYS) if (key in out) out[key] = convertContent(out[key]);
   if (typeof out.svg === 'string') out.svg = svgWithScriptFonts(out.svg);
