@@ -8,6 +8,7 @@ import { createDemoAccounts } from './services/demo-accounts.ts';
 import { hasAccounts } from './services/auth.ts';
 import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
+import { createPdfExports } from './services/pdf.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
@@ -27,7 +28,7 @@ if (config.loadSample) {
 if (!hasAccounts(db)) {
   console.log('Aucun compte dans cette base : créez-en un avec « npm run user:add -- --email … --nom … --role admin » (README, « Comptes et rôles »).');
 }
-const app = createApp(ctx, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
+const app = createApp({ ...ctx, pdf: createPdfExports(config.pdf) }, { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey });
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`Cohésio : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
 });

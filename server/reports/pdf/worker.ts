@@ -8,5 +8,3 @@ import { type PostMessage, runRenderTask, type WorkerRequest } from './render-ta
 const port = parentPort!;
 const post: PostMessage = (m, transfer = []) => port.postMessage(m, transfer);
 port.on('message', (request: WorkerRequest) => runRenderTask(request, post));
-
-export type { WorkerMessage, WorkerRequest } from './render-task.ts';
