@@ -39,8 +39,8 @@ export const ConfigSchema = z.object({
     .min(5)
     .max(3600)
     .default(PDF_POOL_DEFAULTS.timeoutMs / 1000),
-  /** V8 heap of each PDF thread, in Mo (the Liège plan needs under 100). */
-  PDF_WORKER_MEMORY_MB: z.coerce.number().int().min(64).max(16_384).default(PDF_POOL_DEFAULTS.workerMemoryMb),
+  /** V8 heap of each PDF thread, in Mo: the Liège plan fails at 64, renders at 96 (slowly: the collector works hard) and at 128. */
+  PDF_WORKER_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(PDF_POOL_DEFAULTS.workerMemoryMb),
   /** An idle PDF thread ends after this many seconds (0: never). */
   PDF_IDLE_SECONDS: z.coerce
     .number()

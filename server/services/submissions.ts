@@ -232,10 +232,9 @@ const describeSubmission = (programme: Programme | null, row: Pick<SubmissionRow
  * submission of the same kind and year.
  */
 export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: SubmitReportBody }): Submission {
-  // A full line of PDF renders refuses the submission (503, Retry-After) before anything is frozen, rather than
-  // freezing it and failing its files: the render takes its place below, with nothing awaited in between.
-  ctx.pdfPool.assertRoomFor();
-  const { row, plan, annex, programme } = freezeSubmission(ctx, 'en-cours');
+  // A full line of PDF renders refuses the submission (503, Retry-After) once its checklist passes but before it is
+  // frozen, rather than freezing it and failing its files: the render takes its place below, nothing awaited between.
+  const { row, plan, annex, programme } = freezeSubmission(ctx, 'en-cours', () => ctx.pdfPool.assertRoomFor());
   startFileGeneration(ctx, row, plan, annex);
   return submissionOut(row, programme);
 }
@@ -251,8 +250,11 @@ export function submitReportDeferringFiles(ctx: ServiceContext & { planId: strin
   return submissionOut(row, programme);
 }
 
-/** Checks the kind's checklist and freezes the plan in a new submission row (files in state `fichiers`), in one transaction. */
-function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitReportBody }, fichiers: 'en-cours' | 'a-generer') {
+/**
+ * Checks the kind's checklist and freezes the plan in a new submission row (files in state `fichiers`), in one
+ * transaction; `admit` may still refuse it once the checklist passes (the PDF renderers' line).
+ */
+function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitReportBody }, fichiers: 'en-cours' | 'a-generer', admit = () => {}) {
   const { annee } = ctx.input;
   return ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
@@ -272,6 +274,7 @@ function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitR
       const counts = missing.map((i) => `${i.label.toLowerCase()} (${i.details.length} à compléter)`).join(' ; ');
       throw new ValidationError(`${nameOf(programme, { kind: kind.id, annee }, true)} ne peut pas encore être soumis : ${counts}`, issues);
     }
+    admit();
     const changes = previous ? changesBetween(JSON.parse(requireSubmission(db, ctx.planId, previous.id).snapshot) as Plan, plan) : [];
     const row: SubmissionRow = {
       id: newIdOf(ctx)(),
