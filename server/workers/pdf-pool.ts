@@ -290,10 +290,10 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   }
 
   function refusal(): UnavailableError {
-    const ahead = queue.length + slots.filter((s) => s.task).length;
-    const retryAfter = Math.min(600, Math.max(1, Math.ceil((ahead / maxWorkers) * (averageRenderMs / 1000))));
+    const busy = slots.filter((s) => s.task).length;
+    const retryAfter = Math.min(600, Math.max(1, Math.ceil(((queue.length + busy) / maxWorkers) * (averageRenderMs / 1000))));
     return new UnavailableError(
-      `Trop de documents PDF sont en cours de génération (${queue.length} en attente) : réessayez dans ${seconds(retryAfter * 1000)}`,
+      `Trop de documents PDF sont en cours de génération (${busy} en cours, ${queue.length} en attente) : réessayez dans ${seconds(retryAfter * 1000)}`,
       retryAfter,
     );
   }

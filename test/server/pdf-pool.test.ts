@@ -72,7 +72,7 @@ describe('a full waiting line', () => {
       body: JSON.stringify({ annee: 2025 }),
     });
     const body = expectApiError({ status: refusedJob.status, body: await refusedJob.json() }, 503, 'unavailable');
-    expect(body.message).toMatch(/^Trop de documents PDF sont en cours de génération \(1 en attente\) : réessayez dans \d+ secondes?$/);
+    expect(body.message).toMatch(/^Trop de documents PDF sont en cours de génération \(1 en cours, 1 en attente\) : réessayez dans \d+ secondes?$/);
     expect(Number(refusedJob.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // Refused, not accepted and failed: no job was made for it.
     expect(t.ctx.pdf!.jobs.size).toBe(2);
