@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PdfJobSchema, type PdfJob } from '../../schemas/pdf-export.ts';
 import { parseConfig } from '../../server/config.ts';
+import { submissions } from '../../server/db/schema.ts';
 import { UnavailableError } from '../../server/errors.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { readPlan } from '../../server/services/plan-store.ts';
@@ -82,8 +83,12 @@ describe('a full waiting line', () => {
     expect(Number(refusedExport.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expectApiError({ status: refusedExport.status, body: await refusedExport.json() }, 503, 'unavailable');
 
-    // Submissions check the same line before freezing anything.
+    // Submissions check the same line before freezing anything, once their checklist passes: a plan not ready
+    // still hears what it lacks.
     expect(() => pool.assertRoomFor()).toThrow(UnavailableError);
+    const notReady = await reply(t.api.plans[':planId'].submissions.$post({ param: { planId }, json: { annee: 2021 } }));
+    expectApiError(notReady, 400, 'validation');
+    expect(t.db.select().from(submissions).all()).toHaveLength(0);
   });
 
   it('still accepts a document already being rendered or waiting: it shares that render and takes no place', async () => {
