@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'year_locked',
   'payload_too_large',
   'too_many_attempts',
+  'unavailable',
   'internal',
 ] as const;
 

@@ -157,7 +157,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     if (err instanceof AppError) {
       const body: ApiError = { code: err.code, message: err.message, issues: err.issues };
       if (err.current !== undefined) body.current = err.current;
-      return c.json(body, err.status);
+      return c.json(body, err.status, err.responseHeaders());
     }
     if (err instanceof HTTPException && err.status === 403) {
       return c.json<ApiError>({ code: 'forbidden', message: 'Requête refusée : elle ne vient pas d’une page de Cohésio (origine inconnue)', issues: [] }, 403);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { join, resolve } from 'node:path';
 import type { SmtpSettings } from './services/mail.ts';
+import { PDF_POOL_DEFAULTS, type PdfPoolOptions } from './workers/pdf-pool.ts';
 
 const optionalText = z.string().trim().min(1).max(500).optional();
 
@@ -30,6 +31,28 @@ export const ConfigSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'URL http:// ou https:// attendue' }).optional(),
   /** Minutes between two runs of the reminders (also run at start); 0: only at start and by `npm run reminders`. */
   REMINDER_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  /** PDF render threads at once (server/workers/pdf-pool.ts). */
+  PDF_WORKERS: z.coerce.number().int().min(1).max(16).default(PDF_POOL_DEFAULTS.maxWorkers),
+  /** PDF renders that may wait for a thread; one more is answered 503 with Retry-After. */
+  PDF_QUEUE_MAX: z.coerce.number().int().min(0).max(1000).default(PDF_POOL_DEFAULTS.maxQueue),
+  /** Longest PDF render before its thread is terminated. */
+  PDF_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(PDF_POOL_DEFAULTS.timeoutMs / 1000),
+  /** V8 heap of each PDF thread, in Mo: the Liège plan fails at 64, renders at 96 (slowly: the collector works hard) and at 128. */
+  PDF_WORKER_MEMORY_MB: z.coerce.number().int().min(128).max(16_384).default(PDF_POOL_DEFAULTS.workerMemoryMb),
+  /** An idle PDF thread ends after this many seconds (0: never). */
+  PDF_IDLE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(86_400)
+    .default(PDF_POOL_DEFAULTS.idleTimeoutMs / 1000),
+  /** A PDF thread ends after this many renders (0: never). */
+  PDF_RENDERS_PER_WORKER: z.coerce.number().int().min(0).max(100_000).default(PDF_POOL_DEFAULTS.maxRendersPerWorker),
 });
 
 export type Config = {
@@ -51,6 +74,8 @@ export type Config = {
   /** The session cookie is marked Secure (production or https PUBLIC_URL). */
   secureCookies: boolean;
   reminderIntervalMinutes: number;
+  /** The PDF renderers: threads, waiting line, time and memory per render, idle end. */
+  pdf: Required<Omit<PdfPoolOptions, 'workerUrl'>>;
 };
 
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
@@ -78,6 +103,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     https,
     secureCookies: production || https,
     reminderIntervalMinutes: r.data.REMINDER_INTERVAL_MINUTES,
+    pdf: {
+      ...PDF_POOL_DEFAULTS,
+      maxWorkers: r.data.PDF_WORKERS,
+      maxQueue: r.data.PDF_QUEUE_MAX,
+      timeoutMs: r.data.PDF_TIMEOUT_SECONDS * 1000,
+      workerMemoryMb: r.data.PDF_WORKER_MEMORY_MB,
+      idleTimeoutMs: r.data.PDF_IDLE_SECONDS * 1000,
+      maxRendersPerWorker: r.data.PDF_RENDERS_PER_WORKER,
+    },
   };
 }
 

@@ -5,13 +5,18 @@ import { pathOfIssue } from '../schemas/plan-path.ts';
 /** Typed errors thrown by services; `app.onError` maps them to the API error shape. */
 export class AppError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503,
     readonly code: ApiError['code'],
     message: string,
     readonly issues: ApiIssue[] = [],
     readonly current?: unknown,
   ) {
     super(message);
+  }
+
+  /** Headers the answer carries besides the JSON body (none by default). */
+  responseHeaders(): Record<string, string> {
+    return {};
   }
 }
 
@@ -48,6 +53,23 @@ export class ConflictError extends AppError {
 export class InUseError extends AppError {
   constructor(message: string, issues: ApiIssue[], current: unknown) {
     super(409, 'in_use', message, issues, current);
+  }
+}
+
+/**
+ * The server cannot take this request now (its PDF renderers' waiting line is full): 503 with `Retry-After`, the
+ * seconds after which asking again should succeed.
+ */
+export class UnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(503, 'unavailable', message);
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
   }
 }
 

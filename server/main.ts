@@ -8,6 +8,7 @@ import { createDemoAccounts, demoAccountEmails } from './services/demo-accounts.
 import { hasAccounts } from './services/auth.ts';
 import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
+import { createPdfExports } from './services/pdf.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
@@ -41,7 +42,7 @@ if (!hasAccounts(db)) {
   );
 }
 const app = createApp(
-  ctx,
+  { ...ctx, pdf: createPdfExports(config.pdf) },
   { clientDir: config.clientDir, handsontableLicenseKey: config.handsontableLicenseKey },
   { secureCookies: config.secureCookies, https: config.https },
 );

@@ -9,6 +9,7 @@ import { templatesWithFourYearProgramme } from './four-year-programme.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { loadReference } from '../server/services/programmes.ts';
 import { createPdfExports } from '../server/services/pdf.ts';
+import type { PdfPoolOptions } from '../server/workers/pdf-pool.ts';
 import type { Plan } from '../schemas/plan.ts';
 import type { Action } from '../schemas/action.ts';
 import { hashSync } from '@node-rs/argon2';
@@ -62,12 +63,12 @@ export function signedIn(app: TestApp, email: string): TestApp {
 /**
  * A fresh in-memory database with the migrations applied and the demo accounts, and the app over it: `app` is
  * signed in as the administrator, `as(name)` as any other demo account, `anonymous` without a session.
- * `templates` replaces the reference data of `templates/` (see `makeFourYearApp`).
+ * `templates` replaces the reference data of `templates/` (see `makeFourYearApp`), `pdf` the PDF renderers' settings.
  */
-export function makeTestApp(options: { templates?: ReferenceData } = {}) {
+export function makeTestApp(options: { templates?: ReferenceData; pdf?: PdfPoolOptions } = {}) {
   const db = openDatabase(':memory:');
   const reference = loadReference(db, options.templates ?? templates);
-  const ctx: AppContext = { db, reference, pdf: createPdfExports() };
+  const ctx: AppContext = { db, reference, pdf: createPdfExports(options.pdf) };
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);
   const as = (name: AccountName) => signedIn(anonymous, ACCOUNTS[name]);

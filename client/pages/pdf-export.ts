@@ -158,7 +158,8 @@ export function pdfExportControl(ctx: PageContext): HTMLElement {
         showReady({ ...job, fileUrl: job.fileUrl });
         download(job.fileUrl, job.filename);
       } else {
-        showFailure(job.message || 'La génération du PDF a échoué');
+        // The server's reason (over time, over memory, renderer stopped…) when it gave one.
+        showFailure(job.error || job.message || 'La génération du PDF a échoué');
       }
     } catch (err) {
       showFailure(

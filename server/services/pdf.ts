@@ -57,18 +57,23 @@ export function pdfFilename(input: PlanPdfInput): string {
   return exportFilename(input.plan, input.programme, ` - rapport ${input.annee}.pdf`);
 }
 
-/** The plan's official PDF, waiting for it (served from the cache when the plan has not changed). */
+/** The plan's official PDF, waiting for it (served from the cache when the plan has not changed); 503 when the line is full. */
 export async function exportPlanPdf(ctx: PdfContext & { planId: string; annee?: number | undefined }) {
   const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
   const { bytes, cached } = await ctx.pdf.pool.render(input, nowOf(ctx));
   return { filename: pdfFilename(input), bytes, cached };
 }
 
-/** Starts a render and answers at once with a job whose progress the page follows. */
+/**
+ * Starts a render and answers at once with a job whose progress the page follows; 503 (Retry-After) without a job
+ * when the renderers' waiting line is full.
+ */
 export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number | undefined }): PdfJob {
   const { pool, jobs } = ctx.pdf;
   purgeJobs(jobs);
   const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
+  // Refused now rather than accepted and failed; nothing is awaited between this and the render taking its place.
+  pool.assertRoomFor(input);
   const id = randomUUID();
   const record: JobRecord = {
     startedAt: Date.now(),

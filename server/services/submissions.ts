@@ -232,7 +232,9 @@ const describeSubmission = (programme: Programme | null, row: Pick<SubmissionRow
  * submission of the same kind and year.
  */
 export function submitReport(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; input: SubmitReportBody }): Submission {
-  const { row, plan, annex, programme } = freezeSubmission(ctx, 'en-cours');
+  // A full line of PDF renders refuses the submission (503, Retry-After) once its checklist passes but before it is
+  // frozen, rather than freezing it and failing its files: the render takes its place below, nothing awaited between.
+  const { row, plan, annex, programme } = freezeSubmission(ctx, 'en-cours', () => ctx.pdfPool.assertRoomFor());
   startFileGeneration(ctx, row, plan, annex);
   return submissionOut(row, programme);
 }
@@ -248,8 +250,11 @@ export function submitReportDeferringFiles(ctx: ServiceContext & { planId: strin
   return submissionOut(row, programme);
 }
 
-/** Checks the kind's checklist and freezes the plan in a new submission row (files in state `fichiers`), in one transaction. */
-function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitReportBody }, fichiers: 'en-cours' | 'a-generer') {
+/**
+ * Checks the kind's checklist and freezes the plan in a new submission row (files in state `fichiers`), in one
+ * transaction; `admit` may still refuse it once the checklist passes (the PDF renderers' line).
+ */
+function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitReportBody }, fichiers: 'en-cours' | 'a-generer', admit = () => {}) {
   const { annee } = ctx.input;
   return ctx.db.transaction((db) => {
     const plan = readPlan(db, ctx.planId);
@@ -269,6 +274,7 @@ function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitR
       const counts = missing.map((i) => `${i.label.toLowerCase()} (${i.details.length} à compléter)`).join(' ; ');
       throw new ValidationError(`${nameOf(programme, { kind: kind.id, annee }, true)} ne peut pas encore être soumis : ${counts}`, issues);
     }
+    admit();
     const changes = previous ? changesBetween(JSON.parse(requireSubmission(db, ctx.planId, previous.id).snapshot) as Plan, plan) : [];
     const row: SubmissionRow = {
       id: newIdOf(ctx)(),
@@ -308,17 +314,19 @@ function freezeSubmission(ctx: ServiceContext & { planId: string; input: SubmitR
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Renders the workbook and the PDF of the snapshot and stores them with their SHA-256; the page follows the progress. */
+/**
+ * Renders the workbook and the PDF of the snapshot and stores them with their SHA-256; the page follows the progress.
+ * The PDF takes its place in the renderers' line at once (the caller checked there is room): the workbook is
+ * written meanwhile.
+ */
 function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: SubmissionRow, plan: Plan, review: ReviewAnnex): void {
   const pool = ctx.pdfPool;
-  const job: FileJob = { progress: 0, message: 'Génération du classeur…', done: Promise.resolve() };
+  const job: FileJob = { progress: 0, message: 'Génération du classeur et du PDF…', done: Promise.resolve() };
   fileJobs.set(row.id, job);
   job.done = (async () => {
     try {
       const input = { ...gatherWorkbookInput(ctx, plan), review };
       const generatedAt = nowOf(ctx);
-      const xlsx = await renderWorkbook(buildWorkbookLayout(input), { generatedAt: new Date(generatedAt) });
-      Object.assign(job, { progress: 0.1, message: 'Génération du PDF…' });
       const onProgress = (p: RenderProgress) => {
         const fraction = p.stage === 'layout' ? 0.8 * p.fraction : p.stage === 'writing' ? 0.8 + 0.2 * p.fraction : 0;
         Object.assign(job, {
@@ -326,7 +334,10 @@ function startFileGeneration(ctx: ServiceContext & { pdfPool: PdfPool }, row: Su
           message: p.stage === 'waiting' ? `Génération du PDF : en file d'attente (${p.queuePosition})` : 'Génération du PDF…',
         });
       };
-      const { bytes: pdf } = await pool.render({ ...input, annee: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) }, generatedAt, onProgress);
+      const [{ bytes: pdf }, xlsx] = await Promise.all([
+        pool.render({ ...input, annee: row.annee, status: 'submitted', dataHash: fingerprintOf(plan) }, generatedAt, onProgress),
+        renderWorkbook(buildWorkbookLayout(input), { generatedAt: new Date(generatedAt) }),
+      ]);
       ctx.db
         .update(submissions)
         .set({ fichiers: 'prets', xlsx: Buffer.from(xlsx), xlsxSha256: sha256(xlsx), pdf: Buffer.from(pdf), pdfSha256: sha256(pdf) })
@@ -375,6 +386,8 @@ function annexAsSubmitted(ctx: ServiceContext, db: DbOrTx, row: SubmissionRow): 
 export async function ensureSubmissionFiles(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; submissionId: string }): Promise<void> {
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
   if (row.fichiers === 'a-generer') {
+    // 503 (Retry-After) when the PDF renderers' line is full: the files stay to generate.
+    ctx.pdfPool.assertRoomFor();
     const claimed = ctx.db
       .update(submissions)
       .set({ fichiers: 'en-cours' })

@@ -1,0 +1,36 @@
+import { parentPort } from 'node:worker_threads';
+import { type PostMessage, runRenderTask, type WorkerRequest } from '../../server/reports/pdf/render-task.ts';
+import { MISBEHAVING_YEARS } from './pdf-pool-years.ts';
+
+/**
+ * A PDF thread for the pool's tests (`createPdfPool({ workerUrl })`, see pdf-pool.test.ts): it renders like the real
+ * one (server/reports/pdf/worker.ts), except for the report years of MISBEHAVING_YEARS. Only tests name this module.
+ */
+const port = parentPort!;
+const post: PostMessage = (m, transfer = []) => port.postMessage(m, transfer);
+
+function allocateForever(): never {
+  const kept: number[][] = [];
+  for (;;) kept.push(Array.from({ length: 100_000 }, (_, i) => i));
+}
+
+port.on('message', (request: WorkerRequest) => {
+  switch (request.input.annee) {
+    case MISBEHAVING_YEARS.hang:
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      return;
+    case MISBEHAVING_YEARS.exit:
+      process.exit(3);
+      return;
+    case MISBEHAVING_YEARS.throw:
+      setImmediate(() => {
+        throw new Error('panne simulée');
+      });
+      return;
+    case MISBEHAVING_YEARS.allocate:
+      allocateForever();
+      return;
+    default:
+      void runRenderTask(request, post);
+  }
+});
