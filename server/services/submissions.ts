@@ -76,9 +76,10 @@ const fileJobs = new Map<string, FileJob>();
 const FILE_MESSAGES = {
   'en-cours': 'Génération du classeur et du PDF…',
   prets: 'Classeur et PDF enregistrés',
-  echec: 'La génération des fichiers a échoué',
+  echec: 'La génération des fichiers a échoué : elle est relancée au prochain téléchargement',
   'a-generer': 'Classeur et PDF générés au premier téléchargement',
 } as const;
+const FILE_ABANDONED_MESSAGE = 'La génération des fichiers a été interrompue (arrêt du serveur) : elle est relancée au prochain téléchargement';
 
 /** The kind's label and due date as the programme declares them (the id itself for a kind it no longer declares). */
 export function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'kind' | 'annee'>): Pick<Submission, 'kind' | 'kindLabel' | 'echeance'> {
@@ -88,6 +89,8 @@ export function kindOut(programme: Programme | null, row: Pick<SubmissionRow, 'k
 
 export function submissionOut(row: SubmissionHead, programme: Programme | null): Submission {
   const job = row.fichiers === 'en-cours' ? fileJobs.get(row.id) : undefined;
+  // Files left `en-cours` by a server stopped while generating them: said as failed, generated again at the next download.
+  const abandoned = row.fichiers === 'en-cours' && !job;
   return {
     id: row.id,
     ...kindOut(programme, row),
@@ -96,9 +99,9 @@ export function submissionOut(row: SubmissionHead, programme: Programme | null):
     statut: row.statut,
     soumisLe: row.soumisLe,
     soumisPar: row.soumisPar,
-    fichiers: row.fichiers,
+    fichiers: abandoned ? 'echec' : row.fichiers,
     progression: row.fichiers === 'prets' ? 1 : (job?.progress ?? 0),
-    message: job?.message ?? FILE_MESSAGES[row.fichiers],
+    message: abandoned ? FILE_ABANDONED_MESSAGE : (job?.message ?? FILE_MESSAGES[row.fichiers]),
     xlsxSha256: row.xlsxSha256,
     pdfSha256: row.pdfSha256,
     decideLe: row.decideLe,
@@ -379,19 +382,29 @@ function annexAsSubmitted(ctx: ServiceContext, db: DbOrTx, row: SubmissionRow): 
 }
 
 /**
- * Generates the files of a submission made with submitReportDeferringFiles (state `a-generer`) from its snapshot,
- * through the same generators as submitReport, and waits for them; a request already generating them is joined.
- * Does nothing for files already there.
+ * Whether a submission's files are to be generated from its snapshot: deferred (`a-generer`), failed (`echec`: a render
+ * over time or memory, a renderer that died), or left `en-cours` by a server stopped while generating them (no
+ * generation of this process holds them: the server is one process).
+ */
+function filesToGenerate(row: Pick<SubmissionHead, 'id' | 'fichiers'>): boolean {
+  return row.fichiers === 'a-generer' || row.fichiers === 'echec' || (row.fichiers === 'en-cours' && !fileJobs.has(row.id));
+}
+
+/**
+ * Generates the files of a submission from its snapshot, through the same generators as submitReport, and waits for
+ * them, when they are to be generated (filesToGenerate); a request already generating them is joined. Does nothing
+ * for files already there.
  */
 export async function ensureSubmissionFiles(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; submissionId: string }): Promise<void> {
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
-  if (row.fichiers === 'a-generer') {
+  if (filesToGenerate(row)) {
     // 503 (Retry-After) when the PDF renderers' line is full: the files stay to generate.
     ctx.pdfPool.assertRoomFor();
+    // Claimed from the state read: of two requests, one generates and the other joins it.
     const claimed = ctx.db
       .update(submissions)
       .set({ fichiers: 'en-cours' })
-      .where(and(eq(submissions.id, row.id), eq(submissions.fichiers, 'a-generer')))
+      .where(and(eq(submissions.id, row.id), eq(submissions.fichiers, row.fichiers)))
       .run();
     if (claimed.changes === 1) startFileGeneration(ctx, row, JSON.parse(row.snapshot) as Plan, annexAsSubmitted(ctx, ctx.db, row));
   }
@@ -549,11 +562,12 @@ const FILE_KINDS = {
 } as const;
 
 /**
- * The stored XLSX or PDF of a submission, as generated then; 409 while it is being generated. Files still to
- * generate (state `a-generer`) are generated first, from the snapshot, and this waits for them.
+ * The stored XLSX or PDF of a submission, as generated then; 409 while it is being generated. Files to generate
+ * (deferred, failed, or abandoned by a stopped server: filesToGenerate) are generated first, from the snapshot, and this
+ * waits for them.
  */
 export async function getSubmissionFile(ctx: ServiceContext & { pdfPool: PdfPool; planId: string; submissionId: string; kind: keyof typeof FILE_KINDS }) {
-  if (requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId).fichiers === 'a-generer') await ensureSubmissionFiles(ctx);
+  if (filesToGenerate(requireSubmissionHead(ctx.db, ctx.planId, ctx.submissionId))) await ensureSubmissionFiles(ctx);
   const row = requireSubmission(ctx.db, ctx.planId, ctx.submissionId);
   const kind = FILE_KINDS[ctx.kind];
   const bytes = row[kind.column];

@@ -133,6 +133,35 @@ describe('seedRegion', () => {
     }
   }, 60_000);
 
+  it('generates again, at the next download, files whose generation failed or was abandoned by a stopped server', async () => {
+    const { ctx, result } = await seededRegion(1, 3);
+    const planId = result.plans[0]!.planId;
+    const [abandoned, failed] = listSubmissions({ ...ctx, planId });
+    // A server stopped while generating leaves `en-cours` with no generation in any process; a failed render leaves `echec`.
+    ctx.db.update(submissions).set({ fichiers: 'en-cours' }).where(eq(submissions.id, abandoned!.id)).run();
+    ctx.db.update(submissions).set({ fichiers: 'echec' }).where(eq(submissions.id, failed!.id)).run();
+    const listed = new Map(listSubmissions({ ...ctx, planId }).map((s) => [s.id, s]));
+    expect(listed.get(abandoned!.id)).toMatchObject({
+      fichiers: 'echec',
+      message: expect.stringMatching(/interrompue \(arrêt du serveur\) : elle est relancée au prochain téléchargement/),
+    });
+    expect(listed.get(failed!.id)).toMatchObject({
+      fichiers: 'echec',
+      message: expect.stringMatching(/a échoué : elle est relancée au prochain téléchargement/),
+    });
+    const pdfPool = createPdfPool({ maxWorkers: 1 });
+    try {
+      for (const s of [abandoned!, failed!]) {
+        const pdf = await getSubmissionFile({ ...ctx, pdfPool, planId, submissionId: s.id, kind: 'pdf' });
+        expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe('%PDF-');
+      }
+      const after = listSubmissions({ ...ctx, planId }).filter((s) => s.id === abandoned!.id || s.id === failed!.id);
+      expect(after.map((s) => s.fichiers)).toEqual(['prets', 'prets']);
+    } finally {
+      await pdfPool.close();
+    }
+  }, 120_000);
+
   it('refuses to run in production, with a French message', async () => {
     process.env.NODE_ENV = 'production';
     const db = openDatabase(':memory:');

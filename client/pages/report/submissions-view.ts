@@ -19,16 +19,15 @@ function fileLink(planId: string, s: Submission, kind: 'pdf' | 'xlsx'): HTMLElem
 
 function filesOf(planId: string, s: Submission): HTMLElement {
   if (s.fichiers === 'prets') return h('ul', { class: 'submission-files' }, fileLink(planId, s, 'pdf'), fileLink(planId, s, 'xlsx'));
-  // Files generated at their first download (regional demonstration data): the links work, the hashes come then.
-  if (s.fichiers === 'a-generer')
+  // Files generated at their first download (regional demonstration data), or again after a failed generation: the
+  // links work, the hashes come then.
+  if (s.fichiers === 'a-generer' || s.fichiers === 'echec')
     return h(
       'div',
       null,
-      h('p', { class: 'hint' }, s.message),
+      h('p', { class: s.fichiers === 'echec' ? 'import-message error' : 'hint' }, s.message),
       h('ul', { class: 'submission-files' }, fileLink(planId, s, 'pdf'), fileLink(planId, s, 'xlsx')),
     );
-  if (s.fichiers === 'echec')
-    return h('p', { class: 'import-message error' }, 'La génération des fichiers a échoué : rouvrez le rapport puis soumettez-le à nouveau.');
   return h('p', { class: 'hint' }, s.message);
 }
 
