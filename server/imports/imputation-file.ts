@@ -397,7 +397,7 @@ export const CSV_LIMIT_MESSAGES = {
  * RFC 4180 records: quoted fields may hold the delimiter, doubled quotes and line breaks. Each record carries the
  * physical line where it starts, so that numbering stays right after a multi-line field or a blank line.
  */
-function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { line: number; message: string } | null } {
+function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { line: number | null; message: string } | null } {
   const rows: Row[] = [];
   let fields: Cell[] = [];
   let field = '';
@@ -425,10 +425,11 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
   };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (limit) return { rows: [], problem: { line: recordLine, message: limit } };
+    // Too many lines is the whole file's problem, not one line's.
+    if (limit) return { rows: [], problem: { line: null, message: limit } };
     if (field.length > MAX_CELL_TEXT) return { rows: [], problem: { line: recordLine, message: CSV_LIMIT_MESSAGES.field } };
     if (fields.length > MAX_CSV_COLUMNS) return { rows: [], problem: { line: recordLine, message: CSV_LIMIT_MESSAGES.columns } };
-    if (line > MAX_CSV_PHYSICAL_LINES) return { rows: [], problem: { line: MAX_CSV_PHYSICAL_LINES, message: CSV_LIMIT_MESSAGES.physicalLines } };
+    if (line > MAX_CSV_PHYSICAL_LINES) return { rows: [], problem: { line: null, message: CSV_LIMIT_MESSAGES.physicalLines } };
     if (!dirty) {
       recordLine = line;
       dirty = true;
@@ -463,7 +464,7 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
     };
   }
   if (dirty) endRecordChecked();
-  if (limit) return { rows: [], problem: { line: recordLine, message: limit } };
+  if (limit) return { rows: [], problem: { line: null, message: limit } };
   return { rows, problem: null };
 }
 
