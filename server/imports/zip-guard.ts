@@ -14,7 +14,8 @@ import { writeStoredZip } from '../zip.ts';
 
 /**
  * Caps, far above what a plan needs: the Liège export (29 actions, 36 sheets) holds 54 parts that unpack to ~1,8 MB,
- * its largest part 0,4 MB, its longest sheet 1.226 rows, its fullest sheet 9.808 cells, 40.298 cells in all.
+ * its largest part 0,4 MB, its longest sheet 1.226 rows, its fullest sheet 9.808 cells, 40.298 cells in all. A large
+ * plan (four times Liège) stays far below every cap; a hostile file stops at the first one passed.
  */
 export const WORKBOOK_LIMITS = {
   /** All parts together, unpacked. */
@@ -28,7 +29,7 @@ export const WORKBOOK_LIMITS = {
   /** `<c>` elements of one sheet. */
   cellsPerSheet: 200_000,
   /** `<c>` elements of all sheets. */
-  cells: 1_000_000,
+  cells: 500_000,
 };
 export type WorkbookLimits = typeof WORKBOOK_LIMITS;
 
@@ -108,6 +109,7 @@ export async function checkWorkbookArchive(bytes: Uint8Array, limits: WorkbookLi
   try {
     zip = await yauzl.fromBufferPromise(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
       lazyEntries: true,
+      autoClose: false,
       validateEntrySizes: true,
       strictFileNames: true,
     });
@@ -117,9 +119,10 @@ export async function checkWorkbookArchive(bytes: Uint8Array, limits: WorkbookLi
   let current = '';
   try {
     if (zip.entryCount > limits.parts) refuse(UPLOAD_MESSAGES.tooManyParts(limits.parts));
-    const parts: { name: string; data: Uint8Array }[] = [];
+    // First the whole directory, which costs no inflation: names, forbidden parts, encryption, methods, declared sizes.
+    const entries: yauzl.Entry[] = [];
     const seen = new Set<string>();
-    const budget = { unpacked: 0, cells: 0 };
+    let declared = 0;
     for await (const entry of zip.eachEntry()) {
       const name = entry.fileName;
       current = name;
@@ -133,7 +136,16 @@ export async function checkWorkbookArchive(bytes: Uint8Array, limits: WorkbookLi
       if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) refuse(UPLOAD_MESSAGES.compression(name, entry.compressionMethod));
       // The declared sizes only ever refuse early; what is read is counted on the bytes themselves.
       if (entry.uncompressedSize > limits.partBytes) refuse(UPLOAD_MESSAGES.partTooBig(name, limits.partBytes));
-      if (budget.unpacked + entry.uncompressedSize > limits.unpackedBytes) refuse(UPLOAD_MESSAGES.unpackedTooBig(limits.unpackedBytes));
+      declared += entry.uncompressedSize;
+      if (declared > limits.unpackedBytes) refuse(UPLOAD_MESSAGES.unpackedTooBig(limits.unpackedBytes));
+      entries.push(entry);
+    }
+    // Then the parts, each under the limits counted on what inflation produces.
+    const parts: { name: string; data: Uint8Array }[] = [];
+    const budget = { unpacked: 0, cells: 0 };
+    for (const entry of entries) {
+      const name = entry.fileName;
+      current = name;
       const data = await unpackPart(zip, entry, name, limits, budget);
       if (isZipStart(data)) refuse(UPLOAD_MESSAGES.nested(name));
       if (name === '[Content_Types].xml') {

@@ -32,7 +32,7 @@ const REFUSALS: [string, RegExp][] = [
   ['million-rows', /la feuille xl\/worksheets\/sheet1\.xml compte plus de 20\.000 lignes/],
   ['many-rows', /la feuille xl\/worksheets\/sheet1\.xml compte plus de 20\.000 lignes/],
   ['many-cells', /la feuille xl\/worksheets\/sheet1\.xml compte plus de 200\.000 cellules/],
-  ['cells-across-sheets', /il compte plus de 1\.000\.000 cellules/],
+  ['cells-across-sheets', /il compte plus de 500\.000 cellules/],
   ['external-links', /liaisons vers d’autres classeurs \(xl\/externalLinks\/externalLink1\.xml/],
   ['data-connection', /connexions de données \(xl\/connections\.xml\)/],
   ['query-table', /connexions de données \(xl\/queryTables\/queryTable1\.xml\)/],
