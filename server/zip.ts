@@ -1,9 +1,10 @@
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 
 /**
- * The little of the ZIP format that XLSX files need here: reading an archive's central directory (to refuse a ZIP
- * bomb before any reader unpacks it) and compressing a stored archive with Node's native zlib (exceljs compresses
- * in JavaScript, which is most of the export's time).
+ * The little of the ZIP format that XLSX files need here: reading an archive's central directory, compressing a
+ * stored archive with Node's native zlib (exceljs compresses in JavaScript, which is most of the export's time), and
+ * writing checked parts as a stored archive (an upload's parts, already unpacked under limits, handed to exceljs
+ * without a second inflation).
  */
 
 export type ZipEntry = {
@@ -121,6 +122,58 @@ export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
   const out = new Uint8Array(offset + dirSize + 22);
   let at = 0;
   for (const p of [...parts, ...central, end]) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A stored (uncompressed) archive of these parts, in this order: what a reader opens without inflating anything. */
+export function writeStoredZip(parts: readonly { name: string; data: Uint8Array }[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const locals: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = encoder.encode(part.name);
+    const crc = crc32(part.data) >>> 0;
+    const local = new Uint8Array(30 + name.length);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, LOCAL_HEADER, true);
+    lv.setUint16(4, 20, true);
+    lv.setUint16(6, 0x0800, true); // UTF-8 names
+    lv.setUint32(14, crc, true);
+    lv.setUint32(18, part.data.length, true);
+    lv.setUint32(22, part.data.length, true);
+    lv.setUint16(26, name.length, true);
+    local.set(name, 30);
+    const entry = new Uint8Array(46 + name.length);
+    const cv = new DataView(entry.buffer);
+    cv.setUint32(0, DIRECTORY_ENTRY, true);
+    cv.setUint16(4, 20, true);
+    cv.setUint16(6, 20, true);
+    cv.setUint16(8, 0x0800, true);
+    cv.setUint32(16, crc, true);
+    cv.setUint32(20, part.data.length, true);
+    cv.setUint32(24, part.data.length, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(42, offset, true);
+    entry.set(name, 46);
+    locals.push(local, part.data);
+    central.push(entry);
+    offset += local.length + part.data.length;
+  }
+  const dirSize = central.reduce((n, c) => n + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, END_OF_DIRECTORY, true);
+  ev.setUint16(8, central.length, true);
+  ev.setUint16(10, central.length, true);
+  ev.setUint32(12, dirSize, true);
+  ev.setUint32(16, offset, true);
+  const out = new Uint8Array(offset + dirSize + 22);
+  let at = 0;
+  for (const p of [...locals, ...central, end]) {
     out.set(p, at);
     at += p.length;
   }

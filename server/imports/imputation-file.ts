@@ -11,7 +11,7 @@ import { IMPUTATION_NATURE_LABELS, IMPUTATION_NATURES, ImputationFieldsSchema, t
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
-import { openWorkbook } from './xlsx.ts';
+import { MAX_CELL_TEXT, openWorkbook } from './xlsx.ts';
 
 /**
  * Reads a file of amounts booked in the municipal accounts (E-compte imputations), CSV or XLSX, into validated
@@ -378,10 +378,26 @@ function detectDelimiter(text: string): string {
 }
 
 /**
+ * What a CSV may hold besides its imputations, checked while it is read so that a hostile file (two million blank
+ * lines, one line of two million separators, a quote never closed) stops at once: physical lines (blank lines and
+ * multi-line texts included), columns of one line, characters of one field.
+ */
+export const MAX_CSV_PHYSICAL_LINES = 4 * MAX_IMPUTATION_FILE_LINES;
+export const MAX_CSV_COLUMNS = 50;
+
+/** Why a CSV stops being read, in French. */
+export const CSV_LIMIT_MESSAGES = {
+  physicalLines: `Le fichier compte plus de ${formatBelgianNumber(MAX_CSV_PHYSICAL_LINES, 0)} lignes (lignes vides comprises) : ${formatBelgianNumber(MAX_IMPUTATION_FILE_LINES, 0)} imputations au plus par fichier`,
+  records: `Le fichier compte plus de ${formatBelgianNumber(MAX_IMPUTATION_FILE_LINES, 0)} lignes d'imputation : ${formatBelgianNumber(MAX_IMPUTATION_FILE_LINES, 0)} au plus par fichier`,
+  columns: `Cette ligne compte plus de ${MAX_CSV_COLUMNS} colonnes : le fichier d'imputations en compte 5 ou 6 (vérifiez le séparateur)`,
+  field: `Un texte de cette ligne dépasse ${formatBelgianNumber(MAX_CELL_TEXT, 0)} caractères, la limite d'une cellule Excel`,
+} as const;
+
+/**
  * RFC 4180 records: quoted fields may hold the delimiter, doubled quotes and line breaks. Each record carries the
  * physical line where it starts, so that numbering stays right after a multi-line field or a blank line.
  */
-function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { line: number; message: string } | null } {
+function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { line: number | null; message: string } | null } {
   const rows: Row[] = [];
   let fields: Cell[] = [];
   let field = '';
@@ -401,8 +417,19 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
     fields = [];
     dirty = false;
   };
+  let records = 0;
+  let limit: string | null = null;
+  const endRecordChecked = () => {
+    endRecord();
+    if (!rows.at(-1)!.cells.every((c) => c.kind === 'blank') && ++records > MAX_IMPUTATION_FILE_LINES + 1) limit = CSV_LIMIT_MESSAGES.records;
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    // Too many lines is the whole file's problem, not one line's.
+    if (limit) return { rows: [], problem: { line: null, message: limit } };
+    if (field.length > MAX_CELL_TEXT) return { rows: [], problem: { line: recordLine, message: CSV_LIMIT_MESSAGES.field } };
+    if (fields.length > MAX_CSV_COLUMNS) return { rows: [], problem: { line: recordLine, message: CSV_LIMIT_MESSAGES.columns } };
+    if (line > MAX_CSV_PHYSICAL_LINES) return { rows: [], problem: { line: null, message: CSV_LIMIT_MESSAGES.physicalLines } };
     if (!dirty) {
       recordLine = line;
       dirty = true;
@@ -426,7 +453,7 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
       endField();
     } else if (ch === '\r' || ch === '\n') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
+      endRecordChecked();
       line++;
     } else field += ch;
   }
@@ -436,7 +463,8 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
       problem: { line: recordLine, message: "Guillemet non refermé : le texte entre guillemets commencé sur cette ligne court jusqu'à la fin du fichier" },
     };
   }
-  if (dirty) endRecord();
+  if (dirty) endRecordChecked();
+  if (limit) return { rows: [], problem: { line: null, message: limit } };
   return { rows, problem: null };
 }
 

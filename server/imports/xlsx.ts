@@ -5,7 +5,7 @@ import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.t
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type LayoutCell, type WorkbookLayout } from '../reports/layout/model.ts';
 import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
-import { checkZipArchive } from './zip-guard.ts';
+import { checkWorkbookArchive, WORKBOOK_LIMITS, type WorkbookLimits } from './zip-guard.ts';
 
 /**
  * Reads an exported workbook back through the layout it was written with: each input cell is found by its sheet
@@ -19,14 +19,18 @@ export type ReadValue = { sheet: string; cell: string; binding: Binding; value: 
 /** Excel's own limit for the text of one cell. */
 export const MAX_CELL_TEXT = 32_767;
 
-/** Opens the bytes as a workbook, or answers why not (not a ZIP, a ZIP bomb, not an XLSX). */
-export async function openWorkbook(bytes: Uint8Array): Promise<{ workbook: ExcelJS.Workbook } | { problem: string }> {
-  const refused = checkZipArchive(bytes);
-  if (refused) return { problem: refused };
+/**
+ * Opens the bytes as a workbook, or answers why not (not a ZIP, a ZIP bomb, too many rows or cells, links, connections,
+ * macros…: see zip-guard.ts). exceljs reads the parts the guard has unpacked and checked, never the upload itself.
+ */
+export async function openWorkbook(bytes: Uint8Array, limits: WorkbookLimits = WORKBOOK_LIMITS): Promise<{ workbook: ExcelJS.Workbook } | { problem: string }> {
+  const checked = await checkWorkbookArchive(bytes, limits);
+  if ('problem' in checked) return checked;
   const workbook = new ExcelJS.Workbook();
   try {
-    // exceljs reads an ArrayBuffer (its typings call it Buffer): a copy of exactly these bytes.
-    await workbook.xlsx.load(new Uint8Array(bytes).buffer);
+    // exceljs reads an ArrayBuffer (its typings call it Buffer): the stored archive of the checked parts.
+    const { stored } = checked;
+    await workbook.xlsx.load(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength) as ArrayBuffer);
   } catch {
     return { problem: "Le fichier n'a pas pu être lu comme un classeur XLSX (fichier endommagé ou d'un autre format)" };
   }

@@ -177,7 +177,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
     await expectRefused(big, 413, /trop volumineux \(au plus 5 Mo\)/);
   });
 
-  it('refuses a ZIP that claims to unpack to more than 100 MB before reading it', async () => {
+  it('refuses a ZIP that claims to unpack a part to more than 16 MB before reading it', async () => {
     const bomb = exported.slice();
     const view = new DataView(bomb.buffer);
     // The first central-directory entry's uncompressed size.
@@ -187,7 +187,7 @@ describe('POST /api/plans/:id/import.xlsx — hostile and broken files', () => {
         break;
       }
     }
-    await expectRefused(bomb, 400, /décompressé dépasse 100 Mo/);
+    await expectRefused(bomb, 400, /se décompresse en plus de 16 Mo/);
   });
 
   it('refuses a formula typed in a text cell, naming the cell', async () => {
