@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, like, or, type SQL } from 'drizzle-orm';
-import { auditChanges, auditValues } from '../db/schema.ts';
-import type { DbOrTx } from '../db/open.ts';
+import { and, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
+import { auditChanges, auditValues, submissions } from '../db/schema.ts';
+import type { Db, DbOrTx } from '../db/open.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
 import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import {
@@ -17,38 +17,81 @@ import {
 import type { Plan, PlanDocument } from '../../schemas/plan.ts';
 import { nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { ANNUAL_REPORT_KIND, submissionKindOf } from '../../schemas/reference.ts';
-import { submissionName } from '../../schemas/submission.ts';
-import { readLockedYears, readLockingSubmission, readPlan } from './plan-store.ts';
+import { lockedYears, submissionName } from '../../schemas/submission.ts';
+import { readLockingSubmission, readPlan } from './plan-store.ts';
 
 type Described = ValueChange & { label: string };
+/** What the trail needs of a plan to judge and name its changes: its rows (a part of them suffices for a cell write). */
+type ChangedPlan = Pick<Plan, 'actions' | 'transferts' | 'programmeId'> & Partial<Plan>;
 
-/** Writes one entry of the trail (a change of values, or an event such as a submission) in the caller's transaction. */
+/**
+ * Writes one entry of the trail (a change of values, or an event such as a submission) in the caller's transaction
+ * `_tx`: its statements are prepared on `ctx.db`, the same connection, so they run inside that transaction.
+ */
 export function appendAudit(
   ctx: ServiceContext,
-  db: DbOrTx,
+  _tx: DbOrTx,
   planId: string,
   entry: { event: AuditEvent; summary?: string | null; values?: readonly Described[] },
 ): void {
   const actor = ctx.actor;
-  const [row] = db
-    .insert(auditChanges)
-    .values({
-      planId,
-      at: nowOf(ctx),
-      event: entry.event,
-      userId: actor?.userId ?? null,
-      userName: actor?.nom ?? SYSTEM_ACTOR_NAME,
-      userRole: actor ? ROLE_LABELS[actor.role] : 'Système',
-      origin: actor ? (ctx.origin ?? 'api') : 'systeme',
-      reason: ctx.reason ?? null,
-      summary: entry.summary ?? null,
-    })
-    .returning({ id: auditChanges.id })
-    .all();
+  const st = auditStatementsOf(ctx.db);
+  const row = st.insertChange.get({
+    planId,
+    at: nowOf(ctx),
+    event: entry.event,
+    userId: actor?.userId ?? null,
+    userName: actor?.nom ?? SYSTEM_ACTOR_NAME,
+    userRole: actor ? ROLE_LABELS[actor.role] : 'Système',
+    origin: actor ? (ctx.origin ?? 'api') : 'systeme',
+    reason: ctx.reason ?? null,
+    summary: entry.summary ?? null,
+  });
   // A whole import can change tens of thousands of values: one prepared statement, run per value (same transaction).
-  const insert = ctx.db.$client.prepare('insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)');
   const json = (v: FlatValue) => (v === null ? null : JSON.stringify(v));
-  for (const v of entry.values ?? []) insert.run(row!.id, planId, v.path, v.label, json(v.old), json(v.new));
+  for (const v of entry.values ?? []) st.insertValue.run(row!.id, planId, v.path, v.label, json(v.old), json(v.new));
+}
+
+/**
+ * The trail's statements, prepared once per database: every change writes one entry and reads the plan's
+ * submissions (the read-only years), and a cell typed in the grid must not pay for building them again.
+ */
+function prepareAuditStatements(db: Db) {
+  const p = (name: string) => sql.placeholder(name);
+  return {
+    insertChange: db
+      .insert(auditChanges)
+      .values({
+        planId: p('planId'),
+        at: p('at'),
+        event: p('event'),
+        userId: p('userId'),
+        userName: p('userName'),
+        userRole: p('userRole'),
+        origin: p('origin'),
+        reason: p('reason'),
+        summary: p('summary'),
+      })
+      .returning({ id: auditChanges.id })
+      .prepare(),
+    insertValue: db.$client.prepare('insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)'),
+    submissionsOfPlan: db
+      .select({ kind: submissions.kind, annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
+      .from(submissions)
+      .where(eq(submissions.planId, p('planId')))
+      .prepare(),
+  };
+}
+
+const AUDIT_STATEMENTS = new WeakMap<Db, ReturnType<typeof prepareAuditStatements>>();
+
+function auditStatementsOf(db: Db): ReturnType<typeof prepareAuditStatements> {
+  let statements = AUDIT_STATEMENTS.get(db);
+  if (!statements) {
+    statements = prepareAuditStatements(db);
+    AUDIT_STATEMENTS.set(db, statements);
+  }
+  return statements;
 }
 
 /**
@@ -59,8 +102,8 @@ export function recordPlanChanges(
   ctx: ServiceContext,
   db: DbOrTx,
   planId: string,
-  before: Plan,
-  after: Plan,
+  before: ChangedPlan,
+  after: ChangedPlan,
   changes: readonly ValueChange[] = diffPlans(flattenPlan(before), flattenPlan(after)),
 ): Described[] {
   if (!changes.length) return [];
@@ -77,7 +120,7 @@ export function recordPlanChanges(
       );
     }
   }
-  const locked = readLockedYears(db, planId);
+  const locked = lockedYears(auditStatementsOf(ctx.db).submissionsOfPlan.all({ planId }));
   const frozen = locked.length ? described.filter((c) => yearOfPath(c.path, locked) !== null) : [];
   if (frozen.length) {
     const year = yearOfPath(frozen[0]!.path, locked)!;

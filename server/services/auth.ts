@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, count, eq, gt, lt, lte, min } from 'drizzle-orm';
+import { and, count, eq, gt, lt, lte, min, sql } from 'drizzle-orm';
 import { loginFailures, organisations, sessions, settings, users } from '../db/schema.ts';
-import type { DbOrTx } from '../db/open.ts';
+import type { Db, DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
 import { ROLE_CAPABILITIES, ROLE_LABELS, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
 import type { LoginBody, PasswordBody } from '../../schemas/requests/auth.ts';
@@ -170,13 +170,39 @@ function openSession(ctx: ServiceContext, userId: string): string {
 
 /** The person behind a session id, or null when the session is unknown or expired. */
 export function actorOfSession(ctx: ServiceContext, sessionId: string): Actor | null {
-  const s = ctx.db
-    .select()
-    .from(sessions)
-    .where(eq(sessions.idHash, sha256(sessionId)))
-    .get();
+  const s = sessionStatementOf(ctx.db).get({ idHash: sha256(sessionId) });
   if (!s || s.expiresAt <= nowOf(ctx)) return null;
-  return actorOfUser(ctx.db, s.userId);
+  const { expiresAt: _expiresAt, ...actor } = s;
+  return actor;
+}
+
+/** The person of a session, in one prepared statement: every request asks it first. */
+function prepareSessionStatement(db: Db) {
+  return db
+    .select({
+      expiresAt: sessions.expiresAt,
+      userId: users.id,
+      email: users.email,
+      nom: users.nom,
+      role: users.role,
+      organisationId: users.organisationId,
+      partenaire: users.partenaire,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, sql.placeholder('idHash')))
+    .prepare();
+}
+
+const SESSION_STATEMENTS = new WeakMap<Db, ReturnType<typeof prepareSessionStatement>>();
+
+function sessionStatementOf(db: Db): ReturnType<typeof prepareSessionStatement> {
+  let statement = SESSION_STATEMENTS.get(db);
+  if (!statement) {
+    statement = prepareSessionStatement(db);
+    SESSION_STATEMENTS.set(db, statement);
+  }
+  return statement;
 }
 
 export function closeSession(db: DbOrTx, sessionId: string): void {

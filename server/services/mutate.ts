@@ -70,7 +70,7 @@ export function mutatePlan<T>(ctx: ServiceContext, planId: string, change: (db: 
 }
 
 /** 403 naming what the person may not write, among the places a change is addressed to. */
-export function requireWritable(actor: Actor, plan: Plan, paths: readonly string[]): void {
+export function requireWritable(actor: Actor, plan: Pick<Plan, 'actions' | 'transferts'>, paths: readonly string[]): void {
   const scope = writeScopeOf(plan, actor);
   const refused = [...new Set(paths)].filter((p) => !canWriteUnder(actor, p, scope));
   if (!refused.length) return;
@@ -83,7 +83,7 @@ export function requireWritable(actor: Actor, plan: Plan, paths: readonly string
 }
 
 /** How people name the place a write is addressed to: a value, a row, an action, a section. */
-function describeAddress(plan: Plan, path: string): string {
+function describeAddress(plan: Pick<Plan, 'actions' | 'transferts'>, path: string): string {
   const parts = splitPath(path);
   if (parts[0] === 'actions' && parts.length === 2) {
     const action = plan.actions.find((a) => a.id === parts[1]);

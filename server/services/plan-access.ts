@@ -24,7 +24,10 @@ export function associationsOfMember(db: DbOrTx, actor: Pick<Actor, 'role' | 'or
 /** What the person may do with plan `planId`: 404 when they do not see it (the same answer as for an unknown id). */
 export function requirePlanAccess(ctx: ServiceContext & { actor: Actor; planId: string }): PlanAccess {
   const row = ctx.db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, ctx.planId)).get();
-  const access = row ? planAccessOf(ctx.actor, row.organisationId, associationsOfMember(ctx.db, ctx.actor)) : null;
+  // The person's own plans need no look at the associations (every request of the grid asks this first).
+  const access = row
+    ? (planAccessOf(ctx.actor, row.organisationId, new Set()) ?? planAccessOf(ctx.actor, row.organisationId, associationsOfMember(ctx.db, ctx.actor)))
+    : null;
   if (!access) throw new NotFoundError(`Plan introuvable : ${ctx.planId}`);
   return access;
 }
