@@ -72,6 +72,9 @@ export function meOf(db: DbOrTx, actor: Actor): Me {
   return { ...actor, roleLabel: ROLE_LABELS[actor.role], organisation, capabilities: [...ROLE_CAPABILITIES[actor.role]] };
 }
 
+/** The throttle looks for keys to forget once it holds this many. */
+const SWEEP_FROM_KEYS = 1_000;
+
 /**
  * Failed sign-ins by e-mail and by network address over a sliding window: past the limit, sign-in answers 429
  * until the oldest failure leaves the window. Kept in memory (one server process). The address limit is generous:
@@ -79,6 +82,8 @@ export function meOf(db: DbOrTx, actor: Actor): Me {
  */
 export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
+  private sweepAt = SWEEP_FROM_KEYS;
+  private sweptAt = 0;
   constructor(
     readonly windowMs = 15 * 60 * 1000,
     readonly maxPerEmail = 5,
@@ -103,7 +108,24 @@ export class LoginThrottle {
   }
 
   fail(email: string, address: string, now: number): void {
+    if (this.failures.size >= this.sweepAt || now - this.sweptAt >= this.windowMs) this.sweep(now);
     for (const key of [`e:${email}`, `a:${address}`]) this.failures.set(key, [...this.recent(key, now), now]);
+  }
+
+  /** How many e-mails and addresses the throttle holds now. */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  /**
+   * Forgets every key whose failures all left the window: a key is otherwise only cleaned when it is tried again, and
+   * sign-ins with ever new e-mails (a fuzzer, a credential-stuffing run) would keep them all. Once per window, or
+   * sooner when the map has doubled since the last sweep.
+   */
+  private sweep(now: number): void {
+    for (const [key, list] of this.failures) if (now - list[list.length - 1]! >= this.windowMs) this.failures.delete(key);
+    this.sweepAt = Math.max(SWEEP_FROM_KEYS, 2 * this.failures.size);
+    this.sweptAt = now;
   }
 
   succeed(email: string): void {
