@@ -26,9 +26,18 @@ export type PdfPool = {
   render(input: PlanPdfInput, generatedAt: string, onProgress?: (p: RenderProgress) => void): Promise<RenderedPdf>;
   /** Ends the worker threads (idle ones never keep the process alive). */
   close(): Promise<void>;
+  /** Render threads alive now, busy or idle. */
+  threads(): number;
 };
 
-export type PdfPoolOptions = { maxWorkers?: number; cacheEntries?: number };
+export type PdfPoolOptions = {
+  maxWorkers?: number;
+  cacheEntries?: number;
+  /** An idle render thread ends after this long without a task: its heap (hundreds of MiB after a render) is given back. */
+  idleMs?: number;
+  /** A render thread ends after this many renders, so what its heap keeps from one render to the next stays bounded. */
+  rendersPerWorker?: number;
+};
 
 type Task = {
   taskId: number;
@@ -38,7 +47,7 @@ type Task = {
   reject: (err: Error) => void;
 };
 
-type Slot = { worker: Worker; task: Task | null };
+type Slot = { worker: Worker; task: Task | null; renders: number; idleTimer: NodeJS.Timeout | null };
 
 const require = createRequire(import.meta.url);
 const WORKER_URL = new URL('../reports/pdf/worker.ts', import.meta.url).href;
@@ -81,7 +90,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptions = {}): PdfPool {
+export function createPdfPool({ maxWorkers = 2, cacheEntries = 8, idleMs = 30_000, rendersPerWorker = 20 }: PdfPoolOptions = {}): PdfPool {
   const slots: Slot[] = [];
   const queue: Task[] = [];
   const cache = new Map<string, Uint8Array>();
@@ -93,7 +102,7 @@ export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptio
 
   function spawn(): Slot {
     const worker = new Worker(BOOTSTRAP, { eval: true });
-    const slot: Slot = { worker, task: null };
+    const slot: Slot = { worker, task: null, renders: 0, idleTimer: null };
     worker.on('message', (m: WorkerMessage) => {
       const task = slot.task;
       if (!task || m.taskId !== task.taskId) return;
@@ -125,7 +134,18 @@ export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptio
   function finish(slot: Slot) {
     slot.task = null;
     slot.worker.unref();
+    slot.renders++;
+    if (slot.renders >= rendersPerWorker) retire(slot);
     pump();
+    if (slot.task === null && slots.includes(slot)) slot.idleTimer = setTimeout(() => retire(slot), idleMs).unref();
+  }
+
+  /** Ends an idle thread (no longer a slot, so its exit is no failure); a new one starts when work comes. */
+  function retire(slot: Slot) {
+    const at = slots.indexOf(slot);
+    if (at < 0 || slot.task) return;
+    slots.splice(at, 1);
+    void slot.worker.terminate();
   }
 
   function pump() {
@@ -133,6 +153,8 @@ export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptio
       const slot = slots.find((s) => s.task === null) ?? (slots.length < maxWorkers ? spawn() : null);
       if (!slot) break;
       const task = queue.shift()!;
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
       slot.task = task;
       // A busy worker keeps the process alive (the CLI waits for its PDF); an idle one does not.
       slot.worker.ref();
@@ -179,10 +201,16 @@ export function createPdfPool({ maxWorkers = 2, cacheEntries = 8 }: PdfPoolOptio
         inFlight.delete(key);
       }
     },
+    threads: () => slots.length,
     async close() {
       closed = true;
       for (const t of queue.splice(0)) t.reject(new Error('Le moteur de rendu PDF est arrêté'));
-      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+      await Promise.all(
+        slots.splice(0).map((s) => {
+          if (s.idleTimer) clearTimeout(s.idleTimer);
+          return s.worker.terminate();
+        }),
+      );
     },
   };
 }
