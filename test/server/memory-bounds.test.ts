@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { LoginThrottle } from '../../server/services/auth.ts';
-import { gatherPdfInput } from '../../server/services/pdf.ts';
+import { createRegionExports, getRegionExport, startRegionExport, takeRegionExportFile } from '../../server/services/consolidation.ts';
+import { gatherPdfInput, getPdfJob, startPdfJob, takePdfJobFile } from '../../server/services/pdf.ts';
 import { createPdfPool, type PdfPool } from '../../server/workers/pdf-pool.ts';
 import { makeLiegeApp } from '../helpers.ts';
 
@@ -26,6 +27,32 @@ describe('memory that comes back', () => {
       await Promise.all([once.close(), idle.close()]);
     }
   }, 240_000);
+
+  it('forgets the oldest finished PDF jobs past the byte budget, keeping the newest', async () => {
+    const t = makeLiegeApp();
+    // The pool's own interface, answering at once: what is tested is the jobs' bookkeeping, not the render.
+    const pool: PdfPool = { render: async () => ({ bytes: new Uint8Array(6), cached: false }), close: async () => {}, threads: () => 0 };
+    const pdf = { pool, jobs: new Map(), maxJobBytes: 10 };
+    const ctx = { ...t.ctx, pdf, planId: t.plan.id };
+    const first = startPdfJob(ctx);
+    await vi.waitFor(() => expect(getPdfJob({ ...ctx, jobId: first.id }).state).toBe('done'));
+    const second = startPdfJob(ctx);
+    await vi.waitFor(() => expect(pdf.jobs.get(second.id)?.bytes).toBeTruthy());
+    expect(() => getPdfJob({ ...ctx, jobId: first.id })).toThrow(/inconnue ou expirée/);
+    expect(takePdfJobFile({ ...ctx, jobId: second.id }).bytes.length).toBe(6);
+  });
+
+  it('forgets the oldest finished consolidated exports past the byte budget, keeping the newest', async () => {
+    const t = makeLiegeApp();
+    const exports = { ...createRegionExports(), maxJobBytes: 1 };
+    const ctx = { ...t.ctx, exports, programme: t.plan.programmeId, format: 'csv' as const };
+    const first = startRegionExport(ctx);
+    await exports.jobs.get(first.id)!.done;
+    const second = startRegionExport(ctx);
+    await exports.jobs.get(second.id)!.done;
+    expect(() => getRegionExport({ ...ctx, jobId: first.id })).toThrow(/inconnu ou expiré/);
+    expect(takeRegionExportFile({ ...ctx, jobId: second.id }).bytes.length).toBeGreaterThan(0);
+  }, 120_000);
 
   it('forgets the sign-in failures that left the window, even of e-mails never tried again', () => {
     const throttle = new LoginThrottle(1000, 5, 100);
