@@ -8,12 +8,13 @@
  * of `process.memoryUsage()` (from bench/soak-probe.ts, loaded only here) and the goal: back within +50 MB.
  *
  * Settings (environment): SOAK_REQUESTS (20 000), SOAK_CONCURRENCY (8), SOAK_IDLE_SECONDS (45), SOAK_SEED (1),
- * SOAK_NODE_ARGS (more `node` arguments for the server, e.g. `--expose-gc`), SOAK_HEAP=1 (a heap snapshot of the
- * server after the idle period). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
+ * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, a full garbage
+ * collection in the server, to tell garbage V8 has not collected from memory held), SOAK_HEAP=1 (a heap snapshot of
+ * the server after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
  * Nothing is asserted: figures for the README.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const MB = 1024 * 1024;
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'cohesio-soak-'));
 const probeFile = join(dataDir, 'memory.json');
-const nodeArgs = (process.env.SOAK_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const nodeArgs = [...(process.env.SOAK_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...(process.env.SOAK_GC === '1' ? ['--expose-gc'] : [])];
 const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--import', './bench/soak-probe.ts', 'server/main.ts'], {
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, REMINDER_INTERVAL_MINUTES: '0', SOAK_PROBE_FILE: probeFile },
   stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,7 +102,10 @@ async function call(
   if (init.json !== undefined) body = JSON.stringify(init.json);
   if (init.type ?? (body !== undefined && !(body instanceof FormData))) headers['content-type'] = init.type ?? 'application/json';
   const stream = body instanceof ReadableStream;
-  const res = await fetch(base + path, { method, headers, body, ...(stream ? { duplex: 'half' } : {}) } as RequestInit);
+  const send = () => fetch(base + path, { method, headers, body, ...(stream ? { duplex: 'half' } : {}) } as RequestInit);
+  // A kept-alive connection the server closed after a refused body fails the next request sent on it: a GET is
+  // sent again once (the polls of the jobs), the others count as network errors.
+  const res = await send().catch((err: unknown) => (method === 'GET' ? send() : Promise.reject(err)));
   const buf = new Uint8Array(await res.arrayBuffer());
   const isText = /json|text/.test(res.headers.get('content-type') ?? '');
   return { status: res.status, text: isText ? new TextDecoder().decode(buf) : '', bytes: buf.length };
@@ -375,8 +379,14 @@ clearInterval(sampler);
 line(`après ${IDLE_SECONDS} s de repos`, idle, probe(), before);
 const over = idle.rss - before.rss;
 console.log(`Objectif : revenir à +${GOAL_MB} MiB du départ après le repos → ${signed(over)} : ${over <= GOAL_MB * MB ? 'atteint' : 'NON atteint'}`);
+if (process.env.SOAK_GC === '1') {
+  // What a full collection would give back: JS garbage V8 has not collected yet, not memory held.
+  writeFileSync(`${probeFile}.gc`, '');
+  await sleep(3000);
+  line('après un GC forcé', status(), probe(), before);
+}
 if (process.env.SOAK_HEAP === '1') {
-  child.kill('SIGUSR2');
+  writeFileSync(`${probeFile}.heap`, '');
   await sleep(20_000);
   console.log(`Instantané du tas dans ${dataDir}`);
 }
