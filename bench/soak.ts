@@ -8,7 +8,7 @@
  * of `process.memoryUsage()` (from bench/soak-probe.ts, loaded only here) and the goal: back within +50 MB.
  *
  * Settings (environment): SOAK_REQUESTS (20 000), SOAK_CONCURRENCY (8), SOAK_IDLE_SECONDS (45), SOAK_SEED (1),
- * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, a full garbage
+ * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, one more full garbage
  * collection in the server, to tell garbage V8 has not collected from memory held), SOAK_HEAP=1 (a heap snapshot of
  * the server after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
  * Nothing is asserted: figures for the README.
@@ -33,7 +33,8 @@ const MB = 1024 * 1024;
 const port = await freePort();
 const dataDir = mkdtempSync(join(tmpdir(), 'cohesio-soak-'));
 const probeFile = join(dataDir, 'memory.json');
-const nodeArgs = [...(process.env.SOAK_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...(process.env.SOAK_GC === '1' ? ['--expose-gc'] : [])];
+// --expose-gc as `npm start` gives it (server/idle-collect.ts).
+const nodeArgs = ['--expose-gc', ...(process.env.SOAK_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--import', './bench/soak-probe.ts', 'server/main.ts'], {
   env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, REMINDER_INTERVAL_MINUTES: '0', SOAK_PROBE_FILE: probeFile },
   stdio: ['ignore', 'pipe', 'pipe'],
