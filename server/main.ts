@@ -9,6 +9,7 @@ import { hasAccounts } from './services/auth.ts';
 import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
 import { createPdfExports } from './services/pdf.ts';
+import { collectWhenIdle } from './idle-collect.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
@@ -65,8 +66,11 @@ runReminders();
 const reminderTimer = config.reminderIntervalMinutes > 0 ? setInterval(runReminders, config.reminderIntervalMinutes * 60_000).unref() : null;
 if (!config.smtp) console.log('Pas de serveur SMTP (SMTP_URL ou SMTP_HOST) : les courriels restent dans la boîte d’envoi (« Courriels », administrateur).');
 
+const collector = collectWhenIdle();
+
 function shutdown() {
   if (reminderTimer) clearInterval(reminderTimer);
+  if (collector) clearInterval(collector);
   mail.close();
   server.close();
   db.$client.close();

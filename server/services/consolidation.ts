@@ -51,11 +51,13 @@ const MAX_RUNNING = 2;
 const MAX_WAITING = 8;
 /** A job and its file are forgotten this long after it started. */
 const JOB_TTL_MS = 15 * 60 * 1000;
+/** The files of finished exports held at most, in all (a region's CSV is about 40 MB): past it the oldest go. */
+export const MAX_JOB_BYTES = 128 * 1024 * 1024;
 
 type JobRecord = { job: RegionExportJob; startedAt: number; bytes: Uint8Array | null; done: Promise<void> };
 
 /** The export jobs of one server. */
-export type RegionExports = { jobs: Map<string, JobRecord>; running: number; waiting: (() => void)[] };
+export type RegionExports = { jobs: Map<string, JobRecord>; running: number; waiting: (() => void)[]; maxJobBytes?: number };
 
 export function createRegionExports(): RegionExports {
   return { jobs: new Map(), running: 0, waiting: [] };
@@ -89,9 +91,22 @@ export async function buildRegionExport(
   return { filename: exportFilename(data.programme, format), bytes };
 }
 
+/**
+ * Forgets the finished jobs started more than JOB_TTL_MS ago, and the oldest finished ones past MAX_JOB_BYTES of files
+ * (the newest stays, however big its file).
+ */
 function purgeJobs(exports: RegionExports): void {
   const limit = Date.now() - JOB_TTL_MS;
-  for (const [id, r] of exports.jobs) if (r.startedAt < limit && r.job.state !== 'running' && r.job.state !== 'queued') exports.jobs.delete(id);
+  let held = 0;
+  // Newest first (a Map keeps the order of insertion): what is over the budget is the oldest.
+  for (const [id, r] of [...exports.jobs].reverse()) {
+    if (r.job.state === 'running' || r.job.state === 'queued') continue;
+    if (r.startedAt < limit) exports.jobs.delete(id);
+    else if (r.bytes) {
+      held += r.bytes.length;
+      if (held > (exports.maxJobBytes ?? MAX_JOB_BYTES) && held > r.bytes.length) exports.jobs.delete(id);
+    }
+  }
 }
 
 /** Waits for a free slot, in order. */
@@ -172,6 +187,7 @@ export function startRegionExport(ctx: RegionExportContext & { programme: string
       release(exports);
       // The file is forgotten after a while even if nobody asks the server anything meanwhile.
       setTimeout(() => exports.jobs.delete(id), JOB_TTL_MS).unref();
+      purgeJobs(exports);
     }
   })();
   return snapshot(record);

@@ -14,7 +14,7 @@ import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.t
  * The PDF renderer and the jobs it runs for people waiting on the page; one per server. Only the services that
  * render receive it (next to their ServiceContext), so the shared context does not depend on this module.
  */
-export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord> };
+export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord>; maxJobBytes?: number };
 
 /** What the PDF services work with: the usual context and the server's renderer. */
 export type PdfContext = ServiceContext & { pdf: PdfExports };
@@ -28,6 +28,11 @@ export function createPdfExports(options: PdfPoolOptions = {}): PdfExports {
 
 /** A finished job's PDF stays downloadable this long. */
 const JOB_TTL_MS = 15 * 60 * 1000;
+/**
+ * The PDFs of finished jobs held at most, in all (the Liège PDF is about 1 MB): past it the oldest finished jobs are
+ * forgotten before their time, so that many renders in a quarter of an hour do not hold hundreds of MB.
+ */
+export const MAX_JOB_BYTES = 32 * 1024 * 1024;
 
 /**
  * The report year asked for, or by default the last finished calendar year inside the programme (the annual
@@ -70,7 +75,7 @@ export async function exportPlanPdf(ctx: PdfContext & { planId: string; annee?: 
  */
 export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number | undefined }): PdfJob {
   const { pool, jobs } = ctx.pdf;
-  purgeJobs(jobs);
+  purgeJobs(jobs, ctx.pdf.maxJobBytes);
   const input = gatherPdfInput(ctx, readPlan(ctx.db, ctx.planId), ctx.annee);
   // Refused now rather than accepted and failed; nothing is awaited between this and the render taking its place.
   pool.assertRoomFor(input);
@@ -99,6 +104,9 @@ export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number |
   pool.render(input, nowOf(ctx), onProgress).then(
     ({ bytes, cached }) => {
       record.bytes = bytes;
+      // Forgotten on time even if no request comes to purge it; the oldest go first past the byte budget.
+      setTimeout(() => jobs.delete(id), JOB_TTL_MS).unref();
+      purgeJobs(jobs, ctx.pdf.maxJobBytes);
       Object.assign(record.job, {
         state: 'done',
         stage: 'done',
@@ -137,7 +145,7 @@ export function takePdfJobFile(ctx: PdfContext & { planId: string; jobId: string
 
 function requireJob(ctx: PdfContext & { planId: string; jobId: string }): JobRecord {
   const { jobs } = ctx.pdf;
-  purgeJobs(jobs);
+  purgeJobs(jobs, ctx.pdf.maxJobBytes);
   const record = jobs.get(ctx.jobId);
   if (!record || record.job.planId !== ctx.planId) throw new NotFoundError(`Génération PDF inconnue ou expirée : ${ctx.jobId}`);
   return record;
@@ -149,9 +157,19 @@ function snapshot(record: JobRecord): PdfJob {
   return { ...record.job, elapsedMs };
 }
 
-function purgeJobs(jobs: Map<string, JobRecord>) {
+/** Forgets the jobs started more than JOB_TTL_MS ago, and the oldest finished ones past `maxBytes` of PDFs. */
+function purgeJobs(jobs: Map<string, JobRecord>, maxBytes = MAX_JOB_BYTES) {
   const limit = Date.now() - JOB_TTL_MS;
-  for (const [id, r] of jobs) if (r.startedAt < limit) jobs.delete(id);
+  let held = 0;
+  // Newest first (a Map keeps the order of insertion): what is over the budget is the oldest.
+  for (const [id, r] of [...jobs].reverse()) {
+    if (r.startedAt < limit) jobs.delete(id);
+    else if (r.bytes) {
+      held += r.bytes.length;
+      // The newest finished job stays, however big its PDF.
+      if (held > maxBytes && held > r.bytes.length) jobs.delete(id);
+    }
+  }
 }
 
 /** Stage weights: the layout is most of the work, writing the pages the rest. */

@@ -70,7 +70,7 @@ export type PdfPoolOptions = {
   timeoutMs?: number;
   /** V8 old-generation heap of each thread (`resourceLimits.maxOldGenerationSizeMb`, default 512); 0: V8's own limit. */
   workerMemoryMb?: number;
-  /** An idle thread ends after this long (default 60 s); 0: never. */
+  /** An idle thread ends after this long (default 30 s: its heap goes back to the system); 0: never. */
   idleTimeoutMs?: number;
   /** A thread ends after this many renders (a new one takes the next); 0 (default): never. */
   maxRendersPerWorker?: number;
@@ -88,7 +88,7 @@ export const PDF_POOL_DEFAULTS = {
   maxQueue: 16,
   timeoutMs: 120_000,
   workerMemoryMb: 512,
-  idleTimeoutMs: 60_000,
+  idleTimeoutMs: 30_000,
   maxRendersPerWorker: 0,
 } as const satisfies Required<Omit<PdfPoolOptions, 'workerUrl'>>;
 

@@ -6,7 +6,7 @@ import { tsxEsmApiPath } from './pdf-pool.ts';
 
 /**
  * Runs each consolidation task — a flat file, or the pivot — in a worker thread (TypeScript through tsx's loader, as
- * the PDF renderers do), off the server's event loop; a thread is kept warm a minute for the next task. How many files
+ * the PDF renderers do), off the server's event loop; a thread is kept warm half a minute for the next task. How many files
  * are built at once is the job service's business (services/consolidation.ts).
  */
 const WORKER_URL = new URL('../reports/region-export-worker.ts', import.meta.url).href;
@@ -14,8 +14,8 @@ const BOOTSTRAP = `import(${JSON.stringify(pathToFileURL(tsxEsmApiPath()).href)}
 
 /** Threads kept after their task, for the next one: starting one (the TypeScript loader, the schemas) costs about a second. */
 const MAX_IDLE_THREADS = 2;
-/** An idle thread ends after this long without a task (its memory is given back). */
-const IDLE_MS = 60_000;
+/** An idle thread ends after this long without a task (its heap is given back: the PDF threads wait as long). */
+const IDLE_MS = 30_000;
 const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
 
 function takeThread(): Worker {
