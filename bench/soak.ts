@@ -49,7 +49,7 @@ child.stderr.on('data', (d: Buffer) => {
 });
 await new Promise<void>((resolve, reject) => {
   child.stdout.on('data', (d: Buffer) => {
-    if (/Cohésio : http/.test(d.toString())) resolve();
+    if (/Cohésio \([^)]+\) : http/.test(d.toString())) resolve();
   });
   child.once('exit', (code) => reject(new Error(`Le serveur s'est arrêté (code ${code}) : ${serverErrors.join('')}`)));
 });
