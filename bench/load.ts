@@ -53,7 +53,8 @@ try {
     await start(
       'server/main.ts',
       { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOAD_SAMPLE: 'true', REMINDER_INTERVAL_MINUTES: '1440' },
-      /Cohésio : http/,
+      // « Cohésio (démonstration) : http://… » (older servers said « Cohésio : http://… »).
+      /Cohésio (\([^)]*\) )?: http/,
       // `BENCH_LOAD_PROFILE=<dir>`: a CPU profile of the server, written when it stops.
       process.env.BENCH_LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_PROFILE}`] : [],
     ),
