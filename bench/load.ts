@@ -4,10 +4,11 @@
  * real cell route (`PUT /api/plans/:planId/cells`, one indicator target per request) with autocannon at 1, 16 and
  * 64 connections, beside a bare Hono route (bench/bare-server.ts) started in the same run. Each connection owns one
  * cell and sends the version the previous answer gave it, as a person typing in the grid does: every request is a
- * real change (no 409). Prints req/s, p50, p99 and the ratio to the bare route; nothing is asserted.
+ * real change (no 409). Prints req/s, p50, p99, the ratio to the bare route and the CPU each server spent per request
+ * (from /proc: the figure a shared, busy machine disturbs least); nothing is asserted.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -36,11 +37,35 @@ function start(script: string, env: Record<string, string>, ready: RegExp, nodeA
   });
 }
 
-type Run = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
+type Run = { rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuPerRequest: number | null };
 
-async function load(url: string, connections: number, options: Partial<autocannon.Options>): Promise<Run> {
+/**
+ * The CPU time a process has used (user + system, in ms), from /proc: on a machine shared with other work the
+ * server's CPU per request says what a request costs when req/s and latencies say mostly how busy the machine was.
+ * Null where there is no /proc.
+ */
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+async function load(url: string, connections: number, options: Partial<autocannon.Options>, pid?: number): Promise<Run> {
+  const before = cpuMsOf(pid);
   const r = await autocannon({ url, connections, duration: SECONDS, method: 'PUT', ...options });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const after = cpuMsOf(pid);
+  const cpuPerRequest = before !== null && after !== null && r.requests.total ? (after - before) / r.requests.total : null;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, cpuPerRequest };
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cohesio-load-'));
@@ -53,7 +78,8 @@ try {
     await start(
       'server/main.ts',
       { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOAD_SAMPLE: 'true', REMINDER_INTERVAL_MINUTES: '1440' },
-      /Cohésio \([^)]+\) : http/,
+      // « Cohésio (démonstration) : http://… » (older servers said « Cohésio : http://… »).
+      /Cohésio (\([^)]*\) )?: http/,
       // `BENCH_LOAD_PROFILE=<dir>`: a CPU profile of the server, written when it stops.
       process.env.BENCH_LOAD_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LOAD_PROFILE}`] : [],
     ),
@@ -111,8 +137,8 @@ try {
   const pad = (s: string | number, n: number) => String(s).padStart(n);
   let at64: { cell: Run; bare: Run } | null = null;
   for (const connections of CONNECTIONS) {
-    const bare = await load(`http://127.0.0.1:${barePort}/cells`, connections, bareRoute);
-    const cell = await load(`${base}/api/plans/${plan.id}/cells`, connections, cellRoute);
+    const bare = await load(`http://127.0.0.1:${barePort}/cells`, connections, bareRoute, children[1]!.pid);
+    const cell = await load(`${base}/api/plans/${plan.id}/cells`, connections, cellRoute, children[0]!.pid);
     if (connections === 64) at64 = { cell, bare };
     for (const [name, r] of [
       ['bare Hono route (PUT, JSON in and out)', bare],
@@ -120,10 +146,14 @@ try {
     ] as const) {
       const ratio = r === cell ? `${((cell.rps / bare.rps) * 100).toFixed(1)} %` : '';
       const failures = r.non2xx || r.errors ? `  (${r.non2xx} non-2xx, ${r.errors} errors)` : '';
-      rows.push(`${pad(connections, 5)}  ${name.padEnd(40)} ${pad(r.rps.toFixed(0), 8)} ${pad(r.p50, 7)} ${pad(r.p99, 7)} ${pad(ratio, 8)}${failures}`);
+      rows.push(
+        `${pad(connections, 5)}  ${name.padEnd(40)} ${pad(r.rps.toFixed(0), 8)} ${pad(r.p50, 7)} ${pad(r.p99, 7)} ${pad(ratio, 8)} ${pad(r.cpuPerRequest === null ? '' : r.cpuPerRequest.toFixed(3), 11)}${failures}`,
+      );
     }
   }
-  console.log(`\n${'conn'.padStart(5)}  ${'route'.padEnd(40)} ${pad('req/s', 8)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('ratio', 8)}`);
+  console.log(
+    `\n${'conn'.padStart(5)}  ${'route'.padEnd(40)} ${pad('req/s', 8)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('ratio', 8)} ${pad('CPU ms/req', 11)}`,
+  );
   for (const row of rows) console.log(row);
   for (const [status, body] of refusals) console.log(`refused ${status}: ${body}`);
   if (at64) {

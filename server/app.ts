@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { csrf } from 'hono/csrf';
@@ -70,14 +70,38 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  */
 export const GRID_CORE_STYLE_HASH = "'sha256-WYFL1MCrA6LMmydGrdUww3HByl0L2AojlGVLtfZt5pQ='";
 
-/** Refuses a body over `maxSize` bytes with a 413 that tells the limit people see (`shownBytes`, in Mo). */
-function limitBody(maxSize: number, message: string, shownBytes: number = maxSize) {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new AppError(413, 'payload_too_large', `${message} (au plus ${shownBytes / 1024 / 1024} Mo)`);
-    },
-  });
+/**
+ * Refuses a body over `maxSize` bytes with a 413 that tells the limit people see (`shownBytes`, in Mo). A body of
+ * declared length is judged by its Content-Length, as hono's `bodyLimit` does (Node's parser never reads more than
+ * the declared length), but without asking the request for its body stream: that makes @hono/node-server build a
+ * whole web Request and read the body through web streams instead of its direct read (a fifth of a cell write).
+ * A GET or HEAD has no body; a chunked body goes through `bodyLimit`, which counts the bytes as they come.
+ */
+function limitBody(maxSize: number, message: string, shownBytes: number = maxSize): MiddlewareHandler {
+  const onError = (): never => {
+    throw new AppError(413, 'payload_too_large', `${message} (au plus ${shownBytes / 1024 / 1024} Mo)`);
+  };
+  const counted = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counted(c, next);
+    if (Number.parseInt(length, 10) > maxSize) onError();
+    return next();
+  };
+}
+
+/**
+ * hono's `compress`, with `Vary: Accept-Encoding` set before the answer is made: `compress` adds it to the finished
+ * answer otherwise, which rebuilds it as a stream (the slow way out of @hono/node-server), even when it is not
+ * compressed. Every answer may be compressed, so every answer says so.
+ */
+function compressAnswers(): MiddlewareHandler {
+  const compressAnswer = compress();
+  return (c, next) => {
+    c.header('Vary', 'Accept-Encoding');
+    return compressAnswer(c, next);
+  };
 }
 const jsonLimit = limitBody(MAX_BODY_BYTES, 'Requête trop volumineuse');
 const importLimit = limitBody(MAX_IMPORT_BYTES, 'Fichier trop volumineux');
@@ -141,7 +165,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
         },
       }),
     )
-    .use(compress())
+    .use(compressAnswers())
     // Forms and uploads must come from our own pages (Origin or Sec-Fetch-Site); JSON needs CORS, which we never allow.
     .use('/api/*', csrf())
     .use('/api/*', (c, next) => {

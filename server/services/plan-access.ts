@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { organisationMembers, organisations, plans } from '../db/schema.ts';
-import type { DbOrTx } from '../db/open.ts';
+import type { Db, DbOrTx } from '../db/open.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { MEMBER_READER_ROLES, memberReadOnlyReason, planAccessOf, type Actor, type PlanAccess } from '../../schemas/access.ts';
 import { associationTotals, communeOfOrganisation, normaliseCommune, porteurOfOrganisation } from '../../schemas/porteur.ts';
@@ -21,9 +21,29 @@ export function associationsOfMember(db: DbOrTx, actor: Pick<Actor, 'role' | 'or
   return new Set(rows.filter((r) => normaliseCommune(r.commune) === commune).map((r) => r.organisationId));
 }
 
+/** The organisation of a plan, in a statement prepared once per database: every request with a plan id asks it. */
+function preparePlanOrganisation(db: Db) {
+  return db
+    .select({ organisationId: plans.organisationId })
+    .from(plans)
+    .where(eq(plans.id, sql.placeholder('planId')))
+    .prepare();
+}
+
+const PLAN_ORGANISATION_STATEMENTS = new WeakMap<Db, ReturnType<typeof preparePlanOrganisation>>();
+
+function planOrganisationStatementOf(db: Db): ReturnType<typeof preparePlanOrganisation> {
+  let statement = PLAN_ORGANISATION_STATEMENTS.get(db);
+  if (!statement) {
+    statement = preparePlanOrganisation(db);
+    PLAN_ORGANISATION_STATEMENTS.set(db, statement);
+  }
+  return statement;
+}
+
 /** What the person may do with plan `planId`: 404 when they do not see it (the same answer as for an unknown id). */
 export function requirePlanAccess(ctx: ServiceContext & { actor: Actor; planId: string }): PlanAccess {
-  const row = ctx.db.select({ organisationId: plans.organisationId }).from(plans).where(eq(plans.id, ctx.planId)).get();
+  const row = planOrganisationStatementOf(ctx.db).get({ planId: ctx.planId });
   // The person's own plans need no look at the associations (every request of the grid asks this first).
   const access = row
     ? (planAccessOf(ctx.actor, row.organisationId, new Set()) ?? planAccessOf(ctx.actor, row.organisationId, associationsOfMember(ctx.db, ctx.actor)))

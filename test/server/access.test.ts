@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTE_CAPABILITIES } from '../../server/routes/access.ts';
+import { generateSignedCookie } from 'hono/cookie';
+import { ROUTE_CAPABILITIES, unsignCookie } from '../../server/routes/access.ts';
 import { PUBLIC_API_PATHS } from '../../server/app.ts';
 import { hasCapability, ROLES, type Capability, type Role } from '../../schemas/access.ts';
 import { fingerprintOf } from '../../server/services/workbook.ts';
@@ -255,6 +256,21 @@ describe('the write rules of each role, whatever the route', () => {
     const forged = cookie.replace(/=([A-Za-z0-9_-])/, (_, c: string) => `=${c === 'A' ? 'B' : 'A'}`);
     // Raw on purpose: a forged cookie.
     expect((await t.anonymous.request('/api/auth/me', { headers: { cookie: forged } })).status).toBe(401);
+  });
+
+  it('reads the session cookie hono signs (sessions opened before stay valid) and nothing else', async () => {
+    const secret = 'un secret de test';
+    const cookieValue = (cookie: string) => decodeURIComponent(cookie.split(';')[0]!.split('=').slice(1).join('='));
+    const signed = cookieValue(await generateSignedCookie('cohesio_session', 'abc.DEF-ghi_123', secret));
+    expect(unsignCookie(signed, secret)).toBe('abc.DEF-ghi_123');
+    expect(unsignCookie(signed, 'un autre secret')).toBeNull();
+    const signature = signed.slice(signed.lastIndexOf('.') + 1);
+    const changed = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    expect(unsignCookie(`abc.DEF-ghi_123.${changed}`, secret)).toBeNull();
+    expect(unsignCookie(`abc.DEF-ghi_124.${signature}`, secret)).toBeNull();
+    expect(unsignCookie('abc.DEF-ghi_123', secret)).toBeNull();
+    expect(unsignCookie('', secret)).toBeNull();
+    expect(unsignCookie(undefined, secret)).toBeNull();
   });
 
   it('refuses an upload from another site (CSRF)', async () => {

@@ -169,6 +169,26 @@ describe('body size limit', () => {
     expectApiError(res, 400, 'validation', 'textes.portrait');
   });
 
+  it('judges a body of declared length (Content-Length) by that length, as a browser sends it', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    // Raw on purpose: the length header a browser sets, which a test request does not set by itself.
+    const send = (body: string) =>
+      app.request(`/api/plans/${plan.id}/sections/textes`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+        body,
+      });
+    const over = await send(bodyOfSize(MAX_BODY_BYTES + 1));
+    expect({ status: over.status, body: await over.json() }).toEqual({
+      status: 413,
+      body: { code: 'payload_too_large', message: 'Requête trop volumineuse (au plus 2 Mo)', issues: [] },
+    });
+    const exact = await send(bodyOfSize(MAX_BODY_BYTES));
+    expect(exact.status).toBe(400);
+    expect(await getPlan(app, plan.id)).toEqual(plan);
+  });
+
   it.each([
     ['POST', '/api/plans'],
     ['PUT', '/cells'],

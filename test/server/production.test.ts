@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { hashSync } from '@node-rs/argon2';
@@ -13,7 +14,7 @@ import { loginFailures, plans, users } from '../../server/db/schema.ts';
 import { loadReference } from '../../server/services/programmes.ts';
 import { seedSample } from '../../server/services/seed.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../../server/services/demo-accounts.ts';
-import { ACCOUNTS } from '../helpers.ts';
+import { ACCOUNTS, makeTestApp, postPlan } from '../helpers.ts';
 
 /**
  * Production mode (NODE_ENV=production): never the sample nor the demo accounts, the first administrator from
@@ -149,6 +150,23 @@ describe('security headers', () => {
         .replace(/;$/, ''),
     ) as string;
     expect(GRID_CORE_STYLE_HASH).toBe(`'sha256-${createHash('sha256').update(css).digest('base64')}'`);
+  });
+});
+
+describe('compression', () => {
+  it('gzips what the browser accepts and says Vary: Accept-Encoding once on every answer, compressed or not', async () => {
+    const { app } = makeTestApp();
+    const plan = await postPlan(app);
+    const gzipped = await app.request(`/api/plans/${plan.id}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzipped.headers.get('content-encoding')).toBe('gzip');
+    expect(gzipped.headers.get('vary')).toBe('Accept-Encoding');
+    expect((JSON.parse(gunzipSync(Buffer.from(await gzipped.arrayBuffer())).toString()) as { id: string }).id).toBe(plan.id);
+    const plain = await app.request(`/api/plans/${plan.id}`);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+    const unknown = await app.request('/api/inconnue');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('vary')).toBe('Accept-Encoding');
   });
 });
 
