@@ -18,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { deflateStoredZip, writeStoredZip } from '../server/zip.ts';
 import { DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 20_000);
@@ -464,52 +464,5 @@ function honestWorkbook(unpacked: number): Uint8Array {
 
 /** A ZIP of deflated entries. */
 function zip(files: [string, Uint8Array][]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const [name, data] of files) {
-    const nameBytes = new TextEncoder().encode(name);
-    const packed = deflateRawSync(data);
-    const crc = crc32(data);
-    const local = new Uint8Array(30 + nameBytes.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint16(8, 8, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, packed.length, true);
-    lv.setUint32(22, data.length, true);
-    lv.setUint16(26, nameBytes.length, true);
-    local.set(nameBytes, 30);
-    const entry = new Uint8Array(46 + nameBytes.length);
-    const cv = new DataView(entry.buffer);
-    cv.setUint32(0, 0x02014b50, true);
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(10, 8, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, packed.length, true);
-    cv.setUint32(24, data.length, true);
-    cv.setUint16(28, nameBytes.length, true);
-    cv.setUint32(42, offset, true);
-    entry.set(nameBytes, 46);
-    parts.push(local, packed);
-    central.push(entry);
-    offset += local.length + packed.length;
-  }
-  const size = central.reduce((n, c) => n + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, files.length, true);
-  ev.setUint16(10, files.length, true);
-  ev.setUint32(12, size, true);
-  ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + size + 22);
-  let at = 0;
-  for (const p of [...parts, ...central, end]) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return deflateStoredZip(writeStoredZip(files.map(([name, data]) => ({ name, data }))));
 }

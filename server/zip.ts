@@ -65,30 +65,36 @@ export function readZipDirectory(bytes: Uint8Array, maxEntries = Infinity): { en
   return { entries };
 }
 
-/** Re-writes an archive whose entries are all stored (uncompressed) with every entry deflated. */
-export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
-  const dir = readZipDirectory(bytes);
-  if ('problem' in dir) throw new Error(`deflateStoredZip: ${dir.problem}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** One entry to write: its name, its bytes as written (deflated or not) and what its headers say. */
+type EntryOut = {
+  name: Uint8Array;
+  /** The bytes written after the local header: deflated when `method` is 8. */
+  data: Uint8Array;
+  method: 0 | 8;
+  flags: number;
+  time: number;
+  date: number;
+  crc32: number;
+  /** Unpacked size. */
+  size: number;
+};
+
+/** Writes the local headers, the entries' bytes, the central directory and its end record. */
+function assembleZip(entries: readonly EntryOut[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
-  for (const e of dir.entries) {
-    if (e.method !== 0) throw new Error('deflateStoredZip: entrée déjà compressée');
-    const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
-    const data = deflateRawSync(bytes.subarray(start, start + e.size), { level });
-    // Bit 3 (sizes in a trailing descriptor) is dropped: the sizes are known and written in the headers.
-    const flags = e.flags & ~0x0008;
+  for (const e of entries) {
     const local = new Uint8Array(30 + e.name.length);
     const lv = new DataView(local.buffer);
     lv.setUint32(0, LOCAL_HEADER, true);
     lv.setUint16(4, 20, true);
-    lv.setUint16(6, flags, true);
-    lv.setUint16(8, 8, true);
+    lv.setUint16(6, e.flags, true);
+    lv.setUint16(8, e.method, true);
     lv.setUint16(10, e.time, true);
     lv.setUint16(12, e.date, true);
     lv.setUint32(14, e.crc32, true);
-    lv.setUint32(18, data.length, true);
+    lv.setUint32(18, e.data.length, true);
     lv.setUint32(22, e.size, true);
     lv.setUint16(26, e.name.length, true);
     local.set(e.name, 30);
@@ -97,19 +103,19 @@ export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
     cv.setUint32(0, DIRECTORY_ENTRY, true);
     cv.setUint16(4, 20, true);
     cv.setUint16(6, 20, true);
-    cv.setUint16(8, flags, true);
-    cv.setUint16(10, 8, true);
+    cv.setUint16(8, e.flags, true);
+    cv.setUint16(10, e.method, true);
     cv.setUint16(12, e.time, true);
     cv.setUint16(14, e.date, true);
     cv.setUint32(16, e.crc32, true);
-    cv.setUint32(20, data.length, true);
+    cv.setUint32(20, e.data.length, true);
     cv.setUint32(24, e.size, true);
     cv.setUint16(28, e.name.length, true);
     cv.setUint32(42, offset, true);
     entry.set(e.name, 46);
-    parts.push(local, data);
+    parts.push(local, e.data);
     central.push(entry);
-    offset += local.length + data.length;
+    offset += local.length + e.data.length;
   }
   const dirSize = central.reduce((n, c) => n + c.length, 0);
   const end = new Uint8Array(22);
@@ -128,54 +134,35 @@ export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
   return out;
 }
 
+/** Re-writes an archive whose entries are all stored (uncompressed) with every entry deflated. */
+export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
+  const dir = readZipDirectory(bytes);
+  if ('problem' in dir) throw new Error(`deflateStoredZip: ${dir.problem}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return assembleZip(
+    dir.entries.map((e) => {
+      if (e.method !== 0) throw new Error('deflateStoredZip: entrée déjà compressée');
+      const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
+      const data = deflateRawSync(bytes.subarray(start, start + e.size), { level });
+      // Bit 3 (sizes in a trailing descriptor) is dropped: the sizes are known and written in the headers.
+      return { name: e.name, data, method: 8, flags: e.flags & ~0x0008, time: e.time, date: e.date, crc32: e.crc32, size: e.size };
+    }),
+  );
+}
+
 /** A stored (uncompressed) archive of these parts, in this order: what a reader opens without inflating anything. */
 export function writeStoredZip(parts: readonly { name: string; data: Uint8Array }[]): Uint8Array {
   const encoder = new TextEncoder();
-  const locals: Uint8Array[] = [];
-  const central: Uint8Array[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = encoder.encode(part.name);
-    const crc = crc32(part.data) >>> 0;
-    const local = new Uint8Array(30 + name.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, LOCAL_HEADER, true);
-    lv.setUint16(4, 20, true);
-    lv.setUint16(6, 0x0800, true); // UTF-8 names
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, part.data.length, true);
-    lv.setUint32(22, part.data.length, true);
-    lv.setUint16(26, name.length, true);
-    local.set(name, 30);
-    const entry = new Uint8Array(46 + name.length);
-    const cv = new DataView(entry.buffer);
-    cv.setUint32(0, DIRECTORY_ENTRY, true);
-    cv.setUint16(4, 20, true);
-    cv.setUint16(6, 20, true);
-    cv.setUint16(8, 0x0800, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, part.data.length, true);
-    cv.setUint32(24, part.data.length, true);
-    cv.setUint16(28, name.length, true);
-    cv.setUint32(42, offset, true);
-    entry.set(name, 46);
-    locals.push(local, part.data);
-    central.push(entry);
-    offset += local.length + part.data.length;
-  }
-  const dirSize = central.reduce((n, c) => n + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, END_OF_DIRECTORY, true);
-  ev.setUint16(8, central.length, true);
-  ev.setUint16(10, central.length, true);
-  ev.setUint32(12, dirSize, true);
-  ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + dirSize + 22);
-  let at = 0;
-  for (const p of [...locals, ...central, end]) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return assembleZip(
+    parts.map((part) => ({
+      name: encoder.encode(part.name),
+      data: part.data,
+      method: 0,
+      flags: 0x0800, // UTF-8 names
+      time: 0,
+      date: 0,
+      crc32: crc32(part.data) >>> 0,
+      size: part.data.length,
+    })),
+  );
 }
