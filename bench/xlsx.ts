@@ -15,6 +15,8 @@ import { seedSample } from '../server/services/seed.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../server/services/workbook.ts';
 import { editWorkbookCells } from './workbook-edit.ts';
 import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/app.ts';
 import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
 import { createImputation, deleteImputation } from '../server/services/finance.ts';
@@ -105,6 +107,16 @@ const unchangedMs = await time('GET export.xlsx of an unchanged plan (from the c
 console.log(
   `  goal ≤ 150 ms over HTTP: changed plan ${changedMs.toFixed(0)} ms, unchanged plan ${unchangedMs.toFixed(0)} ms (bare route ${bareMs.toFixed(1)} ms)`,
 );
+console.log(`  ratio GET after a change / export in process: ${(changedMs / inProcessMs).toFixed(2)}`);
+// The same through a real server (@hono/node-server on 127.0.0.1, fetch from this process): socket and body writing included.
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((resolve) => server.once('listening', resolve));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const overSocket = { request: (path: string, init: RequestInit) => fetch(`${origin}${path}`, init) };
+const socketChangedMs = await time('same through a real server, after a change (rendered)', () => download(overSocket, url), changePlan);
+const socketUnchangedMs = await time('same through a real server, unchanged plan (cache)', () => download(overSocket, url));
+console.log(`  goal ≤ 150 ms through a real server: changed plan ${socketChangedMs.toFixed(0)} ms, unchanged plan ${socketUnchangedMs.toFixed(0)} ms`);
+server.close();
 
 await time('import preview of the unchanged export (0 changes)', () => importPlanWorkbook({ ...ctx, planId, bytes, apply: false, fingerprint: null }));
 
