@@ -14,6 +14,12 @@ import { loadReference } from '../server/services/programmes.ts';
 import { seedSample } from '../server/services/seed.ts';
 import { exportPlanWorkbook, importPlanWorkbook } from '../server/services/workbook.ts';
 import { editWorkbookCells } from './workbook-edit.ts';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../server/app.ts';
+import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
+import { createImputation, deleteImputation } from '../server/services/finance.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const db = openDatabase(':memory:');
@@ -42,22 +48,76 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function time(label: string, fn: (i: number) => Promise<unknown>): Promise<void> {
+async function time(label: string, fn: (i: number) => Promise<unknown>, before?: () => void): Promise<number> {
   await fn(-1);
   await fn(-2);
   const xs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    before?.();
     const t0 = performance.now();
     await fn(i);
     xs.push(performance.now() - t0);
   }
   console.log(`${label.padEnd(58)} median ${median(xs).toFixed(1).padStart(6)} ms   min ${Math.min(...xs).toFixed(1)} ms   (${RUNS} runs)`);
+  return median(xs);
 }
 
 console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 console.log(`Liège workbook: ${(bytes.length / 1024).toFixed(0)} kB, ${plan.actions.length + 4} sheets`);
 
-await time('export the Liège plan (read plan, layout, XLSX bytes)', () => exportPlanWorkbook({ ...ctx, planId }));
+const inProcessMs = await time('export the Liège plan (read plan, layout, XLSX bytes)', () => exportPlanWorkbook({ ...ctx, planId }));
+console.log(`  goal < 150 ms in process: ${inProcessMs.toFixed(0)} ms`);
+// Over HTTP, in process (`app.request`: the whole middleware chain — session, access, validation, compression — and
+// the response body read to the end, no socket), beside a bare Hono route answering the same bytes.
+await createDemoAccounts(ctx);
+const app = createApp(ctx);
+const dics = DEMO_ACCOUNTS.find((a) => a.role === 'dics')!;
+const login = await app.request('/api/auth/login', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: dics.email, motDePasse: DEMO_PASSWORD }),
+});
+if (login.status !== 200) throw new Error(`sign-in of ${dics.email}: ${login.status}`);
+const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const headers = { cookie, 'accept-encoding': 'gzip, deflate, br' };
+const download = async (app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, path: string) => {
+  const res = await app.request(path, { headers });
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.arrayBuffer();
+};
+const bare = new Hono().get('/bare.xlsx', (c) => c.body(new Uint8Array(bytes), 200, { 'content-type': 'application/octet-stream' }));
+const url = `/api/plans/${planId}/export.xlsx`;
+const bareMs = await time('bare Hono route answering the same bytes (same process)', () => download(bare, '/bare.xlsx'));
+// A plan changed before each request (one imputation added or removed, outside the timing): the workbook is rendered.
+const year = ctx.reference.programmes.find((p) => p.id === plan.programmeId)!.years[0]!;
+let added: { id: string; version: number } | null = null;
+const changePlan = () => {
+  if (added) {
+    deleteImputation({ ...ctx, planId, lineId: added.id, version: added.version });
+    added = null;
+  } else
+    added = createImputation({
+      ...ctx,
+      planId,
+      data: { annee: year, codeFonctionnel: '84010', articleEconomique: '465-48', libelle: null, montant: 1, nature: null },
+    });
+};
+const changedMs = await time('GET export.xlsx after a change of the plan (rendered)', () => download(app, url), changePlan);
+const unchangedMs = await time('GET export.xlsx of an unchanged plan (from the cache)', () => download(app, url));
+console.log(
+  `  goal ≤ 150 ms over HTTP: changed plan ${changedMs.toFixed(0)} ms, unchanged plan ${unchangedMs.toFixed(0)} ms (bare route ${bareMs.toFixed(1)} ms)`,
+);
+console.log(`  ratio GET after a change / export in process: ${(changedMs / inProcessMs).toFixed(2)}`);
+// The same through a real server (@hono/node-server on 127.0.0.1, fetch from this process): socket and body writing included.
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+await new Promise((resolve) => server.once('listening', resolve));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const overSocket = { request: (path: string, init: RequestInit) => fetch(`${origin}${path}`, init) };
+const socketChangedMs = await time('same through a real server, after a change (rendered)', () => download(overSocket, url), changePlan);
+const socketUnchangedMs = await time('same through a real server, unchanged plan (cache)', () => download(overSocket, url));
+console.log(`  goal ≤ 150 ms through a real server: changed plan ${socketChangedMs.toFixed(0)} ms, unchanged plan ${socketUnchangedMs.toFixed(0)} ms`);
+server.close();
+
 await time('import preview of the unchanged export (0 changes)', () => importPlanWorkbook({ ...ctx, planId, bytes, apply: false, fingerprint: null }));
 
 // Two edited workbooks applied in turn, so that each apply has ten real changes.

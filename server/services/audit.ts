@@ -120,23 +120,36 @@ export function recordPlanChanges(
       );
     }
   }
-  const locked = lockedYears(auditStatementsOf(ctx.db).submissionsOfPlan.all({ planId }));
-  const frozen = locked.length ? described.filter((c) => yearOfPath(c.path, locked) !== null) : [];
-  if (frozen.length) {
-    const year = yearOfPath(frozen[0]!.path, locked)!;
-    // The yearly report as it always was named; another kind by its label (« Justification financière annuelle 2027 »).
-    const lock = readLockingSubmission(db, planId, year);
-    const kind = lock && lock.kind !== ANNUAL_REPORT_KIND ? submissionKindOf(requireProgramme(ctx, before.programmeId), lock.kind) : null;
-    const name = lock && kind ? submissionName({ kind: lock.kind, kindLabel: kind.label, annee: year }) : `le rapport ${year}`;
-    throw new AppError(
-      409,
-      'year_locked',
-      `${frozen[0]!.label} : ${name} est ${lock?.statut === 'approuve' ? 'approuvé par' : 'soumis à'} la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)`,
-      frozen.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : rapport ${yearOfPath(c.path, locked)} soumis` })),
-    );
-  }
+  requireOpenYears(ctx, db, planId, before.programmeId, described);
   appendAudit(ctx, db, planId, { event: 'modification', values: described });
   return described;
+}
+
+/**
+ * 409 `year_locked` when one of these changes (paths with their labels) is in a year whose report is submitted to
+ * or approved by the DiCS: its values are read-only until the report is reopened.
+ */
+export function requireOpenYears(
+  ctx: ServiceContext,
+  db: DbOrTx,
+  planId: string,
+  programmeId: string,
+  described: readonly { path: string; label: string }[],
+): void {
+  const locked = lockedYears(auditStatementsOf(ctx.db).submissionsOfPlan.all({ planId }));
+  const frozen = locked.length ? described.filter((c) => yearOfPath(c.path, locked) !== null) : [];
+  if (!frozen.length) return;
+  const year = yearOfPath(frozen[0]!.path, locked)!;
+  // The yearly report as it always was named; another kind by its label (« Justification financière annuelle 2027 »).
+  const lock = readLockingSubmission(db, planId, year);
+  const kind = lock && lock.kind !== ANNUAL_REPORT_KIND ? submissionKindOf(requireProgramme(ctx, programmeId), lock.kind) : null;
+  const name = lock && kind ? submissionName({ kind: lock.kind, kindLabel: kind.label, annee: year }) : `le rapport ${year}`;
+  throw new AppError(
+    409,
+    'year_locked',
+    `${frozen[0]!.label} : ${name} est ${lock?.statut === 'approuve' ? 'approuvé par' : 'soumis à'} la DiCS, ses valeurs sont en lecture seule (rouvrez-le avec un motif pour les modifier)`,
+    frozen.slice(0, 50).map((c) => ({ path: c.path, message: `${c.label} : rapport ${yearOfPath(c.path, locked)} soumis` })),
+  );
 }
 
 /** `path` itself or a path under it (`isPathWithin` of schemas/plan-path.ts, said in SQL): `LIKE` with its wildcards escaped. */

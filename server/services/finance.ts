@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
-import { imputationRows, budgetVersions, justifications } from '../db/schema.ts';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { imputationRows, budgetVersions, justifications, plans } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import {
@@ -25,15 +25,18 @@ import {
   type BudgetVersion,
   type Justification,
   type YearReconciliation,
+  IMPUTATION_NATURE_LABELS,
 } from '../../schemas/finance.ts';
+import { formatEuros } from '../../schemas/numbers.ts';
+import { appendAudit, requireOpenYears } from './audit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
 import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readImputationFile } from '../imports/imputation-file.ts';
 import type { CreateImputationBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
-import { mutatePlan, orderedIds, requireVersion } from './mutate.ts';
-import { imputationOut, imputationToRow, budgetVersionToRow, readPlan, requirePlanRow } from './plan-store.ts';
+import { mutatePlan, orderedIds, requireVersion, requireWritable } from './mutate.ts';
+import { imputationOut, imputationToRow, budgetVersionToRow, readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { newIdOf, nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { catalogueOf } from '../reference.ts';
 import { porteurKindOfPlan } from './porteur.ts';
@@ -204,38 +207,78 @@ export async function importImputationFile(
   }
   if (!ctx.apply) return previewOf(readPlan(ctx.db, ctx.planId), read.format, read.lines);
 
-  return mutatePlan(
-    ctx,
-    ctx.planId,
-    (db) => {
-      const plan = readPlan(db, ctx.planId);
-      const preview = previewOf(plan, read.format, read.lines);
-      if (preview.fingerprint !== ctx.fingerprint) {
-        throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
-      }
-      const years = preview.years.map((y) => y.annee);
-      // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
-      const replaced = plan.imputations.filter((l) => years.includes(l.annee));
-      const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
-      guardRowsDeletion(
-        db,
-        ctx.planId,
-        replaced.map((l) => ({ rowPath: imputationPath(l.annee, l.id), what: what(l) })),
-        false,
-      );
-      db.delete(imputationRows)
-        .where(and(eq(imputationRows.planId, ctx.planId), inArray(imputationRows.annee, years)))
-        .run();
-      const kept = orderedIds(db, imputationRows, eq(imputationRows.planId, ctx.planId)).length;
-      read.lines.forEach((l, i) => {
-        db.insert(imputationRows)
-          .values({ id: newIdOf(ctx)(), planId: ctx.planId, position: kept + i, ...imputationToRow(l.fields), version: 1 })
-          .run();
-      });
-      return { ...preview, fingerprint: imputationFileFingerprint(readPlan(db, ctx.planId).imputations), applied: true as const };
-    },
-    { verifyIntegrity: false, addresses: () => ['imputations'] },
-  );
+  // One transaction, the plan read once, the lines written by one prepared statement, and one audit entry that says
+  // what the import did and lists every line it removed or added (a line, not each of its five values).
+  return ctx.db.transaction((db) => {
+    const planRow = requirePlanRow(db, ctx.planId);
+    const plan = readPlan(db, ctx.planId);
+    if (ctx.actor) requireWritable(ctx.actor, plan, ['imputations']);
+    const preview = previewOf(plan, read.format, read.lines);
+    if (preview.fingerprint !== ctx.fingerprint) {
+      throw new ConflictError("Les imputations ont été modifiées depuis l'aperçu : relancez l'aperçu avant d'importer", { fingerprint: preview.fingerprint });
+    }
+    const years = preview.years.map((y) => y.annee);
+    // The lines replaced are deleted rows like any other: one a DiCS question is about stays (409 in_use).
+    const replaced = plan.imputations.filter((l) => years.includes(l.annee));
+    const what = (l: (typeof replaced)[number]) => `L'imputation E-compte ${l.annee} « ${l.libelle ?? l.articleEconomique} » (remplacée par l'import)`;
+    guardRowsDeletion(
+      db,
+      ctx.planId,
+      replaced.map((l) => ({ rowPath: imputationPath(l.annee, l.id), what: what(l) })),
+      false,
+      plan,
+    );
+    const newId = newIdOf(ctx);
+    const added = read.lines.map((l) => ({ id: newId(), version: 1, ...l.fields }));
+    const values = [
+      ...replaced.map((l, i) => ({ path: imputationPath(l.annee, l.id), label: importedLineLabel(l, i), old: importedLineText(l), new: null })),
+      ...added.map((l, i) => ({ path: imputationPath(l.annee, l.id), label: importedLineLabel(l, i), old: null, new: importedLineText(l) })),
+    ];
+    requireOpenYears(ctx, db, ctx.planId, plan.programmeId, values);
+
+    db.delete(imputationRows)
+      .where(and(eq(imputationRows.planId, ctx.planId), inArray(imputationRows.annee, years)))
+      .run();
+    const kept = plan.imputations.length - replaced.length;
+    const insert = db
+      .insert(imputationRows)
+      .values({
+        id: sql.placeholder('id'),
+        planId: ctx.planId,
+        position: sql.placeholder('position'),
+        annee: sql.placeholder('annee'),
+        codeFonctionnel: sql.placeholder('codeFonctionnel'),
+        articleEconomique: sql.placeholder('articleEconomique'),
+        libelle: sql.placeholder('libelle'),
+        montantCents: sql.placeholder('montantCents'),
+        nature: sql.placeholder('nature'),
+        version: 1,
+      })
+      .prepare();
+    added.forEach((l, i) => insert.run({ id: l.id, position: kept + i, ...imputationToRow(l) }));
+    touchPlan(db, ctx.planId, nowOf(ctx));
+    // The first saved change of a prepared plan makes it the commune's own (as in mutatePlan).
+    if (planRow.preparedAt) db.update(plans).set({ preparedAt: null }).where(eq(plans.id, ctx.planId)).run();
+    const yearsText = years.join(', ');
+    appendAudit(ctx, db, ctx.planId, {
+      event: 'modification',
+      summary: `Import E-compte (${read.format.toUpperCase()}) : ${added.length} imputation(s) pour ${yearsText}, remplaçant ${replaced.length} ligne(s)`,
+      values,
+    });
+    const after = db.select().from(imputationRows).where(eq(imputationRows.planId, ctx.planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut);
+    return { ...preview, fingerprint: imputationFileFingerprint(after), applied: true as const };
+  });
+}
+
+/** How the trail names a line an import removed or added, as `describePath` does: « Imputation E-compte 2021 · « Loyer » ». */
+function importedLineLabel(l: Pick<Imputation, 'annee' | 'libelle'>, index: number): string {
+  return `Imputation E-compte ${l.annee} · ${l.libelle ? `« ${l.libelle} »` : `ligne ${index + 1}`}`;
+}
+
+/** A line as the trail shows it: « 84010 / 465-48 · € 1.000,00 · Subvention PCS ». */
+function importedLineText(l: ImputationFields): string {
+  const nature = l.nature ? ` · ${IMPUTATION_NATURE_LABELS[l.nature]}` : '';
+  return `${l.codeFonctionnel} / ${l.articleEconomique} · ${formatEuros(l.montant)}${nature}`;
 }
 
 /**

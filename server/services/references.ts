@@ -20,9 +20,16 @@ export function guardRowDeletion(db: DbOrTx, planId: string, rowPath: string, wh
 }
 
 /** The same rule for rows deleted together (the imputations an E-compte import replaces): the plan is read once. */
-export function guardRowsDeletion(db: DbOrTx, planId: string, rows: readonly { rowPath: string; what: string }[], detach: boolean): void {
+export function guardRowsDeletion(
+  db: DbOrTx,
+  planId: string,
+  rows: readonly { rowPath: string; what: string }[],
+  detach: boolean,
+  /** The plan as stored now, when the caller has just read it. */
+  stored?: PlanDocument,
+): void {
   if (!rows.length) return;
-  const plan = readPlan(db, planId);
+  const plan = stored ?? readPlan(db, planId);
   const threads = db
     .select({ chemin: reviewThreads.chemin, annee: reviewThreads.annee, libelle: reviewThreads.libelle })
     .from(reviewThreads)

@@ -17,17 +17,43 @@ import { EMPTY_REVIEW_ANNEX } from '../../schemas/submission.ts';
 import { readPlan, requirePlanRow, writePlanEdits } from './plan-store.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
 import { catalogueOf } from '../reference.ts';
+import type { ByteCache } from '../byte-cache.ts';
 
 /**
  * What the workbook of a stored plan is built from: the plan, its programme, the catalogue, the findings with their
  * justifications and the DiCS's questions.
  */
 export function gatherWorkbookInput(ctx: ServiceContext, plan: Plan): WorkbookInput {
+  return withFindings(gatherWorkbookSources(ctx, plan));
+}
+
+/** The workbook's sources but the findings, which follow from them (the checks are computed only when rendering). */
+type WorkbookSources = Omit<WorkbookInput, 'findings'>;
+
+function gatherWorkbookSources(ctx: ServiceContext, plan: Plan): WorkbookSources {
   const programme = requireProgramme(ctx, plan.programmeId);
   const catalogue = catalogueOf(ctx.reference, programme);
-  const findings = attachJustifications(checkPlan(plan, programme, catalogue), plan.justifications);
-  return { plan, programme, catalogue, findings, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
+  return { plan, programme, catalogue, review: { ...EMPTY_REVIEW_ANNEX, threads: readReviewThreads(ctx.db, plan.id) } };
 }
+
+function withFindings(sources: WorkbookSources): WorkbookInput {
+  const { plan, programme, catalogue } = sources;
+  return { ...sources, findings: attachJustifications(checkPlan(plan, programme, catalogue), plan.justifications) };
+}
+
+/**
+ * Identifies everything a plan's workbook is built from (the plan with its versions and dates, its programme, the
+ * catalogue, the DiCS's questions): equal keys give the same workbook, so it may come from the cache.
+ */
+export function workbookCacheKey(sources: WorkbookSources): string {
+  const { plan, programme, catalogue, review } = sources;
+  return createHash('sha256')
+    .update(JSON.stringify([plan, programme, catalogue, review]))
+    .digest('hex');
+}
+
+/** Rendered workbooks kept by `workbookCacheKey`: 32 MiB, about a hundred plans the size of Liège's (286 kB). */
+export const WORKBOOK_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** "PCS Liège <années>" + `tail`: the download name of a plan's export, without characters file systems refuse. */
 export function exportFilename(plan: Plan, programme: Programme, tail: string): string {
@@ -39,12 +65,20 @@ export function workbookFilename(plan: Plan, input: WorkbookInput): string {
   return exportFilename(plan, input.programme, '.xlsx');
 }
 
-/** The plan as the official workbook (XLSX bytes) with its download name. */
-export async function exportPlanWorkbook(ctx: ServiceContext & { planId: string }): Promise<{ filename: string; bytes: Uint8Array }> {
+/**
+ * The plan as the official workbook (XLSX bytes) with its download name. With a `cache`, an unchanged plan's workbook
+ * is the one rendered before (its document date is then that of the first render); the bytes are shared: read only.
+ */
+export async function exportPlanWorkbook(
+  ctx: ServiceContext & { planId: string; cache?: ByteCache },
+): Promise<{ filename: string; bytes: Uint8Array; cached: boolean }> {
   const plan = readPlan(ctx.db, ctx.planId);
-  const input = gatherWorkbookInput(ctx, plan);
-  const bytes = await renderWorkbook(buildWorkbookLayout(input), { generatedAt: new Date(nowOf(ctx)) });
-  return { filename: workbookFilename(plan, input), bytes };
+  const sources = gatherWorkbookSources(ctx, plan);
+  const filename = exportFilename(plan, sources.programme, '.xlsx');
+  const render = () => renderWorkbook(buildWorkbookLayout(withFindings(sources)), { generatedAt: new Date(nowOf(ctx)) });
+  if (!ctx.cache) return { filename, bytes: await render(), cached: false };
+  const { bytes, cached } = await ctx.cache.getOrProduce(workbookCacheKey(sources), render);
+  return { filename, bytes, cached };
 }
 
 /**

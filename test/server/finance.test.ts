@@ -330,6 +330,31 @@ describe('POST /api/plans/:planId/imputations/import', () => {
     expect(stored.filter((l) => l.annee !== otherYear)).toHaveLength(preview.body.lines.length);
   });
 
+  it('writes one audit entry per import: what it did, and every line it removed or added', async () => {
+    const { app, planId } = liege();
+    const history = async () => (await reply(clientOf(app).plans[':planId'].history.$get({ param: { planId }, query: {} }))).body;
+    const apply = async () => {
+      const preview = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
+      await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint });
+      return preview.body;
+    };
+    const first = await apply();
+    const n = first.lines.length;
+    const year = first.years[0]!.annee;
+    const [entry] = await history();
+    expect(entry!.summary).toBe(`Import E-compte (CSV) : ${n} imputation(s) pour ${year}, remplaçant 0 ligne(s)`);
+    expect(entry!.values).toHaveLength(n);
+    expect(entry!.values.every((v) => v.old === null && v.label.startsWith(`Imputation E-compte ${year} · `))).toBe(true);
+    const line = first.lines[0]!.fields;
+    expect(entry!.values[0]!.newText).toContain(`${line.codeFonctionnel} / ${line.articleEconomique} · €`);
+
+    await apply();
+    const [again] = await history();
+    expect(again!.summary).toBe(`Import E-compte (CSV) : ${n} imputation(s) pour ${year}, remplaçant ${n} ligne(s)`);
+    expect(again!.values.filter((v) => v.new === null)).toHaveLength(n);
+    expect(again!.values.filter((v) => v.old === null)).toHaveLength(n);
+  });
+
   it('answers 413 for a file over the limit and 400 without a file', async () => {
     const { app, planId } = liege();
     expectApiError(await financeOf(app, planId).upload(new Uint8Array(3 * 1024 * 1024).fill(59)), 413, 'payload_too_large');
