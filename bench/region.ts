@@ -18,12 +18,13 @@ import { openDatabase } from '../server/db/open.ts';
 import { planSummaries } from '../server/db/schema.ts';
 import { loadReference } from '../server/services/programmes.ts';
 import { seedRegion } from '../server/services/region-seed.ts';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
+import { DEMO_ACCOUNTS } from '../server/services/demo-accounts.ts';
 import { buildRegionExport } from '../server/services/consolidation.ts';
 import { readPlan } from '../server/services/plan-store.ts';
 import { updateSection } from '../server/services/sections.ts';
 import { currentProgramme } from '../schemas/region-plans.ts';
 import type { RegionExportFormat } from '../schemas/consolidation.ts';
+import { signInInProcess } from './sign-in.ts';
 
 const PLANS = Number(process.argv[2] ?? 195);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -84,13 +85,7 @@ const programmeId = currentProgrammeId(ctx);
 
 const app = createApp(ctx);
 const dics = DEMO_ACCOUNTS.find((a) => a.role === 'dics')!;
-const login = await app.request('/api/auth/login', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: dics.email, motDePasse: DEMO_PASSWORD }),
-});
-if (login.status !== 200) throw new Error(`sign-in of ${dics.email}: ${login.status}`);
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cookie = await signInInProcess(app, dics.email);
 const get = async (path: string) => {
   const res = await app.request(path, { headers: { cookie } });
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);

@@ -16,7 +16,8 @@ import { createApp } from '../server/app.ts';
 import { getHistory } from '../server/services/audit.ts';
 import { seedLargePlan } from './large-plan.ts';
 import type { Plan } from '../schemas/plan.ts';
-import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
+import { createDemoAccounts, DEMO_ACCOUNTS } from '../server/services/demo-accounts.ts';
+import { signInInProcess } from './sign-in.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 
@@ -72,12 +73,7 @@ await time('history of that cell (audit trail, 1 value path)', () =>
 );
 await createDemoAccounts(ctx);
 const app = createApp(ctx);
-const login = await app.request('/api/auth/login', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: DEMO_ACCOUNTS[0].email, motDePasse: DEMO_PASSWORD }),
-});
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cookie = await signInInProcess(app, DEMO_ACCOUNTS[0].email);
 await time('GET /api/plans/:id through the Hono app (session, JSON)', async () => (await app.request(`/api/plans/${plan.id}`, { headers: { cookie } })).text());
 const rss = process.memoryUsage().rss / 2 ** 20;
 console.log(`Peak RSS after the runs: ${rss.toFixed(0)} MiB`);

@@ -18,8 +18,9 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../server/app.ts';
-import { createDemoAccounts, DEMO_ACCOUNTS, DEMO_PASSWORD } from '../server/services/demo-accounts.ts';
+import { createDemoAccounts, DEMO_ACCOUNTS } from '../server/services/demo-accounts.ts';
 import { createImputation, deleteImputation } from '../server/services/finance.ts';
+import { signInInProcess } from './sign-in.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const db = openDatabase(':memory:');
@@ -72,13 +73,7 @@ console.log(`  goal < 150 ms in process: ${inProcessMs.toFixed(0)} ms`);
 await createDemoAccounts(ctx);
 const app = createApp(ctx);
 const dics = DEMO_ACCOUNTS.find((a) => a.role === 'dics')!;
-const login = await app.request('/api/auth/login', {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: dics.email, motDePasse: DEMO_PASSWORD }),
-});
-if (login.status !== 200) throw new Error(`sign-in of ${dics.email}: ${login.status}`);
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cookie = await signInInProcess(app, dics.email);
 const headers = { cookie, 'accept-encoding': 'gzip, deflate, br' };
 const download = async (app: { request: (path: string, init: RequestInit) => Response | Promise<Response> }, path: string) => {
   const res = await app.request(path, { headers });

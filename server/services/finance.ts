@@ -270,7 +270,7 @@ export async function importImputationFile(
   });
 }
 
-/** How the trail names a line an import removed or added, as `describePath` does: « Imputation E-compte 2021 · « Loyer » ». */
+/** How the trail names a line an import removed or added, as `describePath` does: « Imputation E-compte <année> · « <libellé> » ». */
 function importedLineLabel(l: Pick<Imputation, 'annee' | 'libelle'>, index: number): string {
   return `Imputation E-compte ${l.annee} · ${l.libelle ? `« ${l.libelle} »` : `ligne ${index + 1}`}`;
 }

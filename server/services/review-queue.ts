@@ -179,12 +179,7 @@ export function listReviewQueue(ctx: ServiceContext & { programme: string }): Qu
   const newer = alias(submissions, 'newer');
   const waiting = ctx.db
     .select({
-      id: submissions.id,
-      planId: submissions.planId,
-      kind: submissions.kind,
-      annee: submissions.annee,
-      numero: submissions.numero,
-      statut: submissions.statut,
+      ...SUBMISSION_STATUS_COLUMNS,
       soumisLe: submissions.soumisLe,
       soumisPar: submissions.soumisPar,
     })

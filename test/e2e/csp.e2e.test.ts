@@ -7,6 +7,13 @@ import { browserSuite, getPlan, openPage, typeInCell, waitSaved } from './harnes
  */
 const suite = browserSuite();
 
+declare global {
+  /** What the page calls to report a violation to the test (`page.exposeFunction`). */
+  interface Window {
+    reportViolation(v: string): void;
+  }
+}
+
 describe('content security policy', () => {
   it('is strict and the application runs under it without a violation', async () => {
     const page = await openPage(suite.browser, suite.errors, suite.server);
@@ -14,7 +21,7 @@ describe('content security policy', () => {
     await page.exposeFunction('reportViolation', (v: string) => violations.push(v));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
-        (window as unknown as { reportViolation(v: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+        window.reportViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
       });
     });
     const home = await page.goto(suite.server.url);

@@ -1,4 +1,5 @@
-import bidiModule, { type Bidi } from 'bidi-js';
+import { createRequire } from 'node:module';
+import type { Bidi } from 'bidi-js';
 
 /**
  * pdfmake draws each piece of text with one font and has no fallback from one font to another, so a character the
@@ -39,8 +40,9 @@ const ARABIC_NEUTRAL =
   /^[\s\u0021-\u0040\u005B-\u0060\u007B-\u007E\u00A0\u00AB\u00BB\u2009\u2010\u2011\u2013\u2014\u2018\u2019\u201C\u201D\u2026\u202F\u200C\u200D]$/u;
 
 const segmenter = new Intl.Segmenter('fr', { granularity: 'grapheme' });
-// bidi-js is CommonJS: its module.exports is the factory its types declare as the default export.
-const bidiFactory = bidiModule as unknown as () => Bidi;
+// bidi-js is CommonJS and its module.exports is the factory; its types declare it as an ES default export, which
+// NodeNext reads as `module.exports.default`: required, and typed here as what it is.
+const bidiFactory: () => Bidi = createRequire(import.meta.url)('bidi-js');
 let bidiInstance: Bidi | null = null;
 const bidi = () => (bidiInstance ??= bidiFactory());
 
