@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { runRegionExport, runRegionPivot } from '../workers/region-export-runner.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readRegionData } from './region-data.ts';
+import { forgetOldJobs } from './job-files.ts';
 
 /**
  * The DiCS's consolidation of a programme's plans: the pivot and its companions as JSON, and the flat XLSX / CSV
@@ -96,17 +97,7 @@ export async function buildRegionExport(
  * (the newest stays, however big its file).
  */
 function purgeJobs(exports: RegionExports): void {
-  const limit = Date.now() - JOB_TTL_MS;
-  let held = 0;
-  // Newest first (a Map keeps the order of insertion): what is over the budget is the oldest.
-  for (const [id, r] of [...exports.jobs].reverse()) {
-    if (r.job.state === 'running' || r.job.state === 'queued') continue;
-    if (r.startedAt < limit) exports.jobs.delete(id);
-    else if (r.bytes) {
-      held += r.bytes.length;
-      if (held > (exports.maxJobBytes ?? MAX_JOB_BYTES) && held > r.bytes.length) exports.jobs.delete(id);
-    }
-  }
+  forgetOldJobs(exports.jobs, JOB_TTL_MS, exports.maxJobBytes ?? MAX_JOB_BYTES, (r) => r.job.state === 'running' || r.job.state === 'queued');
 }
 
 /** Waits for a free slot, in order. */

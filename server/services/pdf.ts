@@ -9,6 +9,7 @@ import { createPdfPool, type PdfPool, type PdfPoolOptions, type RenderProgress }
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
+import { forgetOldJobs } from './job-files.ts';
 
 /**
  * The PDF renderer and the jobs it runs for people waiting on the page; one per server. Only the services that
@@ -159,17 +160,7 @@ function snapshot(record: JobRecord): PdfJob {
 
 /** Forgets the jobs started more than JOB_TTL_MS ago, and the oldest finished ones past `maxBytes` of PDFs. */
 function purgeJobs(jobs: Map<string, JobRecord>, maxBytes = MAX_JOB_BYTES) {
-  const limit = Date.now() - JOB_TTL_MS;
-  let held = 0;
-  // Newest first (a Map keeps the order of insertion): what is over the budget is the oldest.
-  for (const [id, r] of [...jobs].reverse()) {
-    if (r.startedAt < limit) jobs.delete(id);
-    else if (r.bytes) {
-      held += r.bytes.length;
-      // The newest finished job stays, however big its PDF.
-      if (held > maxBytes && held > r.bytes.length) jobs.delete(id);
-    }
-  }
+  forgetOldJobs(jobs, JOB_TTL_MS, maxBytes);
 }
 
 /** Stage weights: the layout is most of the work, writing the pages the rest. */
