@@ -37,3 +37,19 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('foreign_keys = ON');
   return db;
 }
+
+/**
+ * `prepare`, run once per database and kept: statements of the hot paths are built and compiled on first use, not at
+ * every call (building a drizzle query and SQLite's compilation cost more than running a point read).
+ */
+export function preparedPerDatabase<T>(prepare: (db: Db) => T): (db: Db) => T {
+  const prepared = new WeakMap<Db, T>();
+  return (db) => {
+    let statements = prepared.get(db);
+    if (!statements) {
+      statements = prepare(db);
+      prepared.set(db, statements);
+    }
+    return statements;
+  };
+}

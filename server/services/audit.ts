@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
 import { auditChanges, auditValues, submissions } from '../db/schema.ts';
-import type { Db, DbOrTx } from '../db/open.ts';
+import { preparedPerDatabase, type Db, type DbOrTx } from '../db/open.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
 import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
 import {
@@ -83,16 +83,7 @@ function prepareAuditStatements(db: Db) {
   };
 }
 
-const AUDIT_STATEMENTS = new WeakMap<Db, ReturnType<typeof prepareAuditStatements>>();
-
-function auditStatementsOf(db: Db): ReturnType<typeof prepareAuditStatements> {
-  let statements = AUDIT_STATEMENTS.get(db);
-  if (!statements) {
-    statements = prepareAuditStatements(db);
-    AUDIT_STATEMENTS.set(db, statements);
-  }
-  return statements;
-}
+const auditStatementsOf = preparedPerDatabase(prepareAuditStatements);
 
 /**
  * The difference a change made to a plan, checked against what the person may write (403 naming every refused

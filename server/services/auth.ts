@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { and, count, eq, gt, lt, lte, min, sql } from 'drizzle-orm';
 import { loginFailures, organisations, sessions, settings, users } from '../db/schema.ts';
-import type { Db, DbOrTx } from '../db/open.ts';
+import { preparedPerDatabase, type Db, type DbOrTx } from '../db/open.ts';
 import { AppError, ConflictError, UnauthenticatedError, ValidationError, parseOrThrow } from '../errors.ts';
 import { ROLE_CAPABILITIES, ROLE_LABELS, UserCreateSchema, type Actor, type Me } from '../../schemas/access.ts';
 import type { LoginBody, PasswordBody } from '../../schemas/requests/auth.ts';
@@ -194,16 +194,7 @@ function prepareSessionStatement(db: Db) {
     .prepare();
 }
 
-const SESSION_STATEMENTS = new WeakMap<Db, ReturnType<typeof prepareSessionStatement>>();
-
-function sessionStatementOf(db: Db): ReturnType<typeof prepareSessionStatement> {
-  let statement = SESSION_STATEMENTS.get(db);
-  if (!statement) {
-    statement = prepareSessionStatement(db);
-    SESSION_STATEMENTS.set(db, statement);
-  }
-  return statement;
-}
+const sessionStatementOf = preparedPerDatabase(prepareSessionStatement);
 
 export function closeSession(db: DbOrTx, sessionId: string): void {
   db.delete(sessions)

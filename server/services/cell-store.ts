@@ -1,6 +1,6 @@
 import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import { actions, cells, indicators, plans, transfers } from '../db/schema.ts';
-import type { Db } from '../db/open.ts';
+import { preparedPerDatabase, type Db } from '../db/open.ts';
 
 /**
  * The statements of the cell write path (server/services/cells.ts), prepared once per database: a cell typed in
@@ -108,14 +108,5 @@ function prepareCellStatements(db: Db) {
 
 export type CellStatements = ReturnType<typeof prepareCellStatements>;
 
-const PREPARED = new WeakMap<Db, CellStatements>();
-
 /** The cell write path's statements for this database, prepared on first use. */
-export function cellStatementsOf(db: Db): CellStatements {
-  let statements = PREPARED.get(db);
-  if (!statements) {
-    statements = prepareCellStatements(db);
-    PREPARED.set(db, statements);
-  }
-  return statements;
-}
+export const cellStatementsOf = preparedPerDatabase(prepareCellStatements);

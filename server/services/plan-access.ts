@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { organisationMembers, organisations, plans } from '../db/schema.ts';
-import type { Db, DbOrTx } from '../db/open.ts';
+import { preparedPerDatabase, type Db, type DbOrTx } from '../db/open.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { MEMBER_READER_ROLES, memberReadOnlyReason, planAccessOf, type Actor, type PlanAccess } from '../../schemas/access.ts';
 import { associationTotals, communeOfOrganisation, normaliseCommune, porteurOfOrganisation } from '../../schemas/porteur.ts';
@@ -30,16 +30,7 @@ function preparePlanOrganisation(db: Db) {
     .prepare();
 }
 
-const PLAN_ORGANISATION_STATEMENTS = new WeakMap<Db, ReturnType<typeof preparePlanOrganisation>>();
-
-function planOrganisationStatementOf(db: Db): ReturnType<typeof preparePlanOrganisation> {
-  let statement = PLAN_ORGANISATION_STATEMENTS.get(db);
-  if (!statement) {
-    statement = preparePlanOrganisation(db);
-    PLAN_ORGANISATION_STATEMENTS.set(db, statement);
-  }
-  return statement;
-}
+const planOrganisationStatementOf = preparedPerDatabase(preparePlanOrganisation);
 
 /** What the person may do with plan `planId`: 404 when they do not see it (the same answer as for an unknown id). */
 export function requirePlanAccess(ctx: ServiceContext & { actor: Actor; planId: string }): PlanAccess {
