@@ -19,10 +19,18 @@ const SECONDS = Number(process.argv[2] ?? process.env.BENCH_LOAD_SECONDS ?? 10);
 const CONNECTIONS = [1, 16, 64];
 const GOAL_RATIO = 0.1;
 const GOAL_P99_MS = 50;
+/**
+ * `BENCH_LOAD_PIN=1`: the servers on the first core and this process (autocannon) on the second (`taskset`), so that
+ * the load generator does not take the server's core in the middle of a request; the latencies then say what the
+ * server does rather than how the two share a core. Off by default: a server shares its machine.
+ */
+const PIN = process.env.BENCH_LOAD_PIN === '1' && cpus().length >= 2 ? { server: 0, generator: 1 } : null;
 
 /** Starts a server script in a child process and waits for the line saying it listens. */
 function start(script: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [...nodeArgs, '--import', 'tsx', script];
+  const [command, commandArgs] = PIN ? ['taskset', ['-c', String(PIN.server), process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, commandArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {
@@ -74,6 +82,10 @@ const barePort = port + 1;
 const children: ChildProcess[] = [];
 try {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  if (PIN) {
+    execFileSync('taskset', ['-cp', String(PIN.generator), String(process.pid)], { stdio: 'ignore' });
+    console.log(`Servers on core ${PIN.server}, load generator on core ${PIN.generator} (BENCH_LOAD_PIN=1)`);
+  }
   children.push(
     await start(
       'server/main.ts',
