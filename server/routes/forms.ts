@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { createFormDocument, deleteFormDocument, listFormDocuments, listFormKinds, readFormDocument, saveFormDocument } from '../services/form-documents.ts';
+import { allow, type AppEnv } from './access.ts';
+import { validate } from './validate.ts';
+import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
+import { CreateFormDocumentBody, FormDocumentParam, PlanParam, SaveFormDocumentBody, VersionQuery } from '../../schemas/requests/forms.ts';
+
+/**
+ * Form documents (templates/forms/): the kinds, and each plan's documents. Reading is the plan's (`read`); writing
+ * is the chef de projet's, as the fiche plan's sections (`edit-plan`).
+ */
+export function formRoutes() {
+  return new Hono<AppEnv>()
+    .get('/form-kinds', allow('read'), (c) => c.json(listFormKinds(c.var.ctx)))
+    .get('/plans/:planId/forms', allow('read'), validate('param', PlanParam), (c) => c.json(listFormDocuments({ ...c.var.ctx, ...c.req.valid('param') })))
+    .post('/plans/:planId/forms', allow(WRITE_CAPABILITIES.plan), validate('param', PlanParam), validate('json', CreateFormDocumentBody), (c) =>
+      c.json(createFormDocument({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') }), 201),
+    )
+    .get('/plans/:planId/forms/:documentId', allow('read'), validate('param', FormDocumentParam), (c) =>
+      c.json(readFormDocument({ ...c.var.ctx, ...c.req.valid('param') })),
+    )
+    .put(
+      '/plans/:planId/forms/:documentId',
+      allow(WRITE_CAPABILITIES.plan),
+      validate('param', FormDocumentParam),
+      validate('json', SaveFormDocumentBody),
+      (c) => c.json(saveFormDocument({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
+    )
+    .delete('/plans/:planId/forms/:documentId', allow(WRITE_CAPABILITIES.plan), validate('param', FormDocumentParam), validate('query', VersionQuery), (c) => {
+      deleteFormDocument({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
+      return c.body(null, 204);
+    });
+}
