@@ -188,9 +188,9 @@ export function flattenFormData(definition: FormDefinition, data: FormData): Map
     out.set(path, { value: Array.isArray(value) ? JSON.stringify(value) : (value as FormFlatValue), label });
   };
   const putField = (path: string, label: string, field: GroupMember, value: unknown) => {
-    if (field.kind !== 'table') return put(path, `${label} · ${field.label}`, value);
+    if (field.kind !== 'table') return put(path, `${label} · ${field.label}`, shownChoice(field, value));
     ((value ?? []) as FormRow[]).forEach((row, r) => {
-      for (const c of field.columns) put(`${path}.${r}.${c.id}`, `${label} · ${field.label} · ligne ${r + 1} · ${c.label}`, row[c.id]);
+      for (const c of field.columns) put(`${path}.${r}.${c.id}`, `${label} · ${field.label} · ligne ${r + 1} · ${c.label}`, shownChoice(c, row[c.id]));
     });
   };
   for (const section of definition.sections) {
@@ -208,6 +208,13 @@ export function flattenFormData(definition: FormDefinition, data: FormData): Map
     }
   }
   return out;
+}
+
+/** A closed list's value as people read it (its label); any other value as it is. */
+function shownChoice(field: { kind: string; options?: readonly { value: string; label: string }[] }, value: unknown): unknown {
+  if (field.kind !== 'choice' || !field.options) return value;
+  const label = (v: unknown) => field.options!.find((o) => o.value === v)?.label ?? v;
+  return Array.isArray(value) ? value.map(label) : label(value);
 }
 
 /** A stored document, as the API answers it. */
