@@ -2,6 +2,9 @@ import { Hono } from 'hono';
 import { createFormDocument, deleteFormDocument, listFormDocuments, listFormKinds, readFormDocument, saveFormDocument } from '../services/form-documents.ts';
 import { allow, type AppEnv } from './access.ts';
 import { validate } from './validate.ts';
+import { attachmentHeaders } from './attachment.ts';
+import { XLSX_MIME } from './workbook.ts';
+import { exportFormDocumentPdf, exportFormDocumentXlsx } from '../services/form-exports.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
 import { CreateFormDocumentBody, FormDocumentParam, PlanParam, SaveFormDocumentBody, VersionQuery } from '../../schemas/requests/forms.ts';
 
@@ -26,6 +29,14 @@ export function formRoutes() {
       validate('json', SaveFormDocumentBody),
       (c) => c.json(saveFormDocument({ ...c.var.ctx, ...c.req.valid('param'), ...c.req.valid('json') })),
     )
+    .get('/plans/:planId/forms/:documentId/export.xlsx', allow('read'), validate('param', FormDocumentParam), async (c) => {
+      const { filename, bytes } = await exportFormDocumentXlsx({ ...c.var.ctx, ...c.req.valid('param') });
+      return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
+    })
+    .get('/plans/:planId/forms/:documentId/export.pdf', allow('read'), validate('param', FormDocumentParam), async (c) => {
+      const { filename, bytes } = await exportFormDocumentPdf({ ...c.var.ctx, ...c.req.valid('param') });
+      return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, 'application/pdf'));
+    })
     .delete('/plans/:planId/forms/:documentId', allow(WRITE_CAPABILITIES.plan), validate('param', FormDocumentParam), validate('query', VersionQuery), (c) => {
       deleteFormDocument({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);

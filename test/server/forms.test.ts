@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { pdfPages, savePdf } from '../pdf-tools.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -248,5 +250,56 @@ describe('form documents of a plan', () => {
       versements: [{ date: '2025-02-01', montant: 250_000, objet: 'Première tranche' }],
     });
     expect(read.body.manquants).toEqual([]);
+  });
+
+  it('exports a document through the plan’s generators: XLSX with tables as tables and inert texts, PDF with the same labels', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: APPLICATION, title: 'Demande Optim@ 2025' } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const data = {
+      promoteur: { nom: 'Optim@', responsable: '=HYPERLINK("http://x")' },
+      reconnaissance: { nature: ['legale', 'aucune'] },
+      description: { intitule: 'Le bien-être des habitants par le développement communautaire', ficheAction: t.plan.actions[0]!.id },
+      activites: { activites: [{ activite: 'Diagnostic communautaire', theme: 'contextesSociaux', debut: '2025-01-15', budget: '2.500,00' }] },
+      partenaires: { socioSanitaire: ['Centrale de soin à domicile (CSD)', "Form'Anim"], economique: ['So.F.I.E. (entreprise d’insertion)'] },
+    };
+    expect((await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+
+    const xlsx = await t.as('finance').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('Demande%20Optim%40%202025%20-%20Li%C3%A8ge.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.name).toBe('Demande de projet de santé comm');
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(2)));
+    const rowOf = (label: string) => rows.find((r) => r[0] === label);
+    expect(rowOf('Nom')![1]).toBe('Optim@');
+    expect(rowOf('Responsable')![1]).toBe('\'=HYPERLINK("http://x")');
+    expect(rowOf('Notre association /institution bénéficie d’une :')![1]).toBe(
+      'Reconnaissance légale impliquant des missions dans le champ de l’action communautaire\nAucune reconnaissance légale particulière liée au statut de l’institution ou association',
+    );
+    expect(rowOf('Fiche action du Plan de Cohésion sociale financée')![1]).toMatch(/^Fiche \d/);
+    const header = rows.findIndex((r) => r[0] === 'Activité');
+    expect(rows[header]).toEqual(['Activité', 'Thème', 'Public visé', 'Lieux d’implantation des activités', 'Début', 'Fin', 'Budget']);
+    const line = rows[header + 1]!;
+    expect(line[0]).toBe('Diagnostic communautaire');
+    expect(line[1]).toBe('N°4 – contextes sociaux, économiques ou prise en compte de certains milieux : l’école et le travail, quartiers précarisés');
+    expect(line[4]).toEqual(new Date('2025-01-15T00:00:00Z'));
+    expect(line[6]).toBe(2500);
+
+    const pdf = await t.as('dics').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.pdf`);
+    expect(pdf.status).toBe(200);
+    const text = pdfPages(savePdf(new Uint8Array(await pdf.arrayBuffer()), 'form-application')).join('\n');
+    for (const expected of [
+      'Demande de projet de santé communautaire',
+      '2. Nature de la reconnaissance',
+      'Diagnostic communautaire',
+      '€ 2.500,00',
+      'So.F.I.E. (entreprise d’insertion)',
+    ]) {
+      expect(text).toContain(expected);
+    }
   });
 });
