@@ -3,6 +3,7 @@ import { RowId, Version } from '../primitives.ts';
 import { FormKindId } from '../form-definition.ts';
 import { FormTitle } from '../form-document.ts';
 import { PlanParam, VersionQuery, withServiceData, type JsonObject } from './shared.ts';
+import { uploadFormSchema } from '../workbook-import.ts';
 
 /** Requests of the form documents' routes (server/routes/forms.ts): the kinds, and a plan's documents. */
 
@@ -29,6 +30,14 @@ export const SaveFormDocumentBody = withServiceData<{ version: typeof Version; t
 });
 export type SaveFormDocumentBody = z.infer<typeof SaveFormDocumentBody>;
 
+/**
+ * `POST /api/plans/:planId/forms/:documentId/import.xlsx`: an edited export of the document, previewed, then applied
+ * with `apply=true` and the preview's `fingerprint` (the document's version).
+ */
+export const ImportFormDocumentForm = uploadFormSchema('Joignez un fichier XLSX (champ « file »)');
+export type ImportFormDocumentForm = z.infer<typeof ImportFormDocumentForm>;
+
 /** Answers. */
 export type { FormDocument as FormDocumentResponse, FormDocumentSummary } from '../form-document.ts';
 export type { FormDefinition as FormKindResponse } from '../form-definition.ts';
+export type { ImportPreview, ImportResult } from '../workbook-import.ts';

@@ -6,7 +6,15 @@ import { attachmentHeaders } from './attachment.ts';
 import { XLSX_MIME } from './workbook.ts';
 import { exportFormDocumentPdf, exportFormDocumentXlsx } from '../services/form-exports.ts';
 import { WRITE_CAPABILITIES } from '../../schemas/access.ts';
-import { CreateFormDocumentBody, FormDocumentParam, PlanParam, SaveFormDocumentBody, VersionQuery } from '../../schemas/requests/forms.ts';
+import {
+  CreateFormDocumentBody,
+  FormDocumentParam,
+  ImportFormDocumentForm,
+  PlanParam,
+  SaveFormDocumentBody,
+  VersionQuery,
+} from '../../schemas/requests/forms.ts';
+import { importFormDocumentXlsx } from '../services/form-imports.ts';
 
 /**
  * Form documents (templates/forms/): the kinds, and each plan's documents. Reading is the plan's (`read`); writing
@@ -37,6 +45,17 @@ export function formRoutes() {
       const { filename, bytes } = await exportFormDocumentPdf({ ...c.var.ctx, ...c.req.valid('param') });
       return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, 'application/pdf'));
     })
+    .post(
+      '/plans/:planId/forms/:documentId/import.xlsx',
+      allow(WRITE_CAPABILITIES.plan),
+      validate('param', FormDocumentParam),
+      validate('form', ImportFormDocumentForm),
+      async (c) => {
+        const { file, apply, fingerprint } = c.req.valid('form');
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        return c.json(await importFormDocumentXlsx({ ...c.var.ctx, ...c.req.valid('param'), bytes, apply: apply === 'true', fingerprint }));
+      },
+    )
     .delete('/plans/:planId/forms/:documentId', allow(WRITE_CAPABILITIES.plan), validate('param', FormDocumentParam), validate('query', VersionQuery), (c) => {
       deleteFormDocument({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);

@@ -302,4 +302,68 @@ describe('form documents of a plan', () => {
       expect(text).toContain(expected);
     }
   });
+
+  it('reads an edited export back: a preview of each changed value, then applied with the document’s version', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: TEST_KIND, title: 'Suivi 2025' } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const suivis = (doc.data.partenaires!.suivis as Record<string, unknown>[]).slice(0, 2);
+    suivis[0] = { ...suivis[0], remarques: ['=1+1'], versements: [{ date: '2025-02-01', montant: 250_000, objet: 'Première tranche' }] };
+    const data = { general: { responsable: 'M. Lambert', dateBilan: '2025-03-31', priorite: 'haute' }, partenaires: { suivis } };
+    expect((await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+
+    const exported = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await exported.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = wb.worksheets[0]!;
+    const rowOf = (label: string, nth = 0) => {
+      const rows: ExcelJS.Row[] = [];
+      sheet.eachRow((row) => {
+        if (row.getCell(2).value === label) rows.push(row);
+      });
+      return rows[nth]!;
+    };
+    rowOf('Responsable du suivi').getCell(3).value = 'Mme Dupont';
+    rowOf('Priorité').getCell(3).value = 'Basse';
+    rowOf('Convention signée', 1).getCell(3).value = 'Oui';
+    const versement = sheet.getRow(rowOf('Date').number + 1);
+    versement.getCell(3).value = 2600.5;
+    const edited = new Uint8Array(await wb.xlsx.writeBuffer());
+
+    const send = (fields: Record<string, string>, bytes = edited) => {
+      const form = new FormData();
+      form.set('file', new File([bytes], 'suivi.xlsx'));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      return t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/import.xlsx`, { method: 'POST', body: form });
+    };
+    const preview = await send({});
+    expect(preview.status, await preview.clone().text()).toBe(200);
+    const body = (await preview.json()) as { fingerprint: string; changes: { label: string; before: string; after: string }[] };
+    expect(body.fingerprint).toBe('1');
+    expect(body.changes.map((c) => [c.before, c.after])).toEqual([
+      ['M. Lambert', 'Mme Dupont'],
+      ['Haute', 'Basse'],
+      ['€ 2.500,00', '€ 2.600,50'],
+      ['', 'Oui'],
+    ]);
+    expect((await reply(t.forPlan()[':documentId'].$get({ param: documentParam }))).body.version).toBe(1);
+
+    const applied = await send({ apply: 'true', fingerprint: body.fingerprint });
+    expect(applied.status).toBe(200);
+    const stored = (await reply(t.forPlan()[':documentId'].$get({ param: documentParam }))).body;
+    expect(stored.version).toBe(2);
+    expect(stored.data.general).toMatchObject({ responsable: 'Mme Dupont', priorite: 'basse' });
+    const storedSuivis = stored.data.partenaires!.suivis as Record<string, unknown>[];
+    expect(storedSuivis[0]).toMatchObject({ remarques: ['=1+1'], versements: [{ montant: 260_050 }] });
+    expect(storedSuivis[1]).toMatchObject({ convention: true });
+    const history = await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: t.param, query: {} }));
+    expect(history.body[0]).toMatchObject({ origin: 'import', summary: 'Formulaire « Suivi 2025 » modifié' });
+
+    const stale = await send({ apply: 'true', fingerprint: '1' });
+    expectApiError({ status: stale.status, body: await stale.json() }, 409, 'conflict');
+    rowOf('Date du bilan').getCell(3).value = 'bientôt';
+    const refused = await send({}, new Uint8Array(await wb.xlsx.writeBuffer()));
+    const error = expectApiError({ status: refused.status, body: await refused.json() }, 400, 'validation');
+    expect(error.issues[0]!.path).toMatch(/^Suivi des partenaires .*!C\d+$/);
+  });
 });

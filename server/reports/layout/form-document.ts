@@ -15,6 +15,8 @@ import { codecs, SheetBuilder, sheetName, type Codec, type SheetLayout, type Wor
 /** What the layout reads besides the document: how the plan's fiche actions are named. */
 export type FormLayoutInput = {
   definition: FormDefinition;
+  /** The document's id: the sheet's key (hidden A1), so that an import reads back only this document's workbook. */
+  documentId: string;
   title: string;
   /** The running header: « Plan de Cohésion sociale de la Ville de Liège ». */
   header: string;
@@ -28,7 +30,11 @@ const LAST_COL = 9;
 const WIDTHS = [2, 34, 16, 16, 16, 16, 16, 16, 16];
 
 /** The value of a field as the sheet shows it: a closed list by its labels, a fiche by its name. */
-function shownValue(field: Pick<FormField, 'kind'> & { options?: readonly { value: string; label: string }[] }, value: unknown, ficheLabel: (id: string) => string): unknown {
+function shownValue(
+  field: Pick<FormField, 'kind'> & { options?: readonly { value: string; label: string }[] },
+  value: unknown,
+  ficheLabel: (id: string) => string,
+): unknown {
   if (value === null || value === undefined) return null;
   if (field.kind === 'choice' && field.options) {
     const label = (v: unknown) => field.options!.find((o) => o.value === v)?.label ?? String(v);
@@ -112,7 +118,8 @@ export function buildFormLayout(input: FormLayoutInput): FormLayout {
   const view = formDocumentView(definition, input.data, input.ficheLabel);
   const b = new SheetBuilder();
   const w = new FormWriter(b, view, LAST_COL, `${definition.label} « ${input.title} »`, WIDTHS);
-  b.add([{ col: 2, value: input.header, style: 'runningHeader', span: LAST_COL - 1 }]);
+  const key = `formulaire:${input.documentId}`;
+  b.add([{ col: 2, value: input.header, style: 'runningHeader', span: LAST_COL - 1 }], { key });
   b.add([{ col: 2, value: definition.label, style: 'title', span: LAST_COL - 1 }], { height: 22 });
   b.add([{ col: 2, value: input.title, style: 'subtitle', span: LAST_COL - 1 }]);
   for (const section of definition.sections) {
@@ -134,7 +141,7 @@ export function buildFormLayout(input: FormLayoutInput): FormLayout {
   }
   const sheet: SheetLayout = {
     name: sheetName(definition.label, new Set()),
-    key: `formulaire:${definition.id}`,
+    key,
     widths: WIDTHS,
     rows: b.rows,
     frozenRows: 0,
