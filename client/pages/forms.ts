@@ -15,6 +15,9 @@ import { focusPath } from './context.ts';
 import { embeddedGrid } from './embedded-grid.ts';
 import { blankGroupItem, blankRow, documentPathOf, saveStateText, tableColumns, type SaveState } from './forms-model.ts';
 import { guardButton } from './read-only.ts';
+import { openFileImportDialog } from './import-dialog.ts';
+import { renderChanges } from './workbook.ts';
+import { MAX_IMPORT_BYTES, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
 
 /**
  * The plan's form documents (templates/forms/): the list with « Créer », and one document drawn from its kind's
@@ -177,6 +180,46 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
     }
   });
 
+  const fileUrl = (ext: string) => `/api/plans/${encodeURIComponent(planId)}/forms/${encodeURIComponent(documentId)}/export.${ext}`;
+  const exportXlsx = h('a', { href: fileUrl('xlsx'), download: true, class: 'button-link', 'data-testid': 'form-export-xlsx' }, 'Exporter en XLSX');
+  const exportPdf = h('a', { href: fileUrl('pdf'), download: true, class: 'button-link', 'data-testid': 'form-export-pdf' }, 'Exporter en PDF');
+  const importButton = h('button', { type: 'button', 'aria-haspopup': 'dialog' }, 'Importer un XLSX…');
+  guardButton(importButton, canEdit, readOnlyReason);
+  importButton.addEventListener('click', async () => {
+    binder.flush();
+    await openFileImportDialog<ImportPreview>(ctx, {
+      testId: 'form-import',
+      title: 'Importer le classeur du document',
+      hint: ['Choisissez le classeur exporté de ce document puis modifié. Les différences sont affichées avant toute écriture.'],
+      fileLabel: 'Classeur (.xlsx)',
+      accept: '.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      refuseFile: (file) =>
+        !/\.xlsx$/i.test(file.name)
+          ? `« ${file.name} » n’est pas un classeur XLSX.`
+          : file.size > MAX_IMPORT_BYTES
+            ? 'Le fichier dépasse la taille permise (5 Mo).'
+            : null,
+      send: async (file, fingerprint) => {
+        const form = fingerprint ? { file, apply: 'true' as const, fingerprint } : { file };
+        return (await send(api.plans[':planId'].forms[':documentId']['import.xlsx'].$post({ param: { planId, documentId }, form }))) as
+          | ImportPreview
+          | ImportResult;
+      },
+      renderPreview: renderChanges,
+      applyLabel: (p) =>
+        p.changes.length === 0 ? null : p.changes.length === 1 ? 'Appliquer la modification' : `Appliquer les ${p.changes.length} modifications`,
+      appliedMessage: (p) => `${p.changes.length} modification(s) importée(s)`,
+      reloadFailedMessage: 'Rechargez la page pour voir les valeurs importées.',
+      conflictMessage: 'Le document a été modifié depuis l’aperçu : relancez l’aperçu.',
+      tooLargeMessage: 'Le fichier dépasse 5 Mo.',
+      describeRefusal: (message, issues) => ({ heading: message, issues: issues.filter((i) => i.path.includes('!')) }),
+      placeOf: (i) => i.path || null,
+      retryHint: 'Rien n’a été enregistré. Corrigez le classeur puis choisissez-le à nouveau.',
+    });
+    // The document as stored now (an applied import changed it).
+    void showDocument(ctx, el, documentId);
+  });
+
   const body = h('div');
   const draw = () =>
     replaceChildren(
@@ -196,7 +239,7 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
     el,
     h('p', null, h('a', { href: formsHref(planId) }, '← Formulaires du plan')),
     h('h1', null, definition.label),
-    h('div', { class: 'toolbar' }, titleInput, status, remove),
+    h('div', { class: 'toolbar' }, titleInput, status, exportXlsx, exportPdf, importButton, remove),
     missing,
     body,
   );
