@@ -128,6 +128,28 @@ export function formDataSchema(definition: FormDefinition): z.ZodType<FormData, 
     .strict() as unknown as z.ZodType<FormData, unknown>;
 }
 
+/**
+ * A stored content read through today's definition, field by field: a field the definition no longer has is left
+ * out, a value that no longer fits its field (a list value removed, a shorter bound) is blank, every other value is
+ * kept — so a change of a definition never blanks a whole document, nor is the document refused to its readers.
+ */
+export function formDataFromStored(definition: FormDefinition, stored: unknown): FormData {
+  const whole = formDataSchema(definition).safeParse(stored);
+  if (whole.success) return whole.data;
+  const data: FormData = {};
+  for (const section of definition.sections) {
+    const raw = (stored as Record<string, Record<string, unknown> | undefined> | null)?.[section.id];
+    const out: Record<string, FormValue> = {};
+    for (const field of section.fields) {
+      const schema = fieldValue(field);
+      const parsed = schema.safeParse(raw?.[field.id]);
+      out[field.id] = (parsed.success ? parsed.data : schema.parse(undefined)) as FormValue;
+    }
+    data[section.id] = out;
+  }
+  return data;
+}
+
 /** The content of a new document: every field blank, each prefilled group with one block per name. */
 export function emptyFormData(
   definition: FormDefinition,

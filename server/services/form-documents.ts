@@ -6,6 +6,7 @@ import { FORMS_DIR, loadFormDefinitions, type FormKinds } from '../form-definiti
 import type { FormDefinition, FormField, PrefillSource } from '../../schemas/form-definition.ts';
 import {
   emptyFormData,
+  formDataFromStored,
   flattenFormData,
   formDataSchema,
   missingFields,
@@ -61,9 +62,8 @@ function requireRow(db: DbOrTx, planId: string, documentId: string): Row {
 /** A stored document as the API answers it; content stored under an older definition is read through today's. */
 function toDocument(ctx: ServiceContext, row: Row): FormDocument {
   const definition = requireKind(ctx, row.kind);
-  const parsed = formDataSchema(definition).safeParse(row.data);
   // A definition changed since the document was saved: what no longer fits is left out, never thrown at the reader.
-  const data = parsed.success ? parsed.data : formDataSchema(definition).parse({});
+  const data = formDataFromStored(definition, row.data);
   return { ...row, data, manquants: missingFields(definition, data) };
 }
 

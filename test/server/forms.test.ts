@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FormDefinitionError, loadFormDefinitions } from '../../server/form-definitions.ts';
-import { formDataSchema } from '../../schemas/form-document.ts';
+import { formDataFromStored, formDataSchema } from '../../schemas/form-document.ts';
 import { expectApiError, failure, makeLiegeApp, reply, type AccountName } from '../helpers.ts';
 
 /**
@@ -102,6 +102,18 @@ describe('the content of a document, derived from its definition', () => {
     expect(data.partenaires!.suivis).toEqual([
       { nom: 'CPAS', convention: null, fiche: null, remarques: ['à relancer'], versements: [{ date: null, montant: 0, objet: null }] },
     ]);
+  });
+
+  it('reads a content stored under an older definition field by field, keeping what still fits', () => {
+    const data = formDataFromStored(forms.get(TEST_KIND)!, {
+      general: { responsable: 'M. Lambert', priorite: 'moyenne', ancienChamp: 'x' },
+      partenaires: { suivis: [{ nom: 'CPAS', remarques: ['a'] }] },
+      ancienneSection: {},
+    });
+    expect(data.general).toMatchObject({ responsable: 'M. Lambert', priorite: null });
+    expect(data.general).not.toHaveProperty('ancienChamp');
+    expect(data).not.toHaveProperty('ancienneSection');
+    expect(data.partenaires!.suivis).toEqual([{ nom: 'CPAS', convention: null, fiche: null, remarques: ['a'], versements: [] }]);
   });
 
   it('names each refused value by its path, in French', () => {
