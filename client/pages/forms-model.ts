@@ -42,12 +42,19 @@ export function documentPathOf(issuePath: string): string {
 }
 
 /** How the page's status line reads. */
-export type SaveState = { kind: 'saved' } | { kind: 'saving' } | { kind: 'refused'; message: string } | { kind: 'conflict'; message: string };
+export type SaveState =
+  | { kind: 'saved' }
+  | { kind: 'pending' }
+  | { kind: 'saving' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'conflict'; message: string };
 
 export function saveStateText(state: SaveState): string {
   switch (state.kind) {
     case 'saved':
       return 'Enregistré';
+    case 'pending':
+      return 'Modifications en attente…';
     case 'saving':
       return 'Enregistrement…';
     case 'refused':

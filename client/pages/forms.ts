@@ -221,6 +221,10 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
   });
 
   const body = h('div');
+  // A text or a list is sent after a short pause: until then the status line does not say « Enregistré ».
+  body.addEventListener('input', () => {
+    if (!running) setState({ kind: 'pending' });
+  });
   const draw = () =>
     replaceChildren(
       body,
