@@ -378,4 +378,42 @@ describe('form documents of a plan', () => {
     const error = expectApiError({ status: refused.status, body: await refused.json() }, 400, 'validation');
     expect(error.issues[0]!.path).toMatch(/^Suivi des partenaires .*!C\d+$/);
   });
+
+  it('holds the Waremme evaluation: six working groups typed from the source document, exported one block per group', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: EVALUATION, title: 'Pacte de coordination — évaluation à 6 mois' } }))).body;
+    const names = [
+      'Maillage social',
+      'Opérations collectives « Vivre ensemble »',
+      'Prévention jeunesse',
+      'Autour des familles',
+      'Lutte contre la solitude et l’exclusion sociale',
+      'Insertion socio-professionnelle',
+    ];
+    const groupes = names.map((nom) => ({ nom, objectifs: [], difficultes: [], resultats: [], propositions: [] })) as Record<string, unknown>[];
+    groupes[0] = {
+      ...groupes[0],
+      objectifs: [
+        'Lutter contre le décrochage socio-scolaire des jeunes étudiants (et les situations de détresse familiale) par une meilleure coordination de l’aide individuelle.',
+      ],
+      resultats: ['Mise en évidence des attentes et réticences des uns et des autres.', 'Ouverture de l’Espace Tremplin (service d’accrochage scolaire).'],
+      propositions: ['Poursuite des concertations spontanées au cas par cas.'],
+    };
+    const data = {
+      origines: { periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme…' },
+      evaluation: { groupes },
+      conclusions: { conclusions: ['Le caractère transversal des actions visées par le pacte se confirme.'] },
+    };
+    const saved = await reply(t.forPlan()[':documentId'].$put({ param: { ...t.param, documentId: doc.id }, json: { version: 0, data } }));
+    expect(saved.status).toBe(200);
+    expect((saved.body.data.evaluation!.groupes as { nom: string }[]).map((g) => g.nom)).toEqual(names);
+    const xlsx = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const texts: unknown[] = [];
+    wb.worksheets[0]!.eachRow((row) => texts.push(row.getCell(2).value));
+    expect(texts.filter((v) => typeof v === 'string' && v.startsWith('Groupe de travail '))).toEqual(
+      names.map((n, i) => `Groupe de travail ${i + 1} « ${n} »`),
+    );
+  });
 });
