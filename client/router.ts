@@ -27,6 +27,8 @@ export type Route =
   | { page: 'finance'; planId: string; view: FinanceView; year: number | null; focus: string | null }
   /** The submission of `kind` (null: the annual report, or the programme's first kind) for `year` (null: the page's default year). */
   | { page: 'report'; planId: string; year: number | null; kind: string | null; focus: string | null }
+  /** The plan's form documents (evaluations, applications…), or one of them. */
+  | { page: 'forms'; planId: string; documentId: string | null; focus: string | null }
   /** The consolidation of a programme's plans (DiCS): `?programme=<id>&lignes=<dimensions>`. */
   | { page: 'consolidation'; programmeId: string | null; lignes: string | null };
 
@@ -47,6 +49,7 @@ export function parseRoute(hash: string): Route {
       const year = /^\d{4}$/.test(parts[4] ?? '') ? Number(parts[4]) : null;
       return { page: 'finance', planId: parts[1], view, year, focus };
     }
+    if (parts[2] === 'formulaires') return { page: 'forms', planId: parts[1], documentId: parts[3] ?? null, focus };
     if (parts[2] === 'rapport') {
       const year = /^\d{4}$/.test(parts[3] ?? '') ? Number(parts[3]) : null;
       return { page: 'report', planId: parts[1], year, kind: params.get('type'), focus };
@@ -77,6 +80,11 @@ export function financeHref(planId: string, view: FinanceView, year?: number | n
 /** `#/plan/<id>/rapport/<année>[?type=<kind>]`; without a year, the page's default year; without a kind, the annual report. */
 export function reportHref(planId: string, year?: number | null, kind?: string | null): string {
   return `#/plan/${encodeURIComponent(planId)}/rapport${year ? `/${year}` : ''}${kind ? `?type=${encodeURIComponent(kind)}` : ''}`;
+}
+
+/** `#/plan/<id>/formulaires`, or `#/plan/<id>/formulaires/<document>` for one document. */
+export function formsHref(planId: string, documentId?: string | null): string {
+  return `#/plan/${encodeURIComponent(planId)}/formulaires${documentId ? `/${encodeURIComponent(documentId)}` : ''}`;
 }
 
 /** `#/programmes`, or `#/programmes/<id>` for one programme. */

@@ -444,6 +444,12 @@ function fieldsLabel(steps: readonly PathStep[]): string[] {
   return out;
 }
 
+/**
+ * The root of the audit paths of a plan's form documents (`formulaires.<document id>.<section>.<field>…`,
+ * server/services/form-documents.ts): not part of the plan document, named by the label stored with each change.
+ */
+export const FORM_AUDIT_ROOT = 'formulaires';
+
 export type LabelOptions = {
   /** The label recorded when the path was written (audit row, thread): used when the path no longer resolves. */
   storedLabel?: string | null;
@@ -467,6 +473,7 @@ export function labelPath(plan: Partial<PlanDocument> & Pick<PlanDocument, 'acti
   if (stored && steps.some((s) => s.kind === 'row' && s.row === null)) return stored;
   const [head, ...rest] = steps;
   if (head?.kind !== 'field') return stored ?? 'Valeur du plan';
+  if (head.key === FORM_AUDIT_ROOT) return stored ?? 'Formulaire';
   const join = (parts: (string | null | undefined)[]) => parts.filter((p): p is string => !!p).join(LABEL_SEPARATOR);
 
   switch (head.key) {

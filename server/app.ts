@@ -26,6 +26,7 @@ import { reviewQueueRoutes } from './routes/review-queue.ts';
 import { regionPlanRoutes } from './routes/region-plans.ts';
 import { consolidationRoutes } from './routes/consolidation.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { formRoutes } from './routes/forms.ts';
 import { authenticate, type AppEnv } from './routes/access.ts';
 import { BODY_MESSAGES } from './routes/validate.ts';
 import { cookieSecretOf, LoginThrottle } from './services/auth.ts';
@@ -142,7 +143,8 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/', reviewQueueRoutes())
     .route('/region', regionPlanRoutes())
     .route('/region', consolidationRoutes())
-    .route('/admin', adminRoutes());
+    .route('/admin', adminRoutes())
+    .route('/', formRoutes());
 
   const app = new Hono()
     // On every response, API and interface alike, in every mode; Strict-Transport-Security only when served over HTTPS.

@@ -11,13 +11,15 @@ import { sendDueReminders } from './services/reminders.ts';
 import { createPdfExports } from './services/pdf.ts';
 import { collectWhenIdle } from './idle-collect.ts';
 import { startCheckpointer } from './db/checkpointer.ts';
+import { loadFormDefinitions } from './form-definitions.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
 const config = parseConfig(process.env);
 const db = openDatabase(config.databaseFile);
 const reference = loadReference(db);
 const mail = createMailer({ db, smtp: config.smtp, from: config.mailFrom, publicUrl: config.publicUrl });
-const ctx = { db, reference, mail };
+const forms = loadFormDefinitionsOrExit();
+const ctx = { db, reference, mail, forms };
 if (config.production) {
   const demo = demoAccountEmails(db);
   if (demo.length) {
@@ -52,6 +54,16 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: config.hos
   const mode = config.production ? 'production' : 'démonstration';
   console.log(`Cohésio (${mode}) : http://${config.host}:${info.port}/  (base ${config.databaseFile})`);
 });
+
+/** The kinds of form of templates/forms/: a broken definition stops the start, with the file and the field. */
+function loadFormDefinitionsOrExit() {
+  try {
+    return loadFormDefinitions();
+  } catch (error) {
+    console.error(`Démarrage refusé : ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
 
 /** Reminders of due dates: at start (mails left waiting by a previous run go too), then every REMINDER_INTERVAL_MINUTES. */
 function runReminders(): void {

@@ -16,6 +16,7 @@ import { hashSync } from '@node-rs/argon2';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, insertAccounts } from '../server/services/demo-accounts.ts';
 import type { CreateActionBody } from '../schemas/requests/actions.ts';
 import type { z } from 'zod';
+import type { FormKinds } from '../server/form-definitions.ts';
 
 const templates = loadReferenceData();
 
@@ -65,10 +66,10 @@ export function signedIn(app: TestApp, email: string): TestApp {
  * signed in as the administrator, `as(name)` as any other demo account, `anonymous` without a session.
  * `templates` replaces the reference data of `templates/` (see `makeFourYearApp`), `pdf` the PDF renderers' settings.
  */
-export function makeTestApp(options: { templates?: ReferenceData; pdf?: PdfPoolOptions } = {}) {
+export function makeTestApp(options: { templates?: ReferenceData; pdf?: PdfPoolOptions; forms?: FormKinds } = {}) {
   const db = openDatabase(':memory:');
   const reference = loadReference(db, options.templates ?? templates);
-  const ctx: AppContext = { db, reference, pdf: createPdfExports(options.pdf) };
+  const ctx: AppContext = { db, reference, pdf: createPdfExports(options.pdf), ...(options.forms ? { forms: options.forms } : {}) };
   insertAccounts(ctx, DEMO_ACCOUNTS, accountsHash);
   const anonymous = createApp(ctx);
   const as = (name: AccountName) => signedIn(anonymous, ACCOUNTS[name]);
@@ -95,8 +96,8 @@ export function addTestAccounts(t: ReturnType<typeof makeTestApp>, accounts: Par
 }
 
 /** Same, with the Liège sample loaded. */
-export function makeLiegeApp() {
-  const t = makeTestApp();
+export function makeLiegeApp(options: Parameters<typeof makeTestApp>[0] = {}) {
+  const t = makeTestApp(options);
   const plan = seedSample(t.ctx);
   return { ...t, plan };
 }

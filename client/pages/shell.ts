@@ -3,7 +3,7 @@ import { summariseFindings } from '../../schemas/checks.ts';
 import { describeAction } from '../../schemas/action.ts';
 import { porteurTitle } from '../../schemas/porteur.ts';
 import { h, replaceChildren } from '../dom.ts';
-import { ficheHref, financeHref, reportHref, sectionHref, type Route } from '../router.ts';
+import { ficheHref, financeHref, formsHref, reportHref, sectionHref, type Route } from '../router.ts';
 import { statusLine } from '../ui/status.ts';
 import type { PageContext, Page } from './context.ts';
 import { SECTIONS } from './sections/index.ts';
@@ -21,6 +21,7 @@ import { reviewOf } from '../state/review.ts';
 import { writeSummary } from '../state/permissions.ts';
 import { localRefusalsChanged } from '../state/local-refusals.ts';
 import { accountMenu } from './account.ts';
+import { renderFormsPage } from './forms.ts';
 import { lineageLinks, preparationBanner, prepareSuccessorButton, type LineageContext } from './successor.ts';
 
 /**
@@ -110,6 +111,8 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
           current?.page === 'report',
         ),
       ),
+      h('h2', null, 'Documents'),
+      h('ol', { class: 'form-links' }, link(formsHref(planId), 'Formulaires', current?.page === 'forms')),
       h('h2', null, 'Fiches action'),
       h(
         'ol',
@@ -163,7 +166,9 @@ export function renderPlanShell(ctx: PageContext, lineage: LineageContext): Shel
           ? renderFinancePage(ctx, r.view, r.year)
           : r.page === 'report'
             ? renderReportPage(ctx, r.year, r.kind)
-            : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
+            : r.page === 'forms'
+              ? renderFormsPage(ctx, r.documentId)
+              : (SECTIONS.find((s) => s.id === r.section) ?? SECTIONS[0]!).render(ctx);
     page = next;
     replaceChildren(main, returnReasonsBanner(planId, r), next.el);
     // The refusals shown on the page left are gone with it: the status line counts again.

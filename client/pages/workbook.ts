@@ -110,7 +110,7 @@ function changesTable(changes: readonly ImportChange[], refused: boolean): Node 
  * The preview: every value of the workbook that differs from the stored plan — those that applying writes, then
  * those the person's role may not write, each with its reason (never silently dropped).
  */
-function renderChanges(p: ImportPreview): Node {
+export function renderChanges(p: ImportPreview): Node {
   const n = p.changes.length;
   if (n === 0) {
     return h(

@@ -601,3 +601,27 @@ export const returnReasons = sqliteTable(
   },
   (t) => [index('return_reasons_plan').on(t.planId), index('return_reasons_submission').on(t.submissionId)],
 );
+
+/**
+ * Documents of a plan filled in from a form definition of `templates/forms/` (an evaluation of working groups, a
+ * project application): the kind's id, a title and the content as JSON validated by the schema derived from the
+ * kind (schemas/form-document.ts), versioned like the fiche plan's sections. Changes go to the plan's audit trail.
+ */
+export const formDocuments = sqliteTable(
+  'form_documents',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    data: text('data', { mode: 'json' }).notNull(),
+    version: integer('version').notNull().default(0),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [index('form_documents_plan').on(t.planId, t.createdAt)],
+);

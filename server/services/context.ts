@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.ts';
 import type { ReferenceData } from '../reference.ts';
+import type { FormKinds } from '../form-definitions.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Catalogue, Programme } from '../../schemas/reference.ts';
 import { catalogueOf } from '../reference.ts';
@@ -21,6 +22,8 @@ export type ServiceContext = {
   reason?: string | null;
   /** Sends queued e-mails off the request (server/services/mail.ts); absent, e-mails stay in the outbox. */
   mail?: MailQueue;
+  /** The kinds of form of `templates/forms/`, read at start; absent, they are read from that folder at first use. */
+  forms?: FormKinds;
 };
 
 /** What services need of the mailer: whether it sends (SMTP configured), the address links start with, a nudge to send. */

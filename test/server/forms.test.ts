@@ -1,0 +1,419 @@
+import { describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { pdfPages, savePdf } from '../pdf-tools.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FormDefinitionError, loadFormDefinitions } from '../../server/form-definitions.ts';
+import { formDataFromStored, formDataSchema } from '../../schemas/form-document.ts';
+import { expectApiError, failure, makeLiegeApp, reply, type AccountName } from '../helpers.ts';
+
+/**
+ * Form documents defined in templates/forms/: a definition is data, refused at start with its file and field; a
+ * document of a plan is created (prefilled from the plan), saved with versions and the audit trail, judged field by
+ * field, and only the chef de projet (and the administrator) write it. `suivi-partenaires` is a test-only kind.
+ */
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'forms');
+const shipped = loadFormDefinitions();
+const forms = new Map([...shipped, ...loadFormDefinitions(FIXTURES)]);
+const EVALUATION = 'evaluation-groupes-de-travail';
+const APPLICATION = 'demande-projet-sante-communautaire';
+const TEST_KIND = 'suivi-partenaires';
+
+/** A folder holding one definition file, `name`, with `content`. */
+function folderWith(name: string, content: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cohesio-forms-'));
+  writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const fixture = () => JSON.parse(readFileSync(join(FIXTURES, `${TEST_KIND}.json`), 'utf8')) as { sections: { fields: Record<string, unknown>[] }[] };
+
+describe('form definitions (templates/forms/)', () => {
+  it('ships the evaluation of working groups and the community-health application, with the documents’ labels', () => {
+    expect([...shipped.keys()]).toEqual([APPLICATION, EVALUATION]);
+    const evaluation = shipped.get(EVALUATION)!;
+    const group = evaluation.sections[1]!.fields[0]!;
+    expect(group.kind === 'group' && group.fields.map((f) => f.label)).toEqual([
+      'Groupe de travail',
+      'Objectifs',
+      'Difficultés rencontrées',
+      'Résultats enregistrés',
+      "Propositions d'action",
+    ]);
+    const application = shipped.get(APPLICATION)!;
+    expect(application.sections.map((s) => s.label)).toContain('2. Nature de la reconnaissance');
+    const partners = application.sections.find((s) => s.id === 'partenaires')!.fields.map((f) => f.label);
+    expect(partners).toEqual([
+      'Partenaires du pôle socio-sanitaire',
+      'Partenaires du pôle éducatif',
+      'Partenaires du pôle formation / insertion',
+      'Partenaires du pôle économique',
+    ]);
+  });
+
+  it('refuses a field of an unknown kind, naming the file and the field', () => {
+    const broken = fixture();
+    broken.sections[0]!.fields[1]!.kind = 'couleur';
+    const dir = folderWith(`${TEST_KIND}.json`, JSON.stringify(broken));
+    expect(() => loadFormDefinitions(dir)).toThrow(FormDefinitionError);
+    expect(() => loadFormDefinitions(dir)).toThrow(
+      `Définition de formulaire ${dir}/${TEST_KIND}.json, champ sections.0.fields.1.kind : Genre de champ inconnu : text, longText, bulletList, yesNo, choice, date, amount, ficheAction, table ou group`,
+    );
+    expect(() => loadFormDefinitions(dir, 'templates/forms')).toThrow(
+      /^Définition de formulaire templates\/forms\/suivi-partenaires\.json, champ sections\.0\.fields\.1\.kind : /,
+    );
+  });
+
+  it.each([
+    ['a file that is not JSON', '{ "id": ', /suivi-partenaires\.json illisible : ce n’est pas du JSON valide/],
+    ['a label missing', JSON.stringify({ ...fixture(), label: '' }), /champ label : Libellé obligatoire/],
+    ['an id that is not the file’s name', JSON.stringify({ ...fixture(), id: 'autre-chose' }), /champ id : « autre-chose » doit être le nom du fichier/],
+    [
+      'a field id used twice in a section',
+      JSON.stringify({ ...fixture(), sections: [{ ...fixture().sections[0], fields: [...fixture().sections[0]!.fields, fixture().sections[0]!.fields[0]] }] }),
+      /champ sections\.0\.fields\.5\.id : Le champ « responsable » apparaît deux fois/,
+    ],
+  ])('refuses %s', (_what, content, message) => {
+    const dir = folderWith(`${TEST_KIND}.json`, content);
+    expect(() => loadFormDefinitions(dir)).toThrow(message);
+  });
+
+  it('refuses a group whose title field is not one of its text fields', () => {
+    const broken = fixture();
+    (broken.sections[1]!.fields[0] as { titleField: string }).titleField = 'convention';
+    expect(() => loadFormDefinitions(folderWith(`${TEST_KIND}.json`, JSON.stringify(broken)))).toThrow(
+      /champ sections\.1\.fields\.0\.titleField : « convention » n’est pas un champ texte/,
+    );
+  });
+});
+
+describe('the content of a document, derived from its definition', () => {
+  const schema = formDataSchema(forms.get(TEST_KIND)!);
+
+  it('keeps money in cents, dates ISO, and a blank as null, never 0 or ""', () => {
+    const data = schema.parse({
+      general: { responsable: '  ', budgetTotal: '1.234,56', dateBilan: '2025-03-31' },
+      partenaires: { suivis: [{ nom: 'CPAS', versements: [{ montant: 0 }], remarques: ['', 'à relancer'] }] },
+    });
+    expect(data.general).toEqual({ responsable: null, dateBilan: '2025-03-31', complet: null, budgetTotal: 123456, priorite: null });
+    expect(data.partenaires!.suivis).toEqual([
+      { nom: 'CPAS', convention: null, fiche: null, remarques: ['à relancer'], versements: [{ date: null, montant: 0, objet: null }] },
+    ]);
+  });
+
+  it('reads a content stored under an older definition field by field, keeping what still fits', () => {
+    const data = formDataFromStored(forms.get(TEST_KIND)!, {
+      general: { responsable: 'M. Lambert', priorite: 'moyenne', ancienChamp: 'x' },
+      partenaires: { suivis: [{ nom: 'CPAS', remarques: ['a'] }] },
+      ancienneSection: {},
+    });
+    expect(data.general).toMatchObject({ responsable: 'M. Lambert', priorite: null });
+    expect(data.general).not.toHaveProperty('ancienChamp');
+    expect(data).not.toHaveProperty('ancienneSection');
+    expect(data.partenaires!.suivis).toEqual([{ nom: 'CPAS', convention: null, fiche: null, remarques: ['a'], versements: [] }]);
+  });
+
+  it('names each refused value by its path, in French', () => {
+    const r = schema.safeParse({
+      general: { responsable: 'x'.repeat(61), dateBilan: '31/03/2025', priorite: 'moyenne', inconnu: 1 },
+      partenaires: { suivis: [{ nom: 'A', remarques: ['a', 'b', 'c', 'd'], versements: [{ montant: 12.5 }] }] },
+    });
+    expect(r.success).toBe(false);
+    const issues = r.error!.issues.map((i) => `${i.path.join('.')} : ${i.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'general.responsable : Texte trop long (60 caractères au plus)',
+        'general.dateBilan : Date attendue au format AAAA-MM-JJ',
+        'general.priorite : Valeur hors liste : « Haute », « Basse »',
+        'general : Champ inconnu : inconnu',
+        'partenaires.suivis.0.remarques : Au plus 3 éléments',
+        'partenaires.suivis.0.versements.0.montant : Nombre entier attendu, en unités mineures (centimes, centièmes)',
+      ]),
+    );
+  });
+});
+
+describe('form documents of a plan', () => {
+  const setup = () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = (name: AccountName = 'chef') => t.apiAs(name).plans[':planId'].forms;
+    return { ...t, forPlan, param: { planId: t.plan.id } };
+  };
+
+  it('lists the kinds, the test-only one included when given', async () => {
+    const t = setup();
+    const kinds = await reply(t.apiAs('partenaire')['form-kinds'].$get());
+    expect(kinds.status).toBe(200);
+    expect(kinds.body.map((k) => k.id)).toEqual([APPLICATION, EVALUATION, TEST_KIND]);
+  });
+
+  it('creates an evaluation with one block per working group of the plan, in the audit trail', async () => {
+    const t = setup();
+    const created = await reply(t.forPlan().$post({ param: t.param, json: { kind: EVALUATION, title: 'Évaluation à 6 mois 2025' } }));
+    expect(created.status).toBe(201);
+    const groups = created.body.data.evaluation!.groupes as { nom: string; objectifs: string[] }[];
+    expect(groups.map((g) => g.nom)).toEqual(t.plan.reunionsOrganisees.map((r) => r.thematique));
+    expect(groups[0]!.objectifs).toEqual([]);
+    expect(created.body).toMatchObject({ version: 0, kind: EVALUATION, createdBy: expect.any(String) });
+    expect(created.body.manquants).toEqual([{ path: 'origines.periode', label: 'A. Origines du projet · Évaluation' }]);
+    const list = await reply(t.forPlan('finance').$get({ param: t.param }));
+    expect(list.body.map((d) => [d.title, d.kindLabel])).toEqual([['Évaluation à 6 mois 2025', 'Évaluation des groupes de travail']]);
+    const history = await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: t.param, query: {} }));
+    expect(history.body[0]!.summary).toBe('Formulaire « Évaluation à 6 mois 2025 » créé (Évaluation des groupes de travail)');
+    expect(history.body[0]!.values.map((v) => v.label)).toContain(
+      `Formulaire « Évaluation à 6 mois 2025 » · B. Evaluation · Groupe de travail 1 « ${groups[0]!.nom} » · Groupe de travail`,
+    );
+  });
+
+  it('saves with its version, answers 409 to a stale one, and records each changed value', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: EVALUATION } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const data = structuredClone(doc.data);
+    data.origines!.periode = 'sixMois';
+    (data.evaluation!.groupes as { objectifs: string[] }[])[1]!.objectifs = ['Lutter contre le décrochage socio-scolaire des jeunes étudiants'];
+    const saved = await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data } }));
+    expect(saved.status).toBe(200);
+    expect(saved.body.version).toBe(1);
+    expect(saved.body.manquants).toEqual([]);
+    const again = await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 1, data } }));
+    expect(again.body.version).toBe(1);
+    const stale = await failure(
+      t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data: { ...data, conclusions: { conclusions: ['Autre'] } } } }),
+    );
+    const error = expectApiError(stale, 409, 'conflict');
+    expect(error.message).toMatch(/a été modifié\(e\) entre-temps \(version 1, vous aviez la version 0\)/);
+    expect(stale.body.current).toMatchObject({ version: 1 });
+    const history = await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: t.param, query: {} }));
+    const entry = history.body[0]!;
+    expect(entry.summary).toBe('Formulaire « Évaluation des groupes de travail » modifié');
+    expect(entry.values.map((v) => [v.label, v.newText])).toEqual([
+      ['Formulaire « Évaluation des groupes de travail » · A. Origines du projet · Évaluation', 'Evaluation à 6 mois'],
+      [
+        `Formulaire « Évaluation des groupes de travail » · B. Evaluation · Groupe de travail 2 « ${t.plan.reunionsOrganisees[1]!.thematique} » · Objectifs`,
+        'Lutter contre le décrochage socio-scolaire des jeunes étudiants',
+      ],
+    ]);
+  });
+
+  it('refuses content that breaks the definition at the field, and a fiche action of another plan', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: APPLICATION } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const bad = await failure(
+      t
+        .forPlan()
+        [':documentId'].$put({ param: documentParam, json: { version: 0, data: { activites: { activites: [{ activite: 'Atelier', budget: '1,234.56' }] } } } }),
+    );
+    expectApiError(bad, 400, 'validation', 'data.activites.activites.0.budget');
+    const foreign = await failure(
+      t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data: { description: { ficheAction: 'pas-une-fiche' } } } }),
+    );
+    expect(expectApiError(foreign, 400, 'validation', 'data.description.ficheAction').issues[0]!.message).toBe('Cette fiche action n’appartient pas au plan');
+    const fiche = t.plan.actions[0]!.id;
+    const ok = await reply(
+      t.forPlan()[':documentId'].$put({
+        param: documentParam,
+        json: {
+          version: 0,
+          title: 'Demande Optim@',
+          data: { promoteur: { nom: 'Optim@' }, description: { intitule: 'Le bien-être des habitants', ficheAction: fiche } },
+        },
+      }),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body.data.description!.ficheAction).toBe(fiche);
+    expect(ok.body.title).toBe('Demande Optim@');
+    const unknownKind = await failure(t.forPlan().$post({ param: t.param, json: { kind: 'inconnu' } }));
+    expectApiError(unknownKind, 400, 'validation', 'kind');
+  });
+
+  it('lets the chef de projet write; the finance officer, the partner and the DiCS read only; another commune sees nothing', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: EVALUATION } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    for (const name of ['finance', 'partenaire', 'dics'] as const) {
+      expectApiError(await failure(t.forPlan(name).$post({ param: t.param, json: { kind: EVALUATION } })), 403, 'forbidden');
+      expectApiError(await failure(t.forPlan(name)[':documentId'].$put({ param: documentParam, json: { version: 0, data: doc.data } })), 403, 'forbidden');
+      expectApiError(await failure(t.forPlan(name)[':documentId'].$delete({ param: documentParam, query: { version: '0' } })), 403, 'forbidden');
+      expect((await reply(t.forPlan(name)[':documentId'].$get({ param: documentParam }))).status).toBe(200);
+    }
+    expectApiError(await failure(t.forPlan('autreCommune')[':documentId'].$get({ param: documentParam })), 404, 'not_found');
+    expect((await reply(t.forPlan('admin')[':documentId'].$delete({ param: documentParam, query: { version: '0' } }))).status).toBe(204);
+    expectApiError(await failure(t.forPlan()[':documentId'].$get({ param: documentParam })), 404, 'not_found');
+  });
+
+  it('runs a test-only kind end to end: prefilled from the partner cards, saved, read back', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: TEST_KIND } }))).body;
+    const suivis = doc.data.partenaires!.suivis as Record<string, unknown>[];
+    expect(suivis.map((s) => s.nom)).toEqual(t.plan.partenaires.map((p) => p.nom));
+    suivis[0] = { ...suivis[0], convention: true, remarques: ['=1+1'], versements: [{ date: '2025-02-01', montant: '2.500,00', objet: 'Première tranche' }] };
+    const data = { general: { responsable: 'M. Lambert', dateBilan: '2025-03-31', budgetTotal: 1_000_000 }, partenaires: { suivis } };
+    const saved = await reply(t.forPlan()[':documentId'].$put({ param: { ...t.param, documentId: doc.id }, json: { version: 0, data } }));
+    expect(saved.status).toBe(200);
+    const read = await reply(t.forPlan('dics')[':documentId'].$get({ param: { ...t.param, documentId: doc.id } }));
+    expect((read.body.data.partenaires!.suivis as Record<string, unknown>[])[0]).toMatchObject({
+      convention: true,
+      remarques: ['=1+1'],
+      versements: [{ date: '2025-02-01', montant: 250_000, objet: 'Première tranche' }],
+    });
+    expect(read.body.manquants).toEqual([]);
+  });
+
+  it('exports a document through the plan’s generators: XLSX with tables as tables and inert texts, PDF with the same labels', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: APPLICATION, title: 'Demande Optim@ 2025' } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const data = {
+      promoteur: { nom: 'Optim@', responsable: '=HYPERLINK("http://x")' },
+      reconnaissance: { nature: ['legale', 'aucune'] },
+      description: { intitule: 'Le bien-être des habitants par le développement communautaire', ficheAction: t.plan.actions[0]!.id },
+      activites: { activites: [{ activite: 'Diagnostic communautaire', theme: 'contextesSociaux', debut: '2025-01-15', budget: '2.500,00' }] },
+      partenaires: { socioSanitaire: ['Centrale de soin à domicile (CSD)', "Form'Anim"], economique: ['So.F.I.E. (entreprise d’insertion)'] },
+    };
+    expect((await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+
+    const xlsx = await t.as('finance').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-disposition')).toContain('Demande%20Optim%40%202025%20-%20Li%C3%A8ge.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = wb.worksheets[0]!;
+    expect(sheet.name).toBe('Demande de projet de santé comm');
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(2)));
+    const rowOf = (label: string) => rows.find((r) => r[0] === label);
+    expect(rowOf('Nom')![1]).toBe('Optim@');
+    expect(rowOf('Responsable')![1]).toBe('\'=HYPERLINK("http://x")');
+    expect(rowOf('Notre association /institution bénéficie d’une :')![1]).toBe(
+      'Reconnaissance légale impliquant des missions dans le champ de l’action communautaire\nAucune reconnaissance légale particulière liée au statut de l’institution ou association',
+    );
+    expect(rowOf('Fiche action du Plan de Cohésion sociale financée')![1]).toMatch(/^Fiche \d/);
+    const header = rows.findIndex((r) => r[0] === 'Activité');
+    expect(rows[header]).toEqual(['Activité', 'Thème', 'Public visé', 'Lieux d’implantation des activités', 'Début', 'Fin', 'Budget']);
+    const line = rows[header + 1]!;
+    expect(line[0]).toBe('Diagnostic communautaire');
+    expect(line[1]).toBe('N°4 – contextes sociaux, économiques ou prise en compte de certains milieux : l’école et le travail, quartiers précarisés');
+    expect(line[4]).toEqual(new Date('2025-01-15T00:00:00Z'));
+    expect(line[6]).toBe(2500);
+
+    const pdf = await t.as('dics').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.pdf`);
+    expect(pdf.status).toBe(200);
+    const text = pdfPages(savePdf(new Uint8Array(await pdf.arrayBuffer()), 'form-application')).join('\n');
+    for (const expected of [
+      'Demande de projet de santé communautaire',
+      '2. Nature de la reconnaissance',
+      'Diagnostic communautaire',
+      '€ 2.500,00',
+      'So.F.I.E. (entreprise d’insertion)',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('reads an edited export back: a preview of each changed value, then applied with the document’s version', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: TEST_KIND, title: 'Suivi 2025' } }))).body;
+    const documentParam = { ...t.param, documentId: doc.id };
+    const suivis = (doc.data.partenaires!.suivis as Record<string, unknown>[]).slice(0, 2);
+    suivis[0] = { ...suivis[0], remarques: ['=1+1'], versements: [{ date: '2025-02-01', montant: 250_000, objet: 'Première tranche' }] };
+    const data = { general: { responsable: 'M. Lambert', dateBilan: '2025-03-31', priorite: 'haute' }, partenaires: { suivis } };
+    expect((await reply(t.forPlan()[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+
+    const exported = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await exported.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const sheet = wb.worksheets[0]!;
+    const rowOf = (label: string, nth = 0) => {
+      const rows: ExcelJS.Row[] = [];
+      sheet.eachRow((row) => {
+        if (row.getCell(2).value === label) rows.push(row);
+      });
+      return rows[nth]!;
+    };
+    rowOf('Responsable du suivi').getCell(3).value = 'Mme Dupont';
+    rowOf('Priorité').getCell(3).value = 'Basse';
+    rowOf('Convention signée', 1).getCell(3).value = 'Oui';
+    const versement = sheet.getRow(rowOf('Date').number + 1);
+    versement.getCell(3).value = 2600.5;
+    const edited = new Uint8Array(await wb.xlsx.writeBuffer());
+
+    const send = (fields: Record<string, string>, bytes = edited) => {
+      const form = new FormData();
+      form.set('file', new File([bytes], 'suivi.xlsx'));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      return t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/import.xlsx`, { method: 'POST', body: form });
+    };
+    const preview = await send({});
+    expect(preview.status, await preview.clone().text()).toBe(200);
+    const body = (await preview.json()) as { fingerprint: string; changes: { label: string; before: string; after: string }[] };
+    expect(body.fingerprint).toBe('1');
+    expect(body.changes.map((c) => [c.before, c.after])).toEqual([
+      ['M. Lambert', 'Mme Dupont'],
+      ['Haute', 'Basse'],
+      ['€ 2.500,00', '€ 2.600,50'],
+      ['', 'Oui'],
+    ]);
+    expect((await reply(t.forPlan()[':documentId'].$get({ param: documentParam }))).body.version).toBe(1);
+
+    const applied = await send({ apply: 'true', fingerprint: body.fingerprint });
+    expect(applied.status).toBe(200);
+    const stored = (await reply(t.forPlan()[':documentId'].$get({ param: documentParam }))).body;
+    expect(stored.version).toBe(2);
+    expect(stored.data.general).toMatchObject({ responsable: 'Mme Dupont', priorite: 'basse' });
+    const storedSuivis = stored.data.partenaires!.suivis as Record<string, unknown>[];
+    expect(storedSuivis[0]).toMatchObject({ remarques: ['=1+1'], versements: [{ montant: 260_050 }] });
+    expect(storedSuivis[1]).toMatchObject({ convention: true });
+    const history = await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: t.param, query: {} }));
+    expect(history.body[0]).toMatchObject({ origin: 'import', summary: 'Formulaire « Suivi 2025 » modifié' });
+
+    const stale = await send({ apply: 'true', fingerprint: '1' });
+    expectApiError({ status: stale.status, body: await stale.json() }, 409, 'conflict');
+    rowOf('Date du bilan').getCell(3).value = 'bientôt';
+    const refused = await send({}, new Uint8Array(await wb.xlsx.writeBuffer()));
+    const error = expectApiError({ status: refused.status, body: await refused.json() }, 400, 'validation');
+    expect(error.issues[0]!.path).toMatch(/^Suivi des partenaires .*!C\d+$/);
+  });
+
+  it('holds the Waremme evaluation: six working groups typed from the source document, exported one block per group', async () => {
+    const t = setup();
+    const doc = (await reply(t.forPlan().$post({ param: t.param, json: { kind: EVALUATION, title: 'Pacte de coordination — évaluation à 6 mois' } }))).body;
+    const names = [
+      'Maillage social',
+      'Opérations collectives « Vivre ensemble »',
+      'Prévention jeunesse',
+      'Autour des familles',
+      'Lutte contre la solitude et l’exclusion sociale',
+      'Insertion socio-professionnelle',
+    ];
+    const groupes = names.map((nom) => ({ nom, objectifs: [], difficultes: [], resultats: [], propositions: [] })) as Record<string, unknown>[];
+    groupes[0] = {
+      ...groupes[0],
+      objectifs: [
+        'Lutter contre le décrochage socio-scolaire des jeunes étudiants (et les situations de détresse familiale) par une meilleure coordination de l’aide individuelle.',
+      ],
+      resultats: ['Mise en évidence des attentes et réticences des uns et des autres.', 'Ouverture de l’Espace Tremplin (service d’accrochage scolaire).'],
+      propositions: ['Poursuite des concertations spontanées au cas par cas.'],
+    };
+    const data = {
+      origines: { periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme…' },
+      evaluation: { groupes },
+      conclusions: { conclusions: ['Le caractère transversal des actions visées par le pacte se confirme.'] },
+    };
+    const saved = await reply(t.forPlan()[':documentId'].$put({ param: { ...t.param, documentId: doc.id }, json: { version: 0, data } }));
+    expect(saved.status).toBe(200);
+    expect((saved.body.data.evaluation!.groupes as { nom: string }[]).map((g) => g.nom)).toEqual(names);
+    const xlsx = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    const texts: unknown[] = [];
+    wb.worksheets[0]!.eachRow((row) => texts.push(row.getCell(2).value));
+    expect(texts.filter((v) => typeof v === 'string' && v.startsWith('Groupe de travail '))).toEqual(
+      names.map((n, i) => `Groupe de travail ${i + 1} « ${n} »`),
+    );
+  });
+});
