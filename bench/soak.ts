@@ -9,8 +9,8 @@
  *
  * Settings (environment): SOAK_REQUESTS (20 000), SOAK_CONCURRENCY (8), SOAK_IDLE_SECONDS (45), SOAK_SEED (1),
  * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, one more full garbage
- * collection in the server, to tell garbage V8 has not collected from memory held), SOAK_HEAP=1 (a heap snapshot of
- * the server after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
+ * collection in the server, to tell garbage V8 has not collected from memory held), SOAK_HEAP=1 (heap snapshots of
+ * the server at the start and after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
  * Nothing is asserted: figures for the README.
  */
 import { spawn } from 'node:child_process';
@@ -57,6 +57,11 @@ await new Promise<void>((resolve, reject) => {
 });
 const base = `http://127.0.0.1:${port}`;
 const pid = child.pid!;
+// A server that stops during the run ends the bench with what it said.
+child.once('exit', (code, signal) => {
+  console.log(`Le serveur s'est arrêté pendant le soak (code ${code}, signal ${signal}) :\n${serverErrors.join('').slice(-4000)}`);
+  process.exit(1);
+});
 
 type Status = { rss: number; hwm: number };
 function status(): Status {
@@ -326,6 +331,11 @@ if (WARMUP) {
 }
 const before = status();
 if (WARMUP) line('au départ (chaud)', before, probe(), cold);
+if (process.env.SOAK_HEAP === '1') {
+  // A first snapshot at the start, to compare with the one after the idle period (its own memory counts in what follows).
+  writeFileSync(`${probeFile}.heap`, '');
+  await sleep(20_000);
+}
 
 const counts = new Map<string, Map<number, number>>();
 const times = new Map<string, number>();
@@ -407,6 +417,7 @@ if (process.env.SOAK_HEAP === '1') {
 }
 if (serverErrors.length) console.log(`\nErreurs du serveur (${serverErrors.length}) :\n${serverErrors.slice(0, 5).join('').slice(0, 2000)}`);
 
+child.removeAllListeners('exit');
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 if (process.env.SOAK_HEAP !== '1') rmSync(dataDir, { recursive: true, force: true });

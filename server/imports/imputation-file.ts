@@ -11,7 +11,8 @@ import { IMPUTATION_NATURE_LABELS, IMPUTATION_NATURES, ImputationFieldsSchema, t
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
-import { MAX_CELL_TEXT, openWorkbook } from './xlsx.ts';
+import { MAX_CELL_TEXT } from './xlsx.ts';
+import { readWorkbookFile, type SheetSnapshot, type WorkbookFileRead } from './workbook-file.ts';
 
 /**
  * Reads a file of amounts booked in the municipal accounts (E-compte imputations), CSV or XLSX, into validated
@@ -38,7 +39,15 @@ export const IMPUTATION_FILE_ALIASES: Record<ImputationFileColumn, readonly stri
   nature: ['Nature (facultative)'],
 };
 
-export async function readImputationFile(bytes: Uint8Array, programme: Programme): Promise<ImputationFileRead> {
+/**
+ * `readWorkbook` reads an XLSX upload into its snapshot: in this thread by default, in the reading thread from the
+ * import service (server/workers/workbook-reader.ts).
+ */
+export async function readImputationFile(
+  bytes: Uint8Array,
+  programme: Programme,
+  readWorkbook: (bytes: Uint8Array) => Promise<WorkbookFileRead> = readWorkbookFile,
+): Promise<ImputationFileRead> {
   const format = isZip(bytes) ? 'xlsx' : 'csv';
   const refuse = (message: string): ImputationFileRead => ({ format, lines: [], problems: [{ line: null, column: null, message }] });
 
@@ -49,9 +58,9 @@ export async function readImputationFile(bytes: Uint8Array, programme: Programme
 
   let records: Row[];
   if (format === 'xlsx') {
-    const opened = await openWorkbook(bytes);
+    const opened = await readWorkbook(bytes);
     if ('problem' in opened) return refuse(opened.problem);
-    const sheet = opened.workbook.worksheets[0];
+    const sheet = opened.snapshot.sheets[0];
     if (!sheet) return refuse('Le classeur ne contient aucune feuille');
     records = sheetRows(sheet);
   } else {
@@ -470,20 +479,9 @@ function parseCsv(text: string, delimiter: string): { rows: Row[]; problem: { li
 
 // ——— XLSX ———————————————————————————————————————————————————————————————————————————————————————————————————————
 
-function sheetRows(sheet: ExcelJS.Worksheet): Row[] {
-  const rows: Row[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: Cell[] = [];
-    for (let c = 1; c <= row.cellCount; c++) {
-      const cell = row.getCell(c);
-      const value = cell.value;
-      // exceljs's `value` drops a falsy formula result (0, "", FALSE): `result` keeps it.
-      const isFormula = value !== null && typeof value === 'object' && ('formula' in value || 'sharedFormula' in value);
-      cells.push(cellOfValue(isFormula ? { formula: '', result: cell.result as ExcelJS.CellFormulaValue['result'] } : value));
-    }
-    rows.push({ line: rowNumber, cells });
-  });
-  return rows;
+/** The rows with values of the sheet (a formula's value keeps its stored result, even a falsy one: workbook-file.ts). */
+function sheetRows(sheet: SheetSnapshot): Row[] {
+  return sheet.rows.map((row) => ({ line: row.number, cells: row.values.map(cellOfValue) }));
 }
 
 /** Every shape exceljs gives a cell value, reduced to text or number: a formula gives its stored result. */

@@ -1,11 +1,11 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { formatDate, parseDate } from '../../schemas/dates.ts';
 import { NO, YES } from '../../schemas/enums.ts';
 import { formatBelgianNumber, parseBelgianNumber } from '../../schemas/numbers.ts';
 import { readSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 import { KEY_COLUMN, address, type Binding, type Codec, type LayoutCell, type WorkbookLayout } from '../reports/layout/model.ts';
 import { READ_ONLY_SHEETS } from '../reports/workbook-layout.ts';
-import { checkWorkbookArchive, WORKBOOK_LIMITS, type WorkbookLimits } from './zip-guard.ts';
+import { SheetReader, type WorkbookSnapshot } from './workbook-file.ts';
 
 /**
  * Reads an exported workbook back through the layout it was written with: each input cell is found by its sheet
@@ -19,34 +19,19 @@ export type ReadValue = { sheet: string; cell: string; binding: Binding; value: 
 /** Excel's own limit for the text of one cell. */
 export const MAX_CELL_TEXT = 32_767;
 
-/**
- * Opens the bytes as a workbook, or answers why not (not a ZIP, a ZIP bomb, too many rows or cells, links, connections,
- * macros…: see zip-guard.ts). exceljs reads the parts the guard has unpacked and checked, never the upload itself.
- */
-export async function openWorkbook(bytes: Uint8Array, limits: WorkbookLimits = WORKBOOK_LIMITS): Promise<{ workbook: ExcelJS.Workbook } | { problem: string }> {
-  const checked = await checkWorkbookArchive(bytes, limits);
-  if ('problem' in checked) return checked;
-  const workbook = new ExcelJS.Workbook();
-  try {
-    // exceljs reads an ArrayBuffer (its typings call it Buffer): the stored archive of the checked parts.
-    const { stored } = checked;
-    await workbook.xlsx.load(stored.buffer.slice(stored.byteOffset, stored.byteOffset + stored.byteLength) as ArrayBuffer);
-  } catch {
-    return { problem: "Le fichier n'a pas pu être lu comme un classeur XLSX (fichier endommagé ou d'un autre format)" };
-  }
-  return { workbook };
-}
-
 /** The sheets the export writes for reading only (synthesis, finance, checks, review annexes): skipped. */
 const READ_ONLY = new Set(READ_ONLY_SHEETS);
 
-/** Every bound value of the layout as found in the workbook, and every problem met on the way. */
-export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookLayout): { values: ReadValue[]; problems: WorkbookProblem[] } {
+/**
+ * Every bound value of the layout as found in the workbook (read by workbook-file.ts, in its thread), and every
+ * problem met on the way.
+ */
+export function readWorkbookValues(workbook: WorkbookSnapshot, layout: WorkbookLayout): { values: ReadValue[]; problems: WorkbookProblem[] } {
   const values: ReadValue[] = [];
   const problems: WorkbookProblem[] = [];
-  const byKey = new Map<string, ExcelJS.Worksheet>();
-  for (const ws of workbook.worksheets) {
-    const key = textOf(ws.getCell(1, KEY_COLUMN).value);
+  const byKey = new Map<string, SheetReader>();
+  for (const ws of workbook.sheets.map((sheet) => new SheetReader(sheet))) {
+    const key = textOf(ws.value(1, KEY_COLUMN));
     if (key && layout.sheets.some((s) => s.key === key)) byKey.set(key, ws);
     else if (key.startsWith('plan:'))
       problems.push({ sheet: ws.name, cell: null, message: "Ce classeur a été exporté d'un autre plan : importez-le dans le plan dont il vient" });
@@ -68,10 +53,10 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
       continue;
     }
     const rowOfKey = new Map<string, number>();
-    ws.getColumn(KEY_COLUMN).eachCell({ includeEmpty: false }, (cell, rowNumber) => {
-      const key = textOf(cell.value);
+    for (const { row: rowNumber, value } of ws.column(KEY_COLUMN)) {
+      const key = textOf(value);
       if (key) rowOfKey.set(key, rowNumber);
-    });
+    }
     const expected = new Set<string>();
     for (const row of sheet.rows) {
       const bound = row.cells.filter((c) => c.bind);
@@ -88,7 +73,7 @@ export function readWorkbookValues(workbook: ExcelJS.Workbook, layout: WorkbookL
       }
       for (const c of bound) {
         const ref = address(c.col, rowNumber);
-        const decoded = decodeCell(ws.getCell(ref).value, c.bind!, layout, c.value);
+        const decoded = decodeCell(ws.value(rowNumber, c.col), c.bind!, layout, c.value);
         if ('problem' in decoded) problems.push({ sheet: ws.name, cell: ref, message: `${c.bind!.label} : ${decoded.problem}` });
         else values.push({ sheet: ws.name, cell: ref, binding: c.bind!, value: decoded.value });
       }

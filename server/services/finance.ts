@@ -33,6 +33,7 @@ import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
 import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { readImputationFile } from '../imports/imputation-file.ts';
+import { sharedWorkbookReader, type WorkbookReader } from '../workers/workbook-reader.ts';
 import type { CreateImputationBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
 import { mutatePlan, orderedIds, requireVersion, requireWritable } from './mutate.ts';
@@ -187,13 +188,15 @@ function previewOf(plan: Plan, format: 'csv' | 'xlsx', read: { line: number; fie
  * A file with any bad line is refused whole, each problem named by its line number and column.
  */
 export async function importImputationFile(
-  ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
+  ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null; reader?: WorkbookReader },
 ): Promise<ImputationImportPreview | ImputationImportResult> {
   const programme = programmeOf(ctx, ctx.db, ctx.planId);
   if (ctx.apply && !ctx.fingerprint) {
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
   }
-  const read = await readImputationFile(ctx.bytes, programme);
+  // A workbook is checked and read in the reading thread (server/workers/workbook-reader.ts), a CSV here.
+  const reader = ctx.reader ?? sharedWorkbookReader();
+  const read = await readImputationFile(ctx.bytes, programme, (bytes) => reader.read(bytes));
   if (read.problems.length) throw fileProblemsError(read.problems);
   const kind = porteurKindOfPlan(ctx.db, ctx.planId);
   const misbooked = read.lines.flatMap(({ line, fields }) => {

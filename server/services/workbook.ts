@@ -10,7 +10,8 @@ import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { computeImportChanges } from '../imports/plan-changes.ts';
 import { idPathOf } from '../../schemas/plan-path.ts';
-import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
+import { readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
+import { sharedWorkbookReader, type WorkbookReader } from '../workers/workbook-reader.ts';
 import { mutatePlan } from './mutate.ts';
 import { readReviewThreads } from './review.ts';
 import { EMPTY_REVIEW_ANNEX } from '../../schemas/submission.ts';
@@ -84,13 +85,14 @@ export async function exportPlanWorkbook(
 /**
  * Reads an edited export of the plan: answers the preview (every changed value, each with its refusal when the
  * person's role may not write it), or with `apply` writes all the applicable changes in one transaction when the
- * plan still has the preview's fingerprint. A refused change is reported, never written.
+ * plan still has the preview's fingerprint. A refused change is reported, never written. The file is checked and read
+ * in the reading thread (`reader`, the server's by default: server/workers/workbook-reader.ts).
  */
 export async function importPlanWorkbook(
-  ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null },
+  ctx: ServiceContext & { planId: string; bytes: Uint8Array; apply: boolean; fingerprint: string | null; reader?: WorkbookReader },
 ): Promise<ImportPreview | ImportResult> {
   requirePlanRow(ctx.db, ctx.planId);
-  const opened = await openWorkbook(ctx.bytes);
+  const opened = await (ctx.reader ?? sharedWorkbookReader()).read(ctx.bytes);
   if ('problem' in opened) throw new ValidationError(opened.problem, [{ path: 'file', message: opened.problem }]);
   if (ctx.apply && !ctx.fingerprint)
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
@@ -100,7 +102,7 @@ export async function importPlanWorkbook(
     const plan = readPlan(db, ctx.planId);
     const input = gatherWorkbookInput(ctx, plan);
     const layout = buildWorkbookLayout(input);
-    const read = readWorkbookValues(opened.workbook, layout);
+    const read = readWorkbookValues(opened.snapshot, layout);
     if (read.problems.length) throw problemsError(read.problems);
     const all = computeImportChanges(plan, input.programme, read.values);
     if (all.problems.length) throw problemsError(all.problems);
