@@ -3,7 +3,8 @@ import { formDataSchema, isBlankValue, type FormData, type FormDocument } from '
 import { setValueAtPath, splitPath, valueAtPath } from '../../schemas/plan-path.ts';
 import type { ImportChange, ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
-import { openWorkbook, readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
+import { readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
+import { sharedWorkbookReader } from '../workers/workbook-reader.ts';
 import { displayValue } from '../reports/layout/model.ts';
 import type { ServiceContext } from './context.ts';
 import { formExportSources } from './form-exports.ts';
@@ -59,13 +60,14 @@ function problemsError(problems: WorkbookProblem[]): ValidationError {
 export async function importFormDocumentXlsx(
   ctx: ServiceContext & { planId: string; documentId: string; bytes: Uint8Array; apply: boolean; fingerprint?: string | undefined },
 ): Promise<ImportPreview | ImportResult> {
-  const opened = await openWorkbook(ctx.bytes);
+  // Read in the uploads' thread, as the plan's workbook is (server/workers/workbook-reader.ts).
+  const opened = await sharedWorkbookReader().read(ctx.bytes);
   if ('problem' in opened) throw new ValidationError(opened.problem, [{ path: 'file', message: opened.problem }]);
   if (ctx.apply && !ctx.fingerprint) {
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
   }
   const { document, definition, form, ficheIdOf } = formExportSources(ctx);
-  const read = readWorkbookValues(opened.workbook, form.layout);
+  const read = readWorkbookValues(opened.snapshot, form.layout);
   if (read.problems.length) throw problemsError(read.problems);
   const data = structuredClone(document.data) as FormData;
   const changes: ImportChange[] = [];
