@@ -150,6 +150,23 @@ export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
   );
 }
 
+/** An archive of these parts, in this order, each deflated by Node's native zlib at `level` (1: fastest). */
+export function writeDeflatedZip(parts: readonly { name: string; data: Uint8Array }[], level = 6): Uint8Array {
+  const encoder = new TextEncoder();
+  return assembleZip(
+    parts.map((part) => ({
+      name: encoder.encode(part.name),
+      data: deflateRawSync(part.data, { level }),
+      method: 8,
+      flags: 0x0800, // UTF-8 names
+      time: 0,
+      date: 0,
+      crc32: crc32(part.data) >>> 0,
+      size: part.data.length,
+    })),
+  );
+}
+
 /** A stored (uncompressed) archive of these parts, in this order: what a reader opens without inflating anything. */
 export function writeStoredZip(parts: readonly { name: string; data: Uint8Array }[]): Uint8Array {
   const encoder = new TextEncoder();
