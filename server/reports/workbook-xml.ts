@@ -24,12 +24,12 @@ export function spreadsheetText(text: string | null | undefined): string {
 }
 
 /** One part of the package: its path in the archive and its XML. */
-type XmlPart = { name: string; xml: string };
+export type XmlPart = { name: string; xml: string };
 
-const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+export const MAIN_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+export const REL_NS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 const PKG_REL_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
-const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+export const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 /** Text or attribute value escaped for XML. */
@@ -108,7 +108,7 @@ class StyleTable {
     }
     const numFmts = [...this.customFormats].map(([code, id]) => `<numFmt numFmtId="${id}" formatCode="${xmlText(code)}"/>`);
     return (
-      `${HEAD}<styleSheet xmlns="${MAIN_NS}">` +
+      `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}">` +
       (numFmts.length ? `<numFmts count="${numFmts.length}">${numFmts.join('')}</numFmts>` : '') +
       `<fonts count="${fonts.length}">${fonts.join('')}</fonts>` +
       `<fills count="${fills.length}">${fills.join('')}</fills>` +
@@ -149,7 +149,7 @@ class SharedStrings {
 
   toXml(): string {
     const items = this.list.map((t) => `<si><t xml:space="preserve">${xmlText(t)}</t></si>`);
-    return `${HEAD}<sst xmlns="${MAIN_NS}" count="${this.count}" uniqueCount="${this.list.length}">${items.join('')}</sst>`;
+    return `${XML_HEAD}<sst xmlns="${MAIN_NS}" count="${this.count}" uniqueCount="${this.list.length}">${items.join('')}</sst>`;
   }
 }
 
@@ -175,7 +175,7 @@ function contentOf(cell: LayoutCell, strings: SharedStrings): { content: string;
   }
   if (cell.link !== undefined) {
     const [sheet, ref = 'A1'] = cell.link.split('!');
-    return { content: `<v>${strings.idOf(spreadsheetText(String(cell.value ?? '')))}</v>`, type: 's', link: `'${sheet!.replaceAll("'", "''")}'!${ref}` };
+    return { content: `<v>${strings.idOf(spreadsheetText(String(cell.value ?? '')))}</v>`, type: 's', link: `${quotedSheetName(sheet!)}!${ref}` };
   }
   const v = cell.value;
   if (typeof v === 'string') return { content: `<v>${strings.idOf(spreadsheetText(v))}</v>`, type: 's' };
@@ -283,7 +283,7 @@ function sheetXml(sheet: SheetLayout, styles: StyleTable, strings: SharedStrings
   if (sheet.widths.length < KEY_COLUMN) widths.unshift(`<col min="${KEY_COLUMN}" max="${KEY_COLUMN}" width="9" hidden="1" customWidth="1"/>`);
 
   return (
-    `${HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
+    `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}">` +
     '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
     `<dimension ref="A1:${columnLetter(maxCol)}${maxRow}"/>` +
     `<sheetViews><sheetView${selected ? ' tabSelected="1"' : ''} showGridLines="0" workbookViewId="0">${pane}</sheetView></sheetViews>` +
@@ -317,7 +317,7 @@ function listsSheetXml(lists: Record<string, readonly string[]>, strings: Shared
     if (xml) rows.push(`<row r="${r + 1}">${xml}</row>`);
   }
   return (
-    `${HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews><sheetView workbookViewId="0"/></sheetViews>` +
+    `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews><sheetView workbookViewId="0"/></sheetViews>` +
     `<sheetFormatPr defaultRowHeight="15"/><sheetData>${rows.join('')}</sheetData>` +
     '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
   );
@@ -343,55 +343,92 @@ export function workbookParts(layout: WorkbookLayout, listsSheet: string, genera
   const sheets = [
     ...layout.sheets.map((s, i) => ({
       name: s.name,
-      frozenRows: s.frozenRows,
       hidden: false,
+      definedNames: s.frozenRows > 0 ? [printTitles(s.name, s.frozenRows)] : [],
       xml: sheetXml(s, styles, strings, { listRanges, selected: i === 0 }),
     })),
-    { name: listsSheet, frozenRows: 0, hidden: true, xml: listsSheetXml(layout.lists, strings) },
+    { name: listsSheet, hidden: true, definedNames: [], xml: listsSheetXml(layout.lists, strings) },
   ];
-  const sheetPart = (i: number) => `xl/worksheets/sheet${i + 1}.xml`;
-  const quoted = (name: string) => `'${name.replaceAll("'", "''")}'`;
-  const printTitles = sheets
-    .map((s, i) =>
-      s.frozenRows > 0 ? `<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(`${quoted(s.name)}!$1:$${s.frozenRows}`)}</definedName>` : '',
+  const parts = packageParts({ title: layout.title, sheets, sharedStrings: true, generatedAt });
+  return [
+    ...parts,
+    ...sheets.map((s, i) => ({ name: sheetPartName(i), xml: s.xml })),
+    // Written after the sheets, which fill them.
+    { name: 'xl/styles.xml', xml: styles.toXml() },
+    { name: 'xl/sharedStrings.xml', xml: strings.toXml() },
+  ];
+}
+
+/** A sheet's name as formulas and defined names quote it: `'Fiche plan'`. */
+export function quotedSheetName(name: string): string {
+  return `'${name.replaceAll("'", "''")}'`;
+}
+
+/** The rows printed at the top of every page of a sheet. */
+function printTitles(sheet: string, rows: number): DefinedName {
+  return { name: '_xlnm.Print_Titles', value: `${quotedSheetName(sheet)}!$1:$${rows}` };
+}
+
+/** A defined name of one sheet (print titles, the autofilter's range). */
+export type DefinedName = { name: string; value: string; hidden?: boolean };
+
+/** The path of the `index`-th sheet's part in the archive. */
+export function sheetPartName(index: number): string {
+  return `xl/worksheets/sheet${index + 1}.xml`;
+}
+
+/**
+ * The parts every XLSX package has besides its sheets, styles and shared strings: content types, relationships,
+ * the workbook (sheets in order, their defined names, recalculation on open) and the document properties.
+ */
+export function packageParts(options: {
+  title: string | null;
+  sheets: readonly { name: string; hidden: boolean; definedNames: readonly DefinedName[] }[];
+  sharedStrings: boolean;
+  generatedAt: Date;
+}): XmlPart[] {
+  const { sheets, sharedStrings, generatedAt } = options;
+  const definedNames = sheets
+    .flatMap((s, i) =>
+      s.definedNames.map((d) => `<definedName name="${d.name}" localSheetId="${i}"${d.hidden ? ' hidden="1"' : ''}>${xmlText(d.value)}</definedName>`),
     )
     .join('');
   const workbook =
-    `${HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>` +
+    `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><workbookPr/><bookViews><workbookView activeTab="0"/></bookViews><sheets>` +
     sheets.map((s, i) => `<sheet name="${xmlText(s.name)}" sheetId="${i + 1}"${s.hidden ? ' state="hidden"' : ''} r:id="rId${i + 1}"/>`).join('') +
-    `</sheets>${printTitles ? `<definedNames>${printTitles}</definedNames>` : ''}<calcPr calcId="171027" fullCalcOnLoad="1"/></workbook>`;
+    `</sheets>${definedNames ? `<definedNames>${definedNames}</definedNames>` : ''}<calcPr calcId="171027" fullCalcOnLoad="1"/></workbook>`;
   const rel = (id: string, type: string, target: string) => `<Relationship Id="${id}" Type="${REL_NS}/${type}" Target="${target}"/>`;
   const workbookRels =
-    `${HEAD}<Relationships xmlns="${PKG_REL_NS}">` +
+    `${XML_HEAD}<Relationships xmlns="${PKG_REL_NS}">` +
     sheets.map((_, i) => rel(`rId${i + 1}`, 'worksheet', `worksheets/sheet${i + 1}.xml`)).join('') +
     rel(`rId${sheets.length + 1}`, 'styles', 'styles.xml') +
-    rel(`rId${sheets.length + 2}`, 'sharedStrings', 'sharedStrings.xml') +
+    (sharedStrings ? rel(`rId${sheets.length + 2}`, 'sharedStrings', 'sharedStrings.xml') : '') +
     '</Relationships>';
   const type = (part: string, contentType: string) => `<Override PartName="/${part}" ContentType="application/vnd.openxmlformats-${contentType}"/>`;
   const contentTypes =
-    `${HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+    `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
     type('xl/workbook.xml', 'officedocument.spreadsheetml.sheet.main+xml') +
-    sheets.map((_, i) => type(sheetPart(i), 'officedocument.spreadsheetml.worksheet+xml')).join('') +
+    sheets.map((_, i) => type(sheetPartName(i), 'officedocument.spreadsheetml.worksheet+xml')).join('') +
     type('xl/styles.xml', 'officedocument.spreadsheetml.styles+xml') +
-    type('xl/sharedStrings.xml', 'officedocument.spreadsheetml.sharedStrings+xml') +
+    (sharedStrings ? type('xl/sharedStrings.xml', 'officedocument.spreadsheetml.sharedStrings+xml') : '') +
     type('docProps/core.xml', 'package.core-properties+xml') +
     type('docProps/app.xml', 'officedocument.extended-properties+xml') +
     '</Types>';
   const rootRels =
-    `${HEAD}<Relationships xmlns="${PKG_REL_NS}">` +
+    `${XML_HEAD}<Relationships xmlns="${PKG_REL_NS}">` +
     rel('rId1', 'officeDocument', 'xl/workbook.xml') +
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>' +
     rel('rId3', 'extended-properties', 'docProps/app.xml') +
     '</Relationships>';
   const when = `${generatedAt.toISOString().slice(0, 19)}Z`;
   const core =
-    `${HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"` +
+    `${XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"` +
     ' xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">' +
-    `<dc:creator>Cohésio</dc:creator><dc:title>${xmlText(layout.title)}</dc:title>` +
+    `<dc:creator>Cohésio</dc:creator>${options.title === null ? '' : `<dc:title>${xmlText(options.title)}</dc:title>`}` +
     `<dcterms:created xsi:type="dcterms:W3CDTF">${when}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">${when}</dcterms:modified>` +
     '</cp:coreProperties>';
-  const app = `${HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Cohésio</Application></Properties>`;
+  const app = `${XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>Cohésio</Application></Properties>`;
   return [
     { name: '[Content_Types].xml', xml: contentTypes },
     { name: '_rels/.rels', xml: rootRels },
@@ -399,9 +436,5 @@ export function workbookParts(layout: WorkbookLayout, listsSheet: string, genera
     { name: 'docProps/app.xml', xml: app },
     { name: 'xl/workbook.xml', xml: workbook },
     { name: 'xl/_rels/workbook.xml.rels', xml: workbookRels },
-    ...sheets.map((s, i) => ({ name: sheetPart(i), xml: s.xml })),
-    // Written after the sheets, which fill them.
-    { name: 'xl/styles.xml', xml: styles.toXml() },
-    { name: 'xl/sharedStrings.xml', xml: strings.toXml() },
   ];
 }
