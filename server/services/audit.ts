@@ -47,28 +47,10 @@ export function appendAudit(
     reason: ctx.reason ?? null,
     summary: entry.summary ?? null,
   });
-  // A whole import can change tens of thousands of values: prepared statements of one and of VALUES_PER_INSERT
-  // values, run in the caller's transaction (one statement per hundred values costs a quarter of one per value).
+  // A whole import can change tens of thousands of values: one prepared statement, run per value (same transaction).
   const json = (v: FlatValue) => (v === null ? null : JSON.stringify(v));
-  const values = entry.values ?? [];
-  const changeId = row!.id;
-  let i = 0;
-  for (; i + VALUES_PER_INSERT <= values.length; i += VALUES_PER_INSERT) {
-    const params: unknown[] = [];
-    for (let k = i; k < i + VALUES_PER_INSERT; k++) {
-      const v = values[k]!;
-      params.push(changeId, planId, v.path, v.label, json(v.old), json(v.new));
-    }
-    st.insertValues.run(params);
-  }
-  for (; i < values.length; i++) {
-    const v = values[i]!;
-    st.insertValue.run(changeId, planId, v.path, v.label, json(v.old), json(v.new));
-  }
+  for (const v of entry.values ?? []) st.insertValue.run(row!.id, planId, v.path, v.label, json(v.old), json(v.new));
 }
-
-/** Values written by one statement of a large change (6 parameters each, far below SQLite's limit). */
-const VALUES_PER_INSERT = 100;
 
 /**
  * The trail's statements, prepared once per database: every change writes one entry and reads the plan's
@@ -93,9 +75,6 @@ function prepareAuditStatements(db: Db) {
       .returning({ id: auditChanges.id })
       .prepare(),
     insertValue: db.$client.prepare('insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values (?, ?, ?, ?, ?, ?)'),
-    insertValues: db.$client.prepare(
-      `insert into audit_values (change_id, plan_id, path, label, old_value, new_value) values ${Array(VALUES_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
-    ),
     submissionsOfPlan: db
       .select({ kind: submissions.kind, annee: submissions.annee, numero: submissions.numero, statut: submissions.statut })
       .from(submissions)

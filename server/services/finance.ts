@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { imputationRows, budgetVersions, justifications, plans } from '../db/schema.ts';
-import { preparedPerDatabase, type Db, type DbOrTx } from '../db/open.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
 import {
   IMPUTATION_FILE_COLUMNS,
@@ -240,7 +240,22 @@ export async function importImputationFile(
       .where(and(eq(imputationRows.planId, ctx.planId), inArray(imputationRows.annee, years)))
       .run();
     const kept = plan.imputations.length - replaced.length;
-    insertImputationLines(ctx.db, ctx.planId, kept, added);
+    const insert = db
+      .insert(imputationRows)
+      .values({
+        id: sql.placeholder('id'),
+        planId: ctx.planId,
+        position: sql.placeholder('position'),
+        annee: sql.placeholder('annee'),
+        codeFonctionnel: sql.placeholder('codeFonctionnel'),
+        articleEconomique: sql.placeholder('articleEconomique'),
+        libelle: sql.placeholder('libelle'),
+        montantCents: sql.placeholder('montantCents'),
+        nature: sql.placeholder('nature'),
+        version: 1,
+      })
+      .prepare();
+    added.forEach((l, i) => insert.run({ id: l.id, position: kept + i, ...imputationToRow(l) }));
     touchPlan(db, ctx.planId, nowOf(ctx));
     // The first saved change of a prepared plan makes it the commune's own (as in mutatePlan).
     if (planRow.preparedAt) db.update(plans).set({ preparedAt: null }).where(eq(plans.id, ctx.planId)).run();
@@ -253,36 +268,6 @@ export async function importImputationFile(
     const after = db.select().from(imputationRows).where(eq(imputationRows.planId, ctx.planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut);
     return { ...preview, fingerprint: imputationFileFingerprint(after), applied: true as const };
   });
-}
-
-/** Lines written by one statement of an import (10 parameters each, far below SQLite's limit). */
-const LINES_PER_INSERT = 100;
-
-const IMPUTATION_COLUMNS = 'id, plan_id, position, annee, code_fonctionnel, article_economique, libelle, montant_cents, nature, version';
-const imputationInsertsOf = preparedPerDatabase((db: Db) => ({
-  one: db.$client.prepare(`insert into imputations (${IMPUTATION_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`),
-  many: db.$client.prepare(
-    `insert into imputations (${IMPUTATION_COLUMNS}) values ${Array(LINES_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, 1)').join(', ')}`,
-  ),
-}));
-
-/**
- * Writes an import's lines after the `first` positions (version 1), a hundred per statement, in the caller's
- * transaction (the statements are prepared on `db`, the same connection).
- */
-function insertImputationLines(db: Db, planId: string, first: number, lines: readonly (ImputationFields & { id: string })[]): void {
-  const st = imputationInsertsOf(db);
-  const paramsOf = (l: ImputationFields & { id: string }, i: number) => {
-    const row = imputationToRow(l);
-    return [l.id, planId, first + i, row.annee, row.codeFonctionnel, row.articleEconomique, row.libelle, row.montantCents, row.nature];
-  };
-  let i = 0;
-  for (; i + LINES_PER_INSERT <= lines.length; i += LINES_PER_INSERT) {
-    const params: unknown[] = [];
-    for (let k = i; k < i + LINES_PER_INSERT; k++) params.push(...paramsOf(lines[k]!, k));
-    st.many.run(params);
-  }
-  for (; i < lines.length; i++) st.one.run(paramsOf(lines[i]!, i));
 }
 
 /** How the trail names a line an import removed or added, as `describePath` does: « Imputation E-compte <année> · « <libellé> » ». */
