@@ -114,136 +114,39 @@ export function readLockingSubmission(db: DbOrTx, planId: string, year: number):
 
 /** Assembles the whole plan document from its rows. */
 export function readPlan(db: DbOrTx, planId: string): Plan {
-  const plan = readPlans(db, [planId]).get(planId);
-  if (!plan) throw new NotFoundError(`Plan introuvable : ${planId}`);
-  return plan;
-}
-
-/** The rows of the tables one plan is stored in, read for one plan or for many at once. */
-type StoredPlanRows = {
-  plan: typeof plans.$inferSelect;
-  sections: (typeof planSections.$inferSelect)[];
-  budget: typeof budgets.$inferSelect | undefined;
-  rows: (typeof planRows.$inferSelect)[];
-  transfers: (typeof transfers.$inferSelect)[];
-  actions: (typeof actions.$inferSelect)[];
-  indicators: (typeof indicators.$inferSelect)[];
-  cells: (typeof cells.$inferSelect)[];
-  budgetVersions: (typeof budgetVersions.$inferSelect)[];
-  imputations: (typeof imputationRows.$inferSelect)[];
-  justifications: (typeof justifications.$inferSelect)[];
-};
-
-/**
- * Plans by id, each exactly as `readPlan` reads it, with one query per table for all of them (the region's
- * overview reads its plans in batches this way instead of a dozen queries per plan). Unknown ids are left out.
- */
-export function readPlans(db: DbOrTx, planIds: readonly string[]): Map<string, Plan> {
-  const out = new Map<string, Plan>();
-  const ids = [...new Set(planIds)];
-  if (!ids.length) return out;
-  const stored = new Map<string, StoredPlanRows>();
-  for (const plan of db.select().from(plans).where(inArray(plans.id, ids)).all()) {
-    stored.set(plan.id, {
-      plan,
-      sections: [],
-      budget: undefined,
-      rows: [],
-      transfers: [],
-      actions: [],
-      indicators: [],
-      cells: [],
-      budgetVersions: [],
-      imputations: [],
-      justifications: [],
-    });
-  }
-  if (!stored.size) return out;
-  const found = [...stored.keys()];
-  const of = (planId: string) => stored.get(planId)!;
-  for (const r of db.select().from(planSections).where(inArray(planSections.planId, found)).all()) of(r.planId).sections.push(r);
-  for (const r of db.select().from(budgets).where(inArray(budgets.planId, found)).all()) of(r.planId).budget = r;
-  for (const r of db
-    .select()
-    .from(planRows)
-    .where(inArray(planRows.planId, found))
-    .orderBy(asc(planRows.planId), asc(planRows.collection), asc(planRows.position))
-    .all())
-    of(r.planId).rows.push(r);
-  for (const r of db.select().from(transfers).where(inArray(transfers.planId, found)).orderBy(asc(transfers.planId), asc(transfers.position)).all())
-    of(r.planId).transfers.push(r);
-  const planOfAction = new Map<string, string>();
-  for (const r of db.select().from(actions).where(inArray(actions.planId, found)).orderBy(asc(actions.planId), asc(actions.position)).all()) {
-    of(r.planId).actions.push(r);
-    planOfAction.set(r.id, r.planId);
-  }
-  if (planOfAction.size) {
-    const indicatorRows = db
-      .select({ indicator: indicators })
-      .from(indicators)
-      .innerJoin(actions, eq(actions.id, indicators.actionId))
-      .where(inArray(actions.planId, found))
-      .orderBy(asc(indicators.actionId), asc(indicators.position))
-      .all();
-    for (const { indicator } of indicatorRows) of(planOfAction.get(indicator.actionId)!).indicators.push(indicator);
-  }
-  for (const r of db.select().from(cells).where(inArray(cells.planId, found)).all()) of(r.planId).cells.push(r);
-  for (const r of db
-    .select()
-    .from(budgetVersions)
-    .where(inArray(budgetVersions.planId, found))
-    .orderBy(asc(budgetVersions.planId), asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
-    .all())
-    of(r.planId).budgetVersions.push(r);
-  for (const r of db
-    .select()
-    .from(imputationRows)
-    .where(inArray(imputationRows.planId, found))
-    .orderBy(asc(imputationRows.planId), asc(imputationRows.position))
-    .all())
-    of(r.planId).imputations.push(r);
-  for (const r of db
-    .select()
-    .from(justifications)
-    .where(inArray(justifications.planId, found))
-    .orderBy(asc(justifications.planId), asc(justifications.cle))
-    .all())
-    of(r.planId).justifications.push(r);
-  for (const id of ids) {
-    const rows = stored.get(id);
-    if (rows) out.set(id, assemblePlan(rows));
-  }
-  return out;
-}
-
-/** The plan document of a plan's stored rows (each list in its stored order). */
-function assemblePlan(stored: StoredPlanRows): Plan {
-  const { plan, rows, budget: budgetRow } = stored;
+  const plan = requirePlanRow(db, planId);
+  const sectionRows = db.select().from(planSections).where(eq(planSections.planId, planId)).all();
   const versions = { header: plan.version } as Plan['versions'];
   const sections = {} as Record<SectionKey, unknown>;
   for (const key of SECTION_KEYS) {
     sections[key] = SECTION_SCHEMAS[key].parse({});
     versions[key] = 0;
   }
-  for (const s of stored.sections) {
+  for (const s of sectionRows) {
     sections[s.section] = SECTION_SCHEMAS[s.section].parse(s.data);
     versions[s.section] = s.version;
   }
+  const budgetRow = db.select().from(budgets).where(eq(budgets.planId, planId)).get();
   if (budgetRow) {
     sections.budget = rowToBudget(budgetRow);
     versions.budget = budgetRow.version;
   }
 
+  const rows = db.select().from(planRows).where(eq(planRows.planId, planId)).orderBy(asc(planRows.collection), asc(planRows.position)).all();
   const collections = Object.fromEntries(COLLECTION_KEYS.map((k) => [k, [] as unknown[]])) as Record<CollectionKey, unknown[]>;
   for (const r of rows) {
     const data = COLLECTION_SCHEMAS[r.collection].parse(r.data);
     collections[r.collection].push({ id: r.id, version: r.version, ...data });
   }
 
-  const transferRows = stored.transfers;
-  const actionRows = stored.actions;
-  const indicatorRows = stored.indicators;
-  const cellRows = stored.cells;
+  const transferRows = db.select().from(transfers).where(eq(transfers.planId, planId)).orderBy(asc(transfers.position)).all();
+
+  const actionRows = db.select().from(actions).where(eq(actions.planId, planId)).orderBy(asc(actions.position)).all();
+  const actionIds = actionRows.map((a) => a.id);
+  const indicatorRows = actionIds.length
+    ? db.select().from(indicators).where(inArray(indicators.actionId, actionIds)).orderBy(asc(indicators.actionId), asc(indicators.position)).all()
+    : [];
+  const cellRows = db.select().from(cells).where(eq(cells.planId, planId)).all();
 
   const indicatorCells = new Map<string, Record<string, IndicatorCell>>();
   const repartitionTemps: Record<string, Record<string, number | null>> = {};
@@ -337,16 +240,7 @@ function assemblePlan(stored: StoredPlanRows): Plan {
     consommation,
     repartitionTemps,
     actions: actionList,
-    budgetsAnnuels: stored.budgetVersions.map(budgetVersionOut),
-    imputations: stored.imputations.map(imputationOut),
-    justifications: stored.justifications.map((j) => ({
-      cle: j.cle,
-      texte: j.texte,
-      auteur: j.auteur,
-      justifieLe: j.justifieLe,
-      constat: j.constat,
-      version: j.version,
-    })),
+    ...readFinance(db, planId),
   };
 }
 
@@ -362,6 +256,27 @@ export function budgetVersionOut(v: typeof budgetVersions.$inferSelect): BudgetV
     commentaire: v.commentaire,
     auteur: v.auteur,
     enregistreLe: v.enregistreLe,
+  };
+}
+
+/** The finance officer's records of a plan: budget versions, imputations (in list order), justifications. */
+function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnnuels' | 'imputations' | 'justifications'> {
+  return {
+    budgetsAnnuels: db
+      .select()
+      .from(budgetVersions)
+      .where(eq(budgetVersions.planId, planId))
+      .orderBy(asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
+      .all()
+      .map(budgetVersionOut),
+    imputations: db.select().from(imputationRows).where(eq(imputationRows.planId, planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut),
+    justifications: db
+      .select()
+      .from(justifications)
+      .where(eq(justifications.planId, planId))
+      .orderBy(asc(justifications.cle))
+      .all()
+      .map((j) => ({ cle: j.cle, texte: j.texte, auteur: j.auteur, justifieLe: j.justifieLe, constat: j.constat, version: j.version })),
   };
 }
 

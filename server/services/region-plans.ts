@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { and, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import { actions, auditChanges, deadlineExtensions, organisations, planSummaries, plans, reviewThreads, submissions } from '../db/schema.ts';
+import type { DbOrTx } from '../db/open.ts';
 import { AppError } from '../errors.ts';
 import { computeBudgetFigures } from '../../schemas/budget.ts';
 import { attachJustifications, checkPlan } from '../../schemas/checks.ts';
-import type { Plan } from '../../schemas/plan.ts';
 import { porteurKindOf, porteurTitle } from '../../schemas/porteur.ts';
 import { daysOverdue } from '../../schemas/deadlines.ts';
 import { submissionYears, type Catalogue, type Programme } from '../../schemas/reference.ts';
@@ -22,7 +22,7 @@ import {
 import { renderRegionPlansWorkbook } from '../reports/region-plans-xlsx.ts';
 import { catalogueOf } from '../reference.ts';
 import { nowOf, type ServiceContext } from './context.ts';
-import { readPlans } from './plan-store.ts';
+import { readPlan } from './plan-store.ts';
 import { SUBMISSION_STATUS_COLUMNS } from './submissions.ts';
 import { todayOf } from './context.ts';
 
@@ -70,7 +70,8 @@ function programmeFingerprint(programme: Programme, catalogue: Catalogue): strin
 const contentVersion = sql<number>`coalesce((select max(${auditChanges.id}) from ${auditChanges} where ${auditChanges.planId} = ${plans.id}), 0)`;
 
 /** What the overview's summary of one plan holds, computed from the whole plan by the shared rules. */
-function summarisePlan(plan: Plan, programme: Programme, catalogue: Catalogue): PlanSummaryData {
+export function summarisePlan(db: DbOrTx, planId: string, programme: Programme, catalogue: Catalogue): PlanSummaryData {
+  const plan = readPlan(db, planId);
   const findings = attachJustifications(checkPlan(plan, programme, catalogue), plan.justifications);
   const figures = computeBudgetFigures(plan);
   const chef = plan.equipe.chefDeProjet;
@@ -92,9 +93,6 @@ function summarisePlan(plan: Plan, programme: Programme, catalogue: Catalogue): 
 }
 
 type CachedSummary = { data: PlanSummaryData; computedAt: string };
-
-/** Plans read at once when summaries are computed: few queries, and a few megabytes of plans in memory at a time. */
-const PLANS_PER_READ = 20;
 
 /**
  * The summaries of the plans `planVersions` (plan id → content version): the stored ones still valid (same content
@@ -119,13 +117,7 @@ export function refreshPlanSummaries(ctx: ServiceContext, programme: Programme, 
   const stale = ids.filter((id) => !out.has(id));
   if (!stale.length) return out;
   const computedAt = nowOf(ctx);
-  // The stale plans are read a batch at a time, one query per table for the batch (`readPlans`), and summarised by
-  // the shared rules; a batch bounds the memory of the plans held at once.
-  const fresh: { planId: string; data: PlanSummaryData }[] = [];
-  for (let i = 0; i < stale.length; i += PLANS_PER_READ) {
-    const batch = readPlans(ctx.db, stale.slice(i, i + PLANS_PER_READ));
-    for (const [planId, plan] of batch) fresh.push({ planId, data: summarisePlan(plan, programme, catalogue) });
-  }
+  const fresh = stale.map((planId) => ({ planId, data: summarisePlan(ctx.db, planId, programme, catalogue) }));
   ctx.db.transaction((tx) => {
     for (const { planId, data } of fresh) {
       const values = { planVersion: planVersions.get(planId)!, computedAt, data: JSON.stringify(data) };
