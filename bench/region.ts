@@ -102,7 +102,7 @@ console.log(`Programme ${programmeId}: ${rows.plans.length} plans in the overvie
 const bare = new Hono().get('/bare', (c) => c.json({ ok: true }));
 const baseline = await time('bare Hono route (same process, baseline)', async () => (await bare.request('/bare')).text(), 200);
 const cold = await time(
-  'GET /api/region/plans, cold (every summary computed, plans read 20 at a time)',
+  'GET /api/region/plans, cold (every summary computed)',
   async () => {
     db.delete(planSummaries).run();
     await get(`/api/region/plans?${q}`);
