@@ -3,7 +3,7 @@ import { inertSpreadsheetText } from '../../schemas/spreadsheet-text.ts';
 
 /**
  * The parts of an XLSX file (SpreadsheetML XML) written straight from a workbook layout. Pure: strings in, strings
- * out, no clock (the document date is an argument). Writing the XML ourselves costs a tenth of building exceljs's
+ * out, no clock (the document date is an argument). Writing the XML ourselves costs a quarter of building exceljs's
  * object model and serialising it (the first download of a changed plan was 250 ms, mostly exceljs); exceljs still
  * reads every workbook people send back. User text only ever becomes a shared string, never a formula; formulas come
  * from the layout, each with its computed result so that readers that do not recalculate show the figures.
