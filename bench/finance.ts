@@ -2,7 +2,7 @@
  * `npm run bench:finance`: the finance officer's operations on the Liège sample with a real SQLite file, with a
  * full year of E-compte imputations (the largest file accepted: 5 000 lines). Prints medians; nothing is asserted.
  */
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,13 +25,20 @@ async function time(label: string, fn: () => unknown, before?: () => Promise<voi
   await before?.();
   await fn(); // warm-up
   const xs: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     await before?.();
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await fn();
+    const c = process.cpuUsage(c0);
     xs.push(performance.now() - t0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  console.log(`${label.padEnd(64)} median ${median(xs).toFixed(2).padStart(8)} ms   min ${Math.min(...xs).toFixed(2)} ms   (${RUNS} runs)`);
+  // CPU time of this process beside the wall time: on a shared machine the steadier of the two.
+  console.log(
+    `${label.padEnd(64)} median ${median(xs).toFixed(2).padStart(8)} ms   min ${Math.min(...xs).toFixed(2)} ms   CPU ${median(cpu).toFixed(0)} ms   (${RUNS} runs)`,
+  );
   return median(xs);
 }
 
@@ -39,8 +46,12 @@ const dir = mkdtempSync(join(tmpdir(), 'cohesio-bench-finance-'));
 const db = openDatabase(join(dir, 'bench.sqlite'));
 const reference = loadReference(db);
 const ctx = { db, reference };
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}; load average ${load()}`,
 );
 
 const plan = seedSample(ctx);
@@ -74,6 +85,7 @@ console.log(`  goal ≤ 300 ms: apply ${applyMs.toFixed(0)} ms, preview then app
 await time(`reconciliation of one year (${MAX_IMPUTATION_FILE_LINES} imputations)`, () => getReconciliation({ ...ctx, planId: plan.id, annee: year }));
 await time(`reconciliation of every programme year`, () => getReconciliation({ ...ctx, planId: plan.id }));
 await time(`checks of the plan, reconciliation included`, () => getPlanChecks({ ...ctx, planId: plan.id }));
+console.log(`Load average at the end: ${load()}`);
 console.log(`Peak RSS after the runs: ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
 db.$client.close();
 rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -68,8 +68,12 @@ async function time(label: string, fn: () => unknown, runs = RUNS): Promise<numb
   return m;
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}; load average ${load()}`,
 );
 const file = process.env.BENCH_REGION_DB ?? join(mkdtempSync(join(tmpdir(), 'cohesio-bench-region-')), 'region.sqlite');
 const seeded = existsSync(file);
@@ -97,7 +101,7 @@ console.log(`Programme ${programmeId}: ${rows.plans.length} plans in the overvie
 
 const bare = new Hono().get('/bare', (c) => c.json({ ok: true }));
 const baseline = await time('bare Hono route (same process, baseline)', async () => (await bare.request('/bare')).text(), 200);
-await time(
+const cold = await time(
   'GET /api/region/plans, cold (every summary computed)',
   async () => {
     db.delete(planSummaries).run();
@@ -106,7 +110,7 @@ await time(
   3,
 );
 const warm = await time('GET /api/region/plans, warm (summaries cached)   goal ≤ 300 ms', () => get(`/api/region/plans?${q}`));
-console.log(`  ratio overview / bare route: ${(warm / baseline).toFixed(0)}×`);
+console.log(`  ratio overview / bare route: ${(warm / baseline).toFixed(0)}× warm, ${(cold / baseline).toFixed(0)}× cold`);
 const someId = (rows.plans[0] as { planId: string }).planId;
 await time(
   'GET /api/region/plans after one plan changed (one summary computed)',
@@ -133,4 +137,5 @@ for (const format of ['xlsx', 'csv'] as const) {
     `consolidated ${format.toUpperCase()} (fresh process, 3 runs)${' '.repeat(format === 'csv' ? 22 : 21)} median ${(ms / 1000).toFixed(2)} s, peak RSS ${peak.toFixed(0)} MiB (+${above.toFixed(0)} MiB), ${runs[0]!.rows} rows, ${(runs[0]!.bytes / 2 ** 20).toFixed(1)} MiB   goal ≤ 5 s, ≤ 500 MiB`,
   );
 }
+console.log(`Load average at the end: ${load()}`);
 db.$client.close();

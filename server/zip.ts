@@ -1,4 +1,4 @@
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
 /**
  * The little of the ZIP format that XLSX files need here: reading an archive's central directory, compressing a
@@ -148,6 +148,61 @@ export function deflateStoredZip(bytes: Uint8Array, level = 6): Uint8Array {
       return { name: e.name, data, method: 8, flags: e.flags & ~0x0008, time: e.time, date: e.date, crc32: e.crc32, size: e.size };
     }),
   );
+}
+
+/** An archive of these parts, in this order, each deflated by Node's native zlib at `level` (1: fastest). */
+export function writeDeflatedZip(parts: readonly { name: string; data: Uint8Array }[], level = 6): Uint8Array {
+  return writeZip(parts.map((part) => deflatedPart(part.name, part.data, level)));
+}
+
+/** A part of an archive, its bytes deflated (what `writeZip` assembles). */
+export type DeflatedPart = EntryOut;
+
+/** `data` deflated at `level`, as one part of an archive. */
+export function deflatedPart(name: string, data: Uint8Array, level: number): DeflatedPart {
+  return {
+    name: new TextEncoder().encode(name),
+    data: deflateRawSync(data, { level }),
+    method: 8,
+    flags: 0x0800, // UTF-8 names
+    time: 0,
+    date: 0,
+    crc32: crc32(data) >>> 0,
+    size: data.length,
+  };
+}
+
+/**
+ * A part deflated as its bytes come, chunk by chunk (a large sheet is never held whole, only its compressed bytes):
+ * `write` each chunk, then `finish` gives the part.
+ */
+export function streamedDeflatedPart(name: string, level: number): { write(chunk: Uint8Array): Promise<void>; finish(): Promise<DeflatedPart> } {
+  const deflate = createDeflateRaw({ level });
+  const out: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => out.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    deflate.on('end', resolve);
+    deflate.on('error', reject);
+  });
+  let crc = 0;
+  let size = 0;
+  return {
+    write(chunk) {
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+      return new Promise((resolve, reject) => deflate.write(chunk, (err) => (err ? reject(err) : resolve())));
+    },
+    async finish() {
+      deflate.end();
+      await ended;
+      return { name: new TextEncoder().encode(name), data: Buffer.concat(out), method: 8, flags: 0x0800, time: 0, date: 0, crc32: crc >>> 0, size };
+    },
+  };
+}
+
+/** The archive of these parts, in this order. */
+export function writeZip(parts: readonly DeflatedPart[]): Uint8Array {
+  return assembleZip(parts);
 }
 
 /** A stored (uncompressed) archive of these parts, in this order: what a reader opens without inflating anything. */

@@ -10,7 +10,7 @@ import {
 import { formatPercent } from '../../schemas/numbers.ts';
 import { programmeSpan, type Programme } from '../../schemas/reference.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { runRegionExport, runRegionPivot } from '../workers/region-export-runner.ts';
+import { runRegionExport, runRegionPivot, warmRegionThread } from '../workers/region-export-runner.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readRegionData } from './region-data.ts';
 import { forgetOldJobs } from './job-files.ts';
@@ -33,6 +33,8 @@ function requireKnownProgramme(ctx: Pick<ServiceContext, 'reference'>, programme
 
 function regionDataOf(ctx: Pick<ServiceContext, 'db' | 'reference'>, programme: string): RegionData {
   requireKnownProgramme(ctx, programme);
+  // The thread that will consolidate starts (its TypeScript loader, its modules) while this one reads the plans.
+  warmRegionThread();
   return readRegionData(ctx, programme);
 }
 

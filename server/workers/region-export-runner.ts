@@ -42,6 +42,11 @@ function keepThread(worker: Worker): void {
   idle.push(entry);
 }
 
+/** Starts a consolidation thread now unless one is idle, so that the next task finds it started (or starting). */
+export function warmRegionThread(): void {
+  if (idle.length === 0) keepThread(new Worker(BOOTSTRAP, { eval: true }));
+}
+
 /**
  * Posts `request` to a consolidation thread (a warm one if any); `onMessage` settles with a value, or not (progress).
  * A thread that answered is kept for the next task; one that failed or stopped is ended.
