@@ -220,6 +220,7 @@ const cell = await withPeakRss(async () => {
     cellTimes.push(performance.now() - t0);
     cellParts.push(pool.stats().partsRendered - before);
     if (r.cached) throw new Error(`one-cell run ${i + 1} hit the document cache`);
+    lastInput = input;
   }
 });
 

@@ -47,7 +47,8 @@ const RADAR_MIN_DIMENSIONS = 3;
  * `onSheetLayout` only observes how far pdfmake's layout has come (index of the section being laid out).
  */
 export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void }): TDocumentDefinitions {
-  const { sections, header, footerLeft } = buildPlanSections(input, opts);
+  const { count, section, header, footerLeft } = buildPlanSections(input, opts);
+  const sections = Array.from({ length: count }, (_, i) => section(i));
   const info = planPdfInfo(input, opts.generatedAt);
   return {
     ...documentFrame(header),
@@ -57,8 +58,11 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
   };
 }
 
-/** One part of the PDF rendered on its own: the cover, or one printed section (fiche plan, finance, a fiche, an annex). */
-export type PlanPdfPart = { landscape: boolean; doc: TDocumentDefinitions };
+/**
+ * One part of the PDF rendered on its own: the cover, or one printed section (fiche plan, finance, a fiche, an
+ * annex); its definition is built when first asked for (a thread rendering one part builds that one only).
+ */
+export type PlanPdfPart = { readonly landscape: boolean; readonly doc: TDocumentDefinitions };
 
 /**
  * The same document as `buildPlanPdf`, cut into parts rendered one by one and assembled (assemble.ts): the cover
@@ -68,19 +72,25 @@ export type PlanPdfPart = { landscape: boolean; doc: TDocumentDefinitions };
  * document's info, except the cover, which prints the date: a section's part depends on what it prints only.
  */
 export function buildPlanPdfParts(input: PlanPdfInput, opts: { generatedAt: string }): PlanPdfPart[] {
-  const { sections, header, footerLeft } = buildPlanSections(input, opts);
+  const { count, section, landscape, header, footerLeft } = buildPlanSections(input, opts);
   const frame = documentFrame(header);
-  return sections.map((section) => ({
-    landscape: section.pageOrientation === 'landscape',
-    doc: {
-      ...frame,
-      // No clock in a part: pdfkit would date it now.
-      info: { creator: 'Cohésio', producer: 'Cohésio', creationDate: PART_DATE, modDate: PART_DATE },
-      // The place of « Page N / total », kept free so the left text lays out as in the whole document.
-      footer: () => pageFooter(footerLeft, { text: '', width: PAGE_LABEL_WIDTH }),
-      content: [section],
-    },
-  }));
+  return Array.from({ length: count }, (_, index): PlanPdfPart => {
+    let doc: TDocumentDefinitions | null = null;
+    return {
+      landscape: landscape(index),
+      get doc() {
+        doc ??= {
+          ...frame,
+          // No clock in a part: pdfkit would date it now.
+          info: { creator: 'Cohésio', producer: 'Cohésio', creationDate: PART_DATE, modDate: PART_DATE },
+          // The place of « Page N / total », kept free so the left text lays out as in the whole document.
+          footer: () => pageFooter(footerLeft, { text: '', width: PAGE_LABEL_WIDTH }),
+          content: [section(index)],
+        };
+        return doc;
+      },
+    };
+  });
 }
 
 /**
@@ -125,11 +135,14 @@ const PART_DATE = new Date(0);
 /** Room kept in a part's footer for « Page N / total » (wider than « Page 9999 / 9999 » at 7.5 pt). */
 const PAGE_LABEL_WIDTH = 64;
 
-/** The cover and the printed sections, and the texts of the running header and of the footer. */
+/**
+ * The cover (index 0) and the printed sections, each built when asked for, with its orientation, and the texts of
+ * the running header and of the footer.
+ */
 function buildPlanSections(
   input: PlanPdfInput,
   opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
-): { sections: ContentSection[]; header: string; footerLeft: string } {
+): { count: number; section: (index: number) => ContentSection; landscape: (index: number) => boolean; header: string; footerLeft: string } {
   const { plan, programme } = input;
   const printed = buildPrintLayout(input);
   // A link to any part of a section leads to the section's first page.
@@ -140,28 +153,28 @@ function buildPlanSections(
   const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — ${what} — ${STATUS_LABELS[input.status]}`;
 
   const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
-  const sections: ContentSection[] = [
-    { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null },
-    ...printed.map((printedSection, index): ContentSection => {
-      const landscape = printedSection.parts[0]!.landscape;
-      return {
-        section: printedSection.parts.flatMap((sheet, part) =>
-          sheetContent(sheet, {
-            doc: plan,
-            pageWidth: (landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
-            pageHeight: (landscape ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
-            figure,
-            destinationOf,
-            titleId: part === 0 ? destinationOf(printedSection.name)! : null,
-            ...annexHeading(sheet.name, input),
-            ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, printed.length) } : {}),
-          }),
-        ),
-        pageOrientation: landscape ? 'landscape' : 'portrait',
-      };
-    }),
-  ];
-  return { sections, header, footerLeft };
+  const landscape = (index: number) => index > 0 && printed[index - 1]!.parts[0]!.landscape;
+  const section = (index: number): ContentSection => {
+    if (index === 0) return { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null };
+    const printedSection = printed[index - 1]!;
+    const wide = landscape(index);
+    return {
+      section: printedSection.parts.flatMap((sheet, part) =>
+        sheetContent(sheet, {
+          doc: plan,
+          pageWidth: (wide ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
+          pageHeight: (wide ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
+          figure,
+          destinationOf,
+          titleId: part === 0 ? destinationOf(printedSection.name)! : null,
+          ...annexHeading(sheet.name, input),
+          ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index - 1, printed.length) } : {}),
+        }),
+      ),
+      pageOrientation: wide ? 'landscape' : 'portrait',
+    };
+  };
+  return { count: printed.length + 1, section, landscape, header, footerLeft };
 }
 
 /** The footer: the document's line on the left, `right` (the page number, or its room) on the right. */

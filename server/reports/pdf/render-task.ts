@@ -36,7 +36,7 @@ export type WorkerMessage =
 export type PostMessage = (m: WorkerMessage, transfer?: ArrayBuffer[]) => void;
 
 /** Documents whose parts a thread keeps (the pool counts the same way, see `DOCUMENTS_KEPT` in pdf-pool.ts). */
-export const DOCUMENTS_KEPT = 3;
+export const DOCUMENTS_KEPT = 2;
 const kept = new Map<number, PlanPdfPart[]>();
 
 /** The document's parts, built from its input on its first step in this thread. */
