@@ -17,7 +17,7 @@ describe('memory that comes back', () => {
     const pool: PdfPool = {
       render: async () => ({ bytes: new Uint8Array(6), cached: false }),
       assertRoomFor: () => {},
-      stats: () => ({ workers: 0, busy: 0, queued: 0, started: 0, rendered: 0, failed: 0 }),
+      stats: () => ({ workers: 0, busy: 0, queued: 0, started: 0, rendered: 0, failed: 0, partsRendered: 0, partsCached: 0, partCacheBytes: 0 }),
       close: async () => {},
     };
     const pdf = { pool, jobs: new Map(), maxJobBytes: 10 };

@@ -15,7 +15,8 @@ function allocateForever(): never {
 }
 
 port.on('message', (request: WorkerRequest) => {
-  switch (request.input.annee) {
+  // The plan's input comes with a document's first step in a thread; later steps run normally.
+  switch (request.input?.annee) {
     case MISBEHAVING_YEARS.hang:
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
       return;

@@ -47,6 +47,102 @@ const RADAR_MIN_DIMENSIONS = 3;
  * `onSheetLayout` only observes how far pdfmake's layout has come (index of the section being laid out).
  */
 export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void }): TDocumentDefinitions {
+  const { count, section, header, footerLeft } = buildPlanSections(input, opts);
+  const sections = Array.from({ length: count }, (_, i) => section(i));
+  const info = planPdfInfo(input, opts.generatedAt);
+  return {
+    ...documentFrame(header),
+    info: { ...info, creationDate: new Date(info.creationDate), modDate: new Date(info.modDate) },
+    footer: (page, count) => pageFooter(footerLeft, { text: `Page ${page} / ${count}`, style: 'footer', alignment: 'right', width: 'auto' }),
+    content: sections,
+  };
+}
+
+/**
+ * One part of the PDF rendered on its own: the cover, or one printed section (fiche plan, finance, a fiche, an
+ * annex); its definition is built when first asked for (a thread rendering one part builds that one only).
+ */
+export type PlanPdfPart = { readonly landscape: boolean; readonly doc: TDocumentDefinitions };
+
+/**
+ * The same document as `buildPlanPdf`, cut into parts rendered one by one and assembled (assemble.ts): the cover
+ * first, then each printed section. A part prints no page number (the assembly stamps « Page N / total », drawn by
+ * `buildPageNumbers`), and its page references (table of contents, « p. N » of links) are left to
+ * `withPageNumbers` once the pages of every part are known. A part holds neither the generation date nor the
+ * document's info, except the cover, which prints the date: a section's part depends on what it prints only.
+ */
+export function buildPlanPdfParts(input: PlanPdfInput, opts: { generatedAt: string }): PlanPdfPart[] {
+  const { count, section, landscape, header, footerLeft } = buildPlanSections(input, opts);
+  const frame = documentFrame(header);
+  return Array.from({ length: count }, (_, index): PlanPdfPart => {
+    let doc: TDocumentDefinitions | null = null;
+    return {
+      landscape: landscape(index),
+      get doc() {
+        doc ??= {
+          ...frame,
+          // No clock in a part: pdfkit would date it now.
+          info: { creator: 'Cohésio', producer: 'Cohésio', creationDate: PART_DATE, modDate: PART_DATE },
+          // The place of « Page N / total », kept free so the left text lays out as in the whole document.
+          footer: () => pageFooter(footerLeft, { text: '', width: PAGE_LABEL_WIDTH }),
+          content: [section(index)],
+        };
+        return doc;
+      },
+    };
+  });
+}
+
+/**
+ * The page numbers of an assembled document: as many empty pages as it has, each of its orientation, with only
+ * « Page N / total » in the footer, where the whole document prints it (stamped over the parts' pages).
+ */
+export function buildPageNumbers(landscape: readonly boolean[]): TDocumentDefinitions {
+  const runs: ContentSection[] = [];
+  for (let i = 0; i < landscape.length; ) {
+    let n = 1;
+    while (i + n < landscape.length && landscape[i + n] === landscape[i]) n++;
+    const pages: Content[] = Array.from({ length: n }, (_, k): Content => (k < n - 1 ? { text: '', pageBreak: 'after' } : { text: '' }));
+    runs.push({ section: pages, pageOrientation: landscape[i] ? 'landscape' : 'portrait' });
+    i += n;
+  }
+  return {
+    ...documentFrame(null),
+    info: { creator: 'Cohésio', producer: 'Cohésio', creationDate: PART_DATE, modDate: PART_DATE },
+    footer: (page, count) => pageFooter('', { text: `Page ${page} / ${count}`, style: 'footer', alignment: 'right', width: 'auto' }),
+    content: runs,
+  };
+}
+
+/** The document's info (title, author, dates as ISO text), as the whole document and the assembly give it. */
+export type PlanPdfInfo = { title: string; author: string; subject: string; creator: string; producer: string; creationDate: string; modDate: string };
+
+export function planPdfInfo(input: PlanPdfInput, generatedAt: string): PlanPdfInfo {
+  const { plan, programme } = input;
+  return {
+    title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${porteurTitle(plan)} — rapport ${input.annee}`,
+    author: porteurTitle(plan),
+    subject: runningHeader(plan),
+    creator: 'Cohésio',
+    producer: 'Cohésio',
+    creationDate: generatedAt,
+    modDate: generatedAt,
+  };
+}
+
+/** Parts carry a fixed date: their bytes depend on their content only. */
+const PART_DATE = new Date(0);
+/** Room kept in a part's footer for « Page N / total » (wider than « Page 9999 / 9999 » at 7.5 pt). */
+const PAGE_LABEL_WIDTH = 64;
+
+/**
+ * The cover (index 0) and the printed sections, each built when asked for, with its orientation, and the texts of
+ * the running header and of the footer.
+ */
+function buildPlanSections(
+  input: PlanPdfInput,
+  opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
+): { count: number; section: (index: number) => ContentSection; landscape: (index: number) => boolean; header: string; footerLeft: string } {
   const { plan, programme } = input;
   const printed = buildPrintLayout(input);
   // A link to any part of a section leads to the section's first page.
@@ -57,49 +153,44 @@ export function buildPlanPdf(input: PlanPdfInput, opts: { generatedAt: string; o
   const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — ${what} — ${STATUS_LABELS[input.status]}`;
 
   const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
-  const sections: ContentSection[] = [
-    { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null },
-    ...printed.map((printedSection, index): ContentSection => {
-      const landscape = printedSection.parts[0]!.landscape;
-      return {
-        section: printedSection.parts.flatMap((sheet, part) =>
-          sheetContent(sheet, {
-            doc: plan,
-            pageWidth: (landscape ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
-            pageHeight: (landscape ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
-            figure,
-            destinationOf,
-            titleId: part === 0 ? destinationOf(printedSection.name)! : null,
-            ...annexHeading(sheet.name, input),
-            ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index, printed.length) } : {}),
-          }),
-        ),
-        pageOrientation: landscape ? 'landscape' : 'portrait',
-      };
-    }),
-  ];
+  const landscape = (index: number) => index > 0 && printed[index - 1]!.parts[0]!.landscape;
+  const section = (index: number): ContentSection => {
+    if (index === 0) return { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null };
+    const printedSection = printed[index - 1]!;
+    const wide = landscape(index);
+    return {
+      section: printedSection.parts.flatMap((sheet, part) =>
+        sheetContent(sheet, {
+          doc: plan,
+          pageWidth: (wide ? A4.height : A4.width) - MARGINS[0] - MARGINS[2],
+          pageHeight: (wide ? A4.width : A4.height) - MARGINS[1] - MARGINS[3],
+          figure,
+          destinationOf,
+          titleId: part === 0 ? destinationOf(printedSection.name)! : null,
+          ...annexHeading(sheet.name, input),
+          ...(opts.onSheetLayout ? { onLayout: () => opts.onSheetLayout!(index - 1, printed.length) } : {}),
+        }),
+      ),
+      pageOrientation: wide ? 'landscape' : 'portrait',
+    };
+  };
+  return { count: printed.length + 1, section, landscape, header, footerLeft };
+}
 
+/** The footer: the document's line on the left, `right` (the page number, or its room) on the right. */
+function pageFooter(footerLeft: string, right: Content & { width: number | 'auto' }): Content {
+  return { columns: [{ text: footerLeft, style: 'footer' }, right], margin: [MARGINS[0], 14, MARGINS[2], 0] };
+}
+
+/** Page size, margins, running header (none: null) and styles: the same for the document, its parts and its page numbers. */
+function documentFrame(header: string | null): TDocumentDefinitions {
   return {
-    info: {
-      title: `Plan de Cohésion sociale ${programmeSpan(programme)} — ${porteurTitle(plan)} — rapport ${input.annee}`,
-      author: porteurTitle(plan),
-      subject: header,
-      creator: 'Cohésio',
-      producer: 'Cohésio',
-      creationDate: new Date(opts.generatedAt),
-      modDate: new Date(opts.generatedAt),
-    },
+    content: [],
     pageSize: 'A4',
     pageMargins: MARGINS,
-    header: (_page, _count, size) => ({ text: header, style: 'runningHeader', margin: [MARGINS[0], 18, MARGINS[2], 0], width: size.width }),
-    footer: (page, count) => ({
-      columns: [
-        { text: footerLeft, style: 'footer' },
-        { text: `Page ${page} / ${count}`, style: 'footer', alignment: 'right', width: 'auto' },
-      ],
-      margin: [MARGINS[0], 14, MARGINS[2], 0],
-    }),
-    content: sections,
+    ...(header === null
+      ? {}
+      : { header: (_page, _count, size) => ({ text: header, style: 'runningHeader', margin: [MARGINS[0], 18, MARGINS[2], 0], width: size.width }) }),
     defaultStyle: { font: PDF_FONT, fontSize: 8, lineHeight: 1.1, color: '#1f2933' },
     styles: {
       runningHeader: { fontSize: 7.5, color: '#52606d', italics: true },

@@ -1,32 +1,108 @@
-import { buildPlanPdf, type PlanPdfInput } from './plan-pdf.ts';
-import { renderPdfDocument } from './render.ts';
+import { assemblePdf } from './assemble.ts';
+import { buildPageNumbers, buildPlanPdfParts, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
+import { fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
+import { renderPdfCountingPages } from './render.ts';
 
 /**
- * One render as a PDF thread runs it: builds the document from the gathered plan input and writes it, reporting its
- * stages through `post`. The thread entry (worker.ts) feeds it the pool's requests.
+ * One step of a document as a PDF thread runs it; the thread entry (worker.ts) feeds it the pool's requests. A
+ * document is planned (its parts built and fingerprinted), its parts rendered (by both threads at once), its page
+ * numbers drawn, then the whole assembled. A thread keeps the parts of the last documents it was given, so the
+ * plan's input is sent to a thread once per document (`input` on its first step there).
  */
-export type WorkerRequest = { taskId: number; input: PlanPdfInput; generatedAt: string };
+export type WorkerRequest = { taskId: number; docId: number; input?: PlanPdfInput; generatedAt: string; job: WorkerJob };
+
+export type WorkerJob =
+  | { kind: 'plan' }
+  /** Part `index` (0: the cover), with the page numbers of the destinations it refers to. */
+  | { kind: 'part'; index: number; pageOf: [string, number][] }
+  | { kind: 'numbers'; landscape: boolean[] }
+  | { kind: 'assemble'; parts: Uint8Array[]; numbers: Uint8Array; info: PlanPdfInfo; expected: [string, number][] };
+
+/** What the pool learns of a part before rendering it. */
+export type PartMeta = {
+  fingerprint: string;
+  /** Destinations whose page number the part prints. */
+  references: string[];
+  /** Destinations the part defines: a section's title, on its first page. */
+  destinations: string[];
+  landscape: boolean;
+};
+
 export type WorkerMessage =
-  | { taskId: number; type: 'stage'; stage: 'layout' | 'writing'; fraction: number }
-  | { taskId: number; type: 'done'; bytes: Uint8Array }
+  | { taskId: number; type: 'planned'; parts: PartMeta[] }
+  | { taskId: number; type: 'done'; bytes: Uint8Array; pages: number }
   | { taskId: number; type: 'error'; message: string };
 
 export type PostMessage = (m: WorkerMessage, transfer?: ArrayBuffer[]) => void;
 
-export async function runRenderTask({ taskId, input, generatedAt }: WorkerRequest, post: PostMessage): Promise<void> {
-  try {
-    let laidOut = -1;
-    const onSheetLayout = (index: number, count: number) => {
-      if (index === laidOut) return;
-      laidOut = index;
-      post({ taskId, type: 'stage', stage: 'layout', fraction: index / count });
-    };
-    const doc = buildPlanPdf(input, { generatedAt, onSheetLayout });
-    post({ taskId, type: 'stage', stage: 'layout', fraction: 0 });
-    const bytes = await renderPdfDocument(doc, (fraction) => post({ taskId, type: 'stage', stage: 'writing', fraction }));
+/** Documents whose parts a thread keeps (the pool counts the same way, see `DOCUMENTS_KEPT` in pdf-pool.ts). */
+export const DOCUMENTS_KEPT = 2;
+const kept = new Map<number, PlanPdfPart[]>();
+
+/** The document's parts, built from its input on its first step in this thread. */
+function partsOf({ docId, input, generatedAt }: WorkerRequest): PlanPdfPart[] {
+  if (input && !kept.has(docId)) {
+    kept.set(docId, buildPlanPdfParts(input, { generatedAt }));
+    while (kept.size > DOCUMENTS_KEPT) kept.delete(kept.keys().next().value!);
+  }
+  const parts = kept.get(docId);
+  if (!parts) throw new Error(`document ${docId} inconnu de ce moteur de rendu`);
+  return parts;
+}
+
+export async function runRenderTask(request: WorkerRequest, post: PostMessage): Promise<void> {
+  const { taskId, job } = request;
+  const done = (bytes: Uint8Array, pages: number) => {
     const copy = bytes.slice();
-    post({ taskId, type: 'done', bytes: copy }, [copy.buffer]);
+    post({ taskId, type: 'done', bytes: copy, pages }, [copy.buffer]);
+  };
+  try {
+    switch (job.kind) {
+      case 'plan': {
+        const parts = partsOf(request).map(({ doc, landscape }) => ({
+          fingerprint: fingerprintPart(doc),
+          references: pageReferencesOf(doc),
+          destinations: destinationsOf(doc.content),
+          landscape,
+        }));
+        post({ taskId, type: 'planned', parts });
+        return;
+      }
+      case 'part': {
+        const part = partsOf(request)[job.index];
+        if (!part) throw new Error(`partie ${job.index} inconnue`);
+        const doc = job.pageOf.length > 0 ? withPageNumbers(part.doc, new Map(job.pageOf)) : part.doc;
+        const { bytes, pages } = await renderPdfCountingPages(doc);
+        done(bytes, pages);
+        return;
+      }
+      case 'numbers': {
+        const { bytes, pages } = await renderPdfCountingPages(buildPageNumbers(job.landscape));
+        done(bytes, pages);
+        return;
+      }
+      case 'assemble': {
+        const bytes = await assemblePdf(job.parts, job.numbers, job.info, new Map(job.expected));
+        done(bytes, 0);
+        return;
+      }
+    }
   } catch (err) {
     post({ taskId, type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
+}
+
+/** The destination ids a content defines (`id` of its nodes). */
+function destinationsOf(content: unknown): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object') {
+      const id = (node as { id?: unknown }).id;
+      if (typeof id === 'string') found.push(id);
+      for (const value of Object.values(node)) visit(value);
+    }
+  };
+  visit(content);
+  return found;
 }

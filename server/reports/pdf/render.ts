@@ -38,6 +38,7 @@ function configurePdfmake(): void {
     [EMOJI_FONT]: { normal: emoji, bold: emoji, italics: emoji, bolditalics: emoji },
   });
   installBidiLines();
+  installSharedFaces();
   configured = true;
 }
 
@@ -75,6 +76,65 @@ function installBidiLines(): void {
   };
 }
 
+/**
+ * The characters every Liberation Sans face of a document holds, in this order, whether it prints them or not:
+ * printable ASCII, Latin-1, and the French typography of our texts. pdfkit numbers a subset's glyphs in the order
+ * they are first used; with these first, the parts of a document rendered apart (see assemble.ts) embed the same
+ * font files, which the assembly keeps once. A part using other characters embeds its own (still correct).
+ */
+export const SHARED_GLYPHS = (() => {
+  const chars: string[] = [];
+  for (let c = 0x20; c <= 0x7e; c++) chars.push(String.fromCharCode(c));
+  for (let c = 0xa0; c <= 0xff; c++) chars.push(String.fromCharCode(c));
+  return [...chars, ...'ŒœŸ‐–—‘’‚“”„•…‰‹›€™−\u2009\u202f'].join('');
+})();
+
+/** What pdfkit gives pdfmake for a font face: an EmbeddedFont over a parsed (fontkit) font. */
+type EmbeddedFace = { font: unknown; encode: (text: string) => unknown };
+type FaceClass = new (document: unknown, font: unknown, id: string) => EmbeddedFace;
+/** pdfmake's document (a pdfkit document) as far as font faces go. */
+type FontProvider = {
+  fonts: Record<string, Record<string, string | string[]>>;
+  fontCache: Record<string, Record<string, EmbeddedFace>>;
+  _fontFamilies: Record<string, EmbeddedFace>;
+  _fontCount: number;
+  getFontType(bold: boolean, italics: boolean): string;
+};
+type FontProviderClass = { prototype: { provideFont: (this: FontProvider, family: string, bold: boolean, italics: boolean) => EmbeddedFace } };
+
+/**
+ * pdfmake asks its document for a font face once per face and document (pdfmake ~0.3 over pdfkit, pinned). Then:
+ * - the face is made over the font parsed by the thread's first document, rather than pdfkit reading and parsing
+ *   the file again (fontkit's tables, glyphs, shaping lookups: most of the cost of a document of one page, and the
+ *   PDF is rendered in parts). A parsed font is only read; each document keeps its own subset and layout cache.
+ * - a Liberation Sans face gets SHARED_GLYPHS first, so the parts embed the same font files.
+ */
+function installSharedFaces(): void {
+  const require = createRequire(import.meta.url);
+  const { default: PdfDocument } = require('pdfmake/js/PDFDocument.js') as { default: FontProviderClass };
+  const provide = PdfDocument.prototype.provideFont;
+  const prepared = new WeakSet<object>();
+  const parsed = new Map<string, { font: unknown; Face: FaceClass }>();
+  PdfDocument.prototype.provideFont = function provideFont(family, bold, italics) {
+    const type = this.getFontType(bold, italics);
+    const key = `${family}|${type}`;
+    const known = parsed.get(key);
+    if (known && !this.fontCache[family]?.[type]) {
+      const def = this.fonts[family]?.[type];
+      const src = Array.isArray(def) ? def[0] : def;
+      // pdfkit's font(src) takes a face it already has under its source.
+      if (typeof src === 'string' && !this._fontFamilies[src]) this._fontFamilies[src] = new known.Face(this, known.font, `F${++this._fontCount}`);
+    }
+    const face = provide.call(this, family, bold, italics);
+    if (prepared.has(face)) return face;
+    prepared.add(face);
+    if (!known) parsed.set(key, { font: face.font, Face: face.constructor as FaceClass });
+    // One character at a time: no shaping between them.
+    if (family === PDF_FONT) for (const ch of SHARED_GLYPHS) face.encode(ch);
+    return face;
+  };
+}
+
 /** Every text of the document with the fonts its characters need (see script-runs.ts). */
 function withFonts(doc: TDocumentDefinitions): TDocumentDefinitions {
   const dynamic = (fn: DynamicContent | undefined) => (typeof fn === 'function' ? (...args: Parameters<DynamicContent>) => withScriptFonts(fn(...args)) : fn);
@@ -100,4 +160,16 @@ export async function renderPdfDocument(doc: TDocumentDefinitions, onProgress?: 
   });
   const buffer = await pdfmake.createPdf(withFonts(doc)).getBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/** Lays out and writes a pdfmake document, and tells how many pages it has (from its footer, called once per page). */
+export async function renderPdfCountingPages(doc: TDocumentDefinitions): Promise<{ bytes: Uint8Array; pages: number }> {
+  let pages = 0;
+  const footer = doc.footer;
+  const counting: DynamicContent = (page, count, size) => {
+    pages = count;
+    return typeof footer === 'function' ? footer(page, count, size) : (footer ?? null);
+  };
+  const bytes = await renderPdfDocument({ ...doc, footer: counting });
+  return { bytes, pages };
 }

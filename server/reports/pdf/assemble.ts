@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFObject, ParseSpeeds, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import type { PlanPdfInfo } from './plan-pdf.ts';
+
+/**
+ * One PDF from its parts rendered apart (see `buildPlanPdfParts`): their pages in order, each stamped with its
+ * page of `numbers` (« Page N / total », drawn by pdfmake in the document's font: `buildPageNumbers`), the named
+ * destinations of every part gathered in one tree over the copied pages (the links of the table of contents and
+ * of « Voir la fiche » name them), and the document's info. Pure on bytes: the same parts give the same file.
+ * `expected` is where the page numbers printed in the parts say each destination is; a destination elsewhere is
+ * an error rather than a wrong table of contents.
+ */
+export async function assemblePdf(
+  parts: readonly Uint8Array[],
+  numbers: Uint8Array,
+  info: PlanPdfInfo,
+  expected: ReadonlyMap<string, number>,
+): Promise<Uint8Array> {
+  const out = await PDFDocument.create({ updateMetadata: false });
+  const numbering = await PDFDocument.load(numbers, LOAD);
+  const stamps = await out.embedPdf(numbering, numbering.getPageIndices());
+  const destinations: [string, PDFObject][] = [];
+  let next = 0;
+  for (const bytes of parts) {
+    const part = await PDFDocument.load(bytes, LOAD);
+    const copied = await out.copyPages(part, part.getPageIndices());
+    const pageOf = new Map(part.getPages().map((p, i) => [p.ref.toString(), i]));
+    for (const [name, dest] of namedDestinations(part)) {
+      const target = dest.get(0);
+      const index = target instanceof PDFRef ? pageOf.get(target.toString()) : undefined;
+      if (index === undefined) throw new Error(`Destination ${name} sans page`);
+      const want = expected.get(name);
+      if (want !== undefined && want !== next + index + 1) throw new Error(`Destination ${name} en page ${next + index + 1}, annoncée en page ${want}`);
+      const moved = PDFArray.withContext(out.context);
+      moved.push(copied[index]!.ref);
+      for (let i = 1; i < dest.size(); i++) moved.push(dest.get(i));
+      destinations.push([name, moved]);
+    }
+    for (const page of copied) {
+      const stamp = stamps[next++];
+      if (!stamp) throw new Error('Numérotation plus courte que le document');
+      out.addPage(page);
+      page.drawPage(stamp, { x: 0, y: 0 });
+    }
+  }
+  if (next !== stamps.length) throw new Error(`Numérotation de ${stamps.length} pages pour ${next} pages`);
+  keepFontFilesOnce(out);
+  if (destinations.length > 0) {
+    // One leaf of the name tree, its names in byte order (ASCII ids).
+    destinations.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = PDFArray.withContext(out.context);
+    for (const [name, dest] of destinations) {
+      names.push(PDFString.of(name));
+      names.push(dest);
+    }
+    const tree = out.context.obj({ Names: names });
+    out.catalog.set(PDFName.of('Names'), out.context.obj({ Dests: out.context.register(tree) }));
+  }
+  out.setTitle(info.title);
+  out.setAuthor(info.author);
+  out.setSubject(info.subject);
+  out.setCreator(info.creator);
+  out.setProducer(info.producer);
+  out.setCreationDate(new Date(info.creationDate));
+  out.setModificationDate(new Date(info.modDate));
+  return out.save({ objectsPerTick: Number.POSITIVE_INFINITY });
+}
+
+/** Parsed in one go (pdf-lib yields to the event loop every 100 objects otherwise: this runs in a render thread). */
+const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest } as const;
+
+/**
+ * Each part embeds its fonts; parts printing the same glyphs embed the same font files (see SHARED_GLYPHS in
+ * render.ts): every font file and character map whose bytes are those of an earlier one is replaced by it.
+ */
+function keepFontFilesOnce(doc: PDFDocument): void {
+  const first = new Map<string, PDFRef>();
+  const dropped = new Set<string>();
+  const canonical = (ref: PDFObject | undefined): PDFRef | null => {
+    if (!(ref instanceof PDFRef)) return null;
+    const stream = doc.context.lookup(ref);
+    if (!(stream instanceof PDFRawStream)) return null;
+    const key = createHash('sha256').update(stream.dict.toString()).update(stream.contents).digest('hex');
+    const kept = first.get(key);
+    if (!kept) {
+      first.set(key, ref);
+      return null;
+    }
+    if (kept !== ref) dropped.add(ref.toString());
+    return kept === ref ? null : kept;
+  };
+  const refs: PDFRef[] = [];
+  for (const [ref, object] of doc.context.enumerateIndirectObjects()) {
+    refs.push(ref);
+    if (!(object instanceof PDFDict)) continue;
+    for (const field of [PDFName.of('FontFile2'), PDFName.of('ToUnicode')]) {
+      const kept = canonical(object.get(field));
+      if (kept) object.set(field, kept);
+    }
+  }
+  for (const ref of refs) if (dropped.has(ref.toString())) doc.context.delete(ref);
+}
+
+/** The named destinations of a document (its catalog's /Names /Dests tree, leaves and kids), by name. */
+function namedDestinations(doc: PDFDocument): [string, PDFArray][] {
+  const names = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
+  const root = names?.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  const found: [string, PDFArray][] = [];
+  const visit = (node: PDFDict) => {
+    const leaf = node.lookupMaybe(PDFName.of('Names'), PDFArray);
+    for (let i = 0; leaf && i + 1 < leaf.size(); i += 2) {
+      const key = leaf.lookup(i);
+      const value = leaf.lookup(i + 1);
+      const dest = value instanceof PDFDict ? value.lookupMaybe(PDFName.of('D'), PDFArray) : value;
+      if ((key instanceof PDFString || key instanceof PDFHexString) && dest instanceof PDFArray) found.push([key.decodeText(), dest]);
+    }
+    const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
+    for (let i = 0; kids && i < kids.size(); i++) visit(kids.lookup(i, PDFDict));
+  };
+  if (root) visit(root);
+  return found;
+}
