@@ -10,7 +10,6 @@ import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
 import { createPdfExports } from './services/pdf.ts';
 import { collectWhenIdle } from './idle-collect.ts';
-import { startCheckpointer } from './db/checkpointer.ts';
 import { loadFormDefinitions } from './form-definitions.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
@@ -80,11 +79,8 @@ const reminderTimer = config.reminderIntervalMinutes > 0 ? setInterval(runRemind
 if (!config.smtp) console.log('Pas de serveur SMTP (SMTP_URL ou SMTP_HOST) : les courriels restent dans la boîte d’envoi (« Courriels », administrateur).');
 
 const collector = collectWhenIdle();
-// The WAL is copied back into the database file by a thread of its own, not by the request that happens to commit.
-const checkpointer = config.databaseFile === ':memory:' ? null : startCheckpointer(db, config.databaseFile);
 
-async function shutdown() {
-  await checkpointer?.stop();
+function shutdown() {
   if (reminderTimer) clearInterval(reminderTimer);
   if (collector) clearInterval(collector);
   mail.close();
@@ -92,5 +88,5 @@ async function shutdown() {
   db.$client.close();
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
