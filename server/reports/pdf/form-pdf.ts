@@ -1,16 +1,13 @@
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatDateTime } from '../../../schemas/dates.ts';
 import type { FormLayout } from '../layout/form-document.ts';
-import { PDF_FONT } from './plan-pdf.ts';
+import { A4, DEFAULT_STYLE, MARGINS, SHEET_STYLES } from './plan-pdf.ts';
 import { sheetContent } from './sheet-content.ts';
 
 /**
  * A form document's PDF: its one sheet printed by the plan PDF's sheet content (same labels, same values, same
  * tables), A4 portrait, with the plan's running header and « Page X / Y ». Pure: the date comes as an option.
  */
-
-const MARGINS: [number, number, number, number] = [36, 44, 36, 40];
-const A4 = { width: 595.28, height: 841.89 };
 
 export function buildFormPdf(form: FormLayout, opts: { header: string; generatedAt: string }): TDocumentDefinitions {
   const sheet = form.layout.sheets[0]!;
@@ -35,16 +32,7 @@ export function buildFormPdf(form: FormLayout, opts: { header: string; generated
       destinationOf: () => null,
       titleId: null,
     }),
-    defaultStyle: { font: PDF_FONT, fontSize: 8, lineHeight: 1.1, color: '#1f2933' },
-    styles: {
-      runningHeader: { fontSize: 7.5, color: '#52606d', italics: true },
-      footer: { fontSize: 7.5, color: '#52606d' },
-      title: { fontSize: 14, bold: true, color: '#174a78', margin: [0, 0, 0, 4] },
-      subtitle: { fontSize: 10, bold: true, margin: [0, 2, 0, 3] },
-      section: { fontSize: 10, bold: true, color: '#ffffff' },
-      note: { fontSize: 8, color: '#3e4c59', margin: [0, 0, 0, 3], alignment: 'justify' },
-      longLabel: { bold: true, margin: [0, 3, 0, 1] },
-      cell: { fontSize: 8 },
-    },
+    defaultStyle: DEFAULT_STYLE,
+    styles: SHEET_STYLES,
   };
 }

@@ -1,4 +1,4 @@
-import type { Content, ContentSection, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Content, ContentSection, StyleDictionary, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { renderIndicatorChart } from '../../../schemas/charts/indicator-chart.ts';
 import { renderIsadfRadar } from '../../../schemas/charts/radar.ts';
 import { computeBudgetFigures } from '../../../schemas/budget.ts';
@@ -28,8 +28,21 @@ export type PlanPdfInput = WorkbookInput & {
 /** The font family the document and the charts use (the charts name "Liberation Sans" first). */
 export const PDF_FONT = 'Liberation Sans';
 
-const MARGINS: [number, number, number, number] = [36, 44, 36, 40];
-const A4 = { width: 595.28, height: 841.89 };
+/** The page of every PDF Cohésio prints (the plan's, a form document's): A4, its margins in points. */
+export const MARGINS: [number, number, number, number] = [36, 44, 36, 40];
+export const A4 = { width: 595.28, height: 841.89 };
+/** The text and the styles the printed sheets use (sheet-content.ts), in the plan's PDF and a form document's alike. */
+export const DEFAULT_STYLE = { font: PDF_FONT, fontSize: 8, lineHeight: 1.1, color: '#1f2933' };
+export const SHEET_STYLES: StyleDictionary = {
+  runningHeader: { fontSize: 7.5, color: '#52606d', italics: true },
+  footer: { fontSize: 7.5, color: '#52606d' },
+  title: { fontSize: 14, bold: true, color: '#174a78', margin: [0, 0, 0, 4] },
+  subtitle: { fontSize: 10, bold: true, margin: [0, 2, 0, 3] },
+  section: { fontSize: 10, bold: true, color: '#ffffff' },
+  note: { fontSize: 8, color: '#3e4c59', margin: [0, 0, 0, 3], alignment: 'justify' },
+  longLabel: { bold: true, margin: [0, 3, 0, 1] },
+  cell: { fontSize: 8 },
+};
 const STATUS_LABELS: Record<ReportStatus, string> = { draft: 'Brouillon — non soumis', submitted: 'Soumis à la Direction de la Cohésion sociale' };
 const CHARTS_PER_ROW = 3;
 const CHECKS_TITLE = 'Annexe — Contrôles du plan';
@@ -191,19 +204,12 @@ function documentFrame(header: string | null): TDocumentDefinitions {
     ...(header === null
       ? {}
       : { header: (_page, _count, size) => ({ text: header, style: 'runningHeader', margin: [MARGINS[0], 18, MARGINS[2], 0], width: size.width }) }),
-    defaultStyle: { font: PDF_FONT, fontSize: 8, lineHeight: 1.1, color: '#1f2933' },
+    defaultStyle: DEFAULT_STYLE,
     styles: {
-      runningHeader: { fontSize: 7.5, color: '#52606d', italics: true },
-      footer: { fontSize: 7.5, color: '#52606d' },
+      ...SHEET_STYLES,
       coverTitle: { fontSize: 22, bold: true, color: '#174a78', margin: [0, 10, 0, 6] },
       coverSubtitle: { fontSize: 13, color: '#174a78', margin: [0, 0, 0, 16] },
       coverHeading: { fontSize: 11, bold: true, color: '#174a78', margin: [0, 18, 0, 6] },
-      title: { fontSize: 14, bold: true, color: '#174a78', margin: [0, 0, 0, 4] },
-      subtitle: { fontSize: 10, bold: true, margin: [0, 2, 0, 3] },
-      section: { fontSize: 10, bold: true, color: '#ffffff' },
-      note: { fontSize: 8, color: '#3e4c59', margin: [0, 0, 0, 3], alignment: 'justify' },
-      longLabel: { bold: true, margin: [0, 3, 0, 1] },
-      cell: { fontSize: 8 },
       hash: { fontSize: 8.5, characterSpacing: 0.2 },
     },
   };
