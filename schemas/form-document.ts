@@ -62,7 +62,7 @@ const dateValue = isoDate.nullable().default(null);
 const yesNoValue = z.boolean().nullable().default(null);
 const ficheValue = RowId.nullable().default(null);
 
-function columnValue(column: TableColumn): z.ZodType {
+function columnValue(column: TableColumn): z.ZodType<FormRow[string], unknown> {
   switch (column.kind) {
     case 'text':
       return textValue(column.maxLength ?? FORM_LIMITS.text.default);
@@ -79,7 +79,7 @@ function columnValue(column: TableColumn): z.ZodType {
   }
 }
 
-function memberValue(field: GroupMember): z.ZodType {
+function memberValue(field: GroupMember): z.ZodType<FormGroupItem[string], unknown> {
   switch (field.kind) {
     case 'bulletList':
       return bulletList(field.maxItems ?? FORM_LIMITS.bulletItems.default, field.maxLength ?? FORM_LIMITS.bulletItem.default);
@@ -98,7 +98,7 @@ function memberValue(field: GroupMember): z.ZodType {
   }
 }
 
-function fieldValue(field: FormField): z.ZodType {
+function fieldValue(field: FormField): z.ZodType<FormValue, unknown> {
   if (field.kind !== 'group') return memberValue(field);
   const item = z.object(Object.fromEntries(field.fields.map((m) => [m.id, memberValue(m)]))).strict();
   const max = field.maxItems ?? FORM_LIMITS.groupItems.default;
@@ -125,7 +125,7 @@ export function formDataSchema(definition: FormDefinition): z.ZodType<FormData, 
         ]),
       ),
     )
-    .strict() as unknown as z.ZodType<FormData, unknown>;
+    .strict();
 }
 
 /**

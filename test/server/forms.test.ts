@@ -281,7 +281,7 @@ describe('form documents of a plan', () => {
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-disposition')).toContain('Demande%20Optim%40%202025%20-%20Li%C3%A8ge.xlsx');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(await xlsx.arrayBuffer());
     const sheet = wb.worksheets[0]!;
     expect(sheet.name).toBe('Demande de projet de santé comm');
     const rows: unknown[][] = [];
@@ -326,7 +326,7 @@ describe('form documents of a plan', () => {
 
     const exported = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await exported.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(await exported.arrayBuffer());
     const sheet = wb.worksheets[0]!;
     const rowOf = (label: string, nth = 0) => {
       const rows: ExcelJS.Row[] = [];
@@ -409,7 +409,7 @@ describe('form documents of a plan', () => {
     expect((saved.body.data.evaluation!.groupes as { nom: string }[]).map((g) => g.nom)).toEqual(names);
     const xlsx = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(await xlsx.arrayBuffer());
     const texts: unknown[] = [];
     wb.worksheets[0]!.eachRow((row) => texts.push(row.getCell(2).value));
     expect(texts.filter((v) => typeof v === 'string' && v.startsWith('Groupe de travail '))).toEqual(
