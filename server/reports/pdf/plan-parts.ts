@@ -26,19 +26,29 @@ export function fingerprintPart(doc: TDocumentDefinitions): string {
   return hash.digest('hex');
 }
 
-/** The destinations whose page number a definition prints (its `pageReference`s), in order of first use. */
-export function pageReferencesOf(doc: TDocumentDefinitions): string[] {
-  const found = new Set<string>();
+/** Every string a content gives its nodes under `key` (`id`, `pageReference`…), in document order. */
+function valuesOfKey(content: unknown, key: string): string[] {
+  const found: string[] = [];
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node !== null && typeof node === 'object') {
-      const ref = (node as { pageReference?: unknown }).pageReference;
-      if (typeof ref === 'string') found.add(ref);
-      for (const value of Object.values(node)) visit(value);
+      const value = (node as Record<string, unknown>)[key];
+      if (typeof value === 'string') found.push(value);
+      for (const child of Object.values(node)) visit(child);
     }
   };
-  visit(doc.content);
-  return [...found];
+  visit(content);
+  return found;
+}
+
+/** The destinations whose page number a definition prints (its `pageReference`s), in order of first use. */
+export function pageReferencesOf(doc: TDocumentDefinitions): string[] {
+  return [...new Set(valuesOfKey(doc.content, 'pageReference'))];
+}
+
+/** The destination ids a content defines (`id` of its nodes). */
+export function destinationsOf(content: unknown): string[] {
+  return valuesOfKey(content, 'id');
 }
 
 /**

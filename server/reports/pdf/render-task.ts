@@ -1,6 +1,6 @@
 import { assemblePdf } from './assemble.ts';
 import { buildPageNumbers, buildPlanPdfParts, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
-import { fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
+import { destinationsOf, fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
 import { renderPdfCountingPages } from './render.ts';
 
 /**
@@ -90,19 +90,4 @@ export async function runRenderTask(request: WorkerRequest, post: PostMessage): 
   } catch (err) {
     post({ taskId, type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
-}
-
-/** The destination ids a content defines (`id` of its nodes). */
-function destinationsOf(content: unknown): string[] {
-  const found: string[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node !== null && typeof node === 'object') {
-      const id = (node as { id?: unknown }).id;
-      if (typeof id === 'string') found.push(id);
-      for (const value of Object.values(node)) visit(value);
-    }
-  };
-  visit(content);
-  return found;
 }
