@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { imputationRows, budgetVersions, justifications, plans } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError, parseOrThrow } from '../errors.ts';
@@ -32,7 +32,8 @@ import { appendAudit, requireOpenYears } from './audit.ts';
 import type { Plan } from '../../schemas/plan.ts';
 import { imputationPath } from '../../schemas/plan-path.ts';
 import { type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
-import { readImputationFile } from '../imports/imputation-file.ts';
+import { type ImputationFileRead, readImputationFile } from '../imports/imputation-file.ts';
+import type { WorkbookFileRead } from '../imports/workbook-file.ts';
 import { sharedWorkbookReader, type WorkbookReader } from '../workers/workbook-reader.ts';
 import type { CreateImputationBody, UpdateImputationBody } from '../../schemas/requests/finance.ts';
 import { guardRowDeletion, guardRowsDeletion } from './references.ts';
@@ -148,6 +149,33 @@ export function deleteImputation(ctx: ServiceContext & { planId: string; lineId:
   );
 }
 
+/**
+ * The files read lately (their lines, once checked), by their SHA-256 and the programme years that dated them: the apply
+ * that follows a preview sends the same file again and is not parsed twice. A few files at most; a file with problems
+ * is never kept.
+ */
+const recentReads = new Map<string, ImputationFileRead>();
+const RECENT_READS = 4;
+
+async function readImputationFileOnce(
+  bytes: Uint8Array,
+  programme: Programme,
+  readWorkbook: (bytes: Uint8Array) => Promise<WorkbookFileRead>,
+): Promise<ImputationFileRead> {
+  const key = `${programme.years.join(',')}:${createHash('sha256').update(bytes).digest('hex')}`;
+  const known = recentReads.get(key);
+  if (known) return known;
+  const read = await readImputationFile(bytes, programme, readWorkbook);
+  if (read.problems.length === 0) {
+    recentReads.set(key, read);
+    for (const oldest of recentReads.keys()) {
+      if (recentReads.size <= RECENT_READS) break;
+      recentReads.delete(oldest);
+    }
+  }
+  return read;
+}
+
 /** Identifies the plan's imputations: an import preview is applied only to the imputations it was computed against. */
 function imputationFileFingerprint(lines: readonly Imputation[]): string {
   return createHash('sha256').update(JSON.stringify(lines)).digest('hex');
@@ -196,7 +224,7 @@ export async function importImputationFile(
   }
   // A workbook is checked and read in the reading thread (server/workers/workbook-reader.ts), a CSV here.
   const reader = ctx.reader ?? sharedWorkbookReader();
-  const read = await readImputationFile(ctx.bytes, programme, (bytes) => reader.read(bytes));
+  const read = await readImputationFileOnce(ctx.bytes, programme, (bytes) => reader.read(bytes));
   if (read.problems.length) throw fileProblemsError(read.problems);
   const kind = porteurKindOfPlan(ctx.db, ctx.planId);
   const misbooked = read.lines.flatMap(({ line, fields }) => {
@@ -242,7 +270,13 @@ export async function importImputationFile(
     db.delete(imputationRows)
       .where(and(eq(imputationRows.planId, ctx.planId), inArray(imputationRows.annee, years)))
       .run();
-    const kept = plan.imputations.length - replaced.length;
+    // The new lines go after every line kept, so that the plan's order (position, then id) is kept lines then added.
+    const last = db
+      .select({ max: sql<number | null>`max(${imputationRows.position})` })
+      .from(imputationRows)
+      .where(eq(imputationRows.planId, ctx.planId))
+      .get();
+    const first = (last?.max ?? -1) + 1;
     const insert = db
       .insert(imputationRows)
       .values({
@@ -258,7 +292,8 @@ export async function importImputationFile(
         version: 1,
       })
       .prepare();
-    added.forEach((l, i) => insert.run({ id: l.id, position: kept + i, ...imputationToRow(l) }));
+    const rows = added.map((l, i) => ({ id: l.id, planId: ctx.planId, position: first + i, version: 1, ...imputationToRow(l) }));
+    for (const row of rows) insert.run(row);
     touchPlan(db, ctx.planId, nowOf(ctx));
     // The first saved change of a prepared plan makes it the commune's own (as in mutatePlan).
     if (planRow.preparedAt) db.update(plans).set({ preparedAt: null }).where(eq(plans.id, ctx.planId)).run();
@@ -268,7 +303,8 @@ export async function importImputationFile(
       summary: `Import E-compte (${read.format.toUpperCase()}) : ${added.length} imputation(s) pour ${yearsText}, remplaçant ${replaced.length} ligne(s)`,
       values,
     });
-    const after = db.select().from(imputationRows).where(eq(imputationRows.planId, ctx.planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut);
+    // The plan's imputations now, in the order `readPlan` gives them, without reading them back.
+    const after = [...plan.imputations.filter((l) => !years.includes(l.annee)), ...rows.map(imputationOut)];
     return { ...preview, fingerprint: imputationFileFingerprint(after), applied: true as const };
   });
 }

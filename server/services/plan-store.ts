@@ -269,7 +269,13 @@ function readFinance(db: DbOrTx, planId: string): Pick<PlanDocument, 'budgetsAnn
       .orderBy(asc(budgetVersions.annee), asc(budgetVersions.dateDecision), asc(budgetVersions.enregistreLe))
       .all()
       .map(budgetVersionOut),
-    imputations: db.select().from(imputationRows).where(eq(imputationRows.planId, planId)).orderBy(asc(imputationRows.position)).all().map(imputationOut),
+    imputations: db
+      .select()
+      .from(imputationRows)
+      .where(eq(imputationRows.planId, planId))
+      .orderBy(asc(imputationRows.position), asc(imputationRows.id))
+      .all()
+      .map(imputationOut),
     justifications: db
       .select()
       .from(justifications)

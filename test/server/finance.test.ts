@@ -321,13 +321,20 @@ describe('POST /api/plans/:planId/imputations/import', () => {
     expectApiError(await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: preview.body.fingerprint }), 409, 'conflict');
 
     const again = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
-    await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: again.body.fingerprint });
+    const applied = await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: again.body.fingerprint });
     const twice = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
     expect(twice.body.years[0]!.existing).toBe(preview.body.lines.length);
-    await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: twice.body.fingerprint });
+    // What the apply answers identifies the imputations as the next preview finds them.
+    expect(applied.body.fingerprint).toBe(twice.body.fingerprint);
+    // A line added by hand after an import, then the import again: the kept lines first, the file's lines after.
+    await financeOf(app, planId).postLine({ data: { annee: otherYear, codeFonctionnel: '84010', articleEconomique: '465-48', montant: 9 } });
+    const third = await financeOf(app, planId).upload(readFileSync(GOOD_FILE));
+    const last = await financeOf(app, planId).upload(readFileSync(GOOD_FILE), { apply: 'true', fingerprint: third.body.fingerprint });
+    expect(last.body.fingerprint).toBe((await financeOf(app, planId).upload(readFileSync(GOOD_FILE))).body.fingerprint);
     const stored = (await getPlan(app, plan.id)).imputations as Imputation[];
-    expect(stored.filter((l) => l.annee === otherYear).map((l) => l.montant)).toEqual([7, 8]);
+    expect(stored.filter((l) => l.annee === otherYear).map((l) => l.montant)).toEqual([7, 8, 9]);
     expect(stored.filter((l) => l.annee !== otherYear)).toHaveLength(preview.body.lines.length);
+    expect(stored.slice(0, 3).map((l) => l.annee)).toEqual([otherYear, otherYear, otherYear]);
   });
 
   it('writes one audit entry per import: what it did, and every line it removed or added', async () => {
