@@ -147,9 +147,22 @@ describe('the review of a form document', () => {
       expectApiError(await failure(t.doc(name).return.$post({ param, json: { version: 2, motif: 'Non' } })), 403, 'forbidden');
       expectApiError(await failure(t.doc(name).threads.$post({ param, json: { chemin: 'origines.periode', texte: 'Pourquoi ?' } })), 403, 'forbidden');
     }
+    const thread = (await reply(t.doc('dics').threads.$post({ param, json: { chemin: 'origines.periode', texte: 'Pourquoi ?' } }))).body;
     for (const name of ['finance', 'partenaire'] as const) {
       expectApiError(await failure(t.doc(name).reopen.$post({ param, json: { version: 2, motif: 'Non' } })), 403, 'forbidden');
     }
+    for (const name of ['chef', 'finance', 'partenaire'] as const) {
+      expectApiError(
+        await failure(t.doc(name).threads[':threadId'].resolve.$post({ param: { ...param, threadId: thread.id }, json: { texte: null } })),
+        403,
+        'forbidden',
+      );
+    }
+    expectApiError(
+      await failure(t.doc('autreCommune').threads[':threadId'].messages.$post({ param: { ...param, threadId: thread.id }, json: { texte: 'Moi ?' } })),
+      404,
+      'not_found',
+    );
     expectApiError(await failure(t.doc('autreCommune').threads.$get({ param })), 404, 'not_found');
     for (const name of ['chef', 'finance', 'partenaire'] as const) {
       expectApiError(await failure(t.apiAs(name).region.queue.forms.$get({ query: { programme: t.plan.programmeId } })), 403, 'forbidden');
