@@ -31,12 +31,13 @@ type Param = { planId: string; documentId: string };
 
 /**
  * The status line and the decision buttons. `beforeSubmit` finishes the pending saves and answers the version to
- * submit; `reload` draws the page again from the stored document once a step is recorded.
+ * submit, or why the document cannot be submitted as shown (a change not saved); `reload` draws the page again from
+ * the stored document once a step is recorded.
  */
 export function formReviewBar(
   param: Param,
   doc: FormDocument,
-  opts: { canEdit: boolean; beforeSubmit: () => Promise<number>; reload: () => void },
+  opts: { canEdit: boolean; beforeSubmit: () => Promise<number | string>; reload: () => void },
 ): HTMLElement {
   const route = api.plans[':planId'].forms[':documentId'];
   const { statut } = doc;
@@ -79,6 +80,10 @@ export function formReviewBar(
             return false;
           }
           const version = await opts.beforeSubmit();
+          if (typeof version === 'string') {
+            toast(version, 'error');
+            return false;
+          }
           await send(route.submit.$post({ param, json: { version } }));
           toast('Document soumis à la DiCS');
           return true;

@@ -114,7 +114,9 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
   let title = loaded.title;
   const status = h('p', { class: 'save-status', role: 'status', 'data-testid': 'form-status' }, saveStateText({ kind: 'saved' }));
   const missing = h('p', { class: 'hint', 'data-testid': 'form-missing' });
+  let saveState: SaveState = { kind: 'saved' };
   const setState = (state: SaveState) => {
+    saveState = state;
     status.textContent = saveStateText(state);
     status.classList.toggle('refused', state.kind === 'refused' || state.kind === 'conflict');
   };
@@ -246,7 +248,7 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
     beforeSubmit: async () => {
       binder.flush();
       await flushSaves();
-      return version;
+      return saveState.kind === 'saved' ? version : `Document non soumis : une modification n’est pas enregistrée (${saveStateText(saveState)})`;
     },
     reload: () => void showDocument(ctx, el, documentId),
   });
