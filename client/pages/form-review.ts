@@ -155,7 +155,13 @@ export function formReviewBar(
  * forms the role allows; for a reviewer, « Poser une question » on a field of the document. `focusField` shows a
  * field of the page.
  */
-export function formThreadsSection(param: Param, definition: FormDefinition, doc: FormDocument, focusField: (path: string) => void): HTMLElement {
+export function formThreadsSection(
+  param: Param,
+  definition: FormDefinition,
+  doc: FormDocument,
+  focusField: (path: string) => void,
+  onThreads: (threads: readonly FormThread[]) => void = () => {},
+): HTMLElement {
   const route = api.plans[':planId'].forms[':documentId'].threads;
   const status = h('p', { class: 'hint', role: 'status', 'data-testid': 'threads-status' }, 'Chargement des questions…');
   const alert = h('p', { class: 'field-error', role: 'alert', 'data-testid': 'threads-error' });
@@ -167,6 +173,7 @@ export function formThreadsSection(param: Param, definition: FormDefinition, doc
   const refresh = async () => {
     threads = (await send(route.$get({ param }))) as FormThread[];
     draw();
+    onThreads(threads);
   };
   const run = async (buttons: HTMLButtonElement[], request: () => Promise<unknown>) => {
     if (busy) return;
@@ -281,4 +288,29 @@ export function formThreadsSection(param: Param, definition: FormDefinition, doc
     alert.textContent = failureMessage(err);
   });
   return h('section', { class: 'form-threads', 'data-testid': 'form-threads' }, h('h2', null, 'Questions de la DiCS'), status, list, askHost, alert);
+}
+
+/**
+ * Beside each field of `root` with a question not resolved yet, a badge naming where it stands; a click shows the
+ * question in the page's list of questions. Badges drawn before are replaced.
+ */
+export function markQuestionedFields(root: HTMLElement, threads: readonly FormThread[]): void {
+  for (const old of root.querySelectorAll('.form-field-thread')) old.remove();
+  for (const thread of threads) {
+    if (thread.statut === 'resolu') continue;
+    const control = root.querySelector(`[data-path="${CSS.escape(`data.${thread.chemin}`)}"]`);
+    const field = control?.closest('.field, fieldset');
+    if (!field) continue;
+    const badge = h(
+      'button',
+      { type: 'button', class: 'link-button form-field-thread', 'data-testid': 'form-field-thread' },
+      `Question de la DiCS : ${THREAD_STATUS_LABELS[thread.statut]}`,
+    );
+    badge.addEventListener('click', () => {
+      const item = document.querySelector<HTMLElement>(`[data-thread-id="${CSS.escape(thread.id)}"]`);
+      item?.scrollIntoView({ block: 'center' });
+      item?.querySelector<HTMLElement>('textarea, button')?.focus();
+    });
+    field.append(badge);
+  }
 }

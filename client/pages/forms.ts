@@ -4,7 +4,7 @@ import { describeAction } from '../../schemas/action.ts';
 import type { FormDefinition, FormField, GroupMember } from '../../schemas/form-definition.ts';
 import { formDataSchema, groupItemName, type FormData, type FormDocument, type FormDocumentSummary, type FormGroupItem } from '../../schemas/form-document.ts';
 import { buildPath } from '../../schemas/plan-path.ts';
-import { FORM_STATUS_LABELS } from '../../schemas/form-workflow.ts';
+import { FORM_STATUS_LABELS, type FormThread } from '../../schemas/form-workflow.ts';
 import { ApiFailure, api, failureMessage, send } from '../api.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { FormBinder, getAt } from '../forms/fields.ts';
@@ -16,7 +16,7 @@ import { focusPath } from './context.ts';
 import { embeddedGrid } from './embedded-grid.ts';
 import { blankGroupItem, blankRow, documentPathOf, saveStateText, tableColumns, type SaveState } from './forms-model.ts';
 import { guardButton } from './read-only.ts';
-import { formReviewBar, formThreadsSection, isLockedDocument, lockedReason } from './form-review.ts';
+import { formReviewBar, formThreadsSection, isLockedDocument, lockedReason, markQuestionedFields } from './form-review.ts';
 import { openFileImportDialog } from './import-dialog.ts';
 import { renderChanges } from './workbook.ts';
 import { MAX_IMPORT_BYTES, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
@@ -252,8 +252,19 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
     },
     reload: () => void showDocument(ctx, el, documentId),
   });
-  const threads = formThreadsSection(param, definition, loaded, (path) => focusPath(el, buildPath('data', path)));
-  const draw = () =>
+  // The questions not resolved, marked beside their fields (again after a block is added or removed).
+  let questioned: readonly FormThread[] = [];
+  const threads = formThreadsSection(
+    param,
+    definition,
+    loaded,
+    (path) => focusPath(el, buildPath('data', path)),
+    (list) => {
+      questioned = list;
+      markQuestionedFields(body, list);
+    },
+  );
+  const draw = () => {
     replaceChildren(
       body,
       definition.sections.map((section) =>
@@ -266,6 +277,8 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
         ),
       ),
     );
+    markQuestionedFields(body, questioned);
+  };
   draw();
   replaceChildren(
     el,

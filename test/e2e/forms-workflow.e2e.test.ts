@@ -66,6 +66,10 @@ describe('the review of a form document', () => {
     await expect.poll(() => chef.getByTestId('form-review-status').getAttribute('data-status')).toBe('retourne');
     expect(await chef.getByTestId('form-review-motif').innerText()).toBe(MOTIF);
     expect(await chef.getByLabel('Évaluation *').isDisabled()).toBe(false);
+    // The question is marked beside its field (the second working group's objectives) and listed under the document.
+    const marker = chef.getByTestId('form-group-item').nth(1).getByTestId('form-field-thread');
+    await marker.waitFor();
+    expect(await marker.innerText()).toBe('Question de la DiCS : Question ouverte');
     const thread = chef.getByTestId('thread');
     await thread.waitFor();
     expect(await thread.innerText()).toContain(QUESTION);
