@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FORM_LIMITS, type FormDefinition, type FormField, type GroupMember, type TableColumn } from './form-definition.ts';
+import { FORM_STATUSES } from './form-workflow.ts';
 import { formatBelgianNumber } from './numbers.ts';
 import { RowId, Version, isoDate, optCents } from './primitives.ts';
 
@@ -251,6 +252,13 @@ export const FormDocumentSchema = z.object({
   createdBy: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),
+  /** Its review by the DiCS (schemas/form-workflow.ts). */
+  statut: z.enum(FORM_STATUSES),
+  soumisLe: z.string().nullable(),
+  soumisPar: z.string().nullable(),
+  decideLe: z.string().nullable(),
+  decidePar: z.string().nullable(),
+  motif: z.string().nullable(),
 });
 export type FormDocument = Omit<z.output<typeof FormDocumentSchema>, 'data'> & {
   data: FormData;

@@ -4,6 +4,7 @@ import { describeAction } from '../../schemas/action.ts';
 import type { FormDefinition, FormField, GroupMember } from '../../schemas/form-definition.ts';
 import { formDataSchema, groupItemName, type FormData, type FormDocument, type FormDocumentSummary, type FormGroupItem } from '../../schemas/form-document.ts';
 import { buildPath } from '../../schemas/plan-path.ts';
+import { FORM_STATUS_LABELS, type FormThread } from '../../schemas/form-workflow.ts';
 import { ApiFailure, api, failureMessage, send } from '../api.ts';
 import { h, replaceChildren } from '../dom.ts';
 import { FormBinder, getAt } from '../forms/fields.ts';
@@ -15,6 +16,7 @@ import { focusPath } from './context.ts';
 import { embeddedGrid } from './embedded-grid.ts';
 import { blankGroupItem, blankRow, documentPathOf, saveStateText, tableColumns, type SaveState } from './forms-model.ts';
 import { guardButton } from './read-only.ts';
+import { formReviewBar, formThreadsSection, isLockedDocument, lockedReason, markQuestionedFields } from './form-review.ts';
 import { openFileImportDialog } from './import-dialog.ts';
 import { renderChanges } from './workbook.ts';
 import { MAX_IMPORT_BYTES, type ImportPreview, type ImportResult } from '../../schemas/workbook-import.ts';
@@ -69,7 +71,11 @@ async function showList(ctx: PageContext, el: HTMLElement): Promise<undefined> {
       : h(
           'table',
           { class: 'plain-table' },
-          h('thead', null, h('tr', null, h('th', null, 'Titre'), h('th', null, 'Genre'), h('th', null, 'Modifié le'), h('th', null, 'Par'))),
+          h(
+            'thead',
+            null,
+            h('tr', null, h('th', null, 'Titre'), h('th', null, 'Genre'), h('th', null, 'Statut'), h('th', null, 'Modifié le'), h('th', null, 'Par')),
+          ),
           h(
             'tbody',
             null,
@@ -79,6 +85,7 @@ async function showList(ctx: PageContext, el: HTMLElement): Promise<undefined> {
                 null,
                 h('td', null, h('a', { href: formsHref(planId, d.id) }, d.title)),
                 h('td', null, d.kindLabel),
+                h('td', null, h('span', { class: `status-badge submission-status-${d.statut}` }, FORM_STATUS_LABELS[d.statut])),
                 h('td', null, new Date(d.updatedAt).toLocaleString('fr-BE')),
                 h('td', null, d.updatedBy),
               ),
@@ -99,13 +106,17 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
   const definition = kinds.find((k) => k.id === loaded.kind);
   if (!definition) throw new Error(`Genre de formulaire inconnu : ${loaded.kind}`);
   const schema = formDataSchema(definition) as z.ZodType;
-  const canEdit = permissions.can(WRITE_CAPABILITIES.plan);
-  const readOnlyReason = permissions.denial('modifier ce document');
+  // Submitted to or approved by the DiCS: read-only for everyone until reopened.
+  const locked = isLockedDocument(loaded);
+  const canEdit = permissions.can(WRITE_CAPABILITIES.plan) && !locked;
+  const readOnlyReason = locked ? lockedReason(loaded) : permissions.denial('modifier ce document');
   let version = loaded.version;
   let title = loaded.title;
   const status = h('p', { class: 'save-status', role: 'status', 'data-testid': 'form-status' }, saveStateText({ kind: 'saved' }));
   const missing = h('p', { class: 'hint', 'data-testid': 'form-missing' });
+  let saveState: SaveState = { kind: 'saved' };
   const setState = (state: SaveState) => {
+    saveState = state;
     status.textContent = saveStateText(state);
     status.classList.toggle('refused', state.kind === 'refused' || state.kind === 'conflict');
   };
@@ -117,8 +128,13 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
   // Saves one at a time, in order, each with the version the previous one answered; the latest content wins.
   let pending: FormData | null = null;
   let running = false;
-  const flushSaves = async () => {
-    if (running) return;
+  let saving: Promise<void> = Promise.resolve();
+  const flushSaves = () => {
+    if (running) return saving;
+    saving = runSaves();
+    return saving;
+  };
+  const runSaves = async () => {
     running = true;
     while (pending) {
       const data = pending;
@@ -225,7 +241,30 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
   body.addEventListener('input', () => {
     if (!running) setState({ kind: 'pending' });
   });
-  const draw = () =>
+  const param = { planId, documentId };
+  const review = formReviewBar(param, loaded, {
+    canEdit: permissions.can(WRITE_CAPABILITIES.plan),
+    // The last changes typed are saved first: the version submitted is the one they answered.
+    beforeSubmit: async () => {
+      binder.flush();
+      await flushSaves();
+      return saveState.kind === 'saved' ? version : `Document non soumis : une modification n’est pas enregistrée (${saveStateText(saveState)})`;
+    },
+    reload: () => void showDocument(ctx, el, documentId),
+  });
+  // The questions not resolved, marked beside their fields (again after a block is added or removed).
+  let questioned: readonly FormThread[] = [];
+  const threads = formThreadsSection(
+    param,
+    definition,
+    loaded,
+    (path) => focusPath(el, buildPath('data', path)),
+    (list) => {
+      questioned = list;
+      markQuestionedFields(body, list);
+    },
+  );
+  const draw = () => {
     replaceChildren(
       body,
       definition.sections.map((section) =>
@@ -238,14 +277,18 @@ async function showDocument(ctx: PageContext, el: HTMLElement, documentId: strin
         ),
       ),
     );
+    markQuestionedFields(body, questioned);
+  };
   draw();
   replaceChildren(
     el,
     h('p', null, h('a', { href: formsHref(planId) }, '← Formulaires du plan')),
     h('h1', null, definition.label),
     h('div', { class: 'toolbar' }, titleInput, status, exportXlsx, exportPdf, importButton, remove),
+    review,
     missing,
     body,
+    threads,
   );
   return () => binder.flush();
 }

@@ -10,6 +10,7 @@ import { meCan } from '../state/me.ts';
 import { showModal, toast } from '../ui/dialog.ts';
 import { accountMenu } from './account.ts';
 import { decisionDialog } from './report/decision-dialog.ts';
+import { formQueueSection } from './form-queue.ts';
 import {
   MOTIF_OPTIONS,
   changesText,
@@ -314,5 +315,6 @@ export async function renderReviewQueuePage(programmes: readonly Programme[], pr
     h('div', { class: 'field' }, h('label', { for: 'queue-programme' }, 'Programme'), select),
     h('div', { class: 'queue-actions' }, bulk, bulkHint),
     body,
+    formQueueSection(programme.id),
   );
 }

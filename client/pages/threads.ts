@@ -34,9 +34,9 @@ function threadsOf(review: ReviewState, scope: ThreadScope): readonly ReviewThre
 }
 
 /** A reviewer's message asks again; anyone else's answers (the server's own rule). */
-const isReviewer = () => meCan('review') && !meCan('answer');
+export const isReviewer = () => meCan('review') && !meCan('answer');
 
-function messageItem(m: ReviewThread['messages'][number]): HTMLElement {
+export function messageItem(m: ReviewThread['messages'][number]): HTMLElement {
   return h(
     'li',
     { class: `thread-message thread-message-${m.nature}`, 'data-testid': 'thread-message', 'data-nature': m.nature },

@@ -9,6 +9,7 @@ import { ORGANISATION_KINDS } from '../../schemas/porteur.ts';
 import { AUDIT_EVENTS, CHANGE_ORIGINS } from '../../schemas/audit.ts';
 import { FILE_STATES, MESSAGE_KINDS, SUBMISSION_STATUSES, THREAD_STATUSES } from '../../schemas/submission.ts';
 import { PROGRAMME_STATUSES } from '../../schemas/reference.ts';
+import { FORM_STATUSES } from '../../schemas/form-workflow.ts';
 import { IMPUTATION_NATURES, BUDGET_VERSION_KINDS, FUNCTIONAL_CODES } from '../../schemas/finance.ts';
 
 const FUNCTIONAL_CODE_LIST = Object.keys(FUNCTIONAL_CODES) as [keyof typeof FUNCTIONAL_CODES, ...(keyof typeof FUNCTIONAL_CODES)[]];
@@ -622,6 +623,53 @@ export const formDocuments = sqliteTable(
     createdBy: text('created_by').notNull(),
     updatedAt: text('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
+    /** Its review by the DiCS (schemas/form-workflow.ts): status, latest submission, latest decision and its motif. */
+    statut: text('statut', { enum: FORM_STATUSES }).notNull().default('brouillon'),
+    soumisLe: text('soumis_le'),
+    soumisPar: text('soumis_par'),
+    decideLe: text('decide_le'),
+    decidePar: text('decide_par'),
+    motif: text('motif'),
   },
-  (t) => [index('form_documents_plan').on(t.planId, t.createdAt)],
+  (t) => [index('form_documents_plan').on(t.planId, t.createdAt), index('form_documents_statut').on(t.statut)],
+);
+
+/**
+ * The DiCS's questions on one field of a form document (`chemin` inside its content, `libelle` as the audit names
+ * it), and their messages: as `review_threads` / `review_messages` for the plan's values, but tied to a document (gone
+ * with it) rather than to a programme year.
+ */
+export const formThreads = sqliteTable(
+  'form_threads',
+  {
+    id: text('id').primaryKey(),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    documentId: text('document_id')
+      .notNull()
+      .references(() => formDocuments.id, { onDelete: 'cascade' }),
+    chemin: text('chemin').notNull(),
+    libelle: text('libelle').notNull(),
+    statut: text('statut', { enum: THREAD_STATUSES }).notNull(),
+    ouvertLe: text('ouvert_le').notNull(),
+    ouvertPar: text('ouvert_par').notNull(),
+  },
+  (t) => [index('form_threads_document').on(t.documentId, t.ouvertLe), check('form_threads_statut', inList(t.statut, THREAD_STATUSES))],
+);
+
+export const formThreadMessages = sqliteTable(
+  'form_thread_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => formThreads.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    auteur: text('auteur').notNull(),
+    role: text('role').notNull(),
+    nature: text('nature', { enum: MESSAGE_KINDS }).notNull(),
+    texte: text('texte').notNull(),
+  },
+  (t) => [index('form_thread_messages_thread').on(t.threadId, t.id), check('form_thread_messages_nature', inList(t.nature, MESSAGE_KINDS))],
 );

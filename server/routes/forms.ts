@@ -15,6 +15,7 @@ import {
   VersionQuery,
 } from '../../schemas/requests/forms.ts';
 import { importFormDocumentXlsx } from '../services/form-imports.ts';
+import { formWorkflowRoutes } from './form-workflow.ts';
 
 /**
  * Form documents (templates/forms/): the kinds, and each plan's documents. Reading is the plan's (`read`); writing
@@ -59,5 +60,6 @@ export function formRoutes() {
     .delete('/plans/:planId/forms/:documentId', allow(WRITE_CAPABILITIES.plan), validate('param', FormDocumentParam), validate('query', VersionQuery), (c) => {
       deleteFormDocument({ ...c.var.ctx, ...c.req.valid('param'), version: c.req.valid('query').version });
       return c.body(null, 204);
-    });
+    })
+    .route('/', formWorkflowRoutes());
 }

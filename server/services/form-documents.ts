@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { actions, formDocuments } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
-import { NotFoundError, ValidationError } from '../errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { FORMS_DIR, loadFormDefinitions, type FormKinds } from '../form-definitions.ts';
 import type { FormDefinition, FormField, PrefillSource } from '../../schemas/form-definition.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type FormGroupItem,
 } from '../../schemas/form-document.ts';
 import { FORM_AUDIT_ROOT } from '../../schemas/plan-path.ts';
+import { FORM_LOCKING_STATUSES } from '../../schemas/form-workflow.ts';
 import { appendAudit } from './audit.ts';
 import { requireVersion } from './mutate.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
@@ -36,7 +37,7 @@ export function listFormKinds(ctx: ServiceContext): FormDefinition[] {
   return [...formKindsOf(ctx).values()];
 }
 
-function requireKind(ctx: ServiceContext, kind: string, path = 'kind'): FormDefinition {
+export function requireKind(ctx: ServiceContext, kind: string, path = 'kind'): FormDefinition {
   const definition = formKindsOf(ctx).get(kind);
   if (!definition) {
     const known = [...formKindsOf(ctx).keys()].map((k) => `« ${k} »`).join(', ');
@@ -47,9 +48,11 @@ function requireKind(ctx: ServiceContext, kind: string, path = 'kind'): FormDefi
   return definition;
 }
 
-type Row = typeof formDocuments.$inferSelect;
+export type FormDocumentRow = typeof formDocuments.$inferSelect;
+type Row = FormDocumentRow;
 
-function requireRow(db: DbOrTx, planId: string, documentId: string): Row {
+/** A document of the plan; 404 for a document of another plan or none. */
+export function requireRow(db: DbOrTx, planId: string, documentId: string): Row {
   const row = db
     .select()
     .from(formDocuments)
@@ -60,11 +63,25 @@ function requireRow(db: DbOrTx, planId: string, documentId: string): Row {
 }
 
 /** A stored document as the API answers it; content stored under an older definition is read through today's. */
-function toDocument(ctx: ServiceContext, row: Row): FormDocument {
+export function toDocument(ctx: ServiceContext, row: Row): FormDocument {
   const definition = requireKind(ctx, row.kind);
   // A definition changed since the document was saved: what no longer fits is left out, never thrown at the reader.
   const data = formDataFromStored(definition, row.data);
   return { ...row, data, manquants: missingFields(definition, data) };
+}
+
+/**
+ * 409 when the document is submitted to or approved by the DiCS: its content is then read-only until it is reopened
+ * with a motif (schemas/form-workflow.ts), whatever the way the change came (page, import, API).
+ */
+export function requireEditable(ctx: ServiceContext, row: Row | FormDocument, action = 'de modifier'): void {
+  if (!FORM_LOCKING_STATUSES.includes(row.statut)) return;
+  const state = row.statut === 'approuve' ? 'approuvé par la DiCS' : 'soumis à la DiCS';
+  throw new ConflictError(
+    `Impossible ${action} le formulaire « ${row.title} » : il est ${state}, son contenu est en lecture seule (rouvrez-le avec un motif pour le modifier)`,
+    'manquants' in row ? row : toDocument(ctx, row),
+    [{ path: 'statut', message: `Formulaire ${state}` }],
+  );
 }
 
 /** The name of the person writing, for the document's created/updated by. */
@@ -85,6 +102,12 @@ export function listFormDocuments(ctx: ServiceContext & { planId: string }): For
       createdBy: formDocuments.createdBy,
       updatedAt: formDocuments.updatedAt,
       updatedBy: formDocuments.updatedBy,
+      statut: formDocuments.statut,
+      soumisLe: formDocuments.soumisLe,
+      soumisPar: formDocuments.soumisPar,
+      decideLe: formDocuments.decideLe,
+      decidePar: formDocuments.decidePar,
+      motif: formDocuments.motif,
     })
     .from(formDocuments)
     .where(eq(formDocuments.planId, ctx.planId))
@@ -181,6 +204,12 @@ export function createFormDocument(ctx: ServiceContext & { planId: string; kind:
       createdBy: authorOf(ctx),
       updatedAt: now,
       updatedBy: authorOf(ctx),
+      statut: 'brouillon',
+      soumisLe: null,
+      soumisPar: null,
+      decideLe: null,
+      decidePar: null,
+      motif: null,
     };
     db.insert(formDocuments).values(row).run();
     touchPlan(db, ctx.planId, now);
@@ -213,6 +242,7 @@ export function saveFormDocument(
     if (!parsed.success) throw ValidationError.fromZod(parsed.error, ['data']);
     const data = parsed.data;
     requireVersion(row, ctx.version, `Le formulaire « ${row.title} »`, (r) => toDocument(ctx, r));
+    requireEditable(ctx, row);
     requirePlanFiches(db, ctx.planId, definition, data);
     const title = ctx.title ?? row.title;
     const before = toDocument(ctx, row);
@@ -232,6 +262,7 @@ export function deleteFormDocument(ctx: ServiceContext & { planId: string; docum
   ctx.db.transaction((db) => {
     const row = requireRow(db, ctx.planId, ctx.documentId);
     requireVersion(row, ctx.version, `Le formulaire « ${row.title} »`, (r) => toDocument(ctx, r));
+    requireEditable(ctx, row, 'de supprimer');
     const before = toDocument(ctx, row);
     const definition = requireKind(ctx, row.kind);
     db.delete(formDocuments).where(eq(formDocuments.id, row.id)).run();

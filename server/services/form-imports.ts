@@ -8,7 +8,7 @@ import { sharedWorkbookReader } from '../workers/workbook-reader.ts';
 import { displayValue } from '../reports/layout/model.ts';
 import type { ServiceContext } from './context.ts';
 import { formExportSources } from './form-exports.ts';
-import { saveFormDocument } from './form-documents.ts';
+import { requireEditable, saveFormDocument } from './form-documents.ts';
 
 /**
  * A form document's workbook, edited in Excel or LibreOffice, read back through the layout it was written with
@@ -67,6 +67,8 @@ export async function importFormDocumentXlsx(
     throw new ValidationError("L'empreinte de l'aperçu est requise pour appliquer l'import", [{ path: 'fingerprint', message: 'Empreinte manquante' }]);
   }
   const { document, definition, form, ficheIdOf } = formExportSources(ctx);
+  // A submitted or approved document takes no import, not even a preview (the page shows it read-only).
+  requireEditable(ctx, document, 'd’importer un classeur dans');
   const read = readWorkbookValues(opened.snapshot, form.layout);
   if (read.problems.length) throw problemsError(read.problems);
   const data = structuredClone(document.data) as FormData;

@@ -123,7 +123,7 @@ function changeCount(db: DbOrTx, head: Head, base: Head | null): number {
 }
 
 /** The porteur's title and the province of each plan, from its two sections (never the whole plan). */
-function plansHeadOf(db: DbOrTx, planIds: readonly string[]): Map<string, { porteur: string; province: string | null }> {
+export function plansHeadOf(db: DbOrTx, planIds: readonly string[]): Map<string, { porteur: string; province: string | null }> {
   const rows = db
     .select({ planId: planSections.planId, section: planSections.section, data: planSections.data, commune: plans.commune })
     .from(planSections)

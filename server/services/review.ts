@@ -56,16 +56,23 @@ export function listReviewThreads(ctx: ServiceContext & { planId: string; annee?
   return readReviewThreads(ctx.db, ctx.planId, ctx.annee);
 }
 
+/** Who writes a message and when, as a thread shows it (the plan's threads and the form documents' alike). */
+export function messageHeader(ctx: ServiceContext): { at: string; auteur: string; role: string } {
+  return { at: nowOf(ctx), auteur: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME, role: ctx.actor ? ROLE_LABELS[ctx.actor.role] : 'Système' };
+}
+
+/**
+ * What a message in an open thread is: a reviewer's asks again (the thread is open again), anyone else's answers
+ * (« Réponse donnée »).
+ */
+export function messageTurn(ctx: ServiceContext): { reviewer: boolean; nature: MessageKind; statut: ThreadStatus } {
+  const reviewer = ctx.actor ? hasCapability(ctx.actor, 'review') && !hasCapability(ctx.actor, 'answer') : false;
+  return reviewer ? { reviewer, nature: 'question', statut: 'ouvert' } : { reviewer, nature: 'reponse', statut: 'repondu' };
+}
+
 function addMessage(ctx: ServiceContext, db: DbOrTx, threadId: string, nature: MessageKind, texte: string): void {
   db.insert(reviewMessages)
-    .values({
-      threadId,
-      at: nowOf(ctx),
-      auteur: ctx.actor?.nom ?? SYSTEM_ACTOR_NAME,
-      role: ctx.actor ? ROLE_LABELS[ctx.actor.role] : 'Système',
-      nature,
-      texte,
-    })
+    .values({ threadId, ...messageHeader(ctx), nature, texte })
     .run();
 }
 
@@ -108,9 +115,7 @@ export function postReviewMessage(ctx: ServiceContext & { planId: string; thread
   const { texte } = ctx.input;
   const thread = requireThread(ctx.db, ctx.planId, ctx.threadId);
   if (thread.statut === 'resolu') throw new ConflictError('Cette question est résolue : ouvrez-en une nouvelle', thread);
-  const reviewer = ctx.actor ? hasCapability(ctx.actor, 'review') && !hasCapability(ctx.actor, 'answer') : false;
-  const nature: MessageKind = reviewer ? 'question' : 'reponse';
-  const statut: ThreadStatus = reviewer ? 'ouvert' : 'repondu';
+  const { reviewer, nature, statut } = messageTurn(ctx);
   ctx.db.transaction((db) => {
     addMessage(ctx, db, thread.id, nature, texte);
     db.update(reviewThreads).set({ statut }).where(eq(reviewThreads.id, thread.id)).run();

@@ -122,3 +122,33 @@ describe('migration 0010_deadline_audit_event', () => {
     }
   });
 });
+
+describe('migration 0013_form_workflow', () => {
+  it('makes every existing form document a draft, keeping its content and version, and adds its questions’ tables', () => {
+    const { file, sqlite } = databaseAt('0012_form_documents');
+    insertRow(sqlite, 'plans', { id: 'p1', programme_id: 'pcs-2020-2025', commune: 'Liège' });
+    insertRow(sqlite, 'form_documents', {
+      id: 'd1',
+      plan_id: 'p1',
+      kind: 'evaluation-groupes-de-travail',
+      title: 'Évaluation',
+      data: '{"origines":{}}',
+      version: 4,
+    });
+    sqlite.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(db.$client.prepare('select id, data, version, statut, soumis_le, decide_le, motif from form_documents').all()).toEqual([
+        { id: 'd1', data: '{"origines":{}}', version: 4, statut: 'brouillon', soumis_le: null, decide_le: null, motif: null },
+      ]);
+      insertRow(db.$client, 'form_threads', { id: 't1', plan_id: 'p1', document_id: 'd1', statut: 'ouvert' });
+      expect(() => insertRow(db.$client, 'form_threads', { id: 't2', plan_id: 'p1', document_id: 'd1', statut: 'ferme' })).toThrow(/CHECK constraint failed/);
+      // A question goes with its document.
+      db.$client.prepare(`delete from form_documents where id = 'd1'`).run();
+      expect(db.$client.prepare('select count(*) as n from form_threads').get()).toEqual({ n: 0 });
+    } finally {
+      db.$client.close();
+    }
+  });
+});
