@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, count, eq, inArray, ne, sql } from 'drizzle-orm';
-import { actions, auditChanges, deadlineExtensions, organisations, planSummaries, plans, reviewThreads, submissions } from '../db/schema.ts';
+import { actions, auditChanges, deadlineExtensions, formThreads, organisations, planSummaries, plans, reviewThreads, submissions } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { AppError } from '../errors.ts';
 import { computeBudgetFigures } from '../../schemas/budget.ts';
@@ -175,15 +175,17 @@ function gatherOverview(ctx: RegionContext): Gathered {
       .all(),
     (e) => e.planId,
   );
-  const questions = new Map(
-    db
-      .select({ planId: reviewThreads.planId, n: count() })
-      .from(reviewThreads)
-      .where(and(inArray(reviewThreads.planId, ofProgramme), ne(reviewThreads.statut, 'resolu')))
-      .groupBy(reviewThreads.planId)
-      .all()
-      .map((r) => [r.planId, r.n]),
-  );
+  // The DiCS's questions not resolved yet: on the plan's values and on its form documents.
+  const questions = new Map<string, number>();
+  for (const table of [reviewThreads, formThreads]) {
+    const open = db
+      .select({ planId: table.planId, n: count() })
+      .from(table)
+      .where(and(inArray(table.planId, ofProgramme), ne(table.statut, 'resolu')))
+      .groupBy(table.planId)
+      .all();
+    for (const { planId, n } of open) questions.set(planId, (questions.get(planId) ?? 0) + n);
+  }
   const fiches = new Map(
     db
       .select({ planId: actions.planId, n: count() })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../server/app.ts';
-import { deadlineExtensions, planSummaries, reviewThreads, submissions } from '../../server/db/schema.ts';
+import { deadlineExtensions, formDocuments, formThreads, planSummaries, reviewThreads, submissions } from '../../server/db/schema.ts';
 import { seedSample } from '../../server/services/seed.ts';
 import { computeBudgetFigures } from '../../schemas/budget.ts';
 import { porteurKindOf, porteurTitle } from '../../schemas/porteur.ts';
@@ -174,6 +174,28 @@ describe('GET /api/region/plans', () => {
     thread('q1', 'ouvert');
     thread('q2', 'repondu');
     thread('q3', 'resolu');
+    // The questions on the plan's form documents count too.
+    t.db
+      .insert(formDocuments)
+      .values({
+        id: 'doc1',
+        planId: dinant.id,
+        kind: 'evaluation',
+        title: 'Évaluation',
+        data: '{}',
+        createdAt: NOW,
+        createdBy: 'x',
+        updatedAt: NOW,
+        updatedBy: 'x',
+      })
+      .run();
+    const formThread = (id: string, statut: 'ouvert' | 'resolu') =>
+      t.db
+        .insert(formThreads)
+        .values({ id, planId: dinant.id, documentId: 'doc1', chemin: 'a.b', libelle: 'A · B', statut, ouvertLe: NOW, ouvertPar: 'DiCS' })
+        .run();
+    formThread('f1', 'ouvert');
+    formThread('f2', 'resolu');
 
     const row = rowOf(await overview('pcs-2020-2025'), dinant.id);
     const of = (annee: number) => row.obligations.find((x) => x.annee === annee)!;
@@ -192,7 +214,7 @@ describe('GET /api/region/plans', () => {
     // The most overdue is now 2022's report.
     expect(row.joursDeRetard).toBe(daysSince('2023-03-31'));
     expect(row.prochaineEcheance).toMatchObject({ annee: 2022, echeance: '2023-03-31', enRetard: true });
-    expect(row.questionsOuvertes).toBe(2);
+    expect(row.questionsOuvertes).toBe(3);
 
     const overdue = (await reply(as('dics').region.overdue.$get({ query: { programme: 'pcs-2020-2025' } }))).body as OverdueList;
     expect(OverdueListSchema.safeParse(overdue).error).toBeUndefined();
