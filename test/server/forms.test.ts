@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { FormDefinitionError, loadFormDefinitions } from '../../server/form-definitions.ts';
 import { formDataFromStored, formDataSchema } from '../../schemas/form-document.ts';
 import { expectApiError, failure, makeLiegeApp, reply, type AccountName } from '../helpers.ts';
+import { HANGING_FORM_TITLE } from './pdf-pool-years.ts';
 
 /**
  * Form documents defined in templates/forms/: a definition is data, refused at start with its file and field; a
@@ -416,4 +417,59 @@ describe('form documents of a plan', () => {
       names.map((n, i) => `Groupe de travail ${i + 1} « ${n} »`),
     );
   });
+});
+
+describe('a form document’s PDF, made by the PDF threads', () => {
+  const TEST_WORKER = new URL('./pdf-pool-worker.ts', import.meta.url).href;
+
+  it('comes from a thread of the pool, not from the server’s own thread', async () => {
+    const t = makeLiegeApp({ forms });
+    const pool = t.ctx.pdf!.pool;
+    try {
+      const doc = (await reply(t.apiAs('chef').plans[':planId'].forms.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title: 'Bilan 2025' } })))
+        .body;
+      const data = { origines: { periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme.' } };
+      const saved = await reply(
+        t.apiAs('chef').plans[':planId'].forms[':documentId'].$put({ param: { planId: t.plan.id, documentId: doc.id }, json: { version: 0, data } }),
+      );
+      expect(saved.status).toBe(200);
+      expect(pool.stats()).toMatchObject({ started: 0, rendered: 0 });
+      const pdf = await t.as('partenaire').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.pdf`);
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(pool.stats()).toMatchObject({ started: 1, rendered: 1, failed: 0 });
+      const text = pdfPages(savePdf(new Uint8Array(await pdf.arrayBuffer()), 'form-in-thread')).join('\n');
+      expect(text).toContain('Évaluation des groupes de travail');
+      expect(text).toContain('Bilan 2025');
+      expect(text).toContain('Le travail en coordination existe depuis 20 ans à Waremme.');
+      expect(text).toMatch(/Page 1 \/ \d+/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is refused at once with 503 and Retry-After when the line is full, and a render over time fails in French', async () => {
+    // One thread, no place in the line; the test thread blocks on a form titled HANGING_FORM_TITLE.
+    const t = makeLiegeApp({ forms, pdf: { workerUrl: TEST_WORKER, maxWorkers: 1, maxQueue: 0, timeoutMs: 3_000 } });
+    const pool = t.ctx.pdf!.pool;
+    try {
+      const create = (title: string) =>
+        reply(t.apiAs('chef').plans[':planId'].forms.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title } }));
+      const hanging = (await create(HANGING_FORM_TITLE)).body;
+      const other = (await create('Bilan 2025')).body;
+      const held = t.as('chef').request(`/api/plans/${t.plan.id}/forms/${hanging.id}/export.pdf`);
+      await vi.waitFor(() => expect(pool.stats()).toMatchObject({ workers: 1, busy: 1 }), { timeout: 30_000 });
+      const refused = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${other.id}/export.pdf`);
+      const body = expectApiError({ status: refused.status, body: await refused.json() }, 503, 'unavailable');
+      expect(body.message).toMatch(/^Trop de documents PDF sont en cours de génération \(1 en cours, 0 en attente\) : réessayez dans \d+ secondes?$/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+      const timedOut = await held;
+      const failed = expectApiError({ status: timedOut.status, body: await timedOut.json() }, 500, 'internal');
+      expect(failed.message).toBe('La génération du PDF a dépassé 3 secondes et a été interrompue : réessayez plus tard, ou signalez-le à l’administrateur');
+      expect(pool.stats()).toMatchObject({ failed: 1 });
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
