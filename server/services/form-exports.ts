@@ -28,6 +28,7 @@ export function formExportSources(ctx: ServiceContext & { planId: string; docume
     header,
     data: document.data,
     ficheLabel: (id) => fiches.get(id) ?? 'Fiche supprimée',
+    ficheLabels: [...fiches.values()],
   });
   // The name a person saves: the document's title and the plan's commune, without characters file systems refuse.
   const filename = [...`${document.title} - ${plan.commune}`]

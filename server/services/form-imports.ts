@@ -92,8 +92,9 @@ export async function importFormDocumentXlsx(
     const cellOf = new Map(read.values.map((v) => [v.binding.path, `${v.sheet}!${v.cell}`]));
     throw problemsError(
       parsed.error.issues.map((i) => {
-        const path = i.path.join('.');
-        const where = cellOf.get(path) ?? '';
+        // An item of a list (`….nature.0`) is in its field's cell.
+        const bound = i.path.map((_, n) => i.path.slice(0, i.path.length - n).join('.')).find((p) => cellOf.has(p));
+        const where = (bound && cellOf.get(bound)) ?? '';
         const [sheet, cell] = where.split('!');
         return { sheet: sheet || form.layout.sheets[0]!.name, cell: cell ?? null, message: i.message };
       }),

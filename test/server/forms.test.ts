@@ -473,3 +473,129 @@ describe('a form document’s PDF, made by the PDF threads', () => {
     }
   }, 60_000);
 });
+
+describe('closed lists in a form document’s workbook', () => {
+  /** The values of the drop-down of `cell`, read from the range its validation names (in the hidden « Listes » sheet). */
+  function dropDown(wb: ExcelJS.Workbook, cell: ExcelJS.Cell): string[] | null {
+    const validation = cell.dataValidation;
+    if (validation?.type !== 'list') return null;
+    const m = /^'?([^'!]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(String(validation.formulae?.[0]));
+    expect(m, String(validation.formulae?.[0])).not.toBeNull();
+    const sheet = wb.getWorksheet(m![1]!)!;
+    const values: string[] = [];
+    for (let r = Number(m![3]); r <= Number(m![5]); r++) values.push(String(sheet.getCell(`${m![2]}${r}`).value));
+    return values;
+  }
+  const rowsOf = (sheet: ExcelJS.Worksheet, label: string) => {
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === label) rows.push(row);
+    });
+    return rows;
+  };
+
+  it('offers a drop-down for yes/no, single choices and the fiche action, and states a multiple choice’s values', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const application = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+    const data = { activites: { activites: [{ activite: 'Atelier cuisine' }, { activite: 'Marche' }] } };
+    expect((await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: application.id }, json: { version: 0, data } }))).status).toBe(
+      200,
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${application.id}/export.xlsx`)).arrayBuffer());
+    const sheet = wb.worksheets[0]!;
+    const activites = forms.get(APPLICATION)!.sections.find((s) => s.id === 'activites')!.fields[0]!;
+    const themeColumn = activites.kind === 'table' ? activites.columns.find((c) => c.id === 'theme') : undefined;
+    const themeLabels = themeColumn?.kind === 'choice' ? themeColumn.options.map((o) => o.label) : [];
+    expect(themeLabels).toHaveLength(5);
+    const header = rowsOf(sheet, 'Activité')[0]!;
+    for (const r of [1, 2]) {
+      expect(dropDown(wb, sheet.getRow(header.number + r).getCell(3))).toEqual(themeLabels);
+      // A text column has none.
+      expect(dropDown(wb, sheet.getRow(header.number + r).getCell(4))).toBeNull();
+    }
+    const fiche = rowsOf(sheet, 'Fiche action du Plan de Cohésion sociale financée')[0]!;
+    const ficheNames = dropDown(wb, fiche.getCell(3))!;
+    expect(ficheNames).toHaveLength(t.plan.actions.length);
+    expect(ficheNames[0]).toMatch(/^Fiche \d/);
+    const nature = rowsOf(sheet, 'Notre association /institution bénéficie d’une :')[0]!;
+    expect(dropDown(wb, nature.getCell(3))).toBeNull();
+    expect(sheet.getRow(nature.number + 1).getCell(2).value).toBe(
+      'Valeurs possibles, une par ligne : « Reconnaissance légale impliquant des missions dans le champ de l’action communautaire » ; « Reconnaissance accordant des moyens ( financiers et /ou humain)pour ce type de missions » ; « Aucune reconnaissance légale particulière liée au statut de l’institution ou association »',
+    );
+
+    const evaluation = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION } }))).body;
+    const evalBook = new ExcelJS.Workbook();
+    await evalBook.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${evaluation.id}/export.xlsx`)).arrayBuffer());
+    expect(dropDown(evalBook, rowsOf(evalBook.worksheets[0]!, 'Évaluation')[0]!.getCell(3))).toEqual(['Evaluation à 6 mois', "Évaluation de fin d'année"]);
+
+    const suivi = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: TEST_KIND } }))).body;
+    const suiviBook = new ExcelJS.Workbook();
+    await suiviBook.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${suivi.id}/export.xlsx`)).arrayBuffer());
+    const suiviSheet = suiviBook.worksheets[0]!;
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Bilan complet ?')[0]!.getCell(3))).toEqual(['Oui', 'Non']);
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Convention signée')[1]!.getCell(3))).toEqual(['Oui', 'Non']);
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Priorité')[0]!.getCell(3))).toEqual(['Haute', 'Basse']);
+  });
+
+  it('takes back what the drop-downs offer and refuses the rest at its cell, in French', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const doc = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+    const documentParam = { planId: t.plan.id, documentId: doc.id };
+    const data = {
+      reconnaissance: { nature: ['aucune'] },
+      description: { ficheAction: t.plan.actions[0]!.id },
+      activites: { activites: [{ activite: 'Atelier cuisine', theme: 'contextesSociaux' }] },
+    };
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+    const exported = new ExcelJS.Workbook();
+    await exported.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`)).arrayBuffer());
+    const bytes = async () => new Uint8Array(await exported.xlsx.writeBuffer());
+    const send = async (fields: Record<string, string> = {}) => {
+      const form = new FormData();
+      form.set('file', new File([await bytes()], 'demande.xlsx'));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      const res = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/import.xlsx`, { method: 'POST', body: form });
+      return { status: res.status, body: await res.json() };
+    };
+    const sheet = exported.worksheets[0]!;
+    const theme = sheet.getRow(rowsOf(sheet, 'Activité')[0]!.number + 1).getCell(3);
+    const fiche = rowsOf(sheet, 'Fiche action du Plan de Cohésion sociale financée')[0]!.getCell(3);
+    const nature = rowsOf(sheet, 'Notre association /institution bénéficie d’une :')[0]!.getCell(3);
+    const where = (cell: ExcelJS.Cell) => `${sheet.name}!${cell.address}`;
+
+    // Out of the lists: refused at the cell, nothing written.
+    theme.value = 'N°6 - la santé inventée';
+    let refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([
+      {
+        path: where(theme),
+        message: expect.stringMatching(/ligne 1, Thème : « N°6 - la santé inventée » ne fait pas partie de la liste \(« N°1 - dépendance/),
+      },
+    ]);
+    theme.value = 'N°1 - dépendance – tabac alcool drogues';
+    fiche.value = 'Fiche 99.9.99 (inventée)';
+    refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([
+      { path: where(fiche), message: expect.stringMatching(/financée : « Fiche 99\.9\.99 \(inventée\) » ne fait pas partie de la liste/) },
+    ]);
+    fiche.value = dropDown(exported, fiche)![1]!;
+    nature.value = 'Aucune reconnaissance légale particulière liée au statut de l’institution ou association\nUne reconnaissance inventée';
+    refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([{ path: where(nature), message: expect.stringMatching(/^Valeur hors liste : « Reconnaissance légale/) }]);
+
+    // What the lists offer: taken, as the document's own values.
+    nature.value =
+      'Reconnaissance légale impliquant des missions dans le champ de l’action communautaire\nAucune reconnaissance légale particulière liée au statut de l’institution ou association';
+    const preview = await send();
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect((preview.body as { changes: { cell: string }[] }).changes.map((c) => c.cell)).toEqual([nature.address, fiche.address, theme.address]);
+    expect((await send({ apply: 'true', fingerprint: '1' })).status).toBe(200);
+    const stored = (await reply(forPlan[':documentId'].$get({ param: documentParam }))).body.data;
+    expect(stored.reconnaissance!.nature).toEqual(['legale', 'aucune']);
+    expect(stored.description!.ficheAction).toBe(t.plan.actions[1]!.id);
+    expect((stored.activites!.activites as Record<string, unknown>[])[0]!.theme).toBe('dependance');
+  });
+});
