@@ -232,6 +232,29 @@ export function flattenFormData(definition: FormDefinition, data: FormData): Map
   return out;
 }
 
+/** A field or table column as the values of a document see it: its kind, and a closed list's options. */
+export type FormValueField = Pick<FormField, 'kind'> & { options?: readonly { value: string; label: string }[] };
+
+/** The field or table column a document path (`section.field`, `section.group.<n>.field`, `….table.<r>.column`) holds. */
+export function formFieldAt(definition: FormDefinition, path: string): FormValueField | null {
+  const [sectionId, fieldId, ...rest] = path.split('.');
+  const field = definition.sections.find((s) => s.id === sectionId)?.fields.find((f) => f.id === fieldId);
+  if (!field) return null;
+  const inTable = (member: GroupMember, tail: string[]): FormValueField | null =>
+    member.kind === 'table'
+      ? tail.length === 2
+        ? (member.columns.find((c: TableColumn) => c.id === tail[1]) ?? null)
+        : null
+      : tail.length === 0
+        ? member
+        : null;
+  if (field.kind === 'group') {
+    const member = field.fields.find((m) => m.id === rest[1]);
+    return member && rest.length >= 2 ? inTable(member, rest.slice(2)) : null;
+  }
+  return inTable(field, rest);
+}
+
 /** A closed list's value as people read it (its label); any other value as it is. */
 function shownChoice(field: { kind: string; options?: readonly { value: string; label: string }[] }, value: unknown): unknown {
   if (field.kind !== 'choice' || !field.options) return value;

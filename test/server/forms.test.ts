@@ -599,3 +599,58 @@ describe('closed lists in a form document’s workbook', () => {
     expect((stored.activites!.activites as Record<string, unknown>[])[0]!.theme).toBe('dependance');
   });
 });
+
+describe('a form document in the plan’s history', () => {
+  it('reads its values as people do: money in euros, dates the Belgian way, yes/no, lists item by item, the fiche by its name', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const doc = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: TEST_KIND, title: 'Suivi 2025' } }))).body;
+    const documentParam = { planId: t.plan.id, documentId: doc.id };
+    const suivis = (doc.data.partenaires!.suivis as Record<string, unknown>[]).slice(0, 1);
+    suivis[0] = {
+      ...suivis[0],
+      convention: true,
+      fiche: t.plan.actions[0]!.id,
+      remarques: ['Relancer, puis signer', 'Vérifier'],
+      versements: [{ date: '2025-02-01', montant: 123_456, objet: 'Première tranche' }],
+    };
+    const data = { general: { dateBilan: '2025-03-31', complet: false, budgetTotal: 1_000_000, priorite: 'haute' }, partenaires: { suivis } };
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+    const ficheName = (await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: { planId: t.plan.id }, query: {} }))).body[0]!.values.find((v) =>
+      v.path.endsWith('.fiche'),
+    )!.newText;
+    expect(ficheName).toMatch(/^Fiche \d/);
+    expect(ficheName).not.toBe(t.plan.actions[0]!.id);
+
+    const history = async () =>
+      new Map(
+        (await reply(t.apiAs('finance').plans[':planId'].history.$get({ param: { planId: t.plan.id }, query: {} }))).body[0]!.values.map((v) => [
+          v.label.replace(/^Formulaire « Suivi 2025 » · /, ''),
+          [v.oldText, v.newText],
+        ]),
+      );
+    const saved = await history();
+    const partner = `Partenaires · Partenaire 1 « ${suivis[0]!.nom as string} »`;
+    expect(Object.fromEntries(saved)).toMatchObject({
+      'Généralités · Date du bilan': ['vide', '31/03/2025'],
+      'Généralités · Bilan complet ?': ['vide', 'Non'],
+      'Généralités · Budget total': ['vide', '€ 10.000,00'],
+      'Généralités · Priorité': ['vide', 'Haute'],
+      [`${partner} · Convention signée`]: ['vide', 'Oui'],
+      [`${partner} · Fiche action`]: ['vide', ficheName],
+      [`${partner} · Remarques`]: ['vide', 'Relancer, puis signer ; Vérifier'],
+      [`${partner} · Versements · ligne 1 · Date`]: ['vide', '01/02/2025'],
+      [`${partner} · Versements · ligne 1 · Montant`]: ['vide', '€ 1.234,56'],
+      [`${partner} · Versements · ligne 1 · Objet`]: ['vide', 'Première tranche'],
+    });
+
+    // A change reads both sides; a deleted document's values still read as money.
+    data.general.budgetTotal = 1_050_050;
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 1, data } }))).status).toBe(200);
+    expect((await history()).get('Généralités · Budget total')).toEqual(['€ 10.000,00', '€ 10.500,50']);
+    expect((await reply(forPlan[':documentId'].$delete({ param: documentParam, query: { version: '2' } }))).status).toBe(204);
+    const deleted = await history();
+    expect(deleted.get('Généralités · Budget total')).toEqual(['€ 10.500,50', 'vide']);
+    expect(deleted.get(`${partner} · Versements · ligne 1 · Montant`)).toEqual(['€ 1.234,56', 'vide']);
+  });
+});
