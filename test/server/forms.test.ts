@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
+import { HAS_LIBREOFFICE, editWithLibreOffice } from '../libreoffice.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -653,4 +654,115 @@ describe('a form document in the plan’s history', () => {
     expect(deleted.get('Généralités · Budget total')).toEqual(['€ 10.500,50', 'vide']);
     expect(deleted.get(`${partner} · Versements · ligne 1 · Montant`)).toEqual(['€ 1.234,56', 'vide']);
   });
+});
+
+describe('a form document’s workbook edited with LibreOffice Calc', () => {
+  /** Row numbers (1-based) of the sheet's rows whose label (column B) is `label`. */
+  async function rowsLabelled(bytes: Uint8Array, label: string): Promise<{ sheet: string; rows: number[] }> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const rows: number[] = [];
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === label) rows.push(row.number);
+    });
+    return { sheet: sheet.name, rows };
+  }
+
+  it.skipIf(!HAS_LIBREOFFICE)(
+    'comes back through the preview and applies the bullet list, the choice and the table cell changed in Calc, nothing else',
+    { timeout: 240_000 },
+    async () => {
+      const t = makeLiegeApp({ forms });
+      const forPlan = t.apiAs('chef').plans[':planId'].forms;
+      const importAs = async (documentId: string, bytes: Uint8Array, fields: Record<string, string> = {}) => {
+        const form = new FormData();
+        form.set('file', new File([bytes], 'edite.xlsx'));
+        for (const [k, v] of Object.entries(fields)) form.set(k, v);
+        const res = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${documentId}/import.xlsx`, { method: 'POST', body: form });
+        return { status: res.status, body: (await res.json()) as { fingerprint: string; changes: { cell: string; before: string; after: string }[] } };
+      };
+      const exported = async (documentId: string) =>
+        new Uint8Array(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${documentId}/export.xlsx`)).arrayBuffer());
+
+      // The Waremme evaluation: a bullet list of a working group and the period, changed in Calc.
+      const evaluation = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title: 'Évaluation à 6 mois' } }))).body;
+      const data = structuredClone(evaluation.data);
+      data.origines = { ...data.origines, periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme.' };
+      const groupes = data.evaluation!.groupes as Record<string, unknown>[];
+      groupes[0] = {
+        ...groupes[0],
+        objectifs: ['Lutter contre le décrochage socio-scolaire des jeunes étudiants'],
+        resultats: ['Mise en évidence des attentes et réticences des uns et des autres.', 'Ouverture de l’Espace Tremplin.'],
+      };
+      groupes[1] = { ...groupes[1], propositions: ['Poursuite des concertations spontanées au cas par cas.'] };
+      data.conclusions = { conclusions: ['Le caractère transversal des actions visées par le pacte se confirme.'] };
+      const saved = (await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: evaluation.id }, json: { version: 0, data } }))).body;
+      const bytes = await exported(evaluation.id);
+      const resultats = await rowsLabelled(bytes, 'Résultats enregistrés');
+      const periode = await rowsLabelled(bytes, 'Évaluation');
+      const edited = await editWithLibreOffice(bytes, [
+        {
+          sheet: resultats.sheet,
+          cell: `C${resultats.rows[0]}`,
+          value:
+            'Mise en évidence des attentes et réticences des uns et des autres.\nOuverture de l’Espace Tremplin (service d’accrochage scolaire).\nUne permanence commune au CPAS.',
+        },
+        { sheet: periode.sheet, cell: `C${periode.rows[0]}`, value: "Évaluation de fin d'année" },
+      ]);
+      const preview = await importAs(evaluation.id, edited);
+      expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+      expect(preview.body.changes.map((c) => [c.cell, c.after])).toEqual([
+        [`C${periode.rows[0]}`, "Évaluation de fin d'année"],
+        [
+          `C${resultats.rows[0]}`,
+          'Mise en évidence des attentes et réticences des uns et des autres. ; Ouverture de l’Espace Tremplin (service d’accrochage scolaire). ; Une permanence commune au CPAS.',
+        ],
+      ]);
+      expect((await importAs(evaluation.id, edited, { apply: 'true', fingerprint: preview.body.fingerprint })).status).toBe(200);
+      const after = (await reply(forPlan[':documentId'].$get({ param: { planId: t.plan.id, documentId: evaluation.id } }))).body;
+      const expected = structuredClone(saved.data);
+      expected.origines!.periode = 'finAnnee';
+      (expected.evaluation!.groupes as Record<string, unknown>[])[0]!.resultats = [
+        'Mise en évidence des attentes et réticences des uns et des autres.',
+        'Ouverture de l’Espace Tremplin (service d’accrochage scolaire).',
+        'Une permanence commune au CPAS.',
+      ];
+      expect(after.data).toEqual(expected);
+      expect(after.version).toBe(saved.version + 1);
+
+      // A table cell: the application's activities, a budget and a theme changed in Calc.
+      const application = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+      const appData = {
+        promoteur: { nom: 'Optim@' },
+        activites: {
+          activites: [
+            { activite: 'Diagnostic communautaire', theme: 'contextesSociaux', debut: '2025-01-15', budget: 250_000 },
+            { activite: 'Ateliers thématiques', theme: 'santePositive', budget: 120_050 },
+          ],
+        },
+      };
+      const appSaved = (
+        await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: application.id }, json: { version: 0, data: appData } }))
+      ).body;
+      const appBytes = await exported(application.id);
+      const header = await rowsLabelled(appBytes, 'Activité');
+      const line = header.rows[0]! + 2;
+      const appEdited = await editWithLibreOffice(appBytes, [
+        { sheet: header.sheet, cell: `H${line}`, value: 1350.75 },
+        { sheet: header.sheet, cell: `C${line}`, value: 'N°1 - dépendance – tabac alcool drogues' },
+      ]);
+      const appPreview = await importAs(application.id, appEdited);
+      expect(appPreview.status, JSON.stringify(appPreview.body)).toBe(200);
+      expect(appPreview.body.changes.map((c) => [c.cell, c.before, c.after])).toEqual([
+        [`C${line}`, 'N°2 - santé positive : alimentation, santé mentale, traumatisme et accidents, sexe', 'N°1 - dépendance – tabac alcool drogues'],
+        [`H${line}`, '€ 1.200,50', '€ 1.350,75'],
+      ]);
+      expect((await importAs(application.id, appEdited, { apply: 'true', fingerprint: appPreview.body.fingerprint })).status).toBe(200);
+      const appAfter = (await reply(forPlan[':documentId'].$get({ param: { planId: t.plan.id, documentId: application.id } }))).body;
+      const appExpected = structuredClone(appSaved.data);
+      Object.assign((appExpected.activites!.activites as Record<string, unknown>[])[1]!, { theme: 'dependance', budget: 135_075 });
+      expect(appAfter.data).toEqual(appExpected);
+    },
+  );
 });
