@@ -4,6 +4,8 @@ import { ficheLabel, labelPath, splitPath, type FlatPlan, type FlatValue } from 
 import { RECETTES_LINES, DEPENSES_LINES } from './budget.ts';
 import { formatEuros, formatPercent, formatUnitValue } from './numbers.ts';
 import { NO, YES } from './enums.ts';
+import { formatDate } from './dates.ts';
+import type { FormValueField } from './form-definition.ts';
 
 /**
  * The audit trail's view of a plan: the document flattened to one value per stable path (row ids, never positions),
@@ -70,11 +72,18 @@ function isMoneyPath(parts: readonly string[]): boolean {
 
 /**
  * A value as people read it: "€ 1.234,56", "12,5 %", "Oui", "vide"; a reference to a row by its name ("Transfert à
- * « CPAS »", "Fiche 1.3.03"), never its id.
+ * « CPAS »", "Fiche 1.3.03"), never its id. A value of a form document (`formulaires.<id>.…`) is read through the
+ * field its definition gives it (`formField`, see getHistory): the path alone does not say an amount from a count.
  */
-export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<PlanDocument>, path: string, value: FlatValue): string {
+export function formatPathValue(
+  plan: Pick<PlanDocument, 'actions'> & Partial<PlanDocument>,
+  path: string,
+  value: FlatValue,
+  formField?: FormValueField | null,
+): string {
   if (value === null) return 'vide';
   if (typeof value === 'boolean') return value ? YES : NO;
+  if (formField) return formatFormValue(plan, formField, value);
   if (typeof value === 'string') {
     const leaf = splitPath(path).pop();
     if (leaf === 'transferId') {
@@ -120,6 +129,28 @@ export function formatPathValue(plan: Pick<PlanDocument, 'actions'> & Partial<Pl
     if (unit && (parts[4] === 'values' || parts[4] === 'exAnte')) return formatUnitValue(value, unit);
   }
   return String(value);
+}
+
+/**
+ * A form document's value in the trail (schemas/form-document.ts `flattenFormData`): an amount in cents as euros, a
+ * date the Belgian way, the fiche action by its name, a list (JSON of its items, closed-list labels) item by item.
+ */
+function formatFormValue(plan: Pick<PlanDocument, 'actions'>, field: FormValueField, value: string | number): string {
+  if (typeof value === 'number') return field.kind === 'amount' ? formatEuros(value) : String(value);
+  if (field.kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value);
+  if (field.kind === 'ficheAction') {
+    const action = plan.actions.find((a) => a.id === value);
+    return action ? ficheLabel(plan, action) : 'fiche supprimée';
+  }
+  if (field.kind === 'bulletList' || field.kind === 'choice') {
+    try {
+      const items: unknown = JSON.parse(value);
+      if (Array.isArray(items)) return items.join(' ; ');
+    } catch {
+      // A single choice: its label.
+    }
+  }
+  return value;
 }
 
 /** The path prefix of one fiche action (its list row, fiche, indicators and their values). */

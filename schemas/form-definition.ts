@@ -206,3 +206,6 @@ export type FormDefinition = z.output<typeof FormDefinitionSchema>;
 
 /** What `GET /api/form-kinds` answers: every kind with its definition. */
 export type FormKindList = FormDefinition[];
+
+/** A field or table column as the values of a document see it: its kind, and a closed list's options. */
+export type FormValueField = Pick<FormField, 'kind'> & { options?: readonly { value: string; label: string }[] };

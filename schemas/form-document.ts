@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORM_LIMITS, type FormDefinition, type FormField, type GroupMember, type TableColumn } from './form-definition.ts';
+import { FORM_LIMITS, type FormDefinition, type FormField, type FormValueField, type GroupMember, type TableColumn } from './form-definition.ts';
 import { FORM_STATUSES } from './form-workflow.ts';
 import { formatBelgianNumber } from './numbers.ts';
 import { RowId, Version, isoDate, optCents } from './primitives.ts';
@@ -231,6 +231,26 @@ export function flattenFormData(definition: FormDefinition, data: FormData): Map
     }
   }
   return out;
+}
+
+/** The field or table column a document path (`section.field`, `section.group.<n>.field`, `….table.<r>.column`) holds. */
+export function formFieldAt(definition: FormDefinition, path: string): FormValueField | null {
+  const [sectionId, fieldId, ...rest] = path.split('.');
+  const field = definition.sections.find((s) => s.id === sectionId)?.fields.find((f) => f.id === fieldId);
+  if (!field) return null;
+  const inTable = (member: GroupMember, tail: string[]): FormValueField | null =>
+    member.kind === 'table'
+      ? tail.length === 2
+        ? (member.columns.find((c: TableColumn) => c.id === tail[1]) ?? null)
+        : null
+      : tail.length === 0
+        ? member
+        : null;
+  if (field.kind === 'group') {
+    const member = field.fields.find((m) => m.id === rest[1]);
+    return member && rest.length >= 2 ? inTable(member, rest.slice(2)) : null;
+  }
+  return inTable(field, rest);
 }
 
 /** A closed list's value as people read it (its label); any other value as it is. */

@@ -144,7 +144,7 @@ export function createApp(appCtx: AppContext, client: ClientOptions = DEFAULT_CL
     .route('/region', regionPlanRoutes())
     .route('/region', consolidationRoutes())
     .route('/admin', adminRoutes())
-    .route('/', formRoutes());
+    .route('/', formRoutes(pdf.pool));
 
   const app = new Hono()
     // On every response, API and interface alike, in every mode; Strict-Transport-Security only when served over HTTPS.

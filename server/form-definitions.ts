@@ -9,6 +9,15 @@ export type FormKinds = ReadonlyMap<string, FormDefinition>;
 
 export const FORMS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates', 'forms');
 
+let defaultKinds: FormKinds | undefined;
+
+/** `kinds` (read at start by server/main.ts, or a test's), else those of `templates/forms/`, read once. */
+export function formKindsOr(kinds: FormKinds | undefined): FormKinds {
+  if (kinds) return kinds;
+  defaultKinds ??= loadFormDefinitions(FORMS_DIR);
+  return defaultKinds;
+}
+
 /** A form definition that cannot be used: the server refuses to start with this message (file and field named). */
 export class FormDefinitionError extends Error {}
 

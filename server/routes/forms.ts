@@ -16,12 +16,13 @@ import {
 } from '../../schemas/requests/forms.ts';
 import { importFormDocumentXlsx } from '../services/form-imports.ts';
 import { formWorkflowRoutes } from './form-workflow.ts';
+import type { PdfPool } from '../workers/pdf-pool.ts';
 
 /**
  * Form documents (templates/forms/): the kinds, and each plan's documents. Reading is the plan's (`read`); writing
- * is the chef de projet's, as the fiche plan's sections (`edit-plan`).
+ * is the chef de projet's, as the fiche plan's sections (`edit-plan`). The PDF is rendered by `pdfPool`'s threads.
  */
-export function formRoutes() {
+export function formRoutes(pdfPool: PdfPool) {
   return new Hono<AppEnv>()
     .get('/form-kinds', allow('read'), (c) => c.json(listFormKinds(c.var.ctx)))
     .get('/plans/:planId/forms', allow('read'), validate('param', PlanParam), (c) => c.json(listFormDocuments({ ...c.var.ctx, ...c.req.valid('param') })))
@@ -43,7 +44,7 @@ export function formRoutes() {
       return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, XLSX_MIME));
     })
     .get('/plans/:planId/forms/:documentId/export.pdf', allow('read'), validate('param', FormDocumentParam), async (c) => {
-      const { filename, bytes } = await exportFormDocumentPdf({ ...c.var.ctx, ...c.req.valid('param') });
+      const { filename, bytes } = await exportFormDocumentPdf({ ...c.var.ctx, pdfPool, ...c.req.valid('param') });
       return c.body(new Uint8Array(bytes), 200, attachmentHeaders(filename, 'application/pdf'));
     })
     .post(

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, like, or, sql, type SQL } from 'drizzle-orm';
-import { auditChanges, auditValues, submissions } from '../db/schema.ts';
+import { auditChanges, auditValues, formDocuments, submissions } from '../db/schema.ts';
 import { preparedPerDatabase, type Db, type DbOrTx } from '../db/open.ts';
 import { AppError, ForbiddenError } from '../errors.ts';
 import { ROLE_LABELS, canWritePath, writeScopeOf } from '../../schemas/access.ts';
@@ -19,6 +19,10 @@ import { nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from 
 import { ANNUAL_REPORT_KIND, submissionKindOf } from '../../schemas/reference.ts';
 import { lockedYears, submissionName } from '../../schemas/submission.ts';
 import { readLockingSubmission, readPlan } from './plan-store.ts';
+import { formKindsOr } from '../form-definitions.ts';
+import { formFieldAt } from '../../schemas/form-document.ts';
+import type { FormValueField } from '../../schemas/form-definition.ts';
+import { FORM_AUDIT_ROOT, splitPath } from '../../schemas/plan-path.ts';
 
 type Described = ValueChange & { label: string };
 /** What the trail needs of a plan to judge and name its changes: its rows (a part of them suffices for a cell write). */
@@ -150,6 +154,33 @@ function underPath(path: string): SQL {
 }
 
 /**
+ * The field of its definition a form document's value in the trail holds (`formulaires.<document>.<path in it>`):
+ * through the document's kind, or, for a document deleted since, the one kind that has such a field.
+ */
+function formFieldsOf(ctx: ServiceContext, paths: readonly string[]): (path: string) => FormValueField | null {
+  const ids = [...new Set(paths.map(splitPath).flatMap(([root, id]) => (root === FORM_AUDIT_ROOT && id ? [id] : [])))];
+  if (ids.length === 0) return () => null;
+  const kindOf = new Map(
+    ctx.db
+      .select({ id: formDocuments.id, kind: formDocuments.kind })
+      .from(formDocuments)
+      .where(inArray(formDocuments.id, ids))
+      .all()
+      .map((r) => [r.id, r.kind]),
+  );
+  const definitions = formKindsOr(ctx.forms);
+  return (path) => {
+    const [root, id, ...rest] = splitPath(path);
+    if (root !== FORM_AUDIT_ROOT || !id) return null;
+    const inside = rest.join('.');
+    const definition = definitions.get(kindOf.get(id) ?? '');
+    if (definition) return formFieldAt(definition, inside);
+    const candidates = [...definitions.values()].flatMap((d) => formFieldAt(d, inside) ?? []);
+    return candidates.length === 1 ? candidates[0]! : null;
+  };
+}
+
+/**
  * The plan's trail, newest first: every entry, or only those touching `chemin` (a cell, a fiche `actions.<id>`,
  * a part of the plan), with each value named and formatted as people read it.
  */
@@ -189,6 +220,10 @@ export function getHistory(ctx: ServiceContext & { planId: string; chemin?: stri
     )
     .all();
   const byChange = new Map<number, AuditEntry['values']>();
+  const formField = formFieldsOf(
+    ctx,
+    values.map((v) => v.path),
+  );
   for (const v of values) {
     const list = byChange.get(v.changeId) ?? [];
     list.push({
@@ -197,8 +232,8 @@ export function getHistory(ctx: ServiceContext & { planId: string; chemin?: stri
       label: describePath(plan, v.path, v.label),
       old: v.oldValue as FlatValue,
       new: v.newValue as FlatValue,
-      oldText: formatPathValue(plan, v.path, v.oldValue as FlatValue),
-      newText: formatPathValue(plan, v.path, v.newValue as FlatValue),
+      oldText: formatPathValue(plan, v.path, v.oldValue as FlatValue, formField(v.path)),
+      newText: formatPathValue(plan, v.path, v.newValue as FlatValue, formField(v.path)),
     });
     byChange.set(v.changeId, list);
   }

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { actions, formDocuments } from '../db/schema.ts';
 import type { DbOrTx } from '../db/open.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
-import { FORMS_DIR, loadFormDefinitions, type FormKinds } from '../form-definitions.ts';
+import { formKindsOr, type FormKinds } from '../form-definitions.ts';
 import type { FormDefinition, FormField, PrefillSource } from '../../schemas/form-definition.ts';
 import {
   emptyFormData,
@@ -23,13 +23,9 @@ import { requireVersion } from './mutate.ts';
 import { readPlan, requirePlanRow, touchPlan } from './plan-store.ts';
 import { newIdOf, nowOf, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 
-let defaultKinds: FormKinds | undefined;
-
 /** The kinds of form of the context (read at start by server/main.ts), else those of `templates/forms/`. */
 function formKindsOf(ctx: ServiceContext): FormKinds {
-  if (ctx.forms) return ctx.forms;
-  defaultKinds ??= loadFormDefinitions(FORMS_DIR);
-  return defaultKinds;
+  return formKindsOr(ctx.forms);
 }
 
 /** Every kind of form an administrator defined (`templates/forms/*.json`), in the order of their files. */

@@ -1,17 +1,16 @@
 import { describeAction } from '../../schemas/action.ts';
 import { runningHeader } from '../../schemas/form-text.ts';
 import { buildFormLayout, type FormLayout } from '../reports/layout/form-document.ts';
-import { buildFormPdf } from '../reports/pdf/form-pdf.ts';
-import { renderPdfDocument } from '../reports/pdf/render.ts';
 import { renderWorkbook } from '../reports/xlsx.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { listFormKinds, readFormDocument } from './form-documents.ts';
 import { readPlan } from './plan-store.ts';
+import type { PdfPool } from '../workers/pdf-pool.ts';
 
 /**
  * A form document as a file, through the plan's own generators: the workbook layout (server/reports/layout) rendered
- * by the XLSX writer, its sheet printed by the PDF's sheet content. A form is a few pages: rendered on the request,
- * not in the plan PDF's worker threads.
+ * by the XLSX writer, its sheet printed by the PDF's sheet content. The PDF is made in the plan PDF's threads (a
+ * document may hold megabytes of text), under their bounds: a full line answers 503 with Retry-After.
  */
 
 /** What the exports and the import of a document read: the document, its kind, its layout and how fiches are named. */
@@ -29,6 +28,7 @@ export function formExportSources(ctx: ServiceContext & { planId: string; docume
     header,
     data: document.data,
     ficheLabel: (id) => fiches.get(id) ?? 'Fiche supprimée',
+    ficheLabels: [...fiches.values()],
   });
   // The name a person saves: the document's title and the plan's commune, without characters file systems refuse.
   const filename = [...`${document.title} - ${plan.commune}`]
@@ -45,7 +45,9 @@ export async function exportFormDocumentXlsx(ctx: ServiceContext & { planId: str
 }
 
 /** The document as a PDF: `{ filename, bytes }`. */
-export async function exportFormDocumentPdf(ctx: ServiceContext & { planId: string; documentId: string }): Promise<{ filename: string; bytes: Uint8Array }> {
+export async function exportFormDocumentPdf(
+  ctx: ServiceContext & { pdfPool: PdfPool; planId: string; documentId: string },
+): Promise<{ filename: string; bytes: Uint8Array }> {
   const { form, header, filename } = formExportSources(ctx);
-  return { filename: `${filename}.pdf`, bytes: await renderPdfDocument(buildFormPdf(form, { header, generatedAt: nowOf(ctx) })) };
+  return { filename: `${filename}.pdf`, bytes: await ctx.pdfPool.renderForm({ kind: 'form', form, header }, nowOf(ctx)) };
 }

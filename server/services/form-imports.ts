@@ -1,6 +1,6 @@
-import type { FormDefinition, FormField, GroupMember, TableColumn } from '../../schemas/form-definition.ts';
-import { formDataSchema, isBlankValue, type FormData, type FormDocument } from '../../schemas/form-document.ts';
-import { setValueAtPath, splitPath, valueAtPath } from '../../schemas/plan-path.ts';
+import { formDataSchema, formFieldAt, isBlankValue, type FormData, type FormDocument } from '../../schemas/form-document.ts';
+import type { FormValueField } from '../../schemas/form-definition.ts';
+import { setValueAtPath, valueAtPath } from '../../schemas/plan-path.ts';
 import type { ImportChange, ImportPreview, ImportResult } from '../../schemas/workbook-import.ts';
 import { ConflictError, ValidationError } from '../errors.ts';
 import { readWorkbookValues, type WorkbookProblem } from '../imports/xlsx.ts';
@@ -17,24 +17,8 @@ import { requireEditable, saveFormDocument } from './form-documents.ts';
  * Rows and blocks are not added or removed by an import (the page does that).
  */
 
-type Scalar = Pick<FormField, 'kind'> & { options?: readonly { value: string; label: string }[] };
-
-/** The field or table column a document path (`section.field`, `section.group.<n>.field`, `….table.<r>.column`) holds. */
-function scalarAt(definition: FormDefinition, path: string): Scalar | null {
-  const [sectionId, fieldId, ...rest] = splitPath(path);
-  const field = definition.sections.find((s) => s.id === sectionId)?.fields.find((f) => f.id === fieldId);
-  if (!field) return null;
-  const inTable = (member: GroupMember, tail: string[]): Scalar | null =>
-    member.kind === 'table' ? (member.columns.find((c: TableColumn) => c.id === tail[1]) ?? null) : member;
-  if (field.kind === 'group') {
-    const member = field.fields.find((m) => m.id === rest[1]);
-    return member ? inTable(member, rest.slice(2)) : null;
-  }
-  return inTable(field, rest);
-}
-
 /** A value as the sheet shows it back to the document's own: closed-list labels to their keys, a fiche's name to its id. */
-function storedValue(field: Scalar, value: unknown, ficheIdOf: (label: string) => string | null): unknown {
+function storedValue(field: FormValueField, value: unknown, ficheIdOf: (label: string) => string | null): unknown {
   if (value === null || value === undefined) return field.kind === 'bulletList' ? [] : null;
   if (field.kind === 'choice' && field.options) {
     const key = (v: unknown) => field.options!.find((o) => o.label === v || o.value === v)?.value ?? String(v);
@@ -76,7 +60,7 @@ export async function importFormDocumentXlsx(
   for (const v of read.values) {
     const before = valueAtPath(form.view, v.binding.path);
     if (same(before, v.value)) continue;
-    const field = scalarAt(definition, v.binding.path);
+    const field = formFieldAt(definition, v.binding.path);
     if (!field) continue;
     setValueAtPath(data, v.binding.path, storedValue(field, v.value, ficheIdOf));
     changes.push({
@@ -94,8 +78,9 @@ export async function importFormDocumentXlsx(
     const cellOf = new Map(read.values.map((v) => [v.binding.path, `${v.sheet}!${v.cell}`]));
     throw problemsError(
       parsed.error.issues.map((i) => {
-        const path = i.path.join('.');
-        const where = cellOf.get(path) ?? '';
+        // An item of a list (`….nature.0`) is in its field's cell.
+        const bound = i.path.map((_, n) => i.path.slice(0, i.path.length - n).join('.')).find((p) => cellOf.has(p));
+        const where = (bound && cellOf.get(bound)) ?? '';
         const [sheet, cell] = where.split('!');
         return { sheet: sheet || form.layout.sheets[0]!.name, cell: cell ?? null, message: i.message };
       }),

@@ -8,10 +8,10 @@ import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { AppError, UnavailableError } from '../errors.ts';
 import { planPdfInfo, type PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import { numberPages, partKey } from '../reports/pdf/plan-parts.ts';
-import { DOCUMENTS_KEPT, type PartMeta, type WorkerJob, type WorkerMessage, type WorkerRequest } from '../reports/pdf/render-task.ts';
+import { DOCUMENTS_KEPT, type FormPdfJob, type PartMeta, type WorkerJob, type WorkerMessage, type WorkerRequest } from '../reports/pdf/render-task.ts';
 
 /**
- * Renders plan PDFs in worker threads, at most `maxWorkers` at a time (two on these two-core machines), the others
+ * Renders plan PDFs (and form documents, in one step each) in worker threads, at most `maxWorkers` at a time (two on these two-core machines), the others
  * waiting in order, at most `maxQueue` of them (beyond, the request is refused at once with a 503 and `Retry-After`);
  * an unchanged plan's PDF comes from a cache keyed by its data hash, year, status and review annexes, and two
  * requests for the same document share one render (neither takes a place in the line).
@@ -37,6 +37,11 @@ export type PdfPool = {
    * render fails, times out or its thread dies.
    */
   render(input: PlanPdfInput, generatedAt: string, onProgress?: (p: RenderProgress) => void): Promise<RenderedPdf>;
+  /**
+   * A form document, rendered by a thread in one step under the same bounds (line, time, memory), never cached:
+   * refused with UnavailableError (503) when the line is full, PdfRenderError (500, French) when the render fails.
+   */
+  renderForm(job: FormPdfJob, generatedAt: string): Promise<Uint8Array>;
   /**
    * Throws the UnavailableError `render` would reject with, before anything else is done: for jobs and submissions,
    * which must be refused at once rather than accepted and then failed. Without `input`, any new document.
@@ -111,7 +116,8 @@ export class PdfRenderError extends AppError {
 /** A document being made: planned, its parts rendered or taken from the cache, numbered, assembled. */
 type Doc = {
   id: number;
-  input: PlanPdfInput;
+  /** The plan's input; null for a document rendered in one step (a form). */
+  input: PlanPdfInput | null;
   generatedAt: string;
   listeners: ((p: RenderProgress) => void)[];
   resolve: (bytes: Uint8Array) => void;
@@ -346,7 +352,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       docId: doc.id,
       generatedAt: doc.generatedAt,
       job: task.job,
-      ...(sendInput ? { input: doc.input } : {}),
+      ...(sendInput && doc.input ? { input: doc.input } : {}),
     };
     slot.worker.postMessage(request);
   }
@@ -426,7 +432,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
 
   /** The plan is known: cached parts are taken, the others rendered; parts printing page numbers wait for them. */
   function planned(doc: Doc, metas: PartMeta[]) {
-    const planId = doc.input.plan.id;
+    const planId = doc.input!.plan.id;
     doc.parts = metas.map((meta) => ({ meta, pages: pagesByFingerprint.get(meta.fingerprint) ?? null, result: null, rendering: null, rendered: null }));
     doc.parts.forEach((state, index) => {
       if (state.meta.references.length > 0) return;
@@ -467,7 +473,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       parts.set(key, rendered);
       pagesByFingerprint.set(state.meta.fingerprint, m.pages);
       while (pagesByFingerprint.size > 4096) pagesByFingerprint.delete(pagesByFingerprint.keys().next().value!);
-      lastPages.set(`${doc.input.plan.id}|${partName(state.meta)}`, m.pages);
+      lastPages.set(`${doc.input!.plan.id}|${partName(state.meta)}`, m.pages);
       while (lastPages.size > 4096) lastPages.delete(lastPages.keys().next().value!);
       state.pages = m.pages;
       state.rendered = key;
@@ -514,7 +520,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
           kind: 'assemble',
           parts: states.map((s) => s.result!.bytes),
           numbers,
-          info: planPdfInfo(doc.input, doc.generatedAt),
+          info: planPdfInfo(doc.input!, doc.generatedAt),
           expected: [...pageOf],
         },
         (m) => {
@@ -553,7 +559,14 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   /** Needs no place in the line: in the cache, or being rendered for someone else. */
   const needsNoPlace = (key: string) => cache.has(key) || inFlight.has(key);
 
-  function enqueue(input: PlanPdfInput, generatedAt: string, listeners: Doc['listeners']): Promise<Uint8Array> {
+  /** A document in the line whose first step is `job`, `onDone` its answer. */
+  function enqueue(
+    input: PlanPdfInput | null,
+    generatedAt: string,
+    listeners: Doc['listeners'],
+    job: WorkerJob,
+    onDone: (m: Parameters<Task['onDone']>[0], doc: Doc) => void,
+  ): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const doc: Doc = {
         id: nextDocId++,
@@ -571,10 +584,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
         assembling: false,
       };
       docs.push(doc);
-      schedule(doc, { kind: 'plan' }, (m) => {
-        if (m.type !== 'planned') throw new Error('réponse inattendue');
-        planned(doc, m.parts);
-      });
+      schedule(doc, job, (m) => onDone(m, doc));
       notifyQueue();
       pump();
     });
@@ -598,7 +608,10 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       }
       if (full()) throw refusal();
       const listeners = [onProgress];
-      const promise = enqueue(input, generatedAt, listeners);
+      const promise = enqueue(input, generatedAt, listeners, { kind: 'plan' }, (m, doc) => {
+        if (m.type !== 'planned') throw new Error('réponse inattendue');
+        planned(doc, m.parts);
+      });
       inFlight.set(key, { promise, listeners });
       try {
         const bytes = await promise;
@@ -608,6 +621,14 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       } finally {
         inFlight.delete(key);
       }
+    },
+    renderForm(job, generatedAt) {
+      if (closed) return Promise.reject(new PdfRenderError('Le moteur de rendu PDF est arrêté'));
+      if (full()) return Promise.reject(refusal());
+      return enqueue(null, generatedAt, [], job, (m, doc) => {
+        if (m.type !== 'done') throw new Error('réponse inattendue');
+        succeed(doc, m.bytes);
+      });
     },
     assertRoomFor(input) {
       if (closed) throw new PdfRenderError('Le moteur de rendu PDF est arrêté');

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
+import { HAS_LIBREOFFICE, editWithLibreOffice } from '../libreoffice.ts';
 import { pdfPages, savePdf } from '../pdf-tools.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FormDefinitionError, loadFormDefinitions } from '../../server/form-definitions.ts';
 import { formDataFromStored, formDataSchema } from '../../schemas/form-document.ts';
 import { expectApiError, failure, makeLiegeApp, reply, type AccountName } from '../helpers.ts';
+import { HANGING_FORM_TITLE } from './pdf-pool-years.ts';
 
 /**
  * Form documents defined in templates/forms/: a definition is data, refused at start with its file and field; a
@@ -416,4 +418,351 @@ describe('form documents of a plan', () => {
       names.map((n, i) => `Groupe de travail ${i + 1} « ${n} »`),
     );
   });
+});
+
+describe('a form document’s PDF, made by the PDF threads', () => {
+  const TEST_WORKER = new URL('./pdf-pool-worker.ts', import.meta.url).href;
+
+  it('comes from a thread of the pool, not from the server’s own thread', async () => {
+    const t = makeLiegeApp({ forms });
+    const pool = t.ctx.pdf!.pool;
+    try {
+      const doc = (await reply(t.apiAs('chef').plans[':planId'].forms.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title: 'Bilan 2025' } })))
+        .body;
+      const data = { origines: { periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme.' } };
+      const saved = await reply(
+        t.apiAs('chef').plans[':planId'].forms[':documentId'].$put({ param: { planId: t.plan.id, documentId: doc.id }, json: { version: 0, data } }),
+      );
+      expect(saved.status).toBe(200);
+      expect(pool.stats()).toMatchObject({ started: 0, rendered: 0 });
+      const pdf = await t.as('partenaire').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.pdf`);
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(pool.stats()).toMatchObject({ started: 1, rendered: 1, failed: 0 });
+      const text = pdfPages(savePdf(new Uint8Array(await pdf.arrayBuffer()), 'form-in-thread')).join('\n');
+      expect(text).toContain('Évaluation des groupes de travail');
+      expect(text).toContain('Bilan 2025');
+      expect(text).toContain('Le travail en coordination existe depuis 20 ans à Waremme.');
+      expect(text).toMatch(/Page 1 \/ \d+/);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is refused at once with 503 and Retry-After when the line is full, and a render over time fails in French', async () => {
+    // One thread, no place in the line; the test thread blocks on a form titled HANGING_FORM_TITLE.
+    const t = makeLiegeApp({ forms, pdf: { workerUrl: TEST_WORKER, maxWorkers: 1, maxQueue: 0, timeoutMs: 3_000 } });
+    const pool = t.ctx.pdf!.pool;
+    try {
+      const create = (title: string) =>
+        reply(t.apiAs('chef').plans[':planId'].forms.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title } }));
+      const hanging = (await create(HANGING_FORM_TITLE)).body;
+      const other = (await create('Bilan 2025')).body;
+      const held = t.as('chef').request(`/api/plans/${t.plan.id}/forms/${hanging.id}/export.pdf`);
+      await vi.waitFor(() => expect(pool.stats()).toMatchObject({ workers: 1, busy: 1 }), { timeout: 30_000 });
+      const refused = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${other.id}/export.pdf`);
+      const body = expectApiError({ status: refused.status, body: await refused.json() }, 503, 'unavailable');
+      expect(body.message).toMatch(/^Trop de documents PDF sont en cours de génération \(1 en cours, 0 en attente\) : réessayez dans \d+ secondes?$/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+
+      const timedOut = await held;
+      const failed = expectApiError({ status: timedOut.status, body: await timedOut.json() }, 500, 'internal');
+      expect(failed.message).toBe('La génération du PDF a dépassé 3 secondes et a été interrompue : réessayez plus tard, ou signalez-le à l’administrateur');
+      expect(pool.stats()).toMatchObject({ failed: 1 });
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
+describe('closed lists in a form document’s workbook', () => {
+  /** The values of the drop-down of `cell`, read from the range its validation names (in the hidden « Listes » sheet). */
+  function dropDown(wb: ExcelJS.Workbook, cell: ExcelJS.Cell): string[] | null {
+    const validation = cell.dataValidation;
+    if (validation?.type !== 'list') return null;
+    const m = /^'?([^'!]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)$/.exec(String(validation.formulae?.[0]));
+    expect(m, String(validation.formulae?.[0])).not.toBeNull();
+    const sheet = wb.getWorksheet(m![1]!)!;
+    const values: string[] = [];
+    for (let r = Number(m![3]); r <= Number(m![5]); r++) values.push(String(sheet.getCell(`${m![2]}${r}`).value));
+    return values;
+  }
+  const rowsOf = (sheet: ExcelJS.Worksheet, label: string) => {
+    const rows: ExcelJS.Row[] = [];
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === label) rows.push(row);
+    });
+    return rows;
+  };
+
+  it('offers a drop-down for yes/no, single choices and the fiche action, and states a multiple choice’s values', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const application = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+    const data = { activites: { activites: [{ activite: 'Atelier cuisine' }, { activite: 'Marche' }] } };
+    expect((await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: application.id }, json: { version: 0, data } }))).status).toBe(
+      200,
+    );
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${application.id}/export.xlsx`)).arrayBuffer());
+    const sheet = wb.worksheets[0]!;
+    const activites = forms.get(APPLICATION)!.sections.find((s) => s.id === 'activites')!.fields[0]!;
+    const themeColumn = activites.kind === 'table' ? activites.columns.find((c) => c.id === 'theme') : undefined;
+    const themeLabels = themeColumn?.kind === 'choice' ? themeColumn.options.map((o) => o.label) : [];
+    expect(themeLabels).toHaveLength(5);
+    const header = rowsOf(sheet, 'Activité')[0]!;
+    for (const r of [1, 2]) {
+      expect(dropDown(wb, sheet.getRow(header.number + r).getCell(3))).toEqual(themeLabels);
+      // A text column has none.
+      expect(dropDown(wb, sheet.getRow(header.number + r).getCell(4))).toBeNull();
+    }
+    const fiche = rowsOf(sheet, 'Fiche action du Plan de Cohésion sociale financée')[0]!;
+    const ficheNames = dropDown(wb, fiche.getCell(3))!;
+    expect(ficheNames).toHaveLength(t.plan.actions.length);
+    expect(ficheNames[0]).toMatch(/^Fiche \d/);
+    const nature = rowsOf(sheet, 'Notre association /institution bénéficie d’une :')[0]!;
+    expect(dropDown(wb, nature.getCell(3))).toBeNull();
+    expect(sheet.getRow(nature.number + 1).getCell(2).value).toBe(
+      'Valeurs possibles, une par ligne : « Reconnaissance légale impliquant des missions dans le champ de l’action communautaire » ; « Reconnaissance accordant des moyens ( financiers et /ou humain)pour ce type de missions » ; « Aucune reconnaissance légale particulière liée au statut de l’institution ou association »',
+    );
+
+    const evaluation = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION } }))).body;
+    const evalBook = new ExcelJS.Workbook();
+    await evalBook.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${evaluation.id}/export.xlsx`)).arrayBuffer());
+    expect(dropDown(evalBook, rowsOf(evalBook.worksheets[0]!, 'Évaluation')[0]!.getCell(3))).toEqual(['Evaluation à 6 mois', "Évaluation de fin d'année"]);
+
+    const suivi = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: TEST_KIND } }))).body;
+    const suiviBook = new ExcelJS.Workbook();
+    await suiviBook.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${suivi.id}/export.xlsx`)).arrayBuffer());
+    const suiviSheet = suiviBook.worksheets[0]!;
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Bilan complet ?')[0]!.getCell(3))).toEqual(['Oui', 'Non']);
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Convention signée')[1]!.getCell(3))).toEqual(['Oui', 'Non']);
+    expect(dropDown(suiviBook, rowsOf(suiviSheet, 'Priorité')[0]!.getCell(3))).toEqual(['Haute', 'Basse']);
+  });
+
+  it('takes back what the drop-downs offer and refuses the rest at its cell, in French', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const doc = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+    const documentParam = { planId: t.plan.id, documentId: doc.id };
+    const data = {
+      reconnaissance: { nature: ['aucune'] },
+      description: { ficheAction: t.plan.actions[0]!.id },
+      activites: { activites: [{ activite: 'Atelier cuisine', theme: 'contextesSociaux' }] },
+    };
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+    const exported = new ExcelJS.Workbook();
+    await exported.xlsx.load(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/export.xlsx`)).arrayBuffer());
+    const bytes = async () => new Uint8Array(await exported.xlsx.writeBuffer());
+    const send = async (fields: Record<string, string> = {}) => {
+      const form = new FormData();
+      form.set('file', new File([await bytes()], 'demande.xlsx'));
+      for (const [k, v] of Object.entries(fields)) form.set(k, v);
+      const res = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${doc.id}/import.xlsx`, { method: 'POST', body: form });
+      return { status: res.status, body: await res.json() };
+    };
+    const sheet = exported.worksheets[0]!;
+    const theme = sheet.getRow(rowsOf(sheet, 'Activité')[0]!.number + 1).getCell(3);
+    const fiche = rowsOf(sheet, 'Fiche action du Plan de Cohésion sociale financée')[0]!.getCell(3);
+    const nature = rowsOf(sheet, 'Notre association /institution bénéficie d’une :')[0]!.getCell(3);
+    const where = (cell: ExcelJS.Cell) => `${sheet.name}!${cell.address}`;
+
+    // Out of the lists: refused at the cell, nothing written.
+    theme.value = 'N°6 - la santé inventée';
+    let refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([
+      {
+        path: where(theme),
+        message: expect.stringMatching(/ligne 1, Thème : « N°6 - la santé inventée » ne fait pas partie de la liste \(« N°1 - dépendance/),
+      },
+    ]);
+    theme.value = 'N°1 - dépendance – tabac alcool drogues';
+    fiche.value = 'Fiche 99.9.99 (inventée)';
+    refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([
+      { path: where(fiche), message: expect.stringMatching(/financée : « Fiche 99\.9\.99 \(inventée\) » ne fait pas partie de la liste/) },
+    ]);
+    fiche.value = dropDown(exported, fiche)![1]!;
+    nature.value = 'Aucune reconnaissance légale particulière liée au statut de l’institution ou association\nUne reconnaissance inventée';
+    refused = expectApiError(await send(), 400, 'validation');
+    expect(refused.issues).toEqual([{ path: where(nature), message: expect.stringMatching(/^Valeur hors liste : « Reconnaissance légale/) }]);
+
+    // What the lists offer: taken, as the document's own values.
+    nature.value =
+      'Reconnaissance légale impliquant des missions dans le champ de l’action communautaire\nAucune reconnaissance légale particulière liée au statut de l’institution ou association';
+    const preview = await send();
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect((preview.body as { changes: { cell: string }[] }).changes.map((c) => c.cell)).toEqual([nature.address, fiche.address, theme.address]);
+    expect((await send({ apply: 'true', fingerprint: '1' })).status).toBe(200);
+    const stored = (await reply(forPlan[':documentId'].$get({ param: documentParam }))).body.data;
+    expect(stored.reconnaissance!.nature).toEqual(['legale', 'aucune']);
+    expect(stored.description!.ficheAction).toBe(t.plan.actions[1]!.id);
+    expect((stored.activites!.activites as Record<string, unknown>[])[0]!.theme).toBe('dependance');
+  });
+});
+
+describe('a form document in the plan’s history', () => {
+  it('reads its values as people do: money in euros, dates the Belgian way, yes/no, lists item by item, the fiche by its name', async () => {
+    const t = makeLiegeApp({ forms });
+    const forPlan = t.apiAs('chef').plans[':planId'].forms;
+    const doc = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: TEST_KIND, title: 'Suivi 2025' } }))).body;
+    const documentParam = { planId: t.plan.id, documentId: doc.id };
+    const suivis = (doc.data.partenaires!.suivis as Record<string, unknown>[]).slice(0, 1);
+    suivis[0] = {
+      ...suivis[0],
+      convention: true,
+      fiche: t.plan.actions[0]!.id,
+      remarques: ['Relancer, puis signer', 'Vérifier'],
+      versements: [{ date: '2025-02-01', montant: 123_456, objet: 'Première tranche' }],
+    };
+    const data = { general: { dateBilan: '2025-03-31', complet: false, budgetTotal: 1_000_000, priorite: 'haute' }, partenaires: { suivis } };
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 0, data } }))).status).toBe(200);
+    const ficheName = (await reply(t.apiAs('chef').plans[':planId'].history.$get({ param: { planId: t.plan.id }, query: {} }))).body[0]!.values.find((v) =>
+      v.path.endsWith('.fiche'),
+    )!.newText;
+    expect(ficheName).toMatch(/^Fiche \d/);
+    expect(ficheName).not.toBe(t.plan.actions[0]!.id);
+
+    const history = async () =>
+      new Map(
+        (await reply(t.apiAs('finance').plans[':planId'].history.$get({ param: { planId: t.plan.id }, query: {} }))).body[0]!.values.map((v) => [
+          v.label.replace(/^Formulaire « Suivi 2025 » · /, ''),
+          [v.oldText, v.newText],
+        ]),
+      );
+    const saved = await history();
+    const partner = `Partenaires · Partenaire 1 « ${suivis[0]!.nom as string} »`;
+    expect(Object.fromEntries(saved)).toMatchObject({
+      'Généralités · Date du bilan': ['vide', '31/03/2025'],
+      'Généralités · Bilan complet ?': ['vide', 'Non'],
+      'Généralités · Budget total': ['vide', '€ 10.000,00'],
+      'Généralités · Priorité': ['vide', 'Haute'],
+      [`${partner} · Convention signée`]: ['vide', 'Oui'],
+      [`${partner} · Fiche action`]: ['vide', ficheName],
+      [`${partner} · Remarques`]: ['vide', 'Relancer, puis signer ; Vérifier'],
+      [`${partner} · Versements · ligne 1 · Date`]: ['vide', '01/02/2025'],
+      [`${partner} · Versements · ligne 1 · Montant`]: ['vide', '€ 1.234,56'],
+      [`${partner} · Versements · ligne 1 · Objet`]: ['vide', 'Première tranche'],
+    });
+
+    // A change reads both sides; a deleted document's values still read as money.
+    data.general.budgetTotal = 1_050_050;
+    expect((await reply(forPlan[':documentId'].$put({ param: documentParam, json: { version: 1, data } }))).status).toBe(200);
+    expect((await history()).get('Généralités · Budget total')).toEqual(['€ 10.000,00', '€ 10.500,50']);
+    expect((await reply(forPlan[':documentId'].$delete({ param: documentParam, query: { version: '2' } }))).status).toBe(204);
+    const deleted = await history();
+    expect(deleted.get('Généralités · Budget total')).toEqual(['€ 10.500,50', 'vide']);
+    expect(deleted.get(`${partner} · Versements · ligne 1 · Montant`)).toEqual(['€ 1.234,56', 'vide']);
+  });
+});
+
+describe('a form document’s workbook edited with LibreOffice Calc', () => {
+  /** Row numbers (1-based) of the sheet's rows whose label (column B) is `label`. */
+  async function rowsLabelled(bytes: Uint8Array, label: string): Promise<{ sheet: string; rows: number[] }> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes.buffer as ArrayBuffer);
+    const sheet = wb.worksheets[0]!;
+    const rows: number[] = [];
+    sheet.eachRow((row) => {
+      if (row.getCell(2).value === label) rows.push(row.number);
+    });
+    return { sheet: sheet.name, rows };
+  }
+
+  it.skipIf(!HAS_LIBREOFFICE)(
+    'comes back through the preview and applies the bullet list, the choice and the table cell changed in Calc, nothing else',
+    { timeout: 240_000 },
+    async () => {
+      const t = makeLiegeApp({ forms });
+      const forPlan = t.apiAs('chef').plans[':planId'].forms;
+      const importAs = async (documentId: string, bytes: Uint8Array, fields: Record<string, string> = {}) => {
+        const form = new FormData();
+        form.set('file', new File([bytes], 'edite.xlsx'));
+        for (const [k, v] of Object.entries(fields)) form.set(k, v);
+        const res = await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${documentId}/import.xlsx`, { method: 'POST', body: form });
+        return { status: res.status, body: (await res.json()) as { fingerprint: string; changes: { cell: string; before: string; after: string }[] } };
+      };
+      const exported = async (documentId: string) =>
+        new Uint8Array(await (await t.as('chef').request(`/api/plans/${t.plan.id}/forms/${documentId}/export.xlsx`)).arrayBuffer());
+
+      // The Waremme evaluation: a bullet list of a working group and the period, changed in Calc.
+      const evaluation = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: EVALUATION, title: 'Évaluation à 6 mois' } }))).body;
+      const data = structuredClone(evaluation.data);
+      data.origines = { ...data.origines, periode: 'sixMois', origines: 'Le travail en coordination existe depuis 20 ans à Waremme.' };
+      const groupes = data.evaluation!.groupes as Record<string, unknown>[];
+      groupes[0] = {
+        ...groupes[0],
+        objectifs: ['Lutter contre le décrochage socio-scolaire des jeunes étudiants'],
+        resultats: ['Mise en évidence des attentes et réticences des uns et des autres.', 'Ouverture de l’Espace Tremplin.'],
+      };
+      groupes[1] = { ...groupes[1], propositions: ['Poursuite des concertations spontanées au cas par cas.'] };
+      data.conclusions = { conclusions: ['Le caractère transversal des actions visées par le pacte se confirme.'] };
+      const saved = (await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: evaluation.id }, json: { version: 0, data } }))).body;
+      const bytes = await exported(evaluation.id);
+      const resultats = await rowsLabelled(bytes, 'Résultats enregistrés');
+      const periode = await rowsLabelled(bytes, 'Évaluation');
+      const edited = await editWithLibreOffice(bytes, [
+        {
+          sheet: resultats.sheet,
+          cell: `C${resultats.rows[0]}`,
+          value:
+            'Mise en évidence des attentes et réticences des uns et des autres.\nOuverture de l’Espace Tremplin (service d’accrochage scolaire).\nUne permanence commune au CPAS.',
+        },
+        { sheet: periode.sheet, cell: `C${periode.rows[0]}`, value: "Évaluation de fin d'année" },
+      ]);
+      const preview = await importAs(evaluation.id, edited);
+      expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+      expect(preview.body.changes.map((c) => [c.cell, c.after])).toEqual([
+        [`C${periode.rows[0]}`, "Évaluation de fin d'année"],
+        [
+          `C${resultats.rows[0]}`,
+          'Mise en évidence des attentes et réticences des uns et des autres. ; Ouverture de l’Espace Tremplin (service d’accrochage scolaire). ; Une permanence commune au CPAS.',
+        ],
+      ]);
+      expect((await importAs(evaluation.id, edited, { apply: 'true', fingerprint: preview.body.fingerprint })).status).toBe(200);
+      const after = (await reply(forPlan[':documentId'].$get({ param: { planId: t.plan.id, documentId: evaluation.id } }))).body;
+      const expected = structuredClone(saved.data);
+      expected.origines!.periode = 'finAnnee';
+      (expected.evaluation!.groupes as Record<string, unknown>[])[0]!.resultats = [
+        'Mise en évidence des attentes et réticences des uns et des autres.',
+        'Ouverture de l’Espace Tremplin (service d’accrochage scolaire).',
+        'Une permanence commune au CPAS.',
+      ];
+      expect(after.data).toEqual(expected);
+      expect(after.version).toBe(saved.version + 1);
+
+      // A table cell: the application's activities, a budget and a theme changed in Calc.
+      const application = (await reply(forPlan.$post({ param: { planId: t.plan.id }, json: { kind: APPLICATION } }))).body;
+      const appData = {
+        promoteur: { nom: 'Optim@' },
+        activites: {
+          activites: [
+            { activite: 'Diagnostic communautaire', theme: 'contextesSociaux', debut: '2025-01-15', budget: 250_000 },
+            { activite: 'Ateliers thématiques', theme: 'santePositive', budget: 120_050 },
+          ],
+        },
+      };
+      const appSaved = (
+        await reply(forPlan[':documentId'].$put({ param: { planId: t.plan.id, documentId: application.id }, json: { version: 0, data: appData } }))
+      ).body;
+      const appBytes = await exported(application.id);
+      const header = await rowsLabelled(appBytes, 'Activité');
+      const line = header.rows[0]! + 2;
+      const appEdited = await editWithLibreOffice(appBytes, [
+        { sheet: header.sheet, cell: `H${line}`, value: 1350.75 },
+        { sheet: header.sheet, cell: `C${line}`, value: 'N°1 - dépendance – tabac alcool drogues' },
+      ]);
+      const appPreview = await importAs(application.id, appEdited);
+      expect(appPreview.status, JSON.stringify(appPreview.body)).toBe(200);
+      expect(appPreview.body.changes.map((c) => [c.cell, c.before, c.after])).toEqual([
+        [`C${line}`, 'N°2 - santé positive : alimentation, santé mentale, traumatisme et accidents, sexe', 'N°1 - dépendance – tabac alcool drogues'],
+        [`H${line}`, '€ 1.200,50', '€ 1.350,75'],
+      ]);
+      expect((await importAs(application.id, appEdited, { apply: 'true', fingerprint: appPreview.body.fingerprint })).status).toBe(200);
+      const appAfter = (await reply(forPlan[':documentId'].$get({ param: { planId: t.plan.id, documentId: application.id } }))).body;
+      const appExpected = structuredClone(appSaved.data);
+      Object.assign((appExpected.activites!.activites as Record<string, unknown>[])[1]!, { theme: 'dependance', budget: 135_075 });
+      expect(appAfter.data).toEqual(appExpected);
+    },
+  );
 });

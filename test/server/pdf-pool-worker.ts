@@ -1,10 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import { type PostMessage, runRenderTask, type WorkerRequest } from '../../server/reports/pdf/render-task.ts';
-import { MISBEHAVING_YEARS } from './pdf-pool-years.ts';
+import { HANGING_FORM_TITLE, MISBEHAVING_YEARS } from './pdf-pool-years.ts';
 
 /**
  * A PDF thread for the pool's tests (`createPdfPool({ workerUrl })`, see pdf-pool.test.ts): it renders like the real
- * one (server/reports/pdf/worker.ts), except for the report years of MISBEHAVING_YEARS. Only tests name this module.
+ * one (server/reports/pdf/worker.ts), except for the report years of MISBEHAVING_YEARS and a form titled
+ * HANGING_FORM_TITLE. Only tests name this module.
  */
 const port = parentPort!;
 const post: PostMessage = (m, transfer = []) => port.postMessage(m, transfer);
@@ -15,6 +16,10 @@ function allocateForever(): never {
 }
 
 port.on('message', (request: WorkerRequest) => {
+  if (request.job.kind === 'form' && request.job.form.layout.title.includes(HANGING_FORM_TITLE)) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+    return;
+  }
   // The plan's input comes with a document's first step in a thread; later steps run normally.
   switch (request.input?.annee) {
     case MISBEHAVING_YEARS.hang:

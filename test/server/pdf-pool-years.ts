@@ -12,3 +12,6 @@ export const MISBEHAVING_YEARS = {
   /** Allocates until the thread's heap limit (`resourceLimits`) ends it. */
   allocate: 2024,
 } as const;
+
+/** A form document whose title holds this blocks the test PDF thread for good, as a form layout that never ends would. */
+export const HANGING_FORM_TITLE = 'Formulaire sans fin';

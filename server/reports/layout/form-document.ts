@@ -1,5 +1,6 @@
 import type { FormDefinition, FormField, GroupMember, TableColumn } from '../../../schemas/form-definition.ts';
 import { groupItemName, type FormData, type FormGroupItem, type FormRow } from '../../../schemas/form-document.ts';
+import { YES_NO } from '../../../schemas/enums.ts';
 import { buildPath } from '../../../schemas/plan-path.ts';
 import { FormWriter } from './form-writer.ts';
 import { codecs, SheetBuilder, sheetName, type Codec, type SheetLayout, type WorkbookLayout } from './model.ts';
@@ -9,7 +10,9 @@ import { codecs, SheetBuilder, sheetName, type Codec, type SheetLayout, type Wor
  * a labelled input cell, a table as a table (header row, one row per line), a repeated group as one block per item.
  * The cells are bound to a *view* of the document in which closed-list values, yes/no and fiche actions read as
  * people name them (the XLSX writer and the PDF's sheet content read values through these bindings), so the same
- * generators print a plan and any form. Pure.
+ * generators print a plan and any form. A yes/no, a single choice and the fiche action are drop-downs (the plan's
+ * closed lists, in the hidden « Listes » sheet); a multiple choice is typed one value per line, its values stated in
+ * a note under it. Pure.
  */
 
 /** What the layout reads besides the document: how the plan's fiche actions are named. */
@@ -22,6 +25,8 @@ export type FormLayoutInput = {
   header: string;
   data: FormData;
   ficheLabel: (id: string) => string;
+  /** The names of the plan's fiches action, in order: the fiche action's drop-down. */
+  ficheLabels: readonly string[];
 };
 
 export type FormLayout = { layout: WorkbookLayout; view: Record<string, unknown> };
@@ -44,18 +49,30 @@ function shownValue(
   return value;
 }
 
-function codecOf(field: Pick<FormField, 'kind'> & { multiple?: boolean | undefined }): Codec {
+/** The list of the plan's fiches action, and the list of the yes/no fields (the plan's own name, see workbookLists). */
+export const FICHES_LIST = 'FICHES_ACTION';
+const YES_NO_LIST = 'OUI_NON';
+
+/** The drop-down list of a single choice: named after the field in the definition (`section.field`, `….column`). */
+const choiceList = (definitionPath: string) => `choix:${definitionPath}`;
+
+/** A multiple choice's note: the values it takes, one per line in the cell. */
+export const allowedValuesNote = (labels: readonly string[]) => `Valeurs possibles, une par ligne : ${labels.map((l) => `« ${l} »`).join(' ; ')}`;
+
+function codecOf(field: Pick<FormField, 'kind'> & { multiple?: boolean | undefined }, definitionPath: string): Codec {
   switch (field.kind) {
     case 'bulletList':
       return codecs.lines;
     case 'yesNo':
       return codecs.yesno;
+    case 'ficheAction':
+      return codecs.choice(FICHES_LIST);
     case 'date':
       return codecs.date;
     case 'amount':
       return codecs.euro;
     case 'choice':
-      return field.multiple ? codecs.lines : codecs.text;
+      return field.multiple ? codecs.lines : codecs.choice(choiceList(definitionPath));
     default:
       return codecs.text;
   }
@@ -87,13 +104,33 @@ export function formDocumentView(definition: FormDefinition, data: FormData, fic
   return view;
 }
 
-function writeMember(w: FormWriter, path: string, field: GroupMember, view: unknown): void {
+/** The closed lists of a definition's drop-downs, by the names its codecs use. */
+function closedLists(definition: FormDefinition, ficheLabels: readonly string[]): Record<string, readonly string[]> {
+  const lists: Record<string, readonly string[]> = {};
+  const visit = (field: GroupMember | TableColumn, definitionPath: string) => {
+    if (field.kind === 'yesNo') lists[YES_NO_LIST] = YES_NO;
+    if (field.kind === 'ficheAction') lists[FICHES_LIST] = ficheLabels;
+    if (field.kind === 'choice' && !('multiple' in field && field.multiple)) lists[choiceList(definitionPath)] = field.options.map((o) => o.label);
+    if (field.kind === 'table') for (const c of field.columns) visit(c, buildPath(definitionPath, c.id));
+  };
+  for (const section of definition.sections) {
+    for (const field of section.fields) {
+      const path = buildPath(section.id, field.id);
+      if (field.kind === 'group') for (const m of field.fields) visit(m, buildPath(path, m.id));
+      else visit(field, path);
+    }
+  }
+  return lists;
+}
+
+function writeMember(w: FormWriter, path: string, definitionPath: string, field: GroupMember, view: unknown): void {
   if (field.kind === 'longText') {
     w.longText(field.label, path);
     return;
   }
   if (field.kind !== 'table') {
-    w.field(field.label, path, codecOf(field), { long: field.kind === 'bulletList' });
+    w.field(field.label, path, codecOf(field, definitionPath), { long: field.kind === 'bulletList' });
+    if (field.kind === 'choice' && field.multiple) w.note(allowedValuesNote(field.options.map((o) => o.label)));
     return;
   }
   w.subtitle(field.label);
@@ -102,7 +139,9 @@ function writeMember(w: FormWriter, path: string, field: GroupMember, view: unkn
   if (rows === 0) w.note('Aucune ligne.');
   for (let r = 0; r < rows; r++) {
     w.b.add(
-      field.columns.map((c, i) => w.input(2 + i, buildPath(path, r, c.id), codecOf(c), `${field.label}, ligne ${r + 1}, ${c.label}`)),
+      field.columns.map((c, i) =>
+        w.input(2 + i, buildPath(path, r, c.id), codecOf(c, buildPath(definitionPath, c.id)), `${field.label}, ligne ${r + 1}, ${c.label}`),
+      ),
       { key: buildPath(path, r) },
     );
   }
@@ -128,14 +167,14 @@ export function buildFormLayout(input: FormLayoutInput): FormLayout {
     for (const field of section.fields) {
       const path = buildPath(section.id, field.id);
       if (field.kind !== 'group') {
-        writeMember(w, path, field, view);
+        writeMember(w, path, path, field, view);
         continue;
       }
       const items = ((valueAt(input.data, path) ?? []) as FormGroupItem[]).length;
       if (items === 0) w.note(`Aucun bloc « ${field.itemLabel} ».`);
       for (let i = 0; i < items; i++) {
         w.subtitle(groupItemName(field, (valueAt(input.data, path) as FormGroupItem[])[i], i));
-        for (const m of field.fields) writeMember(w, buildPath(path, i, m.id), m, view);
+        for (const m of field.fields) writeMember(w, buildPath(path, i, m.id), buildPath(path, m.id), m, view);
       }
     }
   }
@@ -148,5 +187,5 @@ export function buildFormLayout(input: FormLayoutInput): FormLayout {
     landscape: false,
     protect: false,
   };
-  return { layout: { title: `${definition.label} — ${input.title}`, sheets: [sheet], lists: {} }, view };
+  return { layout: { title: `${definition.label} — ${input.title}`, sheets: [sheet], lists: closedLists(definition, input.ficheLabels) }, view };
 }

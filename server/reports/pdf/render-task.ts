@@ -1,4 +1,6 @@
+import type { FormLayout } from '../layout/form-document.ts';
 import { assemblePdf } from './assemble.ts';
+import { buildFormPdf } from './form-pdf.ts';
 import { buildPageNumbers, buildPlanPdfParts, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
 import { destinationsOf, fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
 import { renderPdfCountingPages } from './render.ts';
@@ -16,7 +18,11 @@ export type WorkerJob =
   /** Part `index` (0: the cover), with the page numbers of the destinations it refers to. */
   | { kind: 'part'; index: number; pageOf: [string, number][] }
   | { kind: 'numbers'; landscape: boolean[] }
-  | { kind: 'assemble'; parts: Uint8Array[]; numbers: Uint8Array; info: PlanPdfInfo; expected: [string, number][] };
+  | { kind: 'assemble'; parts: Uint8Array[]; numbers: Uint8Array; info: PlanPdfInfo; expected: [string, number][] }
+  | FormPdfJob;
+
+/** A whole form document in one step: its layout (plain data) made a PDF definition in the thread (form-pdf.ts). */
+export type FormPdfJob = { kind: 'form'; form: FormLayout; header: string };
 
 /** What the pool learns of a part before rendering it. */
 export type PartMeta = {
@@ -84,6 +90,11 @@ export async function runRenderTask(request: WorkerRequest, post: PostMessage): 
       case 'assemble': {
         const bytes = await assemblePdf(job.parts, job.numbers, job.info, new Map(job.expected));
         done(bytes, 0);
+        return;
+      }
+      case 'form': {
+        const { bytes, pages } = await renderPdfCountingPages(buildFormPdf(job.form, { header: job.header, generatedAt: request.generatedAt }));
+        done(bytes, pages);
         return;
       }
     }
