@@ -10,7 +10,8 @@
  * Settings (environment): SOAK_REQUESTS (20 000), SOAK_CONCURRENCY (8), SOAK_IDLE_SECONDS (45), SOAK_SEED (1),
  * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, one more full garbage
  * collection in the server, to tell garbage V8 has not collected from memory held), SOAK_HEAP=1 (heap snapshots of
- * the server at the start and after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment (MALLOC_ARENA_MAX…).
+ * the server at the start and after the idle period), SOAK_ONLY=pdf,envoi (only the kinds of request whose name holds one of these). The server inherits the rest of the environment; MALLOC_ARENA_MAX is 2 as `npm start` sets it unless
+ * given (MALLOC_ARENA_MAX=0: glibc's default, 8 arenas per core).
  * Nothing is asserted: figures for the README.
  */
 import { spawn } from 'node:child_process';
@@ -38,7 +39,16 @@ const probeFile = join(dataDir, 'memory.json');
 // --expose-gc as `npm start` gives it (server/idle-collect.ts).
 const nodeArgs = ['--expose-gc', ...(process.env.SOAK_NODE_ARGS ?? '').split(/\s+/).filter(Boolean)];
 const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--import', './bench/soak-probe.ts', 'server/main.ts'], {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, REMINDER_INTERVAL_MINUTES: '0', SOAK_PROBE_FILE: probeFile },
+  // MALLOC_ARENA_MAX as `npm start` sets it (2 unless the environment says otherwise; 0: glibc's own number).
+  env: {
+    MALLOC_ARENA_MAX: '2',
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    REMINDER_INTERVAL_MINUTES: '0',
+    SOAK_PROBE_FILE: probeFile,
+  },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 // The server never outlives the bench (Ctrl+C, an error).
@@ -317,7 +327,7 @@ const line = (label: string, s: Status, p: Probe | null, from?: Status) =>
 
 console.log(`Gros XLSX honnête : ${(bigWorkbook.length / MB).toFixed(1)} Mo (décompressé ~34 Mo)`);
 console.log(
-  `Soak : ${REQUESTS} requêtes, ${CONCURRENCY} à la fois, repos ${IDLE_SECONDS} s — ${cpus().length} cœurs, ${Math.round(totalmem() / MB / 1024)} Go, charge ${loadavg()[0]!.toFixed(1)}`,
+  `Soak : ${REQUESTS} requêtes, ${CONCURRENCY} à la fois, repos ${IDLE_SECONDS} s — ${cpus().length} cœurs, ${Math.round(totalmem() / MB / 1024)} Go, charge ${loadavg()[0]!.toFixed(1)}, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`,
 );
 await sleep(2000);
 const cold = status();

@@ -1,12 +1,17 @@
+import { releaseWhenIdle } from './idle-collect.ts';
+
 /**
  * A cache of rendered files bounded in bytes: the least recently used files leave first, a file larger than the
- * bound is never kept, and two requests for the same key while it is being produced share one production.
+ * bound is never kept, and two requests for the same key while it is being produced share one production. Emptied
+ * once the server has been idle a while (server/idle-collect.ts): a quiet server renders again on demand.
  */
 export type ByteCache = {
   /** The cached bytes of `key`, or those `produce` gives (kept if they fit); `cached` says which. */
   getOrProduce(key: string, produce: () => Promise<Uint8Array>): Promise<{ bytes: Uint8Array; cached: boolean }>;
   /** Bytes held now (for tests and benches). */
   readonly size: number;
+  /** Forgets every file kept (productions in progress still share their result). */
+  clear(): void;
 };
 
 export function createByteCache(maxBytes: number): ByteCache {
@@ -26,9 +31,13 @@ export function createByteCache(maxBytes: number): ByteCache {
     }
   }
 
-  return {
+  const cache: ByteCache = {
     get size() {
       return size;
+    },
+    clear() {
+      entries.clear();
+      size = 0;
     },
     async getOrProduce(key, produce) {
       const hit = entries.get(key);
@@ -50,4 +59,6 @@ export function createByteCache(maxBytes: number): ByteCache {
       }
     },
   };
+  releaseWhenIdle(cache, (c) => c.clear());
+  return cache;
 }

@@ -14,6 +14,7 @@ import { runRegionExport, runRegionPivot, warmRegionThread } from '../workers/re
 import { nowOf, type ServiceContext } from './context.ts';
 import { readRegionData } from './region-data.ts';
 import { forgetOldJobs } from './job-files.ts';
+import { releaseWhenIdle } from '../idle-collect.ts';
 
 /**
  * The DiCS's consolidation of a programme's plans: the pivot and its companions as JSON, and the flat XLSX / CSV
@@ -63,7 +64,10 @@ type JobRecord = { job: RegionExportJob; startedAt: number; bytes: Uint8Array | 
 export type RegionExports = { jobs: Map<string, JobRecord>; running: number; waiting: (() => void)[]; maxJobBytes?: number };
 
 export function createRegionExports(): RegionExports {
-  return { jobs: new Map(), running: 0, waiting: [] };
+  const exports: RegionExports = { jobs: new Map(), running: 0, waiting: [] };
+  // Expired jobs go when the server is idle too, not only at the next request about exports.
+  releaseWhenIdle(exports, purgeJobs);
+  return exports;
 }
 
 export type RegionExportContext = ServiceContext & { exports: RegionExports };

@@ -10,6 +10,7 @@ import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
 import { forgetOldJobs } from './job-files.ts';
+import { releaseWhenIdle } from '../idle-collect.ts';
 
 /**
  * The PDF renderer and the jobs it runs for people waiting on the page; one per server. Only the services that
@@ -24,7 +25,10 @@ type JobRecord = { job: PdfJob; startedAt: number; bytes: Uint8Array | null };
 
 /** A renderer with no job yet. */
 export function createPdfExports(options: PdfPoolOptions = {}): PdfExports {
-  return { pool: createPdfPool(options), jobs: new Map() };
+  const exports: PdfExports = { pool: createPdfPool(options), jobs: new Map() };
+  // Expired jobs go when the server is idle too, not only at the next request about PDF jobs.
+  releaseWhenIdle(exports, (e) => purgeJobs(e.jobs, e.maxJobBytes));
+  return exports;
 }
 
 /** A finished job's PDF stays downloadable this long. */

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { AppError, UnavailableError } from '../errors.ts';
+import { releaseWhenIdle } from '../idle-collect.ts';
 import { planPdfInfo, type PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import { numberPages, partKey } from '../reports/pdf/plan-parts.ts';
 import { DOCUMENTS_KEPT, type FormPdfJob, type PartMeta, type WorkerJob, type WorkerMessage, type WorkerRequest } from '../reports/pdf/render-task.ts';
@@ -220,6 +221,9 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   const docs: Doc[] = [];
   const cache = new Map<string, Uint8Array>();
   const parts = createPartCache(partCacheMb * 1024 * 1024);
+  // A quiet server renders again on demand (server/idle-collect.ts); renders in progress go on.
+  releaseWhenIdle(cache, (c) => c.clear());
+  releaseWhenIdle(parts, (p) => p.clear());
   /** Pages of a part by its fingerprint (its page count does not depend on the page numbers it prints). */
   const pagesByFingerprint = new Map<string, number>();
   /** Pages a part had the last time, by plan and destination: the guess for a part not yet rendered. */
@@ -692,5 +696,9 @@ function createPartCache(budget: number) {
       }
     },
     bytes: () => total,
+    clear() {
+      entries.clear();
+      total = 0;
+    },
   };
 }
