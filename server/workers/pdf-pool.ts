@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { AppError, UnavailableError } from '../errors.ts';
 import { planPdfInfo, type PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import { numberPages, partKey } from '../reports/pdf/plan-parts.ts';
 import { DOCUMENTS_KEPT, type PartMeta, type WorkerJob, type WorkerMessage, type WorkerRequest } from '../reports/pdf/render-task.ts';
+import { startThread, threadEntry } from './thread-entry.ts';
 
 /**
  * Renders plan PDFs in worker threads, at most `maxWorkers` at a time (two on these two-core machines), the others
@@ -158,23 +155,10 @@ type Slot = {
   idle: NodeJS.Timeout | null;
 };
 
-const require = createRequire(import.meta.url);
 const WORKER_URL = new URL('../reports/pdf/worker.ts', import.meta.url).href;
-// The worker is TypeScript: it registers tsx's loader in its own thread before importing it (works under tsx,
-// plain node and vitest alike).
-const TSX_API_URL = pathToFileURL(tsxEsmApiPath()).href;
-const bootstrap = (workerUrl: string) =>
-  `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); })`;
 
 /** Seconds, said the French way. */
 const seconds = (ms: number) => `${Math.round(ms / 1000)} seconde${Math.round(ms / 1000) > 1 ? 's' : ''}`;
-
-/** The ESM entry of tsx's API (its CommonJS twin cannot register the loader from a worker). */
-export function tsxEsmApiPath(): string {
-  const manifest = require.resolve('tsx/package.json');
-  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'];
-  return resolve(dirname(manifest), exported!.import.default);
-}
 
 /**
  * What identifies a document: the same plan data, year, status and review annexes give the same pages. The review
@@ -208,7 +192,8 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
     ...PDF_POOL_DEFAULTS,
     ...options,
   };
-  const source = bootstrap(options.workerUrl ?? WORKER_URL);
+  // The threads' JavaScript, checked (or bundled) now, when the server starts, rather than by the first render.
+  const entry = threadEntry(options.workerUrl ?? WORKER_URL);
   const slots: Slot[] = [];
   /** Documents not ended, in the order they came. */
   const docs: Doc[] = [];
@@ -232,7 +217,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
 
   function spawn(): Slot {
     const limits = workerMemoryMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: workerMemoryMb } } : {};
-    const worker = new Worker(source, { eval: true, ...limits });
+    const worker = startThread(entry, limits);
     const slot: Slot = { worker, task: null, takenAt: 0, documents: 0, current: new Set(), inputs: [], deadline: null, idle: null };
     counts.started++;
     worker.on('message', (m: WorkerMessage) => {
