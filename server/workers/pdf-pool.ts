@@ -556,10 +556,18 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
         assembling: false,
       };
       docs.push(doc);
-      schedule(doc, { kind: 'plan' }, (m) => {
-        if (m.type !== 'planned') throw new Error('réponse inattendue');
-        planned(doc, m.parts);
-      });
+      // Each thread plans a share of the parts (the definitions it builds are those it will likely render).
+      const shards = maxWorkers;
+      const metas: PartMeta[] = [];
+      let answered = 0;
+      for (let shard = 0; shard < shards; shard++)
+        schedule(doc, { kind: 'plan', shard, shards }, (m) => {
+          if (m.type !== 'planned') throw new Error('réponse inattendue');
+          for (const [index, meta] of m.parts) metas[index] = meta;
+          if (++answered < shards) return;
+          if (metas.length !== m.count || Array.from(metas).some((meta) => meta === undefined)) throw new Error('plan incomplet');
+          planned(doc, metas);
+        });
       notifyQueue();
       pump();
     });
