@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ReviewAnnex } from '../../schemas/submission.ts';
 import { AppError, UnavailableError } from '../errors.ts';
 import { releaseWhenIdle } from '../idle-collect.ts';
 import { planPdfInfo, type PlanPdfInput } from '../reports/pdf/plan-pdf.ts';
 import { numberPages, partKey } from '../reports/pdf/plan-parts.ts';
 import { DOCUMENTS_KEPT, type FormPdfJob, type PartMeta, type WorkerJob, type WorkerMessage, type WorkerRequest } from '../reports/pdf/render-task.ts';
+import { startThread, threadEntry } from './thread-entry.ts';
 
 /**
  * Renders plan PDFs (and form documents, in one step each) in worker threads, at most `maxWorkers` at a time (two on these two-core machines), the others
@@ -165,23 +162,10 @@ type Slot = {
   idle: NodeJS.Timeout | null;
 };
 
-const require = createRequire(import.meta.url);
 const WORKER_URL = new URL('../reports/pdf/worker.ts', import.meta.url).href;
-// The worker is TypeScript: it registers tsx's loader in its own thread before importing it (works under tsx,
-// plain node and vitest alike).
-const TSX_API_URL = pathToFileURL(tsxEsmApiPath()).href;
-const bootstrap = (workerUrl: string) =>
-  `import(${JSON.stringify(TSX_API_URL)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); })`;
 
 /** Seconds, said the French way. */
 const seconds = (ms: number) => `${Math.round(ms / 1000)} seconde${Math.round(ms / 1000) > 1 ? 's' : ''}`;
-
-/** The ESM entry of tsx's API (its CommonJS twin cannot register the loader from a worker). */
-export function tsxEsmApiPath(): string {
-  const manifest = require.resolve('tsx/package.json');
-  const exported = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'];
-  return resolve(dirname(manifest), exported!.import.default);
-}
 
 /**
  * What identifies a document: the same plan data, year, status and review annexes give the same pages. The review
@@ -215,7 +199,8 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
     ...PDF_POOL_DEFAULTS,
     ...options,
   };
-  const source = bootstrap(options.workerUrl ?? WORKER_URL);
+  // The threads' JavaScript, checked (or bundled) now, when the server starts, rather than by the first render.
+  const entry = threadEntry(options.workerUrl ?? WORKER_URL);
   const slots: Slot[] = [];
   /** Documents not ended, in the order they came. */
   const docs: Doc[] = [];
@@ -242,7 +227,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
 
   function spawn(): Slot {
     const limits = workerMemoryMb > 0 ? { resourceLimits: { maxOldGenerationSizeMb: workerMemoryMb } } : {};
-    const worker = new Worker(source, { eval: true, ...limits });
+    const worker = startThread(entry, limits);
     const slot: Slot = { worker, task: null, takenAt: 0, documents: 0, current: new Set(), inputs: [], deadline: null, idle: null };
     counts.started++;
     worker.on('message', (m: WorkerMessage) => {
@@ -563,14 +548,23 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
   /** Needs no place in the line: in the cache, or being rendered for someone else. */
   const needsNoPlace = (key: string) => cache.has(key) || inFlight.has(key);
 
-  /** A document in the line whose first step is `job`, `onDone` its answer. */
-  function enqueue(
-    input: PlanPdfInput | null,
-    generatedAt: string,
-    listeners: Doc['listeners'],
-    job: WorkerJob,
-    onDone: (m: Parameters<Task['onDone']>[0], doc: Doc) => void,
-  ): Promise<Uint8Array> {
+  /** A plan's first step: each thread plans a share of the parts (the definitions it builds are those it will likely render). */
+  function planInShares(doc: Doc): void {
+    const shards = maxWorkers;
+    const metas: PartMeta[] = [];
+    let answered = 0;
+    for (let shard = 0; shard < shards; shard++)
+      schedule(doc, { kind: 'plan', shard, shards }, (m) => {
+        if (m.type !== 'planned') throw new Error('réponse inattendue');
+        for (const [index, meta] of m.parts) metas[index] = meta;
+        if (++answered < shards) return;
+        if (metas.length !== m.count || Array.from(metas).some((meta) => meta === undefined)) throw new Error('plan incomplet');
+        planned(doc, metas);
+      });
+  }
+
+  /** A document in the line; `start` schedules its first steps. */
+  function enqueue(input: PlanPdfInput | null, generatedAt: string, listeners: Doc['listeners'], start: (doc: Doc) => void): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       const doc: Doc = {
         id: nextDocId++,
@@ -588,7 +582,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
         assembling: false,
       };
       docs.push(doc);
-      schedule(doc, job, (m) => onDone(m, doc));
+      start(doc);
       notifyQueue();
       pump();
     });
@@ -612,10 +606,7 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
       }
       if (full()) throw refusal();
       const listeners = [onProgress];
-      const promise = enqueue(input, generatedAt, listeners, { kind: 'plan' }, (m, doc) => {
-        if (m.type !== 'planned') throw new Error('réponse inattendue');
-        planned(doc, m.parts);
-      });
+      const promise = enqueue(input, generatedAt, listeners, planInShares);
       inFlight.set(key, { promise, listeners });
       try {
         const bytes = await promise;
@@ -629,10 +620,12 @@ export function createPdfPool(options: PdfPoolOptions = {}): PdfPool {
     renderForm(job, generatedAt) {
       if (closed) return Promise.reject(new PdfRenderError('Le moteur de rendu PDF est arrêté'));
       if (full()) return Promise.reject(refusal());
-      return enqueue(null, generatedAt, [], job, (m, doc) => {
-        if (m.type !== 'done') throw new Error('réponse inattendue');
-        succeed(doc, m.bytes);
-      });
+      return enqueue(null, generatedAt, [], (doc) =>
+        schedule(doc, job, (m) => {
+          if (m.type !== 'done') throw new Error('réponse inattendue');
+          succeed(doc, m.bytes);
+        }),
+      );
     },
     assertRoomFor(input) {
       if (closed) throw new PdfRenderError('Le moteur de rendu PDF est arrêté');

@@ -1,18 +1,16 @@
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ConsolidationDimension, ConsolidationResponse, RegionData, RegionExportFormat } from '../../schemas/consolidation.ts';
 import type { RegionExportMessage, RegionExportRequest } from '../reports/region-export-worker.ts';
-import { tsxEsmApiPath } from './pdf-pool.ts';
+import { startThread, threadEntry } from './thread-entry.ts';
 
 /**
- * Runs each consolidation task — a flat file, or the pivot — in a worker thread (TypeScript through tsx's loader, as
- * the PDF renderers do), off the server's event loop; a thread is kept warm half a minute for the next task. How many files
- * are built at once is the job service's business (services/consolidation.ts).
+ * Runs each consolidation task — a flat file, or the pivot — in a worker thread (its TypeScript bundled once into
+ * JavaScript, as the PDF renderers' is: thread-entry.ts), off the server's event loop; a thread is kept warm half a
+ * minute for the next task. How many files are built at once is the job service's business (services/consolidation.ts).
  */
 const WORKER_URL = new URL('../reports/region-export-worker.ts', import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(pathToFileURL(tsxEsmApiPath()).href)}).then(({ register }) => { register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
-/** Threads kept after their task, for the next one: starting one (the TypeScript loader, the schemas) costs about a second. */
+/** Threads kept after their task, for the next one: starting one (its modules, the schemas) takes a while. */
 const MAX_IDLE_THREADS = 2;
 /** An idle thread ends after this long without a task (its heap is given back: the PDF threads wait as long). */
 const IDLE_MS = 30_000;
@@ -20,7 +18,7 @@ const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
 
 function takeThread(): Worker {
   const kept = idle.pop();
-  if (!kept) return new Worker(BOOTSTRAP, { eval: true });
+  if (!kept) return startThread(threadEntry(WORKER_URL));
   clearTimeout(kept.timer);
   return kept.worker;
 }
@@ -44,7 +42,7 @@ function keepThread(worker: Worker): void {
 
 /** Starts a consolidation thread now unless one is idle, so that the next task finds it started (or starting). */
 export function warmRegionThread(): void {
-  if (idle.length === 0) keepThread(new Worker(BOOTSTRAP, { eval: true }));
+  if (idle.length === 0) keepThread(startThread(threadEntry(WORKER_URL)));
 }
 
 /**

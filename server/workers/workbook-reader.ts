@@ -1,10 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { formatBelgianNumber } from '../../schemas/numbers.ts';
 import { AppError, UnavailableError } from '../errors.ts';
 import type { WorkbookFileRead } from '../imports/workbook-file.ts';
 import type { WorkbookReadMessage, WorkbookReadRequest } from '../imports/workbook-worker.ts';
-import { tsxEsmApiPath } from './pdf-pool.ts';
-import { pathToFileURL } from 'node:url';
+import { startThread, threadEntry } from './thread-entry.ts';
 
 /**
  * Reads uploaded workbooks (the plan's workbook, an imputation file) in a worker thread: the upload guard, exceljs and
@@ -83,15 +82,13 @@ function seconds(ms: number): string {
 }
 
 const WORKER_URL = new URL('../imports/workbook-worker.ts', import.meta.url).href;
-// The thread is TypeScript: it registers tsx's loader before importing its module, as the PDF threads do.
-const bootstrap = (workerUrl: string) =>
-  `import(${JSON.stringify(pathToFileURL(tsxEsmApiPath()).href)}).then(({ register }) => { register(); return import(${JSON.stringify(workerUrl)}); })`;
 
 type Task = { taskId: number; bytes: Uint8Array; resolve: (read: WorkbookFileRead) => void; reject: (err: Error) => void };
 
 export function createWorkbookReader(options: WorkbookReaderOptions = {}): WorkbookReader {
   const { maxQueue, timeoutMs, workerMemoryMb, idleTimeoutMs } = { ...WORKBOOK_READER_DEFAULTS, ...options };
-  const source = bootstrap(options.workerUrl ?? WORKER_URL);
+  // The thread's JavaScript (thread-entry.ts), checked or bundled now rather than by the first upload.
+  const entry = threadEntry(options.workerUrl ?? WORKER_URL);
   const queue: Task[] = [];
   const counts = { started: 0, read: 0, failed: 0 };
   let worker: Worker | null = null;
@@ -105,7 +102,7 @@ export function createWorkbookReader(options: WorkbookReaderOptions = {}): Workb
   let closed = false;
 
   function spawn(): Worker {
-    const w = new Worker(source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: workerMemoryMb } });
+    const w = startThread(entry, { resourceLimits: { maxOldGenerationSizeMb: workerMemoryMb } });
     counts.started++;
     w.on('message', (m: WorkbookReadMessage) => {
       const task = current;

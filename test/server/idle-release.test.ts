@@ -63,6 +63,7 @@ describe('memory let go when the server is idle', () => {
     // The pool's own interface, answering at once: what is tested is the jobs' bookkeeping, not the render.
     const pool: PdfPool = {
       render: async () => ({ bytes: new Uint8Array(6), cached: false }),
+      renderForm: async () => new Uint8Array(6),
       assertRoomFor: () => {},
       stats: () => ({ workers: 0, busy: 0, queued: 0, started: 0, rendered: 0, failed: 0, partsRendered: 0, partsCached: 0, partCacheBytes: 0 }),
       close: async () => {},

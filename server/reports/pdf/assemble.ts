@@ -1,5 +1,19 @@
 import { createHash } from 'node:crypto';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, type PDFObject, ParseSpeeds, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
+import { deflateSync, inflateSync } from 'node:zlib';
+import {
+  PDFArray,
+  PDFContentStream,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  type PDFObject,
+  ParseSpeeds,
+  PDFRawStream,
+  PDFRef,
+  PDFStreamWriter,
+  PDFString,
+} from 'pdf-lib';
 import type { PlanPdfInfo } from './plan-pdf.ts';
 
 /**
@@ -17,8 +31,10 @@ export async function assemblePdf(
   expected: ReadonlyMap<string, number>,
 ): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
-  const numbering = await PDFDocument.load(numbers, LOAD);
-  const stamps = await out.embedPdf(numbering, numbering.getPageIndices());
+  const stamps = await numberStamps(out, numbers);
+  // One content stream for every page: it draws the page's own stamp, named alike on every page.
+  const stamp = PDFName.of('NumeroDePage');
+  const drawStamp = out.context.register(out.context.stream(`q /${stamp.asString().slice(1)} Do Q`));
   const destinations: [string, PDFObject][] = [];
   let next = 0;
   for (const bytes of parts) {
@@ -37,10 +53,11 @@ export async function assemblePdf(
       destinations.push([name, moved]);
     }
     for (const page of copied) {
-      const stamp = stamps[next++];
-      if (!stamp) throw new Error('Numérotation plus courte que le document');
+      const numbersPage = stamps[next++];
+      if (!numbersPage) throw new Error('Numérotation plus courte que le document');
       out.addPage(page);
-      page.drawPage(stamp, { x: 0, y: 0 });
+      page.node.setXObject(stamp, numbersPage);
+      page.node.addContentStream(drawStamp);
     }
   }
   if (next !== stamps.length) throw new Error(`Numérotation de ${stamps.length} pages pour ${next} pages`);
@@ -63,8 +80,54 @@ export async function assemblePdf(
   out.setProducer(info.producer);
   out.setCreationDate(new Date(info.creationDate));
   out.setModificationDate(new Date(info.modDate));
-  return out.save({ objectsPerTick: Number.POSITIVE_INFINITY });
+  // As save() writes, with object streams of OBJECTS_PER_STREAM objects rather than 50: pdf-lib compresses each with
+  // pako, whose set-up per stream was most of the writing.
+  await out.flush();
+  return PDFStreamWriter.forContext(out.context, Number.POSITIVE_INFINITY, true, OBJECTS_PER_STREAM).serializeToBuffer();
 }
+
+/**
+ * Each page of `numbers` as a form XObject of `out`, to be drawn over a page of the document: pdf-lib's embedPdf,
+ * with its page's drawing inflated and deflated by Node's zlib rather than pako (whose set-up per stream took most of
+ * an assembly). A page drawn otherwise than in Flate or pdf-lib's own streams goes through embedPdf.
+ */
+async function numberStamps(out: PDFDocument, numbers: Uint8Array): Promise<PDFRef[]> {
+  const numbering = await PDFDocument.load(numbers, LOAD);
+  const pages = await out.copyPages(numbering, numbering.getPageIndices());
+  const stamps: PDFRef[] = [];
+  for (const page of pages) {
+    const { Contents, Resources } = page.node.normalizedEntries();
+    const drawing = Contents ? contentsOf(Contents) : null;
+    if (!drawing) {
+      stamps.push((await out.embedPage(page)).ref);
+      continue;
+    }
+    const form = { Type: 'XObject', Subtype: 'Form', FormType: 1, BBox: page.node.MediaBox(), Matrix: [1, 0, 0, 1, 0, 0], Resources, Filter: 'FlateDecode' };
+    stamps.push(out.context.register(out.context.stream(deflateSync(drawing), form)));
+  }
+  return stamps;
+}
+
+/** A page's content streams joined (each ended by a newline, as embedPdf does), or null for one it cannot read. */
+function contentsOf(contents: PDFArray): Buffer | null {
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < contents.size(); i++) {
+    const stream = contents.lookup(i);
+    if (stream instanceof PDFContentStream) chunks.push(stream.getUnencodedContents());
+    else if (stream instanceof PDFRawStream) {
+      const filter = stream.dict.get(PDFName.of('Filter'));
+      if (filter === undefined) chunks.push(stream.contents);
+      else if (filter === PDFName.of('FlateDecode') && !stream.dict.has(PDFName.of('DecodeParms'))) chunks.push(inflateSync(stream.contents));
+      else return null;
+    } else return null;
+    chunks.push(NEWLINE);
+  }
+  return Buffer.concat(chunks);
+}
+
+const NEWLINE = Uint8Array.of(0x0a);
+/** Objects per object stream of the assembled file (pdf-lib's save() puts 50: more streams, more pako set-ups). */
+const OBJECTS_PER_STREAM = 500;
 
 /** Parsed in one go (pdf-lib yields to the event loop every 100 objects otherwise: this runs in a render thread). */
 const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest } as const;

@@ -7,14 +7,15 @@ import { renderPdfCountingPages } from './render.ts';
 
 /**
  * One step of a document as a PDF thread runs it; the thread entry (worker.ts) feeds it the pool's requests. A
- * document is planned (its parts built and fingerprinted), its parts rendered (by both threads at once), its page
+ * document is planned (its parts built and fingerprinted, shared out between the threads), its parts rendered (by both threads at once), its page
  * numbers drawn, then the whole assembled. A thread keeps the parts of the last documents it was given, so the
  * plan's input is sent to a thread once per document (`input` on its first step there).
  */
 export type WorkerRequest = { taskId: number; docId: number; input?: PlanPdfInput; generatedAt: string; job: WorkerJob };
 
 export type WorkerJob =
-  | { kind: 'plan' }
+  /** The parts of index `shard` modulo `shards` built and fingerprinted (the threads share a document's planning). */
+  | { kind: 'plan'; shard: number; shards: number }
   /** Part `index` (0: the cover), with the page numbers of the destinations it refers to. */
   | { kind: 'part'; index: number; pageOf: [string, number][] }
   | { kind: 'numbers'; landscape: boolean[] }
@@ -35,7 +36,8 @@ export type PartMeta = {
 };
 
 export type WorkerMessage =
-  | { taskId: number; type: 'planned'; parts: PartMeta[] }
+  /** The document's number of parts, and what the planning learnt of its shard's, by index. */
+  | { taskId: number; type: 'planned'; count: number; parts: [number, PartMeta][] }
   | { taskId: number; type: 'done'; bytes: Uint8Array; pages: number }
   | { taskId: number; type: 'error'; message: string };
 
@@ -65,13 +67,13 @@ export async function runRenderTask(request: WorkerRequest, post: PostMessage): 
   try {
     switch (job.kind) {
       case 'plan': {
-        const parts = partsOf(request).map(({ doc, landscape }) => ({
-          fingerprint: fingerprintPart(doc),
-          references: pageReferencesOf(doc),
-          destinations: destinationsOf(doc.content),
-          landscape,
-        }));
-        post({ taskId, type: 'planned', parts });
+        const all = partsOf(request);
+        const parts = all.flatMap(({ doc, landscape }, index): [number, PartMeta][] =>
+          index % job.shards === job.shard
+            ? [[index, { fingerprint: fingerprintPart(doc), references: pageReferencesOf(doc), destinations: destinationsOf(doc.content), landscape }]]
+            : [],
+        );
+        post({ taskId, type: 'planned', count: all.length, parts });
         return;
       }
       case 'part': {
