@@ -42,6 +42,13 @@ export type Column<R> = ColumnBase<R> &
     | { kind: 'list'; itemKind: 'text' | 'date' | 'option'; options?: OptionsInput }
   );
 
+/** Widths of a column that names none, by its kind (Handsontable would draw it 50 px wide, its title wrapped). */
+const DEFAULT_WIDTHS: Record<Column<unknown>['kind'], number> = { text: 160, list: 160, select: 150, number: 110, date: 100, yesno: 70 };
+
+export function columnWidth<R>(col: Column<R>): number {
+  return col.width ?? DEFAULT_WIDTHS[col.kind];
+}
+
 export type Parsed = { ok: true; value: unknown } | { ok: false; message: string };
 
 const LIST_SEPARATOR = '; ';

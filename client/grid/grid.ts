@@ -13,7 +13,7 @@ import frFR from 'handsontable/i18n/languages/fr-FR';
 import { textRenderer } from 'handsontable/renderers/textRenderer';
 import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-main.min.css';
-import { normaliseOptions, parseCellText, toCellText, toClipboardText, type Column } from './columns.ts';
+import { columnWidth, normaliseOptions, parseCellText, toCellText, toClipboardText, type Column } from './columns.ts';
 import { YES_NO } from '../../schemas/enums.ts';
 import { cleanBlock, isSeriesColumnBlock, planPaste, transposeBlock, type PasteGrid, type PastePlan, type PasteSelection } from './paste.ts';
 import { openDialog } from '../ui/dialog.ts';
@@ -197,7 +197,7 @@ export function createGrid<R>(container: HTMLElement, spec: GridSpec<R>): GridHa
     columns: columns.map((c) => ({
       type: c.kind === 'select' || c.kind === 'yesno' ? 'dropdown' : 'text',
       renderer,
-      ...(c.width ? { width: c.width } : {}),
+      width: columnWidth(c),
       className: c.kind === 'number' ? 'htRight' : '',
     })),
     rowHeaders: false,

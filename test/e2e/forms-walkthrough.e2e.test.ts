@@ -56,17 +56,15 @@ const PARTENAIRES = {
 };
 
 /**
- * Types a row of the grid from the keyboard: its first cell selected by a mouse press sent to it (the grid's header
- * row is drawn over the first rows of a table that starts empty, see the README snippet, so a click at its place
- * would land on the header), then each value and Tab to the next column, a blank column skipped with Tab.
+ * Types a row of the grid from the keyboard: its first cell clicked, then each value and Tab to the next column, a
+ * blank column skipped with Tab.
  */
 async function typeRow(page: Page, rowIndex: number, values: (string | null)[]): Promise<void> {
-  const cell = page.locator(`.grid[aria-label="${GRID}"] .ht_master td[data-row="${rowIndex}"][data-key="activite"]`);
-  await cell.dispatchEvent('mousedown', { button: 0 });
-  await cell.dispatchEvent('mouseup', { button: 0 });
+  await page.locator(`.grid[aria-label="${GRID}"] .ht_master td[data-row="${rowIndex}"][data-key="activite"]`).click();
   for (const value of values) {
     if (value !== null) {
-      await page.keyboard.type(value);
+      // At a typist's pace: the cell's editor opens on the first key.
+      await page.keyboard.type(value, { delay: 20 });
       // A drop-down cell filters its list as one types.
       await page.waitForTimeout(300);
     }
