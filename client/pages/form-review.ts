@@ -3,13 +3,13 @@ import type { FormDefinition } from '../../schemas/form-definition.ts';
 import type { FormDocument } from '../../schemas/form-document.ts';
 import { formFieldPaths } from '../../schemas/form-fields.ts';
 import { FORM_LOCKING_STATUSES, FORM_STATUS_LABELS, type FormThread } from '../../schemas/form-workflow.ts';
-import { THREAD_STATUS_LABELS, ThreadMessageSchema } from '../../schemas/submission.ts';
+import { THREAD_STATUS_LABELS } from '../../schemas/submission.ts';
 import { api, failureMessage, send } from '../api.ts';
 import { h, replaceChildren, uid } from '../dom.ts';
 import { meCan } from '../state/me.ts';
 import { confirmDialog, toast } from '../ui/dialog.ts';
 import { decisionDialog } from './report/decision-dialog.ts';
-import { isReviewer, messageItem } from './threads.ts';
+import { isReviewer, messageItem, messageTextReader } from './threads.ts';
 
 /**
  * The review of a form document on its page: its status (badge, who submitted and decided, the motif), the buttons
@@ -190,14 +190,7 @@ export function formThreadsSection(
       for (const b of buttons) b.disabled = false;
     }
   };
-  const messageText = (field: HTMLTextAreaElement, optional = false): string | null | false => {
-    if (optional && field.value.trim() === '') return null;
-    const parsed = ThreadMessageSchema.safeParse({ texte: field.value });
-    if (parsed.success) return parsed.data.texte;
-    alert.textContent = parsed.error.issues[0]?.message ?? 'Message refusé';
-    field.focus();
-    return false;
-  };
+  const messageText = messageTextReader(alert);
 
   const threadItem = (thread: FormThread): HTMLElement => {
     const headingId = uid('thread');

@@ -36,6 +36,21 @@ function threadsOf(review: ReviewState, scope: ThreadScope): readonly ReviewThre
 /** A reviewer's message asks again; anyone else's answers (the server's own rule). */
 export const isReviewer = () => meCan('review') && !meCan('answer');
 
+/**
+ * Reads the text of a message, checked by the server's schema: null when optional and blank, false (the reason in
+ * `alert`, the field focused) when refused.
+ */
+export function messageTextReader(alert: HTMLElement): (field: HTMLTextAreaElement, optional?: boolean) => string | null | false {
+  return (field, optional = false) => {
+    if (optional && field.value.trim() === '') return null;
+    const parsed = ThreadMessageSchema.safeParse({ texte: field.value });
+    if (parsed.success) return parsed.data.texte;
+    alert.textContent = parsed.error.issues[0]?.message ?? 'Message refusé';
+    field.focus();
+    return false;
+  };
+}
+
 export function messageItem(m: ReviewThread['messages'][number]): HTMLElement {
   return h(
     'li',
@@ -108,15 +123,7 @@ export function openThreads(ctx: PageContext, scope: ThreadScope): void {
     }
   };
 
-  /** The text of a message, checked by the server's schema: null when optional and blank, false (the reason in the alert) when refused. */
-  const messageText = (field: HTMLTextAreaElement, optional = false): string | null | false => {
-    if (optional && field.value.trim() === '') return null;
-    const parsed = ThreadMessageSchema.safeParse({ texte: field.value });
-    if (parsed.success) return parsed.data.texte;
-    alert.textContent = parsed.error.issues[0]?.message ?? 'Message refusé';
-    field.focus();
-    return false;
-  };
+  const messageText = messageTextReader(alert);
 
   const threadItem = (thread: ReviewThread): HTMLElement => {
     const headingId = uid('thread');

@@ -9,7 +9,7 @@ import type { OpenFormThreadBody, PostFormMessageBody, ResolveFormThreadBody } f
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
 import { requireKind, requireRow, toDocument } from './form-documents.ts';
-import { messageHeader, messageTurn } from './review.ts';
+import { messageHeader, messagesByThread, messageTurn } from './review.ts';
 
 /**
  * The DiCS's questions on one field of a form document, as on the plan's values (server/services/review.ts, whose
@@ -34,6 +34,7 @@ function readFormThreads(db: DbOrTx, documentId: string): FormThread[] {
     )
     .orderBy(asc(formThreadMessages.id))
     .all();
+  const byThread = messagesByThread(messages);
   return threads.map((t) => ({
     id: t.id,
     documentId: t.documentId,
@@ -42,9 +43,7 @@ function readFormThreads(db: DbOrTx, documentId: string): FormThread[] {
     statut: t.statut,
     ouvertLe: t.ouvertLe,
     ouvertPar: t.ouvertPar,
-    messages: messages
-      .filter((m) => m.threadId === t.id)
-      .map((m) => ({ id: m.id, at: m.at, auteur: m.auteur, role: m.role, nature: m.nature, texte: m.texte })),
+    messages: byThread.get(t.id) ?? [],
   }));
 }
 

@@ -6,7 +6,7 @@ import { hasCapability, ROLE_LABELS } from '../../schemas/access.ts';
 import { describePath } from '../../schemas/audit.ts';
 import { isPlanPath } from '../../schemas/plan-path.ts';
 import { isProgrammeYear, yearOutsideProgramme } from '../../schemas/reference.ts';
-import type { MessageKind, ReviewThread, ThreadStatus } from '../../schemas/submission.ts';
+import type { MessageKind, ReviewThread, ThreadMessage, ThreadStatus } from '../../schemas/submission.ts';
 import type { OpenThreadBody, PostMessageBody, ResolveThreadBody } from '../../schemas/requests/submissions.ts';
 import { appendAudit } from './audit.ts';
 import { newIdOf, nowOf, requireProgramme, SYSTEM_ACTOR_NAME, type ServiceContext } from './context.ts';
@@ -37,6 +37,7 @@ export function readReviewThreads(db: DbOrTx, planId: string, annee?: number): R
     )
     .orderBy(asc(reviewMessages.id))
     .all();
+  const byThread = messagesByThread(messages);
   return threads.map((t) => ({
     id: t.id,
     annee: t.annee,
@@ -45,10 +46,19 @@ export function readReviewThreads(db: DbOrTx, planId: string, annee?: number): R
     statut: t.statut,
     ouvertLe: t.ouvertLe,
     ouvertPar: t.ouvertPar,
-    messages: messages
-      .filter((m) => m.threadId === t.id)
-      .map((m) => ({ id: m.id, at: m.at, auteur: m.auteur, role: m.role, nature: m.nature, texte: m.texte })),
+    messages: byThread.get(t.id) ?? [],
   }));
+}
+
+/** Messages as the API answers them, by their thread, in the order given. */
+export function messagesByThread(rows: readonly (ThreadMessage & { threadId: string })[]): Map<string, ThreadMessage[]> {
+  const out = new Map<string, ThreadMessage[]>();
+  for (const { threadId, id, at, auteur, role, nature, texte } of rows) {
+    const list = out.get(threadId) ?? [];
+    list.push({ id, at, auteur, role, nature, texte });
+    out.set(threadId, list);
+  }
+  return out;
 }
 
 export function listReviewThreads(ctx: ServiceContext & { planId: string; annee?: number | undefined }): ReviewThread[] {
