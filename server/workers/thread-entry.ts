@@ -49,9 +49,13 @@ export function threadEntry(moduleUrl: string): ThreadEntry {
   return entry;
 }
 
-/** A thread running `entry`. */
+/**
+ * A thread running `entry`. It does not take the process's own `node` options (`execArgv`): those of `tsx` (its
+ * loader, registered again in every thread) or a bench's `--import` of a TypeScript probe are the server's, and the
+ * thread's code brings what it needs (the bundle, or tsx's loader it registers itself).
+ */
 export function startThread(entry: ThreadEntry, options: WorkerOptions = {}): Worker {
-  return new Worker(entry.source, { ...options, eval: entry.eval });
+  return new Worker(entry.source, { execArgv: [], ...options, eval: entry.eval });
 }
 
 /** The ESM entry of tsx's API (its CommonJS twin cannot register the loader from a worker). */
