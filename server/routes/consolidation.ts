@@ -2,12 +2,8 @@ import { Hono } from 'hono';
 import { ConsolidationQuery, RegionExportJobParam, RegionExportQuery, StartRegionExportBody } from '../../schemas/requests/region.ts';
 import { consolidateRegion, createRegionExports, exportRegion, getRegionExport, startRegionExport, takeRegionExportFile } from '../services/consolidation.ts';
 import { allow, type AppEnv } from './access.ts';
-import { attachmentHeaders } from './attachment.ts';
+import { jobFileResponse } from './attachment.ts';
 import { validate } from './validate.ts';
-
-/** The file as the worker made it (its own ArrayBuffer, transferred): answered without another copy. */
-const fileResponse = ({ filename, bytes, contentType }: { filename: string; bytes: Uint8Array; contentType: string }) =>
-  new Response(bytes as Uint8Array<ArrayBuffer>, { headers: attachmentHeaders(filename, contentType) });
 
 /** The DiCS's consolidation across a programme's plans: the pivot, and the flat XLSX / CSV as jobs (`read-region`). */
 export function consolidationRoutes() {
@@ -17,10 +13,10 @@ export function consolidationRoutes() {
       c.json(await consolidateRegion({ ...c.var.ctx, ...c.req.valid('query') })),
     )
     .get('/export.xlsx', allow('read-region'), validate('query', RegionExportQuery), async (c) =>
-      fileResponse(await exportRegion({ ...c.var.ctx, exports, format: 'xlsx', ...c.req.valid('query') })),
+      jobFileResponse(await exportRegion({ ...c.var.ctx, exports, format: 'xlsx', ...c.req.valid('query') })),
     )
     .get('/export.csv', allow('read-region'), validate('query', RegionExportQuery), async (c) =>
-      fileResponse(await exportRegion({ ...c.var.ctx, exports, format: 'csv', ...c.req.valid('query') })),
+      jobFileResponse(await exportRegion({ ...c.var.ctx, exports, format: 'csv', ...c.req.valid('query') })),
     )
     .post('/exports', allow('read-region'), validate('json', StartRegionExportBody), (c) =>
       c.json(startRegionExport({ ...c.var.ctx, exports, ...c.req.valid('json') }), 202),
@@ -29,6 +25,6 @@ export function consolidationRoutes() {
       c.json(getRegionExport({ ...c.var.ctx, exports, ...c.req.valid('param') })),
     )
     .get('/exports/:jobId/file', allow('read-region'), validate('param', RegionExportJobParam), (c) =>
-      fileResponse(takeRegionExportFile({ ...c.var.ctx, exports, ...c.req.valid('param') })),
+      jobFileResponse(takeRegionExportFile({ ...c.var.ctx, exports, ...c.req.valid('param') })),
     );
 }

@@ -4,7 +4,7 @@ import { PlanParam } from '../../schemas/requests/shared.ts';
 import { exportPlanPdf, getPdfJob, startPdfJob, takePdfJobFile, type PdfExports } from '../services/pdf.ts';
 import { allow, type AppEnv } from './access.ts';
 import { validate } from './validate.ts';
-import { attachmentHeaders } from './attachment.ts';
+import { attachmentHeaders, jobFileResponse } from './attachment.ts';
 
 function pdfResponse(filename: string, bytes: Uint8Array, extra: Record<string, string> = {}) {
   return new Response(new Uint8Array(bytes), { headers: { ...attachmentHeaders(filename, 'application/pdf'), ...extra } });
@@ -22,7 +22,7 @@ export function pdfRoutes(pdf: PdfExports) {
     )
     .get('/:planId/pdf-jobs/:jobId', allow('read'), validate('param', PdfJobParam), (c) => c.json(getPdfJob({ ...c.var.ctx, pdf, ...c.req.valid('param') })))
     .get('/:planId/pdf-jobs/:jobId/file', allow('read'), validate('param', PdfJobParam), (c) => {
-      const { filename, bytes } = takePdfJobFile({ ...c.var.ctx, pdf, ...c.req.valid('param') });
-      return pdfResponse(filename, bytes);
+      const { filename, file } = takePdfJobFile({ ...c.var.ctx, pdf, ...c.req.valid('param') });
+      return jobFileResponse({ filename, file, contentType: 'application/pdf' });
     });
 }

@@ -13,7 +13,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import { runRegionExport, runRegionPivot, warmRegionThread } from '../workers/region-export-runner.ts';
 import { nowOf, type ServiceContext } from './context.ts';
 import { readRegionData } from './region-data.ts';
-import { forgetOldJobs } from './job-files.ts';
+import { forgetJob, forgetOldJobs, saveJobFile, type JobFile } from './job-files.ts';
 import { releaseWhenIdle } from '../idle-collect.ts';
 
 /**
@@ -55,10 +55,11 @@ const MAX_RUNNING = 2;
 const MAX_WAITING = 8;
 /** A job and its file are forgotten this long after it started. */
 const JOB_TTL_MS = 15 * 60 * 1000;
-/** The files of finished exports held at most, in all (a region's CSV is about 40 MB): past it the oldest go. */
+/** The files of finished exports kept at most, in all, on disk (a region's CSV is about 40 MB): past it the oldest go. */
 export const MAX_JOB_BYTES = 128 * 1024 * 1024;
 
-type JobRecord = { job: RegionExportJob; startedAt: number; bytes: Uint8Array | null; done: Promise<void> };
+/** A job, and once done its file, on disk (job-files.ts). */
+type JobRecord = { job: RegionExportJob; startedAt: number; file: JobFile | null; done: Promise<void> };
 
 /** The export jobs of one server. */
 export type RegionExports = { jobs: Map<string, JobRecord>; running: number; waiting: (() => void)[]; maxJobBytes?: number };
@@ -133,7 +134,7 @@ export function startRegionExport(ctx: RegionExportContext & { programme: string
   const id = randomUUID();
   const record: JobRecord = {
     startedAt: Date.now(),
-    bytes: null,
+    file: null,
     done: Promise.resolve(),
     job: {
       id,
@@ -164,7 +165,8 @@ export function startRegionExport(ctx: RegionExportContext & { programme: string
           message: `Écriture des lignes : ${formatPercent(Math.round(share * 10_000), 0)}`,
         } satisfies Partial<RegionExportJob>);
       });
-      record.bytes = bytes;
+      // On disk until downloaded or forgotten, not in the server's memory.
+      record.file = saveJobFile(bytes);
       Object.assign(record.job, {
         state: 'done',
         progress: 1,
@@ -183,7 +185,7 @@ export function startRegionExport(ctx: RegionExportContext & { programme: string
     } finally {
       release(exports);
       // The file is forgotten after a while even if nobody asks the server anything meanwhile.
-      setTimeout(() => exports.jobs.delete(id), JOB_TTL_MS).unref();
+      setTimeout(() => forgetJob(exports.jobs, id), JOB_TTL_MS).unref();
       purgeJobs(exports);
     }
   })();
@@ -208,17 +210,20 @@ export function getRegionExport(ctx: RegionExportContext & { jobId: string }): R
 }
 
 /** `GET /api/region/exports/:jobId/file`: the finished file; 409 while it is being built. */
-export function takeRegionExportFile(ctx: RegionExportContext & { jobId: string }): { filename: string; bytes: Uint8Array; contentType: string } {
+export function takeRegionExportFile(ctx: RegionExportContext & { jobId: string }): RegionExportFile {
   const record = requireJob(ctx);
-  if (!record.bytes) throw new ConflictError(`L’export n’est pas encore prêt (${record.job.message})`, snapshot(record));
-  return { filename: record.job.filename, bytes: record.bytes, contentType: CONTENT_TYPES[record.job.format] };
+  if (!record.file) throw new ConflictError(`L’export n’est pas encore prêt (${record.job.message})`, snapshot(record));
+  return { filename: record.job.filename, file: record.file, contentType: CONTENT_TYPES[record.job.format] };
 }
 
+/** A finished export's file on disk, its name and type. */
+export type RegionExportFile = { filename: string; file: JobFile; contentType: string };
+
 /** `GET /api/region/export.xlsx` (and `.csv`): a job like the page's, answered with its file once done. */
-export async function exportRegion(ctx: RegionExportContext & { programme: string; format: RegionExportFormat }) {
+export async function exportRegion(ctx: RegionExportContext & { programme: string; format: RegionExportFormat }): Promise<RegionExportFile> {
   const job = startRegionExport(ctx);
   const record = ctx.exports.jobs.get(job.id)!;
   await record.done;
-  if (!record.bytes) throw new Error(record.job.error ?? 'L’export consolidé a échoué');
-  return { filename: record.job.filename, bytes: record.bytes, contentType: CONTENT_TYPES[ctx.format] };
+  if (!record.file) throw new Error(record.job.error ?? 'L’export consolidé a échoué');
+  return { filename: record.job.filename, file: record.file, contentType: CONTENT_TYPES[ctx.format] };
 }

@@ -9,7 +9,7 @@ import { createPdfPool, type PdfPool, type PdfPoolOptions, type RenderProgress }
 import { nowOf, type ServiceContext } from './context.ts';
 import { readPlan } from './plan-store.ts';
 import { exportFilename, fingerprintOf, gatherWorkbookInput } from './workbook.ts';
-import { forgetOldJobs } from './job-files.ts';
+import { forgetJob, forgetOldJobs, saveJobFile, type JobFile } from './job-files.ts';
 import { releaseWhenIdle } from '../idle-collect.ts';
 
 /**
@@ -21,7 +21,8 @@ export type PdfExports = { pool: PdfPool; jobs: Map<string, JobRecord>; maxJobBy
 /** What the PDF services work with: the usual context and the server's renderer. */
 export type PdfContext = ServiceContext & { pdf: PdfExports };
 
-type JobRecord = { job: PdfJob; startedAt: number; bytes: Uint8Array | null };
+/** A job, and once done its PDF, on disk (job-files.ts). */
+type JobRecord = { job: PdfJob; startedAt: number; file: JobFile | null };
 
 /** A renderer with no job yet. */
 export function createPdfExports(options: PdfPoolOptions = {}): PdfExports {
@@ -34,8 +35,8 @@ export function createPdfExports(options: PdfPoolOptions = {}): PdfExports {
 /** A finished job's PDF stays downloadable this long. */
 const JOB_TTL_MS = 15 * 60 * 1000;
 /**
- * The PDFs of finished jobs held at most, in all (the Liège PDF is about 1 MB): past it the oldest finished jobs are
- * forgotten before their time, so that many renders in a quarter of an hour do not hold hundreds of MB.
+ * The PDFs of finished jobs kept at most, in all, on disk (the Liège PDF is about 1 MB): past it the oldest finished
+ * jobs are forgotten before their time, so that many renders in a quarter of an hour do not fill the disk.
  */
 export const MAX_JOB_BYTES = 32 * 1024 * 1024;
 
@@ -87,7 +88,7 @@ export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number |
   const id = randomUUID();
   const record: JobRecord = {
     startedAt: Date.now(),
-    bytes: null,
+    file: null,
     job: {
       id,
       planId: ctx.planId,
@@ -106,33 +107,40 @@ export function startPdfJob(ctx: PdfContext & { planId: string; annee?: number |
   };
   jobs.set(id, record);
   const onProgress = (p: RenderProgress) => Object.assign(record.job, progressOf(p));
-  pool.render(input, nowOf(ctx), onProgress).then(
-    ({ bytes, cached }) => {
-      record.bytes = bytes;
-      // Forgotten on time even if no request comes to purge it; the oldest go first past the byte budget.
-      setTimeout(() => jobs.delete(id), JOB_TTL_MS).unref();
-      purgeJobs(jobs, ctx.pdf.maxJobBytes);
-      Object.assign(record.job, {
-        state: 'done',
-        stage: 'done',
-        progress: 1,
-        message: cached ? `${PDF_STAGE_LABELS.done} (document inchangé, repris du cache)` : PDF_STAGE_LABELS.done,
-        cached,
-        queuePosition: 0,
-        fileUrl: `/api/plans/${encodeURIComponent(ctx.planId)}/pdf-jobs/${id}/file`,
-        elapsedMs: Date.now() - record.startedAt,
-      } satisfies Partial<PdfJob>);
-    },
-    (err: unknown) => {
-      console.error(err);
-      Object.assign(record.job, {
-        state: 'failed',
-        message: 'La génération du PDF a échoué',
-        error: err instanceof Error ? err.message : String(err),
-        elapsedMs: Date.now() - record.startedAt,
-      } satisfies Partial<PdfJob>);
-    },
-  );
+  pool
+    .render(input, nowOf(ctx), onProgress)
+    .then(({ bytes, cached }) => {
+      // On disk until downloaded or forgotten: the server's memory does not hold the PDFs waiting for their reader
+      // (a disk that refuses the file fails the job, below).
+      record.file = saveJobFile(bytes);
+      return cached;
+    })
+    .then(
+      (cached) => {
+        // Forgotten on time even if no request comes to purge it; the oldest go first past the byte budget.
+        setTimeout(() => forgetJob(jobs, id), JOB_TTL_MS).unref();
+        purgeJobs(jobs, ctx.pdf.maxJobBytes);
+        Object.assign(record.job, {
+          state: 'done',
+          stage: 'done',
+          progress: 1,
+          message: cached ? `${PDF_STAGE_LABELS.done} (document inchangé, repris du cache)` : PDF_STAGE_LABELS.done,
+          cached,
+          queuePosition: 0,
+          fileUrl: `/api/plans/${encodeURIComponent(ctx.planId)}/pdf-jobs/${id}/file`,
+          elapsedMs: Date.now() - record.startedAt,
+        } satisfies Partial<PdfJob>);
+      },
+      (err: unknown) => {
+        console.error(err);
+        Object.assign(record.job, {
+          state: 'failed',
+          message: 'La génération du PDF a échoué',
+          error: err instanceof Error ? err.message : String(err),
+          elapsedMs: Date.now() - record.startedAt,
+        } satisfies Partial<PdfJob>);
+      },
+    );
   return snapshot(record);
 }
 
@@ -141,11 +149,11 @@ export function getPdfJob(ctx: PdfContext & { planId: string; jobId: string }): 
   return snapshot(requireJob(ctx));
 }
 
-/** A finished job's PDF; 409 while it is still rendering. */
-export function takePdfJobFile(ctx: PdfContext & { planId: string; jobId: string }) {
+/** A finished job's PDF (its file on disk); 409 while it is still rendering. */
+export function takePdfJobFile(ctx: PdfContext & { planId: string; jobId: string }): { filename: string; file: JobFile } {
   const record = requireJob(ctx);
-  if (!record.bytes) throw new ConflictError(`Le PDF n'est pas encore prêt (${record.job.message})`, snapshot(record));
-  return { filename: record.job.filename, bytes: record.bytes };
+  if (!record.file) throw new ConflictError(`Le PDF n'est pas encore prêt (${record.job.message})`, snapshot(record));
+  return { filename: record.job.filename, file: record.file };
 }
 
 function requireJob(ctx: PdfContext & { planId: string; jobId: string }): JobRecord {

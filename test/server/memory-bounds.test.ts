@@ -1,4 +1,8 @@
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { readJobFile, removeDeadJobDirectories, saveJobFile } from '../../server/services/job-files.ts';
 import { createRegionExports, getRegionExport, startRegionExport, takeRegionExportFile } from '../../server/services/consolidation.ts';
 import { getPdfJob, startPdfJob, takePdfJobFile } from '../../server/services/pdf.ts';
 import type { PdfPool } from '../../server/workers/pdf-pool.ts';
@@ -6,7 +10,7 @@ import { makeLiegeApp } from '../helpers.ts';
 
 /**
  * What the server keeps in memory stays bounded under a long run (npm run bench:soak): finished jobs' files are kept
- * within a byte budget. (Render threads that end when idle: test/server/pdf-pool.test.ts; the sign-in throttle's
+ * within a byte budget, and on disk rather than in the process. (Render threads that end when idle: test/server/pdf-pool.test.ts; the sign-in throttle's
  * failures are rows pruned after their window: test/server/production.test.ts.)
  */
 
@@ -25,10 +29,14 @@ describe('memory that comes back', () => {
     const ctx = { ...t.ctx, pdf, planId: t.plan.id };
     const first = startPdfJob(ctx);
     await vi.waitFor(() => expect(getPdfJob({ ...ctx, jobId: first.id }).state).toBe('done'));
+    const firstFile = takePdfJobFile({ ...ctx, jobId: first.id }).file;
+    expect(existsSync(firstFile.path)).toBe(true);
     const second = startPdfJob(ctx);
-    await vi.waitFor(() => expect(pdf.jobs.get(second.id)?.bytes).toBeTruthy());
+    await vi.waitFor(() => expect(pdf.jobs.get(second.id)?.file).toBeTruthy());
     expect(() => getPdfJob({ ...ctx, jobId: first.id })).toThrow(/inconnue ou expirée/);
-    expect(takePdfJobFile({ ...ctx, jobId: second.id }).bytes.length).toBe(6);
+    // A forgotten job's file is removed from the disk.
+    expect(existsSync(firstFile.path)).toBe(false);
+    expect(readJobFile(takePdfJobFile({ ...ctx, jobId: second.id }).file)).toEqual(new Uint8Array(6));
   });
 
   it('forgets the oldest finished consolidated exports past the byte budget, keeping the newest', async () => {
@@ -37,9 +45,29 @@ describe('memory that comes back', () => {
     const ctx = { ...t.ctx, exports, programme: t.plan.programmeId, format: 'csv' as const };
     const first = startRegionExport(ctx);
     await exports.jobs.get(first.id)!.done;
+    const firstFile = takeRegionExportFile({ ...ctx, jobId: first.id }).file;
     const second = startRegionExport(ctx);
     await exports.jobs.get(second.id)!.done;
     expect(() => getRegionExport({ ...ctx, jobId: first.id })).toThrow(/inconnu ou expiré/);
-    expect(takeRegionExportFile({ ...ctx, jobId: second.id }).bytes.length).toBeGreaterThan(0);
+    expect(existsSync(firstFile.path)).toBe(false);
+    const { file } = takeRegionExportFile({ ...ctx, jobId: second.id });
+    expect(readJobFile(file).length).toBe(file.size);
+    expect(file.size).toBeGreaterThan(0);
   }, 120_000);
+
+  it('keeps finished files on disk, readable by the server only; the folders of dead servers go', () => {
+    // A folder as a server that died (kill -9) leaves it: its process number is no longer in use.
+    const dead = join(tmpdir(), `cohesio-jobs-${2 ** 22 + 12_345}-deadbeef`);
+    mkdirSync(dead, { recursive: true });
+    writeFileSync(join(dead, 'left'), 'x');
+    const file = saveJobFile(new Uint8Array([1, 2, 3]));
+    expect(readJobFile(file)).toEqual(new Uint8Array([1, 2, 3]));
+    expect(statSync(file.path).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(file.path)).mode & 0o777).toBe(0o700);
+    expect(dirname(file.path).startsWith(join(tmpdir(), `cohesio-jobs-${process.pid}-`))).toBe(true);
+    // What a server does before its first file: the dead server's folder goes, this one's stays.
+    removeDeadJobDirectories();
+    expect(existsSync(dead)).toBe(false);
+    expect(readJobFile(file)).toEqual(new Uint8Array([1, 2, 3]));
+  });
 });
