@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { trimNativeMemory } from './native/malloc-trim.ts';
 
 /**
  * What the server does once it has gone idle after a busy spell.
@@ -11,6 +12,8 @@ import { performance } from 'node:perf_hooks';
  * - **A full garbage collection**: V8 collects when JavaScript allocates; after a burst of exports, imports or renders
  *   the heap keeps its garbage (100 MiB and more, `npm run bench:soak`) — and the files transferred from threads their
  *   native memory — for as long as nobody calls. Only when the server runs with `--expose-gc` (`npm start` does).
+ * - **The C library's free memory given back** (`trimNativeMemory`, glibc's `malloc_trim`): after the collection,
+ *   and once more a check later, when the threads that ended meanwhile have freed theirs.
  */
 
 /** How often the server looks whether it is idle. */
@@ -56,11 +59,18 @@ export function collectWhenIdle(): NodeJS.Timeout {
   /** Checks in a row that found the server idle. */
   let idleChecks = 0;
   const collect = () => {
-    if (!gc) return;
+    if (!gc) {
+      trimNativeMemory();
+      return;
+    }
     gc();
     afterLastGc = process.memoryUsage().heapUsed;
-    // What the first collection's finalizers released (zlib streams, buffers: external memory) goes with a second one.
-    setTimeout(gc, 1000).unref();
+    // What the first collection's finalizers released (zlib streams, buffers: external memory) goes with a second
+    // one; then the C library gives back what is free.
+    setTimeout(() => {
+      gc();
+      trimNativeMemory();
+    }, 1000).unref();
   };
   return setInterval(() => {
     const now = performance.eventLoopUtilization();
@@ -70,6 +80,8 @@ export function collectWhenIdle(): NodeJS.Timeout {
     if (!idle) return;
     // Once per idle spell: the caches forget, and what they held is collected.
     if (idleChecks * CHECK_MS === RELEASE_AFTER_MS && releaseIdleMemory() > 0) return collect();
+    // One check later the render and reading threads have ended (30 s idle): what they freed is given back too.
+    if (idleChecks * CHECK_MS === RELEASE_AFTER_MS + CHECK_MS) trimNativeMemory();
     if (process.memoryUsage().heapUsed >= afterLastGc + GROWTH_BYTES) collect();
   }, CHECK_MS).unref();
 }

@@ -10,6 +10,7 @@ import { createMailer } from './services/mail.ts';
 import { sendDueReminders } from './services/reminders.ts';
 import { createPdfExports } from './services/pdf.ts';
 import { collectWhenIdle } from './idle-collect.ts';
+import { canTrimNativeMemory } from './native/malloc-trim.ts';
 import { loadFormDefinitions } from './form-definitions.ts';
 
 /** Entry point of `npm start`: the only place that reads the environment. */
@@ -79,6 +80,9 @@ const reminderTimer = config.reminderIntervalMinutes > 0 ? setInterval(runRemind
 if (!config.smtp) console.log('Pas de serveur SMTP (SMTP_URL ou SMTP_HOST) : les courriels restent dans la boîte d’envoi (« Courriels », administrateur).');
 
 const collector = collectWhenIdle();
+if (!canTrimNativeMemory()) {
+  console.log('Extension server/native/malloc-trim absente (npm install la construit avec node-gyp) : la mémoire libérée après un pic reste au processus.');
+}
 
 function shutdown() {
   if (reminderTimer) clearInterval(reminderTimer);
