@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPlanPdf } from '../../server/reports/pdf/plan-pdf.ts';
-import { renderPdfDocument } from '../../server/reports/pdf/render.ts';
+import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { assemblePdf } from '../../server/reports/pdf/assemble.ts';
+import { buildPageNumbers, buildPlanPdf, buildPlanPdfParts, planPdfInfo } from '../../server/reports/pdf/plan-pdf.ts';
+import { pageReferencesOf, withPageNumbers } from '../../server/reports/pdf/plan-parts.ts';
+import { renderPdfCountingPages, renderPdfDocument } from '../../server/reports/pdf/render.ts';
 import { gatherPdfInput } from '../../server/services/pdf.ts';
 import { readPlan } from '../../server/services/plan-store.ts';
 import { makeLiegeApp, reply } from '../helpers.ts';
@@ -168,6 +171,42 @@ describe('a one-cell change', () => {
         expect(page, `page ${page}`).toBeLessThan(ficheStart + 8);
       }
       expect(changed.join('\n')).toContain('4.321');
+    },
+    TIMEOUT,
+  );
+});
+
+describe('the assembly of parts parsed before', () => {
+  it(
+    'gives the same file as from a fresh parse (a thread keeps the parts of its last assembly parsed)',
+    async () => {
+      const input = gatherPdfInput(t.ctx, t.plan, 2021);
+      const parts = buildPlanPdfParts(input, { generatedAt: GENERATED_AT }).slice(0, 5);
+      const render = async (doc: TDocumentDefinitions) => {
+        const refs = pageReferencesOf(doc);
+        return renderPdfCountingPages(refs.length > 0 ? withPageNumbers(doc, new Map(refs.map((r) => [r, 1]))) : doc);
+      };
+      const rendered = await Promise.all(parts.map((p) => render(p.doc)));
+      const info = planPdfInfo(input, GENERATED_AT);
+      /** The parts of these indices assembled, with their page numbers. */
+      const assemble = async (order: number[]) => {
+        const landscape = order.flatMap((i) => Array.from({ length: rendered[i]!.pages }, () => parts[i]!.landscape));
+        const numbers = (await renderPdfCountingPages(buildPageNumbers(landscape))).bytes;
+        return assemblePdf(
+          order.map((i) => rendered[i]!.bytes),
+          numbers,
+          info,
+          new Map(),
+        );
+      };
+      // This test file's process has assembled nothing yet: the first assembly parses every part.
+      const fresh = await assemble([0, 1, 2, 3, 4]);
+      // Another document in between, one part differing (the finance part in place of the fiche plan).
+      await assemble([0, 2, 2, 3, 4]);
+      // The first document again: all but one part from what the last assembly parsed.
+      expect(Buffer.from(await assemble([0, 1, 2, 3, 4])).equals(Buffer.from(fresh))).toBe(true);
+      // And once more with every part parsed before.
+      expect(Buffer.from(await assemble([0, 1, 2, 3, 4])).equals(Buffer.from(fresh))).toBe(true);
     },
     TIMEOUT,
   );

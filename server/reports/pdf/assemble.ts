@@ -37,8 +37,11 @@ export async function assemblePdf(
   const drawStamp = out.context.register(out.context.stream(`q /${stamp.asString().slice(1)} Do Q`));
   const destinations: [string, PDFObject][] = [];
   let next = 0;
+  const parsedNow = new Map<string, PDFDocument>();
   for (const bytes of parts) {
-    const part = await PDFDocument.load(bytes, LOAD);
+    const key = sha256(bytes);
+    const part = parsedNow.get(key) ?? parsedParts.get(key) ?? (await PDFDocument.load(bytes, LOAD));
+    parsedNow.set(key, part);
     const copied = await out.copyPages(part, part.getPageIndices());
     const pageOf = new Map(part.getPages().map((p, i) => [p.ref.toString(), i]));
     for (const [name, dest] of namedDestinations(part)) {
@@ -61,6 +64,7 @@ export async function assemblePdf(
     }
   }
   if (next !== stamps.length) throw new Error(`Numérotation de ${stamps.length} pages pour ${next} pages`);
+  parsedParts = parsedNow;
   keepFontFilesOnce(out);
   if (destinations.length > 0) {
     // One leaf of the name tree, its names in byte order (ASCII ids).
@@ -92,18 +96,25 @@ export async function assemblePdf(
  * an assembly). A page drawn otherwise than in Flate or pdf-lib's own streams goes through embedPdf.
  */
 async function numberStamps(out: PDFDocument, numbers: Uint8Array): Promise<PDFRef[]> {
-  const numbering = await PDFDocument.load(numbers, LOAD);
+  const key = sha256(numbers);
+  if (parsedNumbers?.key !== key) parsedNumbers = { key, doc: await PDFDocument.load(numbers, LOAD), drawings: [] };
+  const { doc: numbering, drawings } = parsedNumbers;
   const pages = await out.copyPages(numbering, numbering.getPageIndices());
   const stamps: PDFRef[] = [];
-  for (const page of pages) {
+  for (const [index, page] of pages.entries()) {
     const { Contents, Resources } = page.node.normalizedEntries();
-    const drawing = Contents ? contentsOf(Contents) : null;
-    if (!drawing) {
+    // The page's drawing, deflated once for the numbering's bytes (null: one it cannot read).
+    if (drawings[index] === undefined) {
+      const drawing = Contents ? contentsOf(Contents) : null;
+      drawings[index] = drawing ? deflateSync(drawing) : null;
+    }
+    const deflated = drawings[index];
+    if (!deflated) {
       stamps.push((await out.embedPage(page)).ref);
       continue;
     }
     const form = { Type: 'XObject', Subtype: 'Form', FormType: 1, BBox: page.node.MediaBox(), Matrix: [1, 0, 0, 1, 0, 0], Resources, Filter: 'FlateDecode' };
-    stamps.push(out.context.register(out.context.stream(deflateSync(drawing), form)));
+    stamps.push(out.context.register(out.context.stream(deflated, form)));
   }
   return stamps;
 }
@@ -128,6 +139,17 @@ function contentsOf(contents: PDFArray): Buffer | null {
 const NEWLINE = Uint8Array.of(0x0a);
 /** Objects per object stream of the assembled file (pdf-lib's save() puts 50: more streams, more pako set-ups). */
 const OBJECTS_PER_STREAM = 500;
+
+/**
+ * What this thread parsed for its last assembly, by the SHA-256 of the bytes: the parts (after a one-cell change all
+ * but one or two are the same bytes again) and the page numbers, with their pages' drawings deflated. Copying pages
+ * out of a parsed document clones what it copies and leaves the source as it was, so a parsed part serves again and
+ * the file is the same as with a fresh parse. Only the last assembly's are kept (a thread holds them while it lives).
+ */
+let parsedParts = new Map<string, PDFDocument>();
+let parsedNumbers: { key: string; doc: PDFDocument; drawings: (Buffer | null)[] } | null = null;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Parsed in one go (pdf-lib yields to the event loop every 100 objects otherwise: this runs in a render thread). */
 const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest } as const;
