@@ -63,9 +63,14 @@ export function saveJobFile(bytes: Uint8Array): JobFile {
   return { path, size: bytes.length };
 }
 
-/** Removes a job's file (already gone: nothing to do). */
+/** Removes a job's file (already gone: nothing to do; one the system keeps busy goes with the directory at exit). */
 export function deleteJobFile(file: JobFile | null): void {
-  if (file) rmSync(file.path, { force: true });
+  if (!file) return;
+  try {
+    rmSync(file.path, { force: true });
+  } catch {
+    // Windows refuses to remove a file being sent.
+  }
 }
 
 /**
@@ -112,9 +117,4 @@ export function forgetOldJobs<R extends JobWithFile>(jobs: Map<string, R>, ttlMs
       if (held > maxBytes && held > r.file.size) forgetJob(jobs, id);
     }
   }
-}
-
-/** Every job forgotten, with its file (a server closing). */
-export function forgetAllJobs<R extends JobWithFile>(jobs: Map<string, R>): void {
-  for (const id of [...jobs.keys()]) forgetJob(jobs, id);
 }
