@@ -58,9 +58,14 @@ function isAlive(pid: number): boolean {
 
 /** Writes a finished job's file (readable by the server's user only). */
 export function saveJobFile(bytes: Uint8Array): JobFile {
-  const path = join(jobDirectory(), randomUUID());
-  writeFileSync(path, bytes, { mode: 0o600 });
-  return { path, size: bytes.length };
+  try {
+    const path = join(jobDirectory(), randomUUID());
+    writeFileSync(path, bytes, { mode: 0o600 });
+    return { path, size: bytes.length };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(`le fichier n’a pas pu être enregistré dans le dossier temporaire du serveur (${tmpdir()} : ${code}) ; signalez-le à l’administrateur`);
+  }
 }
 
 /** Removes a job's file (already gone: nothing to do; one the system keeps busy goes with the directory at exit). */
