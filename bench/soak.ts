@@ -5,7 +5,8 @@
  * wrong types, unknown routes, routes the role may not use, refused uploads (garbage, a truncated XLSX, a big honest
  * XLSX, a file past 5 MB), previews of a real export, XLSX exports, PDF jobs (start, poll, file), consolidation
  * exports. Prints the server's RSS (VmRSS) and peak (VmHWM) before, after and after an idle period, the breakdown
- * of `process.memoryUsage()` (from bench/soak-probe.ts, loaded only here) and the goal: back within +50 MB.
+ * of `process.memoryUsage()` (from bench/soak-probe.ts, loaded only here), where the RSS is (/proc/<pid>/smaps: glibc's
+ * main arena `[heap]`, anonymous mappings, files) and the goal: back within +50 MB.
  *
  * Settings (environment): SOAK_REQUESTS (20 000), SOAK_CONCURRENCY (8), SOAK_IDLE_SECONDS (45), SOAK_SEED (1),
  * SOAK_NODE_ARGS (more `node` arguments for the server), SOAK_GC=1 (after the idle period, one more full garbage
@@ -73,12 +74,15 @@ child.once('exit', (code, signal) => {
   process.exit(1);
 });
 
-type Status = { rss: number; hwm: number };
+type Resident = { heap: number; anonymous: number; files: number };
+type Status = { rss: number; hwm: number; where?: Resident };
 function status(): Status {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)![1]) * 1024;
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
+/** The status with where the RSS is (smaps: heavier than the status, so not for the sampler). */
+const snapshot = (): Status => ({ ...status(), where: residentByKind() });
 type Probe = { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number; mallocedMemory: number };
 function probe(): Probe | null {
   try {
@@ -88,6 +92,27 @@ function probe(): Probe | null {
   }
 }
 const threads = () => Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+
+/**
+ * Where the server's RSS is, from /proc/<pid>/smaps: glibc's main arena (`[heap]`, what the server's own thread
+ * allocated), anonymous mappings (V8's heaps, the threads' arenas, large blocks glibc mapped apart) and files (code,
+ * libraries). Memory freed but kept by glibc shows in the first two; `malloc_trim` gives it back (README).
+ */
+function residentByKind(): Resident {
+  const sums = { heap: 0, anonymous: 0, files: 0 };
+  let kind: keyof typeof sums | null = null;
+  for (const text of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(text);
+    if (mapping) {
+      const name = mapping[1]!.trim();
+      kind = name === '[heap]' ? 'heap' : name === '' ? 'anonymous' : name.startsWith('/') ? 'files' : null;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(text);
+    if (rss && kind) sums[kind] += Number(rss[1]) * 1024;
+  }
+  return sums;
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sessions and the plan.
@@ -318,19 +343,22 @@ function choose() {
 
 const fmt = (bytes: number) => `${(bytes / MB).toFixed(0).padStart(5)} MiB`;
 const signed = (bytes: number) => `${bytes >= 0 ? '+' : '−'}${Math.abs(bytes / MB).toFixed(0)} MiB`;
-const line = (label: string, s: Status, p: Probe | null, from?: Status) =>
+const line = (label: string, s: Status, p: Probe | null, from?: Status) => {
+  const where = s.where;
   console.log(
     `${label.padEnd(22)} RSS ${fmt(s.rss)}${from ? ` (${signed(s.rss - from.rss)})` : '            '}  pic ${fmt(s.hwm)}  ` +
       (p ? `tas JS ${fmt(p.heapUsed)} / ${fmt(p.heapTotal)}  external ${fmt(p.external)}  arrayBuffers ${fmt(p.arrayBuffers)}  ` : '') +
-      `threads ${threads()}`,
+      `threads ${threads()}` +
+      (where ? `  [heap] ${fmt(where.heap)}  anonyme ${fmt(where.anonymous)}  fichiers ${fmt(where.files)}` : ''),
   );
+};
 
 console.log(`Gros XLSX honnête : ${(bigWorkbook.length / MB).toFixed(1)} Mo (décompressé ~34 Mo)`);
 console.log(
   `Soak : ${REQUESTS} requêtes, ${CONCURRENCY} à la fois, repos ${IDLE_SECONDS} s — ${cpus().length} cœurs, ${Math.round(totalmem() / MB / 1024)} Go, charge ${loadavg()[0]!.toFixed(1)}, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`,
 );
 await sleep(2000);
-const cold = status();
+const cold = snapshot();
 line('au départ (à froid)', cold, probe());
 // One request of each kind, then the idle period: what the first request of a kind loads once (modules, compiled
 // code, prepared statements, the cache of the plan's export) is not growth. The goal is judged from this warm start;
@@ -339,7 +367,7 @@ if (WARMUP) {
   for (const m of MIX) await m.run().catch(() => undefined);
   await sleep(IDLE_SECONDS * 1000);
 }
-const before = status();
+const before = snapshot();
 if (WARMUP) line('au départ (chaud)', before, probe(), cold);
 if (process.env.SOAK_HEAP === '1') {
   // A first snapshot at the start, to compare with the one after the idle period (its own memory counts in what follows).
@@ -384,7 +412,7 @@ await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 clearInterval(progress);
 const seconds = (Date.now() - t0) / 1000;
 await sleep(1500);
-const after = status();
+const after = snapshot();
 
 console.log(`\n${REQUESTS} requêtes en ${seconds.toFixed(0)} s :`);
 for (const m of MIX) {
@@ -403,10 +431,10 @@ line('après la charge', after, probe(), before);
 console.log(`${''.padEnd(22)} RSS la plus haute pendant la charge ${fmt(peakDuring)}`);
 for (let s = 15; s < IDLE_SECONDS; s += 15) {
   await sleep(15_000);
-  line(`repos ${s} s`, status(), probe(), before);
+  line(`repos ${s} s`, snapshot(), probe(), before);
 }
 await sleep((IDLE_SECONDS % 15 || 15) * 1000);
-const idle = status();
+const idle = snapshot();
 clearInterval(sampler);
 line(`après ${IDLE_SECONDS} s de repos`, idle, probe(), before);
 const over = idle.rss - before.rss;
@@ -418,7 +446,7 @@ if (process.env.SOAK_GC === '1') {
   // What a full collection would give back: JS garbage V8 has not collected yet, not memory held.
   writeFileSync(`${probeFile}.gc`, '');
   await sleep(3000);
-  line('après un GC forcé', status(), probe(), before);
+  line('après un GC forcé', snapshot(), probe(), before);
 }
 if (process.env.SOAK_HEAP === '1') {
   writeFileSync(`${probeFile}.heap`, '');
