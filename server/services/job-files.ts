@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -26,7 +26,13 @@ function jobDirectory(): string {
   removeDeadJobDirectories();
   const dir = join(tmpdir(), `${PREFIX}${process.pid}-${randomUUID().slice(0, 8)}`);
   mkdirSync(dir, { mode: 0o700 });
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  process.once('exit', () => {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A file the system keeps busy: the folder stays for the next server to remove.
+    }
+  });
   directory = dir;
   return dir;
 }
@@ -42,7 +48,15 @@ export function removeDeadJobDirectories(): void {
   for (const name of names) {
     const pid = Number(/^cohesio-jobs-(\d+)-/.exec(name)?.[1]);
     if (!pid || pid === process.pid || isAlive(pid)) continue;
-    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    const path = join(tmpdir(), name);
+    try {
+      // Only a real directory of this user (a shared temporary folder may hold another user's, or a link).
+      const stats = lstatSync(path);
+      if (!stats.isDirectory() || stats.uid !== process.getuid?.()) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to remove: left as it is.
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -65,9 +65,18 @@ describe('memory that comes back', () => {
     expect(statSync(file.path).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(file.path)).mode & 0o777).toBe(0o700);
     expect(dirname(file.path).startsWith(join(tmpdir(), `cohesio-jobs-${process.pid}-`))).toBe(true);
+    // A link named like a dead server's folder (a shared temporary folder): neither it nor what it points to is touched.
+    const target = mkdtempSync(join(tmpdir(), 'cohesio-test-target-'));
+    writeFileSync(join(target, 'keep'), 'x');
+    const link = join(tmpdir(), `cohesio-jobs-${2 ** 22 + 12_346}-link`);
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
     // What a server does before its first file: the dead server's folder goes, this one's stays.
     removeDeadJobDirectories();
     expect(existsSync(dead)).toBe(false);
+    expect(existsSync(join(target, 'keep'))).toBe(true);
+    rmSync(link, { force: true });
+    rmSync(target, { recursive: true, force: true });
     expect(readJobFile(file)).toEqual(new Uint8Array([1, 2, 3]));
   });
 });
