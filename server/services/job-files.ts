@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,7 +83,7 @@ export function saveJobFile(bytes: Uint8Array): JobFile {
 }
 
 /** Removes a job's file (already gone: nothing to do; one the system keeps busy goes with the directory at exit). */
-export function deleteJobFile(file: JobFile | null): void {
+function deleteJobFile(file: JobFile | null): void {
   if (!file) return;
   try {
     rmSync(file.path, { force: true });
@@ -105,11 +105,6 @@ export function streamJobFile(file: JobFile): { stream: ReadableStream<Uint8Arra
   }
   const size = fstatSync(fd).size;
   return { stream: Readable.toWeb(createReadStream('', { fd })) as ReadableStream<Uint8Array>, size };
-}
-
-/** A job's file read whole (scripts, tests; the routes send it from the disk). */
-export function readJobFile(file: JobFile): Uint8Array {
-  return new Uint8Array(readFileSync(file.path));
 }
 
 /** Forgets one job, and its file. */

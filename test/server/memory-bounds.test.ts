@@ -1,12 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { readJobFile, removeDeadJobDirectories, saveJobFile } from '../../server/services/job-files.ts';
+import { removeDeadJobDirectories, saveJobFile, type JobFile } from '../../server/services/job-files.ts';
 import { createRegionExports, getRegionExport, startRegionExport, takeRegionExportFile } from '../../server/services/consolidation.ts';
 import { getPdfJob, startPdfJob, takePdfJobFile } from '../../server/services/pdf.ts';
 import type { PdfPool } from '../../server/workers/pdf-pool.ts';
 import { makeLiegeApp } from '../helpers.ts';
+
+/** A finished job's file as it lies on the disk. */
+const readJobFile = (file: JobFile) => new Uint8Array(readFileSync(file.path));
 
 /**
  * What the server keeps in memory stays bounded under a long run (npm run bench:soak): finished jobs' files are kept
