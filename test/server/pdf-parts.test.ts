@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { assemblePdf } from '../../server/reports/pdf/assemble.ts';
+import { assemblePdf, parsedParts, type ParsedParts } from '../../server/reports/pdf/assemble.ts';
 import { buildPageNumbers, buildPlanPdf, buildPlanPdfParts, planPdfInfo } from '../../server/reports/pdf/plan-pdf.ts';
 import { pageReferencesOf, withPageNumbers } from '../../server/reports/pdf/plan-parts.ts';
 import { renderPdfCountingPages, renderPdfDocument } from '../../server/reports/pdf/render.ts';
@@ -188,8 +188,8 @@ describe('the assembly of parts parsed before', () => {
       };
       const rendered = await Promise.all(parts.map((p) => render(p.doc)));
       const info = planPdfInfo(input, GENERATED_AT);
-      /** The parts of these indices assembled, with their page numbers. */
-      const assemble = async (order: number[]) => {
+      /** The parts of these indices assembled, with their page numbers, from what `parsed` holds. */
+      const assemble = async (order: number[], parsed: ParsedParts) => {
         const landscape = order.flatMap((i) => Array.from({ length: rendered[i]!.pages }, () => parts[i]!.landscape));
         const numbers = (await renderPdfCountingPages(buildPageNumbers(landscape))).bytes;
         return assemblePdf(
@@ -197,16 +197,18 @@ describe('the assembly of parts parsed before', () => {
           numbers,
           info,
           new Map(),
+          parsed,
         );
       };
-      // This test file's process has assembled nothing yet: the first assembly parses every part.
-      const fresh = await assemble([0, 1, 2, 3, 4]);
-      // Another document in between, one part differing (the finance part in place of the fiche plan).
-      await assemble([0, 2, 2, 3, 4]);
+      // Nothing parsed yet: the first assembly parses every part.
+      const fresh = await assemble([0, 1, 2, 3, 4], parsedParts());
+      // A thread's assemblies: another document first, one part differing (the finance part in place of the fiche plan).
+      const thread = parsedParts();
+      await assemble([0, 2, 2, 3, 4], thread);
       // The first document again: all but one part from what the last assembly parsed.
-      expect(Buffer.from(await assemble([0, 1, 2, 3, 4])).equals(Buffer.from(fresh))).toBe(true);
+      expect(Buffer.from(await assemble([0, 1, 2, 3, 4], thread)).equals(Buffer.from(fresh))).toBe(true);
       // And once more with every part parsed before.
-      expect(Buffer.from(await assemble([0, 1, 2, 3, 4])).equals(Buffer.from(fresh))).toBe(true);
+      expect(Buffer.from(await assemble([0, 1, 2, 3, 4], thread)).equals(Buffer.from(fresh))).toBe(true);
     },
     TIMEOUT,
   );

@@ -22,16 +22,18 @@ import type { PlanPdfInfo } from './plan-pdf.ts';
  * destinations of every part gathered in one tree over the copied pages (the links of the table of contents and
  * of « Voir la fiche » name them), and the document's info. Pure on bytes: the same parts give the same file.
  * `expected` is where the page numbers printed in the parts say each destination is; a destination elsewhere is
- * an error rather than a wrong table of contents.
+ * an error rather than a wrong table of contents. `parsed` is what the caller's earlier assembly parsed (a render
+ * thread keeps one, render-task.ts); it is updated to this assembly's, and the file does not depend on it.
  */
 export async function assemblePdf(
   parts: readonly Uint8Array[],
   numbers: Uint8Array,
   info: PlanPdfInfo,
   expected: ReadonlyMap<string, number>,
+  parsed: ParsedParts = parsedParts(),
 ): Promise<Uint8Array> {
   const out = await PDFDocument.create({ updateMetadata: false });
-  const stamps = await numberStamps(out, numbers);
+  const stamps = await numberStamps(out, numbers, parsed);
   // One content stream for every page: it draws the page's own stamp, named alike on every page.
   const stamp = PDFName.of('NumeroDePage');
   const drawStamp = out.context.register(out.context.stream(`q /${stamp.asString().slice(1)} Do Q`));
@@ -40,7 +42,7 @@ export async function assemblePdf(
   const parsedNow = new Map<string, PDFDocument>();
   for (const bytes of parts) {
     const key = sha256(bytes);
-    const part = parsedNow.get(key) ?? parsedParts.get(key) ?? (await PDFDocument.load(bytes, LOAD));
+    const part = parsedNow.get(key) ?? parsed.parts.get(key) ?? (await PDFDocument.load(bytes, LOAD));
     parsedNow.set(key, part);
     const copied = await out.copyPages(part, part.getPageIndices());
     const pageOf = new Map(part.getPages().map((p, i) => [p.ref.toString(), i]));
@@ -64,7 +66,7 @@ export async function assemblePdf(
     }
   }
   if (next !== stamps.length) throw new Error(`Numérotation de ${stamps.length} pages pour ${next} pages`);
-  parsedParts = parsedNow;
+  parsed.parts = parsedNow;
   keepFontFilesOnce(out);
   if (destinations.length > 0) {
     // One leaf of the name tree, its names in byte order (ASCII ids).
@@ -95,10 +97,10 @@ export async function assemblePdf(
  * with its page's drawing inflated and deflated by Node's zlib rather than pako (whose set-up per stream took most of
  * an assembly). A page drawn otherwise than in Flate or pdf-lib's own streams goes through embedPdf.
  */
-async function numberStamps(out: PDFDocument, numbers: Uint8Array): Promise<PDFRef[]> {
+async function numberStamps(out: PDFDocument, numbers: Uint8Array, parsed: ParsedParts): Promise<PDFRef[]> {
   const key = sha256(numbers);
-  if (parsedNumbers?.key !== key) parsedNumbers = { key, doc: await PDFDocument.load(numbers, LOAD), drawings: [] };
-  const { doc: numbering, drawings } = parsedNumbers;
+  if (parsed.numbers?.key !== key) parsed.numbers = { key, doc: await PDFDocument.load(numbers, LOAD), drawings: [] };
+  const { doc: numbering, drawings } = parsed.numbers;
   const pages = await out.copyPages(numbering, numbering.getPageIndices());
   const stamps: PDFRef[] = [];
   for (const [index, page] of pages.entries()) {
@@ -141,13 +143,18 @@ const NEWLINE = Uint8Array.of(0x0a);
 const OBJECTS_PER_STREAM = 500;
 
 /**
- * What this thread parsed for its last assembly, by the SHA-256 of the bytes: the parts (after a one-cell change all
- * but one or two are the same bytes again) and the page numbers, with their pages' drawings deflated. Copying pages
- * out of a parsed document clones what it copies and leaves the source as it was, so a parsed part serves again and
- * the file is the same as with a fresh parse. Only the last assembly's are kept (a thread holds them while it lives).
+ * What an assembly parsed, by the SHA-256 of the bytes: the parts (after a one-cell change all but one or two are the
+ * same bytes again) and the page numbers, with their pages' drawings deflated. Copying pages out of a parsed document
+ * clones what it copies and leaves the source as it was, so a parsed part serves the next assembly and the file is
+ * the same as with a fresh parse. Only the last assembly's are kept.
  */
-let parsedParts = new Map<string, PDFDocument>();
-let parsedNumbers: { key: string; doc: PDFDocument; drawings: (Buffer | null)[] } | null = null;
+export type ParsedParts = {
+  parts: Map<string, PDFDocument>;
+  numbers: { key: string; doc: PDFDocument; drawings: (Buffer | null)[] } | null;
+};
+
+/** Nothing parsed yet. */
+export const parsedParts = (): ParsedParts => ({ parts: new Map(), numbers: null });
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

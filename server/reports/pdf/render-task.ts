@@ -1,5 +1,5 @@
 import type { FormLayout } from '../layout/form-document.ts';
-import { assemblePdf } from './assemble.ts';
+import { assemblePdf, parsedParts } from './assemble.ts';
 import { buildFormPdf } from './form-pdf.ts';
 import { buildPageNumbers, buildPlanPdfParts, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
 import { destinationsOf, fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
@@ -46,6 +46,8 @@ export type PostMessage = (m: WorkerMessage, transfer?: ArrayBuffer[]) => void;
 /** Documents whose parts a thread keeps (the pool counts the same way, see `DOCUMENTS_KEPT` in pdf-pool.ts). */
 export const DOCUMENTS_KEPT = 2;
 const kept = new Map<number, PlanPdfPart[]>();
+/** What this thread's last assembly parsed: a one-cell change reassembles mostly the same parts. */
+const parsedForAssembly = parsedParts();
 
 /** The document's parts, built from its input on its first step in this thread. */
 function partsOf({ docId, input, generatedAt }: WorkerRequest): PlanPdfPart[] {
@@ -90,7 +92,7 @@ export async function runRenderTask(request: WorkerRequest, post: PostMessage): 
         return;
       }
       case 'assemble': {
-        const bytes = await assemblePdf(job.parts, job.numbers, job.info, new Map(job.expected));
+        const bytes = await assemblePdf(job.parts, job.numbers, job.info, new Map(job.expected), parsedForAssembly);
         done(bytes, 0);
         return;
       }
