@@ -89,8 +89,16 @@ export const SHARED_GLYPHS = (() => {
   return [...chars, ...'ŒœŸ‐–—‘’‚“”„•…‰‹›€™−\u2009\u202f'].join('');
 })();
 
-/** What pdfkit gives pdfmake for a font face: an EmbeddedFont over a parsed (fontkit) font. */
-type EmbeddedFace = { font: unknown; encode: (text: string) => unknown };
+/** What pdfkit gives pdfmake for a font face: an EmbeddedFont over a parsed (fontkit) font, with its subset. */
+type EmbeddedFace = {
+  font: unknown;
+  encode: (text: string) => unknown;
+  /** Set when the document keeps the layouts of its words (its default), which `layoutCached` gives. */
+  layoutCache?: Record<string, unknown>;
+  layoutCached: (this: EmbeddedFace, text: string) => unknown;
+  layoutRun: (text: string) => unknown;
+  subset: { glyphs: number[]; encode: (this: { glyphs: number[] }) => Uint8Array };
+};
 type FaceClass = new (document: unknown, font: unknown, id: string) => EmbeddedFace;
 /** pdfmake's document (a pdfkit document) as far as font faces go. */
 type FontProvider = {
@@ -106,15 +114,22 @@ type FontProviderClass = { prototype: { provideFont: (this: FontProvider, family
  * pdfmake asks its document for a font face once per face and document (pdfmake ~0.3 over pdfkit, pinned). Then:
  * - the face is made over the font parsed by the thread's first document, rather than pdfkit reading and parsing
  *   the file again (fontkit's tables, glyphs, shaping lookups: most of the cost of a document of one page, and the
- *   PDF is rendered in parts). A parsed font is only read; each document keeps its own subset and layout cache.
+ *   PDF is rendered in parts). A parsed font is only read.
+ * - the face shares the thread's layouts of words in that face (`SharedFace.layouts`): the parts of a plan measure
+ *   the same labels, numbers and headings again and again, and shaping a word with fontkit was a fifth of a render.
+ *   A layout depends on the font and the word only; pdfkit reads it and copies what it changes.
+ * - the face's subset gives the font file the thread already encoded for the same glyphs (`SharedFace.files`):
+ *   with SHARED_GLYPHS first, most parts embed the same file, and encoding it was a tenth of a part.
+ *   The file depends on the font and the glyphs, in their order, only.
  * - a Liberation Sans face gets SHARED_GLYPHS first, so the parts embed the same font files.
+ * Each document keeps its own subset (which glyphs it uses) and widths, as before.
  */
 function installSharedFaces(): void {
   const require = createRequire(import.meta.url);
   const { default: PdfDocument } = require('pdfmake/js/PDFDocument.js') as { default: FontProviderClass };
   const provide = PdfDocument.prototype.provideFont;
   const prepared = new WeakSet<object>();
-  const parsed = new Map<string, { font: unknown; Face: FaceClass }>();
+  const parsed = new Map<string, SharedFace>();
   PdfDocument.prototype.provideFont = function provideFont(family, bold, italics) {
     const type = this.getFontType(bold, italics);
     const key = `${family}|${type}`;
@@ -128,10 +143,61 @@ function installSharedFaces(): void {
     const face = provide.call(this, family, bold, italics);
     if (prepared.has(face)) return face;
     prepared.add(face);
-    if (!known) parsed.set(key, { font: face.font, Face: face.constructor as FaceClass });
+    let shared = known;
+    if (!shared) {
+      shared = { font: face.font, Face: face.constructor as FaceClass, layouts: new Map(), files: new Map() };
+      parsed.set(key, shared);
+    }
+    shareLayouts(face, shared);
+    shareFontFiles(face, shared);
     // One character at a time: no shaping between them.
     if (family === PDF_FONT) for (const ch of SHARED_GLYPHS) face.encode(ch);
     return face;
+  };
+}
+
+/** A font face as a thread keeps it across documents: parsed once, with the layouts and font files it made. */
+type SharedFace = {
+  font: unknown;
+  Face: FaceClass;
+  /** Layouts of words (pdfkit's, already scaled), by text. */
+  layouts: Map<string, unknown>;
+  /** Encoded font files (subsets), by the glyph ids they hold, in order. */
+  files: Map<string, Uint8Array>;
+};
+
+/** Words whose layout a face keeps (a few hundred bytes each); past it, the layouts are started again. */
+const MAX_SHARED_LAYOUTS = 50_000;
+/** Font files a face keeps (about 100 kB each); past it, the oldest goes. */
+const MAX_SHARED_FILES = 16;
+
+/** The face measures and writes with the thread's layouts of its words (in place of its document's own). */
+function shareLayouts(face: EmbeddedFace, shared: SharedFace): void {
+  if (!face.layoutCache) return;
+  face.layoutCached = function layoutCached(text) {
+    let run = shared.layouts.get(text);
+    if (!run) {
+      run = this.layoutRun(text);
+      if (shared.layouts.size >= MAX_SHARED_LAYOUTS) shared.layouts.clear();
+      shared.layouts.set(text, run);
+    }
+    return run;
+  };
+}
+
+/** The face's subset gives the file the thread encoded for the same glyphs, in the same order. */
+function shareFontFiles(face: EmbeddedFace, shared: SharedFace): void {
+  const subset = face.subset;
+  const encode = subset.encode;
+  subset.encode = function encodeShared(this: { glyphs: number[] }) {
+    const key = this.glyphs.join(',');
+    let file = shared.files.get(key);
+    if (!file) {
+      file = encode.call(this);
+      shared.files.set(key, file);
+      if (shared.files.size > MAX_SHARED_FILES) shared.files.delete(shared.files.keys().next().value!);
+    }
+    return file;
   };
 }
 
