@@ -115,12 +115,16 @@ export function enclosingPaths(path: string): string[] {
 
 /** The value at a path of a plain document (rows by position, as a document names them); undefined when absent. */
 export function valueAtPath(doc: unknown, path: string): unknown {
+  // Part by part without splitting the path: the printed sheets read every cell through here.
   let node: unknown = doc;
-  for (const part of splitPath(path)) {
+  let start = 0;
+  for (;;) {
     if (node === null || node === undefined || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[part];
+    const end = path.indexOf(SEPARATOR, start);
+    node = (node as Record<string, unknown>)[end < 0 ? path.slice(start) : path.slice(start, end)];
+    if (end < 0) return node;
+    start = end + SEPARATOR.length;
   }
-  return node;
 }
 
 /** Sets `value` at `path` of a plain document, creating the objects on the way (a year not yet reported). */

@@ -176,6 +176,30 @@ describe('a one-cell change', () => {
   );
 });
 
+describe('the charts a thread drew before', () => {
+  it('give the same part definitions as charts drawn afresh, and a changed value draws its chart again', () => {
+    const input = gatherPdfInput(t.ctx, t.plan, 2021);
+    const definitions = (parts: ReturnType<typeof buildPlanPdfParts>) => parts.map((p) => JSON.stringify(p.doc.content));
+    const fresh = definitions(buildPlanPdfParts(input, { generatedAt: GENERATED_AT }));
+    // A thread's memo after another year of the plan, then the plan with one value changed.
+    const charts = new Map<string, string>();
+    definitions(buildPlanPdfParts(gatherPdfInput(t.ctx, t.plan, 2022), { generatedAt: GENERATED_AT, charts }));
+    const drawn = charts.size;
+    expect(drawn).toBeGreaterThan(t.plan.actions.length);
+    expect(definitions(buildPlanPdfParts(input, { generatedAt: GENERATED_AT, charts }))).toEqual(fresh);
+    expect(charts.size).toBe(drawn);
+
+    const changed = structuredClone(input.plan);
+    const indicator = changed.actions.flatMap((a) => a.indicators).find((i) => i.values['2021']?.target !== null && i.values['2021'] !== undefined)!;
+    indicator.values['2021'] = { ...indicator.values['2021']!, actual: 98765 };
+    const withChange = { ...input, plan: changed };
+    expect(definitions(buildPlanPdfParts(withChange, { generatedAt: GENERATED_AT, charts }))).toEqual(
+      definitions(buildPlanPdfParts(withChange, { generatedAt: GENERATED_AT })),
+    );
+    expect(charts.size).toBe(drawn + 1);
+  });
+});
+
 describe('the assembly of parts parsed before', () => {
   it(
     'gives the same file as from a fresh parse (a thread keeps the parts of its last assembly parsed)',

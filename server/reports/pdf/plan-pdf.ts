@@ -84,7 +84,7 @@ export type PlanPdfPart = { readonly landscape: boolean; readonly doc: TDocument
  * `withPageNumbers` once the pages of every part are known. A part holds neither the generation date nor the
  * document's info, except the cover, which prints the date: a section's part depends on what it prints only.
  */
-export function buildPlanPdfParts(input: PlanPdfInput, opts: { generatedAt: string }): PlanPdfPart[] {
+export function buildPlanPdfParts(input: PlanPdfInput, opts: { generatedAt: string; charts?: ChartMemo }): PlanPdfPart[] {
   const { count, section, landscape, header, footerLeft } = buildPlanSections(input, opts);
   const frame = documentFrame(header);
   return Array.from({ length: count }, (_, index): PlanPdfPart => {
@@ -154,7 +154,7 @@ const PAGE_LABEL_WIDTH = 64;
  */
 function buildPlanSections(
   input: PlanPdfInput,
-  opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void },
+  opts: { generatedAt: string; onSheetLayout?: (index: number, count: number) => void; charts?: ChartMemo },
 ): { count: number; section: (index: number) => ContentSection; landscape: (index: number) => boolean; header: string; footerLeft: string } {
   const { plan, programme } = input;
   const printed = buildPrintLayout(input);
@@ -165,7 +165,8 @@ function buildPlanSections(
   const what = input.review.submissionLabel ? `${input.review.submissionLabel} ${input.annee}` : `rapport ${input.annee}`;
   const footerLeft = `PCS ${plan.commune} ${programmeSpan(programme)} — ${what} — ${STATUS_LABELS[input.status]}`;
 
-  const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input) : indicatorFigures(input, f.actionIndex));
+  const charts = opts.charts ?? new Map<string, string>();
+  const figure = (f: Figure): Content | null => (f.kind === 'isadf' ? isadfFigure(input, charts) : indicatorFigures(input, f.actionIndex, charts));
   const landscape = (index: number) => index > 0 && printed[index - 1]!.parts[0]!.landscape;
   const section = (index: number): ContentSection => {
     if (index === 0) return { section: coverContent(input, opts.generatedAt, printed, destinationOf), pageOrientation: 'portrait', header: null };
@@ -282,21 +283,42 @@ function checksSummary({ findings }: PlanPdfInput): string {
   return `${summariseFindings(findings)}${justified === 0 ? '' : ` — ${justified} remarque${justified > 1 ? 's' : ''} justifiée${justified > 1 ? 's' : ''}`}`;
 }
 
+/**
+ * Charts (SVG) drawn before, by what they are drawn from: a render thread keeps one across its documents
+ * (render-task.ts), since a one-cell change redraws one chart at most. Bounded by `MAX_CHARTS_KEPT`.
+ */
+export type ChartMemo = Map<string, string>;
+const MAX_CHARTS_KEPT = 4096;
+
+/** The chart drawn from `from` (JSON-able) by `draw`, from the memo when drawn before. */
+function chartOf<T>(charts: ChartMemo, kind: string, from: T, draw: (from: T) => string): string {
+  const key = `${kind}|${JSON.stringify(from)}`;
+  let svg = charts.get(key);
+  if (svg === undefined) {
+    svg = draw(from);
+    if (charts.size >= MAX_CHARTS_KEPT) charts.clear();
+    charts.set(key, svg);
+  }
+  return svg;
+}
+
 /** The ISADF radar, drawn by the same code as the web page, when there is a radar to draw. */
-function isadfFigure({ plan }: PlanPdfInput): Content | null {
+function isadfFigure({ plan }: PlanPdfInput, charts: ChartMemo): Content | null {
   const { isadf } = plan;
   if (isadf.dimensions.filter((d) => d.valeur !== null).length < RADAR_MIN_DIMENSIONS) return null;
-  return { svg: renderIsadfRadar(isadf, { size: 520 }), width: 300, alignment: 'center', margin: [0, 4, 0, 6] };
+  return { svg: chartOf(charts, 'isadf', isadf, (from) => renderIsadfRadar(from, { size: 520 })), width: 300, alignment: 'center', margin: [0, 4, 0, 6] };
 }
 
 /** Per fiche: one chart of targets vs actuals per year for each indicator that has a value, three per row. */
-function indicatorFigures({ plan, programme }: PlanPdfInput, actionIndex: number): Content | null {
+function indicatorFigures({ plan, programme }: PlanPdfInput, actionIndex: number, drawn: ChartMemo): Content | null {
   const action = plan.actions[actionIndex];
   if (!action) return null;
   const charted = action.indicators.filter((ind) => Object.values(ind.values).some((v) => v.target !== null || v.actual !== null));
   if (charted.length === 0) return null;
   const charts = charted.map((ind) => ({
-    svg: renderIndicatorChart({ label: ind.label, unit: ind.unit, years: programme.years, values: ind.values }, { width: 480, height: 260 }),
+    svg: chartOf(drawn, 'indicator', { label: ind.label, unit: ind.unit, years: programme.years, values: ind.values }, (from) =>
+      renderIndicatorChart(from, { width: 480, height: 260 }),
+    ),
     width: 240,
   }));
   const rows: Content[] = [];

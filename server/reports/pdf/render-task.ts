@@ -1,7 +1,7 @@
 import type { FormLayout } from '../layout/form-document.ts';
 import { assemblePdf, parsedParts } from './assemble.ts';
 import { buildFormPdf } from './form-pdf.ts';
-import { buildPageNumbers, buildPlanPdfParts, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
+import { buildPageNumbers, buildPlanPdfParts, type ChartMemo, type PlanPdfInfo, type PlanPdfInput, type PlanPdfPart } from './plan-pdf.ts';
 import { destinationsOf, fingerprintPart, pageReferencesOf, withPageNumbers } from './plan-parts.ts';
 import { renderPdfCountingPages } from './render.ts';
 
@@ -48,11 +48,13 @@ export const DOCUMENTS_KEPT = 2;
 const kept = new Map<number, PlanPdfPart[]>();
 /** What this thread's last assembly parsed: a one-cell change reassembles mostly the same parts. */
 const parsedForAssembly = parsedParts();
+/** The charts this thread drew: a one-cell change draws one again at most. */
+const chartsDrawn: ChartMemo = new Map();
 
 /** The document's parts, built from its input on its first step in this thread. */
 function partsOf({ docId, input, generatedAt }: WorkerRequest): PlanPdfPart[] {
   if (input && !kept.has(docId)) {
-    kept.set(docId, buildPlanPdfParts(input, { generatedAt }));
+    kept.set(docId, buildPlanPdfParts(input, { generatedAt, charts: chartsDrawn }));
     while (kept.size > DOCUMENTS_KEPT) kept.delete(kept.keys().next().value!);
   }
   const parts = kept.get(docId);
