@@ -92,6 +92,13 @@ export const plans = sqliteTable('plans', {
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
   version: integer('version').notNull().default(1),
+  /**
+   * A random number the database draws when the plan is made and again, by triggers (migration 0014), whenever a
+   * row of its fiches, indicators or transfers is written or removed: what a cell write reads of the plan's
+   * structure (its fiches' codes, ranks and operators, its indicators' units, its transfers) stays the same as long
+   * as it does. A rolled-back change takes its number back with it; the next change draws a new one.
+   */
+  structureStamp: integer('structure_stamp').notNull().default(0),
 });
 
 export const planSections = sqliteTable(

@@ -12,9 +12,9 @@ const p = (name: string) => sql.placeholder(name);
 
 function prepareCellStatements(db: Db) {
   return {
-    /** The plan's row, as the write needs it (404 when missing). */
+    /** The plan's row, as the write needs it (404 when missing), with the stamp of its structure. */
     plan: db
-      .select({ programmeId: plans.programmeId, preparedAt: plans.preparedAt })
+      .select({ programmeId: plans.programmeId, preparedAt: plans.preparedAt, structureStamp: plans.structureStamp })
       .from(plans)
       .where(eq(plans.id, p('planId')))
       .prepare(),

@@ -14,6 +14,7 @@ import { pathOfIssue } from '../../schemas/plan-path.ts';
 import { isProgrammeYear, programmeSpan, type Programme, yearOutsideProgramme } from '../../schemas/reference.ts';
 import { CONSUMPTION_ROW, requirePlanRow } from './plan-store.ts';
 import { cellStatementsOf, type CellStatements } from './cell-store.ts';
+import { preparedPerDatabase, type Db } from '../db/open.ts';
 import { requireWritable } from './mutate.ts';
 import { recordPlanChanges } from './audit.ts';
 import { nowOf, requireProgramme, type ServiceContext } from './context.ts';
@@ -42,6 +43,46 @@ function scopeAction(
 ): Action {
   const { id, version, code, statut, droitVise, priorite } = row;
   return { id, version, code, statut, droitVise, priorite, fiche, indicators: indicatorList };
+}
+
+/** Targets read before, per database: by plan, structure stamp and the rows a block names (see `cellTargetsOf`). */
+const targetsRead = preparedPerDatabase(() => new Map<string, CellTargets>());
+/** Blocks whose targets a database keeps; past it they are read again. */
+const MAX_TARGETS_KEPT = 1024;
+
+/**
+ * What a block of cells needs to know of its plan, read again only when the plan's structure changed: the plan's
+ * row carries a stamp the database draws anew whenever one of its fiches, indicators or transfers is written
+ * (schema.ts, `structureStamp`), and everything `readCellTargets` reads comes from those rows. A person typing in
+ * the grid writes cell after cell of the same rows: their targets are read once. Kept frozen: they are shared.
+ */
+function cellTargetsOf(
+  st: CellStatements,
+  db: Db,
+  plan: { id: string; programmeId: string; structureStamp: number },
+  edits: readonly CellEdit[],
+  allTransfers: boolean,
+): CellTargets {
+  const rows = new Set<string>();
+  for (const e of edits) rows.add(`${isIndicatorGrid(e.grid) ? 'i' : e.grid === 'transfer' ? 't' : '-'}:${e.row}`);
+  const key = `${plan.id}|${plan.structureStamp}|${allTransfers ? 'all' : ''}|${[...rows].join(',')}`;
+  const kept = targetsRead(db);
+  let targets = kept.get(key);
+  if (!targets) {
+    targets = deepFreeze(readCellTargets(st, plan.id, plan.programmeId, edits, allTransfers));
+    if (kept.size >= MAX_TARGETS_KEPT) kept.clear();
+    kept.set(key, targets);
+  }
+  return targets;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    const children = value instanceof Map ? [...value.values()] : value instanceof Set ? [] : Object.values(value);
+    for (const child of children) deepFreeze(child);
+  }
+  return value;
 }
 
 function readCellTargets(st: CellStatements, planId: string, programmeId: string, edits: readonly CellEdit[], allTransfers: boolean): CellTargets {
@@ -148,7 +189,7 @@ export function updateCells(ctx: ServiceContext & { planId: string } & UpdateCel
     const planRow = st.plan.get({ planId });
     if (!planRow) throw new NotFoundError(`Plan introuvable : ${planId}`);
     const programme = requireProgramme(ctx, planRow.programmeId);
-    const targets = readCellTargets(st, planId, planRow.programmeId, edits, ctx.actor?.role === 'partenaire');
+    const targets = cellTargetsOf(st, ctx.db, { id: planId, ...planRow }, edits, ctx.actor?.role === 'partenaire');
     const { scope } = targets;
     // Where each cell is, decided before any value is compared: a cell the role may not write is refused even unchanged.
     if (ctx.actor)

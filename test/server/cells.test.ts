@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { updateCells } from '../../server/services/cells.ts';
+import { actions as actionsTable } from '../../server/db/schema.ts';
 import type { UpdateCellsBody } from '../../schemas/requests/actions.ts';
 import { clientOf, expectApiError, failure, getPlan, makeLiegeApp, makeTestApp, postAction, postPlan, reply, sendRaw, type TestApp } from '../helpers.ts';
+import { eq } from 'drizzle-orm';
 
 type CellInput = UpdateCellsBody['cells'][number];
 
@@ -130,6 +133,68 @@ describe('PUT /api/plans/:planId/cells', () => {
     const res = await failure(putCells(app, plan.id, [{ ...cell, version: 0 }]));
     expectApiError(res, 400, 'validation', 'cells.0.value');
     expect(res.body.issues[0]!.message).toBe(message);
+  });
+});
+
+describe('what a cell write knows of its plan', () => {
+  /** The message of a refused value (-1) in the first row of `row`'s fiche: it names the fiche as the plan does now. */
+  const refusal = async (app: TestApp, planId: string, row: string) => {
+    const res = await failure(putCells(app, planId, [{ grid: 'indicator-target', row, period: '2021', value: -1, version: 0 }]));
+    return res.body.message.split(' · ')[0];
+  };
+
+  it('follows every change of the fiches and indicators, even between two writes of the same cell', async () => {
+    const { app, api } = makeTestApp();
+    const { plan, action, count } = await planWithAction(app);
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.3.03');
+    // Another fiche of the same code: each is now named by its operator.
+    const sibling = await postAction(app, plan.id, { code: '1.3.03', operateur: { organisme: 'Maison Médicale' } });
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.3.03 (CPAS de Namur)');
+    // The fiche's code changes: it no longer shares it.
+    const renamed = await reply(
+      api.plans[':planId'].actions[':actionId'].$put({
+        param: { planId: plan.id, actionId: action.id },
+        json: { version: action.version, data: { code: '1.1.05', fiche: action.fiche } },
+      }),
+    );
+    expect(renamed.status).toBe(200);
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.1.05');
+    const gone = await reply(api.plans[':planId'].actions[':actionId'].$delete({ param: { planId: plan.id, actionId: sibling.id }, query: { version: '1' } }));
+    expect(gone.status).toBe(204);
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.1.05');
+    // The indicator removed: its cells are no longer the plan's.
+    const indicator = (await getPlan(app, plan.id)).actions[0]!.indicators.find((i) => i.id === count)!;
+    const removed = await reply(
+      api.plans[':planId'].indicators[':indicatorId'].$delete({
+        param: { planId: plan.id, indicatorId: count },
+        query: { version: String(indicator.version) },
+      }),
+    );
+    expect(removed.status).toBe(204);
+    const res = await failure(putCells(app, plan.id, [{ grid: 'indicator-target', row: count, period: '2021', value: 1, version: 0 }]));
+    expect(res.body.issues[0]!.message).toContain('Indicateur introuvable dans ce plan');
+  });
+
+  it('forgets what it read inside a change that was rolled back', async () => {
+    const { app, ctx } = makeTestApp();
+    const { plan, action, count } = await planWithAction(app);
+    const write = (value: number, version: number) =>
+      updateCells({ ...ctx, planId: plan.id, cells: [{ grid: 'indicator-target', row: count, period: '2021', value, version }] });
+    write(1, 0);
+    // Inside one transaction: the fiche renamed, a cell written (its fiche read as renamed), then all rolled back.
+    expect(() =>
+      ctx.db.transaction((tx) => {
+        tx.update(actionsTable).set({ code: '2.1.01' }).where(eq(actionsTable.id, action.id)).run();
+        write(2, 1);
+        throw new Error('rollback');
+      }),
+    ).toThrow('rollback');
+    // The fiche is 1.3.03 again, as the next write says, and after another change of the fiche (a stamp that
+    // counted changes would now be the one of the rolled-back transaction).
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.3.03');
+    ctx.db.update(actionsTable).set({ priorite: 2 }).where(eq(actionsTable.id, action.id)).run();
+    expect(await refusal(app, plan.id, count)).toBe('Fiche 1.3.03');
+    expect(write(3, 1)[0]).toMatchObject({ value: 3, version: 2 });
   });
 });
 
