@@ -63,8 +63,12 @@ function cellTargetsOf(
   edits: readonly CellEdit[],
   allTransfers: boolean,
 ): CellTargets {
+  // The indicators and transfers the block names, in the order it names them (the time and E-compte rows name nothing).
   const rows = new Set<string>();
-  for (const e of edits) rows.add(`${isIndicatorGrid(e.grid) ? 'i' : e.grid === 'transfer' ? 't' : '-'}:${e.row}`);
+  for (const e of edits) {
+    if (isIndicatorGrid(e.grid)) rows.add(`i:${e.row}`);
+    else if (e.grid === 'transfer') rows.add(`t:${e.row}`);
+  }
   const key = `${plan.id}|${plan.structureStamp}|${allTransfers ? 'all' : ''}|${[...rows].join(',')}`;
   const kept = targetsRead(db);
   let targets = kept.get(key);
