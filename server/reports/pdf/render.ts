@@ -95,8 +95,8 @@ type EmbeddedFace = {
   encode: (text: string) => unknown;
   /** Set when the document keeps the layouts of its words (its default), which `layoutCached` gives. */
   layoutCache?: Record<string, unknown>;
-  layoutCached: (this: EmbeddedFace, text: string) => unknown;
-  layoutRun: (text: string) => unknown;
+  layoutCached: (this: EmbeddedFace, text: string) => WordLayout;
+  layoutRun: (text: string) => WordLayout;
   subset: { glyphs: number[]; encode: (this: { glyphs: number[] }) => Uint8Array };
 };
 type FaceClass = new (document: unknown, font: unknown, id: string) => EmbeddedFace;
@@ -161,13 +161,16 @@ type SharedFace = {
   font: unknown;
   Face: FaceClass;
   /** Layouts of words (pdfkit's, already scaled), by text. */
-  layouts: Map<string, unknown>;
+  layouts: Map<string, WordLayout>;
   /** Encoded font files (subsets), by the glyph ids they hold, in order. */
   files: Map<string, Uint8Array>;
 };
 
-/** Words whose layout a face keeps (a few hundred bytes each); past it, the layouts are started again. */
-const MAX_SHARED_LAYOUTS = 50_000;
+/**
+ * Words whose layout a face keeps (under 1 kB each); past it, the layouts are started again. The Liège plan prints
+ * about 4 600 different words over three report years.
+ */
+const MAX_SHARED_LAYOUTS = 10_000;
 /** Font files a face keeps (about 100 kB each); past it, the oldest goes. */
 const MAX_SHARED_FILES = 16;
 
@@ -177,11 +180,30 @@ function shareLayouts(face: EmbeddedFace, shared: SharedFace): void {
   face.layoutCached = function layoutCached(text) {
     let run = shared.layouts.get(text);
     if (!run) {
-      run = this.layoutRun(text);
+      run = compactRun(this.layoutRun(text));
       if (shared.layouts.size >= MAX_SHARED_LAYOUTS) shared.layouts.clear();
       shared.layouts.set(text, run);
     }
     return run;
+  };
+}
+
+/** What pdfkit reads of a word's layout (fontkit's GlyphRun, its positions scaled by pdfkit's `layoutRun`). */
+type WordLayout = {
+  glyphs: { id: number; advanceWidth: number; codePoints: number[] }[];
+  positions: { xAdvance: number; yAdvance: number; xOffset: number; yOffset: number; advanceWidth: number }[];
+  advanceWidth: number;
+};
+
+/**
+ * A word's layout with only what pdfkit reads of it (`EmbeddedFont.layout`, `encode`, `_fragment`): fontkit's run
+ * and glyph objects hold much more (about 3 kB a word), and a thread keeps thousands of words.
+ */
+function compactRun(run: WordLayout): WordLayout {
+  return {
+    glyphs: run.glyphs.map(({ id, advanceWidth, codePoints }) => ({ id, advanceWidth, codePoints })),
+    positions: run.positions.map(({ xAdvance, yAdvance, xOffset, yOffset, advanceWidth }) => ({ xAdvance, yAdvance, xOffset, yOffset, advanceWidth })),
+    advanceWidth: run.advanceWidth,
   };
 }
 
