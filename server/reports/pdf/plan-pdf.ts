@@ -288,7 +288,7 @@ function checksSummary({ findings }: PlanPdfInput): string {
  * (render-task.ts), since a one-cell change redraws one chart at most. Bounded by `MAX_CHARTS_KEPT`.
  */
 export type ChartMemo = Map<string, string>;
-const MAX_CHARTS_KEPT = 4096;
+const MAX_CHARTS_KEPT = 1024;
 
 /** The chart drawn from `from` (JSON-able) by `draw`, from the memo when drawn before. */
 function chartOf<T>(charts: ChartMemo, kind: string, from: T, draw: (from: T) => string): string {
