@@ -8,8 +8,9 @@ import { renderPdfCountingPages } from './render.ts';
 /**
  * One step of a document as a PDF thread runs it; the thread entry (worker.ts) feeds it the pool's requests. A
  * document is planned (its parts built and fingerprinted, shared out between the threads), its parts rendered (by both threads at once), its page
- * numbers drawn, then the whole assembled. A thread keeps the parts of the last documents it was given, so the
- * plan's input is sent to a thread once per document (`input` on its first step there).
+ * numbers drawn, then the whole assembled. A thread keeps the parts of the last documents it was given (so the
+ * plan's input is sent to a thread once per document: `input` on its first step there), the charts it drew and its
+ * last assembly's parsed parts; render.ts keeps its font faces' layouts of words and font files.
  */
 export type WorkerRequest = { taskId: number; docId: number; input?: PlanPdfInput; generatedAt: string; job: WorkerJob };
 
