@@ -152,3 +152,49 @@ describe('migration 0013_form_workflow', () => {
     }
   });
 });
+
+describe('migration 0014_plan_structure_stamp', () => {
+  it('stamps every plan, and draws a plan’s stamp again whenever its fiches, indicators or transfers change', () => {
+    const { file, sqlite } = databaseAt('0013_form_workflow');
+    for (const id of ['p1', 'p2']) insertRow(sqlite, 'plans', { id, programme_id: 'pcs-2020-2025', commune: id });
+    insertRow(sqlite, 'actions', { id: 'a1', plan_id: 'p1', position: 0, code: '1.3.03', fiche: '{}' });
+    sqlite.close();
+
+    const db = openDatabase(file);
+    try {
+      const sql = db.$client;
+      const stamps = () =>
+        Object.fromEntries((sql.prepare('select id, structure_stamp as s from plans').all() as { id: string; s: number }[]).map((r) => [r.id, r.s]));
+      let before = stamps();
+      // Random, so neither zero nor shared by the two plans (a chance of 2⁻⁶⁴).
+      expect(before.p1).not.toBe(before.p2);
+      expect(before.p1).not.toBe(0);
+      /** Runs `change` and says which plans' stamps it changed. */
+      const changed = (change: string): string[] => {
+        sql.prepare(change).run();
+        const after = stamps();
+        const ids = Object.keys(after).filter((id) => after[id] !== before[id]);
+        before = after;
+        return ids.sort();
+      };
+      expect(changed(`insert into plans (id, programme_id, commune, created_at, updated_at) values ('p3', 'pcs-2020-2025', 'Namur', 'x', 'x')`)).toEqual([
+        'p3',
+      ]);
+      expect(before.p3).not.toBe(0);
+      expect(
+        changed(`insert into indicators (id, action_id, position, category, label, unit) values ('i1', 'a1', 0, 'realisation', 'Personnes', 'count')`),
+      ).toEqual(['p1']);
+      expect(changed(`update indicators set unit = 'percent' where id = 'i1'`)).toEqual(['p1']);
+      expect(changed(`update actions set code = '1.1.05' where id = 'a1'`)).toEqual(['p1']);
+      expect(changed(`update actions set plan_id = 'p2' where id = 'a1'`)).toEqual(['p1', 'p2']);
+      expect(changed(`delete from indicators where id = 'i1'`)).toEqual(['p2']);
+      expect(changed(`insert into transfers (id, plan_id, position, partenaire, montant_cents) values ('t1', 'p3', 0, 'ASBL', 100)`)).toEqual(['p3']);
+      expect(changed(`delete from transfers where id = 't1'`)).toEqual(['p3']);
+      expect(changed(`delete from actions where id = 'a1'`)).toEqual(['p2']);
+      // The plan's own row (a cell write touches its `updated_at`) is not its structure.
+      expect(changed(`update plans set updated_at = 'y' where id = 'p1'`)).toEqual([]);
+    } finally {
+      db.$client.close();
+    }
+  });
+});
