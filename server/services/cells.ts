@@ -178,7 +178,8 @@ function validateCell(
 /**
  * Writes a block of cells (one cell typed, or a pasted block) as one change, in one transaction that reads and
  * writes only what the block touches: the plan's row, the cells' rows and the rows that name them (their
- * indicators' fiches, their transfers), never the whole plan. Every cell is validated and version-checked first;
+ * indicators' fiches, their transfers: read again only when the plan's structure changed, `cellTargetsOf`), never
+ * the whole plan. Every cell is validated and version-checked first;
  * one bad value answers 400 and one stale version answers 409 with what is stored now, and then nothing is
  * written. A written cell's version goes up by one, a cell sent with its stored value keeps its version; a blanked
  * cell keeps its row (so versions never go back). The audit difference is each cell's old value → new value; the
